@@ -1,0 +1,41 @@
+# Yimen — the two commands a newcomer needs: `make demo` and `make test`.
+# Both bootstrap .venv from pyproject.toml on a machine that has only Python 3.11.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint messages venv clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Compile translation catalogues with polib, so no system gettext is needed.
+messages: $(STAMP)
+	$(BIN)/python -m yimen.i18n_compile
+
+demo: messages
+	mkdir -p var
+	$(BIN)/yimen migrate --noinput
+	$(BIN)/yimen load_demo
+	$(BIN)/yimen runserver 127.0.0.1:8000
+
+test: messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: messages
+	$(BIN)/python bench/bulk_transition.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3

@@ -1,0 +1,1 @@
+"""Users, role bindings to a division, permissions as data, and scoping."""

@@ -1,0 +1,93 @@
+"""Roles and actions, and which role may do what: permissions as data.
+
+`docs/permissions.md` is generated from PERMISSIONS (`yimen permissions_doc`), and a test
+fails when the two differ, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Who a user is acting as. A user may hold several, each bound to one division."""
+
+    APPLICANT = "applicant", _("Applicant (citizen)")
+    VILLAGE_STAFF = "village_staff", _("Village/residents' committee staff")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    TOWNSHIP_CASEWORKER = "township_caseworker", _("Township caseworker")
+    TOWNSHIP_APPROVER = "township_approver", _("Township approver (accountable signer)")
+    SOCIAL_WORKER = "social_worker", _("Purchased-service social worker")
+    COUNTY_SUPERVISOR = "county_supervisor", _("County civil-affairs supervisor")
+    CITY_VIEWER = "city_viewer", _("City/province viewer")
+    MEDINS_AGENCY = "medins_agency", _("Medical-insurance agency staff")
+    HOSPITAL_OPERATOR = "hospital_operator", _("Designated-hospital operator")
+    SUBSIDY_REVIEWER = "subsidy_reviewer", _("Subsidy reviewer")
+    ENV_INSPECTOR = "env_inspector", _("Environmental inspector")
+    EXAM_ADMIN = "exam_admin", _("Exam administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Action(models.TextChoices):
+    """What can be done. Each process step names the action it needs."""
+
+    CASE_VIEW = "case.view", _("View cases in scope")
+    CASE_VIEW_OWN = "case.view_own", _("View one's own applications")
+    CASE_APPLY = "case.apply", _("Apply for oneself")
+    CASE_OPEN = "case.open", _("Enter an application at the counter")
+    CASE_REPORT = "case.report", _("Report a household in need (active discovery)")
+    CASE_COLLECT = "case.collect", _("Collect and forward materials")
+    CASE_ACCEPT = "case.accept", _("Accept or return an application")
+    CASE_INVESTIGATE = "case.investigate", _("Household visit")
+    CASE_VERIFY = "case.verify", _("Record economic verification")
+    CASE_FLAG = "case.flag", _("Mark a case disputed")
+    CASE_APPRAISE = "case.appraise", _("Record democratic appraisal")
+    CASE_DECIDE = "case.decide", _("Decide a case (accountable signer)")
+    CASE_DISCLOSE = "case.disclose", _("Publish the disclosure")
+    CASE_WITHDRAW = "case.withdraw", _("Withdraw or terminate a case")
+    CASE_SUPERVISE = "case.supervise", _("Supervise: sample and send findings")
+    STATS_VIEW = "stats.view", _("View statistics")
+    AUDIT_VIEW = "audit.view", _("Read the audit log")
+    DIVISION_ADD = "division.add", _("Add a division")
+    ACCOUNT_MANAGE = "account.manage", _("Manage accounts and roles")
+    MEDINS_HANDLE = "medins.handle", _("Handle insurance transfers and filings")
+    MEDINS_SETTLE = "medins.settle", _("Submit hospital settlements")
+    SUBSIDY_REVIEW = "subsidy.review", _("Review subsidy applications")
+    BURNING_INSPECT = "burning.inspect", _("Record straw-burning inspections")
+    EXAM_ADMINISTER = "exam.administer", _("Administer safety exams")
+
+
+A = Action
+_TOWNSHIP_COMMON = {A.CASE_VIEW, A.CASE_OPEN, A.CASE_ACCEPT, A.CASE_INVESTIGATE, A.CASE_VERIFY,
+                    A.CASE_FLAG, A.CASE_DISCLOSE, A.CASE_WITHDRAW, A.STATS_VIEW}
+
+#: role → the actions it may take inside the subtree of its binding's division.
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.APPLICANT: frozenset({A.CASE_VIEW_OWN, A.CASE_APPLY}),
+    # village staff report, collect, appraise and disclose; they never decide
+    Role.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT, A.CASE_APPRAISE,
+                                   A.CASE_DISCLOSE}),
+    Role.GRID_WORKER: frozenset({A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT}),
+    Role.TOWNSHIP_CASEWORKER: frozenset(_TOWNSHIP_COMMON),
+    Role.TOWNSHIP_APPROVER: frozenset(_TOWNSHIP_COMMON | {A.CASE_DECIDE}),
+    Role.SOCIAL_WORKER: frozenset({A.CASE_VIEW, A.CASE_INVESTIGATE}),
+    # the county supervises: it reads, samples and sends findings, and can never decide
+    Role.COUNTY_SUPERVISOR: frozenset({A.CASE_VIEW, A.CASE_SUPERVISE, A.STATS_VIEW,
+                                       A.AUDIT_VIEW}),
+    Role.CITY_VIEWER: frozenset({A.STATS_VIEW}),
+    Role.MEDINS_AGENCY: frozenset({A.CASE_VIEW, A.MEDINS_HANDLE, A.STATS_VIEW}),
+    Role.HOSPITAL_OPERATOR: frozenset({A.MEDINS_SETTLE}),
+    Role.SUBSIDY_REVIEWER: frozenset({A.CASE_VIEW, A.SUBSIDY_REVIEW}),
+    Role.ENV_INSPECTOR: frozenset({A.CASE_VIEW, A.BURNING_INSPECT}),
+    Role.EXAM_ADMIN: frozenset({A.CASE_VIEW, A.EXAM_ADMINISTER}),
+    Role.SYSTEM_ADMIN: frozenset({A.AUDIT_VIEW, A.DIVISION_ADD, A.ACCOUNT_MANAGE}),
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    """True when ``role`` carries ``action``; unknown roles carry nothing (fail closed)."""
+    try:
+        return Action(action) in PERMISSIONS.get(Role(role), frozenset())
+    except ValueError:
+        return False

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistanceConfig(AppConfig):
+    name = "yimen.assistance"
+    label = "assistance"
+    verbose_name = _("Social assistance")
+
+    def ready(self):
+        from yimen.workflow.registry import register
+
+        from .process import ASSISTANCE_PROCESS
+
+        register(ASSISTANCE_PROCESS)

@@ -1,0 +1,57 @@
+"""The township-approved social-assistance case, declared once (seed §1, policy.md §1.4).
+
+One-door application and acceptance at the township; the economic verification and the
+household visit in parallel; democratic appraisal only when the case is disputed; approval
+by the township's accountable signer; public disclosure by the village committee.
+
+Time limits: policy.md gives 3 working days from acceptance to starting the investigation
+[A2021 Art.15] and 20 working days for the whole devolved procedure [TZ2022 §4(1)]. The
+seed's "about 15 days" is a local practice marked NOT FOUND in policy.md, so the overall
+limit is a setting (YIMEN_ASSISTANCE_CASE_WORKING_DAYS, default 15), not a constant here.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from yimen.accounts.roles import Action, Role
+from yimen.regions.codes import Level
+from yimen.workflow.calendar import Duration
+from yimen.workflow.process import Condition, Outcome, Process, Stage, Step
+
+DISPUTED = Condition("disputed", _("the case is disputed"))
+
+ACCEPT = Step(
+    "accept", _("Acceptance"), (Role.TOWNSHIP_CASEWORKER,), Level.TOWNSHIP, Action.CASE_ACCEPT,
+    deadline=Duration(3),
+    outcomes=(
+        Outcome("accepted", _("Accept")),
+        Outcome("returned", _("Return with a list of missing items"), closes_as="returned",
+                needs_reason=True),
+    ),
+)
+VERIFY = Step("verify", _("Economic verification"), (Role.TOWNSHIP_CASEWORKER,),
+              Level.TOWNSHIP, Action.CASE_VERIFY, deadline=Duration(10))
+VISIT = Step("visit", _("Household visit"), (Role.TOWNSHIP_CASEWORKER, Role.SOCIAL_WORKER),
+             Level.TOWNSHIP, Action.CASE_INVESTIGATE, deadline=Duration(10))
+APPRAISE = Step("appraise", _("Democratic appraisal"), (Role.VILLAGE_STAFF,), Level.VILLAGE,
+                Action.CASE_APPRAISE, deadline=Duration(5), condition=DISPUTED)
+DECIDE = Step(
+    "decide", _("Township approval"), (Role.TOWNSHIP_APPROVER,), Level.TOWNSHIP,
+    Action.CASE_DECIDE, deadline=Duration(3), signed=True,
+    outcomes=(
+        Outcome("approved", _("Approve")),
+        Outcome("refused", _("Refuse"), closes_as="rejected", needs_reason=True),
+    ),
+)
+DISCLOSE = Step("disclose", _("Public disclosure"), (Role.VILLAGE_STAFF,), Level.VILLAGE,
+                Action.CASE_DISCLOSE, deadline=Duration(7, working=False))
+
+ASSISTANCE_PROCESS = Process(
+    code="assist",
+    label=_("Social assistance (minimum living allowance, extreme poverty, low income)"),
+    stages=(Stage((ACCEPT,)), Stage((VERIFY, VISIT)), Stage((APPRAISE,)), Stage((DECIDE,)),
+            Stage((DISCLOSE,))),
+    deadline=Duration(getattr(settings, "YIMEN_ASSISTANCE_CASE_WORKING_DAYS", 15)),
+    open_actions=(Action.CASE_OPEN, Action.CASE_REPORT, Action.CASE_APPLY),
+    flags=(DISPUTED,),
+)

@@ -1,0 +1,28 @@
+"""Every kind of audited event, one enum so reports and filters never guess strings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    """What happened. Services add members here when they add a kind of change."""
+
+    # accounts
+    LOGIN = "accounts.login", _("Logged in")
+    LOGIN_FAILED = "accounts.login_failed", _("Failed login")
+    ACCOUNT_LOCKED = "accounts.locked", _("Account locked after failed logins")
+    LOGOUT = "accounts.logout", _("Logged out")
+    ROLE_GRANTED = "accounts.role_granted", _("Role granted")
+    ROLE_REVOKED = "accounts.role_revoked", _("Role revoked")
+    # regions
+    DIVISION_ADDED = "regions.division_added", _("Division added")
+    # workflow
+    CASE_OPENED = "workflow.case_opened", _("Case opened")
+    TASK_OPENED = "workflow.task_opened", _("Task opened")
+    TASK_COMPLETED = "workflow.task_completed", _("Task completed")
+    STEP_SKIPPED = "workflow.step_skipped", _("Conditional step skipped")
+    CASE_FLAGGED = "workflow.case_flagged", _("Case condition changed")
+    CASE_CLOSED = "workflow.case_closed", _("Case closed")
+    CASE_WITHDRAWN = "workflow.case_withdrawn", _("Case withdrawn")
+    BULK_DECISION = "workflow.bulk_decision", _("Batch decision")
+    REMINDER_SENT = "workflow.reminder_sent", _("Deadline reminder sent")

@@ -1,0 +1,115 @@
+"""Writing to the audit log. Called by services inside their own transaction, so an
+action and its audit event commit together or not at all (house rule 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .chain import GENESIS, event_hash, to_json_value
+from .events import EventType
+from .models import AuditEvent, ChainHead
+
+BULK_BATCH = 2000
+
+
+def subject_of(obj: models.Model) -> tuple[str, str]:
+    """The (type, id) pair that names a model instance in the log."""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+@dataclass
+class EventDraft:
+    """An event not yet chained: what a service knows before the log assigns seq and hash."""
+
+    event_type: EventType
+    subject_type: str
+    subject_id: str
+    actor: Any = None  # a User or None for the system
+    role: str = ""
+    division_code: str = ""
+    old: Any = None
+    new: Any = None
+    reason: str = ""
+    signer: Any = None
+    occurred_at: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _locked_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _ = ChainHead.objects.get_or_create(pk=1)
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _build(draft: EventDraft, seq: int, prev_hash: str, now: datetime) -> AuditEvent:
+    actor = draft.actor if getattr(draft.actor, "pk", None) else None
+    signer = draft.signer if getattr(draft.signer, "pk", None) else None
+    fields = {
+        "seq": seq,
+        "occurred_at": draft.occurred_at or now,
+        "actor_id": actor.pk if actor else None,
+        "actor_name": _display_name(actor),
+        "role": str(draft.role or ""),
+        "division_code": draft.division_code or "",
+        "event_type": str(draft.event_type),
+        "subject_type": draft.subject_type,
+        "subject_id": str(draft.subject_id),
+        "old": to_json_value(draft.old),
+        "new": to_json_value(draft.new),
+        "reason": draft.reason or "",
+        "signer_id": signer.pk if signer else None,
+        "signer_name": _display_name(signer),
+        "prev_hash": prev_hash,
+    }
+    return AuditEvent(hash=event_hash(**fields), **fields)
+
+
+def _display_name(user: Any) -> str:
+    if user is None:
+        return ""
+    full = getattr(user, "get_full_name", lambda: "")()
+    return full or user.get_username()
+
+
+@transaction.atomic
+def record_events(drafts: Sequence[EventDraft]) -> list[AuditEvent]:
+    """Append events in order under one lock of the chain head; set-based for batches.
+
+    One call for a whole batch decision: the head is locked once, the hashes computed in
+    memory and the rows inserted with bulk_create."""
+    if not drafts:
+        return []
+    head = _locked_head()
+    now = timezone.now()
+    seq, prev = head.seq, head.hash or GENESIS
+    events: list[AuditEvent] = []
+    for draft in drafts:
+        seq += 1
+        event = _build(draft, seq, prev, now)
+        prev = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return events
+
+
+def record_event(
+    *, event_type: EventType, subject: models.Model | tuple[str, str], actor: Any = None,
+    role: str = "", division_code: str = "", old: Any = None, new: Any = None,
+    reason: str = "", signer: Any = None,
+) -> AuditEvent:
+    """Append one event about ``subject`` (a model instance or a (type, id) pair)."""
+    subject_type, subject_id = subject if isinstance(subject, tuple) else subject_of(subject)
+    draft = EventDraft(
+        event_type=event_type, subject_type=subject_type, subject_id=subject_id, actor=actor,
+        role=role, division_code=division_code, old=old, new=new, reason=reason, signer=signer,
+    )
+    return record_events([draft])[0]

@@ -1,0 +1,217 @@
+"""Settings for every deployment, read from the environment.
+
+YIMEN_DATABASE_URL   PostgreSQL URL (postgres://user@host:5432/db); SQLite under var/ if unset
+YIMEN_SECRET_KEY     required when YIMEN_DEBUG is off
+YIMEN_DEBUG          1/true to enable debug (the demo sets it)
+YIMEN_ALLOWED_HOSTS  comma-separated host names
+YIMEN_DATA_DIR       where SQLite, uploads and batch data live (default: var/ in the checkout)
+YIMEN_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("YIMEN_DEBUG")
+DATA_DIR = Path(os.environ.get("YIMEN_DATA_DIR", REPO_DIR / "var"))
+
+SECRET_KEY = os.environ.get("YIMEN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not os.environ.get("YIMEN_ALLOW_INSECURE_KEY"):
+        raise ImproperlyConfigured(
+            "YIMEN_SECRET_KEY is required when YIMEN_DEBUG is off / 关闭调试时必须设置 YIMEN_SECRET_KEY"
+        )
+    SECRET_KEY = "insecure-development-key-only-for-yimen-demo-and-tests"  # noqa: S105
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("YIMEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "yimen.regions",
+    "yimen.accounts",
+    "yimen.audit",
+    "yimen.workflow",
+    "yimen.web",
+    "yimen.assistance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yimen.web.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "yimen.urls"
+WSGI_APPLICATION = "yimen.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "yimen.web.context.workbench",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("YIMEN_DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60)
+        config.setdefault("OPTIONS", {})
+        return config
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "yimen.sqlite3"),
+        "OPTIONS": {
+            # BEGIN IMMEDIATE: writers queue on the lock instead of failing when they
+            # upgrade a read transaction, so "two completions at once" serialise cleanly.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lockout after repeated failed logins (accounts/lockout.py).
+YIMEN_LOCKOUT = {
+    "per_account": int(os.environ.get("YIMEN_LOCKOUT_PER_ACCOUNT", 5)),
+    "per_address": int(os.environ.get("YIMEN_LOCKOUT_PER_ADDRESS", 20)),
+    "window_minutes": int(os.environ.get("YIMEN_LOCKOUT_WINDOW_MINUTES", 15)),
+}
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Session and CSRF hardening.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("YIMEN_SECURE"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "yimen.web.problems.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Yimen API (一门接口)",
+    "DESCRIPTION": "Cases, tasks, divisions and audit of the Yimen platform. "
+    "Errors are RFC 9457 problem details with stable codes.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("YIMEN_LOG_LEVEL", "INFO")},
+}
+
+# Workflow: what "due soon" means for reminders, in working days.
+YIMEN_DUE_SOON_WORKING_DAYS = int(os.environ.get("YIMEN_DUE_SOON_WORKING_DAYS", 2))
+
+# Social assistance: the whole-case limit in working days. The seed reports "about 15 days";
+# policy.md marks the local rule NOT FOUND (TZ2022 allows 20 working days when devolved).
+YIMEN_ASSISTANCE_CASE_WORKING_DAYS = int(os.environ.get("YIMEN_ASSISTANCE_CASE_WORKING_DAYS", 15))

@@ -1,0 +1,14 @@
+"""Settings for pytest: the same as production but fast hashing and an in-memory-ish DB."""
+
+import os
+
+os.environ.setdefault("YIMEN_ALLOW_INSECURE_KEY", "1")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, PASSWORD_HASHERS  # noqa: E402
+
+# Argon2 stays first for the test that checks it; plain MD5 is only for speed in fixtures.
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -1,0 +1,1 @@
+"""Process definitions, cases, tasks, deadlines and the working-day calendar."""

@@ -1,0 +1,24 @@
+"""Where services register their processes (in their AppConfig.ready)."""
+
+from __future__ import annotations
+
+from .process import Process
+
+_PROCESSES: dict[str, Process] = {}
+
+
+def register(process: Process) -> Process:
+    """Make ``process`` known by its code; registering the same code twice is an error."""
+    existing = _PROCESSES.get(process.code)
+    if existing is not None and existing is not process:
+        raise ValueError(f"process {process.code} registered twice")
+    _PROCESSES[process.code] = process
+    return process
+
+
+def get_process(code: str) -> Process:
+    return _PROCESSES[code]
+
+
+def all_processes() -> list[Process]:
+    return sorted(_PROCESSES.values(), key=lambda p: p.code)

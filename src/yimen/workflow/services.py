@@ -1,0 +1,367 @@
+"""Use cases of the workflow engine: open a case, complete a task, set a condition,
+withdraw, and decide a batch. Each is atomic, checks permission, changes state only through
+`transitions`, and writes its audit events in the same transaction (house rules 1, 3, 5).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from yimen.accounts.roles import Action, role_allows
+from yimen.accounts.scoping import Binding, bindings_of, can
+from yimen.audit.events import EventType
+from yimen.audit.services import EventDraft, record_events
+from yimen.regions.codes import code_at_level, level_of
+from yimen.regions.models import Division
+
+from . import transitions
+from .calendar import local_date
+from .errors import (
+    BatchConflict,
+    CaseClosed,
+    EmptyBatch,
+    NotAllowed,
+    NotYourTask,
+    ReasonRequired,
+    TaskAlreadyDone,
+    UnknownFlag,
+    UnknownOutcome,
+)
+from .models import Case, Task
+from .process import Outcome, Process, Step
+from .registry import get_process
+from .selectors import access_case_by_id, access_task_by_id
+from .states import CaseStatus, TaskStatus
+
+CASE_SUBJECT = "workflow.case"
+
+
+# --- planning: pure functions of the declaration and the case's flags -------------------
+
+@dataclass(frozen=True)
+class StagePlan:
+    """What happens when a case moves on from a stage: the stage it lands in (None when the
+    process is finished), the steps that start there, and conditional steps passed over."""
+
+    stage: int | None
+    runnable: tuple[Step, ...]
+    skipped: tuple[tuple[int, Step], ...]
+
+
+def plan_from(process: Process, start: int, flags: dict) -> StagePlan:
+    """The first stage at or after ``start`` that has a step whose condition holds."""
+    skipped: list[tuple[int, Step]] = []
+    for index in range(start, len(process.stages)):
+        steps = process.stages[index].steps
+        runnable = tuple(s for s in steps if s.condition is None or flags.get(s.condition.flag))
+        skipped += [(index, s) for s in steps if s not in runnable]
+        if runnable:
+            return StagePlan(index, runnable, tuple(skipped))
+    return StagePlan(None, (), tuple(skipped))
+
+
+def flags_key(process: Process, flags: dict) -> tuple:
+    """The part of a case's flags that the process's conditions read (for grouping)."""
+    names = sorted({s.condition.flag for s in process.all_steps() if s.condition})
+    return tuple(bool(flags.get(n)) for n in names)
+
+
+def task_division(case_division: str, step: Step) -> str:
+    """The division whose staff perform ``step``: the case's ancestor at the step's level
+    (or the case's own division when the case sits higher than that level)."""
+    return code_at_level(case_division, min(step.level, level_of(case_division)))
+
+
+def _tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime) -> list[Task]:
+    tasks = []
+    for index, step in plan.skipped:
+        tasks.append(transitions.new_task(
+            skipped=True, case_id=case_id, step=step.code, stage=index,
+            roles=_roles_key(step), division_id=task_division(case_division, step),
+            opened_at=now))
+    for step in plan.runnable:
+        tasks.append(transitions.new_task(
+            case_id=case_id, step=step.code, stage=plan.stage, roles=_roles_key(step),
+            division_id=task_division(case_division, step), opened_at=now,
+            due_at=step.deadline.due_at(now) if step.deadline else None))
+    return tasks
+
+
+def _roles_key(step: Step) -> str:
+    return "|" + "|".join(step.roles) + "|"
+
+
+def _plan_summary(plan: StagePlan) -> dict:
+    return {"stage": plan.stage, "opened": [s.code for s in plan.runnable],
+            "skipped": [s.code for _, s in plan.skipped]}
+
+
+# --- who acts ----------------------------------------------------------------------------
+
+def performer_binding(actor, step: Step, division_code: str) -> Binding | None:
+    """The actor's binding that may perform ``step`` in exactly ``division_code``."""
+    for b in bindings_of(actor):
+        if (b.role in step.roles and b.division_code == division_code
+                and role_allows(b.role, step.action)):
+            return b
+    return None
+
+
+def _binding_for(actor, action: Action, division_code: str) -> Binding:
+    """The actor's binding that allows ``action`` at ``division_code``, or NotAllowed."""
+    for b in bindings_of(actor):
+        if b.covers(division_code) and role_allows(b.role, action):
+            return b
+    raise NotAllowed(action.label)
+
+
+def _draft(case: Case, event_type: EventType, actor, binding: Binding | None, *, old=None,
+           new=None, reason="", signer=None, now=None) -> EventDraft:
+    return EventDraft(
+        event_type=event_type, subject_type=CASE_SUBJECT, subject_id=str(case.pk),
+        actor=actor, role=binding.role if binding else "",
+        division_code=binding.division_code if binding else "", old=old, new=new,
+        reason=reason, signer=signer, occurred_at=now)
+
+
+# --- use cases ---------------------------------------------------------------------------
+
+@transaction.atomic
+def case_open(*, process_code: str, division: Division, actor, title: str,
+              subject: tuple[str, str] | None = None, applicant=None,
+              flags: dict | None = None, reason: str = "") -> Case:
+    """Open a case of ``process_code`` in ``division`` and start its first stage."""
+    process = get_process(process_code)
+    binding = None
+    for action in process.open_actions:
+        if can(actor, action, division.code):
+            binding = _binding_for(actor, action, division.code)
+            break
+    if binding is None:
+        raise NotAllowed(process.open_actions[0].label)
+    now = timezone.now()
+    flags = dict(flags or {})
+    _check_flags(process, flags)
+    case = Case(
+        number=f"tmp-{uuid.uuid4().hex}", process=process.code, title=title.strip()[:200],
+        subject_type=subject[0] if subject else "", subject_id=subject[1] if subject else "",
+        division=division, applicant=applicant, flags=flags, opened_at=now,
+        due_at=process.deadline.due_at(now) if process.deadline else None,
+    )
+    case.save()
+    case.number = f"{process.code.upper()}-{local_date(now):%Y%m%d}-{case.pk:06d}"
+    plan = plan_from(process, 0, flags)
+    Task.objects.bulk_create(_tasks_for(case.pk, division.code, plan, now))
+    Case.objects.filter(pk=case.pk).update(number=case.number, stage=plan.stage or 0)
+    case.stage = plan.stage or 0
+    record_events([_draft(case, EventType.CASE_OPENED, actor, binding, now=now, reason=reason,
+                          new={"number": case.number, "process": process.code,
+                               "division": division.code, "flags": flags,
+                               **_plan_summary(plan)})])
+    return case
+
+
+def _check_flags(process: Process, flags: dict) -> None:
+    known = {c.flag for c in process.flags} | {
+        s.condition.flag for s in process.all_steps() if s.condition}
+    for flag in flags:
+        if flag not in known:
+            raise UnknownFlag(flag)
+
+
+def _outcome(step: Step, code: str, reason: str) -> Outcome:
+    outcome = step.outcome(code)
+    if outcome is None:
+        raise UnknownOutcome(code, ", ".join(o.code for o in step.outcomes))
+    if outcome.needs_reason and not reason.strip():
+        raise ReasonRequired()
+    return outcome
+
+
+@transaction.atomic
+def task_complete(*, task_id: int, actor, outcome: str = "done", reason: str = "") -> Task:
+    """Finish a task with an outcome; the case moves on when its stage is complete.
+
+    Two users completing the same task at once: the case row is locked and the task is
+    claimed with a guarded UPDATE, so exactly one wins and the other gets TaskAlreadyDone."""
+    task = access_task_by_id(actor, task_id)  # 404 outside the actor's scope
+    case = Case.objects.select_for_update().get(pk=task.case_id)
+    process = get_process(case.process)
+    step = process.step(task.step)
+    binding = performer_binding(actor, step, task.division_id)
+    if binding is None:
+        raise NotYourTask(step.label)
+    chosen = _outcome(step, outcome, reason)
+    if case.status != CaseStatus.ACTIVE:
+        raise CaseClosed()
+    now = timezone.now()
+    if not transitions.claim_task(task=task, outcome=chosen.code, actor=actor, note=reason,
+                                  now=now):
+        raise TaskAlreadyDone()
+    new = _after_steps(process, [case], chosen, now)[case.pk]
+    record_events([_draft(
+        case, EventType.TASK_COMPLETED, actor, binding, now=now, reason=reason,
+        signer=actor if step.signed else None,
+        old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
+        new={"outcome": chosen.code, **new})])
+    case.refresh_from_db()
+    return task
+
+
+def _after_steps(process: Process, cases: list[Case], outcome: Outcome,
+                 now: datetime) -> dict[int, dict]:
+    """Move cases on after one of their tasks finished; returns each case's new state.
+
+    Set-based for any number of cases: one query finds the cases still waiting for a
+    sibling in their stage, the rest are grouped by where they land."""
+    ids = [c.pk for c in cases]
+    result: dict[int, dict] = {}
+    if outcome.closes_as:
+        transitions.cancel_open_tasks(case_ids=ids, now=now)
+        transitions.close_cases(case_ids=ids, target=CaseStatus(outcome.closes_as), now=now)
+        return {pk: {"status": outcome.closes_as} for pk in ids}
+    waiting: set[int] = set()
+    for part in transitions.chunks(ids):
+        waiting.update(Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN)
+                       .values_list("case_id", flat=True).distinct())
+    groups: dict[tuple, list[Case]] = defaultdict(list)
+    for case in cases:
+        if case.pk in waiting:
+            result[case.pk] = {"status": CaseStatus.ACTIVE, "stage": case.stage, "waiting": True}
+        else:
+            groups[(case.stage, flags_key(process, case.flags))].append(case)
+    new_tasks: list[Task] = []
+    for (stage, _key), members in groups.items():
+        plan = plan_from(process, stage + 1, members[0].flags)
+        member_ids = [c.pk for c in members]
+        for case in members:
+            new_tasks += _tasks_for(case.pk, case.division_id, plan, now)
+        if plan.stage is None:
+            transitions.close_cases(case_ids=member_ids, target=CaseStatus.COMPLETED, now=now)
+            summary = {"status": CaseStatus.COMPLETED, **_plan_summary(plan)}
+        else:
+            transitions.move_cases_to_stage(case_ids=member_ids, stage=plan.stage)
+            summary = {"status": CaseStatus.ACTIVE, **_plan_summary(plan)}
+        result.update(dict.fromkeys(member_ids, summary))
+    Task.objects.bulk_create(new_tasks, batch_size=2000)
+    return result
+
+
+@transaction.atomic
+def case_set_flag(*, case_id: int, actor, flag: str, value: bool, reason: str) -> Case:
+    """Set a condition of the case (e.g. disputed), read when later stages begin."""
+    case = access_case_by_id(actor, case_id)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    process = get_process(case.process)
+    _check_flags(process, {flag: value})
+    binding = _binding_for(actor, Action.CASE_FLAG, case.division_id)
+    if not reason.strip():
+        raise ReasonRequired()
+    if case.status != CaseStatus.ACTIVE:
+        raise CaseClosed()
+    old = bool(case.flags.get(flag))
+    case.flags = {**case.flags, flag: bool(value)}
+    Case.objects.filter(pk=case.pk).update(flags=case.flags)
+    record_events([_draft(case, EventType.CASE_FLAGGED, actor, binding, reason=reason,
+                          old={flag: old}, new={flag: bool(value)})])
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
+    """Close an active case as withdrawn, cancelling its open tasks."""
+    case = access_case_by_id(actor, case_id)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.applicant_id and case.applicant_id == getattr(actor, "pk", None):
+        binding = None  # applicants withdraw their own applications
+    else:
+        binding = _binding_for(actor, Action.CASE_WITHDRAW, case.division_id)
+    if not reason.strip():
+        raise ReasonRequired()
+    if case.status != CaseStatus.ACTIVE:
+        raise CaseClosed()
+    now = timezone.now()
+    transitions.cancel_open_tasks(case_ids=[case.pk], now=now)
+    transitions.close_cases(case_ids=[case.pk], target=CaseStatus.WITHDRAWN, now=now)
+    record_events([_draft(case, EventType.CASE_WITHDRAWN, actor, binding, reason=reason, now=now,
+                          old={"status": CaseStatus.ACTIVE},
+                          new={"status": CaseStatus.WITHDRAWN})])
+    case.refresh_from_db()
+    return case
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch decision did."""
+
+    batch_id: str
+    decided: int
+    completed: int
+    advanced: int
+    closed: int
+
+
+@transaction.atomic
+def tasks_bulk_complete(*, process_code: str, step_code: str, case_ids: list[int], actor,
+                        outcome: str = "done", reason: str = "") -> BatchResult:
+    """Decide one step for many cases at once, all or nothing.
+
+    The same guards as one task (scope, role, division, state, outcome, reason) are applied
+    to the whole set with a few set-based statements per chunk of ids; every case gets its
+    audit event and the batch one more. If any selected case is not waiting at this step in
+    the actor's divisions, nothing is written."""
+    process = get_process(process_code)
+    step = process.step(step_code)
+    ids = sorted({int(i) for i in case_ids})
+    if not ids:
+        raise EmptyBatch()
+    chosen = _outcome(step, outcome, reason)
+    divisions = {b.division_code: b for b in bindings_of(actor)
+                 if b.role in step.roles and role_allows(b.role, step.action)}
+    if not divisions:
+        raise NotYourTask(step.label)
+    now = timezone.now()
+    tasks: list[tuple[int, int, str]] = []
+    cases: list[Case] = []
+    for part in transitions.chunks(ids):
+        cases += list(Case.objects.select_for_update().filter(
+            pk__in=part, process=process.code, status=CaseStatus.ACTIVE)
+            .only("id", "stage", "flags", "division_id"))
+        tasks += list(Task.objects.filter(
+            case_id__in=part, step=step.code, status=TaskStatus.OPEN,
+            division_id__in=list(divisions)).values_list("id", "case_id", "division_id"))
+    found = {case_id for _, case_id, _ in tasks} & {c.pk for c in cases}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise BatchConflict(len(missing), ", ".join(map(str, missing[:5])))
+    claimed = transitions.claim_tasks(task_ids=[t[0] for t in tasks], outcome=chosen.code,
+                                      actor=actor, note=reason, now=now)
+    if claimed != len(tasks):
+        raise TaskAlreadyDone()
+    states = _after_steps(process, cases, chosen, now)
+    batch_id = uuid.uuid4().hex
+    division_of = {case_id: division for _, case_id, division in tasks}
+    drafts = [
+        _draft(case, EventType.TASK_COMPLETED, actor, divisions[division_of[case.pk]], now=now,
+               reason=reason, signer=actor if step.signed else None,
+               old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
+               new={"outcome": chosen.code, "batch": batch_id, **states[case.pk]})
+        for case in cases
+    ]
+    first = next(iter(divisions.values()))
+    drafts.append(EventDraft(
+        event_type=EventType.BULK_DECISION, subject_type="workflow.batch", subject_id=batch_id,
+        actor=actor, role=first.role, division_code=first.division_code, reason=reason,
+        new={"process": process.code, "step": step.code, "outcome": chosen.code,
+             "cases": len(cases)}, occurred_at=now, signer=actor if step.signed else None))
+    record_events(drafts)
+    closed = sum(1 for s in states.values() if s["status"] != CaseStatus.ACTIVE)
+    advanced = sum(1 for s in states.values() if s.get("opened"))
+    return BatchResult(batch_id=batch_id, decided=len(cases), completed=len(tasks),
+                       advanced=advanced, closed=closed)

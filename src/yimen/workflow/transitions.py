@@ -1,0 +1,95 @@
+"""The only code that assigns Case.status and Task.status (house rule 3).
+
+Every change is a guarded, conditional UPDATE (``WHERE status = <source>``): when two
+users act at once, the database lets exactly one of them match, and the caller turns a
+miss into a conflict message. Bulk variants take lists of ids, so a batch decision is a
+handful of set-based statements, not one transaction per case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import F
+
+from .models import Case, Task
+from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
+
+
+class TransitionRefused(Exception):
+    """The state machine has no such transition."""
+
+
+def _check(table: dict[str, frozenset[str]], source: str, target: str) -> None:
+    if target not in table.get(source, frozenset()):
+        raise TransitionRefused(f"{source} → {target}")
+
+
+def chunks(ids: list, size: int | None = None) -> Iterable[list]:
+    """Split id lists so every IN (...) stays under the database's parameter limit."""
+    limit = size or min(connection.features.max_query_params or 900, 10_000) - 50
+    for start in range(0, len(ids), limit):
+        yield ids[start:start + limit]
+
+
+def claim_task(*, task: Task, outcome: str, actor, note: str, now: datetime) -> bool:
+    """OPEN → DONE for one task; False when someone else finished or cancelled it first."""
+    _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
+    won = Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, outcome=outcome, note=note, completed_at=now,
+        completed_by=actor,
+    ) == 1
+    if won:
+        task.status, task.outcome, task.note = TaskStatus.DONE, outcome, note
+        task.completed_at, task.completed_by = now, actor
+    return won
+
+
+def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: datetime) -> int:
+    """OPEN → DONE for many tasks; returns how many were still open and are now done."""
+    _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
+    done = 0
+    for part in chunks(task_ids):
+        done += Task.objects.filter(pk__in=part, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, outcome=outcome, note=note, completed_at=now,
+            completed_by=actor,
+        )
+    return done
+
+
+def cancel_open_tasks(*, case_ids: list[int], now: datetime) -> int:
+    """OPEN → CANCELLED for what is left of cases that just closed."""
+    _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.CANCELLED)
+    cancelled = 0
+    for part in chunks(case_ids):
+        cancelled += Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN).update(
+            status=TaskStatus.CANCELLED, completed_at=now)
+    return cancelled
+
+
+def new_task(*, skipped: bool = False, **fields) -> Task:
+    """A task row as it is born: OPEN, or SKIPPED when its condition did not hold."""
+    task = Task(**fields)
+    task.status = TaskStatus.SKIPPED if skipped else TaskStatus.OPEN
+    return task
+
+
+def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> int:
+    """ACTIVE → a closed state, guarded; returns how many cases it closed."""
+    _check(CASE_TRANSITIONS, CaseStatus.ACTIVE, target)
+    closed = 0
+    for part in chunks(case_ids):
+        closed += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
+            status=target, closed_at=now, version=F("version") + 1)
+    return closed
+
+
+def move_cases_to_stage(*, case_ids: list[int], stage: int) -> int:
+    """Record that active cases entered ``stage``."""
+    moved = 0
+    for part in chunks(case_ids):
+        moved += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
+            stage=stage, version=F("version") + 1)
+    return moved

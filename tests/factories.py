@@ -1,0 +1,60 @@
+"""Factories for tests: users with role bindings, and a small real division tree."""
+
+from __future__ import annotations
+
+import factory
+
+from yimen.accounts.models import RoleBinding, User
+from yimen.accounts.roles import Role
+from yimen.regions.codes import level_of, normalize_code, parent_code
+from yimen.regions.models import Division
+
+# Real codes (统计用区划代码 2023): Jilin › Changchun › 南关区 › 南岭街道 / 自强街道 › communities,
+# and 榆树市 for a county-level city; 宽城区 for another district.
+TREE = [
+    ("220000000000", "吉林省"),
+    ("220100000000", "长春市"),
+    ("220102000000", "南关区"),
+    ("220102001000", "南岭街道"),
+    ("220102001001", "华阳社区"),
+    ("220102001002", "恒安社区"),
+    ("220102002000", "自强街道"),
+    ("220102002001", "北安社区"),
+    ("220103000000", "宽城区"),
+    ("220182000000", "榆树市"),
+    ("460000000000", "海南省"),
+    ("460100000000", "海口市"),
+]
+NANLING = "220102001000"
+ZIQIANG = "220102002000"
+NANGUAN = "220102000000"
+HUAYANG = "220102001001"
+
+
+def build_tree() -> dict[str, Division]:
+    """Create the small tree above (parents first) and return it by code."""
+    made: dict[str, Division] = {}
+    for code, name in TREE:
+        made[code] = Division.objects.create(
+            code=code, name=name, level=level_of(code),
+            parent=made.get(parent_code(code)) if parent_code(code) else None,
+        )
+    return made
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+def user_with(role: Role, division: str, **kwargs) -> User:
+    """A user holding ``role`` bound to ``division`` (6/9/12-digit code)."""
+    user = UserFactory(**kwargs)
+    user.save()
+    RoleBinding.objects.create(user=user, role=role, division_id=normalize_code(division))
+    return user
