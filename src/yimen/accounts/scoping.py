@@ -63,7 +63,7 @@ def can(user, action: Action | str, division_code: str) -> bool:
     return any(b.covers(division_code) for b in bindings_for(user, action))
 
 
-def division_q(user, action: Action | str, field: str = "division_id") -> Q:
+def division_q(user, action: Action | str, field: str = "division__code") -> Q:
     """A filter on ``field`` (a division code column) for where ``user`` may do ``action``.
 
     With no such binding the filter matches nothing: scoping fails closed."""

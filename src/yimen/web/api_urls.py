@@ -1,9 +1,12 @@
 from django.urls import path
 
+from yimen.accounts.api import TokenView
+
 from . import api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("tasks/", api.MyTasksView.as_view(), name="api-my-tasks"),
     path("tasks/<str:task_id>/complete/", api.TaskCompleteView.as_view(), name="api-task-complete"),
     path("cases/", api.CaseListView.as_view(), name="api-cases"),

@@ -85,3 +85,17 @@ class EmptyBatch(Invalid):
 
     def __init__(self):
         super().__init__(_("Select at least one case."))
+
+
+class UnknownProcess(Invalid):
+    code = "workflow.unknown_process"
+
+    def __init__(self, process):
+        super().__init__(_("There is no process “%(process)s”."), process=process)
+
+
+class UnknownStep(Invalid):
+    code = "workflow.unknown_step"
+
+    def __init__(self, step):
+        super().__init__(_("This process has no step “%(step)s”."), step=step)

@@ -17,7 +17,13 @@ def register(process: Process) -> Process:
 
 
 def get_process(code: str) -> Process:
-    return _PROCESSES[code]
+    """The process declared under ``code``; UnknownProcess (a 400) if there is none."""
+    try:
+        return _PROCESSES[code]
+    except KeyError:
+        from .errors import UnknownProcess
+
+        raise UnknownProcess(code) from None
 
 
 def all_processes() -> list[Process]:

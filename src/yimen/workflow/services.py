@@ -32,6 +32,7 @@ from .errors import (
     TaskAlreadyDone,
     UnknownFlag,
     UnknownOutcome,
+    UnknownStep,
 )
 from .models import Case, Task
 from .process import Outcome, Process, Step
@@ -317,7 +318,10 @@ def tasks_bulk_complete(*, process_code: str, step_code: str, case_ids: list[int
     audit event and the batch one more. If any selected case is not waiting at this step in
     the actor's divisions, nothing is written."""
     process = get_process(process_code)
-    step = process.step(step_code)
+    try:
+        step = process.step(step_code)
+    except KeyError:
+        raise UnknownStep(step_code) from None
     ids = sorted({int(i) for i in case_ids})
     if not ids:
         raise EmptyBatch()

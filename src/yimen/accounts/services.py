@@ -1,0 +1,110 @@
+"""Use cases of accounts: logging in (with lockout and audit) and granting roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+from yimen.errors import Conflict, Forbidden, Invalid
+from yimen.regions.models import Division
+
+from . import lockout
+from .models import RoleBinding, User
+from .roles import Action, Role
+from .scoping import bindings_for, can, forget_bindings
+
+
+class LoginRefused(Invalid):
+    code = "accounts.login_refused"
+
+    def __init__(self):
+        super().__init__(_("The user name or password is not correct."))
+
+
+class AccountLocked(Forbidden):
+    code = "accounts.locked"
+
+    def __init__(self, minutes: int):
+        super().__init__(_("Too many failed logins. Try again in %(minutes)d minutes or ask "
+                           "the system administrator."), minutes=minutes)
+
+
+def user_login(*, username: str, password: str, address: str | None, request=None) -> User:
+    """Check credentials unless the account or address is locked; audit the outcome.
+
+    Failures are recorded outside any enclosing transaction so that a refused login still
+    counts towards the lockout."""
+    from django.conf import settings
+
+    username = (username or "").strip()
+    minutes = settings.YIMEN_LOCKOUT["window_minutes"]
+    if lockout.is_locked(username, address):
+        raise AccountLocked(minutes)
+    user = authenticate(request, username=username, password=password)
+    with transaction.atomic():
+        lockout.note_attempt(username, address, succeeded=user is not None)
+        target = user or User.objects.filter(username__iexact=username).first()
+        if target is not None:
+            record_event(event_type=EventType.LOGIN if user else EventType.LOGIN_FAILED,
+                         subject=target, actor=user, new={"address": address})
+        if user is None and lockout.is_locked(username, address):
+            if target is not None:
+                record_event(event_type=EventType.ACCOUNT_LOCKED, subject=target,
+                             new={"address": address})
+    if user is None:
+        if lockout.is_locked(username, address):
+            raise AccountLocked(minutes)
+        raise LoginRefused()
+    return user
+
+
+class RoleExists(Conflict):
+    code = "accounts.role_exists"
+
+    def __init__(self):
+        super().__init__(_("This user already holds this role in this division."))
+
+
+class NotManager(Forbidden):
+    code = "accounts.not_manager"
+
+    def __init__(self):
+        super().__init__(_("You may not manage accounts in this division."))
+
+
+@transaction.atomic
+def role_grant(*, actor, user: User, role: Role, division: Division, reason: str) -> RoleBinding:
+    """Bind ``user`` to ``role`` in ``division``; only account managers above it may."""
+    if not can(actor, Action.ACCOUNT_MANAGE, division.code):
+        raise NotManager()
+    binding, created = RoleBinding.objects.get_or_create(user=user, role=role,
+                                                         division=division)
+    if not created and binding.active:
+        raise RoleExists()
+    binding.active = True
+    binding.granted_by = actor
+    binding.save()
+    forget_bindings(user)
+    manager = bindings_for(actor, Action.ACCOUNT_MANAGE)[0]
+    record_event(event_type=EventType.ROLE_GRANTED, subject=user, actor=actor,
+                 role=manager.role, division_code=manager.division_code, reason=reason,
+                 new={"role": role, "division": division.code})
+    return binding
+
+
+@transaction.atomic
+def role_revoke(*, actor, binding: RoleBinding, reason: str) -> RoleBinding:
+    """Deactivate a binding (kept for the record, never deleted)."""
+    if not can(actor, Action.ACCOUNT_MANAGE, binding.division_id):
+        raise NotManager()
+    RoleBinding.objects.filter(pk=binding.pk).update(active=False)
+    binding.active = False
+    forget_bindings(binding.user)
+    manager = bindings_for(actor, Action.ACCOUNT_MANAGE)[0]
+    record_event(event_type=EventType.ROLE_REVOKED, subject=binding.user, actor=actor,
+                 role=manager.role, division_code=manager.division_code, reason=reason,
+                 old={"role": binding.role, "division": binding.division_id})
+    return binding

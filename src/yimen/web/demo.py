@@ -1,0 +1,93 @@
+"""Demo data: one user for every role around 南岭街道 (Changchun, 南关区), and a few cases.
+
+Loaded by `yimen load_demo` (part of `make demo`); safe to rerun. The passwords are for a
+local demonstration only and are printed so a newcomer can log in as each role at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from yimen.accounts.models import RoleBinding, User
+from yimen.accounts.roles import Role
+from yimen.regions.models import Division
+
+DEMO_PASSWORD = "yimen-demo-2026"  # noqa: S105 — printed on purpose, demo only
+
+PROVINCE, CITY, DISTRICT = "220000000000", "220100000000", "220102000000"
+TOWNSHIP, OTHER_TOWNSHIP = "220102001000", "220102002000"
+VILLAGE, OTHER_VILLAGE = "220102001001", "220102001002"
+YUSHU = "220182000000"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: Role
+    division: str
+
+
+DEMO_USERS = [
+    DemoUser("citizen", "王秀英", Role.APPLICANT, VILLAGE),
+    DemoUser("village", "李桂兰", Role.VILLAGE_STAFF, VILLAGE),
+    DemoUser("grid", "赵建国", Role.GRID_WORKER, VILLAGE),
+    DemoUser("caseworker", "张丽", Role.TOWNSHIP_CASEWORKER, TOWNSHIP),
+    DemoUser("approver", "刘洋", Role.TOWNSHIP_APPROVER, TOWNSHIP),
+    DemoUser("socialworker", "陈静", Role.SOCIAL_WORKER, TOWNSHIP),
+    DemoUser("caseworker2", "杨帆", Role.TOWNSHIP_CASEWORKER, OTHER_TOWNSHIP),
+    DemoUser("supervisor", "黄志强", Role.COUNTY_SUPERVISOR, DISTRICT),
+    DemoUser("cityviewer", "周敏", Role.CITY_VIEWER, CITY),
+    DemoUser("medins", "吴海燕", Role.MEDINS_AGENCY, CITY),
+    DemoUser("hospital", "徐磊", Role.HOSPITAL_OPERATOR, CITY),
+    DemoUser("subsidy", "孙立军", Role.SUBSIDY_REVIEWER, YUSHU),
+    DemoUser("inspector", "马超", Role.ENV_INSPECTOR, PROVINCE),
+    DemoUser("examadmin", "朱红梅", Role.EXAM_ADMIN, PROVINCE),
+    DemoUser("admin", "胡文", Role.SYSTEM_ADMIN, PROVINCE),
+]
+
+DEMO_CASES = [  # (title, village, steps to complete as (username, outcome, reason))
+    ("王秀英家庭 低保申请", VILLAGE, []),
+    ("李建华家庭 低保申请", VILLAGE, [("caseworker", "accepted", "")]),
+    ("赵淑珍 特困供养申请", OTHER_VILLAGE, [("caseworker", "accepted", ""),
+                                    ("caseworker", "done", "核对结果与申报一致"),
+                                    ("socialworker", "done", "两人入户，情况属实")]),
+    ("孙玉梅家庭 低收入认定", VILLAGE, [("caseworker", "accepted", "")]),
+]
+
+
+@transaction.atomic
+def load_demo_users() -> list[DemoUser]:
+    """Create (or reset) the demo accounts and their role bindings."""
+    for demo in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=demo.username)
+        user.full_name = demo.full_name
+        user.is_staff = demo.role == Role.SYSTEM_ADMIN
+        user.is_superuser = demo.role == Role.SYSTEM_ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        RoleBinding.objects.get_or_create(user=user, role=demo.role,
+                                          division=Division.objects.get(pk=demo.division))
+    return DEMO_USERS
+
+
+def load_demo_cases() -> int:
+    """Open a few social-assistance cases at different steps (only once)."""
+    from yimen.workflow.models import Case
+    from yimen.workflow.services import case_open, task_complete
+
+    if Case.objects.filter(title__in=[c[0] for c in DEMO_CASES]).exists():
+        return 0
+    users = {u.username: u for u in User.objects.filter(
+        username__in=[d.username for d in DEMO_USERS])}
+    for title, village, steps in DEMO_CASES:
+        case = case_open(process_code="assist", division=Division.objects.get(pk=village),
+                         actor=users["caseworker"], title=title)
+        for username, outcome, reason in steps:
+            actor = users[username]
+            task = case.tasks.filter(status="open").filter(
+                roles__contains=f"|{actor.bindings.first().role}|").first()
+            task_complete(task_id=task.pk, actor=actor, outcome=outcome, reason=reason)
+    return len(DEMO_CASES)

@@ -1,0 +1,80 @@
+"""Deadline reminders: overdue and due-soon tasks become in-app notifications.
+
+`yimen deadlines` runs this from cron (say hourly); it is safe to rerun, since a
+recipient gets at most one reminder per task, kind and day (a unique constraint)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from yimen.accounts.models import RoleBinding
+from yimen.audit.events import EventType
+from yimen.audit.services import EventDraft, record_events
+
+from .calendar import add_working_days, end_of_day, local_date
+from .models import Notification, Task
+from .registry import get_process
+from .states import CaseStatus, TaskStatus
+
+
+def due_soon_cutoff(now: datetime) -> datetime:
+    """Tasks due before the end of this working day are "due soon"."""
+    return end_of_day(add_working_days(local_date(now), settings.YIMEN_DUE_SOON_WORKING_DAYS))
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    overdue_tasks: int
+    due_soon_tasks: int
+    notifications: int
+
+
+@transaction.atomic
+def send_reminders(*, now: datetime | None = None) -> ReminderRun:
+    """Notify everyone who can take an overdue or due-soon task; returns what it did."""
+    now = now or timezone.now()
+    today = local_date(now)
+    tasks = list(Task.objects.filter(status=TaskStatus.OPEN, case__status=CaseStatus.ACTIVE,
+                                     due_at__isnull=False, due_at__lte=due_soon_cutoff(now))
+                 .select_related("case"))
+    if not tasks:
+        return ReminderRun(0, 0, 0)
+    # everyone bound in the tasks' divisions, in one query
+    by_division: dict[str, list[tuple[int, str]]] = {}
+    for user_id, role, division in RoleBinding.objects.filter(
+            active=True, user__is_active=True,
+            division_id__in={t.division_id for t in tasks}).values_list(
+            "user_id", "role", "division_id"):
+        by_division.setdefault(division, []).append((user_id, role))
+    existing = set(Notification.objects.filter(
+        task__in=tasks, day=today).values_list("recipient_id", "task_id", "kind"))
+    new: list[Notification] = []
+    overdue = soon = 0
+    with override(settings.LANGUAGE_CODE):
+        for task in tasks:
+            kind = Notification.Kind.OVERDUE if task.due_at < now else Notification.Kind.DUE_SOON
+            overdue += kind == Notification.Kind.OVERDUE
+            soon += kind == Notification.Kind.DUE_SOON
+            step = get_process(task.case.process).step(task.step)
+            text = (_("%(case)s: “%(step)s” is overdue (due %(due)s)") if kind ==
+                    Notification.Kind.OVERDUE else _("%(case)s: “%(step)s” is due on %(due)s")) % {
+                "case": task.case.number, "step": step.label,
+                "due": f"{local_date(task.due_at):%Y-%m-%d}"}
+            for user_id, role in by_division.get(task.division_id, []):
+                if f"|{role}|" in task.roles and (user_id, task.pk, kind) not in existing:
+                    new.append(Notification(recipient_id=user_id, task=task, kind=kind,
+                                            day=today, message=text[:300]))
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        record_events([EventDraft(
+            event_type=EventType.REMINDER_SENT, subject_type="workflow.case",
+            subject_id=str(t.case_id), new={"step": t.step, "due_at": t.due_at})
+            for t in {n.task_id: n.task for n in new}.values()])
+    return ReminderRun(overdue, soon, len(new))
