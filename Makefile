@@ -20,6 +20,8 @@ venv: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python -m yimen.i18n_compile
 
+# The demo runs with debug on (a local development key, static files served by Django).
+demo: export YIMEN_DEBUG = 1
 demo: messages
 	mkdir -p var
 	$(BIN)/yimen migrate --noinput
