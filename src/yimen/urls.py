@@ -9,7 +9,9 @@ urlpatterns = [
     path("accounts/", include("yimen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include("yimen.web.api_urls")),
+    # specific API prefixes first: web.api_urls ends with a problem-JSON catch-all
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/divisions/", include("yimen.regions.api_urls")),
+    path("api/", include("yimen.web.api_urls")),
 ]

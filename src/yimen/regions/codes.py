@@ -22,8 +22,13 @@ class Level(models.IntegerChoices):
 
 
 #: Number of significant digits at each level.
-PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9,
-                 Level.VILLAGE: 12}
+PREFIX_LENGTH = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
 
 
 class InvalidCode(ValueError):
@@ -83,3 +88,11 @@ def parent_code(code: str) -> str | None:
     """The nearest ancestor's code, or None for a province."""
     ancestors = ancestor_codes(code)
     return ancestors[-1] if ancestors else None
+
+
+def display_code(code: str) -> str:
+    """The form people write: GB/T 2260 six digits down to the county, all digits below.
+
+    Used in messages, so "220102" reads as 南关区 rather than a 12-digit string."""
+    level = level_of(code)
+    return code[:6] if level <= Level.COUNTY else code[: PREFIX_LENGTH[level]]

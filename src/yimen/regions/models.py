@@ -15,8 +15,12 @@ class Division(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     prefix = models.CharField(_("code prefix"), max_length=12, db_index=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=300, blank=True)
@@ -37,7 +41,11 @@ class Division(models.Model):
     @property
     def short_code(self) -> str:
         """GB/T 2260 six digits for county and above, the full code below."""
-        return self.code[:6] if self.level <= Level.COUNTY else self.code[: PREFIX_LENGTH[Level(self.level)]]
+        return (
+            self.code[:6]
+            if self.level <= Level.COUNTY
+            else self.code[: PREFIX_LENGTH[Level(self.level)]]
+        )
 
     def contains(self, code: str) -> bool:
         """True when ``code`` is this division or lies beneath it."""
