@@ -4,32 +4,75 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 GENESIS = "0" * 64
 
 
 def to_json_value(value: Any) -> Any:
-    """Values as they will read back from a JSON column (Decimal, dates → strings)."""
+    """Values as they will read back from a JSON column (Decimal, dates → strings).
+
+    The hash is computed over this form, so it must equal what the database returns later:
+    PostgreSQL's jsonb stores numbers as ``numeric`` and hands ``1e16`` back as the integer
+    10000000000000000, and refuses NaN and infinities; both are normalised here so an event
+    verifies on either database."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    return _normalise(json.loads(json.dumps(value, default=str, ensure_ascii=False)))
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        text = repr(value)
+        if "e+" in text:  # only integers are written with a positive exponent
+            return int(Decimal(text))
+        return value
+    if isinstance(value, list):
+        return [_normalise(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _normalise(item) for key, item in value.items()}
+    return value
 
 
 def event_hash(
-    *, seq: int, occurred_at: datetime, actor_id: int | None, actor_name: str, role: str,
-    division_code: str, event_type: str, subject_type: str, subject_id: str, old: Any,
-    new: Any, reason: str, signer_id: int | None, signer_name: str, prev_hash: str,
+    *,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: int | None,
+    actor_name: str,
+    role: str,
+    division_code: str,
+    event_type: str,
+    subject_type: str,
+    subject_id: str,
+    old: Any,
+    new: Any,
+    reason: str,
+    signer_id: int | None,
+    signer_name: str,
+    prev_hash: str,
 ) -> str:
     """Hash the fields that make an event; any change of one of them changes the hash."""
     body = {
         "seq": seq,
         "at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": actor_id, "actor_name": actor_name, "role": role,
-        "division": division_code, "type": event_type,
-        "subject": [subject_type, subject_id], "old": old, "new": new, "reason": reason,
-        "signer": signer_id, "signer_name": signer_name, "prev": prev_hash,
+        "actor": actor_id,
+        "actor_name": actor_name,
+        "role": role,
+        "division": division_code,
+        "type": event_type,
+        "subject": [subject_type, subject_id],
+        "old": old,
+        "new": new,
+        "reason": reason,
+        "signer": signer_id,
+        "signer_name": signer_name,
+        "prev": prev_hash,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -38,9 +81,19 @@ def event_hash(
 def hash_of_row(row: Any) -> str:
     """Recompute the hash of a stored event (model instance or object with the same fields)."""
     return event_hash(
-        seq=row.seq, occurred_at=row.occurred_at, actor_id=row.actor_id,
-        actor_name=row.actor_name, role=row.role, division_code=row.division_code,
-        event_type=row.event_type, subject_type=row.subject_type, subject_id=row.subject_id,
-        old=row.old, new=row.new, reason=row.reason, signer_id=row.signer_id,
-        signer_name=row.signer_name, prev_hash=row.prev_hash,
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        actor_id=row.actor_id,
+        actor_name=row.actor_name,
+        role=row.role,
+        division_code=row.division_code,
+        event_type=row.event_type,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        old=row.old,
+        new=row.new,
+        reason=row.reason,
+        signer_id=row.signer_id,
+        signer_name=row.signer_name,
+        prev_hash=row.prev_hash,
     )

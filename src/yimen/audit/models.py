@@ -37,8 +37,12 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=40, blank=True)
@@ -50,8 +54,12 @@ class AuditEvent(models.Model):
     new = models.JSONField(_("new values"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("accountable signer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accountable signer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     signer_name = models.CharField(_("signer name"), max_length=150, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
@@ -87,3 +95,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

@@ -11,7 +11,9 @@ from .services import subject_of
 def events_for_subject(subject: models.Model | tuple[str, str]):
     """The timeline of one subject, oldest first."""
     subject_type, subject_id = subject if isinstance(subject, tuple) else subject_of(subject)
-    return AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("seq")
+    return AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by(
+        "seq"
+    )
 
 
 def events_for_subjects(subject_type: str, subject_ids: list[str]):

@@ -42,10 +42,16 @@ class EventDraft:
 
 
 def _locked_head() -> ChainHead:
+    """The chain head, locked until the caller's transaction ends: appends are serialised.
+
+    (On SQLite `select_for_update` is a no-op; BEGIN IMMEDIATE serialises writers there.)"""
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        head, _ = ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
+        # The first append ever. A row we insert stays locked by us until commit; if another
+        # writer inserted it first, get_or_create returns theirs, which we must lock.
+        head, created = ChainHead.objects.get_or_create(pk=1)
+        if not created:
+            head = ChainHead.objects.select_for_update().get(pk=1)
     return head
 
 
@@ -54,7 +60,7 @@ def _build(draft: EventDraft, seq: int, prev_hash: str, now: datetime) -> AuditE
     signer = draft.signer if getattr(draft.signer, "pk", None) else None
     fields = {
         "seq": seq,
-        "occurred_at": draft.occurred_at or now,
+        "occurred_at": _aware(draft.occurred_at) or now,
         "actor_id": actor.pk if actor else None,
         "actor_name": _display_name(actor),
         "role": str(draft.role or ""),
@@ -70,6 +76,14 @@ def _build(draft: EventDraft, seq: int, prev_hash: str, now: datetime) -> AuditE
         "prev_hash": prev_hash,
     }
     return AuditEvent(hash=event_hash(**fields), **fields)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # A naive time would be hashed in the server's zone but stored in Asia/Shanghai, and the
+    # event would then fail verification; read it as Shanghai time, as Django stores it.
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
 
 
 def _display_name(user: Any) -> str:
@@ -102,14 +116,29 @@ def record_events(drafts: Sequence[EventDraft]) -> list[AuditEvent]:
 
 
 def record_event(
-    *, event_type: EventType, subject: models.Model | tuple[str, str], actor: Any = None,
-    role: str = "", division_code: str = "", old: Any = None, new: Any = None,
-    reason: str = "", signer: Any = None,
+    *,
+    event_type: EventType,
+    subject: models.Model | tuple[str, str],
+    actor: Any = None,
+    role: str = "",
+    division_code: str = "",
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+    signer: Any = None,
 ) -> AuditEvent:
     """Append one event about ``subject`` (a model instance or a (type, id) pair)."""
     subject_type, subject_id = subject if isinstance(subject, tuple) else subject_of(subject)
     draft = EventDraft(
-        event_type=event_type, subject_type=subject_type, subject_id=subject_id, actor=actor,
-        role=role, division_code=division_code, old=old, new=new, reason=reason, signer=signer,
+        event_type=event_type,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        actor=actor,
+        role=role,
+        division_code=division_code,
+        old=old,
+        new=new,
+        reason=reason,
+        signer=signer,
     )
     return record_events([draft])[0]
