@@ -19,20 +19,28 @@ from yimen.workflow.calendar import Duration
 from yimen.workflow.process import Condition, Outcome, Process, Stage, Step
 
 DISPUTED = Condition("disputed", _("the case is disputed"))
+# 近亲属 of assistance staff or committee members: registered separately and visited by the
+# county [A2021 Art.11, Art.20]
+RELATIVE = Condition("relative", _("the applicant is a relative of assistance staff"))
 
 ACCEPT = Step(
     "accept", _("Acceptance"), (Role.TOWNSHIP_CASEWORKER,), Level.TOWNSHIP, Action.CASE_ACCEPT,
     deadline=Duration(3),
     outcomes=(
         Outcome("accepted", _("Accept")),
-        Outcome("returned", _("Return with a list of missing items"), closes_as="returned",
-                needs_reason=True),
+        # an incomplete application is not an outcome: the caseworker issues one notice of
+        # every missing item and the task stays open until the materials arrive
+        Outcome("refused", _("Refuse (already assisted or not eligible to apply)"),
+                closes_as="rejected", needs_reason=True),
     ),
 )
 VERIFY = Step("verify", _("Economic verification"), (Role.TOWNSHIP_CASEWORKER,),
               Level.TOWNSHIP, Action.CASE_VERIFY, deadline=Duration(10))
 VISIT = Step("visit", _("Household visit"), (Role.TOWNSHIP_CASEWORKER, Role.SOCIAL_WORKER),
              Level.TOWNSHIP, Action.CASE_INVESTIGATE, deadline=Duration(10))
+COUNTY_VISIT = Step("county_visit", _("County visit (relative of staff)"),
+                    (Role.COUNTY_SUPERVISOR,), Level.COUNTY, Action.CASE_SUPERVISE,
+                    deadline=Duration(10), condition=RELATIVE)
 APPRAISE = Step("appraise", _("Democratic appraisal"), (Role.VILLAGE_STAFF,), Level.VILLAGE,
                 Action.CASE_APPRAISE, deadline=Duration(5), condition=DISPUTED)
 DECIDE = Step(
@@ -49,9 +57,9 @@ DISCLOSE = Step("disclose", _("Public disclosure"), (Role.VILLAGE_STAFF,), Level
 ASSISTANCE_PROCESS = Process(
     code="assist",
     label=_("Social assistance (minimum living allowance, extreme poverty, low income)"),
-    stages=(Stage((ACCEPT,)), Stage((VERIFY, VISIT)), Stage((APPRAISE,)), Stage((DECIDE,)),
+    stages=(Stage((ACCEPT,)), Stage((VERIFY, VISIT, COUNTY_VISIT)), Stage((APPRAISE,)), Stage((DECIDE,)),
             Stage((DISCLOSE,))),
     deadline=Duration(getattr(settings, "YIMEN_ASSISTANCE_CASE_WORKING_DAYS", 15)),
     open_actions=(Action.CASE_OPEN, Action.CASE_REPORT, Action.CASE_APPLY),
-    flags=(DISPUTED,),
+    flags=(DISPUTED, RELATIVE),
 )

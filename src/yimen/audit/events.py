@@ -26,3 +26,11 @@ class EventType(models.TextChoices):
     CASE_WITHDRAWN = "workflow.case_withdrawn", _("Case withdrawn")
     BULK_DECISION = "workflow.bulk_decision", _("Batch decision")
     REMINDER_SENT = "workflow.reminder_sent", _("Deadline reminder sent")
+    # assistance
+    APPLICATION_CREATED = "assistance.application_created", _("Application entered")
+    APPLICATION_SUBMITTED = "assistance.application_submitted", _("Application submitted")
+    APPLICATION_DISCARDED = "assistance.application_discarded", _("Draft discarded")
+    ATTACHMENT_ADDED = "assistance.attachment_added", _("Material attached")
+    MISSING_ITEMS_NOTIFIED = "assistance.missing_items", _("Missing items notified at once")
+    OBJECTION_LODGED = "assistance.objection_lodged", _("Objection lodged")
+    SUPERVISION_FLAGGED = "assistance.supervision_flagged", _("County asked for a review")

@@ -1,0 +1,21 @@
+"""Models of social assistance, split by subdomain: the household's application, and the
+records of the steps that decide it."""
+
+from .application import Application, ApplicationStatus, Asset, Attachment, Consent, Income, Member
+from .records import (
+    Appraisal,
+    CaseTimeLimit,
+    CycleSchedule,
+    Decision,
+    HouseholdVisit,
+    MissingItemsNotice,
+    Objection,
+    SupervisionFlag,
+    VerificationRecord,
+)
+
+__all__ = [
+    "Application", "ApplicationStatus", "Appraisal", "Asset", "Attachment", "CaseTimeLimit",
+    "Consent", "CycleSchedule", "Decision", "HouseholdVisit", "Income", "Member",
+    "MissingItemsNotice", "Objection", "SupervisionFlag", "VerificationRecord",
+]

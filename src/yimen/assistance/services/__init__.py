@@ -1,0 +1,1 @@
+"""Use cases of social assistance, one module per stage of the case."""

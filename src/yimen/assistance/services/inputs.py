@@ -1,0 +1,57 @@
+"""Plain input records for the intake use cases: forms and the API build these, the
+services validate them all at once and write nothing unless every item is right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class IncomeInput:
+    category: str
+    monthly_amount: Decimal
+    note: str = ""
+
+
+@dataclass
+class MemberInput:
+    name: str
+    id_number: str
+    relationship: str
+    disability_kind: str = ""
+    disability_grade: int | None = None
+    serious_illness: bool = False
+    work_ability: str = "full"
+    student: bool = False
+    living_apart: bool = False
+    incomes: list[IncomeInput] = field(default_factory=list)
+    promise_signed_on: date | None = None
+    authorisation_signed_on: date | None = None
+
+
+@dataclass
+class AssetInput:
+    kind: str
+    value: Decimal = Decimal("0")
+    quantity: int = 1
+    vehicle_kind: str = ""
+    note: str = ""
+
+
+@dataclass
+class ApplicationInput:
+    division_code: str
+    address: str
+    hukou_type: str
+    assistance_type: str
+    channel: str
+    members: list[MemberInput]
+    assets: list[AssetInput] = field(default_factory=list)
+    entrusted_name: str = ""
+    entrusted_id_number: str = ""
+    entrusted_relation: str = ""
+    discovery_note: str = ""
+    relative_of_staff: bool = False
+    relative_note: str = ""

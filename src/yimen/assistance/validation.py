@@ -1,0 +1,126 @@
+"""Checking an application before anything is written: every error at once, by field.
+
+Keys name the item, e.g. ``members[1].id_number``, so a form or API client can point at it;
+messages are in the active language (Chinese by default)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from yimen.errors import Invalid
+
+from .choices import (
+    AssetKind,
+    AssistanceType,
+    Channel,
+    DisabilityKind,
+    HukouType,
+    IncomeCategory,
+    Relationship,
+    VehicleKind,
+    WorkAbility,
+)
+from .identity import parse_id_number
+from .services.inputs import ApplicationInput, MemberInput
+
+MAX_MONEY = Decimal("100000000")  # 1亿: anything above is a typing error
+
+
+def _choice(errors, key, value, choices, *, blank=False):
+    if blank and value in ("", None):
+        return
+    if value not in choices.values:
+        errors.setdefault(key, []).append(_("“%(value)s” is not one of the allowed values.")
+                                          % {"value": value})
+
+
+def _money(errors, key, value) -> None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        errors.setdefault(key, []).append(_("Enter an amount in yuan, e.g. 1234.50."))
+        return
+    if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY:
+        errors.setdefault(key, []).append(_("The amount must be between 0 and 99,999,999.99."))
+    elif amount != amount.quantize(Decimal("0.01")):
+        errors.setdefault(key, []).append(_("Amounts have at most two decimal places (fen)."))
+
+
+def _text(errors, key, value, *, max_length, required=True):
+    value = (value or "").strip()
+    if required and not value:
+        errors.setdefault(key, []).append(_("This is required."))
+    elif len(value) > max_length:
+        errors.setdefault(key, []).append(_("At most %(n)d characters.") % {"n": max_length})
+
+
+def validate_member(errors: dict, prefix: str, member: MemberInput, today: date) -> None:
+    _text(errors, f"{prefix}.name", member.name, max_length=50)
+    try:
+        parse_id_number(member.id_number, today=today)
+    except Invalid as exc:
+        errors.setdefault(f"{prefix}.id_number", []).append(exc.render())
+    _choice(errors, f"{prefix}.relationship", member.relationship, Relationship)
+    _choice(errors, f"{prefix}.disability_kind", member.disability_kind, DisabilityKind,
+            blank=True)
+    _choice(errors, f"{prefix}.work_ability", member.work_ability, WorkAbility)
+    if bool(member.disability_kind) != (member.disability_grade is not None):
+        errors.setdefault(f"{prefix}.disability_grade", []).append(
+            _("Give both the disability kind and its grade, or neither."))
+    elif member.disability_grade is not None and member.disability_grade not in (1, 2, 3, 4):
+        errors.setdefault(f"{prefix}.disability_grade", []).append(
+            _("The disability grade is 1 to 4."))
+    for j, income in enumerate(member.incomes):
+        _choice(errors, f"{prefix}.incomes[{j}].category", income.category, IncomeCategory)
+        _money(errors, f"{prefix}.incomes[{j}].monthly_amount", income.monthly_amount)
+    for kind in ("promise_signed_on", "authorisation_signed_on"):
+        signed = getattr(member, kind)
+        if signed is not None and signed > today:
+            errors.setdefault(f"{prefix}.{kind}", []).append(
+                _("A signature cannot be dated in the future."))
+
+
+def validate_application(data: ApplicationInput, today: date) -> dict[str, list[str]]:
+    """All problems of ``data``; an empty dict means it may be saved."""
+    errors: dict[str, list[str]] = {}
+    _text(errors, "address", data.address, max_length=200)
+    _choice(errors, "hukou_type", data.hukou_type, HukouType)
+    _choice(errors, "assistance_type", data.assistance_type, AssistanceType)
+    _choice(errors, "channel", data.channel, Channel)
+    if not data.members:
+        errors.setdefault("members", []).append(_("List at least the head of household."))
+    if len(data.members) > 30:
+        errors.setdefault("members", []).append(_("At most 30 members."))
+    heads = [m for m in data.members if m.relationship == Relationship.HEAD]
+    if data.members and len(heads) != 1:
+        errors.setdefault("members", []).append(_("Exactly one member is the head of "
+                                                  "household."))
+    seen: dict[str, int] = {}
+    for i, member in enumerate(data.members):
+        validate_member(errors, f"members[{i}]", member, today)
+        number = (member.id_number or "").strip().upper()
+        if number in seen:
+            errors.setdefault(f"members[{i}].id_number", []).append(
+                _("The same ID number is listed twice (members %(a)d and %(b)d).")
+                % {"a": seen[number] + 1, "b": i + 1})
+        seen.setdefault(number, i)
+    for k, asset in enumerate(data.assets):
+        _choice(errors, f"assets[{k}].kind", asset.kind, AssetKind)
+        _money(errors, f"assets[{k}].value", asset.value)
+        if asset.kind == AssetKind.VEHICLE:
+            _choice(errors, f"assets[{k}].vehicle_kind", asset.vehicle_kind, VehicleKind)
+        if not 0 < int(asset.quantity or 0) <= 1000:
+            errors.setdefault(f"assets[{k}].quantity", []).append(
+                _("The quantity is between 1 and 1000."))
+    if data.channel == Channel.ENTRUSTED:
+        _text(errors, "entrusted_name", data.entrusted_name, max_length=50)
+        try:
+            parse_id_number(data.entrusted_id_number, today=today)
+        except Invalid as exc:
+            errors.setdefault("entrusted_id_number", []).append(exc.render())
+    if data.channel == Channel.DISCOVERY:
+        _text(errors, "discovery_note", data.discovery_note, max_length=2000)
+    return errors
