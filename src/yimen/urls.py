@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("yimen.web.urls")),
     path("accounts/", include("yimen.accounts.urls")),
+    path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # specific API prefixes first: web.api_urls ends with a problem-JSON catch-all
