@@ -24,13 +24,18 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenRequest,
-                   responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}))
+    @extend_schema(
+        request=TokenRequest,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
     def post(self, request):
         data = TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        user = user_login(username=data.validated_data["username"],
-                          password=data.validated_data["password"],
-                          address=client_address(request), request=None)
+        user = user_login(
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+            address=client_address(request),
+            request=None,
+        )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

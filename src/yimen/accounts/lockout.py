@@ -21,10 +21,13 @@ def _window_start():
 
 def _failures_since_success(**where) -> int:
     since = _window_start()
-    last_ok = (LoginAttempt.objects.filter(succeeded=True, at__gte=since, **where)
-               .order_by("-at").values_list("at", flat=True).first())
-    return LoginAttempt.objects.filter(
-        succeeded=False, at__gte=last_ok or since, **where).count()
+    last_ok = (
+        LoginAttempt.objects.filter(succeeded=True, at__gte=since, **where)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return LoginAttempt.objects.filter(succeeded=False, at__gte=last_ok or since, **where).count()
 
 
 def is_locked(username: str, address: str | None) -> bool:
@@ -32,11 +35,16 @@ def is_locked(username: str, address: str | None) -> bool:
     limits = settings.YIMEN_LOCKOUT
     if _failures_since_success(username=username.lower()) >= limits["per_account"]:
         return True
-    return bool(address) and LoginAttempt.objects.filter(
-        address=address, succeeded=False, at__gte=_window_start()
-    ).count() >= limits["per_address"]
+    return (
+        bool(address)
+        and LoginAttempt.objects.filter(
+            address=address, succeeded=False, at__gte=_window_start()
+        ).count()
+        >= limits["per_address"]
+    )
 
 
 def note_attempt(username: str, address: str | None, *, succeeded: bool) -> None:
-    LoginAttempt.objects.create(username=username.lower()[:150], address=address or None,
-                                succeeded=succeeded)
+    LoginAttempt.objects.create(
+        username=username.lower()[:150], address=address or None, succeeded=succeeded
+    )

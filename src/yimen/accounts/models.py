@@ -30,16 +30,26 @@ class User(AbstractUser):
 class RoleBinding(models.Model):
     """A user acts in ``role`` inside the subtree of ``division`` and nowhere else."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="bindings", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="bindings",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
-    division = models.ForeignKey("regions.Division", on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("division"))
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+    )
     active = models.BooleanField(_("active"), default=True)
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("granted by"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
 
     class Meta:
         verbose_name = _("role binding")
@@ -64,3 +74,8 @@ class LoginAttempt(models.Model):
     class Meta:
         verbose_name = _("login attempt")
         verbose_name_plural = _("login attempts")
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.succeeded else "failed"
+        when = f"{self.at:%Y-%m-%d %H:%M}" if self.at else ""
+        return f"{self.username} @ {self.address or '-'} {outcome} {when}"

@@ -11,7 +11,6 @@ HEADER = """# 权限表 Permissions
 Generated from `src/yimen/accounts/roles.py` by `yimen permissions_doc`; do not edit by hand
 (a test fails when this file and the code differ). A role acts only inside the subtree of
 the division its binding names. ✔ = allowed.
-
 """
 
 
@@ -20,11 +19,18 @@ def permissions_markdown() -> str:
         with translation.override(lang):
             return str(choice.label)
 
-    lines = [HEADER, "| 动作 Action | " + " | ".join(
-        f"{label(r, 'zh-hans')}<br>{label(r, 'en')}" for r in Role) + " |",
-        "|---|" + "---|" * len(Role)]
+    lines = [
+        HEADER,
+        "| 动作 Action | "
+        + " | ".join(f"{label(r, 'zh-hans')}<br>{label(r, 'en')}" for r in Role)
+        + " |",
+        "|---|" + "---|" * len(Role),
+    ]
     for action in Action:
         cells = ["✔" if action in PERMISSIONS[r] else "" for r in Role]
-        lines.append(f"| `{action.value}` {label(action, 'zh-hans')} / {label(action, 'en')} | "
-                     + " | ".join(cells) + " |")
+        lines.append(
+            f"| `{action.value}` {label(action, 'zh-hans')} / {label(action, 'en')} | "
+            + " | ".join(cells)
+            + " |"
+        )
     return "\n".join(lines) + "\n"

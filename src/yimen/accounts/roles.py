@@ -59,22 +59,31 @@ class Action(models.TextChoices):
 
 
 A = Action
-_TOWNSHIP_COMMON = {A.CASE_VIEW, A.CASE_OPEN, A.CASE_ACCEPT, A.CASE_INVESTIGATE, A.CASE_VERIFY,
-                    A.CASE_FLAG, A.CASE_DISCLOSE, A.CASE_WITHDRAW, A.STATS_VIEW}
+_TOWNSHIP_COMMON = {
+    A.CASE_VIEW,
+    A.CASE_OPEN,
+    A.CASE_ACCEPT,
+    A.CASE_INVESTIGATE,
+    A.CASE_VERIFY,
+    A.CASE_FLAG,
+    A.CASE_DISCLOSE,
+    A.CASE_WITHDRAW,
+    A.STATS_VIEW,
+}
 
 #: role → the actions it may take inside the subtree of its binding's division.
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.APPLICANT: frozenset({A.CASE_VIEW_OWN, A.CASE_APPLY}),
     # village staff report, collect, appraise and disclose; they never decide
-    Role.VILLAGE_STAFF: frozenset({A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT, A.CASE_APPRAISE,
-                                   A.CASE_DISCLOSE}),
+    Role.VILLAGE_STAFF: frozenset(
+        {A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT, A.CASE_APPRAISE, A.CASE_DISCLOSE}
+    ),
     Role.GRID_WORKER: frozenset({A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT}),
     Role.TOWNSHIP_CASEWORKER: frozenset(_TOWNSHIP_COMMON),
     Role.TOWNSHIP_APPROVER: frozenset(_TOWNSHIP_COMMON | {A.CASE_DECIDE}),
     Role.SOCIAL_WORKER: frozenset({A.CASE_VIEW, A.CASE_INVESTIGATE}),
     # the county supervises: it reads, samples and sends findings, and can never decide
-    Role.COUNTY_SUPERVISOR: frozenset({A.CASE_VIEW, A.CASE_SUPERVISE, A.STATS_VIEW,
-                                       A.AUDIT_VIEW}),
+    Role.COUNTY_SUPERVISOR: frozenset({A.CASE_VIEW, A.CASE_SUPERVISE, A.STATS_VIEW, A.AUDIT_VIEW}),
     Role.CITY_VIEWER: frozenset({A.STATS_VIEW}),
     Role.MEDINS_AGENCY: frozenset({A.CASE_VIEW, A.MEDINS_HANDLE, A.STATS_VIEW}),
     Role.HOSPITAL_OPERATOR: frozenset({A.MEDINS_SETTLE}),

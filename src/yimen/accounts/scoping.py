@@ -38,10 +38,14 @@ def bindings_of(user) -> list[Binding]:
         return []
     cached = getattr(user, "_yimen_bindings", None)
     if cached is None:
+        # A role no longer in the code (renamed or retired) grants nothing: skip it rather
+        # than fail every request of that user.
         cached = [
             Binding(Role(role), code)
             for role, code in RoleBinding.objects.filter(user=user, active=True)
-            .order_by("role", "division_id").values_list("role", "division_id")
+            .order_by("role", "division_id")
+            .values_list("role", "division_id")
+            if role in Role.values
         ]
         user._yimen_bindings = cached
     return cached

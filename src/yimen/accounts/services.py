@@ -14,7 +14,7 @@ from yimen.regions.models import Division
 from . import lockout
 from .models import RoleBinding, User
 from .roles import Action, Role
-from .scoping import bindings_for, can, forget_bindings
+from .scoping import Binding, bindings_for, forget_bindings
 
 
 class LoginRefused(Invalid):
@@ -28,15 +28,21 @@ class AccountLocked(Forbidden):
     code = "accounts.locked"
 
     def __init__(self, minutes: int):
-        super().__init__(_("Too many failed logins. Try again in %(minutes)d minutes or ask "
-                           "the system administrator."), minutes=minutes)
+        super().__init__(
+            _(
+                "Too many failed logins. Try again in %(minutes)d minutes or ask "
+                "the system administrator."
+            ),
+            minutes=minutes,
+        )
 
 
 def user_login(*, username: str, password: str, address: str | None, request=None) -> User:
     """Check credentials unless the account or address is locked; audit the outcome.
 
-    Failures are recorded outside any enclosing transaction so that a refused login still
-    counts towards the lockout."""
+    The attempt and its audit event commit in their own transaction before the refusal is
+    raised, so a refused login still counts towards the lockout (callers must not wrap this
+    in a transaction that the refusal rolls back)."""
     from django.conf import settings
 
     username = (username or "").strip()
@@ -48,12 +54,16 @@ def user_login(*, username: str, password: str, address: str | None, request=Non
         lockout.note_attempt(username, address, succeeded=user is not None)
         target = user or User.objects.filter(username__iexact=username).first()
         if target is not None:
-            record_event(event_type=EventType.LOGIN if user else EventType.LOGIN_FAILED,
-                         subject=target, actor=user, new={"address": address})
-        if user is None and lockout.is_locked(username, address):
-            if target is not None:
-                record_event(event_type=EventType.ACCOUNT_LOCKED, subject=target,
-                             new={"address": address})
+            record_event(
+                event_type=EventType.LOGIN if user else EventType.LOGIN_FAILED,
+                subject=target,
+                actor=user,
+                new={"address": address},
+            )
+        if user is None and target is not None and lockout.is_locked(username, address):
+            record_event(
+                event_type=EventType.ACCOUNT_LOCKED, subject=target, new={"address": address}
+            )
     if user is None:
         if lockout.is_locked(username, address):
             raise AccountLocked(minutes)
@@ -75,36 +85,72 @@ class NotManager(Forbidden):
         super().__init__(_("You may not manage accounts in this division."))
 
 
+class UnknownRole(Invalid):
+    code = "accounts.unknown_role"
+
+    def __init__(self, role):
+        super().__init__(_("There is no role “%(role)s”."), role=role)
+
+
+class RoleNotActive(Conflict):
+    code = "accounts.role_not_active"
+
+    def __init__(self):
+        super().__init__(_("This role was already revoked."))
+
+
+def _manager_binding(actor, division_code: str) -> Binding:
+    """The actor's binding that allows managing accounts at ``division_code`` (the one the
+    audit event names), or NotManager."""
+    for binding in bindings_for(actor, Action.ACCOUNT_MANAGE):
+        if binding.covers(division_code):
+            return binding
+    raise NotManager()
+
+
 @transaction.atomic
 def role_grant(*, actor, user: User, role: Role, division: Division, reason: str) -> RoleBinding:
     """Bind ``user`` to ``role`` in ``division``; only account managers above it may."""
-    if not can(actor, Action.ACCOUNT_MANAGE, division.code):
-        raise NotManager()
-    binding, created = RoleBinding.objects.get_or_create(user=user, role=role,
-                                                         division=division)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise UnknownRole(role) from None
+    manager = _manager_binding(actor, division.code)
+    binding, created = RoleBinding.objects.get_or_create(user=user, role=role, division=division)
     if not created and binding.active:
         raise RoleExists()
     binding.active = True
     binding.granted_by = actor
     binding.save()
     forget_bindings(user)
-    manager = bindings_for(actor, Action.ACCOUNT_MANAGE)[0]
-    record_event(event_type=EventType.ROLE_GRANTED, subject=user, actor=actor,
-                 role=manager.role, division_code=manager.division_code, reason=reason,
-                 new={"role": role, "division": division.code})
+    record_event(
+        event_type=EventType.ROLE_GRANTED,
+        subject=user,
+        actor=actor,
+        role=manager.role,
+        division_code=manager.division_code,
+        reason=reason,
+        new={"role": role, "division": division.code},
+    )
     return binding
 
 
 @transaction.atomic
 def role_revoke(*, actor, binding: RoleBinding, reason: str) -> RoleBinding:
     """Deactivate a binding (kept for the record, never deleted)."""
-    if not can(actor, Action.ACCOUNT_MANAGE, binding.division_id):
-        raise NotManager()
-    RoleBinding.objects.filter(pk=binding.pk).update(active=False)
+    manager = _manager_binding(actor, binding.division_id)
+    # guarded update: of two revocations at once, exactly one is recorded
+    if not RoleBinding.objects.filter(pk=binding.pk, active=True).update(active=False):
+        raise RoleNotActive()
     binding.active = False
     forget_bindings(binding.user)
-    manager = bindings_for(actor, Action.ACCOUNT_MANAGE)[0]
-    record_event(event_type=EventType.ROLE_REVOKED, subject=binding.user, actor=actor,
-                 role=manager.role, division_code=manager.division_code, reason=reason,
-                 old={"role": binding.role, "division": binding.division_id})
+    record_event(
+        event_type=EventType.ROLE_REVOKED,
+        subject=binding.user,
+        actor=actor,
+        role=manager.role,
+        division_code=manager.division_code,
+        reason=reason,
+        old={"role": binding.role, "division": binding.division_id},
+    )
     return binding

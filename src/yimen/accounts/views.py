@@ -28,24 +28,32 @@ def client_address(request) -> str | None:
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     form = LoginForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_login(username=form.cleaned_data["username"],
-                              password=form.cleaned_data["password"],
-                              address=client_address(request), request=request)
+            user = user_login(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                address=client_address(request),
+                request=request,
+            )
         except YimenError as exc:
             error = exc
         else:
             login(request, user)
             return redirect(next_url or "web:home")
     status = 403 if error is not None and error.status == 403 else 200
-    return render(request, "accounts/login.html",
-                  {"form": form, "error": error, "next": next_url}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": next_url},
+        status=status,
+    )
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,10 +18,39 @@ from yimen.accounts.scoping import bindings_of
 from yimen.audit.models import AuditEvent
 from yimen.audit.selectors import events_for_subject
 from yimen.workflow import selectors, services
+from yimen.workflow.errors import CaseNotFound, TaskNotFound
 from yimen.workflow.states import CaseStatus
+
+from .ids import parse_id
 
 ID_PATH = OpenApiParameter("case_id", int, OpenApiParameter.PATH)
 TASK_PATH = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
+
+
+def case_pk(raw) -> int:
+    """The case id of the URL, or the case's 404 problem (one case, one address)."""
+    pk = parse_id(raw)
+    if pk is None:
+        raise CaseNotFound()
+    return pk
+
+
+def task_pk(raw) -> int:
+    pk = parse_id(raw)
+    if pk is None:
+        raise TaskNotFound()
+    return pk
+
+
+class Pages(LimitOffsetPagination):
+    """limit/offset paging with both capped: an unbounded number reaches the database as
+    is, and SQLite answers a LIMIT or OFFSET past 2**63 with an error (a 500)."""
+
+    max_limit = 500
+    max_offset = 10**12
+
+    def get_offset(self, request) -> int:
+        return min(super().get_offset(request), self.max_offset)
 
 
 class BindingSerializer(serializers.Serializer):
@@ -78,14 +108,24 @@ class CaseDetailSerializer(CaseSerializer):
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["seq", "occurred_at", "actor_name", "role", "division_code", "event_type",
-                  "old", "new", "reason", "signer_name", "hash"]
+        fields = [
+            "seq",
+            "occurred_at",
+            "actor_name",
+            "role",
+            "division_code",
+            "event_type",
+            "old",
+            "new",
+            "reason",
+            "signer_name",
+            "hash",
+        ]
 
 
 class CompleteRequest(serializers.Serializer):
     outcome = serializers.CharField(max_length=40, default="done")
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                   default="")
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class FlagRequest(serializers.Serializer):
@@ -103,8 +143,11 @@ class BatchRequest(serializers.Serializer):
     step = serializers.CharField(max_length=40)
     outcome = serializers.CharField(max_length=40, default="done")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    case_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62),
-                                     min_length=1, max_length=200_000)
+    case_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62),
+        min_length=1,
+        max_length=200_000,
+    )
 
 
 class BatchResultSerializer(serializers.Serializer):
@@ -121,15 +164,22 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
-        return Response(MeSerializer({"username": user.get_username(),
-                                      "full_name": user.get_full_name(),
-                                      "bindings": bindings_of(user)}).data)
+        return Response(
+            MeSerializer(
+                {
+                    "username": user.get_username(),
+                    "full_name": user.get_full_name(),
+                    "bindings": bindings_of(user),
+                }
+            ).data
+        )
 
 
 class MyTasksView(ListAPIView):
     """My open tasks, earliest deadline first."""
 
     serializer_class = TaskSerializer
+    pagination_class = Pages
 
     def get_queryset(self):
         return selectors.my_tasks(self.request.user)
@@ -139,6 +189,7 @@ class CaseListView(ListAPIView):
     """Cases in my area (or my own applications)."""
 
     serializer_class = CaseSerializer
+    pagination_class = Pages
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=CaseStatus.values)])
     def get(self, request, *args, **kwargs):
@@ -157,7 +208,7 @@ class CaseDetailView(APIView):
 
     @extend_schema(parameters=[ID_PATH], responses=CaseDetailSerializer)
     def get(self, request, case_id):
-        case = selectors.access_case_by_id(request.user, case_id)
+        case = selectors.access_case_by_id(request.user, case_pk(case_id))
         return Response(CaseDetailSerializer(case).data)
 
 
@@ -166,7 +217,7 @@ class CaseTimelineView(APIView):
 
     @extend_schema(parameters=[ID_PATH], responses=EventSerializer(many=True))
     def get(self, request, case_id):
-        case = selectors.access_case_by_id(request.user, case_id)
+        case = selectors.access_case_by_id(request.user, case_pk(case_id))
         events = events_for_subject((services.CASE_SUBJECT, str(case.pk)))
         return Response(EventSerializer(events, many=True).data)
 
@@ -178,9 +229,12 @@ class TaskCompleteView(APIView):
     def post(self, request, task_id):
         data = CompleteRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_complete(task_id=task_id, actor=request.user,
-                                      outcome=data.validated_data["outcome"],
-                                      reason=data.validated_data["reason"])
+        task = services.task_complete(
+            task_id=task_pk(task_id),
+            actor=request.user,
+            outcome=data.validated_data["outcome"],
+            reason=data.validated_data["reason"],
+        )
         return Response(TaskSerializer(task).data)
 
 
@@ -191,7 +245,9 @@ class CaseFlagView(APIView):
     def post(self, request, case_id):
         data = FlagRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.case_set_flag(case_id=case_id, actor=request.user, **data.validated_data)
+        case = services.case_set_flag(
+            case_id=case_pk(case_id), actor=request.user, **data.validated_data
+        )
         return Response(CaseSerializer(case).data)
 
 
@@ -202,8 +258,9 @@ class CaseWithdrawView(APIView):
     def post(self, request, case_id):
         data = WithdrawRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.case_withdraw(case_id=case_id, actor=request.user,
-                                      reason=data.validated_data["reason"])
+        case = services.case_withdraw(
+            case_id=case_pk(case_id), actor=request.user, reason=data.validated_data["reason"]
+        )
         return Response(CaseSerializer(case).data)
 
 
@@ -216,6 +273,11 @@ class BatchDecisionView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         result = services.tasks_bulk_complete(
-            process_code=v["process"], step_code=v["step"], case_ids=v["case_ids"],
-            actor=request.user, outcome=v["outcome"], reason=v["reason"])
+            process_code=v["process"],
+            step_code=v["step"],
+            case_ids=v["case_ids"],
+            actor=request.user,
+            outcome=v["outcome"],
+            reason=v["reason"],
+        )
         return Response(BatchResultSerializer(result).data)

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from yimen.accounts.api import TokenView
 
 from . import api
+from .problems import api_not_found
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
@@ -15,4 +16,7 @@ urlpatterns = [
     path("cases/<str:case_id>/timeline/", api.CaseTimelineView.as_view(), name="api-case-timeline"),
     path("cases/<str:case_id>/flags/", api.CaseFlagView.as_view(), name="api-case-flag"),
     path("cases/<str:case_id>/withdraw/", api.CaseWithdrawView.as_view(), name="api-case-withdraw"),
+    # last: any other address under /api/ answers with a problem body, not the HTML 404 page
+    # (yimen/urls.py mounts this module after every other /api/ prefix)
+    re_path(r"^", api_not_found, name="api-not-found"),
 ]

@@ -51,9 +51,15 @@ DEMO_USERS = [
 DEMO_CASES = [  # (title, village, steps to complete as (username, outcome, reason))
     ("王秀英家庭 低保申请", VILLAGE, []),
     ("李建华家庭 低保申请", VILLAGE, [("caseworker", "accepted", "")]),
-    ("赵淑珍 特困供养申请", OTHER_VILLAGE, [("caseworker", "accepted", ""),
-                                    ("caseworker", "done", "核对结果与申报一致"),
-                                    ("socialworker", "done", "两人入户，情况属实")]),
+    (
+        "赵淑珍 特困供养申请",
+        OTHER_VILLAGE,
+        [
+            ("caseworker", "accepted", ""),
+            ("caseworker", "done", "核对结果与申报一致"),
+            ("socialworker", "done", "两人入户，情况属实"),
+        ],
+    ),
     ("孙玉梅家庭 低收入认定", VILLAGE, [("caseworker", "accepted", "")]),
 ]
 
@@ -68,8 +74,9 @@ def load_demo_users() -> list[DemoUser]:
         user.is_superuser = demo.role == Role.SYSTEM_ADMIN
         user.set_password(DEMO_PASSWORD)
         user.save()
-        RoleBinding.objects.get_or_create(user=user, role=demo.role,
-                                          division=Division.objects.get(pk=demo.division))
+        RoleBinding.objects.get_or_create(
+            user=user, role=demo.role, division=Division.objects.get(pk=demo.division)
+        )
     return DEMO_USERS
 
 
@@ -80,14 +87,22 @@ def load_demo_cases() -> int:
 
     if Case.objects.filter(title__in=[c[0] for c in DEMO_CASES]).exists():
         return 0
-    users = {u.username: u for u in User.objects.filter(
-        username__in=[d.username for d in DEMO_USERS])}
+    users = {
+        u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])
+    }
     for title, village, steps in DEMO_CASES:
-        case = case_open(process_code="assist", division=Division.objects.get(pk=village),
-                         actor=users["caseworker"], title=title)
+        case = case_open(
+            process_code="assist",
+            division=Division.objects.get(pk=village),
+            actor=users["caseworker"],
+            title=title,
+        )
         for username, outcome, reason in steps:
             actor = users[username]
-            task = case.tasks.filter(status="open").filter(
-                roles__contains=f"|{actor.bindings.first().role}|").first()
+            task = (
+                case.tasks.filter(status="open")
+                .filter(roles__contains=f"|{actor.bindings.first().role}|")
+                .first()
+            )
             task_complete(task_id=task.pk, actor=actor, outcome=outcome, reason=reason)
     return len(DEMO_CASES)

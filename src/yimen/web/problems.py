@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -20,8 +21,10 @@ _DRF_CODES = {
     exceptions.NotFound: ("not_found", _("Not found.")),
     exceptions.MethodNotAllowed: ("method_not_allowed", _("This method is not allowed here.")),
     exceptions.NotAcceptable: ("not_acceptable", _("This response format is not available.")),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type",
-                                      _("This request body format is not supported.")),
+    exceptions.UnsupportedMediaType: (
+        "unsupported_media_type",
+        _("This request body format is not supported."),
+    ),
     exceptions.Throttled: ("throttled", _("Too many requests; try again later.")),
     exceptions.ParseError: ("invalid.parse", _("The request body could not be read.")),
     exceptions.ValidationError: ("invalid", _("Some fields are not valid.")),
@@ -55,8 +58,12 @@ def problem_exception_handler(exc, context):
         error = YimenError(message, code=code)
     error.status = response.status_code
     body = error.as_problem()
-    return Response(body, status=response.status_code, headers=_keep_headers(response),
-                    content_type=PROBLEM_TYPE)
+    return Response(
+        body,
+        status=response.status_code,
+        headers=_keep_headers(response),
+        content_type=PROBLEM_TYPE,
+    )
 
 
 def _keep_headers(response) -> dict:
@@ -65,8 +72,19 @@ def _keep_headers(response) -> dict:
 
 def _field_errors(detail) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])]
-                for k, v in detail.items()}
+        return {
+            str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in detail.items()
+        }
     if isinstance(detail, list):
         return {"non_field_errors": [str(x) for x in detail]}
     return {"non_field_errors": [str(detail)]}
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """The last route under /api/: an unknown API address answers with a problem body
+    rather than the HTML 404 page (mounted in yimen/urls.py after every API route)."""
+    body = NotFound(_("Not found."), code="not_found").as_problem()
+    return JsonResponse(
+        body, status=404, content_type=PROBLEM_TYPE, json_dumps_params={"ensure_ascii": False}
+    )

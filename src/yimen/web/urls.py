@@ -1,14 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .ids import IdConverter
+
+register_converter(IdConverter, "id")
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
-    path("cases/<str:case_id>/", views.case_detail, name="case_detail"),
-    path("cases/<str:case_id>/diagram.svg", views.case_diagram, name="case_diagram"),
-    path("tasks/<str:task_id>/complete/", views.task_complete, name="task_complete"),
+    path("cases/<id:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<id:case_id>/diagram.svg", views.case_diagram, name="case_diagram"),
+    path("tasks/<id:task_id>/complete/", views.task_complete, name="task_complete"),
     path("notifications/", views.notifications, name="notifications"),
     path("processes/<str:code>/diagram.svg", views.process_diagram, name="process_diagram"),
 ]

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yimen.errors import NotFound, YimenError
 from yimen.workflow import selectors, services
@@ -33,6 +33,7 @@ def not_found_is_404(view):
     return wrapper
 
 
+@require_safe
 @login_required
 def home(request):
     now = timezone.now()
@@ -40,6 +41,7 @@ def home(request):
     return render(request, "web/home.html", {"rows": rows})
 
 
+@require_safe
 @login_required
 def case_list(request):
     cases = selectors.cases_visible_to(request.user).order_by("-opened_at")
@@ -50,10 +52,14 @@ def case_list(request):
     if query:
         cases = cases.filter(number__icontains=query) | cases.filter(title__icontains=query)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
-    return render(request, "web/case_list.html", {
-        "page": page, "status": status, "q": query, "statuses": CaseStatus.choices})
+    return render(
+        request,
+        "web/case_list.html",
+        {"page": page, "status": status, "q": query, "statuses": CaseStatus.choices},
+    )
 
 
+@require_safe
 @login_required
 @not_found_is_404
 def case_detail(request, case_id):
@@ -61,6 +67,7 @@ def case_detail(request, case_id):
     return render(request, "web/case_detail.html", case_page_context(request.user, case))
 
 
+@require_safe
 @login_required
 @not_found_is_404
 def case_diagram(request, case_id):
@@ -70,6 +77,7 @@ def case_diagram(request, case_id):
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+@require_safe
 def process_diagram(request, code):
     try:
         process = get_process(code)
@@ -84,9 +92,12 @@ def process_diagram(request, code):
 def task_complete(request, task_id):
     task = selectors.access_task_by_id(request.user, task_id)
     try:
-        services.task_complete(task_id=task.pk, actor=request.user,
-                               outcome=request.POST.get("outcome", "done")[:40],
-                               reason=request.POST.get("reason", "")[:2000])
+        services.task_complete(
+            task_id=task.pk,
+            actor=request.user,
+            outcome=request.POST.get("outcome", "done")[:40],
+            reason=request.POST.get("reason", "")[:2000],
+        )
     except NotFound:
         raise
     except YimenError as exc:
@@ -102,10 +113,14 @@ def _done_message() -> str:
     return gettext("Saved. The case has moved on.")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notifications(request):
-    items = selectors.unread_notifications(request.user) if request.GET.get("unread") else (
-        request.user.notifications.all())
+    items = (
+        selectors.unread_notifications(request.user)
+        if request.GET.get("unread")
+        else (request.user.notifications.all())
+    )
     if request.method == "POST":
         selectors.unread_notifications(request.user).update(read_at=timezone.now())
         return redirect("web:notifications")

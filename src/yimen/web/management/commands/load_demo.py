@@ -11,11 +11,15 @@ class Command(BaseCommand):
         call_command("load_divisions", verbosity=0)
         users = load_demo_users()
         cases = load_demo_cases()
-        self.stdout.write(self.style.SUCCESS(f"演示数据已加载 demo data loaded ({cases} new cases)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已加载 demo data loaded ({cases} new cases)")
+        )
         self.stdout.write("")
         self.stdout.write("演示账号 Demo accounts — 密码 password: " + DEMO_PASSWORD)
         self.stdout.write(f"{'用户名 user':<14} {'姓名 name':<8} {'角色 role':<48} 区划 division")
         for u in users:
-            self.stdout.write(f"{u.username:<14} {u.full_name:<9} {u.role.label!s:<48} {u.division}")
+            self.stdout.write(
+                f"{u.username:<14} {u.full_name:<9} {u.role.label!s:<48} {u.division}"
+            )
         self.stdout.write("")
         self.stdout.write("打开 Open http://127.0.0.1:8000/  (API docs: /api/docs/)")

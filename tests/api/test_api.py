@@ -1,0 +1,461 @@
+"""The API through HTTP: tokens, completing tasks, batch decisions, and bad input that
+must come back as a 4xx problem, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.api.helpers import api_client, post_json, problem
+from tests.web.world import ACCEPT_CHOICES, NEEDS_REASON, PASSWORD
+from yimen.audit.events import EventType
+from yimen.audit.models import AuditEvent
+from yimen.audit.verify import verify_chain
+from yimen.workflow import services
+from yimen.workflow.states import CaseStatus, TaskStatus
+
+pytestmark = pytest.mark.django_db
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+
+def test_token_login_then_token_header(world):
+    anonymous = Client()
+    response = post_json(
+        anonymous, "/api/auth/token/", {"username": world.caseworker.username, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    key = response.json()["token"]
+    assert Token.objects.get(user=world.caseworker).key == key
+
+    api = Client(headers={"Authorization": f"Token {key}"})
+    me = api.get("/api/me/").json()
+    assert me["username"] == world.caseworker.username
+    assert me["full_name"] == "张丽"
+    assert me["bindings"] == [
+        {
+            "role": "township_caseworker",
+            "role_label": me["bindings"][0]["role_label"],
+            "division_code": "220102001000",
+        }
+    ]
+    assert me["bindings"][0]["role_label"]
+    # the same token again, not a new one per login
+    again = post_json(
+        anonymous, "/api/auth/token/", {"username": world.caseworker.username, "password": PASSWORD}
+    )
+    assert again.json()["token"] == key
+    assert EventType.LOGIN in AuditEvent.objects.values_list("event_type", flat=True)
+
+
+def test_token_login_refuses_wrong_passwords_and_locks(world):
+    anonymous = Client()
+    body = {"username": world.caseworker.username, "password": "wrong"}
+    problem(post_json(anonymous, "/api/auth/token/", body), 400, "accounts.login_refused")
+    for _ in range(settings.YIMEN_LOCKOUT["per_account"] - 1):
+        post_json(anonymous, "/api/auth/token/", body)
+    right = {"username": world.caseworker.username, "password": PASSWORD}
+    problem(post_json(anonymous, "/api/auth/token/", right), 403, "accounts.locked")
+    assert not Token.objects.filter(user=world.caseworker).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"username": "x"},
+        {"username": ["x"], "password": 1},
+        {"username": "x" * 151, "password": "y"},
+        [],
+        "null",
+    ],
+)
+def test_token_login_with_bad_bodies_is_a_400(world, body):
+    problem(post_json(Client(), "/api/auth/token/", body), 400)
+
+
+def test_no_or_bad_credentials(world):
+    body = problem(Client().get("/api/cases/"), 403, "auth.not_authenticated")
+    assert body["detail_en"] == "Please log in first."
+    # 403 while SessionAuthentication comes first in settings; 401 + WWW-Authenticate once
+    # TokenAuthentication leads (reported to the lead)
+    bad = Client(headers={"Authorization": "Token nope"}).get("/api/cases/")
+    problem(bad, bad.status_code, "auth.failed")
+    assert bad.status_code in {401, 403}
+    malformed = Client(headers={"Authorization": "Token a b c"}).get("/api/me/")
+    problem(malformed, malformed.status_code, "auth.failed")
+    assert malformed.status_code in {401, 403}
+
+
+def test_session_authenticated_writes_need_the_csrf_token(world):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.caseworker)
+    task = world.task(world.case)
+    problem(
+        post_json(strict, f"/api/tasks/{task.pk}/complete/", {"outcome": "accepted"}),
+        403,
+        "forbidden",
+    )
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+    assert strict.get("/api/cases/").status_code == 200  # reads need no token
+
+
+# --- reading and acting ----------------------------------------------------------------------
+
+
+def test_case_detail_and_timeline(world):
+    api = api_client(world.caseworker)
+    detail = api.get(f"/api/cases/{world.case.pk}/").json()
+    assert detail["number"] == world.case.number
+    assert detail["division_code"] == "220102001001"
+    assert [t["step"] for t in detail["tasks"]] == ["accept"]
+    timeline = api.get(f"/api/cases/{world.case.pk}/timeline/").json()
+    assert [e["event_type"] for e in timeline] == [EventType.CASE_OPENED]
+    assert timeline[0]["actor_name"] == "张丽" and len(timeline[0]["hash"]) == 64
+
+
+def test_completing_a_task_moves_the_case(world):
+    api = api_client(world.caseworker)
+    task = world.task(world.case)
+    response = post_json(api, f"/api/tasks/{task.pk}/complete/", {"outcome": "accepted"})
+    assert response.status_code == 200
+    assert response.json()["status"] == TaskStatus.DONE
+    detail = api.get(f"/api/cases/{world.case.pk}/").json()
+    assert detail["stage"] == 1
+    assert {t["step"] for t in detail["tasks"] if t["status"] == "open"} == {"verify", "visit"}
+    # a second completion of the same task is a conflict
+    problem(
+        post_json(api, f"/api/tasks/{task.pk}/complete/", {"outcome": "accepted"}),
+        409,
+        "workflow.task_already_done",
+    )
+
+
+def test_flag_and_withdraw(world):
+    api = api_client(world.caseworker)
+    url = f"/api/cases/{world.case.pk}/"
+    flagged = post_json(
+        api, url + "flags/", {"flag": "disputed", "value": True, "reason": "邻居反映有车"}
+    )
+    assert flagged.status_code == 200 and flagged.json()["flags"] == {"disputed": True}
+    withdrawn = post_json(api, url + "withdraw/", {"reason": "申请人书面撤回"})
+    assert withdrawn.json()["status"] == CaseStatus.WITHDRAWN
+    problem(post_json(api, url + "withdraw/", {"reason": "again"}), 409, "workflow.case_closed")
+    problem(
+        post_json(api, url + "flags/", {"flag": "disputed", "value": False, "reason": "x"}),
+        409,
+        "workflow.case_closed",
+    )
+    task = world.task(world.case)
+    problem(
+        post_json(api, f"/api/tasks/{task.pk}/complete/", {"outcome": "accepted"}),
+        409,
+        "workflow.case_closed",
+    )
+
+
+# --- bad input: 4xx problem, never 500 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        ({"outcome": "approved"}, 400, "workflow.unknown_outcome"),
+        ({}, 400, "workflow.unknown_outcome"),  # the default "done" is not an outcome of accept
+        ({"outcome": NEEDS_REASON}, 400, "workflow.reason_required"),
+        ({"outcome": NEEDS_REASON, "reason": "   "}, 400, "workflow.reason_required"),
+        ({"outcome": "x" * 41}, 400, "invalid"),
+        ({"outcome": ["accepted"]}, 400, "invalid"),
+        ({"outcome": {"a": 1}}, 400, "invalid"),
+        ({"outcome": None}, 400, "invalid"),
+        ({"outcome": "accepted", "reason": "x" * 2001}, 400, "invalid"),
+        ([1, 2], 400, "invalid"),
+        ("accepted", 400, "invalid"),
+        (None, 400, "invalid"),
+    ],
+)
+def test_bad_completion_bodies(world, body, status, code):
+    task = world.task(world.case)
+    response = post_json(api_client(world.caseworker), f"/api/tasks/{task.pk}/complete/", body)
+    problem(response, status, code)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+
+
+def test_unknown_outcome_names_the_choices(world):
+    task = world.task(world.case)
+    body = problem(
+        post_json(
+            api_client(world.caseworker), f"/api/tasks/{task.pk}/complete/", {"outcome": "approved"}
+        ),
+        400,
+    )
+    assert ACCEPT_CHOICES in body["detail_en"]
+    assert ACCEPT_CHOICES in body["detail_zh"]
+
+
+@pytest.mark.parametrize(
+    "raw,content_type,status,code",
+    [
+        ("{not json", "application/json", 400, "invalid.parse"),
+        ('{"outcome": "accepted"', "application/json", 400, "invalid.parse"),
+        ("\xff\xfe", "application/json", 400, "invalid.parse"),
+        ('{"outcome": NaN}', "application/json", 400, None),
+        ("outcome=accepted", "text/plain", 415, "unsupported_media_type"),
+        ("<xml/>", "application/xml", 415, "unsupported_media_type"),
+    ],
+)
+def test_unreadable_bodies(world, raw, content_type, status, code):
+    task = world.task(world.case)
+    api = api_client(world.caseworker)
+    response = api.post(f"/api/tasks/{task.pk}/complete/", raw, content_type=content_type)
+    problem(response, status, code)
+
+
+def test_form_encoded_bodies_are_accepted_too(world):
+    task = world.task(world.case)
+    response = api_client(world.caseworker).post(
+        f"/api/tasks/{task.pk}/complete/", {"outcome": "accepted"}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"flag": "rich", "value": True, "reason": "x"}, "workflow.unknown_flag"),
+        ({"flag": "disputed", "value": "maybe", "reason": "x"}, "invalid"),
+        ({"flag": "disputed", "value": True}, "invalid"),
+        ({"flag": "disputed", "value": True, "reason": ""}, "invalid"),
+        ({"flag": "disputed", "value": True, "reason": "   "}, "invalid"),
+        ({"flag": ["disputed"], "value": True, "reason": "x"}, "invalid"),
+    ],
+)
+def test_bad_flag_bodies(world, body, code):
+    problem(
+        post_json(api_client(world.caseworker), f"/api/cases/{world.case.pk}/flags/", body),
+        400,
+        code,
+    )
+    world.case.refresh_from_db()
+    assert world.case.flags == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"reason": ""},
+        {"reason": "  "},
+        {"reason": None},
+        {"reason": ["a"]},
+        {"reason": {"a": 1}},
+    ],
+)
+def test_bad_withdraw_bodies(world, body):
+    problem(
+        post_json(api_client(world.caseworker), f"/api/cases/{world.case.pk}/withdraw/", body), 400
+    )
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        "abc",
+        "-1",
+        "0",
+        "1.5",
+        "1e3",
+        "%20",
+        "99999999999999999999999999",
+        "9223372036854775808",
+        "%EF%BC%91",
+        "%D9%A1",
+        "1_0",
+        "0x1",
+    ],
+)
+def test_odd_case_ids_are_404_problems(world, case_id):
+    api = api_client(world.caseworker)
+    for suffix in ["", "timeline/"]:
+        problem(api.get(f"/api/cases/{case_id}/{suffix}"), 404, "workflow.case_not_found")
+    problem(
+        post_json(api, f"/api/cases/{case_id}/withdraw/", {"reason": "x"}),
+        404,
+        "workflow.case_not_found",
+    )
+    problem(
+        post_json(
+            api, f"/api/cases/{case_id}/flags/", {"flag": "disputed", "value": True, "reason": "x"}
+        ),
+        404,
+    )
+    problem(
+        post_json(api, f"/api/tasks/{case_id}/complete/", {"outcome": "accepted"}),
+        404,
+        "workflow.task_not_found",
+    )
+
+
+def test_wrong_methods_are_405_problems(world):
+    api = api_client(world.caseworker)
+    body = problem(
+        api.get(f"/api/tasks/{world.task(world.case).pk}/complete/"), 405, "method_not_allowed"
+    )
+    assert body["detail_en"]
+    problem(api.delete(f"/api/cases/{world.case.pk}/"), 405)
+    problem(post_json(api, "/api/cases/", {}), 405)
+
+
+def test_list_parameters_that_make_no_sense_are_ignored(world):
+    api = api_client(world.caseworker)
+    for query in [
+        "limit=abc",
+        "offset=-5",
+        "limit=0",
+        "limit=99999999999999999999",
+        "status=bogus",
+        "status=",
+        "offset=99999999999999999999",
+    ]:
+        assert api.get(f"/api/cases/?{query}").status_code == 200, query
+    assert api.get("/api/cases/?status=completed").json()["results"] == []
+    one = api.get("/api/cases/?limit=1").json()
+    assert one["count"] == 2 and len(one["results"]) == 1
+    assert len(api.get("/api/tasks/?limit=99999999999999999999").json()["results"]) == 2
+
+
+@pytest.mark.parametrize("path", ["/api/nope/", "/api/cases/1", "/api/cases/1/nope/", "/api/"])
+def test_unknown_api_addresses_answer_with_a_problem(world, path):
+    api = api_client(world.caseworker)
+    problem(api.get(path), 404, "not_found")
+    problem(Client(enforce_csrf_checks=True).post(path, {}), 404, "not_found")
+
+
+def test_the_catch_all_does_not_hide_the_other_api_prefixes(client, world):
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
+    assert api_client(world.caseworker).get("/api/divisions/").status_code == 200
+
+
+# --- batch decision ------------------------------------------------------------------------
+
+
+def batch(api, **body):
+    return post_json(
+        api,
+        "/api/cases/batch-decision/",
+        {"process": "assist", "step": "accept", "outcome": "accepted", **body},
+    )
+
+
+def test_batch_decision_moves_every_case_and_audits_each(world):
+    ids = [world.case.pk, world.neighbour_case.pk]
+    response = batch(api_client(world.caseworker), case_ids=ids, reason="集中受理")
+    assert response.status_code == 200
+    result = response.json()
+    assert result["decided"] == 2 and result["completed"] == 2 and result["advanced"] == 2
+    assert result["closed"] == 0 and len(result["batch_id"]) == 32
+    for case in (world.case, world.neighbour_case):
+        case.refresh_from_db()
+        assert case.stage == 1
+        assert world.task(case).status == TaskStatus.DONE
+    events = AuditEvent.objects.filter(new__batch=result["batch_id"])
+    assert events.count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            event_type=EventType.BULK_DECISION, subject_id=result["batch_id"]
+        ).count()
+        == 1
+    )
+    assert verify_chain().ok
+
+
+def test_batch_is_all_or_nothing(world):
+    before = AuditEvent.objects.count()
+    body = problem(
+        batch(api_client(world.caseworker), case_ids=[world.case.pk, world.other_case.pk]),
+        409,
+        "workflow.batch_conflict",
+    )
+    assert str(world.other_case.pk) in body["detail_en"]
+    assert world.task(world.case).status == TaskStatus.OPEN
+    assert AuditEvent.objects.count() == before
+
+
+def test_batch_by_someone_whose_step_it_is_not(world):
+    problem(
+        batch(api_client(world.supervisor), case_ids=[world.case.pk]), 403, "workflow.not_your_task"
+    )
+    problem(
+        batch(api_client(world.approver), case_ids=[world.case.pk]), 403, "workflow.not_your_task"
+    )
+
+
+@pytest.mark.parametrize(
+    "override,code",
+    [
+        ({"case_ids": []}, "invalid"),
+        ({"case_ids": ["x"]}, "invalid"),
+        ({"case_ids": [0]}, "invalid"),
+        ({"case_ids": [2**63]}, "invalid"),
+        ({"case_ids": "1,2"}, "invalid"),
+        ({"case_ids": None}, "invalid"),
+        ({"process": "nope", "case_ids": [1]}, "workflow.unknown_process"),
+        ({"step": "nope", "case_ids": [1]}, "workflow.unknown_step"),
+        ({"outcome": "approved", "case_ids": [1]}, "workflow.unknown_outcome"),
+        ({"outcome": NEEDS_REASON, "case_ids": [1]}, "workflow.reason_required"),
+        ({"process": None, "case_ids": [1]}, "invalid"),
+    ],
+)
+def test_bad_batch_bodies(world, override, code):
+    problem(batch(api_client(world.caseworker), **override), 400, code)
+    assert world.task(world.case).status == TaskStatus.OPEN
+
+
+def test_batch_of_unknown_ids_changes_nothing(world):
+    problem(
+        batch(api_client(world.caseworker), case_ids=[world.case.pk, 10**17]),
+        409,
+        "workflow.batch_conflict",
+    )
+    assert world.task(world.case).status == TaskStatus.OPEN
+
+
+def test_batch_after_the_cases_moved_on(world):
+    services.task_complete(
+        task_id=world.task(world.case).pk, actor=world.caseworker, outcome="accepted"
+    )
+    problem(
+        batch(api_client(world.caseworker), case_ids=[world.case.pk]),
+        409,
+        "workflow.batch_conflict",
+    )
+
+
+# --- schema and docs ---------------------------------------------------------------------------
+
+
+def test_schema_and_docs_are_served_without_any_other_host(client, world):
+    schema = client.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in [
+        "/api/cases/",
+        "/api/cases/{case_id}/",
+        "/api/tasks/{task_id}/complete/",
+        "/api/cases/batch-decision/",
+        "/api/auth/token/",
+    ]:
+        assert path in paths
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger" in html.lower()
+    assert "https://" not in html and "//cdn" not in html
