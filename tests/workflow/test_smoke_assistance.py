@@ -16,8 +16,12 @@ def test_undisputed_case_runs_to_completion_skipping_appraisal(tree):
     caseworker = user_with(Role.TOWNSHIP_CASEWORKER, NANLING)
     approver = user_with(Role.TOWNSHIP_APPROVER, NANLING)
     village = user_with(Role.VILLAGE_STAFF, HUAYANG)
-    case = services.case_open(process_code="assist", division=Division.objects.get(pk=HUAYANG),
-                              actor=caseworker, title="测试家庭 低保申请")
+    case = services.case_open(
+        process_code="assist",
+        division=Division.objects.get(pk=HUAYANG),
+        actor=caseworker,
+        title="测试家庭 低保申请",
+    )
     assert [t.step for t in my_tasks(caseworker)] == ["accept"]
 
     def do(user, step, outcome="done", reason=""):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +21,7 @@ from yimen.workflow.errors import CaseNotFound, TaskNotFound
 from yimen.workflow.states import CaseStatus
 
 from .ids import parse_id
+from .paging import Pages
 
 ID_PATH = OpenApiParameter("case_id", int, OpenApiParameter.PATH)
 TASK_PATH = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
@@ -40,17 +40,6 @@ def task_pk(raw) -> int:
     if pk is None:
         raise TaskNotFound()
     return pk
-
-
-class Pages(LimitOffsetPagination):
-    """limit/offset paging with both capped: an unbounded number reaches the database as
-    is, and SQLite answers a LIMIT or OFFSET past 2**63 with an error (a 500)."""
-
-    max_limit = 500
-    max_offset = 10**12
-
-    def get_offset(self, request) -> int:
-        return min(super().get_offset(request), self.max_offset)
 
 
 class BindingSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -21,6 +22,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _warned_years: set[int] = set()
 
 
+@lru_cache(maxsize=8192)  # pure per date; a batch asks about the same few days
 def is_working_day(day: date) -> bool:
     """True on a working day: a weekday that is not a holiday, or a make-up workday."""
     try:

@@ -22,11 +22,16 @@ def case_page_context(user, case: Case) -> dict:
             actionable.append({"task": task, "step": step})
     statuses = {t.step: t.status for t in tasks}
     rows = [{"task": t, "step": process.step(t.step)} for t in tasks]
-    timeline = list(events_for_subject((CASE_SUBJECT, str(case.pk)))
-                    .select_related("actor", "signer"))
+    timeline = list(
+        events_for_subject((CASE_SUBJECT, str(case.pk))).select_related("actor", "signer")
+    )
     return {
-        "case": case, "process": process, "rows": rows, "actionable": actionable,
-        "timeline": timeline, "diagram": mark_safe(process_svg(process, statuses)),  # noqa: S308 — built from escaped parts
+        "case": case,
+        "process": process,
+        "rows": rows,
+        "actionable": actionable,
+        "timeline": timeline,
+        "diagram": mark_safe(process_svg(process, statuses)),  # noqa: S308 — built from escaped parts
     }
 
 
@@ -39,6 +44,12 @@ def task_rows(tasks, now) -> list[dict]:
     for task in tasks:
         step = get_process(task.case.process).step(task.step)
         overdue = task.due_at is not None and task.due_at < now
-        rows.append({"task": task, "step": step, "overdue": overdue,
-                     "due_soon": not overdue and task.due_at is not None and task.due_at <= soon})
+        rows.append(
+            {
+                "task": task,
+                "step": step,
+                "overdue": overdue,
+                "due_soon": not overdue and task.due_at is not None and task.due_at <= soon,
+            }
+        )
     return rows

@@ -19,13 +19,16 @@ from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
 
 from .calendar import add_working_days, end_of_day, local_date
+from .errors import UnknownProcess
 from .models import Notification, Task
 from .registry import get_process
 from .states import CaseStatus, TaskStatus
+from .transitions import chunks
 
 
 def due_soon_cutoff(now: datetime) -> datetime:
-    """Tasks due before the end of this working day are "due soon"."""
+    """Tasks due by the end of the N-th working day after today (N = the setting
+    YIMEN_DUE_SOON_WORKING_DAYS) are "due soon"."""
     return end_of_day(add_working_days(local_date(now), settings.YIMEN_DUE_SOON_WORKING_DAYS))
 
 
@@ -36,45 +39,90 @@ class ReminderRun:
     notifications: int
 
 
+def _step_label(task: Task) -> str:
+    # A retired process or step must not stop the reminders of every other task.
+    try:
+        return str(get_process(task.case.process).step(task.step).label)
+    except (UnknownProcess, KeyError):
+        return task.step
+
+
 @transaction.atomic
 def send_reminders(*, now: datetime | None = None) -> ReminderRun:
-    """Notify everyone who can take an overdue or due-soon task; returns what it did."""
+    """Notify everyone who can take an overdue or due-soon task; returns what it did.
+
+    The recipients are the users bound, with one of the task's roles, to exactly the task's
+    division: the people whose work list shows it (`selectors.my_tasks`)."""
     now = now or timezone.now()
     today = local_date(now)
-    tasks = list(Task.objects.filter(status=TaskStatus.OPEN, case__status=CaseStatus.ACTIVE,
-                                     due_at__isnull=False, due_at__lte=due_soon_cutoff(now))
-                 .select_related("case"))
+    tasks = list(
+        Task.objects.filter(
+            status=TaskStatus.OPEN,
+            case__status=CaseStatus.ACTIVE,
+            due_at__isnull=False,
+            due_at__lte=due_soon_cutoff(now),
+        ).select_related("case")
+    )
     if not tasks:
         return ReminderRun(0, 0, 0)
-    # everyone bound in the tasks' divisions, in one query
+    # everyone bound in the tasks' divisions, in one query per chunk of divisions
     by_division: dict[str, list[tuple[int, str]]] = {}
-    for user_id, role, division in RoleBinding.objects.filter(
-            active=True, user__is_active=True,
-            division_id__in={t.division_id for t in tasks}).values_list(
-            "user_id", "role", "division_id"):
-        by_division.setdefault(division, []).append((user_id, role))
-    existing = set(Notification.objects.filter(
-        task__in=tasks, day=today).values_list("recipient_id", "task_id", "kind"))
+    for part in chunks(sorted({t.division_id for t in tasks})):
+        for user_id, role, division in RoleBinding.objects.filter(
+            active=True, user__is_active=True, division_id__in=part
+        ).values_list("user_id", "role", "division_id"):
+            by_division.setdefault(division, []).append((user_id, role))
+    existing: set[tuple[int, int, str]] = set()
+    for part in chunks([t.pk for t in tasks]):
+        existing.update(
+            Notification.objects.filter(task_id__in=part, day=today).values_list(
+                "recipient_id", "task_id", "kind"
+            )
+        )
     new: list[Notification] = []
+    reminded: dict[int, Task] = {}
     overdue = soon = 0
     with override(settings.LANGUAGE_CODE):
         for task in tasks:
-            kind = Notification.Kind.OVERDUE if task.due_at < now else Notification.Kind.DUE_SOON
-            overdue += kind == Notification.Kind.OVERDUE
-            soon += kind == Notification.Kind.DUE_SOON
-            step = get_process(task.case.process).step(task.step)
-            text = (_("%(case)s: “%(step)s” is overdue (due %(due)s)") if kind ==
-                    Notification.Kind.OVERDUE else _("%(case)s: “%(step)s” is due on %(due)s")) % {
-                "case": task.case.number, "step": step.label,
-                "due": f"{local_date(task.due_at):%Y-%m-%d}"}
+            due_at = task.due_at
+            if due_at is None:  # excluded by the query; keeps the type checker honest
+                continue
+            if due_at < now:
+                kind = Notification.Kind.OVERDUE
+                template = _("%(case)s: “%(step)s” is overdue (due %(due)s)")
+                overdue += 1
+            else:
+                kind = Notification.Kind.DUE_SOON
+                template = _("%(case)s: “%(step)s” is due on %(due)s")
+                soon += 1
+            text = template % {
+                "case": task.case.number,
+                "step": _step_label(task),
+                "due": f"{local_date(due_at):%Y-%m-%d}",
+            }
             for user_id, role in by_division.get(task.division_id, []):
                 if f"|{role}|" in task.roles and (user_id, task.pk, kind) not in existing:
-                    new.append(Notification(recipient_id=user_id, task=task, kind=kind,
-                                            day=today, message=text[:300]))
+                    new.append(
+                        Notification(
+                            recipient_id=user_id,
+                            task=task,
+                            kind=kind,
+                            day=today,
+                            message=text[:300],
+                        )
+                    )
+                    reminded[task.pk] = task
     Notification.objects.bulk_create(new, ignore_conflicts=True)
-    if new:
-        record_events([EventDraft(
-            event_type=EventType.REMINDER_SENT, subject_type="workflow.case",
-            subject_id=str(t.case_id), new={"step": t.step, "due_at": t.due_at})
-            for t in {n.task_id: n.task for n in new}.values()])
+    if reminded:
+        record_events(
+            [
+                EventDraft(
+                    event_type=EventType.REMINDER_SENT,
+                    subject_type="workflow.case",
+                    subject_id=str(t.case_id),
+                    new={"step": t.step, "due_at": t.due_at},
+                )
+                for t in reminded.values()
+            ]
+        )
     return ReminderRun(overdue, soon, len(new))

@@ -14,13 +14,23 @@ from .process import Process, Step
 from .states import TaskStatus
 
 BOX_W, BOX_H, GAP_X, ROW_H, PAD = 190, 54, 24, 96, 24
-FILL = {
+FILL: dict[str | None, tuple[str, str, str]] = {
     TaskStatus.OPEN: ("#fff4ce", "#b7791f", "3"),
     TaskStatus.DONE: ("#e6f4ea", "#2f855a", "1.5"),
     TaskStatus.SKIPPED: ("#f1f1f1", "#a0a0a0", "1"),
     TaskStatus.CANCELLED: ("#f1f1f1", "#a0a0a0", "1"),
     None: ("#ffffff", "#4a5568", "1.2"),
 }
+
+
+def _attr(text: str) -> str:
+    """Text escaped for a double-quoted XML attribute."""
+    return escape(text, {'"': "&quot;"})
+
+
+def _mermaid(text: object) -> str:
+    """Text safe inside a quoted Mermaid label (a double quote would end it)."""
+    return str(text).replace('"', "#quot;")
 
 
 def _roles_text(step: Step) -> str:
@@ -37,7 +47,7 @@ def process_svg(process: Process, statuses: dict[str, str] | None = None) -> str
     height = PAD * 2 + len(process.stages) * ROW_H - (ROW_H - BOX_H)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(str(process.label))}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_attr(str(process.label))}" '
         'font-family="Noto Sans CJK SC, Noto Sans SC, sans-serif" font-size="13">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#4a5568"/></marker>'
@@ -53,24 +63,29 @@ def process_svg(process: Process, statuses: dict[str, str] | None = None) -> str
         for i, step in enumerate(stage.steps):
             x = x0 + i * (BOX_W + GAP_X)
             xs.append(x + BOX_W / 2)
-            fill, stroke, sw = FILL.get(statuses.get(step.code), FILL[None])
+            status = statuses.get(step.code)
+            fill, stroke, sw = FILL.get(status, FILL[None])
             dash = ' stroke-dasharray="5,4"' if step.condition else ""
-            current = ' data-current="true"' if statuses.get(step.code) == TaskStatus.OPEN else ""
+            current = ' data-current="true"' if status == TaskStatus.OPEN else ""
+            if status:
+                current += f' data-status="{_attr(str(status))}"'
             parts.append(
-                f'<g data-step="{escape(step.code)}"{current}><rect x="{x:.0f}" y="{y}" '
+                f'<g data-step="{_attr(step.code)}"{current}><rect x="{x:.0f}" y="{y}" '
                 f'width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" stroke="{stroke}" '
                 f'stroke-width="{sw}"{dash}/>'
                 f'<text x="{x + BOX_W / 2:.0f}" y="{y + 22}" text-anchor="middle" '
                 f'font-weight="bold">{escape(str(step.label))}</text>'
                 f'<text x="{x + BOX_W / 2:.0f}" y="{y + 41}" text-anchor="middle" '
-                f'font-size="11" fill="#4a5568">{escape(_small(step))}</text></g>')
+                f'font-size="11" fill="#4a5568">{escape(_small(step))}</text></g>'
+            )
         centres.append(xs)
         if row:
             for upper in centres[row - 1]:
                 for lower in xs:
                     parts.append(
                         f'<line x1="{upper:.0f}" y1="{y - ROW_H + BOX_H}" x2="{lower:.0f}" '
-                        f'y2="{y - 2}" stroke="#4a5568" marker-end="url(#arrow)"/>')
+                        f'y2="{y - 2}" stroke="#4a5568" marker-end="url(#arrow)"/>'
+                    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -91,7 +106,7 @@ def process_mermaid(process: Process) -> str:
     for stage in process.stages:
         current = []
         for step in stage.steps:
-            label = f"{step.label}<br/><small>{_roles_text(step)}"
+            label = f"{_mermaid(step.label)}<br/><small>{_mermaid(_roles_text(step))}"
             if step.deadline:
                 label += f" · {step.deadline.label()}"
             label += "</small>"
@@ -99,7 +114,7 @@ def process_mermaid(process: Process) -> str:
             lines.append(f"  {shape}")
             current.append(step.code)
         for step in stage.steps:
-            edge = f' -- "{step.condition.label}" --> ' if step.condition else " --> "
+            edge = f' -- "{_mermaid(step.condition.label)}" --> ' if step.condition else " --> "
             lines.append(f"  {' & '.join(previous)}{edge}{step.code}")
         if all(s.condition for s in stage.steps):
             current = previous + current  # the stage may be passed over

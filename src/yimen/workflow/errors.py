@@ -23,8 +23,9 @@ class TaskAlreadyDone(Conflict):
     code = "workflow.task_already_done"
 
     def __init__(self):
-        super().__init__(_("Someone else finished this task first. Reload the case to see "
-                           "what they decided."))
+        super().__init__(
+            _("Someone else finished this task first. Reload the case to see what they decided.")
+        )
 
 
 class CaseClosed(Conflict):
@@ -34,12 +35,23 @@ class CaseClosed(Conflict):
         super().__init__(_("This case is already closed."))
 
 
+class StepSkipped(Conflict):
+    code = "workflow.step_skipped"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This step was passed over because its condition did not hold; "
+                "there is nothing to complete."
+            )
+        )
+
+
 class NotYourTask(Forbidden):
     code = "workflow.not_your_task"
 
     def __init__(self, step_label):
-        super().__init__(_("Your roles here may not perform the step “%(step)s”."),
-                         step=step_label)
+        super().__init__(_("Your roles here may not perform the step “%(step)s”."), step=step_label)
 
 
 class NotAllowed(Forbidden):
@@ -53,8 +65,11 @@ class UnknownOutcome(Invalid):
     code = "workflow.unknown_outcome"
 
     def __init__(self, outcome, choices):
-        super().__init__(_("“%(outcome)s” is not a possible outcome. Choose one of: "
-                           "%(choices)s."), outcome=outcome, choices=choices)
+        super().__init__(
+            _("“%(outcome)s” is not a possible outcome. Choose one of: %(choices)s."),
+            outcome=outcome,
+            choices=choices,
+        )
 
 
 class ReasonRequired(Invalid):
@@ -75,9 +90,14 @@ class BatchConflict(Conflict):
     code = "workflow.batch_conflict"
 
     def __init__(self, count, sample):
-        super().__init__(_("%(count)d of the selected cases are not waiting at this step "
-                           "in your area (for example %(sample)s). Nothing was changed."),
-                         count=count, sample=sample)
+        super().__init__(
+            _(
+                "%(count)d of the selected cases are not waiting at this step "
+                "in your area (for example %(sample)s). Nothing was changed."
+            ),
+            count=count,
+            sample=sample,
+        )
 
 
 class EmptyBatch(Invalid):

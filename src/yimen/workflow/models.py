@@ -18,13 +18,24 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     subject_type = models.CharField(_("subject type"), max_length=60, blank=True)
     subject_id = models.CharField(_("subject"), max_length=64, blank=True)
-    division = models.ForeignKey("regions.Division", on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("division"))
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="applications",
-                                  verbose_name=_("applicant account"))
-    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
-                              default=CaseStatus.ACTIVE, editable=False)
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("applicant account"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CaseStatus.choices,
+        default=CaseStatus.ACTIVE,
+        editable=False,
+    )
     stage = models.PositiveSmallIntegerField(_("current stage"), default=0, editable=False)
     flags = models.JSONField(_("conditions"), default=dict, blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
@@ -52,24 +63,36 @@ class Case(models.Model):
 class Task(models.Model):
     """An active or finished step of a case, for a role in one division."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks",
-                             verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case")
+    )
     step = models.CharField(_("step"), max_length=40)
     stage = models.PositiveSmallIntegerField(_("stage"))
     # "|role_a|role_b|": any of these roles may take it (one query with __contains)
     roles = models.CharField(_("roles"), max_length=200)
-    division = models.ForeignKey("regions.Division", on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("division"))
-    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices,
-                              default=TaskStatus.OPEN, editable=False)
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TaskStatus.choices,
+        default=TaskStatus.OPEN,
+        editable=False,
+    )
     outcome = models.CharField(_("outcome"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("completed by"))
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("completed by"),
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -107,10 +130,20 @@ class Notification(models.Model):
         OVERDUE = "overdue", _("Overdue")
         INFO = "info", _("Information")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications", verbose_name=_("recipient"))
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+", verbose_name=_("task"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    task = models.ForeignKey(
+        Task,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("task"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     day = models.DateField(_("day"))
     message = models.CharField(_("message"), max_length=300)
@@ -122,6 +155,10 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "task", "kind", "day"],
-                                    name="one_reminder_per_day"),
+            models.UniqueConstraint(
+                fields=["recipient", "task", "kind", "day"], name="one_reminder_per_day"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}: {self.message}"

@@ -58,8 +58,11 @@ def my_tasks(user) -> QuerySet[Task]:
         q |= Q(division_id=b.division_code, roles__contains=f"|{b.role}|")
     if not bindings:
         return Task.objects.none()
-    return (Task.objects.filter(q, status=TaskStatus.OPEN, case__status="active")
-            .select_related("case", "division").order_by("due_at", "id"))
+    return (
+        Task.objects.filter(q, status=TaskStatus.OPEN, case__status="active")
+        .select_related("case", "division")
+        .order_by("due_at", "id")
+    )
 
 
 def unread_notifications(user) -> QuerySet[Notification]:

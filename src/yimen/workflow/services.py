@@ -29,6 +29,7 @@ from .errors import (
     NotAllowed,
     NotYourTask,
     ReasonRequired,
+    StepSkipped,
     TaskAlreadyDone,
     UnknownFlag,
     UnknownOutcome,
@@ -44,6 +45,7 @@ CASE_SUBJECT = "workflow.case"
 
 
 # --- planning: pure functions of the declaration and the case's flags -------------------
+
 
 @dataclass(frozen=True)
 class StagePlan:
@@ -82,15 +84,29 @@ def task_division(case_division: str, step: Step) -> str:
 def _tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime) -> list[Task]:
     tasks = []
     for index, step in plan.skipped:
-        tasks.append(transitions.new_task(
-            skipped=True, case_id=case_id, step=step.code, stage=index,
-            roles=_roles_key(step), division_id=task_division(case_division, step),
-            opened_at=now))
+        tasks.append(
+            transitions.new_task(
+                skipped=True,
+                case_id=case_id,
+                step=step.code,
+                stage=index,
+                roles=_roles_key(step),
+                division_id=task_division(case_division, step),
+                opened_at=now,
+            )
+        )
     for step in plan.runnable:
-        tasks.append(transitions.new_task(
-            case_id=case_id, step=step.code, stage=plan.stage, roles=_roles_key(step),
-            division_id=task_division(case_division, step), opened_at=now,
-            due_at=step.deadline.due_at(now) if step.deadline else None))
+        tasks.append(
+            transitions.new_task(
+                case_id=case_id,
+                step=step.code,
+                stage=plan.stage,
+                roles=_roles_key(step),
+                division_id=task_division(case_division, step),
+                opened_at=now,
+                due_at=step.deadline.due_at(now) if step.deadline else None,
+            )
+        )
     return tasks
 
 
@@ -99,17 +115,24 @@ def _roles_key(step: Step) -> str:
 
 
 def _plan_summary(plan: StagePlan) -> dict:
-    return {"stage": plan.stage, "opened": [s.code for s in plan.runnable],
-            "skipped": [s.code for _, s in plan.skipped]}
+    return {
+        "stage": plan.stage,
+        "opened": [s.code for s in plan.runnable],
+        "skipped": [s.code for _, s in plan.skipped],
+    }
 
 
 # --- who acts ----------------------------------------------------------------------------
 
+
 def performer_binding(actor, step: Step, division_code: str) -> Binding | None:
     """The actor's binding that may perform ``step`` in exactly ``division_code``."""
     for b in bindings_of(actor):
-        if (b.role in step.roles and b.division_code == division_code
-                and role_allows(b.role, step.action)):
+        if (
+            b.role in step.roles
+            and b.division_code == division_code
+            and role_allows(b.role, step.action)
+        ):
             return b
     return None
 
@@ -122,21 +145,48 @@ def _binding_for(actor, action: Action, division_code: str) -> Binding:
     raise NotAllowed(action.label)
 
 
-def _draft(case: Case, event_type: EventType, actor, binding: Binding | None, *, old=None,
-           new=None, reason="", signer=None, now=None) -> EventDraft:
+def _draft(
+    case: Case,
+    event_type: EventType,
+    actor,
+    binding: Binding | None,
+    *,
+    old=None,
+    new=None,
+    reason="",
+    signer=None,
+    now=None,
+) -> EventDraft:
     return EventDraft(
-        event_type=event_type, subject_type=CASE_SUBJECT, subject_id=str(case.pk),
-        actor=actor, role=binding.role if binding else "",
-        division_code=binding.division_code if binding else "", old=old, new=new,
-        reason=reason, signer=signer, occurred_at=now)
+        event_type=event_type,
+        subject_type=CASE_SUBJECT,
+        subject_id=str(case.pk),
+        actor=actor,
+        role=binding.role if binding else "",
+        division_code=binding.division_code if binding else "",
+        old=old,
+        new=new,
+        reason=reason,
+        signer=signer,
+        occurred_at=now,
+    )
 
 
 # --- use cases ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def case_open(*, process_code: str, division: Division, actor, title: str,
-              subject: tuple[str, str] | None = None, applicant=None,
-              flags: dict | None = None, reason: str = "") -> Case:
+def case_open(
+    *,
+    process_code: str,
+    division: Division,
+    actor,
+    title: str,
+    subject: tuple[str, str] | None = None,
+    applicant=None,
+    flags: dict | None = None,
+    reason: str = "",
+) -> Case:
     """Open a case of ``process_code`` in ``division`` and start its first stage."""
     process = get_process(process_code)
     binding = None
@@ -150,9 +200,15 @@ def case_open(*, process_code: str, division: Division, actor, title: str,
     flags = dict(flags or {})
     _check_flags(process, flags)
     case = Case(
-        number=f"tmp-{uuid.uuid4().hex}", process=process.code, title=title.strip()[:200],
-        subject_type=subject[0] if subject else "", subject_id=subject[1] if subject else "",
-        division=division, applicant=applicant, flags=flags, opened_at=now,
+        number=f"tmp-{uuid.uuid4().hex}",
+        process=process.code,
+        title=title.strip()[:200],
+        subject_type=subject[0] if subject else "",
+        subject_id=subject[1] if subject else "",
+        division=division,
+        applicant=applicant,
+        flags=flags,
+        opened_at=now,
         due_at=process.deadline.due_at(now) if process.deadline else None,
     )
     case.save()
@@ -161,16 +217,38 @@ def case_open(*, process_code: str, division: Division, actor, title: str,
     Task.objects.bulk_create(_tasks_for(case.pk, division.code, plan, now))
     Case.objects.filter(pk=case.pk).update(number=case.number, stage=plan.stage or 0)
     case.stage = plan.stage or 0
-    record_events([_draft(case, EventType.CASE_OPENED, actor, binding, now=now, reason=reason,
-                          new={"number": case.number, "process": process.code,
-                               "division": division.code, "flags": flags,
-                               **_plan_summary(plan)})])
+    if plan.stage is None:
+        # every step was conditional and none applies: nothing is left to do, and an active
+        # case without an open task would wait forever
+        transitions.close_cases(case_ids=[case.pk], target=CaseStatus.COMPLETED, now=now)
+        case.refresh_from_db()
+    record_events(
+        [
+            _draft(
+                case,
+                EventType.CASE_OPENED,
+                actor,
+                binding,
+                now=now,
+                reason=reason,
+                new={
+                    "number": case.number,
+                    "process": process.code,
+                    "division": division.code,
+                    "flags": flags,
+                    "status": case.status,
+                    **_plan_summary(plan),
+                },
+            )
+        ]
+    )
     return case
 
 
 def _check_flags(process: Process, flags: dict) -> None:
     known = {c.flag for c in process.flags} | {
-        s.condition.flag for s in process.all_steps() if s.condition}
+        s.condition.flag for s in process.all_steps() if s.condition
+    }
     for flag in flags:
         if flag not in known:
             raise UnknownFlag(flag)
@@ -189,8 +267,10 @@ def _outcome(step: Step, code: str, reason: str) -> Outcome:
 def task_complete(*, task_id: int, actor, outcome: str = "done", reason: str = "") -> Task:
     """Finish a task with an outcome; the case moves on when its stage is complete.
 
-    Two users completing the same task at once: the case row is locked and the task is
-    claimed with a guarded UPDATE, so exactly one wins and the other gets TaskAlreadyDone."""
+    Two users completing the same task at once: the case row is locked, the task re-read
+    under the lock and claimed with a guarded UPDATE, so exactly one wins and the other gets
+    TaskAlreadyDone (also when the winner's outcome closed the case). A task of a closed
+    case is refused with CaseClosed, a passed-over conditional step with StepSkipped."""
     task = access_task_by_id(actor, task_id)  # 404 outside the actor's scope
     case = Case.objects.select_for_update().get(pk=task.case_id)
     process = get_process(case.process)
@@ -199,24 +279,42 @@ def task_complete(*, task_id: int, actor, outcome: str = "done", reason: str = "
     if binding is None:
         raise NotYourTask(step.label)
     chosen = _outcome(step, outcome, reason)
+    # Read under the case lock, so whoever held it before us has committed: the loser of a
+    # race learns that the task was done, even when the winner's decision closed the case.
+    status = Task.objects.filter(pk=task.pk).values_list("status", flat=True).get()
+    if status == TaskStatus.DONE:
+        raise TaskAlreadyDone()
     if case.status != CaseStatus.ACTIVE:
         raise CaseClosed()
+    if status == TaskStatus.SKIPPED:
+        raise StepSkipped()
     now = timezone.now()
-    if not transitions.claim_task(task=task, outcome=chosen.code, actor=actor, note=reason,
-                                  now=now):
+    if not transitions.claim_task(
+        task=task, outcome=chosen.code, actor=actor, note=reason, now=now
+    ):
         raise TaskAlreadyDone()
     new = _after_steps(process, [case], chosen, now)[case.pk]
-    record_events([_draft(
-        case, EventType.TASK_COMPLETED, actor, binding, now=now, reason=reason,
-        signer=actor if step.signed else None,
-        old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
-        new={"outcome": chosen.code, **new})])
-    case.refresh_from_db()
+    record_events(
+        [
+            _draft(
+                case,
+                EventType.TASK_COMPLETED,
+                actor,
+                binding,
+                now=now,
+                reason=reason,
+                signer=actor if step.signed else None,
+                old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
+                new={"outcome": chosen.code, **new},
+            )
+        ]
+    )
     return task
 
 
-def _after_steps(process: Process, cases: list[Case], outcome: Outcome,
-                 now: datetime) -> dict[int, dict]:
+def _after_steps(
+    process: Process, cases: list[Case], outcome: Outcome, now: datetime
+) -> dict[int, dict]:
     """Move cases on after one of their tasks finished; returns each case's new state.
 
     Set-based for any number of cases: one query finds the cases still waiting for a
@@ -229,8 +327,13 @@ def _after_steps(process: Process, cases: list[Case], outcome: Outcome,
         return {pk: {"status": outcome.closes_as} for pk in ids}
     waiting: set[int] = set()
     for part in transitions.chunks(ids):
-        waiting.update(Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN)
-                       .values_list("case_id", flat=True).distinct())
+        # order_by(): the default ordering would add due_at and id to the DISTINCT
+        waiting.update(
+            Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN)
+            .order_by()
+            .values_list("case_id", flat=True)
+            .distinct()
+        )
     groups: dict[tuple, list[Case]] = defaultdict(list)
     for case in cases:
         if case.pk in waiting:
@@ -269,8 +372,19 @@ def case_set_flag(*, case_id: int, actor, flag: str, value: bool, reason: str) -
     old = bool(case.flags.get(flag))
     case.flags = {**case.flags, flag: bool(value)}
     Case.objects.filter(pk=case.pk).update(flags=case.flags)
-    record_events([_draft(case, EventType.CASE_FLAGGED, actor, binding, reason=reason,
-                          old={flag: old}, new={flag: bool(value)})])
+    record_events(
+        [
+            _draft(
+                case,
+                EventType.CASE_FLAGGED,
+                actor,
+                binding,
+                reason=reason,
+                old={flag: old},
+                new={flag: bool(value)},
+            )
+        ]
+    )
     return case
 
 
@@ -290,9 +404,20 @@ def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
     now = timezone.now()
     transitions.cancel_open_tasks(case_ids=[case.pk], now=now)
     transitions.close_cases(case_ids=[case.pk], target=CaseStatus.WITHDRAWN, now=now)
-    record_events([_draft(case, EventType.CASE_WITHDRAWN, actor, binding, reason=reason, now=now,
-                          old={"status": CaseStatus.ACTIVE},
-                          new={"status": CaseStatus.WITHDRAWN})])
+    record_events(
+        [
+            _draft(
+                case,
+                EventType.CASE_WITHDRAWN,
+                actor,
+                binding,
+                reason=reason,
+                now=now,
+                old={"status": CaseStatus.ACTIVE},
+                new={"status": CaseStatus.WITHDRAWN},
+            )
+        ]
+    )
     case.refresh_from_db()
     return case
 
@@ -309,8 +434,15 @@ class BatchResult:
 
 
 @transaction.atomic
-def tasks_bulk_complete(*, process_code: str, step_code: str, case_ids: list[int], actor,
-                        outcome: str = "done", reason: str = "") -> BatchResult:
+def tasks_bulk_complete(
+    *,
+    process_code: str,
+    step_code: str,
+    case_ids: list[int],
+    actor,
+    outcome: str = "done",
+    reason: str = "",
+) -> BatchResult:
     """Decide one step for many cases at once, all or nothing.
 
     The same guards as one task (scope, role, division, state, outcome, reason) are applied
@@ -326,46 +458,86 @@ def tasks_bulk_complete(*, process_code: str, step_code: str, case_ids: list[int
     if not ids:
         raise EmptyBatch()
     chosen = _outcome(step, outcome, reason)
-    divisions = {b.division_code: b for b in bindings_of(actor)
-                 if b.role in step.roles and role_allows(b.role, step.action)}
+    divisions = {
+        b.division_code: b
+        for b in bindings_of(actor)
+        if b.role in step.roles and role_allows(b.role, step.action)
+    }
     if not divisions:
         raise NotYourTask(step.label)
     now = timezone.now()
     tasks: list[tuple[int, int, str]] = []
     cases: list[Case] = []
     for part in transitions.chunks(ids):
-        cases += list(Case.objects.select_for_update().filter(
-            pk__in=part, process=process.code, status=CaseStatus.ACTIVE)
-            .only("id", "stage", "flags", "division_id"))
-        tasks += list(Task.objects.filter(
-            case_id__in=part, step=step.code, status=TaskStatus.OPEN,
-            division_id__in=list(divisions)).values_list("id", "case_id", "division_id"))
+        cases += list(
+            # locked in id order, as every batch locks them: two batches over the same cases
+            # queue behind each other instead of deadlocking
+            Case.objects.select_for_update()
+            .filter(pk__in=part, process=process.code, status=CaseStatus.ACTIVE)
+            .order_by("pk")
+            .only("id", "stage", "flags", "division_id")
+        )
+        tasks += list(
+            Task.objects.filter(
+                case_id__in=part,
+                step=step.code,
+                status=TaskStatus.OPEN,
+                division_id__in=list(divisions),
+            ).values_list("id", "case_id", "division_id")
+        )
     found = {case_id for _, case_id, _ in tasks} & {c.pk for c in cases}
     missing = [i for i in ids if i not in found]
     if missing:
         raise BatchConflict(len(missing), ", ".join(map(str, missing[:5])))
-    claimed = transitions.claim_tasks(task_ids=[t[0] for t in tasks], outcome=chosen.code,
-                                      actor=actor, note=reason, now=now)
+    claimed = transitions.claim_tasks(
+        task_ids=[t[0] for t in tasks], outcome=chosen.code, actor=actor, note=reason, now=now
+    )
     if claimed != len(tasks):
         raise TaskAlreadyDone()
     states = _after_steps(process, cases, chosen, now)
     batch_id = uuid.uuid4().hex
     division_of = {case_id: division for _, case_id, division in tasks}
     drafts = [
-        _draft(case, EventType.TASK_COMPLETED, actor, divisions[division_of[case.pk]], now=now,
-               reason=reason, signer=actor if step.signed else None,
-               old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
-               new={"outcome": chosen.code, "batch": batch_id, **states[case.pk]})
+        _draft(
+            case,
+            EventType.TASK_COMPLETED,
+            actor,
+            divisions[division_of[case.pk]],
+            now=now,
+            reason=reason,
+            signer=actor if step.signed else None,
+            old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
+            new={"outcome": chosen.code, "batch": batch_id, **states[case.pk]},
+        )
         for case in cases
     ]
     first = next(iter(divisions.values()))
-    drafts.append(EventDraft(
-        event_type=EventType.BULK_DECISION, subject_type="workflow.batch", subject_id=batch_id,
-        actor=actor, role=first.role, division_code=first.division_code, reason=reason,
-        new={"process": process.code, "step": step.code, "outcome": chosen.code,
-             "cases": len(cases)}, occurred_at=now, signer=actor if step.signed else None))
+    drafts.append(
+        EventDraft(
+            event_type=EventType.BULK_DECISION,
+            subject_type="workflow.batch",
+            subject_id=batch_id,
+            actor=actor,
+            role=first.role,
+            division_code=first.division_code,
+            reason=reason,
+            new={
+                "process": process.code,
+                "step": step.code,
+                "outcome": chosen.code,
+                "cases": len(cases),
+            },
+            occurred_at=now,
+            signer=actor if step.signed else None,
+        )
+    )
     record_events(drafts)
     closed = sum(1 for s in states.values() if s["status"] != CaseStatus.ACTIVE)
     advanced = sum(1 for s in states.values() if s.get("opened"))
-    return BatchResult(batch_id=batch_id, decided=len(cases), completed=len(tasks),
-                       advanced=advanced, closed=closed)
+    return BatchResult(
+        batch_id=batch_id,
+        decided=len(cases),
+        completed=len(tasks),
+        advanced=advanced,
+        closed=closed,
+    )

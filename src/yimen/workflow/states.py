@@ -22,8 +22,9 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")  # the case closed before it finished
 
 
-CLOSED_CASE_STATES = frozenset({CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.RETURNED,
-                                CaseStatus.WITHDRAWN})
+CLOSED_CASE_STATES = frozenset(
+    {CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.RETURNED, CaseStatus.WITHDRAWN}
+)
 
 #: source → allowed targets. Anything not listed is refused.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -29,18 +29,25 @@ def _check(table: dict[str, frozenset[str]], source: str, target: str) -> None:
 
 def chunks(ids: list, size: int | None = None) -> Iterable[list]:
     """Split id lists so every IN (...) stays under the database's parameter limit."""
-    limit = size or min(connection.features.max_query_params or 900, 10_000) - 50
+    # SQLite caps bound parameters (999 in Django's view); PostgreSQL does not.
+    limit = size or min(connection.features.max_query_params or 10_000, 10_000) - 50
     for start in range(0, len(ids), limit):
-        yield ids[start:start + limit]
+        yield ids[start : start + limit]
 
 
 def claim_task(*, task: Task, outcome: str, actor, note: str, now: datetime) -> bool:
     """OPEN → DONE for one task; False when someone else finished or cancelled it first."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
-    won = Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
-        status=TaskStatus.DONE, outcome=outcome, note=note, completed_at=now,
-        completed_by=actor,
-    ) == 1
+    won = (
+        Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE,
+            outcome=outcome,
+            note=note,
+            completed_at=now,
+            completed_by=actor,
+        )
+        == 1
+    )
     if won:
         task.status, task.outcome, task.note = TaskStatus.DONE, outcome, note
         task.completed_at, task.completed_by = now, actor
@@ -53,7 +60,10 @@ def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: dat
     done = 0
     for part in chunks(task_ids):
         done += Task.objects.filter(pk__in=part, status=TaskStatus.OPEN).update(
-            status=TaskStatus.DONE, outcome=outcome, note=note, completed_at=now,
+            status=TaskStatus.DONE,
+            outcome=outcome,
+            note=note,
+            completed_at=now,
             completed_by=actor,
         )
     return done
@@ -65,7 +75,8 @@ def cancel_open_tasks(*, case_ids: list[int], now: datetime) -> int:
     cancelled = 0
     for part in chunks(case_ids):
         cancelled += Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN).update(
-            status=TaskStatus.CANCELLED, completed_at=now)
+            status=TaskStatus.CANCELLED, completed_at=now
+        )
     return cancelled
 
 
@@ -82,7 +93,8 @@ def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> in
     closed = 0
     for part in chunks(case_ids):
         closed += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
-            status=target, closed_at=now, version=F("version") + 1)
+            status=target, closed_at=now, version=F("version") + 1
+        )
     return closed
 
 
@@ -91,5 +103,6 @@ def move_cases_to_stage(*, case_ids: list[int], stage: int) -> int:
     moved = 0
     for part in chunks(case_ids):
         moved += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
-            stage=stage, version=F("version") + 1)
+            stage=stage, version=F("version") + 1
+        )
     return moved

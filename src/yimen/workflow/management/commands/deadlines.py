@@ -10,4 +10,5 @@ class Command(BaseCommand):
         run = send_reminders()
         self.stdout.write(
             f"逾期任务 overdue tasks: {run.overdue_tasks}; 即将到期 due soon: "
-            f"{run.due_soon_tasks}; 新提醒 notifications sent: {run.notifications}")
+            f"{run.due_soon_tasks}; 新提醒 notifications sent: {run.notifications}"
+        )

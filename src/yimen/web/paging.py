@@ -1,0 +1,15 @@
+"""API paging. In its own module: DRF imports the default paginator while it is still
+loading its generic views, so this module must not import them."""
+
+from rest_framework.pagination import LimitOffsetPagination
+
+
+class Pages(LimitOffsetPagination):
+    """limit/offset paging with both capped: an unbounded number reaches the database as
+    is, and SQLite answers a LIMIT or OFFSET past 2**63 with an error (a 500)."""
+
+    max_limit = 500
+    max_offset = 10**12
+
+    def get_offset(self, request) -> int:
+        return min(super().get_offset(request), self.max_offset)
