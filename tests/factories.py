@@ -37,13 +37,15 @@ def build_tree() -> dict[str, Division]:
     made: dict[str, Division] = {}
     for code, name in TREE:
         made[code] = Division.objects.create(
-            code=code, name=name, level=level_of(code),
+            code=code,
+            name=name,
+            level=level_of(code),
             parent=made.get(parent_code(code)) if parent_code(code) else None,
         )
     return made
 
 
-TEST_PASSWORD = "correct horse battery"  # noqa: S105
+TEST_PASSWORD = "correct horse battery"
 TEST_PASSWORD_HASH = make_password(TEST_PASSWORD, hasher="md5")
 
 

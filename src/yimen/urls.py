@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("yimen.web.urls")),
     path("accounts/", include("yimen.accounts.urls")),
     path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
+    path("public/", include("yimen.assistance.public_urls")),
+    path("county/", include("yimen.assistance.county_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # specific API prefixes first: web.api_urls ends with a problem-JSON catch-all

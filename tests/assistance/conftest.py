@@ -29,21 +29,47 @@ def household_input(*, signed=True, disputed_income=False, **overrides) -> Appli
     """A three-person urban household of 华阳社区 applying for 低保."""
     signed_on = date(2026, 11, 2) if signed else None
     members = [
-        MemberInput(name="张建明", id_number=id_number("19700312", "011"), relationship="head",
-                    work_ability="partial", incomes=[IncomeInput("wages", Decimal("900.00")),
-                                                     IncomeInput("x_assistance", Decimal("50"))],
-                    promise_signed_on=signed_on, authorisation_signed_on=signed_on),
-        MemberInput(name="李秀兰", id_number=id_number("19720508", "022"), relationship="spouse",
-                    disability_kind="physical", disability_grade=2, work_ability="none",
-                    promise_signed_on=signed_on, authorisation_signed_on=signed_on),
-        MemberInput(name="张小雨", id_number=id_number("20120901", "042"), relationship="child",
-                    student=True),
+        MemberInput(
+            name="张建明",
+            id_number=id_number("19700312", "011"),
+            relationship="head",
+            work_ability="partial",
+            incomes=[
+                IncomeInput("wages", Decimal("900.00")),
+                IncomeInput("x_assistance", Decimal("50")),
+            ],
+            promise_signed_on=signed_on,
+            authorisation_signed_on=signed_on,
+        ),
+        MemberInput(
+            name="李秀兰",
+            id_number=id_number("19720508", "022"),
+            relationship="spouse",
+            disability_kind="physical",
+            disability_grade=2,
+            work_ability="none",
+            promise_signed_on=signed_on,
+            authorisation_signed_on=signed_on,
+        ),
+        MemberInput(
+            name="张小雨",
+            id_number=id_number("20120901", "042"),
+            relationship="child",
+            student=True,
+        ),
     ]
-    data = ApplicationInput(division_code=HUAYANG, address="南关区华阳街 12 号 3 单元 201",
-                            hukou_type="urban", assistance_type="dibao", channel="counter",
-                            members=members,
-                            assets=[AssetInput("deposit", Decimal("3000.00")),
-                                    AssetInput("vehicle", Decimal("0"), 1, "ebike")])
+    data = ApplicationInput(
+        division_code=HUAYANG,
+        address="南关区华阳街 12 号 3 单元 201",
+        hukou_type="urban",
+        assistance_type="dibao",
+        channel="counter",
+        members=members,
+        assets=[
+            AssetInput("deposit", Decimal("3000.00")),
+            AssetInput("vehicle", Decimal("0"), 1, "ebike"),
+        ],
+    )
     for key, value in overrides.items():
         setattr(data, key, value)
     return data

@@ -19,20 +19,32 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
 def attach_basics(actor, application):
     for kind in ("id_card", "hukou", "disability"):
-        intake.attachment_add(actor=actor, application=application, kind=kind,
-                              upload=SimpleUploadedFile(f"{kind}.png", PNG, "image/png"))
+        intake.attachment_add(
+            actor=actor,
+            application=application,
+            kind=kind,
+            upload=SimpleUploadedFile(f"{kind}.png", PNG, "image/png"),
+        )
 
 
 def investigate(staff, application, *, contradicts=False):
-    steps.verification_record(actor=staff.caseworker, application=application,
-                              verified_monthly_income=Decimal("950.00"),
-                              verified_deposits=Decimal("3000.00"),
-                              contradicts_declaration=contradicts, findings="与申报一致")
-    steps.visit_record(actor=staff.caseworker_b, application=application,
-                       visited_on=date.today(),
-                       investigator_ids=[staff.caseworker_b.pk, staff.social_worker.pk],
-                       findings="家中陈设简陋，配偶肢体二级残疾", investigators_signed=True,
-                       family_signed=True)
+    steps.verification_record(
+        actor=staff.caseworker,
+        application=application,
+        verified_monthly_income=Decimal("950.00"),
+        verified_deposits=Decimal("3000.00"),
+        contradicts_declaration=contradicts,
+        findings="与申报一致",
+    )
+    steps.visit_record(
+        actor=staff.caseworker_b,
+        application=application,
+        visited_on=date.today(),
+        investigator_ids=[staff.caseworker_b.pk, staff.social_worker.pk],
+        findings="家中陈设简陋，配偶肢体二级残疾",
+        investigators_signed=True,
+        family_signed=True,
+    )
 
 
 @pytest.fixture
@@ -49,9 +61,14 @@ def test_approve_path_skips_appraisal_and_disclosure_closes(staff, accepted):
     case = accepted.case
     case.refresh_from_db()
     assert case.tasks.get(step="appraise").status == TaskStatus.SKIPPED
-    decision = steps.case_decide(actor=staff.approver, application=accepted, approve=True,
-                                 assistance_type="dibao", monthly_amount=Decimal("1234.50"),
-                                 reasons="人均收入低于保障标准")
+    decision = steps.case_decide(
+        actor=staff.approver,
+        application=accepted,
+        approve=True,
+        assistance_type="dibao",
+        monthly_amount=Decimal("1234.50"),
+        reasons="人均收入低于保障标准",
+    )
     assert decision.signer_name == "刘洋"
     steps.disclosure_publish(actor=staff.village, application=accepted)
     case.refresh_from_db()
@@ -62,8 +79,9 @@ def test_refusal_needs_reasons_and_sets_notice_due(staff, accepted):
     investigate(staff, accepted)
     with pytest.raises(Exception, match="reasons"):
         steps.case_decide(actor=staff.approver, application=accepted, approve=False, reasons="")
-    decision = steps.case_decide(actor=staff.approver, application=accepted, approve=False,
-                                 reasons="家庭存款超过规定")
+    decision = steps.case_decide(
+        actor=staff.approver, application=accepted, approve=False, reasons="家庭存款超过规定"
+    )
     accepted.case.refresh_from_db()
     assert accepted.case.status == CaseStatus.REJECTED
     assert decision.notice_due is not None
@@ -71,8 +89,9 @@ def test_refusal_needs_reasons_and_sets_notice_due(staff, accepted):
 
 def test_incomplete_application_gets_one_notice_then_is_accepted(staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    application = intake.application_create(actor=staff.caseworker,
-                                            data=household_input(signed=False))
+    application = intake.application_create(
+        actor=staff.caseworker, data=household_input(signed=False)
+    )
     items = steps.case_accept(actor=staff.caseworker, application=application)
     assert len(items) == 7  # two cards + 2 adults × (promise, authorisation) + disability
     assert application.case.tasks.get(step="accept").status == TaskStatus.OPEN
@@ -89,9 +108,16 @@ def test_disputed_case_goes_through_appraisal(staff, accepted):
     investigate(staff, accepted, contradicts=True)
     task = accepted.case.tasks.get(step="appraise")
     assert task.status == TaskStatus.OPEN
-    steps.appraisal_record(actor=staff.village, application=accepted, held_on=date.today(),
-                           participants=11, votes_for=9, votes_against=1, abstentions=1,
-                           opinion="多数同意")
+    steps.appraisal_record(
+        actor=staff.village,
+        application=accepted,
+        held_on=date.today(),
+        participants=11,
+        votes_for=9,
+        votes_against=1,
+        abstentions=1,
+        opinion="多数同意",
+    )
     assert accepted.case.tasks.get(step="decide").status == TaskStatus.OPEN
 
 
@@ -100,12 +126,21 @@ def test_investigator_may_not_decide(staff, accepted):
     from yimen.accounts.models import RoleBinding
     from yimen.accounts.scoping import forget_bindings
 
-    RoleBinding.objects.create(user=staff.caseworker_b, role="township_approver",
-                               division_id=staff.approver.bindings.first().division_id)
+    RoleBinding.objects.create(
+        user=staff.caseworker_b,
+        role="township_approver",
+        division_id=staff.approver.bindings.first().division_id,
+    )
     forget_bindings(staff.caseworker_b)
     with pytest.raises(SeparationOfDuties):
-        steps.case_decide(actor=staff.caseworker_b, application=accepted, approve=True,
-                          assistance_type="dibao", monthly_amount=Decimal("100"), reasons="")
+        steps.case_decide(
+            actor=staff.caseworker_b,
+            application=accepted,
+            approve=True,
+            assistance_type="dibao",
+            monthly_amount=Decimal("100"),
+            reasons="",
+        )
 
 
 def test_person_in_an_open_case_cannot_apply_again(staff, accepted):
@@ -130,3 +165,20 @@ def test_discovery_report_is_a_draft_until_the_township_submits(staff):
     assert draft.status == ApplicationStatus.DRAFT and draft.case is None
     intake.application_submit(actor=staff.caseworker, application=draft)
     assert draft.status == ApplicationStatus.SUBMITTED and draft.case is not None
+
+
+def test_the_clock_starts_at_acceptance_with_target_and_statutory_line(staff, settings, tmp_path):
+    from yimen.assistance.limits import deadlines_from
+
+    settings.MEDIA_ROOT = tmp_path
+    application = intake.application_create(actor=staff.caseworker, data=household_input())
+    assert application.case.due_at is None  # not before acceptance
+    attach_basics(staff.caseworker, application)
+    steps.case_accept(actor=staff.caseworker, application=application)
+    application.case.refresh_from_db()
+    expected = deadlines_from(
+        application.division_id, application.case.tasks.get(step="accept").completed_at
+    )
+    assert application.case.due_at == expected.target
+    assert application.case.limit_at == expected.statutory
+    assert application.case.limit_at > application.case.due_at  # 20 working > 15 days here

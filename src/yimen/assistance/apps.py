@@ -10,6 +10,7 @@ class AssistanceConfig(AppConfig):
     def ready(self):
         from yimen.workflow.registry import register
 
-        from .process import ASSISTANCE_PROCESS
+        from .process import ASSISTANCE_PROCESS, REVIEW_PROCESS
 
         register(ASSISTANCE_PROCESS)
+        register(REVIEW_PROCESS)

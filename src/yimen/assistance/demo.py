@@ -35,10 +35,22 @@ class Township:
 
 
 TOWNSHIPS = (
-    Township("220102001000", ("220102001001", "220102001002"), "caseworker", "socialworker",
-             "approver", "village"),
-    Township("220102002000", ("220102002001", "220102002005"), "caseworker2", "socialworker2",
-             "approver2", "village2"),
+    Township(
+        "220102001000",
+        ("220102001001", "220102001002"),
+        "caseworker",
+        "socialworker",
+        "approver",
+        "village",
+    ),
+    Township(
+        "220102002000",
+        ("220102002001", "220102002005"),
+        "caseworker2",
+        "socialworker2",
+        "approver2",
+        "village2",
+    ),
 )
 #: extra accounts for the second township (the first uses web.demo's accounts)
 EXTRA_USERS = (
@@ -47,11 +59,40 @@ EXTRA_USERS = (
     ("village2", "高玉兰", Role.VILLAGE_STAFF, "220102002001"),
 )
 #: (head, stage): every stage of the process, once per township
-STAGES = ("draft", "submitted", "missing_items", "investigating", "disputed", "deciding",
-          "approved", "disclosed", "refused", "withdrawn")
-HEADS = ("王淑华", "李国庆", "张桂芝", "刘建军", "陈玉珍", "杨志刚", "赵秀兰", "黄德明", "周丽娟",
-         "吴长海", "徐凤霞", "孙宝山", "马春燕", "朱永利", "胡玉梅", "郭振华", "何淑英", "林海涛",
-         "罗桂荣", "高建平")
+STAGES = (
+    "draft",
+    "submitted",
+    "missing_items",
+    "investigating",
+    "disputed",
+    "deciding",
+    "approved",
+    "disclosed",
+    "refused",
+    "withdrawn",
+)
+HEADS = (
+    "王淑华",
+    "李国庆",
+    "张桂芝",
+    "刘建军",
+    "陈玉珍",
+    "杨志刚",
+    "赵秀兰",
+    "黄德明",
+    "周丽娟",
+    "吴长海",
+    "徐凤霞",
+    "孙宝山",
+    "马春燕",
+    "朱永利",
+    "胡玉梅",
+    "郭振华",
+    "何淑英",
+    "林海涛",
+    "罗桂荣",
+    "高建平",
+)
 
 
 def _id(seed: int, birth: str) -> str:
@@ -59,33 +100,52 @@ def _id(seed: int, birth: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def _household(index: int, village: str, *, channel: str = "counter",
-               signed: bool = True) -> ApplicationInput:
+def _household(
+    index: int, village: str, *, channel: str = "counter", signed: bool = True
+) -> ApplicationInput:
     signed_on = date.today() - timedelta(days=3) if signed else None
     birth_year = 1950 + (index * 7) % 30
     head = MemberInput(
-        name=HEADS[index % len(HEADS)], id_number=_id(100 + index * 2 + 1, f"{birth_year}0315"),
-        relationship="head", work_ability="partial" if index % 2 else "none",
-        incomes=[IncomeInput("wages" if index % 2 else "transfer",
-                             Decimal(300 + 37 * index).quantize(Decimal("0.01")))],
-        promise_signed_on=signed_on, authorisation_signed_on=signed_on)
+        name=HEADS[index % len(HEADS)],
+        id_number=_id(100 + index * 2 + 1, f"{birth_year}0315"),
+        relationship="head",
+        work_ability="partial" if index % 2 else "none",
+        incomes=[
+            IncomeInput(
+                "wages" if index % 2 else "transfer",
+                Decimal(300 + 37 * index).quantize(Decimal("0.01")),
+            )
+        ],
+        promise_signed_on=signed_on,
+        authorisation_signed_on=signed_on,
+    )
     members = [head]
     if index % 3:
-        members.append(MemberInput(
-            name=HEADS[(index + 7) % len(HEADS)][0] + "小" + HEADS[index % len(HEADS)][-1],
-            id_number=_id(100 + index * 2 + 2, "20150620"), relationship="child",
-            student=True))
+        members.append(
+            MemberInput(
+                name=HEADS[(index + 7) % len(HEADS)][0] + "小" + HEADS[index % len(HEADS)][-1],
+                id_number=_id(100 + index * 2 + 2, "20150620"),
+                relationship="child",
+                student=True,
+            )
+        )
     return ApplicationInput(
-        division_code=village, address=f"{index + 1}号楼{index % 6 + 1}单元{101 + index}室",
-        hukou_type="urban", assistance_type=("dibao", "tekun", "low_income")[index % 3],
-        channel=channel, members=members, assets=[AssetInput("deposit", Decimal(800 * index))],
-        discovery_note="网格走访发现生活困难，主动报告" if channel == "discovery" else "")
+        division_code=village,
+        address=f"{index + 1}号楼{index % 6 + 1}单元{101 + index}室",
+        hukou_type="urban",
+        assistance_type=("dibao", "tekun", "low_income")[index % 3],
+        channel=channel,
+        members=members,
+        assets=[AssetInput("deposit", Decimal(800 * index))],
+        discovery_note="网格走访发现生活困难，主动报告" if channel == "discovery" else "",
+    )
 
 
 def _attach(actor, application: Application) -> None:
     for kind in ("id_card", "hukou"):
-        intake.attachment_add(actor=actor, application=application, kind=kind,
-                              upload=_upload(f"{kind}.png"))
+        intake.attachment_add(
+            actor=actor, application=application, kind=kind, upload=_upload(f"{kind}.png")
+        )
 
 
 def _upload(name: str):
@@ -96,15 +156,18 @@ def _upload(name: str):
 
 def _drive(stage: str, t: Township, users: dict[str, User], index: int) -> None:
     # steps of the village committee need the village its demo staff are bound to
-    village = t.villages[0] if stage in ("disputed", "approved", "disclosed") else (
-        t.villages[index % 2])
+    village = (
+        t.villages[0] if stage in ("disputed", "approved", "disclosed") else (t.villages[index % 2])
+    )
     worker, second = users[t.caseworker], users[t.second_investigator]
     if stage == "draft":
-        intake.application_create(actor=users[t.village_staff],
-                                  data=_household(index, village, channel="discovery"))
+        intake.application_create(
+            actor=users[t.village_staff], data=_household(index, village, channel="discovery")
+        )
         return
     application = intake.application_create(
-        actor=worker, data=_household(index, village, signed=stage != "missing_items"))
+        actor=worker, data=_household(index, village, signed=stage != "missing_items")
+    )
     if stage == "submitted":
         return
     _attach(worker, application)
@@ -118,22 +181,35 @@ def _drive(stage: str, t: Township, users: dict[str, User], index: int) -> None:
         return
     steps.case_accept(actor=worker, application=application)
     steps.verification_record(
-        actor=worker, application=application, verified_monthly_income=Decimal(350 + index),
-        verified_deposits=Decimal(800 * index), contradicts_declaration=stage == "disputed",
-        findings="银行存款与申报不一致" if stage == "disputed" else "核对结果与申报一致")
+        actor=worker,
+        application=application,
+        verified_monthly_income=Decimal(350 + index),
+        verified_deposits=Decimal(800 * index),
+        contradicts_declaration=stage == "disputed",
+        findings="银行存款与申报不一致" if stage == "disputed" else "核对结果与申报一致",
+    )
     if stage == "investigating":
         return
-    steps.visit_record(actor=second, application=application, visited_on=date.today(),
-                       investigator_ids=[worker.pk, second.pk],
-                       findings="两人入户，家庭情况与申报基本一致", investigators_signed=True,
-                       family_signed=True)
+    steps.visit_record(
+        actor=second,
+        application=application,
+        visited_on=date.today(),
+        investigator_ids=[worker.pk, second.pk],
+        findings="两人入户，家庭情况与申报基本一致",
+        investigators_signed=True,
+        family_signed=True,
+    )
     if stage in ("disputed", "deciding"):
         return
     approve = stage != "refused"
-    steps.case_decide(actor=users[t.approver], application=application, approve=approve,
-                      assistance_type=application.assistance_type if approve else "",
-                      monthly_amount=Decimal("620.00") + index if approve else None,
-                      reasons="家庭人均收入低于当地保障标准" if approve else "家庭存款超过规定标准")
+    steps.case_decide(
+        actor=users[t.approver],
+        application=application,
+        approve=approve,
+        assistance_type=application.assistance_type if approve else "",
+        monthly_amount=Decimal("620.00") + index if approve else None,
+        reasons="家庭人均收入低于当地保障标准" if approve else "家庭存款超过规定标准",
+    )
     if stage == "disclosed":
         steps.disclosure_publish(actor=users[t.village_staff], application=application)
 
@@ -148,10 +224,14 @@ def load_assistance_demo() -> int:
         user.full_name = full_name
         user.set_password(DEMO_PASSWORD)
         user.save()
-        RoleBinding.objects.get_or_create(user=user, role=role,
-                                          division=Division.objects.get(pk=code))
-    if Application.objects.filter(address__endswith="室", created_by__username__in=[
-            t.caseworker for t in TOWNSHIPS] + [t.village_staff for t in TOWNSHIPS]).exists():
+        RoleBinding.objects.get_or_create(
+            user=user, role=role, division=Division.objects.get(pk=code)
+        )
+    if Application.objects.filter(
+        address__endswith="室",
+        created_by__username__in=[t.caseworker for t in TOWNSHIPS]
+        + [t.village_staff for t in TOWNSHIPS],
+    ).exists():
         return 0
     users = {u.username: u for u in User.objects.all()}
     made = 0

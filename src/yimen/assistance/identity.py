@@ -29,23 +29,29 @@ class IdInfo:
 def parse_id_number(raw: str, *, today: date | None = None) -> IdInfo:
     """Validate an 18-digit resident ID number and read its birth date and sex."""
     number = (raw or "").strip().upper().replace(" ", "")
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit()
-                                                              or number[17] == "X"):
-        raise InvalidIdNumber(_("ID number “%(number)s” must be 18 characters: 17 digits and "
-                                "a digit or X."), number=number[:30])
+    if (
+        len(number) != 18
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
+        raise InvalidIdNumber(
+            _("ID number “%(number)s” must be 18 characters: 17 digits and a digit or X."),
+            number=number[:30],
+        )
     # The area code is not checked against today's divisions: codes are retired and
     # re-assigned over the years, and people keep the number they were issued.
     try:
         birth = ric.get_birth_date(number)
     except (InvalidComponent, ValidationError, ValueError):
-        raise InvalidIdNumber(_("ID number %(number)s: the birth date in it is not a real "
-                                "date."), number=number) from None
+        raise InvalidIdNumber(
+            _("ID number %(number)s: the birth date in it is not a real date."), number=number
+        ) from None
     if ric.calc_check_digit(number) != number[17]:
-        raise InvalidIdNumber(_("ID number %(number)s: the check digit is wrong."),
-                              number=number)
+        raise InvalidIdNumber(_("ID number %(number)s: the check digit is wrong."), number=number)
     if birth > (today or date.today()):
-        raise InvalidIdNumber(_("ID number %(number)s: the birth date in it is in the "
-                                "future."), number=number)
+        raise InvalidIdNumber(
+            _("ID number %(number)s: the birth date in it is in the future."), number=number
+        )
     return IdInfo(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F")
 
 

@@ -15,8 +15,10 @@ from yimen.workflow.calendar import add_working_days, end_of_day, local_date
 
 from .models import CaseTimeLimit, CycleSchedule
 
-DEFAULT_SOURCE = ("default: seed (城市晚报 2020-11-05) “about 15 days”, twice-monthly cycles; "
-                  "statutory 20 working days [TZ2022 §4(1)]")
+DEFAULT_SOURCE = (
+    "default: seed (城市晚报 2020-11-05) “about 15 days”, twice-monthly cycles; "
+    "statutory 20 working days [TZ2022 §4(1)]"
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,12 @@ class Deadlines:
 
 def _nearest(model, division_code: str, on: date):
     codes = [division_code, *reversed(ancestor_codes(division_code))]
-    rows = {row.division_id: row for row in model.objects.filter(
-        division_id__in=codes, valid_from__lte=on).order_by("division_id", "valid_from")}
+    rows = {
+        row.division_id: row
+        for row in model.objects.filter(division_id__in=codes, valid_from__lte=on).order_by(
+            "division_id", "valid_from"
+        )
+    }
     # order_by valid_from: the dict keeps the latest row of each division
     return next((rows[c] for c in codes if c in rows), None)
 
@@ -46,8 +52,9 @@ def time_limit_for(division_code: str, on: date) -> TimeLimit:
     row = _nearest(CaseTimeLimit, division_code, on)
     if row is None:
         return TimeLimit(15, 20, DEFAULT_SOURCE)
-    return TimeLimit(row.calendar_days, row.statutory_working_days, row.source,
-                     row.division_id, row.valid_from)
+    return TimeLimit(
+        row.calendar_days, row.statutory_working_days, row.source, row.division_id, row.valid_from
+    )
 
 
 def deadlines_from(division_code: str, accepted_at: datetime) -> Deadlines:
@@ -56,7 +63,8 @@ def deadlines_from(division_code: str, accepted_at: datetime) -> Deadlines:
     limit = time_limit_for(division_code, day)
     return Deadlines(
         target=end_of_day(day + timedelta(days=limit.calendar_days)),
-        statutory=end_of_day(add_working_days(day, limit.statutory_working_days)))
+        statutory=end_of_day(add_working_days(day, limit.statutory_working_days)),
+    )
 
 
 def cycle_days(division_code: str, on: date) -> tuple[int, ...]:
@@ -64,8 +72,9 @@ def cycle_days(division_code: str, on: date) -> tuple[int, ...]:
     row = _nearest(CycleSchedule, division_code, on)
     if row is None:
         return (1, 16)
-    days = sorted({int(d) for d in row.days.split(",") if d.strip().isdigit()
-                   and 1 <= int(d) <= 28})
+    days = sorted(
+        {int(d) for d in row.days.split(",") if d.strip().isdigit() and 1 <= int(d) <= 28}
+    )
     return tuple(days) or (1, 16)
 
 
@@ -75,8 +84,9 @@ def cycle_of(division_code: str, on: date) -> tuple[date, date]:
     starts = []
     for month_offset in (-1, 0, 1):
         year, month = on.year, on.month + month_offset
-        year, month = (year - 1, 12) if month == 0 else (year + 1, 1) if month == 13 else (
-            year, month)
+        year, month = (
+            (year - 1, 12) if month == 0 else (year + 1, 1) if month == 13 else (year, month)
+        )
         starts += [date(year, month, d) for d in days]
     starts.sort()
     current = max(s for s in starts if s <= on)

@@ -29,8 +29,9 @@ def upper_rmb(amount) -> str:
 
 def first_payment_month(decided: date) -> str:
     """Payment starts the month after the decision [A2021 Art.21]."""
-    year, month = (decided.year + 1, 1) if decided.month == 12 else (decided.year,
-                                                                     decided.month + 1)
+    year, month = (
+        (decided.year + 1, 1) if decided.month == 12 else (decided.year, decided.month + 1)
+    )
     return f"{year}年{month}月"
 
 
@@ -57,7 +58,9 @@ def notice_lines(application: Application, decision: Decision) -> tuple[str, lis
             f"    你户于{application.created_at:%Y年%m月%d日}提出的社会救助申请（案件编号"
             f"{application.case.number}），经受理、家庭经济状况调查核对"
             f"{'、民主评议' if hasattr(application, 'appraisal') else ''}，"
-            f"符合{decision.get_assistance_type_display()}条件，现予确认。", 36)
+            f"符合{decision.get_assistance_type_display()}条件，现予确认。",
+            36,
+        )
         lines += [
             f"    家庭保障人口：{application.members.filter(living_apart=False).count()}人",
             f"    月救助金额：{amount:.2f}元（人民币{upper_rmb(amount)}）",
@@ -66,13 +69,21 @@ def notice_lines(application: Application, decision: Decision) -> tuple[str, lis
         ]
     else:
         title = "社会救助不予确认通知书"
-        lines += _wrap(f"    你户于{application.created_at:%Y年%m月%d日}提出的社会救助申请（案件编号"
-                       f"{application.case.number}），经审核不符合条件，决定不予确认。", 36)
+        lines += _wrap(
+            f"    你户于{application.created_at:%Y年%m月%d日}提出的社会救助申请（案件编号"
+            f"{application.case.number}），经审核不符合条件，决定不予确认。",
+            36,
+        )
         lines += ["    理由："] + [f"    {line}" for line in _wrap(decision.reasons, 34)]
-    lines += ["", "    如对本决定不服，可自收到本通知书之日起六十日内申请行政复议，",
-              "    或者六个月内依法提起行政诉讼。", "",
-              f"审批人（签字负责）：{decision.signer_name}",
-              f"{township}", f"{decided:%Y年%m月%d日}"]
+    lines += [
+        "",
+        "    如对本决定不服，可自收到本通知书之日起六十日内申请行政复议，",
+        "    或者六个月内依法提起行政诉讼。",
+        "",
+        f"审批人（签字负责）：{decision.signer_name}",
+        f"{township}",
+        f"{decided:%Y年%m月%d日}",
+    ]
     return title, lines
 
 

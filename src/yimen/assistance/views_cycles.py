@@ -41,11 +41,15 @@ def _rows(post) -> list[CycleDecision]:
             amount = Decimal(post.get(f"amount-{pk}", "") or "0")
         except InvalidOperation:
             amount = Decimal("-1")
-        rows.append(CycleDecision(
-            application_id=int(pk) if pk.isdigit() else 0, approve=choice == "approve",
-            reasons=post.get(f"reasons-{pk}", "")[:2000],
-            assistance_type=post.get(f"type-{pk}", ""),
-            monthly_amount=amount if choice == "approve" else None))
+        rows.append(
+            CycleDecision(
+                application_id=int(pk) if pk.isdigit() else 0,
+                approve=choice == "approve",
+                reasons=post.get(f"reasons-{pk}", "")[:2000],
+                assistance_type=post.get(f"type-{pk}", ""),
+                monthly_amount=amount if choice == "approve" else None,
+            )
+        )
     return rows
 
 
@@ -61,8 +65,12 @@ def cycle_page(request):
     status = 200
     if request.method == "POST" and step == "decide":
         try:
-            made = cycle_decide(actor=request.user, township_code=township, cycle_start=start,
-                                decisions=_rows(request.POST))
+            made = cycle_decide(
+                actor=request.user,
+                township_code=township,
+                cycle_start=start,
+                decisions=_rows(request.POST),
+            )
         except YimenError as exc:
             messages.error(request, exc.render())
             status = exc.status
@@ -70,9 +78,19 @@ def cycle_page(request):
             messages.success(request, _("%(n)d decisions signed.") % {"n": len(made)})
             return redirect(f"{request.path}?step={step}")
     applications = list(cycle_applications(request.user, township, step, start))
-    return render(request, "assistance/cycles/page.html", {
-        "step": step, "start": start, "following": following, "applications": applications,
-        "days": cycle_days(township, today), "source": DEFAULT_SOURCE,
-        "types": AssistanceType.choices, "can_decide": step == "decide" and any(
-            b.role == Role.TOWNSHIP_APPROVER for b in bindings_of(request.user)),
-    }, status=status)
+    return render(
+        request,
+        "assistance/cycles/page.html",
+        {
+            "step": step,
+            "start": start,
+            "following": following,
+            "applications": applications,
+            "days": cycle_days(township, today),
+            "source": DEFAULT_SOURCE,
+            "types": AssistanceType.choices,
+            "can_decide": step == "decide"
+            and any(b.role == Role.TOWNSHIP_APPROVER for b in bindings_of(request.user)),
+        },
+        status=status,
+    )

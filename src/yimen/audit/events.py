@@ -26,6 +26,7 @@ class EventType(models.TextChoices):
     CASE_WITHDRAWN = "workflow.case_withdrawn", _("Case withdrawn")
     BULK_DECISION = "workflow.bulk_decision", _("Batch decision")
     REMINDER_SENT = "workflow.reminder_sent", _("Deadline reminder sent")
+    DEADLINES_SET = "workflow.deadlines_set", _("Deadlines set")
     # assistance
     APPLICATION_CREATED = "assistance.application_created", _("Application entered")
     APPLICATION_SUBMITTED = "assistance.application_submitted", _("Application submitted")
@@ -34,3 +35,4 @@ class EventType(models.TextChoices):
     MISSING_ITEMS_NOTIFIED = "assistance.missing_items", _("Missing items notified at once")
     OBJECTION_LODGED = "assistance.objection_lodged", _("Objection lodged")
     SUPERVISION_FLAGGED = "assistance.supervision_flagged", _("County asked for a review")
+    SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")

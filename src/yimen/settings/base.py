@@ -35,7 +35,8 @@ SECRET_KEY = os.environ.get("YIMEN_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not os.environ.get("YIMEN_ALLOW_INSECURE_KEY"):
         raise ImproperlyConfigured(
-            "YIMEN_SECRET_KEY is required when YIMEN_DEBUG is off / 关闭调试时必须设置 YIMEN_SECRET_KEY"
+            "YIMEN_SECRET_KEY is required when YIMEN_DEBUG is off / "
+            "关闭调试时必须设置 YIMEN_SECRET_KEY"
         )
     SECRET_KEY = "insecure-development-key-only-for-yimen-demo-and-tests"  # noqa: S105
 
@@ -128,8 +129,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -212,7 +215,3 @@ LOGGING = {
 
 # Workflow: what "due soon" means for reminders, in working days.
 YIMEN_DUE_SOON_WORKING_DAYS = int(os.environ.get("YIMEN_DUE_SOON_WORKING_DAYS", 2))
-
-# Social assistance: the whole-case limit in working days. The seed reports "about 15 days";
-# policy.md marks the local rule NOT FOUND (TZ2022 allows 20 working days when devolved).
-YIMEN_ASSISTANCE_CASE_WORKING_DAYS = int(os.environ.get("YIMEN_ASSISTANCE_CASE_WORKING_DAYS", 15))

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("YIMEN_ALLOW_INSECURE_KEY", "1")
 
-from .base import *  # noqa: E402,F403
-from .base import DATABASES, PASSWORD_HASHERS  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES, PASSWORD_HASHERS
 
 # Argon2 stays first for the test that checks it; plain MD5 is only for speed in fixtures.
 PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -41,6 +41,8 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # the statutory hard line, when it differs from the service's own target (due_at)
+    limit_at = models.DateTimeField(_("statutory limit"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from yimen.accounts.roles import Action, role_allows
+from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import Binding, bindings_of, can
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
@@ -186,16 +186,25 @@ def case_open(
     applicant=None,
     flags: dict | None = None,
     reason: str = "",
+    on_behalf_of_public: bool = False,
 ) -> Case:
-    """Open a case of ``process_code`` in ``division`` and start its first stage."""
+    """Open a case of ``process_code`` in ``division`` and start its first stage.
+
+    ``on_behalf_of_public`` is for services acting on a public submission (an objection
+    lodged on the disclosure page): no staff actor exists, so no permission is checked,
+    and the audit event names no actor and must carry the reason. Views never pass it."""
     process = get_process(process_code)
     binding = None
-    for action in process.open_actions:
-        if can(actor, action, division.code):
-            binding = _binding_for(actor, action, division.code)
-            break
-    if binding is None:
-        raise NotAllowed(process.open_actions[0].label)
+    if on_behalf_of_public:
+        if actor is not None or not reason.strip():
+            raise ValueError("a public submission has no actor and needs a reason")
+    else:
+        for action in process.open_actions:
+            if can(actor, action, division.code):
+                binding = _binding_for(actor, action, division.code)
+                break
+        if binding is None:
+            raise NotAllowed(process.open_actions[0].label)
     now = timezone.now()
     flags = dict(flags or {})
     _check_flags(process, flags)
@@ -392,11 +401,25 @@ def case_set_flag(*, case_id: int, actor, flag: str, value: bool, reason: str) -
 def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
     """Close an active case as withdrawn, cancelling its open tasks."""
     case = access_case_by_id(actor, case_id)
-    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.applicant_id and case.applicant_id == getattr(actor, "pk", None):
         binding = None  # applicants withdraw their own applications
     else:
         binding = _binding_for(actor, Action.CASE_WITHDRAW, case.division_id)
+    return _withdraw(case.pk, actor=actor, binding=binding, reason=reason, new={})
+
+
+@transaction.atomic
+def case_withdraw_by_applicant(*, case_id: int, reason: str, via: str) -> Case:
+    """Withdrawal by an applicant without an account, whose identity the calling service
+    has already proven (``via`` says how, e.g. the case number, an ID number of the
+    household and the receipt code). Audited with no actor and role "applicant"."""
+    return _withdraw(
+        case_id, actor=None, binding=Binding(Role.APPLICANT, ""), reason=reason, new={"via": via}
+    )
+
+
+def _withdraw(case_id: int, *, actor, binding: Binding | None, reason: str, new: dict) -> Case:
+    case = Case.objects.select_for_update().get(pk=case_id)
     if not reason.strip():
         raise ReasonRequired()
     if case.status != CaseStatus.ACTIVE:
@@ -414,7 +437,7 @@ def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
                 reason=reason,
                 now=now,
                 old={"status": CaseStatus.ACTIVE},
-                new={"status": CaseStatus.WITHDRAWN},
+                new={"status": CaseStatus.WITHDRAWN, **new},
             )
         ]
     )
@@ -540,4 +563,54 @@ def tasks_bulk_complete(
         completed=len(tasks),
         advanced=advanced,
         closed=closed,
+    )
+
+
+@transaction.atomic
+def case_set_deadlines(
+    *, case_id: int, due_at: datetime, limit_at: datetime | None, reason: str, actor=None
+) -> Case:
+    """Start a case's clock later than its opening (e.g. at acceptance): the target
+    ``due_at`` and the statutory hard line ``limit_at``. Called by services, audited."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.status != CaseStatus.ACTIVE:
+        raise CaseClosed()
+    old = {"due_at": case.due_at, "limit_at": case.limit_at}
+    Case.objects.filter(pk=case.pk).update(due_at=due_at, limit_at=limit_at)
+    case.due_at, case.limit_at = due_at, limit_at
+    record_events(
+        [
+            _draft(
+                case,
+                EventType.DEADLINES_SET,
+                actor,
+                None,
+                reason=reason,
+                old=old,
+                new={"due_at": due_at, "limit_at": limit_at},
+            )
+        ]
+    )
+    return case
+
+
+def case_open_by_system(
+    *,
+    process_code: str,
+    division: Division,
+    title: str,
+    subject: tuple[str, str] | None,
+    reason: str,
+    flags: dict | None = None,
+) -> Case:
+    """Open a case for a public submission (no staff actor); see case_open."""
+    return case_open(
+        process_code=process_code,
+        division=division,
+        actor=None,
+        title=title,
+        subject=subject,
+        flags=flags,
+        reason=reason,
+        on_behalf_of_public=True,
     )

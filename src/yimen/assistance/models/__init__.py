@@ -15,7 +15,20 @@ from .records import (
 )
 
 __all__ = [
-    "Application", "ApplicationStatus", "Appraisal", "Asset", "Attachment", "CaseTimeLimit",
-    "Consent", "CycleSchedule", "Decision", "HouseholdVisit", "Income", "Member",
-    "MissingItemsNotice", "Objection", "SupervisionFlag", "VerificationRecord",
+    "Application",
+    "ApplicationStatus",
+    "Appraisal",
+    "Asset",
+    "Attachment",
+    "CaseTimeLimit",
+    "Consent",
+    "CycleSchedule",
+    "Decision",
+    "HouseholdVisit",
+    "Income",
+    "Member",
+    "MissingItemsNotice",
+    "Objection",
+    "SupervisionFlag",
+    "VerificationRecord",
 ]

@@ -35,32 +35,58 @@ class ApplicationStatus(models.TextChoices):
 class Application(models.Model):
     """One household's application for assistance; becomes a workflow case when submitted."""
 
-    case = models.OneToOneField("workflow.Case", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="application", verbose_name=_("case"))
-    status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.DRAFT, editable=False)
-    division = models.ForeignKey("regions.Division", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("village or community"))
+    case = models.OneToOneField(
+        "workflow.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+        verbose_name=_("case"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        editable=False,
+    )
+    division = models.ForeignKey(
+        "regions.Division",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village or community"),
+    )
     address = models.CharField(_("address"), max_length=200)
-    hukou_type = models.CharField(_("household registration"), max_length=10,
-                                  choices=HukouType.choices)
-    assistance_type = models.CharField(_("assistance applied for"), max_length=20,
-                                       choices=AssistanceType.choices)
+    hukou_type = models.CharField(
+        _("household registration"), max_length=10, choices=HukouType.choices
+    )
+    assistance_type = models.CharField(
+        _("assistance applied for"), max_length=20, choices=AssistanceType.choices
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("applicant account"))
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("applicant account"),
+    )
     entrusted_name = models.CharField(_("entrusted person"), max_length=50, blank=True)
-    entrusted_id_number = models.CharField(_("entrusted person's ID number"), max_length=18,
-                                           blank=True)
-    entrusted_relation = models.CharField(_("relation to the household"), max_length=50,
-                                          blank=True)
+    entrusted_id_number = models.CharField(
+        _("entrusted person's ID number"), max_length=18, blank=True
+    )
+    entrusted_relation = models.CharField(_("relation to the household"), max_length=50, blank=True)
     discovery_note = models.TextField(_("discovery report"), blank=True)
     relative_of_staff = models.BooleanField(_("relative of assistance staff"), default=False)
     relative_note = models.CharField(_("relative of whom"), max_length=200, blank=True)
     receipt_code = models.CharField(_("receipt code"), max_length=8, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("entered by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -84,31 +110,40 @@ class Application(models.Model):
 class Member(models.Model):
     """A member of the household living together (共同生活的家庭成员 [A2021 Art.7])."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="members", verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="members", verbose_name=_("application")
+    )
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, db_index=True)
-    relationship = models.CharField(_("relationship"), max_length=20,
-                                    choices=Relationship.choices)
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     birth_date = models.DateField(_("birth date"), editable=False)
-    sex = models.CharField(_("sex"), max_length=1, editable=False,
-                           choices=[("M", _("Male")), ("F", _("Female"))])
-    disability_kind = models.CharField(_("disability"), max_length=20, blank=True,
-                                       choices=DisabilityKind.choices)
+    sex = models.CharField(
+        _("sex"), max_length=1, editable=False, choices=[("M", _("Male")), ("F", _("Female"))]
+    )
+    disability_kind = models.CharField(
+        _("disability"), max_length=20, blank=True, choices=DisabilityKind.choices
+    )
     disability_grade = models.PositiveSmallIntegerField(
-        _("disability grade"), null=True, blank=True,
-        choices=[(1, _("Grade 1")), (2, _("Grade 2")), (3, _("Grade 3")), (4, _("Grade 4"))])
+        _("disability grade"),
+        null=True,
+        blank=True,
+        choices=[(1, _("Grade 1")), (2, _("Grade 2")), (3, _("Grade 3")), (4, _("Grade 4"))],
+    )
     serious_illness = models.BooleanField(_("serious illness"), default=False)
-    work_ability = models.CharField(_("work ability"), max_length=10,
-                                    choices=WorkAbility.choices, default=WorkAbility.FULL)
+    work_ability = models.CharField(
+        _("work ability"), max_length=10, choices=WorkAbility.choices, default=WorkAbility.FULL
+    )
     student = models.BooleanField(_("student"), default=False)
     living_apart = models.BooleanField(_("living apart"), default=False)
 
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
-        constraints = [models.UniqueConstraint(fields=["application", "id_number"],
-                                               name="member_once_per_application")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "id_number"], name="member_once_per_application"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -124,8 +159,9 @@ class Member(models.Model):
 class Income(models.Model):
     """A member's monthly income in one category; exempt categories are kept, not counted."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="incomes",
-                               verbose_name=_("member"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="incomes", verbose_name=_("member")
+    )
     category = models.CharField(_("category"), max_length=20, choices=IncomeCategory.choices)
     monthly_amount = models.DecimalField(_("monthly amount (yuan)"), **MONEY)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -133,6 +169,9 @@ class Income(models.Model):
     class Meta:
         verbose_name = _("income")
         verbose_name_plural = _("incomes")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.monthly_amount}"
 
     @property
     def counted(self) -> bool:
@@ -142,25 +181,31 @@ class Income(models.Model):
 class Asset(models.Model):
     """A household asset as declared; verification later compares it with partner records."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="assets", verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assets", verbose_name=_("application")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AssetKind.choices)
     value = models.DecimalField(_("value (yuan)"), default=Decimal("0"), **MONEY)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
-    vehicle_kind = models.CharField(_("vehicle kind"), max_length=20, blank=True,
-                                    choices=VehicleKind.choices)
+    vehicle_kind = models.CharField(
+        _("vehicle kind"), max_length=20, blank=True, choices=VehicleKind.choices
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
 
 class Consent(models.Model):
     """A member's signed promise or verification authorisation (every adult needs both)."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consents",
-                               verbose_name=_("member"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="consents", verbose_name=_("member")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
     signed_on = models.DateField(_("signed on"))
 
@@ -168,6 +213,9 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         constraints = [models.UniqueConstraint(fields=["member", "kind"], name="one_consent_each")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.signed_on}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -177,16 +225,27 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A scan or photo of a material, with its type; size and type are checked on upload."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="attachments", verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("application"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_path)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.size} B)"

@@ -57,15 +57,15 @@ def _acting(actor, channel: str, division_code: str) -> tuple[Action, bool]:
             return Action.CASE_REPORT, True
     elif can(actor, Action.CASE_OPEN, division_code):
         return Action.CASE_OPEN, False
-    elif channel in (Channel.SELF, Channel.ENTRUSTED) and can(actor, Action.CASE_APPLY,
-                                                               division_code):
+    elif channel in (Channel.SELF, Channel.ENTRUSTED) and can(
+        actor, Action.CASE_APPLY, division_code
+    ):
         return Action.CASE_APPLY, False
     raise CannotApply()
 
 
 @transaction.atomic
-def application_create(*, actor, data: ApplicationInput, today: date | None = None
-                       ) -> Application:
+def application_create(*, actor, data: ApplicationInput, today: date | None = None) -> Application:
     """Record a household's application; validated as a whole, nothing written on error.
 
     A caseworker's or applicant's entry is submitted to the township at once (the clock of
@@ -80,18 +80,32 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
         raise ApplicationInvalid(errors)
     action, draft = _acting(actor, data.channel, division.code)
     application = Application.objects.create(
-        division=division, address=data.address.strip(), hukou_type=data.hukou_type,
-        assistance_type=data.assistance_type, channel=data.channel,
+        division=division,
+        address=data.address.strip(),
+        hukou_type=data.hukou_type,
+        assistance_type=data.assistance_type,
+        channel=data.channel,
         applicant=actor if action == Action.CASE_APPLY else None,
         entrusted_name=data.entrusted_name.strip(),
         entrusted_id_number=data.entrusted_id_number.strip().upper(),
         entrusted_relation=data.entrusted_relation.strip(),
-        discovery_note=data.discovery_note.strip(), relative_of_staff=data.relative_of_staff,
-        relative_note=data.relative_note.strip(), created_by=actor)
+        discovery_note=data.discovery_note.strip(),
+        relative_of_staff=data.relative_of_staff,
+        relative_note=data.relative_note.strip(),
+        created_by=actor,
+    )
     _write_household(application, data)
-    record_event(event_type=EventType.APPLICATION_CREATED, subject=_subject(application),
-                 actor=actor, new={"channel": data.channel, "members": len(data.members),
-                                   "type": data.assistance_type, "draft": draft})
+    record_event(
+        event_type=EventType.APPLICATION_CREATED,
+        subject=_subject(application),
+        actor=actor,
+        new={
+            "channel": data.channel,
+            "members": len(data.members),
+            "type": data.assistance_type,
+            "draft": draft,
+        },
+    )
     if not draft:
         application = application_submit(actor=actor, application=application)
     return application
@@ -101,36 +115,67 @@ def _write_household(application: Application, data: ApplicationInput) -> None:
     for m in data.members:
         info = parse_id_number(m.id_number)
         member = Member.objects.create(
-            application=application, name=m.name.strip(), id_number=info.number,
-            relationship=m.relationship, birth_date=info.birth_date, sex=info.sex,
+            application=application,
+            name=m.name.strip(),
+            id_number=info.number,
+            relationship=m.relationship,
+            birth_date=info.birth_date,
+            sex=info.sex,
             disability_kind=m.disability_kind or DisabilityKind.NONE,
-            disability_grade=m.disability_grade, serious_illness=m.serious_illness,
-            work_ability=m.work_ability, student=m.student, living_apart=m.living_apart)
-        Income.objects.bulk_create([Income(member=member, category=i.category,
-                                           monthly_amount=i.monthly_amount, note=i.note)
-                                    for i in m.incomes])
-        consents = [(ConsentKind.PROMISE, m.promise_signed_on),
-                    (ConsentKind.AUTHORISATION, m.authorisation_signed_on)]
-        Consent.objects.bulk_create([Consent(member=member, kind=k, signed_on=d)
-                                     for k, d in consents if d])
-    Asset.objects.bulk_create([Asset(application=application, kind=a.kind, value=a.value,
-                                     quantity=a.quantity, vehicle_kind=a.vehicle_kind,
-                                     note=a.note) for a in data.assets])
+            disability_grade=m.disability_grade,
+            serious_illness=m.serious_illness,
+            work_ability=m.work_ability,
+            student=m.student,
+            living_apart=m.living_apart,
+        )
+        Income.objects.bulk_create(
+            [
+                Income(
+                    member=member, category=i.category, monthly_amount=i.monthly_amount, note=i.note
+                )
+                for i in m.incomes
+            ]
+        )
+        consents = [
+            (ConsentKind.PROMISE, m.promise_signed_on),
+            (ConsentKind.AUTHORISATION, m.authorisation_signed_on),
+        ]
+        Consent.objects.bulk_create(
+            [Consent(member=member, kind=k, signed_on=d) for k, d in consents if d]
+        )
+    Asset.objects.bulk_create(
+        [
+            Asset(
+                application=application,
+                kind=a.kind,
+                value=a.value,
+                quantity=a.quantity,
+                vehicle_kind=a.vehicle_kind,
+                note=a.note,
+            )
+            for a in data.assets
+        ]
+    )
 
 
 def open_case_holding(id_numbers: list[str], *, exclude: Application | None = None):
     """The first member already in an open case or on the roster, as (name, case number)."""
-    members = Member.objects.filter(id_number__in=id_numbers).select_related(
-        "application__case").exclude(application__status=ApplicationStatus.DISCARDED)
+    members = (
+        Member.objects.filter(id_number__in=id_numbers)
+        .select_related("application__case")
+        .exclude(application__status=ApplicationStatus.DISCARDED)
+    )
     if exclude is not None:
         members = members.exclude(application=exclude)
     for member in members:
         case = member.application.case
         if case is None:
             continue
-        on_roster = (case.status == CaseStatus.COMPLETED
-                     and getattr(member.application, "decision", None) is not None
-                     and member.application.decision.approved)
+        on_roster = (
+            case.status == CaseStatus.COMPLETED
+            and getattr(member.application, "decision", None) is not None
+            and member.application.decision.approved
+        )
         if case.status == CaseStatus.ACTIVE or on_roster:
             return member.name, case.number
     return None
@@ -145,21 +190,30 @@ def application_submit(*, actor, application: Application) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.DRAFT:
         raise NotADraft()
-    holder = open_case_holding(list(application.members.values_list("id_number", flat=True)),
-                               exclude=application)
+    holder = open_case_holding(
+        list(application.members.values_list("id_number", flat=True)), exclude=application
+    )
     if holder:
         raise AlreadyAssisted(*holder)
-    case = case_open(process_code=PROCESS, division=application.division, actor=actor,
-                     title=_case_title(application),
-                     subject=("assistance.application", str(application.pk)),
-                     applicant=application.applicant,
-                     flags={"relative": application.relative_of_staff})
+    case = case_open(
+        process_code=PROCESS,
+        division=application.division,
+        actor=actor,
+        title=_case_title(application),
+        subject=("assistance.application", str(application.pk)),
+        applicant=application.applicant,
+        flags={"relative": application.relative_of_staff},
+    )
     application.case = case
     application.receipt_code = f"{secrets.randbelow(10**6):06d}"
     application.save(update_fields=["case", "receipt_code"])
     set_application_status(application, ApplicationStatus.SUBMITTED)
-    record_event(event_type=EventType.APPLICATION_SUBMITTED, subject=_subject(application),
-                 actor=actor, new={"case": case.number})
+    record_event(
+        event_type=EventType.APPLICATION_SUBMITTED,
+        subject=_subject(application),
+        actor=actor,
+        new={"case": case.number},
+    )
     given.refresh_from_db()
     return application
 
@@ -179,37 +233,64 @@ def application_discard(*, actor, application: Application, reason: str) -> Appl
     if not reason.strip():
         raise Invalid(gettext_lazy("A written reason is required."), code="assistance.reason")
     set_application_status(application, ApplicationStatus.DISCARDED)
-    record_event(event_type=EventType.APPLICATION_DISCARDED, subject=_subject(application),
-                 actor=actor, reason=reason)
+    record_event(
+        event_type=EventType.APPLICATION_DISCARDED,
+        subject=_subject(application),
+        actor=actor,
+        reason=reason,
+    )
     return application
 
 
 @transaction.atomic
-def attachment_add(*, actor, application: Application, kind: str,
-                   upload: UploadedFile) -> Attachment:
+def attachment_add(
+    *, actor, application: Application, kind: str, upload: UploadedFile
+) -> Attachment:
     """Attach a scan or photo: JPEG, PNG or PDF, at most MAX_UPLOAD_BYTES."""
-    if not (can(actor, Action.CASE_OPEN, application.division_id)
-            or can(actor, Action.CASE_COLLECT, application.division_id)
-            or application.applicant_id == getattr(actor, "pk", None)):
+    if not (
+        can(actor, Action.CASE_OPEN, application.division_id)
+        or can(actor, Action.CASE_COLLECT, application.division_id)
+        or application.applicant_id == getattr(actor, "pk", None)
+    ):
         raise CannotApply()
     if kind not in AttachmentKind.values:
         raise Invalid(gettext_lazy("Unknown kind of material."), code="assistance.upload_kind")
     head = upload.read(8)
     upload.seek(0)
-    sniffed = ("application/pdf" if head.startswith(b"%PDF") else "image/png"
-               if head.startswith(b"\x89PNG") else "image/jpeg"
-               if head.startswith(b"\xff\xd8\xff") else "")
+    sniffed = (
+        "application/pdf"
+        if head.startswith(b"%PDF")
+        else "image/png"
+        if head.startswith(b"\x89PNG")
+        else "image/jpeg"
+        if head.startswith(b"\xff\xd8\xff")
+        else ""
+    )
     if sniffed not in ALLOWED_UPLOADS:
-        raise Invalid(gettext_lazy("Only JPEG, PNG or PDF files can be attached."),
-                      code="assistance.upload_type")
+        raise Invalid(
+            gettext_lazy("Only JPEG, PNG or PDF files can be attached."),
+            code="assistance.upload_type",
+        )
     if upload.size > MAX_UPLOAD_BYTES:
-        raise Invalid(gettext_lazy("The file is larger than %(mb)d MB."),
-                      code="assistance.upload_size", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
-    attachment = Attachment.objects.create(application=application, kind=kind, file=upload,
-                                           content_type=sniffed, size=upload.size,
-                                           uploaded_by=actor)
-    record_event(event_type=EventType.ATTACHMENT_ADDED, subject=_subject(application),
-                 actor=actor, new={"kind": kind, "size": upload.size, "type": sniffed})
+        raise Invalid(
+            gettext_lazy("The file is larger than %(mb)d MB."),
+            code="assistance.upload_size",
+            mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+        )
+    attachment = Attachment.objects.create(
+        application=application,
+        kind=kind,
+        file=upload,
+        content_type=sniffed,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    record_event(
+        event_type=EventType.ATTACHMENT_ADDED,
+        subject=_subject(application),
+        actor=actor,
+        new={"kind": kind, "size": upload.size, "type": sniffed},
+    )
     return attachment
 
 
@@ -229,8 +310,9 @@ def missing_items(application: Application, today: date | None = None) -> list[s
         if ConsentKind.PROMISE not in signed:
             items.append(_("%(name)s: the signed truthfulness promise") % {"name": member.name})
         if ConsentKind.AUTHORISATION not in signed:
-            items.append(_("%(name)s: the signed verification authorisation")
-                         % {"name": member.name})
+            items.append(
+                _("%(name)s: the signed verification authorisation") % {"name": member.name}
+            )
         if member.disability_kind and AttachmentKind.DISABILITY not in kinds:
             items.append(_("%(name)s: the disability certificate") % {"name": member.name})
     if application.channel == Channel.ENTRUSTED and AttachmentKind.ENTRUSTMENT not in kinds:

@@ -23,11 +23,17 @@ from yimen.errors import Invalid
 from yimen.workflow.calendar import add_working_days
 from yimen.workflow.models import Task
 from yimen.workflow.registry import get_process
-from yimen.workflow.services import case_set_flag, performer_binding, task_complete
+from yimen.workflow.services import (
+    case_set_deadlines,
+    case_set_flag,
+    performer_binding,
+    task_complete,
+)
 from yimen.workflow.states import TaskStatus
 
 from ..choices import AssistanceType
 from ..errors import AlreadyAssisted, SeparationOfDuties, WrongStep
+from ..limits import deadlines_from
 from ..models import (
     Application,
     Appraisal,
@@ -43,8 +49,9 @@ REFUSAL_NOTICE_WORKING_DAYS = 3  # [A2021 Art.21; TK2021 Art.18]
 
 
 def open_task(application: Application, step: str) -> Task:
-    task = Task.objects.filter(case_id=application.case_id, step=step,
-                               status=TaskStatus.OPEN).first()
+    task = Task.objects.filter(
+        case_id=application.case_id, step=step, status=TaskStatus.OPEN
+    ).first()
     if task is None:
         raise WrongStep(get_process("assist").step(step).label)
     return task
@@ -70,8 +77,9 @@ def case_accept(*, actor, application: Application, today: date | None = None) -
     Returns the missing items (empty when accepted). A member already in an open case or on
     the roster makes the township refuse the application with that reason."""
     task = _require_performer(actor, application, "accept")
-    holder = open_case_holding(list(application.members.values_list("id_number", flat=True)),
-                               exclude=application)
+    holder = open_case_holding(
+        list(application.members.values_list("id_number", flat=True)), exclude=application
+    )
     if holder:
         reason = AlreadyAssisted(*holder)
         task_complete(task_id=task.pk, actor=actor, outcome="refused", reason=reason.render())
@@ -79,72 +87,126 @@ def case_accept(*, actor, application: Application, today: date | None = None) -
     items = missing_items(application, today)
     if items:
         MissingItemsNotice.objects.create(application=application, items=items, issued_by=actor)
-        record_event(event_type=EventType.MISSING_ITEMS_NOTIFIED,
-                     subject=(CASE, str(application.case_id)), actor=actor,
-                     new={"items": items})
+        record_event(
+            event_type=EventType.MISSING_ITEMS_NOTIFIED,
+            subject=(CASE, str(application.case_id)),
+            actor=actor,
+            new={"items": items},
+        )
         return items
-    MissingItemsNotice.objects.filter(application=application, resolved_at__isnull=True
-                                      ).update(resolved_at=timezone.now())
+    MissingItemsNotice.objects.filter(application=application, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
     task_complete(task_id=task.pk, actor=actor, outcome="accepted")
+    due = deadlines_from(application.division_id, timezone.now())
+    case_set_deadlines(
+        case_id=application.case_id,
+        due_at=due.target,
+        limit_at=due.statutory,
+        actor=actor,
+        reason=str(_("The clock starts at acceptance.")),
+    )
     return []
 
 
 @transaction.atomic
-def verification_record(*, actor, application: Application, verified_monthly_income: Decimal,
-                        verified_deposits: Decimal, contradicts_declaration: bool,
-                        findings: str) -> VerificationRecord:
+def verification_record(
+    *,
+    actor,
+    application: Application,
+    verified_monthly_income: Decimal,
+    verified_deposits: Decimal,
+    contradicts_declaration: bool,
+    findings: str,
+) -> VerificationRecord:
     """Record the economic verification's result; a contradiction marks the case disputed."""
     task = _require_performer(actor, application, "verify")
-    for field, amount in (("verified_monthly_income", verified_monthly_income),
-                          ("verified_deposits", verified_deposits)):
+    for field, amount in (
+        ("verified_monthly_income", verified_monthly_income),
+        ("verified_deposits", verified_deposits),
+    ):
         if amount is None or amount < 0:
             raise _invalid(field, _("The amount must not be negative."))
     if not findings.strip():
         raise _invalid("findings", _("Write down the findings."))
     record = VerificationRecord.objects.create(
-        application=application, verified_monthly_income=verified_monthly_income,
-        verified_deposits=verified_deposits, contradicts_declaration=contradicts_declaration,
-        findings=findings.strip(), recorded_by=actor)
+        application=application,
+        verified_monthly_income=verified_monthly_income,
+        verified_deposits=verified_deposits,
+        contradicts_declaration=contradicts_declaration,
+        findings=findings.strip(),
+        recorded_by=actor,
+    )
     if contradicts_declaration:
-        case_set_flag(case_id=application.case_id, actor=actor, flag="disputed", value=True,
-                      reason=str(_("The verification contradicts the declaration.")))
+        case_set_flag(
+            case_id=application.case_id,
+            actor=actor,
+            flag="disputed",
+            value=True,
+            reason=str(_("The verification contradicts the declaration.")),
+        )
     task_complete(task_id=task.pk, actor=actor, reason=findings.strip()[:2000])
     return record
 
 
 def _may_investigate(user: User, township: str) -> bool:
-    return any(b.division_code == township and b.role in (Role.TOWNSHIP_CASEWORKER,
-                                                          Role.SOCIAL_WORKER)
-               for b in bindings_of(user))
+    return any(
+        b.division_code == township and b.role in (Role.TOWNSHIP_CASEWORKER, Role.SOCIAL_WORKER)
+        for b in bindings_of(user)
+    )
 
 
 @transaction.atomic
-def visit_record(*, actor, application: Application, visited_on: date,
-                 investigator_ids: list[int], findings: str, investigators_signed: bool,
-                 family_signed: bool, organisation: str = "") -> HouseholdVisit:
+def visit_record(
+    *,
+    actor,
+    application: Application,
+    visited_on: date,
+    investigator_ids: list[int],
+    findings: str,
+    investigators_signed: bool,
+    family_signed: bool,
+    organisation: str = "",
+) -> HouseholdVisit:
     """Record the household visit: at least two investigators of the township (caseworkers
     or contracted social workers), signed by them and by the family [A2021 Art.16]."""
     task = _require_performer(actor, application, "visit")
     investigators = list(User.objects.filter(pk__in=set(investigator_ids), is_active=True))
-    if len(investigators) < 2 or not all(_may_investigate(u, task.division_id)
-                                         for u in investigators):
-        raise _invalid("investigator_ids", _("At least two investigators of this township "
-                                             "(caseworkers or contracted social workers)."))
+    if len(investigators) < 2 or not all(
+        _may_investigate(u, task.division_id) for u in investigators
+    ):
+        raise _invalid(
+            "investigator_ids",
+            _(
+                "At least two investigators of this township "
+                "(caseworkers or contracted social workers)."
+            ),
+        )
     if actor.pk not in {u.pk for u in investigators}:
-        raise _invalid("investigator_ids", _("The person recording the visit must be one "
-                                             "of its investigators."))
+        raise _invalid(
+            "investigator_ids",
+            _("The person recording the visit must be one of its investigators."),
+        )
     if not (investigators_signed and family_signed):
-        raise _invalid("family_signed", _("The visit form must be signed by the "
-                                          "investigators and by the family."))
+        raise _invalid(
+            "family_signed",
+            _("The visit form must be signed by the investigators and by the family."),
+        )
     if visited_on > timezone.localdate() or visited_on < application.created_at.date():
-        raise _invalid("visited_on", _("The visit date must lie between the application "
-                                       "and today."))
+        raise _invalid(
+            "visited_on", _("The visit date must lie between the application and today.")
+        )
     if not findings.strip():
         raise _invalid("findings", _("Write down the findings."))
     visit = HouseholdVisit.objects.create(
-        application=application, visited_on=visited_on, organisation=organisation.strip(),
-        findings=findings.strip(), investigators_signed=True, family_signed=True,
-        recorded_by=actor)
+        application=application,
+        visited_on=visited_on,
+        organisation=organisation.strip(),
+        findings=findings.strip(),
+        investigators_signed=True,
+        family_signed=True,
+        recorded_by=actor,
+    )
     visit.investigators.set(investigators)
     task_complete(task_id=task.pk, actor=actor, reason=findings.strip()[:2000])
     return visit
@@ -153,14 +215,23 @@ def visit_record(*, actor, application: Application, visited_on: date,
 @transaction.atomic
 def case_dispute(*, actor, application: Application, reason: str) -> None:
     """Mark the case disputed (so democratic appraisal runs), with the reason."""
-    case_set_flag(case_id=application.case_id, actor=actor, flag="disputed", value=True,
-                  reason=reason)
+    case_set_flag(
+        case_id=application.case_id, actor=actor, flag="disputed", value=True, reason=reason
+    )
 
 
 @transaction.atomic
-def appraisal_record(*, actor, application: Application, held_on: date, participants: int,
-                     votes_for: int, votes_against: int, abstentions: int,
-                     opinion: str) -> Appraisal:
+def appraisal_record(
+    *,
+    actor,
+    application: Application,
+    held_on: date,
+    participants: int,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    opinion: str,
+) -> Appraisal:
     """The village committee records the democratic appraisal meeting."""
     task = _require_performer(actor, application, "appraise")
     if participants < 1 or votes_for + votes_against + abstentions > participants:
@@ -170,9 +241,15 @@ def appraisal_record(*, actor, application: Application, held_on: date, particip
     if not opinion.strip():
         raise _invalid("opinion", _("Write down the meeting's opinion."))
     appraisal = Appraisal.objects.create(
-        application=application, held_on=held_on, participants=participants,
-        votes_for=votes_for, votes_against=votes_against, abstentions=abstentions,
-        opinion=opinion.strip(), recorded_by=actor)
+        application=application,
+        held_on=held_on,
+        participants=participants,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+        opinion=opinion.strip(),
+        recorded_by=actor,
+    )
     task_complete(task_id=task.pk, actor=actor, reason=opinion.strip()[:2000])
     return appraisal
 
@@ -191,8 +268,15 @@ def investigated_by(application: Application) -> set[int]:
 
 
 @transaction.atomic
-def case_decide(*, actor, application: Application, approve: bool, reasons: str,
-                assistance_type: str = "", monthly_amount: Decimal | None = None) -> Decision:
+def case_decide(
+    *,
+    actor,
+    application: Application,
+    approve: bool,
+    reasons: str,
+    assistance_type: str = "",
+    monthly_amount: Decimal | None = None,
+) -> Decision:
     """The township approver decides and signs; a refusal notice is due in 3 working days."""
     task = _require_performer(actor, application, "decide")
     if actor.pk in investigated_by(application):
@@ -208,13 +292,21 @@ def case_decide(*, actor, application: Application, approve: bool, reasons: str,
         raise _invalid("reasons", _("A refusal needs written reasons."))
     today = timezone.localdate()
     decision = Decision.objects.create(
-        application=application, approved=approve,
+        application=application,
+        approved=approve,
         assistance_type=assistance_type if approve else "",
-        monthly_amount=monthly_amount if approve else None, reasons=reasons.strip(),
-        signer=actor, signer_name=actor.get_full_name(),
-        notice_due=None if approve else add_working_days(today, REFUSAL_NOTICE_WORKING_DAYS))
-    task_complete(task_id=task.pk, actor=actor, outcome="approved" if approve else "refused",
-                  reason=reasons.strip()[:2000])
+        monthly_amount=monthly_amount if approve else None,
+        reasons=reasons.strip(),
+        signer=actor,
+        signer_name=actor.get_full_name(),
+        notice_due=None if approve else add_working_days(today, REFUSAL_NOTICE_WORKING_DAYS),
+    )
+    task_complete(
+        task_id=task.pk,
+        actor=actor,
+        outcome="approved" if approve else "refused",
+        reason=reasons.strip()[:2000],
+    )
     return decision
 
 
