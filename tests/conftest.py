@@ -16,8 +16,9 @@ def _no_network(monkeypatch):
 
     def guarded(sock, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in {"localhost", "::1"}
-                                          or host.startswith("/")):
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
+        ):
             raise RuntimeError(f"network access blocked in tests: {address!r}")
         return real_connect(sock, address)
 

@@ -26,8 +26,9 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries():
 def test_catalogue_covers_every_string_in_the_code(tmp_path):
     """Extract the strings afresh from a copy of the code: none may be missing a translation."""
     copy = tmp_path / "yimen"
-    shutil.copytree(settings.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.mo", "static"))
+    shutil.copytree(
+        settings.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static")
+    )
     here = os.getcwd()
     os.chdir(copy)
     try:

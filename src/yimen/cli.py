@@ -26,9 +26,7 @@ def _print_own_commands() -> None:
     from django.core.management import get_commands, load_command_class
 
     django.setup()
-    own = sorted(
-        (name, app) for name, app in get_commands().items() if app.startswith("yimen.")
-    )
+    own = sorted((name, app) for name, app in get_commands().items() if app.startswith("yimen."))
     print("Yimen commands (一门命令):")
     for name, app in own:
         help_text = load_command_class(app, name).help.strip().splitlines()[0]

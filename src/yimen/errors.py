@@ -73,8 +73,14 @@ class Invalid(YimenError):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str | Promise, *, code: str | None = None,
-                 fields: dict[str, list[str]] | None = None, **params: Any):
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+        **params: Any,
+    ):
         self.fields = fields or {}
         super().__init__(message, code=code, **params)
 

@@ -18,19 +18,26 @@ from yimen.workflow.models import Task
 SH = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.mark.parametrize(("on", "start", "following"), [
-    (date(2026, 11, 29), date(2026, 11, 16), date(2026, 12, 1)),
-    (date(2026, 12, 1), date(2026, 12, 1), date(2026, 12, 16)),
-    (date(2026, 12, 20), date(2026, 12, 16), date(2027, 1, 1)),
-    (date(2026, 1, 15), date(2026, 1, 1), date(2026, 1, 16)),
-])
+@pytest.mark.parametrize(
+    ("on", "start", "following"),
+    [
+        (date(2026, 11, 29), date(2026, 11, 16), date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2026, 12, 1), date(2026, 12, 16)),
+        (date(2026, 12, 20), date(2026, 12, 16), date(2027, 1, 1)),
+        (date(2026, 1, 15), date(2026, 1, 1), date(2026, 1, 16)),
+    ],
+)
 def test_default_cycles_are_the_1st_and_16th(db, on, start, following):
     assert cycle_of(NANLING, on) == (start, following)
 
 
 def test_a_township_schedule_applies_from_its_date(tree):
-    CycleSchedule.objects.create(division_id=NANLING, valid_from=date(2026, 12, 1),
-                                 days="5,20", source="南岭街道 2026 年 11 月通知")
+    CycleSchedule.objects.create(
+        division_id=NANLING,
+        valid_from=date(2026, 12, 1),
+        days="5,20",
+        source="南岭街道 2026 年 11 月通知",
+    )
     assert cycle_of(NANLING, date(2026, 11, 29))[0] == date(2026, 11, 16)
     assert cycle_of(NANLING, date(2026, 12, 10)) == (date(2026, 12, 5), date(2026, 12, 20))
     assert cycle_of(HUAYANG, date(2026, 12, 10))[0] == date(2026, 12, 5)  # villages inherit
@@ -38,10 +45,20 @@ def test_a_township_schedule_applies_from_its_date(tree):
 
 def test_time_limit_default_and_nearest_ancestor(tree):
     assert time_limit_for(HUAYANG, date(2026, 11, 1)).calendar_days == 15
-    CaseTimeLimit.objects.create(division_id=NANGUAN, valid_from=date(2026, 1, 1),
-                                 calendar_days=12, statutory_working_days=20, source="区民政局")
-    CaseTimeLimit.objects.create(division_id=NANLING, valid_from=date(2026, 12, 1),
-                                 calendar_days=10, statutory_working_days=18, source="街道")
+    CaseTimeLimit.objects.create(
+        division_id=NANGUAN,
+        valid_from=date(2026, 1, 1),
+        calendar_days=12,
+        statutory_working_days=20,
+        source="区民政局",
+    )
+    CaseTimeLimit.objects.create(
+        division_id=NANLING,
+        valid_from=date(2026, 12, 1),
+        calendar_days=10,
+        statutory_working_days=18,
+        source="街道",
+    )
     assert time_limit_for(HUAYANG, date(2026, 11, 1)).calendar_days == 12
     limit = time_limit_for(HUAYANG, date(2026, 12, 2))
     assert (limit.calendar_days, limit.statutory_working_days) == (10, 18)
@@ -76,10 +93,10 @@ def test_approver_decides_a_cycle_on_one_page(client, staff, settings, tmp_path)
     late = _ready_for_decision(staff, settings, tmp_path, head="孙立", area_serial="015")
     start = cycle_of(NANLING, date.today())[0]
     before = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=SH)
-    Task.objects.filter(step="decide", case__in=[first.case, second.case]).update(
-        opened_at=before)
+    Task.objects.filter(step="decide", case__in=[first.case, second.case]).update(opened_at=before)
     Task.objects.filter(step="decide", case=late.case).update(
-        opened_at=datetime.combine(start + timedelta(days=1), datetime.min.time(), tzinfo=SH))
+        opened_at=datetime.combine(start + timedelta(days=1), datetime.min.time(), tzinfo=SH)
+    )
     client.force_login(staff.approver)
     page = client.get("/assistance/cycles/?step=decide")
     assert page.status_code == 200
@@ -87,17 +104,29 @@ def test_approver_decides_a_cycle_on_one_page(client, staff, settings, tmp_path)
     assert first.case.number in body and second.case.number in body
     assert late.case.number not in body
 
-    refused = client.post("/assistance/cycles/?step=decide", {
-        f"choice-{first.pk}": "approve", f"type-{first.pk}": "dibao",
-        f"amount-{first.pk}": "800.00",
-        f"choice-{second.pk}": "refuse", f"reasons-{second.pk}": ""})
+    refused = client.post(
+        "/assistance/cycles/?step=decide",
+        {
+            f"choice-{first.pk}": "approve",
+            f"type-{first.pk}": "dibao",
+            f"amount-{first.pk}": "800.00",
+            f"choice-{second.pk}": "refuse",
+            f"reasons-{second.pk}": "",
+        },
+    )
     assert refused.status_code == 400
     assert Decision.objects.count() == 0  # all or nothing
 
-    done = client.post("/assistance/cycles/?step=decide", {
-        f"choice-{first.pk}": "approve", f"type-{first.pk}": "dibao",
-        f"amount-{first.pk}": "800.00",
-        f"choice-{second.pk}": "refuse", f"reasons-{second.pk}": "存款超过规定"})
+    done = client.post(
+        "/assistance/cycles/?step=decide",
+        {
+            f"choice-{first.pk}": "approve",
+            f"type-{first.pk}": "dibao",
+            f"amount-{first.pk}": "800.00",
+            f"choice-{second.pk}": "refuse",
+            f"reasons-{second.pk}": "存款超过规定",
+        },
+    )
     assert done.status_code == 302
     signed = Decision.objects.order_by("pk")
     assert [d.approved for d in signed] == [True, False]

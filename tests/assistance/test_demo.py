@@ -20,8 +20,11 @@ def test_demo_covers_every_stage_in_two_townships(settings, tmp_path):
     for township in ("220102001", "220102002"):
         apps = Application.objects.filter(division__code__startswith=township)
         assert apps.filter(status=ApplicationStatus.DRAFT).count() == 1
-        open_steps = set(Task.objects.filter(
-            case__application__in=apps, status="open").values_list("step", flat=True))
+        open_steps = set(
+            Task.objects.filter(case__application__in=apps, status="open").values_list(
+                "step", flat=True
+            )
+        )
         assert {"accept", "visit", "appraise", "decide", "disclose"} <= open_steps
         statuses = set(apps.exclude(case=None).values_list("case__status", flat=True))
         assert statuses == {"active", "completed", "rejected", "withdrawn"}

@@ -60,14 +60,18 @@ class IncomeCategory(models.TextChoices):
     PROPERTY = "property", _("Net property income")
     TRANSFER = "transfer", _("Net transfer income")
     OTHER = "other", _("Other income")
-    EXEMPT_PREFERENTIAL = "x_preferential", _("Preferential treatment and pensions for "
-                                              "martyrs' families (exempt)")
+    EXEMPT_PREFERENTIAL = (
+        "x_preferential",
+        _("Preferential treatment and pensions for martyrs' families (exempt)"),
+    )
     EXEMPT_FAMILY_PLANNING = "x_family_planning", _("Family-planning rewards (exempt)")
     EXEMPT_SCHOLARSHIP = "x_scholarship", _("Scholarships (exempt)")
     EXEMPT_HEROISM = "x_heroism", _("Awards for acts of heroism (exempt)")
     EXEMPT_ASSISTANCE = "x_assistance", _("Government social assistance (exempt)")
-    EXEMPT_BASIC_PENSION = "x_basic_pension", _("Central basic pension of the residents' "
-                                                "scheme (exempt)")
+    EXEMPT_BASIC_PENSION = (
+        "x_basic_pension",
+        _("Central basic pension of the residents' scheme (exempt)"),
+    )
 
     @property
     def counted(self) -> bool:

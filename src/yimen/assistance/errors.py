@@ -9,8 +9,10 @@ class ApplicationInvalid(Invalid):
     code = "assistance.application_invalid"
 
     def __init__(self, fields):
-        super().__init__(_("The application has errors; nothing was saved. Correct the "
-                           "marked items."), fields=fields)
+        super().__init__(
+            _("The application has errors; nothing was saved. Correct the marked items."),
+            fields=fields,
+        )
 
 
 class ApplicationNotFound(NotFound):
@@ -31,16 +33,20 @@ class AlreadyAssisted(Conflict):
     code = "assistance.already_assisted"
 
     def __init__(self, name, number):
-        super().__init__(_("%(name)s is already in an open application or on the roster "
-                           "(case %(number)s)."), name=name, number=number)
+        super().__init__(
+            _("%(name)s is already in an open application or on the roster (case %(number)s)."),
+            name=name,
+            number=number,
+        )
 
 
 class SeparationOfDuties(Forbidden):
     code = "assistance.separation_of_duties"
 
     def __init__(self):
-        super().__init__(_("You investigated this case, so you may not decide it. Another "
-                           "approver must sign."))
+        super().__init__(
+            _("You investigated this case, so you may not decide it. Another approver must sign.")
+        )
 
 
 class WrongStep(Conflict):

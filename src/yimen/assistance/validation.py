@@ -33,8 +33,9 @@ def _choice(errors, key, value, choices, *, blank=False):
     if blank and value in ("", None):
         return
     if value not in choices.values:
-        errors.setdefault(key, []).append(_("“%(value)s” is not one of the allowed values.")
-                                          % {"value": value})
+        errors.setdefault(key, []).append(
+            _("“%(value)s” is not one of the allowed values.") % {"value": value}
+        )
 
 
 def _money(errors, key, value) -> None:
@@ -64,15 +65,16 @@ def validate_member(errors: dict, prefix: str, member: MemberInput, today: date)
     except Invalid as exc:
         errors.setdefault(f"{prefix}.id_number", []).append(exc.render())
     _choice(errors, f"{prefix}.relationship", member.relationship, Relationship)
-    _choice(errors, f"{prefix}.disability_kind", member.disability_kind, DisabilityKind,
-            blank=True)
+    _choice(errors, f"{prefix}.disability_kind", member.disability_kind, DisabilityKind, blank=True)
     _choice(errors, f"{prefix}.work_ability", member.work_ability, WorkAbility)
     if bool(member.disability_kind) != (member.disability_grade is not None):
         errors.setdefault(f"{prefix}.disability_grade", []).append(
-            _("Give both the disability kind and its grade, or neither."))
+            _("Give both the disability kind and its grade, or neither.")
+        )
     elif member.disability_grade is not None and member.disability_grade not in (1, 2, 3, 4):
         errors.setdefault(f"{prefix}.disability_grade", []).append(
-            _("The disability grade is 1 to 4."))
+            _("The disability grade is 1 to 4.")
+        )
     for j, income in enumerate(member.incomes):
         _choice(errors, f"{prefix}.incomes[{j}].category", income.category, IncomeCategory)
         _money(errors, f"{prefix}.incomes[{j}].monthly_amount", income.monthly_amount)
@@ -80,7 +82,8 @@ def validate_member(errors: dict, prefix: str, member: MemberInput, today: date)
         signed = getattr(member, kind)
         if signed is not None and signed > today:
             errors.setdefault(f"{prefix}.{kind}", []).append(
-                _("A signature cannot be dated in the future."))
+                _("A signature cannot be dated in the future.")
+            )
 
 
 def validate_application(data: ApplicationInput, today: date) -> dict[str, list[str]]:
@@ -96,8 +99,7 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
         errors.setdefault("members", []).append(_("At most 30 members."))
     heads = [m for m in data.members if m.relationship == Relationship.HEAD]
     if data.members and len(heads) != 1:
-        errors.setdefault("members", []).append(_("Exactly one member is the head of "
-                                                  "household."))
+        errors.setdefault("members", []).append(_("Exactly one member is the head of household."))
     seen: dict[str, int] = {}
     for i, member in enumerate(data.members):
         validate_member(errors, f"members[{i}]", member, today)
@@ -105,7 +107,8 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
         if number in seen:
             errors.setdefault(f"members[{i}].id_number", []).append(
                 _("The same ID number is listed twice (members %(a)d and %(b)d).")
-                % {"a": seen[number] + 1, "b": i + 1})
+                % {"a": seen[number] + 1, "b": i + 1}
+            )
         seen.setdefault(number, i)
     for k, asset in enumerate(data.assets):
         _choice(errors, f"assets[{k}].kind", asset.kind, AssetKind)
@@ -114,7 +117,8 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
             _choice(errors, f"assets[{k}].vehicle_kind", asset.vehicle_kind, VehicleKind)
         if not 0 < int(asset.quantity or 0) <= 1000:
             errors.setdefault(f"assets[{k}].quantity", []).append(
-                _("The quantity is between 1 and 1000."))
+                _("The quantity is between 1 and 1000.")
+            )
     if data.channel == Channel.ENTRUSTED:
         _text(errors, "entrusted_name", data.entrusted_name, max_length=50)
         try:

@@ -22,14 +22,22 @@ from ..selectors import access_application_by_id, applications_visible_to
 from . import steps
 
 
-def cycle_applications(user, township_code: str, step: str, cycle_start: date
-                       ) -> QuerySet[Application]:
+def cycle_applications(
+    user, township_code: str, step: str, cycle_start: date
+) -> QuerySet[Application]:
     """Applications in the township waiting at ``step`` since before the cycle began."""
-    return (applications_visible_to(user)
-            .filter(division__code__startswith=township_code[:9],
-                    case__tasks__step=step, case__tasks__status=TaskStatus.OPEN,
-                    case__tasks__opened_at__lte=end_of_day(cycle_start))
-            .prefetch_related("members").order_by("case__opened_at", "pk").distinct())
+    return (
+        applications_visible_to(user)
+        .filter(
+            division__code__startswith=township_code[:9],
+            case__tasks__step=step,
+            case__tasks__status=TaskStatus.OPEN,
+            case__tasks__opened_at__lte=end_of_day(cycle_start),
+        )
+        .prefetch_related("members")
+        .order_by("case__opened_at", "pk")
+        .distinct()
+    )
 
 
 def current_cycle(township_code: str, today: date) -> tuple[date, date]:
@@ -51,25 +59,35 @@ class NotInCycle(Invalid):
     code = "assistance.not_in_cycle"
 
     def __init__(self, number):
-        super().__init__(_("Case %(number)s is not waiting for a decision in this cycle."),
-                         number=number)
+        super().__init__(
+            _("Case %(number)s is not waiting for a decision in this cycle."), number=number
+        )
 
 
 @transaction.atomic
-def cycle_decide(*, actor, township_code: str, cycle_start: date,
-                 decisions: list[CycleDecision]) -> list[Decision]:
+def cycle_decide(
+    *, actor, township_code: str, cycle_start: date, decisions: list[CycleDecision]
+) -> list[Decision]:
     """Decide a cycle's cases together: every decision signed by ``actor``; if any one is
     refused (wrong cycle, missing reasons, separation of duties…), none is written."""
     if not decisions:
         raise Invalid(_("Choose at least one case to decide."), code="assistance.empty_cycle")
-    allowed = set(cycle_applications(actor, township_code, "decide", cycle_start)
-                  .values_list("pk", flat=True))
+    allowed = set(
+        cycle_applications(actor, township_code, "decide", cycle_start).values_list("pk", flat=True)
+    )
     made = []
     for row in decisions:
         application = access_application_by_id(actor, row.application_id)
         if application.pk not in allowed:
             raise NotInCycle(application.case.number if application.case else application.pk)
-        made.append(steps.case_decide(
-            actor=actor, application=application, approve=row.approve, reasons=row.reasons,
-            assistance_type=row.assistance_type, monthly_amount=row.monthly_amount))
+        made.append(
+            steps.case_decide(
+                actor=actor,
+                application=application,
+                approve=row.approve,
+                reasons=row.reasons,
+                assistance_type=row.assistance_type,
+                monthly_amount=row.monthly_amount,
+            )
+        )
     return made
