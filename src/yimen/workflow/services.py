@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -17,15 +16,12 @@ from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import Binding, bindings_of, can
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
-from yimen.regions.codes import code_at_level, level_of
 from yimen.regions.models import Division
 
 from . import transitions
 from .calendar import local_date
 from .errors import (
-    BatchConflict,
     CaseClosed,
-    EmptyBatch,
     NotAllowed,
     NotYourTask,
     ReasonRequired,
@@ -33,93 +29,15 @@ from .errors import (
     TaskAlreadyDone,
     UnknownFlag,
     UnknownOutcome,
-    UnknownStep,
 )
 from .models import Case, Task
+from .planning import _plan_summary, _tasks_for, flags_key, plan_from
 from .process import Outcome, Process, Step
 from .registry import get_process
 from .selectors import access_case_by_id, access_task_by_id
 from .states import CaseStatus, TaskStatus
 
 CASE_SUBJECT = "workflow.case"
-
-
-# --- planning: pure functions of the declaration and the case's flags -------------------
-
-
-@dataclass(frozen=True)
-class StagePlan:
-    """What happens when a case moves on from a stage: the stage it lands in (None when the
-    process is finished), the steps that start there, and conditional steps passed over."""
-
-    stage: int | None
-    runnable: tuple[Step, ...]
-    skipped: tuple[tuple[int, Step], ...]
-
-
-def plan_from(process: Process, start: int, flags: dict) -> StagePlan:
-    """The first stage at or after ``start`` that has a step whose condition holds."""
-    skipped: list[tuple[int, Step]] = []
-    for index in range(start, len(process.stages)):
-        steps = process.stages[index].steps
-        runnable = tuple(s for s in steps if s.condition is None or flags.get(s.condition.flag))
-        skipped += [(index, s) for s in steps if s not in runnable]
-        if runnable:
-            return StagePlan(index, runnable, tuple(skipped))
-    return StagePlan(None, (), tuple(skipped))
-
-
-def flags_key(process: Process, flags: dict) -> tuple:
-    """The part of a case's flags that the process's conditions read (for grouping)."""
-    names = sorted({s.condition.flag for s in process.all_steps() if s.condition})
-    return tuple(bool(flags.get(n)) for n in names)
-
-
-def task_division(case_division: str, step: Step) -> str:
-    """The division whose staff perform ``step``: the case's ancestor at the step's level
-    (or the case's own division when the case sits higher than that level)."""
-    return code_at_level(case_division, min(step.level, level_of(case_division)))
-
-
-def _tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime) -> list[Task]:
-    tasks = []
-    for index, step in plan.skipped:
-        tasks.append(
-            transitions.new_task(
-                skipped=True,
-                case_id=case_id,
-                step=step.code,
-                stage=index,
-                roles=_roles_key(step),
-                division_id=task_division(case_division, step),
-                opened_at=now,
-            )
-        )
-    for step in plan.runnable:
-        tasks.append(
-            transitions.new_task(
-                case_id=case_id,
-                step=step.code,
-                stage=plan.stage,
-                roles=_roles_key(step),
-                division_id=task_division(case_division, step),
-                opened_at=now,
-                due_at=step.deadline.due_at(now) if step.deadline else None,
-            )
-        )
-    return tasks
-
-
-def _roles_key(step: Step) -> str:
-    return "|" + "|".join(step.roles) + "|"
-
-
-def _plan_summary(plan: StagePlan) -> dict:
-    return {
-        "stage": plan.stage,
-        "opened": [s.code for s in plan.runnable],
-        "skipped": [s.code for _, s in plan.skipped],
-    }
 
 
 # --- who acts ----------------------------------------------------------------------------
@@ -445,127 +363,6 @@ def _withdraw(case_id: int, *, actor, binding: Binding | None, reason: str, new:
     return case
 
 
-@dataclass(frozen=True)
-class BatchResult:
-    """What a batch decision did."""
-
-    batch_id: str
-    decided: int
-    completed: int
-    advanced: int
-    closed: int
-
-
-@transaction.atomic
-def tasks_bulk_complete(
-    *,
-    process_code: str,
-    step_code: str,
-    case_ids: list[int],
-    actor,
-    outcome: str = "done",
-    reason: str = "",
-) -> BatchResult:
-    """Decide one step for many cases at once, all or nothing.
-
-    The same guards as one task (scope, role, division, state, outcome, reason) are applied
-    to the whole set with a few set-based statements per chunk of ids; every case gets its
-    audit event and the batch one more. If any selected case is not waiting at this step in
-    the actor's divisions, nothing is written."""
-    process = get_process(process_code)
-    try:
-        step = process.step(step_code)
-    except KeyError:
-        raise UnknownStep(step_code) from None
-    ids = sorted({int(i) for i in case_ids})
-    if not ids:
-        raise EmptyBatch()
-    chosen = _outcome(step, outcome, reason)
-    divisions = {
-        b.division_code: b
-        for b in bindings_of(actor)
-        if b.role in step.roles and role_allows(b.role, step.action)
-    }
-    if not divisions:
-        raise NotYourTask(step.label)
-    now = timezone.now()
-    tasks: list[tuple[int, int, str]] = []
-    cases: list[Case] = []
-    for part in transitions.chunks(ids):
-        cases += list(
-            # locked in id order, as every batch locks them: two batches over the same cases
-            # queue behind each other instead of deadlocking
-            Case.objects.select_for_update()
-            .filter(pk__in=part, process=process.code, status=CaseStatus.ACTIVE)
-            .order_by("pk")
-            .only("id", "stage", "flags", "division_id")
-        )
-        tasks += list(
-            Task.objects.filter(
-                case_id__in=part,
-                step=step.code,
-                status=TaskStatus.OPEN,
-                division_id__in=list(divisions),
-            ).values_list("id", "case_id", "division_id")
-        )
-    found = {case_id for _, case_id, _ in tasks} & {c.pk for c in cases}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise BatchConflict(len(missing), ", ".join(map(str, missing[:5])))
-    claimed = transitions.claim_tasks(
-        task_ids=[t[0] for t in tasks], outcome=chosen.code, actor=actor, note=reason, now=now
-    )
-    if claimed != len(tasks):
-        raise TaskAlreadyDone()
-    states = _after_steps(process, cases, chosen, now)
-    batch_id = uuid.uuid4().hex
-    division_of = {case_id: division for _, case_id, division in tasks}
-    drafts = [
-        _draft(
-            case,
-            EventType.TASK_COMPLETED,
-            actor,
-            divisions[division_of[case.pk]],
-            now=now,
-            reason=reason,
-            signer=actor if step.signed else None,
-            old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
-            new={"outcome": chosen.code, "batch": batch_id, **states[case.pk]},
-        )
-        for case in cases
-    ]
-    first = next(iter(divisions.values()))
-    drafts.append(
-        EventDraft(
-            event_type=EventType.BULK_DECISION,
-            subject_type="workflow.batch",
-            subject_id=batch_id,
-            actor=actor,
-            role=first.role,
-            division_code=first.division_code,
-            reason=reason,
-            new={
-                "process": process.code,
-                "step": step.code,
-                "outcome": chosen.code,
-                "cases": len(cases),
-            },
-            occurred_at=now,
-            signer=actor if step.signed else None,
-        )
-    )
-    record_events(drafts)
-    closed = sum(1 for s in states.values() if s["status"] != CaseStatus.ACTIVE)
-    advanced = sum(1 for s in states.values() if s.get("opened"))
-    return BatchResult(
-        batch_id=batch_id,
-        decided=len(cases),
-        completed=len(tasks),
-        advanced=advanced,
-        closed=closed,
-    )
-
-
 @transaction.atomic
 def case_set_deadlines(
     *, case_id: int, due_at: datetime, limit_at: datetime | None, reason: str, actor=None
@@ -614,3 +411,11 @@ def case_open_by_system(
         reason=reason,
         on_behalf_of_public=True,
     )
+
+
+# the batch decision lives in bulk.py (it builds on the helpers above); re-exported here so
+# callers keep one door for workflow use cases
+
+# the batch decision lives in bulk.py (it builds on the helpers above); re-exported here so
+# callers keep one door for workflow use cases
+from .bulk import BatchResult, tasks_bulk_complete  # noqa: E402, F401
