@@ -415,7 +415,4 @@ def case_open_by_system(
 
 # the batch decision lives in bulk.py (it builds on the helpers above); re-exported here so
 # callers keep one door for workflow use cases
-
-# the batch decision lives in bulk.py (it builds on the helpers above); re-exported here so
-# callers keep one door for workflow use cases
 from .bulk import BatchResult, tasks_bulk_complete  # noqa: E402, F401
