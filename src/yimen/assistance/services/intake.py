@@ -76,7 +76,7 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
     division = Division.objects.filter(pk=(data.division_code or "").ljust(12, "0")[:12]).first()
     if division is None:
         errors.setdefault("division_code", []).append(_("Unknown division code."))
-    if errors:
+    if errors or division is None:
         raise ApplicationInvalid(errors)
     action, draft = _acting(actor, data.channel, division.code)
     application = Application.objects.create(
@@ -271,7 +271,8 @@ def attachment_add(
             gettext_lazy("Only JPEG, PNG or PDF files can be attached."),
             code="assistance.upload_type",
         )
-    if upload.size > MAX_UPLOAD_BYTES:
+    size = upload.size or 0
+    if size > MAX_UPLOAD_BYTES:
         raise Invalid(
             gettext_lazy("The file is larger than %(mb)d MB."),
             code="assistance.upload_size",
@@ -282,14 +283,14 @@ def attachment_add(
         kind=kind,
         file=upload,
         content_type=sniffed,
-        size=upload.size,
+        size=size,
         uploaded_by=actor,
     )
     record_event(
         event_type=EventType.ATTACHMENT_ADDED,
         subject=_subject(application),
         actor=actor,
-        new={"kind": kind, "size": upload.size, "type": sniffed},
+        new={"kind": kind, "size": size, "type": sniffed},
     )
     return attachment
 

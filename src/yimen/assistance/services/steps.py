@@ -48,9 +48,16 @@ CASE = "workflow.case"
 REFUSAL_NOTICE_WORKING_DAYS = 3  # [A2021 Art.21; TK2021 Art.18]
 
 
+def case_id_of(application: Application, step: str) -> int:
+    """The application's case; a draft (no case yet) is not waiting at any step."""
+    if application.case_id is None:
+        raise WrongStep(get_process("assist").step(step).label)
+    return application.case_id
+
+
 def open_task(application: Application, step: str) -> Task:
     task = Task.objects.filter(
-        case_id=application.case_id, step=step, status=TaskStatus.OPEN
+        case_id=case_id_of(application, step), step=step, status=TaskStatus.OPEN
     ).first()
     if task is None:
         raise WrongStep(get_process("assist").step(step).label)
@@ -100,7 +107,7 @@ def case_accept(*, actor, application: Application, today: date | None = None) -
     task_complete(task_id=task.pk, actor=actor, outcome="accepted")
     due = deadlines_from(application.division_id, timezone.now())
     case_set_deadlines(
-        case_id=application.case_id,
+        case_id=case_id_of(application, "accept"),
         due_at=due.target,
         limit_at=due.statutory,
         actor=actor,
@@ -139,7 +146,7 @@ def verification_record(
     )
     if contradicts_declaration:
         case_set_flag(
-            case_id=application.case_id,
+            case_id=case_id_of(application, "verify"),
             actor=actor,
             flag="disputed",
             value=True,
@@ -216,7 +223,11 @@ def visit_record(
 def case_dispute(*, actor, application: Application, reason: str) -> None:
     """Mark the case disputed (so democratic appraisal runs), with the reason."""
     case_set_flag(
-        case_id=application.case_id, actor=actor, flag="disputed", value=True, reason=reason
+        case_id=case_id_of(application, "verify"),
+        actor=actor,
+        flag="disputed",
+        value=True,
+        reason=reason,
     )
 
 
