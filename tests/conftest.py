@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.factories import build_tree
+from tests.factories import build_tree, register_generic_assist
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +29,9 @@ def _no_network(monkeypatch):
 def tree(db):
     """The small real division tree of tests/factories.py."""
     return build_tree()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _generic_assist_process():
+    """Register the test-only copy of the assistance process (see factories)."""
+    register_generic_assist()

@@ -65,3 +65,24 @@ def user_with(role: Role, division: str, **kwargs) -> User:
     user.save()
     RoleBinding.objects.create(user=user, role=role, division_id=normalize_code(division))
     return user
+
+
+GENERIC_ASSIST = "assist_generic"
+
+
+def register_generic_assist() -> str:
+    """The assistance process with ordinary steps, for tests of the generic engine, pages
+    and API: the real one's steps are completed only through their own services."""
+    from dataclasses import replace
+
+    from yimen.assistance.process import ASSISTANCE_PROCESS
+    from yimen.workflow.process import Stage
+    from yimen.workflow.registry import _PROCESSES, register
+
+    if GENERIC_ASSIST not in _PROCESSES:
+        stages = tuple(
+            Stage(tuple(replace(step, service_only=False) for step in stage.steps))
+            for stage in ASSISTANCE_PROCESS.stages
+        )
+        register(replace(ASSISTANCE_PROCESS, code=GENERIC_ASSIST, stages=stages))
+    return GENERIC_ASSIST

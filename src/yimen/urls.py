@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("yimen.web.urls")),
     path("accounts/", include("yimen.accounts.urls")),
     path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
+    path("assistance/", include("yimen.assistance.urls")),
     path("public/", include("yimen.assistance.public_urls")),
     path("county/", include("yimen.assistance.county_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,5 +17,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/divisions/", include("yimen.regions.api_urls")),
+    path("api/assistance/", include("yimen.assistance.api_urls")),
     path("api/", include("yimen.web.api_urls")),
 ]

@@ -9,6 +9,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.api.helpers import api_client, post_json, problem
+from tests.factories import GENERIC_ASSIST, HUAYANG
 from tests.web.world import ACCEPT_CHOICES, NEEDS_REASON, PASSWORD
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
@@ -349,7 +350,7 @@ def batch(api, **body):
     return post_json(
         api,
         "/api/cases/batch-decision/",
-        {"process": "assist", "step": "accept", "outcome": "accepted", **body},
+        {"process": GENERIC_ASSIST, "step": "accept", "outcome": "accepted", **body},
     )
 
 
@@ -457,3 +458,34 @@ def test_schema_and_docs_are_served_without_any_other_host(client, world):
     html = docs.content.decode()
     assert "swagger" in html.lower()
     assert "https://" not in html and "//cdn" not in html
+
+
+def test_real_assistance_steps_are_refused_by_the_generic_endpoints(world):
+    """Acceptance, decisions… of the real process carry their own records, so neither one
+    task nor a batch of them can be completed through the generic API."""
+    from yimen.regions.models import Division
+
+    case = services.case_open(
+        process_code="assist",
+        division=Division.objects.get(pk=HUAYANG),
+        actor=world.caseworker,
+        title="真实流程",
+    )
+    task = case.tasks.get(step="accept")
+    api = api_client(world.caseworker)
+    problem(
+        post_json(api, f"/api/tasks/{task.pk}/complete/", {"outcome": "accepted"}),
+        403,
+        "workflow.step_has_own_form",
+    )
+    problem(
+        post_json(
+            api,
+            "/api/cases/batch-decision/",
+            {"process": "assist", "step": "accept", "outcome": "accepted", "case_ids": [case.pk]},
+        ),
+        403,
+        "workflow.step_has_own_form",
+    )
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN

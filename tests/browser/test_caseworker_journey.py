@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import HUAYANG, NANLING, build_tree, user_with
+from tests.factories import GENERIC_ASSIST, HUAYANG, NANLING, build_tree, user_with
 from tests.web.world import PASSWORD
 from yimen.accounts.roles import Role
 from yimen.regions.models import Division
@@ -64,7 +64,7 @@ def journey(transactional_db):
     build_tree()
     caseworker = user_with(Role.TOWNSHIP_CASEWORKER, NANLING, username="zhangli", full_name="张丽")
     case = services.case_open(
-        process_code="assist",
+        process_code=GENERIC_ASSIST,
         division=Division.objects.get(pk=HUAYANG),
         actor=caseworker,
         title="王秀英家庭 低保申请",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.factories import HUAYANG, NANGUAN, NANLING, ZIQIANG, user_with
+from tests.factories import GENERIC_ASSIST, HUAYANG, NANGUAN, NANLING, ZIQIANG, user_with
 from yimen.accounts.models import User
 from yimen.accounts.roles import Role
 from yimen.assistance.process import ACCEPT
@@ -58,17 +58,17 @@ def build_world() -> World:
     citizen = user_with(Role.APPLICANT, HUAYANG, full_name="王秀英")
     huayang = Division.objects.get(pk=HUAYANG)
     case = services.case_open(
-        process_code="assist",
+        process_code=GENERIC_ASSIST,
         division=huayang,
         actor=caseworker,
         title="王秀英家庭 低保申请",
         applicant=citizen,
     )
     neighbour = services.case_open(
-        process_code="assist", division=huayang, actor=caseworker, title="李建华家庭 低保申请"
+        process_code=GENERIC_ASSIST, division=huayang, actor=caseworker, title="李建华家庭 低保申请"
     )
     other_case = services.case_open(
-        process_code="assist",
+        process_code=GENERIC_ASSIST,
         division=Division.objects.get(pk=BEIAN),
         actor=other,
         title="赵淑珍 特困供养申请",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import HUAYANG, NANLING, user_with
+from tests.factories import GENERIC_ASSIST, HUAYANG, NANLING, user_with
 from yimen.accounts.roles import Role
 from yimen.audit.verify import verify_chain
 from yimen.regions.models import Division
@@ -17,7 +17,7 @@ def test_undisputed_case_runs_to_completion_skipping_appraisal(tree):
     approver = user_with(Role.TOWNSHIP_APPROVER, NANLING)
     village = user_with(Role.VILLAGE_STAFF, HUAYANG)
     case = services.case_open(
-        process_code="assist",
+        process_code=GENERIC_ASSIST,
         division=Division.objects.get(pk=HUAYANG),
         actor=caseworker,
         title="测试家庭 低保申请",

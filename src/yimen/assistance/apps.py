@@ -8,9 +8,10 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Social assistance")
 
     def ready(self):
-        from yimen.workflow.registry import register
+        from yimen.workflow.registry import register, register_subject_page
 
         from .process import ASSISTANCE_PROCESS, REVIEW_PROCESS
 
         register(ASSISTANCE_PROCESS)
         register(REVIEW_PROCESS)
+        register_subject_page("assistance.application", "assistance:application")

@@ -10,6 +10,7 @@ import io
 from datetime import date
 
 import cn2an
+from django.utils import timezone, translation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -46,19 +47,25 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def notice_lines(application: Application, decision: Decision) -> tuple[str, list[str]]:
-    """The notice's title and lines (also shown on screen)."""
+    """The notice's title and lines (also shown on screen), always in Chinese."""
+    with translation.override("zh-hans"):
+        return _notice_lines(application, decision)
+
+
+def _notice_lines(application: Application, decision: Decision) -> tuple[str, list[str]]:
     township = application.division.parent.name if application.division.parent else ""
-    decided = decision.decided_at.date()
-    head = application.head_name
-    lines = [f"{head}：", ""]
+    decided = timezone.localdate(decision.decided_at)
+    applied = timezone.localtime(application.created_at)
+    kind = decision.get_assistance_type_display()
+    # the case number on a line of its own: wrapping must never split it
+    lines = [f"{application.head_name}：", "", f"    案件编号：{application.case.number}"]
     if decision.approved:
-        title = f"{decision.get_assistance_type_display()}确认通知书"
+        title = f"{kind}确认通知书"
         amount = decision.monthly_amount
+        appraised = "、民主评议" if hasattr(application, "appraisal") else ""
         lines += _wrap(
-            f"    你户于{application.created_at:%Y年%m月%d日}提出的社会救助申请（案件编号"
-            f"{application.case.number}），经受理、家庭经济状况调查核对"
-            f"{'、民主评议' if hasattr(application, 'appraisal') else ''}，"
-            f"符合{decision.get_assistance_type_display()}条件，现予确认。",
+            f"    你户于{applied:%Y年%m月%d日}提出的社会救助申请，经受理、家庭经济状况调查核对"
+            f"{appraised}，符合{kind}条件，现予确认。",
             36,
         )
         lines += [
@@ -70,8 +77,7 @@ def notice_lines(application: Application, decision: Decision) -> tuple[str, lis
     else:
         title = "社会救助不予确认通知书"
         lines += _wrap(
-            f"    你户于{application.created_at:%Y年%m月%d日}提出的社会救助申请（案件编号"
-            f"{application.case.number}），经审核不符合条件，决定不予确认。",
+            f"    你户于{applied:%Y年%m月%d日}提出的社会救助申请，经审核不符合条件，决定不予确认。",
             36,
         )
         lines += ["    理由："] + [f"    {line}" for line in _wrap(decision.reasons, 34)]

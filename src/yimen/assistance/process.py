@@ -29,6 +29,7 @@ ACCEPT = Step(
     Level.TOWNSHIP,
     Action.CASE_ACCEPT,
     deadline=Duration(3),
+    service_only=True,
     outcomes=(
         Outcome("accepted", _("Accept")),
         # an incomplete application is not an outcome: the caseworker issues one notice of
@@ -48,6 +49,7 @@ VERIFY = Step(
     Level.TOWNSHIP,
     Action.CASE_VERIFY,
     deadline=Duration(10),
+    service_only=True,
 )
 VISIT = Step(
     "visit",
@@ -56,6 +58,7 @@ VISIT = Step(
     Level.TOWNSHIP,
     Action.CASE_INVESTIGATE,
     deadline=Duration(10),
+    service_only=True,
 )
 COUNTY_VISIT = Step(
     "county_visit",
@@ -73,6 +76,7 @@ APPRAISE = Step(
     Level.VILLAGE,
     Action.CASE_APPRAISE,
     deadline=Duration(5),
+    service_only=True,
     condition=DISPUTED,
 )
 DECIDE = Step(
@@ -82,6 +86,7 @@ DECIDE = Step(
     Level.TOWNSHIP,
     Action.CASE_DECIDE,
     deadline=Duration(3),
+    service_only=True,
     signed=True,
     outcomes=(
         Outcome("approved", _("Approve")),
@@ -95,6 +100,7 @@ DISCLOSE = Step(
     Level.VILLAGE,
     Action.CASE_DISCLOSE,
     deadline=Duration(7, working=False),
+    service_only=True,
 )
 
 ASSISTANCE_PROCESS = Process(

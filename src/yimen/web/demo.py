@@ -1,4 +1,4 @@
-"""Demo data: one user for every role around 南岭街道 (Changchun, 南关区), and a few cases.
+"""Demo data: one user for every role around 南岭街道 (Changchun, 南关区).
 
 Loaded by `yimen load_demo` (part of `make demo`); safe to rerun. The passwords are for a
 local demonstration only and are printed so a newcomer can log in as each role at once.
@@ -48,21 +48,6 @@ DEMO_USERS = [
     DemoUser("admin", "胡文", Role.SYSTEM_ADMIN, PROVINCE),
 ]
 
-DEMO_CASES = [  # (title, village, steps to complete as (username, outcome, reason))
-    ("王秀英家庭 低保申请", VILLAGE, []),
-    ("李建华家庭 低保申请", VILLAGE, [("caseworker", "accepted", "")]),
-    (
-        "赵淑珍 特困供养申请",
-        OTHER_VILLAGE,
-        [
-            ("caseworker", "accepted", ""),
-            ("caseworker", "done", "核对结果与申报一致"),
-            ("socialworker", "done", "两人入户，情况属实"),
-        ],
-    ),
-    ("孙玉梅家庭 低收入认定", VILLAGE, [("caseworker", "accepted", "")]),
-]
-
 
 @transaction.atomic
 def load_demo_users() -> list[DemoUser]:
@@ -78,31 +63,3 @@ def load_demo_users() -> list[DemoUser]:
             user=user, role=demo.role, division=Division.objects.get(pk=demo.division)
         )
     return DEMO_USERS
-
-
-def load_demo_cases() -> int:
-    """Open a few social-assistance cases at different steps (only once)."""
-    from yimen.workflow.models import Case
-    from yimen.workflow.services import case_open, task_complete
-
-    if Case.objects.filter(title__in=[c[0] for c in DEMO_CASES]).exists():
-        return 0
-    users = {
-        u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])
-    }
-    for title, village, steps in DEMO_CASES:
-        case = case_open(
-            process_code="assist",
-            division=Division.objects.get(pk=village),
-            actor=users["caseworker"],
-            title=title,
-        )
-        for username, outcome, reason in steps:
-            actor = users[username]
-            task = (
-                case.tasks.filter(status="open")
-                .filter(roles__contains=f"|{actor.bindings.first().role}|")
-                .first()
-            )
-            task_complete(task_id=task.pk, actor=actor, outcome=outcome, reason=reason)
-    return len(DEMO_CASES)

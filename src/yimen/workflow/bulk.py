@@ -14,7 +14,14 @@ from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
 
 from . import transitions
-from .errors import BatchConflict, EmptyBatch, NotYourTask, TaskAlreadyDone, UnknownStep
+from .errors import (
+    BatchConflict,
+    EmptyBatch,
+    NotYourTask,
+    StepHasOwnForm,
+    TaskAlreadyDone,
+    UnknownStep,
+)
 from .models import Case, Task
 from .registry import get_process
 from .services import _after_steps, _draft, _outcome
@@ -53,6 +60,8 @@ def tasks_bulk_complete(
         step = process.step(step_code)
     except KeyError:
         raise UnknownStep(step_code) from None
+    if step.service_only:  # each of its cases needs its own record (a decision, a visit…)
+        raise StepHasOwnForm(step.label)
     ids = sorted({int(i) for i in case_ids})
     if not ids:
         raise EmptyBatch()

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 
 from yimen.audit.selectors import events_for_subject
 from yimen.workflow.diagram import process_svg
-from yimen.workflow.registry import get_process
+from yimen.workflow.registry import get_process, subject_page
 
 from .models import Case
 from .services import CASE_SUBJECT, performer_binding
@@ -30,6 +30,7 @@ def case_page_context(user, case: Case) -> dict:
         "process": process,
         "rows": rows,
         "actionable": actionable,
+        "subject_page": subject_page(case.subject_type, case.subject_id),
         "timeline": timeline,
         "diagram": mark_safe(process_svg(process, statuses)),  # noqa: S308 — built from escaped parts
     }

@@ -119,3 +119,16 @@ class UnknownStep(Invalid):
 
     def __init__(self, step):
         super().__init__(_("This process has no step “%(step)s”."), step=step)
+
+
+class StepHasOwnForm(Forbidden):
+    code = "workflow.step_has_own_form"
+
+    def __init__(self, step_label):
+        super().__init__(
+            _(
+                "“%(step)s” is recorded on its own form, with what it found or decided; it "
+                "cannot be completed here."
+            ),
+            step=step_label,
+        )

@@ -55,6 +55,9 @@ class Step:
     condition: Condition | None = None
     outcomes: tuple[Outcome, ...] = (DONE,)
     signed: bool = False  # the decision records its accountable signer
+    # completed only through its service, which records what the step produced (a visit
+    # form, a signed decision…); the generic task page, API and batches refuse it
+    service_only: bool = False
 
     def outcome(self, code: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.code == code), None)

@@ -28,3 +28,19 @@ def get_process(code: str) -> Process:
 
 def all_processes() -> list[Process]:
     return sorted(_PROCESSES.values(), key=lambda p: p.code)
+
+
+_SUBJECT_PAGES: dict[str, str] = {}
+
+
+def register_subject_page(subject_type: str, url_name: str) -> None:
+    """Where a service shows its own record of a case's subject (a URL name taking the
+    subject's id), so the generic case page can send users to the service's forms."""
+    _SUBJECT_PAGES[subject_type] = url_name
+
+
+def subject_page(subject_type: str, subject_id: str) -> str | None:
+    from django.urls import reverse
+
+    url_name = _SUBJECT_PAGES.get(subject_type)
+    return reverse(url_name, args=[subject_id]) if url_name and subject_id else None

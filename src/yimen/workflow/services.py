@@ -25,6 +25,7 @@ from .errors import (
     NotAllowed,
     NotYourTask,
     ReasonRequired,
+    StepHasOwnForm,
     StepSkipped,
     TaskAlreadyDone,
     UnknownFlag,
@@ -191,7 +192,9 @@ def _outcome(step: Step, code: str, reason: str) -> Outcome:
 
 
 @transaction.atomic
-def task_complete(*, task_id: int, actor, outcome: str = "done", reason: str = "") -> Task:
+def task_complete(
+    *, task_id: int, actor, outcome: str = "done", reason: str = "", via_service: bool = False
+) -> Task:
     """Finish a task with an outcome; the case moves on when its stage is complete.
 
     Two users completing the same task at once: the case row is locked, the task re-read
@@ -205,6 +208,8 @@ def task_complete(*, task_id: int, actor, outcome: str = "done", reason: str = "
     binding = performer_binding(actor, step, task.division_id)
     if binding is None:
         raise NotYourTask(step.label)
+    if step.service_only and not via_service:
+        raise StepHasOwnForm(step.label)
     chosen = _outcome(step, outcome, reason)
     # Read under the case lock, so whoever held it before us has committed: the loser of a
     # race learns that the task was done, even when the winner's decision closed the case.

@@ -18,6 +18,7 @@ from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Invalid
+from yimen.regions.codes import Level
 from yimen.regions.models import Division
 from yimen.workflow.services import case_open
 from yimen.workflow.states import CaseStatus
@@ -76,6 +77,12 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
     division = Division.objects.filter(pk=(data.division_code or "").ljust(12, "0")[:12]).first()
     if division is None:
         errors.setdefault("division_code", []).append(_("Unknown division code."))
+    elif division.level != Level.VILLAGE:
+        # the case runs where the household lives: the village committee appraises and
+        # discloses there, so a township or county code cannot be the household's division
+        errors.setdefault("division_code", []).append(
+            _("Choose a village or community (12-digit code).")
+        )
     if errors or division is None:
         raise ApplicationInvalid(errors)
     action, draft = _acting(actor, data.channel, division.code)
@@ -190,6 +197,9 @@ def application_submit(*, actor, application: Application) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.DRAFT:
         raise NotADraft()
+    own = application.applicant_id is not None and application.applicant_id == actor.pk
+    if not (own or can(actor, Action.CASE_OPEN, application.division_id)):
+        raise CannotApply()  # village staff report; the township submits
     holder = open_case_holding(
         list(application.members.values_list("id_number", flat=True)), exclude=application
     )

@@ -89,7 +89,13 @@ def case_accept(*, actor, application: Application, today: date | None = None) -
     )
     if holder:
         reason = AlreadyAssisted(*holder)
-        task_complete(task_id=task.pk, actor=actor, outcome="refused", reason=reason.render())
+        task_complete(
+            task_id=task.pk,
+            actor=actor,
+            via_service=True,
+            outcome="refused",
+            reason=reason.render(),
+        )
         return []
     items = missing_items(application, today)
     if items:
@@ -104,7 +110,7 @@ def case_accept(*, actor, application: Application, today: date | None = None) -
     MissingItemsNotice.objects.filter(application=application, resolved_at__isnull=True).update(
         resolved_at=timezone.now()
     )
-    task_complete(task_id=task.pk, actor=actor, outcome="accepted")
+    task_complete(task_id=task.pk, actor=actor, via_service=True, outcome="accepted")
     due = deadlines_from(application.division_id, timezone.now())
     case_set_deadlines(
         case_id=case_id_of(application, "accept"),
@@ -152,7 +158,7 @@ def verification_record(
             value=True,
             reason=str(_("The verification contradicts the declaration.")),
         )
-    task_complete(task_id=task.pk, actor=actor, reason=findings.strip()[:2000])
+    task_complete(task_id=task.pk, actor=actor, via_service=True, reason=findings.strip()[:2000])
     return record
 
 
@@ -199,7 +205,7 @@ def visit_record(
             "family_signed",
             _("The visit form must be signed by the investigators and by the family."),
         )
-    if visited_on > timezone.localdate() or visited_on < application.created_at.date():
+    if visited_on > timezone.localdate() or visited_on < timezone.localdate(application.created_at):
         raise _invalid(
             "visited_on", _("The visit date must lie between the application and today.")
         )
@@ -215,7 +221,7 @@ def visit_record(
         recorded_by=actor,
     )
     visit.investigators.set(investigators)
-    task_complete(task_id=task.pk, actor=actor, reason=findings.strip()[:2000])
+    task_complete(task_id=task.pk, actor=actor, via_service=True, reason=findings.strip()[:2000])
     return visit
 
 
@@ -245,6 +251,8 @@ def appraisal_record(
 ) -> Appraisal:
     """The village committee records the democratic appraisal meeting."""
     task = _require_performer(actor, application, "appraise")
+    if min(votes_for, votes_against, abstentions) < 0:
+        raise _invalid("participants", _("Votes cannot be negative."))
     if participants < 1 or votes_for + votes_against + abstentions > participants:
         raise _invalid("participants", _("The votes cannot outnumber the participants."))
     if held_on > timezone.localdate():
@@ -261,7 +269,7 @@ def appraisal_record(
         opinion=opinion.strip(),
         recorded_by=actor,
     )
-    task_complete(task_id=task.pk, actor=actor, reason=opinion.strip()[:2000])
+    task_complete(task_id=task.pk, actor=actor, via_service=True, reason=opinion.strip()[:2000])
     return appraisal
 
 
@@ -313,6 +321,7 @@ def case_decide(
         notice_due=None if approve else add_working_days(today, REFUSAL_NOTICE_WORKING_DAYS),
     )
     task_complete(
+        via_service=True,
         task_id=task.pk,
         actor=actor,
         outcome="approved" if approve else "refused",
@@ -325,4 +334,4 @@ def case_decide(
 def disclosure_publish(*, actor, application: Application) -> None:
     """The village committee confirms the approved household is on the public notice."""
     task = _require_performer(actor, application, "disclose")
-    task_complete(task_id=task.pk, actor=actor)
+    task_complete(task_id=task.pk, actor=actor, via_service=True)

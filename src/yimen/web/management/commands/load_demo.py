@@ -1,7 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from yimen.web.demo import DEMO_PASSWORD, load_demo_cases, load_demo_users
+from yimen.assistance.demo import EXTRA_USERS, load_assistance_demo
+from yimen.web.demo import DEMO_PASSWORD, DemoUser, load_demo_users
 
 
 class Command(BaseCommand):
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_divisions", verbosity=0)
         users = load_demo_users()
-        cases = load_demo_cases()
+        cases = load_assistance_demo()
+        users = [*users, *(DemoUser(*extra) for extra in EXTRA_USERS)]
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已加载 demo data loaded ({cases} new cases)")
         )

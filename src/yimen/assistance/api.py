@@ -1,0 +1,264 @@
+"""The JSON API of social assistance: one-door applications and every step of the case.
+
+Thin: parse, call one selector or service, serialise. Applications are read only through
+``access_application_by_id`` / ``applications_visible_to`` (outside one's area: 404). The
+services raise yimen.errors, which the project's handler answers as problem details."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from yimen.errors import NotFound
+from yimen.web.ids import parse_id
+from yimen.web.paging import Pages
+
+from . import notices, serializers
+from .errors import ApplicationInvalid, ApplicationNotFound
+from .models import Application, ApplicationStatus, Decision
+from .selectors import access_application_by_id, applications_visible_to
+from .services import intake, steps
+
+TAG = ["assistance"]
+ID_PATH = OpenApiParameter("application_id", int, OpenApiParameter.PATH)
+DETAIL = serializers.ApplicationDetailOut
+
+
+def application_for(request, raw) -> Application:
+    """The application of the URL if the user may see it; otherwise its 404 problem."""
+    pk = parse_id(raw)
+    if pk is None:
+        raise ApplicationNotFound()
+    return access_application_by_id(request.user, pk)
+
+
+def detail(request, application: Application) -> dict:
+    """The application as it is now (re-read after a step changed it)."""
+    return DETAIL(access_application_by_id(request.user, application.pk)).data
+
+
+def parsed(serializer_class, request):
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class ApplicationListView(ListAPIView):
+    """Applications in my area (drafts included), newest first; file a new one."""
+
+    serializer_class = serializers.ApplicationOut
+    pagination_class = Pages
+
+    def get_queryset(self):
+        applications = (
+            applications_visible_to(self.request.user)
+            .prefetch_related("members")
+            .order_by("-created_at", "-id")
+        )
+        status = self.request.query_params.get("status")
+        if status in ApplicationStatus.values:
+            applications = applications.filter(status=status)
+        return applications
+
+    @extend_schema(
+        tags=TAG, parameters=[OpenApiParameter("status", str, enum=ApplicationStatus.values)]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAG,
+        request=serializers.ApplicationIn,
+        responses={201: DETAIL},
+        description="Validated as a whole: an invalid application answers 400 "
+        "with `errors` keyed by item (`members[1].id_number`) and "
+        "nothing is written. A caseworker's entry opens a case at once; "
+        "a village's discovery report (channel `discovery`) is a draft.",
+    )
+    def post(self, request):
+        data = serializers.ApplicationIn(data=request.data)
+        if not data.is_valid():
+            raise ApplicationInvalid(serializers.flatten_errors(data.errors))
+        application = intake.application_create(actor=request.user, data=data.to_input())
+        return Response(detail(request, application), status=201)
+
+
+class ApplicationDetailView(APIView):
+    """One application with its household, materials, step records and tasks."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], responses=DETAIL)
+    def get(self, request, application_id):
+        return Response(DETAIL(application_for(request, application_id)).data)
+
+
+class SubmitView(APIView):
+    """Submit a draft (a discovery report) to the township: the case opens."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=None, responses=DETAIL)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        intake.application_submit(actor=request.user, application=application)
+        return Response(detail(request, application))
+
+
+class DiscardView(APIView):
+    """Discard a draft the township will not pursue, with the reason."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.ReasonIn, responses=DETAIL)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.ReasonIn, request)
+        intake.application_discard(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+class AcceptView(APIView):
+    """Accept the application, or issue one notice listing every missing item."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=None, responses=serializers.AcceptOut)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        missing = steps.case_accept(actor=request.user, application=application)
+        return Response({"missing_items": missing, "application": detail(request, application)})
+
+
+class VerificationView(APIView):
+    """Record the economic verification's result (a contradiction marks it disputed)."""
+
+    @extend_schema(
+        tags=TAG, parameters=[ID_PATH], request=serializers.VerificationIn, responses=DETAIL
+    )
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.VerificationIn, request)
+        steps.verification_record(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+class VisitView(APIView):
+    """Record the household visit (two or more investigators, signed)."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.VisitIn, responses=DETAIL)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.VisitIn, request)
+        steps.visit_record(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+class DisputeView(APIView):
+    """Mark the case disputed, so democratic appraisal runs."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.ReasonIn, responses=DETAIL)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.ReasonIn, request)
+        steps.case_dispute(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+class AppraisalView(APIView):
+    """Record the village's democratic appraisal meeting."""
+
+    @extend_schema(
+        tags=TAG, parameters=[ID_PATH], request=serializers.AppraisalIn, responses=DETAIL
+    )
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.AppraisalIn, request)
+        steps.appraisal_record(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+class DecisionView(APIView):
+    """Approve (type and monthly amount) or refuse (reasons), signed by the approver."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.DecisionIn, responses=DETAIL)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.DecisionIn, request)
+        steps.case_decide(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+class DisclosureView(APIView):
+    """Confirm that the approved household is on the public notice."""
+
+    @extend_schema(tags=TAG, parameters=[ID_PATH], request=None, responses=DETAIL)
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        steps.disclosure_publish(actor=request.user, application=application)
+        return Response(detail(request, application))
+
+
+class AttachmentView(APIView):
+    """Attach a scan or photo (JPEG, PNG or PDF) as multipart form data."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAG,
+        parameters=[ID_PATH],
+        request={"multipart/form-data": serializers.AttachmentIn},
+        responses={201: serializers.AttachmentOut},
+    )
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(serializers.AttachmentIn, request)
+        attachment = intake.attachment_add(
+            actor=request.user, application=application, kind=data["kind"], upload=data["file"]
+        )
+        return Response(serializers.AttachmentOut(attachment).data, status=201)
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``application/pdf``; errors still answer as problem JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class NoticePdfView(APIView):
+    """The confirmation or refusal notice as PDF, once the case is decided."""
+
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        tags=TAG,
+        operation_id="assistance_applications_notice_pdf",
+        parameters=[ID_PATH],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The notice (PDF)"
+            )
+        },
+    )
+    def get(self, request, application_id):
+        application = application_for(request, application_id)
+        decision = Decision.objects.filter(application=application).first()
+        if decision is None:
+            raise NotFound(
+                _("The case is not decided yet, so there is no notice."),
+                code="assistance.no_notice",
+            )
+        response = HttpResponse(
+            notices.notice_pdf(application, decision), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="notice-{application.case.number}.pdf"'
+        return response

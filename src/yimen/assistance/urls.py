@@ -1,0 +1,45 @@
+"""Staff pages of social assistance. Included by the site under ``assistance/``
+(namespace ``assistance``)."""
+
+from django.urls import path, register_converter
+from django.urls.converters import get_converters
+
+from yimen.web.ids import IdConverter
+
+from . import views_staff as views
+from . import views_staff_steps as step_views
+
+if "id" not in get_converters():  # web.urls registers it too; a second registration warns
+    register_converter(IdConverter, "id")
+
+app_name = "assistance"
+urlpatterns = [
+    path("applications/new/", views.application_new, name="application_new"),
+    path("applications/new/member-row/", views.member_row, name="member_row"),
+    path("applications/drafts/", views.drafts, name="drafts"),
+    path("applications/<id:application_id>/", views.application_page, name="application"),
+    path("applications/<id:application_id>/submit/", views.draft_submit, name="submit"),
+    path("applications/<id:application_id>/discard/", views.draft_discard, name="discard"),
+    path(
+        "applications/<id:application_id>/attachments/",
+        views.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "applications/<id:application_id>/attachments/<id:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("applications/<id:application_id>/notice.pdf", views.notice_pdf, name="notice"),
+    path("applications/<id:application_id>/accept/", step_views.accept, name="accept"),
+    path(
+        "applications/<id:application_id>/verification/",
+        step_views.verification,
+        name="verification",
+    ),
+    path("applications/<id:application_id>/visit/", step_views.visit, name="visit"),
+    path("applications/<id:application_id>/dispute/", step_views.dispute, name="dispute"),
+    path("applications/<id:application_id>/appraisal/", step_views.appraisal, name="appraisal"),
+    path("applications/<id:application_id>/decision/", step_views.decision, name="decision"),
+    path("applications/<id:application_id>/disclosure/", step_views.disclosure, name="disclosure"),
+]
