@@ -11,7 +11,12 @@ import json
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -131,73 +136,76 @@ class AcceptView(APIView):
         return Response({"missing_items": missing, "application": detail(request, application)})
 
 
-class VerificationView(APIView):
+class StepView(APIView):
+    """POST a step's record: the step's service checks it, records it and completes the
+    step's task (thin: parse, call one service, answer with the application)."""
+
+    record_serializer: type | None = None
+
+    @staticmethod
+    def record(*, actor, application, **data):
+        raise NotImplementedError
+
+    def post(self, request, application_id):
+        application = application_for(request, application_id)
+        data = parsed(self.record_serializer, request) if self.record_serializer else {}
+        self.record(actor=request.user, application=application, **data)
+        return Response(detail(request, application))
+
+
+def step_schema(record_serializer):
+    return extend_schema_view(
+        post=extend_schema(
+            tags=TAG, parameters=[ID_PATH], request=record_serializer, responses=DETAIL
+        )
+    )
+
+
+@step_schema(serializers.VerificationIn)
+class VerificationView(StepView):
     """Record the economic verification's result (a contradiction marks it disputed)."""
 
-    @extend_schema(
-        tags=TAG, parameters=[ID_PATH], request=serializers.VerificationIn, responses=DETAIL
-    )
-    def post(self, request, application_id):
-        application = application_for(request, application_id)
-        data = parsed(serializers.VerificationIn, request)
-        steps.verification_record(actor=request.user, application=application, **data)
-        return Response(detail(request, application))
+    record_serializer = serializers.VerificationIn
+    record = staticmethod(steps.verification_record)
 
 
-class VisitView(APIView):
+@step_schema(serializers.VisitIn)
+class VisitView(StepView):
     """Record the household visit (two or more investigators, signed)."""
 
-    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.VisitIn, responses=DETAIL)
-    def post(self, request, application_id):
-        application = application_for(request, application_id)
-        data = parsed(serializers.VisitIn, request)
-        steps.visit_record(actor=request.user, application=application, **data)
-        return Response(detail(request, application))
+    record_serializer = serializers.VisitIn
+    record = staticmethod(steps.visit_record)
 
 
-class DisputeView(APIView):
+@step_schema(serializers.ReasonIn)
+class DisputeView(StepView):
     """Mark the case disputed, so democratic appraisal runs."""
 
-    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.ReasonIn, responses=DETAIL)
-    def post(self, request, application_id):
-        application = application_for(request, application_id)
-        data = parsed(serializers.ReasonIn, request)
-        steps.case_dispute(actor=request.user, application=application, **data)
-        return Response(detail(request, application))
+    record_serializer = serializers.ReasonIn
+    record = staticmethod(steps.case_dispute)
 
 
-class AppraisalView(APIView):
+@step_schema(serializers.AppraisalIn)
+class AppraisalView(StepView):
     """Record the village's democratic appraisal meeting."""
 
-    @extend_schema(
-        tags=TAG, parameters=[ID_PATH], request=serializers.AppraisalIn, responses=DETAIL
-    )
-    def post(self, request, application_id):
-        application = application_for(request, application_id)
-        data = parsed(serializers.AppraisalIn, request)
-        steps.appraisal_record(actor=request.user, application=application, **data)
-        return Response(detail(request, application))
+    record_serializer = serializers.AppraisalIn
+    record = staticmethod(steps.appraisal_record)
 
 
-class DecisionView(APIView):
+@step_schema(serializers.DecisionIn)
+class DecisionView(StepView):
     """Approve (type and monthly amount) or refuse (reasons), signed by the approver."""
 
-    @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.DecisionIn, responses=DETAIL)
-    def post(self, request, application_id):
-        application = application_for(request, application_id)
-        data = parsed(serializers.DecisionIn, request)
-        steps.case_decide(actor=request.user, application=application, **data)
-        return Response(detail(request, application))
+    record_serializer = serializers.DecisionIn
+    record = staticmethod(steps.case_decide)
 
 
-class DisclosureView(APIView):
+@step_schema(None)
+class DisclosureView(StepView):
     """Confirm that the approved household is on the public notice."""
 
-    @extend_schema(tags=TAG, parameters=[ID_PATH], request=None, responses=DETAIL)
-    def post(self, request, application_id):
-        application = application_for(request, application_id)
-        steps.disclosure_publish(actor=request.user, application=application)
-        return Response(detail(request, application))
+    record = staticmethod(steps.disclosure_publish)
 
 
 class AttachmentView(APIView):

@@ -1,15 +1,11 @@
 """County supervision pages (read-only, plus requests for township review) and the
 township's answers. Included by the site under ``county/`` (namespace ``county``)."""
 
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from yimen.web.ids import IdConverter
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
 from . import views_county as views
-
-if "id" not in get_converters():  # web.urls registers it too; a second registration warns
-    register_converter(IdConverter, "id")
 
 app_name = "county"
 urlpatterns = [

@@ -2,15 +2,11 @@
 
 Included by the site under ``public/`` (namespace ``public``)."""
 
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from yimen.web.ids import IdConverter
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
 from . import views_public as views
-
-if "id" not in get_converters():  # web.urls registers it too; a second registration warns
-    register_converter(IdConverter, "id")
 
 app_name = "public"
 urlpatterns = [

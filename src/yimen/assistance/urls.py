@@ -1,16 +1,12 @@
 """Staff pages of social assistance. Included by the site under ``assistance/``
 (namespace ``assistance``)."""
 
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from yimen.web.ids import IdConverter
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
 from . import views_staff as views
 from . import views_staff_steps as step_views
-
-if "id" not in get_converters():  # web.urls registers it too; a second registration warns
-    register_converter(IdConverter, "id")
 
 app_name = "assistance"
 urlpatterns = [

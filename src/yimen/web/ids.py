@@ -8,6 +8,8 @@ with the specific not-found problem of the thing asked for.
 
 from __future__ import annotations
 
+from django.urls import register_converter
+
 MAX_DIGITS = 18  # every 18-digit number is below 2**63, the largest BigAutoField value
 
 
@@ -29,3 +31,7 @@ class IdConverter:
 
     def to_url(self, value: object) -> str:
         return str(int(value))
+
+
+# registered where it is defined, once: every urls module that uses <id:…> imports this one
+register_converter(IdConverter, "id")

@@ -1,9 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
-from .ids import IdConverter
-
-register_converter(IdConverter, "id")
+from . import (
+    ids,  # noqa: F401  (registers the <id:…> converter)
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
