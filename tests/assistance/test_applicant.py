@@ -14,7 +14,7 @@ from tests.assistance.test_public import approved, submitted, use_public_urls
 from tests.factories import HUAYANG, user_with
 from yimen.accounts.roles import Role
 from yimen.assistance.services import public, steps
-from yimen.assistance.views_public import SESSION_KEY
+from yimen.assistance.views_public import SESSION_KEY, both_languages
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.errors import Invalid
@@ -108,7 +108,9 @@ def test_every_wrong_value_gives_the_same_message(client, staff, public_urls, wr
         pytest.skip("the two random receipt codes happen to agree")
     response = look_up(client, application, **bad)
     assert response.status_code == 404
-    assert response.context["error"] == public.StatusLookupFailed().render()
+    # one generic message for every mismatch, in Chinese with the English alongside
+    assert response.context["error"] == both_languages(public.StatusLookupFailed())
+    assert "(No case matches" in response.context["error"]
     assert SESSION_KEY not in client.session
     assert client.get(CASE_PAGE)["Location"] == STATUS
     assert good["id_number"] not in response.content.decode()  # the inputs are not echoed
