@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("yimen.web.urls")),
     path("accounts/", include("yimen.accounts.urls")),
     path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
+    path("assistance/overview/", include("yimen.assistance.overview_urls")),
     path("assistance/", include("yimen.assistance.urls")),
     path("public/", include("yimen.assistance.public_urls")),
     path("county/", include("yimen.assistance.county_urls")),
