@@ -182,3 +182,24 @@ def test_the_clock_starts_at_acceptance_with_target_and_statutory_line(staff, se
     assert application.case.due_at == expected.target
     assert application.case.limit_at == expected.statutory
     assert application.case.limit_at > application.case.due_at  # 20 working > 15 days here
+
+
+def test_relative_of_staff_needs_a_county_visit_before_the_decision(staff, settings, tmp_path):
+    """近亲属 are registered separately and visited by the county [A2021 Art.11, Art.20]."""
+    from yimen.workflow.services import task_complete
+
+    settings.MEDIA_ROOT = tmp_path
+    data = household_input(relative_of_staff=True, relative_note="南岭街道经办人王芳之兄")
+    application = intake.application_create(actor=staff.caseworker, data=data)
+    attach_basics(staff.caseworker, application)
+    steps.case_accept(actor=staff.caseworker, application=application)
+    county = application.case.tasks.get(step="county_visit")
+    assert county.status == TaskStatus.OPEN and county.division_id == "220102000000"
+    investigate(staff, application)
+    assert not application.case.tasks.filter(step="decide").exists()  # waits for the county
+    task_complete(task_id=county.pk, actor=staff.supervisor, reason="县级入户核查，情况属实")
+    assert application.case.tasks.get(step="decide").status == TaskStatus.OPEN
+
+
+def test_undisputed_relative_free_case_has_no_county_visit(staff, accepted):
+    assert accepted.case.tasks.get(step="county_visit").status == TaskStatus.SKIPPED
