@@ -10,6 +10,7 @@ urlpatterns = [
     path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
     path("assistance/overview/", include("yimen.assistance.overview_urls")),
     path("assistance/", include("yimen.assistance.urls")),
+    path("public/self-check/", include("yimen.assistance.selfcheck_urls")),
     path("public/", include("yimen.assistance.public_urls")),
     path("county/", include("yimen.assistance.county_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

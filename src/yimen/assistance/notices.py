@@ -18,6 +18,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from .models import Application, Decision
+from .proposal import proposal_for
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -74,6 +75,9 @@ def _notice_lines(application: Application, decision: Decision) -> tuple[str, li
             f"    自{first_payment_month(decided)}起按月发放至你户银行账户。",
             "    请如实报告家庭人口、收入和财产变化情况，接受定期复核。",
         ]
+        grounds = proposal_for(application, on=decided).reasons_zh
+        if grounds:
+            lines += ["    审核依据："] + [f"    {line}" for g in grounds for line in _wrap(g, 34)]
     else:
         title = "社会救助不予确认通知书"
         lines += _wrap(

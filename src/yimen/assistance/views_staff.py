@@ -30,6 +30,7 @@ from . import forms, forms_steps, notices
 from .errors import ApplicationInvalid
 from .models import Application, ApplicationStatus, Appraisal, Decision, HouseholdVisit
 from .models import VerificationRecord as Verification
+from .proposal import proposal_for
 from .selectors import access_application_by_id, applications_visible_to
 from .services import intake
 
@@ -234,8 +235,15 @@ def _step_form(code: str, application: Application, task, user):
     if code == "appraise":
         return forms_steps.AppraisalForm(initial={"held_on": today})
     if code == "decide":
+        proposal = proposal_for(application)
         return forms_steps.DecisionForm(
-            initial={"decision": "approve", "assistance_type": application.assistance_type}
+            initial={
+                "decision": "approve"
+                if proposal.assistance_type or proposal.unavailable
+                else "refuse",
+                "assistance_type": proposal.assistance_type or application.assistance_type,
+                "monthly_amount": proposal.monthly_amount or None,
+            }
         )
     return None
 
@@ -274,6 +282,8 @@ def case_context(request, application: Application, bound: dict | None = None) -
                     "form": bound.get(code) or _step_form(code, application, item["task"], user),
                 }
             )
+        if any(a["step"].code == "decide" for a in ctx["actions"]):
+            ctx["proposal"] = proposal_for(application)
         if any(r["task"].step == "accept" and r["task"].is_open for r in ctx["rows"]):
             ctx["missing"] = intake.missing_items(application)
         ctx["can_dispute"] = (

@@ -35,4 +35,6 @@ class EventType(models.TextChoices):
     MISSING_ITEMS_NOTIFIED = "assistance.missing_items", _("Missing items notified at once")
     OBJECTION_LODGED = "assistance.objection_lodged", _("Objection lodged")
     SUPERVISION_FLAGGED = "assistance.supervision_flagged", _("County asked for a review")
+    DECISION_DEPARTED = "assistance.decision_departed", _("Decision departs from the rules")
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
+    PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")

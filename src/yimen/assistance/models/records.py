@@ -140,6 +140,13 @@ class Decision(models.Model):
     signer_name = models.CharField(_("signer name"), max_length=100)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
     notice_due = models.DateField(_("notice due"), null=True, blank=True)
+    # what the rules proposed when the decision was taken (parameters change later)
+    proposed_type = models.CharField(
+        _("proposed type"), max_length=20, blank=True, choices=AssistanceType.choices
+    )
+    proposed_amount = models.DecimalField(
+        _("proposed monthly amount"), null=True, blank=True, **MONEY
+    )
 
     class Meta:
         verbose_name = _("decision")

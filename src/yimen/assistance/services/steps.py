@@ -42,6 +42,7 @@ from ..models import (
     MissingItemsNotice,
     VerificationRecord,
 )
+from ..proposal import departs_from, proposal_for
 from .intake import missing_items, open_case_holding
 
 CASE = "workflow.case"
@@ -309,6 +310,15 @@ def case_decide(
             raise _invalid("monthly_amount", _("Amounts have at most two decimal places."))
     elif not reasons.strip():
         raise _invalid("reasons", _("A refusal needs written reasons."))
+    proposal = proposal_for(application)
+    departed = departs_from(
+        proposal, approve=approve, assistance_type=assistance_type, monthly_amount=monthly_amount
+    )
+    if departed and not reasons.strip():
+        raise _invalid(
+            "reasons",
+            _("The decision departs from the rules' proposal; give the reason in writing."),
+        )
     today = timezone.localdate()
     decision = Decision.objects.create(
         application=application,
@@ -318,6 +328,8 @@ def case_decide(
         reasons=reasons.strip(),
         signer=actor,
         signer_name=actor.get_full_name(),
+        proposed_type=proposal.assistance_type or "",
+        proposed_amount=proposal.monthly_amount,
         notice_due=None if approve else add_working_days(today, REFUSAL_NOTICE_WORKING_DAYS),
     )
     task_complete(
@@ -327,6 +339,16 @@ def case_decide(
         outcome="approved" if approve else "refused",
         reason=reasons.strip()[:2000],
     )
+    if departed:
+        record_event(
+            event_type=EventType.DECISION_DEPARTED,
+            subject=(CASE, str(application.case_id)),
+            actor=actor,
+            reason=reasons.strip(),
+            old={"proposal": proposal.as_audit()},
+            new={"approved": approve, "type": assistance_type, "amount": monthly_amount},
+            signer=actor,
+        )
     return decision
 
 

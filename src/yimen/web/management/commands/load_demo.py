@@ -10,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_divisions", verbosity=0)
+        call_command("load_parameters", verbosity=0)  # the rules' Changchun defaults
         users = load_demo_users()
         cases = load_assistance_demo()
         users = [*users, *(DemoUser(*extra) for extra in EXTRA_USERS)]

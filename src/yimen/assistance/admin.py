@@ -1,0 +1,1 @@
+from . import admin_parameters  # noqa: F401

@@ -1,0 +1,538 @@
+"""Dated, per-division assistance parameters: the selector the rules call and the services
+that add or correct a set (house rules 1, 5, 6).
+
+A change applies only from its date. A standard in force is never edited: a new set is
+added from today or later and the previous open-ended set is closed the day before, so
+every past decision can still be re-derived from the set that was in force.
+
+Permission: there is no dedicated action for parameters yet, so setting them needs a
+superuser or the system administrator's ``account.manage`` at the division (a
+province-bound system administrator sets the standards of every city below it). A
+dedicated action belongs in ``accounts/roles.py`` when a civil-affairs role should own it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from yimen.accounts.roles import Action
+from yimen.accounts.scoping import can
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.regions.codes import InvalidCode, ancestor_codes, normalize_code
+from yimen.regions.models import Division
+
+from .models.parameters import ParameterSet
+from .rules.params import Params, Tier
+
+MONEY_FIELDS = (
+    "dibao_standard_urban",
+    "dibao_standard_rural",
+    "tekun_care_full",
+    "tekun_care_partial",
+    "tekun_care_none",
+    "employment_cost_deduction",
+)
+FACTOR_FIELDS = ("tekun_factor", "low_income_factor")
+#: whole-number fields and their sane inclusive ranges
+INT_RANGES = {
+    "deposit_months": (0, 240),
+    "max_homes": (0, 20),
+    "elderly_age": (40, 100),
+    "minor_age": (14, 25),
+}
+MAX_FACTOR = Decimal("10")
+MAX_MONEY = Decimal("9999999999.99")
+#: the values a set carries besides its division and period (audited on every change)
+VALUE_FIELDS = (
+    *MONEY_FIELDS,
+    *FACTOR_FIELDS,
+    *INT_RANGES,
+    "allow_market_entity",
+    "exempt_income",
+    "exempt_vehicles",
+    "tiers",
+    "source",
+    "placeholder",
+)
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+class ParametersNotFound(NotFound):
+    code = "assistance.parameters_not_found"
+
+    def __init__(self, division_code: str, on: date):
+        super().__init__(
+            _("No assistance parameters are set for division %(division)s on %(date)s."),
+            division=division_code,
+            date=on.isoformat(),
+        )
+
+
+class ParametersInvalid(Invalid):
+    code = "assistance.parameters_invalid"
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__(
+            _("The parameter set has errors; nothing was saved. Correct the marked items."),
+            fields=fields,
+        )
+
+
+class ParametersInForce(Conflict):
+    code = "assistance.parameters_in_force"
+
+    def __init__(self, valid_from: date):
+        super().__init__(
+            _(
+                "This parameter set has applied since %(date)s and is kept as history; "
+                "add a new set from today or a later date instead."
+            ),
+            date=valid_from.isoformat(),
+        )
+
+
+class ParametersForbidden(Forbidden):
+    code = "assistance.parameters_forbidden"
+
+    def __init__(self):
+        super().__init__(_("You may not set assistance parameters for this division."))
+
+
+# -- selectors ---------------------------------------------------------------------------
+
+
+def to_params(row: ParameterSet) -> Params:
+    """The plain, frozen ``Params`` the rules read, from one stored set."""
+    return Params(
+        division_code=row.division_id,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=row.source,
+        placeholder=row.placeholder,
+        dibao_standard_urban=Decimal(row.dibao_standard_urban),
+        dibao_standard_rural=Decimal(row.dibao_standard_rural),
+        deposit_months=row.deposit_months,
+        max_homes=row.max_homes,
+        allow_market_entity=row.allow_market_entity,
+        tekun_factor=Decimal(row.tekun_factor),
+        tekun_care_full=Decimal(row.tekun_care_full),
+        tekun_care_partial=Decimal(row.tekun_care_partial),
+        tekun_care_none=Decimal(row.tekun_care_none),
+        low_income_factor=Decimal(row.low_income_factor),
+        employment_cost_deduction=Decimal(row.employment_cost_deduction),
+        elderly_age=row.elderly_age,
+        minor_age=row.minor_age,
+        exempt_income=frozenset(row.exempt_income),
+        exempt_vehicles=frozenset(row.exempt_vehicles),
+        tiers=tuple(
+            Tier(
+                code=str(t["code"]),
+                label=str(t.get("label", "")),
+                amount_per_person=Decimal(str(t["amount_per_person"])),
+            )
+            for t in row.tiers
+        ),
+    )
+
+
+def parameter_set_in_force(division_code: str, on: date) -> ParameterSet:
+    """The stored set covering ``on`` for the division or, failing that, its nearest
+    ancestor (one query). Raises ``ParametersNotFound`` when none covers the date."""
+    try:
+        code = normalize_code(division_code)
+    except InvalidCode:
+        raise ParametersNotFound(str(division_code), on) from None
+    chain = [*ancestor_codes(code), code]  # province first, the division itself last
+    rows = list(
+        ParameterSet.objects.filter(division_id__in=chain, valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    )
+    if not rows:
+        raise ParametersNotFound(code, on)
+    depth = {c: i for i, c in enumerate(chain)}
+    return max(rows, key=lambda r: depth[r.division_id])
+
+
+def params_for(division_code: str, on: date) -> Params:
+    """The parameters in force for ``division_code`` on ``on`` (its own or the nearest
+    ancestor's set). Raises ``ParametersNotFound`` (404) when none is set."""
+    return to_params(parameter_set_in_force(division_code, on))
+
+
+def parameter_sets_of(division_code: str):
+    """Every set stored for one division, newest first (its history)."""
+    return ParameterSet.objects.filter(division_id=division_code).order_by("-valid_from")
+
+
+# -- validation --------------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _as_decimal(value: Any) -> Decimal:
+    if isinstance(value, float):
+        value = str(value)  # never the binary expansion of a float
+    result = Decimal(value)
+    if not result.is_finite():
+        raise InvalidOperation
+    return result
+
+
+def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Parse and check one set's values; return the clean values and every error found."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+
+    def fail(name: str, message) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    raw_code = data.get("division_code") or data.get("division") or ""
+    if isinstance(raw_code, Division):
+        raw_code = raw_code.code
+    try:
+        clean["division_code"] = normalize_code(str(raw_code))
+    except InvalidCode:
+        fail("division_code", _("Enter a valid division code."))
+
+    for name in ("valid_from", "valid_to"):
+        try:
+            clean[name] = _as_date(data.get(name))
+        except (TypeError, ValueError):
+            fail(name, _("Enter a valid date (YYYY-MM-DD)."))
+    if "valid_from" in clean and clean["valid_from"] is None:
+        fail("valid_from", _("This field is required."))
+    if (
+        clean.get("valid_from")
+        and clean.get("valid_to")
+        and clean["valid_to"] < clean["valid_from"]
+    ):
+        fail("valid_to", _("The end date may not be before the start date."))
+
+    for name in MONEY_FIELDS:
+        try:
+            value = _as_decimal(data.get(name, "0"))
+        except (TypeError, ValueError, InvalidOperation):
+            fail(name, _("Enter an amount in yuan."))
+            continue
+        if value < 0:
+            fail(name, _("An amount may not be negative."))
+        elif value > MAX_MONEY or value != value.quantize(Decimal("0.01")):
+            fail(name, _("Enter an amount in yuan with at most two decimal places."))
+        clean[name] = value
+
+    for name in FACTOR_FIELDS:
+        try:
+            value = _as_decimal(data.get(name))
+        except (TypeError, ValueError, InvalidOperation):
+            fail(name, _("Enter a number such as 1.5."))
+            continue
+        if value <= 0 or value > MAX_FACTOR:
+            fail(name, _("A factor must be greater than 0 and at most 10."))
+        elif value != value.quantize(Decimal("0.001")):
+            fail(name, _("Enter a factor with at most three decimal places."))
+        clean[name] = value
+
+    for name, (low, high) in INT_RANGES.items():
+        raw = data.get(name)
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            fail(name, _("Enter a whole number."))
+            continue
+        try:
+            number = int(raw)
+        except ValueError:
+            fail(name, _("Enter a whole number."))
+            continue
+        if not low <= number <= high:
+            fail(
+                name,
+                gettext("Enter a whole number from %(low)s to %(high)s.")
+                % {"low": low, "high": high},
+            )
+        clean[name] = number
+
+    for name in ("allow_market_entity", "placeholder"):
+        value = data.get(name, False)
+        if not isinstance(value, bool):
+            fail(name, _("Enter true or false."))
+        clean[name] = bool(value)
+
+    for name in ("exempt_income", "exempt_vehicles"):
+        value = data.get(name, [])
+        if not isinstance(value, list | tuple | set | frozenset) or not all(
+            isinstance(v, str) and v for v in value
+        ):
+            fail(name, _("Enter a list of category codes."))
+            continue
+        clean[name] = sorted(set(value))
+
+    tiers = data.get("tiers") or []
+    clean_tiers: list[dict[str, str]] = []
+    if not isinstance(tiers, list | tuple):
+        fail("tiers", _("Enter a list of tiers."))
+    else:
+        for tier in tiers:
+            try:
+                code = str(tier["code"]).strip()
+                amount = _as_decimal(tier["amount_per_person"])
+            except (TypeError, KeyError, ValueError, InvalidOperation):
+                fail("tiers", _("Each tier needs a code and an amount per person."))
+                continue
+            if not code:
+                fail("tiers", _("Each tier needs a code and an amount per person."))
+            if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+                fail("tiers", _("A tier amount must be a non-negative amount in yuan."))
+            clean_tiers.append(
+                {
+                    "code": code,
+                    "label": str(tier.get("label", "")),
+                    "amount_per_person": str(amount),
+                }
+            )
+        if len({t["code"] for t in clean_tiers}) != len(clean_tiers):
+            fail("tiers", _("Tier codes must be different."))
+    clean["tiers"] = clean_tiers
+
+    source = str(data.get("source") or "").strip()
+    if not source:
+        fail("source", _("Say where the values come from (or that they are placeholders)."))
+    clean["source"] = source
+    return clean, errors
+
+
+def _overlapping(division_code: str, start: date, end: date | None, exclude: list[int]):
+    """Stored sets of the same division whose period meets [start, end]."""
+    rows = ParameterSet.objects.filter(division_id=division_code).exclude(pk__in=exclude)
+    rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        rows = rows.filter(valid_from__lte=end)
+    return rows
+
+
+def _overlap_error(rows) -> str:
+    first = rows.order_by("valid_from").first()
+    return gettext("The period overlaps the set %(set)s of the same division.") % {
+        "set": str(first)
+    }
+
+
+def parameter_set_check(
+    *,
+    data: Mapping[str, Any],
+    instance: ParameterSet | None = None,
+    adding: bool = False,
+    today: date | None = None,
+) -> dict[str, list[str]]:
+    """Every error ``parameter_set_save`` (or, with ``adding``, ``parameter_set_add``) would
+    refuse ``data`` for, without writing. Forms call it to show errors on their fields."""
+    today = today or timezone.localdate()
+    clean, errors = _clean(data)
+    code, start = clean.get("division_code"), clean.get("valid_from")
+    if code and not Division.objects.filter(code=code).exists():
+        errors.setdefault("division_code", []).append(str(_("No such division.")))
+        return errors
+    if (adding or instance is not None) and start and start < today:
+        errors.setdefault("valid_from", []).append(
+            str(_("A change applies only from its date: start today or later."))
+        )
+    if code and start and "valid_to" not in errors:
+        exclude = [instance.pk] if instance is not None else []
+        if adding:
+            previous = _open_set_before(code, start)
+            if previous is not None:
+                exclude.append(previous.pk)
+        rows = _overlapping(code, start, clean.get("valid_to"), exclude)
+        if rows.exists():
+            errors.setdefault("valid_from", []).append(_overlap_error(rows))
+    return errors
+
+
+# -- services ----------------------------------------------------------------------------
+
+
+def _values(row: ParameterSet) -> dict[str, Any]:
+    """The audited picture of a set: JSON-safe, decimals as strings."""
+    out: dict[str, Any] = {
+        "division_code": row.division_id,
+        "valid_from": row.valid_from.isoformat(),
+        "valid_to": row.valid_to.isoformat() if row.valid_to else None,
+    }
+    for name in VALUE_FIELDS:
+        value = getattr(row, name)
+        out[name] = str(value) if isinstance(value, Decimal) else value
+    return out
+
+
+def _check_permission(actor, division_code: str) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise ParametersForbidden()
+    if not (actor.is_superuser or can(actor, Action.ACCOUNT_MANAGE, division_code)):
+        raise ParametersForbidden()
+
+
+def _open_set_before(division_code: str, start: date, *, lock: bool = False):
+    """The open-ended set of the division that started before ``start`` (locked for the
+    caller's transaction with ``lock``)."""
+    rows = ParameterSet.objects.select_for_update() if lock else ParameterSet.objects
+    return (
+        rows.filter(division_id=division_code, valid_to__isnull=True, valid_from__lt=start)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def _write(row: ParameterSet, clean: dict[str, Any]) -> None:
+    row.division_id = clean["division_code"]
+    row.valid_from = clean["valid_from"]
+    row.valid_to = clean["valid_to"]
+    for name in VALUE_FIELDS:
+        setattr(row, name, clean[name])
+    row.save()
+
+
+def _lock_division(division_code: str) -> None:
+    """Serialise writers of one division's sets, so two overlapping adds cannot both pass
+    the overlap check (a no-op lock on SQLite, whose writers are serialised anyway)."""
+    list(Division.objects.select_for_update().filter(code=division_code).values_list("pk"))
+
+
+@transaction.atomic
+def parameter_set_save(
+    *,
+    actor,
+    data: Mapping[str, Any],
+    instance: ParameterSet | None = None,
+    today: date | None = None,
+) -> ParameterSet:
+    """Create a set, or correct one that has not yet started; audited.
+
+    Creating may fill a past period no set covered (history being entered: no decision
+    can have used it). Correcting a set already in force is refused with
+    ``ParametersInForce``; add a new set from its date with ``parameter_set_add``.
+    Every invalid value is reported at once (``ParametersInvalid``); nothing is written."""
+    today = today or timezone.localdate()
+    if instance is not None:
+        instance = ParameterSet.objects.select_for_update().get(pk=instance.pk)
+        _check_permission(actor, instance.division_id)
+        if instance.valid_from < today:
+            raise ParametersInForce(instance.valid_from)
+    clean, errors = _clean(data)
+    if clean.get("division_code"):
+        _check_permission(actor, clean["division_code"])
+        _lock_division(clean["division_code"])
+    errors = parameter_set_check(data=data, instance=instance, today=today)
+    if errors:
+        raise ParametersInvalid(errors)
+    old = _values(instance) if instance is not None else None
+    row = instance or ParameterSet(created_by=actor if getattr(actor, "pk", None) else None)
+    _write(row, clean)
+    record_event(
+        event_type=EventType.PARAMETERS_CHANGED,
+        subject=row,
+        actor=actor,
+        division_code=row.division_id,
+        old=old,
+        new=_values(row),
+    )
+    return row
+
+
+@transaction.atomic
+def parameter_set_add(*, actor, data: Mapping[str, Any], today: date | None = None) -> ParameterSet:
+    """A new standard from a date (today or later): the common change.
+
+    The division's open-ended set that started earlier is closed the day before
+    ``valid_from``; both writes are audited. Any other overlap is refused."""
+    today = today or timezone.localdate()
+    clean, _errors = _clean(data)
+    if clean.get("division_code"):
+        _check_permission(actor, clean["division_code"])
+        _lock_division(clean["division_code"])
+    errors = parameter_set_check(data=data, adding=True, today=today)
+    if errors:
+        raise ParametersInvalid(errors)
+    previous = _open_set_before(clean["division_code"], clean["valid_from"], lock=True)
+    if previous is not None:
+        old = _values(previous)
+        previous.valid_to = clean["valid_from"] - timedelta(days=1)
+        previous.save(update_fields=["valid_to"])
+        record_event(
+            event_type=EventType.PARAMETERS_CHANGED,
+            subject=previous,
+            actor=actor,
+            division_code=previous.division_id,
+            old=old,
+            new=_values(previous),
+            reason=f"closed by the set from {clean['valid_from']:%Y-%m-%d}",
+        )
+    row = ParameterSet(created_by=actor if getattr(actor, "pk", None) else None)
+    _write(row, clean)
+    record_event(
+        event_type=EventType.PARAMETERS_CHANGED,
+        subject=row,
+        actor=actor,
+        division_code=row.division_id,
+        old=None,
+        new=_values(row),
+    )
+    return row
+
+
+@transaction.atomic
+def parameter_sets_load(*, rows: list[Mapping[str, Any]]) -> tuple[int, int]:
+    """Load shipped sets (``yimen load_parameters``): the command line is the system
+    operator, so no user permission applies; every set created is audited with no actor.
+
+    Idempotent: a set whose division and start already exist is skipped, never updated.
+    Each set is checked against those already stored and those loaded before it; on any
+    error nothing is kept. Returns (created, skipped)."""
+    problems: dict[str, list[str]] = {}
+    created = skipped = 0
+    for index, data in enumerate(rows):
+        data = {k: v for k, v in data.items() if not str(k).startswith("_")}
+        clean, errors = _clean(data)
+        code, start = clean.get("division_code"), clean.get("valid_from")
+        if (
+            code
+            and start
+            and ParameterSet.objects.filter(division_id=code, valid_from=start).exists()
+        ):
+            skipped += 1
+            continue
+        errors = parameter_set_check(data=data)
+        for name, messages in errors.items():
+            problems.setdefault(f"{index}.{name}", []).extend(messages)
+        if errors or problems:
+            continue
+        row = ParameterSet()
+        _write(row, clean)
+        record_event(
+            event_type=EventType.PARAMETERS_CHANGED,
+            subject=row,
+            division_code=row.division_id,
+            new=_values(row),
+            reason="load_parameters",
+        )
+        created += 1
+    if problems:
+        raise ParametersInvalid(problems)  # rolls back whatever this call wrote
+    return created, skipped

@@ -1,0 +1,128 @@
+"""The reasons of an evaluation in plain Chinese, for notices and the public self-check.
+
+Written in Chinese on purpose (not through gettext): a notice quotes the reasons in the
+language of the decision whatever the reader's interface language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .params import Params
+
+if TYPE_CHECKING:
+    from .engine import Evaluation
+
+#: Changchun and its districts and counties (GB/T 2260, 12-digit), for citing parameters
+CHANGCHUN_DIVISIONS: tuple[tuple[str, str], ...] = (
+    ("220100000000", "长春市"),
+    ("220102000000", "南关区"),
+    ("220103000000", "宽城区"),
+    ("220104000000", "朝阳区"),
+    ("220105000000", "二道区"),
+    ("220106000000", "绿园区"),
+    ("220112000000", "双阳区"),
+    ("220113000000", "九台区"),
+    ("220122000000", "农安县"),
+    ("220182000000", "榆树市"),
+    ("220183000000", "德惠市"),
+    ("220184000000", "公主岭市"),
+)
+_NAMES = dict(CHANGCHUN_DIVISIONS)
+
+
+def division_name(code: str) -> str:
+    return _NAMES.get(code.ljust(12, "0"), code)
+
+
+def reference_zh(params: Params) -> str:
+    """The parameter set as a citation: 长春市 2020-11-01 起 (demo values marked)."""
+    span = f"{params.valid_from:%Y-%m-%d} 起"
+    if params.valid_to:
+        span = f"{params.valid_from:%Y-%m-%d} 至 {params.valid_to:%Y-%m-%d}"
+    note = "，演示/待确认参数" if params.placeholder else ""
+    return f"{division_name(params.division_code)} {span}{note}"
+
+
+def sentences_zh(ev: Evaluation) -> list[str]:
+    """One sentence per rule, then the conclusion."""
+    ref = reference_zh(ev.params)
+    out: list[str] = []
+    for r in ev.rules:
+        v = r.values
+        if r.code == "household_size":
+            apart = (
+                f"，另有 {v['living_apart']} 人不共同生活，不计入"
+                if v["living_apart"] != "0"
+                else ""
+            )
+            out.append(f"计入共同生活的家庭成员 {v['members']} 人{apart}。")
+        elif r.code == "dibao_income":
+            verb = "低于" if r.passed else "不低于"
+            out.append(
+                f"家庭月人均收入 {v['per_capita_income']} 元，{verb}低保标准 "
+                f"{v['standard']} 元（{ref}）。"
+            )
+        elif r.code == "deposits":
+            verb = "未超过" if r.passed else "超过"
+            out.append(
+                f"家庭金融资产 {v['deposits']} 元，人均 {v['per_capita_deposits']} 元，{verb}"
+                f"人均限额 {v['per_capita_limit']} 元（低保标准的 {v['deposit_months']} 个月）。"
+            )
+        elif r.code == "vehicles":
+            out.append(
+                "没有计入家庭财产的机动车。"
+                if r.passed
+                else f"有 {v['counted_vehicles']} 辆计入家庭财产的机动车"
+                "（残疾人功能性补偿代步车、摩托车、电动自行车、农用车除外）。"
+            )
+        elif r.code == "homes":
+            verb = "未超过" if r.passed else "超过"
+            out.append(f"家庭住房 {v['homes']} 套，{verb}限额 {v['max_homes']} 套。")
+        elif r.code == "market_entities":
+            if v["market_entities"] == "0":
+                out.append("没有市场主体登记。")
+            elif r.passed:
+                out.append(f"有市场主体登记 {v['market_entities']} 个，本地参数允许。")
+            else:
+                out.append(f"有市场主体登记 {v['market_entities']} 个，不符合财产条件。")
+        elif r.code == "tekun_no_work_ability":
+            if r.passed:
+                out.append(
+                    f"全部 {v['members']} 名成员均无劳动能力（年满 {v['elderly_age']} 周岁、"
+                    f"未满 {v['minor_age']} 周岁、符合条件的残疾等级或经认定无劳动能力）。"
+                )
+            else:
+                able = int(v["members"]) - int(v["unable_to_work"])
+                out.append(f"{v['members']} 名成员中有 {able} 人有劳动能力，不符合特困人员条件。")
+        elif r.code == "tekun_no_living_source":
+            out.append(
+                "无生活来源：人均收入低于低保标准，且财产符合规定。"
+                if r.passed
+                else "有生活来源：人均收入不低于低保标准，或财产超过规定。"
+            )
+        elif r.code == "tekun_no_supporter":
+            out.append(
+                "无具备履行能力的法定赡养、抚养、扶养义务人。"
+                if r.passed
+                else "有具备履行能力的法定赡养、抚养、扶养义务人，不符合特困人员条件。"
+            )
+        elif r.code == "low_income":
+            verb = "低于" if r.passed else "不低于"
+            out.append(
+                f"家庭月人均收入 {v['per_capita_income']} 元，{verb}低收入认定标准 "
+                f"{v['threshold']} 元（低保标准的 {v['factor']} 倍）。"
+            )
+    if ev.proposed_type == "tekun":
+        out.append(f"结论：符合特困人员条件，每月救助供养金额 {ev.proposed_amount} 元。")
+    elif ev.proposed_type == "dibao":
+        out.append(
+            f"结论：符合最低生活保障条件，每月补差 {ev.proposed_amount} 元"
+            f"（低保标准 {ev.standard} 元 × {ev.members} 人 − 家庭月收入 {ev.counted_income} 元）。"
+        )
+    elif ev.proposed_type == "low_income":
+        out.append("结论：不符合低保条件，符合低保边缘家庭（低收入人口）条件。")
+    else:
+        out.append("结论：按所填情况，不符合低保、特困人员或低保边缘家庭条件。")
+    if ev.params.placeholder:
+        out.append("注意：所用参数是演示或待确认的默认值，不是正式公布的标准。")
+    return out

@@ -1,0 +1,89 @@
+"""A household's facts at a date, as plain frozen data the rules read (no database).
+
+`facts_from_application` reads them from an assistance Application; the public self-check
+builds them from a form; the batch builds the same shape column-wise."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from yimen.assistance.models import Application
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """One member of the household as the rules see them."""
+
+    birth_date: date
+    disability_kind: str = ""  # choices.DisabilityKind ("" = none)
+    disability_grade: int | None = None  # 1 (most severe) … 4
+    work_ability: str = "full"  # choices.WorkAbility
+    student: bool = False
+    living_apart: bool = False  # not counted in size or income [A2021 Art.7]
+    serious_illness: bool = False
+    incomes: dict[str, Decimal] = field(default_factory=dict)  # IncomeCategory → monthly
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """The household: registration, members and assets (policy.md §1.1–1.3)."""
+
+    hukou_type: str  # choices.HukouType
+    members: tuple[MemberFacts, ...]
+    deposits: Decimal = ZERO  # financial assets in total (deposits, securities, …)
+    vehicles: tuple[str, ...] = ()  # choices.VehicleKind, one entry per vehicle
+    homes: int = 0
+    market_entities: int = 0
+    has_able_supporter: bool = False  # 特困: a legal supporter able to support [TK2021 Art.8]
+
+
+def facts_from_application(application: Application) -> HouseholdFacts:
+    """The facts of an application as declared (reads only; writes nothing).
+
+    A vehicle recorded without a kind counts as a car: the rule must not exempt what the
+    household did not say was exempt. The application does not record whether a supporter
+    is able, so ``has_able_supporter`` stays False for the caseworker to judge."""
+    members = []
+    for member in application.members.all().prefetch_related("incomes"):
+        incomes: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for income in member.incomes.all():
+            incomes[income.category] += income.monthly_amount
+        members.append(
+            MemberFacts(
+                birth_date=member.birth_date,
+                disability_kind=member.disability_kind or "",
+                disability_grade=member.disability_grade,
+                work_ability=member.work_ability,
+                student=member.student,
+                living_apart=member.living_apart,
+                serious_illness=member.serious_illness,
+                incomes=dict(incomes),
+            )
+        )
+    deposits = ZERO
+    vehicles: list[str] = []
+    homes = market_entities = 0
+    for asset in application.assets.all():
+        if asset.kind in ("deposit", "securities"):
+            deposits += asset.value
+        elif asset.kind == "vehicle":
+            vehicles.extend([asset.vehicle_kind or "car"] * max(asset.quantity, 1))
+        elif asset.kind == "housing":
+            homes += asset.quantity
+        elif asset.kind == "market_entity":
+            market_entities += asset.quantity
+    return HouseholdFacts(
+        hukou_type=application.hukou_type,
+        members=tuple(members),
+        deposits=deposits,
+        vehicles=tuple(vehicles),
+        homes=homes,
+        market_entities=market_entities,
+    )

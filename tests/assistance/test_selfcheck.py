@@ -1,0 +1,138 @@
+"""The public self-check through HTTP: Chinese page, an estimate with reasons, errors shown
+on the form, and nothing written to the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+
+from yimen.assistance import views_selfcheck
+from yimen.assistance.rules.params import Params
+
+URL = "/public/self-check/"
+
+
+@pytest.fixture(autouse=True)
+def selfcheck_urls(settings):
+    settings.ROOT_URLCONF = "tests.assistance.urls_selfcheck_for_tests"
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    """Pin the parameters to the labelled demo set (700 yuan urban), whatever the table has."""
+    monkeypatch.setattr(views_selfcheck, "params_in_force", lambda code, on: _demo(code))
+
+
+def _demo(code: str) -> Params:
+    return views_selfcheck.demo_params(code)
+
+
+def form(**overrides) -> dict:
+    data = {
+        "division": "220102000000",
+        "hukou_type": "urban",
+        "deposits": "3000",
+        "homes": "1",
+        "market_entities": "0",
+        "vehicles": ["ebike"],
+        "m1-age": "45",
+        "m1-work_ability": "full",
+        "m1-wages": "900",
+        "m2-age": "43",
+        "m2-work_ability": "partial",
+        "m2-exempt": "200",
+        "m3-age": "10",
+        "m3-work_ability": "full",
+    }
+    for i in range(4, 7):
+        data[f"m{i}-work_ability"] = "full"
+    data.update(overrides)
+    return data
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        m._meta.label: m.objects.count() for m in apps.get_app_config("assistance").get_models()
+    }
+
+
+def test_page_renders_in_chinese_without_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'lang="zh-CN"' in text
+    assert "城镇户籍" in text and "南关区" in text  # choices in Chinese
+    assert '<meta name="robots" content="noindex">' in text
+    assert response["X-Robots-Tag"].startswith("noindex")
+
+
+def test_valid_post_shows_the_estimate_with_reasons(client, db, demo):
+    before = row_counts()
+    response = client.post(URL, form())
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert response.context["evaluation"].proposed_type == "dibao"
+    assert response.context["evaluation"].proposed_amount == Decimal("1200.00")  # 700×3 − 900
+    assert "1200.00" in text
+    assert "家庭月人均收入 300.00 元，低于低保标准 700.00 元（南关区 2020-11-01 起" in text
+    assert "演示参数 / demo parameters" in text  # the parameter reference is shown
+    for code in ("dibao_income", "deposits", "vehicles", "homes", "market_entities"):
+        assert f"rule-{code}" in text
+    assert row_counts() == before  # nothing stored
+
+
+def test_a_household_that_does_not_qualify_is_told_so(client, db, demo):
+    response = client.post(URL, form(**{"m1-wages": "9000"}))
+    assert response.status_code == 200
+    assert response.context["evaluation"].proposed_type is None
+
+
+def test_elderly_alone_is_estimated_as_tekun(client, db, demo):
+    data = form(**{"m1-age": "75", "m1-wages": "", "m1-work_ability": "none"})
+    for key in ("m2-age", "m2-exempt", "m3-age"):
+        data.pop(key)
+    response = client.post(URL, data)
+    assert response.context["evaluation"].proposed_type == "tekun"
+    assert response.context["evaluation"].proposed_amount == Decimal("1510.00")  # 910 + 600
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"m1-wages": "-5"},
+        {"m1-wages": "abc"},
+        {"deposits": "1e400"},
+        {"m1-age": "200"},
+        {"hukou_type": "martian"},
+        {"division": "999999999999"},
+        {"homes": ""},
+        {"m1-disability_kind": "physical"},  # no grade
+        {"m1-disability_grade": "9"},
+        {"m4-wages": "100"},  # income on a row without an age
+        {"m1-age": "", "m2-age": "", "m3-age": "", "m1-wages": "", "m2-exempt": ""},
+    ],
+)
+def test_invalid_input_shows_the_form_with_errors(client, db, overrides):
+    before = row_counts()
+    response = client.post(URL, form(**overrides))
+    assert response.status_code in (200, 400)
+    assert "evaluation" not in response.context
+    assert 'role="alert"' in response.content.decode()
+    assert row_counts() == before
+
+
+def test_the_demo_parameters_are_used_when_the_table_has_none(monkeypatch):
+    monkeypatch.setattr(views_selfcheck.importlib.util, "find_spec", lambda name: None)
+    params = views_selfcheck.params_in_force("220102000000", date(2026, 11, 15))
+    assert params.placeholder and params.source == "演示参数 / demo parameters"
+
+
+def test_post_with_the_parameters_in_force_or_the_demo_set(client, db):
+    """Whatever the parameter table holds, the page answers and names the set it used."""
+    response = client.post(URL, form())
+    assert response.status_code == 200
+    params = response.context["evaluation"].params
+    assert params.reference() in response.content.decode()
