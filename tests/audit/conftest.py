@@ -14,7 +14,8 @@ from yimen.audit.services import EventDraft, record_event, record_events
 
 @pytest.fixture
 def actor(db):
-    return UserFactory()
+    # a name without digits: the admin search for a subject id ("7") must not match it
+    return UserFactory(full_name="审计测试员")
 
 
 def make_log(actor, count: int) -> list[AuditEvent]:
