@@ -1,0 +1,186 @@
+"""Issue 4 benchmark, first part: the rules over a roster already in memory.
+
+Builds N synthetic households (default 1,000,000; 1–6 members, about 3.5 per household)
+directly as the two frames of ``rules.vectorised`` from a seeded NumPy generator, then
+times (a) ``evaluate_frame`` — every rule, 低保 / 特困 / 低收入 and the proposal — and
+(b) a plain NumPy computation of the 低保 formula over the same member rows (counted
+income with exemptions and the employment-cost deduction, members counted, standard ×
+members − income, the income and asset tests) as the reference. Prints one line: the
+best of ``--repeat`` runs of each, their ratio (target ≤ 3×) and the peak RSS.
+
+    .venv/bin/python bench/rules_roster.py [--households N] [--repeat R] [--seed S]
+
+The end-to-end part (database → list of changes) is not here: the roster (issue 6)
+does not exist yet."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+
+import django
+import numpy as np
+import polars as pl
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yimen.settings.test")
+os.environ.setdefault("YIMEN_DATA_DIR", os.path.join(tempfile.gettempdir(), "yimen-bench-var"))
+django.setup()  # engine.py imports gettext_lazy
+
+from yimen.assistance.rules.params import Params  # noqa: E402
+from yimen.assistance.rules.vectorised import evaluate_frame, to_fen  # noqa: E402
+
+ON = date(2026, 11, 29)
+PARAMS = Params(
+    division_code="220100000000",
+    valid_from=date(2020, 11, 1),
+    valid_to=None,
+    source="bench",
+    placeholder=True,
+    dibao_standard_urban=Decimal("700.00"),
+    dibao_standard_rural=Decimal("500.00"),
+    deposit_months=24,
+    max_homes=1,
+    allow_market_entity=False,
+    tekun_care_full=Decimal("100.00"),
+    tekun_care_partial=Decimal("300.00"),
+    tekun_care_none=Decimal("600.00"),
+    employment_cost_deduction=Decimal("200.00"),
+)
+KINDS = ["", "visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
+ABILITIES = ["full", "partial", "none"]
+COUNTED = ["wages", "business", "transfer"]  # counted income columns generated
+EXEMPT = ["x_assistance", "x_basic_pension"]  # exempt income columns generated
+
+
+def enum(codes: np.ndarray, categories: list[str]) -> pl.Series:
+    """A Polars Enum column from integer codes (no Python strings per row)."""
+    mapping = dict(enumerate(categories))
+    return pl.Series(codes.astype(np.int64)).replace_strict(
+        mapping, return_dtype=pl.Enum(categories)
+    )
+
+
+def generate(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(households, members) with the columns vectorised.py documents."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 7, n)  # 1–6, mean 3.5
+    people = int(sizes.sum())
+    hid = np.repeat(np.arange(n, dtype=np.int64), sizes)
+
+    # ages 0–95, with 1 % born exactly 60 years before ON (the birthday is today)
+    epoch = np.datetime64("1970-01-01")
+    on_day = (np.datetime64(ON) - epoch).astype(np.int64)
+    birth = on_day - rng.integers(0, 95 * 366, people)
+    sixty = (np.datetime64(ON.replace(year=ON.year - 60)) - epoch).astype(np.int64)
+    birth[rng.random(people) < 0.01] = sixty
+
+    disabled = rng.random(people) < 0.06
+    kind_code = np.where(disabled, rng.integers(1, len(KINDS), people), 0)
+    grade = np.where(disabled, rng.integers(1, 5, people), 0)
+
+    def money(p: float, high: int) -> np.ndarray:  # fen, zero for 1 − p of the people
+        return np.where(rng.random(people) < p, rng.integers(0, high, people), 0)
+
+    members = pl.DataFrame(
+        {
+            "household_id": hid,
+            "birth_date": pl.Series(birth.astype(np.int32)).cast(pl.Date),
+            "disability_kind": enum(kind_code, KINDS),
+            "disability_grade": pl.Series(grade).replace(0, None),
+            "work_ability": enum(rng.choice(3, people, p=[0.8, 0.12, 0.08]), ABILITIES),
+            "living_apart": rng.random(people) < 0.05,
+            "income_wages": money(0.45, 300_000),
+            "income_business": money(0.05, 200_000),
+            "income_transfer": money(0.15, 80_000),
+            "income_x_assistance": money(0.10, 50_000),
+            "income_x_basic_pension": money(0.20, 30_000),
+        }
+    )
+    households = pl.DataFrame(
+        {
+            "household_id": np.arange(n, dtype=np.int64),
+            "hukou_type": enum(rng.integers(0, 2, n), ["urban", "rural"]),
+            "deposits_fen": np.where(rng.random(n) < 0.6, rng.integers(0, 10_000_000, n), 0),
+            "homes": rng.choice(3, n, p=[0.25, 0.65, 0.10]),
+            "market_entities": (rng.random(n) < 0.03).astype(np.int64),
+            "has_able_supporter": rng.random(n) < 0.3,
+            "vehicle_car": (rng.random(n) < 0.06).astype(np.int64),
+            "vehicle_ebike": (rng.random(n) < 0.3).astype(np.int64),
+        }
+    )
+    return households, members
+
+
+def numpy_dibao(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> np.ndarray:
+    """The 低保 amount in fen (0 when not eligible) in plain NumPy: the reference.
+    Member rows are sorted by household and every household has at least one row."""
+    deduction = to_fen(PARAMS.employment_cost_deduction)
+    income = sum(m[f"income_{c}"] for c in COUNTED)
+    income = np.maximum(np.where(m["income_wages"] > 0, income - deduction, income), 0)
+    counted = ~m["living_apart"]
+    starts = m["starts"]
+    n = np.add.reduceat(counted.astype(np.int64), starts)
+    household_income = np.add.reduceat(income * counted, starts)
+    standard = np.where(h["rural"], to_fen(PARAMS.dibao_standard_rural), 0) + np.where(
+        h["rural"], 0, to_fen(PARAMS.dibao_standard_urban)
+    )
+    total = standard * n
+    eligible = (
+        (n > 0)
+        & (household_income < total)
+        & (h["deposits_fen"] <= PARAMS.deposit_months * total)
+        & (h["vehicle_car"] == 0)
+        & (h["homes"] <= PARAMS.max_homes)
+        & (h["market_entities"] == 0)
+    )
+    return np.where(eligible, total - household_income, 0)
+
+
+def best_of(repeat: int, fn):  # type: ignore[no-untyped-def]
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=20261129)
+    args = parser.parse_args()
+
+    households, members = generate(args.households, args.seed)
+    # the reference reads plain arrays, extracted outside its timing
+    h = {c: households[c].to_numpy() for c in households.columns if c != "hukou_type"}
+    h["rural"] = (households["hukou_type"] == "rural").to_numpy()
+    m = {c: members[c].to_numpy() for c in members.columns if c.startswith("income_")}
+    m["living_apart"] = members["living_apart"].to_numpy()
+    sizes = np.bincount(members["household_id"].to_numpy(), minlength=households.height)
+    m["starts"] = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+
+    frame_s, result = best_of(args.repeat, lambda: evaluate_frame(households, members, PARAMS, ON))
+    numpy_s, reference = best_of(args.repeat, lambda: numpy_dibao(h, m))
+    if not np.array_equal(result["dibao_amount_fen"].to_numpy(), reference):
+        raise SystemExit("evaluate_frame and the NumPy reference disagree on the 低保 amount")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    counts = dict(result["proposed_type"].value_counts().iter_rows())
+    print(
+        f"households={households.height} people={members.height} "
+        f"evaluate_frame={frame_s:.3f}s numpy_dibao={numpy_s:.3f}s "
+        f"ratio={frame_s / numpy_s:.1f}x peak_rss={peak_mib:.0f}MiB "
+        f"threads={pl.thread_pool_size()} polars={pl.__version__} numpy={np.__version__} "
+        f"proposed(dibao/tekun/low_income/none)={counts.get('dibao', 0)}/"
+        f"{counts.get('tekun', 0)}/{counts.get('low_income', 0)}/{counts.get(None, 0)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
