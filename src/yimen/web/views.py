@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from yimen.errors import NotFound, YimenError
 from yimen.workflow import selectors, services
 from yimen.workflow.case_view import case_page_context, task_rows
+from yimen.workflow.deadlines import notifications_mark_read
 from yimen.workflow.diagram import process_svg
 from yimen.workflow.registry import get_process
 from yimen.workflow.states import CaseStatus
@@ -122,6 +123,6 @@ def notifications(request):
         else (request.user.notifications.all())
     )
     if request.method == "POST":
-        selectors.unread_notifications(request.user).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user)
         return redirect("web:notifications")
     return render(request, "web/notifications.html", {"items": items[:200]})

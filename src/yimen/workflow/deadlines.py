@@ -126,3 +126,10 @@ def send_reminders(*, now: datetime | None = None) -> ReminderRun:
             ]
         )
     return ReminderRun(overdue, soon, len(new))
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark every unread notification of ``user`` as read; returns how many."""
+    from .selectors import unread_notifications
+
+    return unread_notifications(user).update(read_at=timezone.now())
