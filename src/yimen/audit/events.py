@@ -38,3 +38,4 @@ class EventType(models.TextChoices):
     DECISION_DEPARTED = "assistance.decision_departed", _("Decision departs from the rules")
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
+    PARTNER_DATA_IMPORTED = "verification.partner_data_imported", _("Partner data imported")

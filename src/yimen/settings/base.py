@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yimen.workflow",
     "yimen.web",
     "yimen.assistance",
+    "yimen.verification",
 ]
 
 MIDDLEWARE = [

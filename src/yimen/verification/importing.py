@@ -1,0 +1,168 @@
+"""Importing partner files: read, validate every row, keep all of it or nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+from yimen.regions.models import Division
+
+from .errors import MissingColumns, RowsInvalid, UnknownSource, UnsupportedFile, WrongEncoding
+from .models import ImportBatch
+from .sources import SOURCES, Source, validate_rows
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text the validators read (spreadsheets and Parquet carry typed values)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) if it decodes, else GB18030, else refused."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise WrongEncoding()
+
+
+def _read(path: Path, data: bytes) -> tuple[list[str], Iterator[dict[str, str | None]]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        reader = csv.reader(io.StringIO(_decode(data), newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        return header, (dict(zip(header, r, strict=False)) for r in reader if any(r))
+    if suffix == ".xlsx":
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as error:
+            raise UnsupportedFile(path.name) from error
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [(_text(h) or "").strip() for h in next(rows, ())]
+
+        def xlsx_rows():
+            for r in rows:
+                if any(v not in (None, "") for v in r):
+                    yield {h: _text(v) for h, v in zip(header, r, strict=False)}
+
+        return header, xlsx_rows()
+    if suffix == ".parquet":
+        try:
+            frame = pl.read_parquet(io.BytesIO(data))
+        except Exception as error:
+            raise UnsupportedFile(path.name) from error
+        header = frame.columns
+        return header, ({k: _text(v) for k, v in r.items()} for r in frame.iter_rows(named=True))
+    raise UnsupportedFile(path.name)
+
+
+def _known_divisions(codes: set[str]) -> set[str]:
+    return set(Division.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
+def partner_file_validate(*, source: Source, path: Path, data: bytes) -> pl.DataFrame:
+    """Read and check a whole file; the validated rows as a typed frame, or refused."""
+    header, rows = _read(path, data)
+    missing = [name for name in source.column_names if name not in header]
+    if missing:
+        raise MissingColumns(missing)
+    values, errors = validate_rows(
+        source, rows, today=timezone.localdate(), known_divisions=_known_divisions
+    )
+    if errors:
+        raise RowsInvalid(errors, total=len(errors))
+    return pl.DataFrame(values, schema=source.schema)
+
+
+def partner_data_import(
+    *, source: str, partner: str, as_of: date, path: Path, actor=None
+) -> ImportBatch:
+    """Import one partner file as one batch; refused files leave nothing behind.
+
+    The same file (SHA-256) for the same source, partner and as-of date returns the batch
+    already made and changes nothing."""
+    adapter = SOURCES.get(source)
+    if adapter is None:
+        raise UnknownSource(source)
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnsupportedFile(path.name) from error
+    digest = hashlib.sha256(data).hexdigest()
+    key = {"source": source, "partner": partner, "as_of": as_of, "sha256": digest}
+    existing = ImportBatch.objects.filter(**key).first()
+    if existing is not None:
+        return existing
+    frame = partner_file_validate(source=adapter, path=path, data=data)
+
+    folder = Path(settings.DATA_DIR) / "verification" / source
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".incoming-{uuid.uuid4().hex}.parquet"
+    final: Path | None = None
+    try:
+        frame.write_parquet(temporary)
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                **key,
+                file_name=path.name[:300],
+                row_count=frame.height,
+                parquet_path="",
+                imported_at=timezone.now(),
+                imported_by=actor,
+            )
+            final = folder / f"{batch.pk}.parquet"
+            batch.parquet_path = str(final.relative_to(settings.DATA_DIR))
+            batch.save(update_fields=["parquet_path"])
+            record_event(
+                event_type=EventType.PARTNER_DATA_IMPORTED,
+                subject=batch,
+                actor=actor,
+                new={
+                    "source": source,
+                    "partner": partner,
+                    "as_of": as_of.isoformat(),
+                    "rows": frame.height,
+                },
+            )
+            os.replace(temporary, final)
+    except IntegrityError:
+        # Someone imported the same file at the same moment: theirs is the batch.
+        _remove(temporary, final)
+        return ImportBatch.objects.get(**key)
+    except BaseException:
+        _remove(temporary, final)
+        raise
+    return batch
+
+
+def _remove(*paths: Path | None) -> None:
+    for p in paths:
+        if p is not None:
+            p.unlink(missing_ok=True)
