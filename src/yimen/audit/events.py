@@ -39,3 +39,4 @@ class EventType(models.TextChoices):
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
     PARTNER_DATA_IMPORTED = "verification.partner_data_imported", _("Partner data imported")
+    VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")

@@ -51,3 +51,60 @@ class ImportBatch(models.Model):
     @property
     def full_path(self):
         return settings.DATA_DIR / self.parquet_path
+
+
+class VerificationRequestStatus(models.TextChoices):
+    """Where a request stands; assigned only in ``verification.requests``."""
+
+    PENDING = "pending", _("Pending")  # waiting for the next batch run
+    REPORTED = "reported", _("Reported")  # a batch run matched it and stored its report
+
+
+class VerificationRequest(models.Model):
+    """A case's request to verify its household against partner data.
+
+    Made only when every adult member's authorisation is on file; ``member_ids`` are the ID
+    numbers the batch run matches. One pending request per application."""
+
+    application = models.ForeignKey(
+        "assistance.Application",
+        on_delete=models.PROTECT,
+        related_name="verification_requests",
+        verbose_name=_("application"),
+    )
+    case = models.ForeignKey(
+        "workflow.Case",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=VerificationRequestStatus.choices,
+        default=VerificationRequestStatus.PENDING,
+        editable=False,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    member_ids = models.JSONField(_("ID numbers to match"), default=list)
+
+    class Meta:
+        verbose_name = _("verification request")
+        verbose_name_plural = _("verification requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(status="pending"),
+                name="verification_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} case {self.case_id} {self.status} ({len(self.member_ids)})"
