@@ -13,7 +13,7 @@ from yimen.audit.services import record_event
 from yimen.errors import Invalid
 from yimen.workflow.errors import NotYourTask
 from yimen.workflow.registry import get_process
-from yimen.workflow.services import performer_binding
+from yimen.workflow.services import CASE_SUBJECT, performer_binding
 
 from .models import VerificationRequest, VerificationRequestStatus
 
@@ -73,7 +73,7 @@ def verification_request_open(*, actor, application: Application) -> Verificatio
     )
     record_event(
         event_type=EventType.VERIFICATION_REQUESTED,
-        subject=("workflow.case", str(application.case_id)),
+        subject=(CASE_SUBJECT, str(application.case_id)),
         actor=actor,
         new={"members": len(members)},
     )

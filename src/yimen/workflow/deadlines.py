@@ -22,6 +22,7 @@ from .calendar import add_working_days, end_of_day, local_date
 from .errors import UnknownProcess
 from .models import Notification, Task
 from .registry import get_process
+from .services import CASE_SUBJECT
 from .states import CaseStatus, TaskStatus
 from .transitions import chunks
 
@@ -118,7 +119,7 @@ def send_reminders(*, now: datetime | None = None) -> ReminderRun:
             [
                 EventDraft(
                     event_type=EventType.REMINDER_SENT,
-                    subject_type="workflow.case",
+                    subject_type=CASE_SUBJECT,
                     subject_id=str(t.case_id),
                     new={"step": t.step, "due_at": t.due_at},
                 )

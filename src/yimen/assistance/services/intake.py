@@ -20,7 +20,7 @@ from yimen.audit.services import record_event
 from yimen.errors import Invalid
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
-from yimen.workflow.services import case_open
+from yimen.workflow.services import CASE_SUBJECT, case_open
 from yimen.workflow.states import CaseStatus
 
 from ..choices import AttachmentKind, Channel, ConsentKind, DisabilityKind
@@ -47,7 +47,7 @@ MAX_UPLOAD_BYTES = getattr(settings, "YIMEN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 def _subject(application: Application) -> tuple[str, str]:
     """Events of a submitted application join its case's timeline."""
     if application.case_id:
-        return ("workflow.case", str(application.case_id))
+        return (CASE_SUBJECT, str(application.case_id))
     return ("assistance.application", str(application.pk))
 
 

@@ -33,6 +33,7 @@ from yimen.web.ids import parse_id
 from yimen.workflow import services as workflow
 from yimen.workflow.errors import CaseNotFound
 from yimen.workflow.models import Case, Notification
+from yimen.workflow.services import CASE_SUBJECT
 from yimen.workflow.states import CaseStatus
 
 from ..choices import AssistanceType, Relationship
@@ -40,7 +41,6 @@ from ..identity import mask_id, mask_name
 from ..models import Application, ApplicationStatus, Member, Objection
 
 REVIEW_PROCESS = "assist_review"
-CASE = "workflow.case"
 OBJECTION_MAX_CHARS = 1000
 CONTACT_MAX_CHARS = 100
 HOUR = 3600
@@ -268,7 +268,7 @@ def objection_lodge(*, application_id, text: str, contact: str, address: str | N
         # citizen's words and phone number do not belong in it for ever.
         record_event(
             event_type=EventType.OBJECTION_LODGED,
-            subject=(CASE, str(application.case_id)),
+            subject=(CASE_SUBJECT, str(application.case_id)),
             actor=None,
             new={"objection": objection.pk, "chars": len(text), "contact_given": bool(contact)},
         )

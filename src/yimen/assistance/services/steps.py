@@ -24,6 +24,7 @@ from yimen.workflow.calendar import add_working_days
 from yimen.workflow.models import Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import (
+    CASE_SUBJECT,
     case_set_deadlines,
     case_set_flag,
     performer_binding,
@@ -45,7 +46,6 @@ from ..models import (
 from ..proposal import departs_from, proposal_for
 from .intake import missing_items, open_case_holding
 
-CASE = "workflow.case"
 REFUSAL_NOTICE_WORKING_DAYS = 3  # [A2021 Art.21; TK2021 Art.18]
 
 
@@ -103,7 +103,7 @@ def case_accept(*, actor, application: Application, today: date | None = None) -
         MissingItemsNotice.objects.create(application=application, items=items, issued_by=actor)
         record_event(
             event_type=EventType.MISSING_ITEMS_NOTIFIED,
-            subject=(CASE, str(application.case_id)),
+            subject=(CASE_SUBJECT, str(application.case_id)),
             actor=actor,
             new={"items": items},
         )
@@ -342,7 +342,7 @@ def case_decide(
     if departed:
         record_event(
             event_type=EventType.DECISION_DEPARTED,
-            subject=(CASE, str(application.case_id)),
+            subject=(CASE_SUBJECT, str(application.case_id)),
             actor=actor,
             reason=reasons.strip(),
             old={"proposal": proposal.as_audit()},

@@ -19,6 +19,7 @@ from yimen.errors import Conflict, Forbidden, Invalid
 from yimen.regions.codes import Level, code_at_level, prefix_of
 from yimen.regions.models import Division
 from yimen.workflow.models import Notification, Task
+from yimen.workflow.services import CASE_SUBJECT
 from yimen.workflow.states import CaseStatus, TaskStatus
 
 from ..choices import Relationship
@@ -26,7 +27,6 @@ from ..models import Application, ApplicationStatus, Member, SupervisionFlag
 from ..selectors import applications_visible_to
 from .public import case_number, notify_township
 
-CASE = "workflow.case"
 TEXT_MAX_CHARS = 2000
 # Who answers for the township: its caseworkers and its approver.
 TOWNSHIP_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_APPROVER)
@@ -115,7 +115,7 @@ def supervision_flag_raise(*, actor, application: Application, comment: str) -> 
     flag = SupervisionFlag.objects.create(application=application, comment=comment, raised_by=actor)
     record_event(
         event_type=EventType.SUPERVISION_FLAGGED,
-        subject=(CASE, str(application.case_id)),
+        subject=(CASE_SUBJECT, str(application.case_id)),
         actor=actor,
         role=binding.role,
         division_code=binding.division_code,
@@ -155,7 +155,7 @@ def supervision_flag_answer(*, actor, flag: SupervisionFlag, answer: str) -> Sup
     event_type = EventType.SUPERVISION_ANSWERED
     record_event(
         event_type=event_type,
-        subject=(CASE, str(application.case_id)),
+        subject=(CASE_SUBJECT, str(application.case_id)),
         actor=actor,
         role=binding.role,
         division_code=binding.division_code,
