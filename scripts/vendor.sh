@@ -7,7 +7,7 @@ cd "$work"
 npm pack --silent "htmx.org@${HTMX_VERSION:-2.0.11}" >/dev/null
 tar xzf htmx.org-*.tgz && cp package/dist/htmx.min.js "$dest/" && cp package/LICENSE "$dest/htmx.LICENSE"
 rm -rf package
-if [ -n "${ECHARTS_VERSION:-}" ]; then
+if [ -n "${ECHARTS_VERSION:-6.1.0}" ]; then
   npm pack --silent "echarts@${ECHARTS_VERSION}" >/dev/null
   tar xzf echarts-*.tgz && cp package/dist/echarts.min.js "$dest/" && cp package/LICENSE "$dest/echarts.LICENSE"
 fi

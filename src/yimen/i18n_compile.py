@@ -8,8 +8,10 @@ import polib
 
 
 def main() -> None:
-    root = Path(__file__).resolve().parent / "locale"
-    for po_path in root.glob("*/LC_MESSAGES/*.po"):
+    # the project catalogue and each app's own (src/yimen/<app>/locale/), which Django
+    # finds by itself for every installed app
+    package = Path(__file__).resolve().parent
+    for po_path in package.glob("**/locale/*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))

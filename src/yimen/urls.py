@@ -13,6 +13,11 @@ urlpatterns = [
     path("public/self-check/", include("yimen.assistance.selfcheck_urls")),
     path("public/", include("yimen.assistance.public_urls")),
     path("county/", include("yimen.assistance.county_urls")),
+    path("benefits/", include("yimen.benefits.urls")),
+    path("medins/", include("yimen.medins.urls")),
+    path("settlement/", include("yimen.settlement.urls")),
+    # the national hospital-system interface (medins-protocol.md), plain-JSON mode
+    path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # specific API prefixes first: web.api_urls ends with a problem-JSON catch-all
@@ -20,5 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/divisions/", include("yimen.regions.api_urls")),
     path("api/assistance/", include("yimen.assistance.api_urls")),
+    path("api/benefits/", include("yimen.benefits.api_urls")),
+    path("api/medins/", include("yimen.medins.api_urls")),
+    path("api/settlement/", include("yimen.settlement.api_urls")),
     path("api/", include("yimen.web.api_urls")),
 ]

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "yimen.web",
     "yimen.assistance",
     "yimen.verification",
+    "yimen.benefits",
+    "yimen.medins",
+    "yimen.settlement",
 ]
 
 MIDDLEWARE = [

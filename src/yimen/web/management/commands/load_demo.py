@@ -1,5 +1,7 @@
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from yimen.assistance.demo import EXTRA_USERS, load_assistance_demo
 from yimen.web.demo import DEMO_PASSWORD, DemoUser, load_demo_users
@@ -13,6 +15,13 @@ class Command(BaseCommand):
         call_command("load_parameters", verbosity=0)  # the rules' Changchun defaults
         users = load_demo_users()
         cases = load_assistance_demo()
+        # each app may name its own demo loader on its AppConfig (`demo_loader = "dotted.path"`):
+        # a callable taking no arguments that loads its data idempotently and returns a summary
+        for config in apps.get_app_configs():
+            loader = getattr(config, "demo_loader", None)
+            if loader:
+                summary = import_string(loader)()
+                self.stdout.write(f"{config.verbose_name}: {summary}")
         users = [*users, *(DemoUser(*extra) for extra in EXTRA_USERS)]
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已加载 demo data loaded ({cases} new cases)")

@@ -1,0 +1,1 @@
+"""Beneficiary roster, reviews and payments."""

@@ -1,0 +1,5 @@
+"""URLs of benefits (urls)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

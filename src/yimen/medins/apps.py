@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MedinsConfig(AppConfig):
+    name = "yimen.medins"
+    label = "medins"
+    verbose_name = _("Medical insurance")

@@ -1,0 +1,1 @@
+"""Cross-region direct settlement."""

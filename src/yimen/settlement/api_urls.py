@@ -1,0 +1,5 @@
+"""URLs of settlement (api_urls)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

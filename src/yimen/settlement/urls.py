@@ -1,0 +1,5 @@
+"""URLs of settlement (urls)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
