@@ -56,6 +56,11 @@ class Action(models.TextChoices):
     SUBSIDY_REVIEW = "subsidy.review", _("Review subsidy applications")
     BURNING_INSPECT = "burning.inspect", _("Record straw-burning inspections")
     EXAM_ADMINISTER = "exam.administer", _("Administer safety exams")
+    # the roster, dynamic management and payments (issue 6)
+    ROSTER_VIEW = "roster.view", _("Read the roster of households on assistance")
+    ROSTER_REPORT_CHANGE = "roster.report_change", _("Report a change in a household")
+    PAYMENT_PREPARE = "payment.prepare", _("Prepare payment rolls and adjustments")
+    PAYMENT_ISSUE = "payment.issue", _("Issue a payment roll (accountable signer)")
 
 
 A = Action
@@ -69,6 +74,9 @@ _TOWNSHIP_COMMON = {
     A.CASE_DISCLOSE,
     A.CASE_WITHDRAW,
     A.STATS_VIEW,
+    A.ROSTER_VIEW,
+    A.ROSTER_REPORT_CHANGE,
+    A.PAYMENT_PREPARE,
 }
 
 #: role → the actions it may take inside the subtree of its binding's division.
@@ -76,14 +84,26 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.APPLICANT: frozenset({A.CASE_VIEW_OWN, A.CASE_APPLY}),
     # village staff report, collect, appraise and disclose; they never decide
     Role.VILLAGE_STAFF: frozenset(
-        {A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT, A.CASE_APPRAISE, A.CASE_DISCLOSE}
+        {
+            A.CASE_VIEW,
+            A.CASE_REPORT,
+            A.CASE_COLLECT,
+            A.CASE_APPRAISE,
+            A.CASE_DISCLOSE,
+            A.ROSTER_VIEW,
+            A.ROSTER_REPORT_CHANGE,
+        }
     ),
-    Role.GRID_WORKER: frozenset({A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT}),
+    Role.GRID_WORKER: frozenset(
+        {A.CASE_VIEW, A.CASE_REPORT, A.CASE_COLLECT, A.ROSTER_REPORT_CHANGE}
+    ),
     Role.TOWNSHIP_CASEWORKER: frozenset(_TOWNSHIP_COMMON),
-    Role.TOWNSHIP_APPROVER: frozenset(_TOWNSHIP_COMMON | {A.CASE_DECIDE}),
+    Role.TOWNSHIP_APPROVER: frozenset(_TOWNSHIP_COMMON | {A.CASE_DECIDE, A.PAYMENT_ISSUE}),
     Role.SOCIAL_WORKER: frozenset({A.CASE_VIEW, A.CASE_INVESTIGATE}),
     # the county supervises: it reads, samples and sends findings, and can never decide
-    Role.COUNTY_SUPERVISOR: frozenset({A.CASE_VIEW, A.CASE_SUPERVISE, A.STATS_VIEW, A.AUDIT_VIEW}),
+    Role.COUNTY_SUPERVISOR: frozenset(
+        {A.CASE_VIEW, A.CASE_SUPERVISE, A.STATS_VIEW, A.AUDIT_VIEW, A.ROSTER_VIEW}
+    ),
     Role.CITY_VIEWER: frozenset({A.STATS_VIEW}),
     Role.MEDINS_AGENCY: frozenset({A.CASE_VIEW, A.MEDINS_HANDLE, A.STATS_VIEW}),
     Role.HOSPITAL_OPERATOR: frozenset({A.MEDINS_SETTLE}),

@@ -40,3 +40,11 @@ class EventType(models.TextChoices):
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
     PARTNER_DATA_IMPORTED = "verification.partner_data_imported", _("Partner data imported")
     VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")
+    # benefits: roster, dynamic management, payments
+    BENEFICIARY_ENROLLED = "benefits.enrolled", _("Household enrolled on the roster")
+    BENEFICIARY_ACCOUNT_SET = "benefits.account_set", _("Payment account recorded")
+    CHANGE_REPORTED = "benefits.change_reported", _("Change in a household reported")
+    REVIEW_DECIDED = "benefits.review_decided", _("Review decided")
+    APPROVAL_REVOKED = "benefits.approval_revoked", _("Approval revoked after an objection")
+    ROLL_ISSUED = "benefits.roll_issued", _("Payment roll issued")
+    ADJUSTMENT_ADDED = "benefits.adjustment_added", _("Payment adjustment added")

@@ -23,7 +23,7 @@ from .errors import (
     UnknownStep,
 )
 from .models import Case, Task
-from .registry import get_process
+from .registry import get_process, step_done
 from .services import _after_steps, _draft, _outcome
 from .states import CaseStatus, TaskStatus
 
@@ -103,6 +103,7 @@ def tasks_bulk_complete(
     if claimed != len(tasks):
         raise TaskAlreadyDone()
     states = _after_steps(process, cases, chosen, now)
+    step_done(process.code, step.code, [c.pk for c in cases], chosen.code, actor)
     batch_id = uuid.uuid4().hex
     division_of = {case_id: division for _, case_id, division in tasks}
     drafts = [

@@ -34,7 +34,7 @@ from .errors import (
 from .models import Case, Task
 from .planning import _plan_summary, _tasks_for, flags_key, plan_from
 from .process import Outcome, Process, Step
-from .registry import get_process
+from .registry import get_process, step_done
 from .selectors import access_case_by_id, access_task_by_id
 from .states import CaseStatus, TaskStatus
 
@@ -241,6 +241,7 @@ def task_complete(
             )
         ]
     )
+    step_done(process.code, step.code, [case.pk], chosen.code, actor)
     return task
 
 

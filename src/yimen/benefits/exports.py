@@ -1,0 +1,147 @@
+"""Files for the bank and the civil-affairs bureau: the roster (花名册) in Excel, the bank
+payment file in CSV and Excel, and the roll's PDF summary. Amounts are written as numbers
+with two decimals; the totals row lets the bank check the file against the transfer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import Workbook
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from yimen.assistance.choices import AssistanceType
+from yimen.assistance.notices import FONT, upper_rmb
+
+from .models import PaymentRoll
+from .months import month_of
+from .services.roster import current_entitlement
+
+ROSTER_HEADER = [
+    "序号 No.",
+    "区划代码 Division",
+    "村（社区） Village",
+    "户主姓名 Head",
+    "身份证号 ID number",
+    "救助类型 Type",
+    "保障人数 Members",
+    "月保障金 Monthly (yuan)",
+    "起始月份 From",
+    "状态 Status",
+    "开户行 Bank",
+    "账号 Account",
+]
+BANK_HEADER = [
+    "序号 No.",
+    "收款人 Payee",
+    "开户行 Bank",
+    "账号 Account",
+    "金额 Amount",
+    "参考号 Reference",
+]
+
+
+def _xlsx(rows: list[list], title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_xlsx(beneficiaries) -> bytes:
+    month = month_of(timezone.localdate())
+    rows: list[list] = [ROSTER_HEADER]
+    for n, b in enumerate(beneficiaries, start=1):
+        entitlement = current_entitlement(b, month)
+        rows.append(
+            [
+                n,
+                b.division_id,
+                b.division.name,
+                b.head_name,
+                b.head_id_number,
+                str(AssistanceType(b.assistance_type).label),
+                b.members,
+                float(entitlement.monthly_amount) if entitlement else 0.0,
+                f"{b.start_month:%Y-%m}",
+                str(b.get_status_display()),
+                b.bank_name,
+                b.account_number,
+            ]
+        )
+    return _xlsx(rows, "花名册")
+
+
+def _bank_rows(roll: PaymentRoll) -> list[list]:
+    net: dict[int, Decimal] = {}
+    first = {}
+    for line in roll.lines.order_by("reference"):
+        net[line.beneficiary_id] = net.get(line.beneficiary_id, Decimal("0")) + line.amount
+        first.setdefault(line.beneficiary_id, line)
+    rows: list[list] = []
+    for n, (pk, line) in enumerate(sorted(first.items()), start=1):
+        if net[pk] == 0:
+            continue
+        reference = f"{roll.division_id}-{roll.month:%Y%m}-{pk}"
+        rows.append([n, line.payee_name, line.bank_name, line.account_number, net[pk], reference])
+    return rows
+
+
+def bank_csv(roll: PaymentRoll, encoding: str = "utf-8-sig") -> bytes:
+    """CSV for the bank: UTF-8 with BOM by default (Excel), or GB18030 if the bank asks."""
+    rows = _bank_rows(roll)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(BANK_HEADER)
+    for row in rows:
+        writer.writerow([*row[:4], f"{row[4]:.2f}", row[5]])
+    total = sum((row[4] for row in rows), Decimal("0"))
+    writer.writerow(["合计 Total", len(rows), "", "", f"{total:.2f}", ""])
+    return buffer.getvalue().encode(encoding)
+
+
+def bank_xlsx(roll: PaymentRoll) -> bytes:
+    rows = _bank_rows(roll)
+    total = sum((row[4] for row in rows), Decimal("0"))
+    body = [[*row[:4], float(row[4]), row[5]] for row in rows]
+    return _xlsx([BANK_HEADER, *body, ["合计 Total", len(rows), "", "", float(total), ""]], "发放")
+
+
+def roll_pdf(roll: PaymentRoll) -> bytes:
+    """The roll's one-page summary for signature and filing."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    width, height = A4
+    y = height - 30 * mm
+    pdf.setFont(FONT, 16)
+    pdf.drawCentredString(width / 2, y, "社会救助资金发放汇总表")
+    pdf.setFont(FONT, 11)
+    lines = [
+        f"乡镇（街道）：{roll.division.name}（{roll.division_id}）",
+        f"发放月份：{roll.month:%Y年%m月}",
+        f"发放户数：{roll.households} 户",
+        f"发放总额：{roll.total_amount:.2f} 元（{upper_rmb(roll.total_amount)}）",
+    ]
+    for entry in roll.ledger.order_by("assistance_type"):
+        label = AssistanceType(entry.assistance_type).label
+        lines.append(f"  {label}：{entry.households} 户，{entry.amount:.2f} 元")
+    issued = timezone.localtime(roll.issued_at)
+    lines += [
+        f"签发人：{roll.issued_by.get_full_name()}　签发时间：{issued:%Y-%m-%d %H:%M}",
+        f"校验码（SHA-256）：{roll.digest[:32]}",
+        f"　　　　　　　　　 {roll.digest[32:]}",
+    ]
+    for text in lines:
+        y -= 9 * mm
+        pdf.drawString(25 * mm, y, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,28 @@
+"""The roster of households on assistance, their dated entitlements, reviews and payments."""
+
+from .payments import FundLedgerEntry, PaymentAdjustment, PaymentLine, PaymentRoll
+from .reviews import ChangeKind, Review, ReviewOutcome, ReviewPolicy, ReviewTrigger
+from .roster import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Entitlement,
+    EntitlementStatus,
+    Stability,
+)
+
+__all__ = [
+    "Beneficiary",
+    "BeneficiaryStatus",
+    "ChangeKind",
+    "Entitlement",
+    "EntitlementStatus",
+    "FundLedgerEntry",
+    "PaymentAdjustment",
+    "PaymentLine",
+    "PaymentRoll",
+    "Review",
+    "ReviewOutcome",
+    "ReviewPolicy",
+    "ReviewTrigger",
+    "Stability",
+]

@@ -1,0 +1,1 @@
+"""The benefits services: roster, reviews (dynamic management) and payment rolls."""

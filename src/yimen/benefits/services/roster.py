@@ -1,0 +1,235 @@
+"""The roster (花名册): enrolment after disclosure, payment accounts, search.
+
+A household joins when the village committee confirms the public disclosure of its
+approval; payment starts the month after the approval [A2021 Art.21; TK2021 Art.17]. If
+the review of an objection revokes the approval, the household is stopped from the next
+month — it stays on record, as every past payment must."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from yimen.accounts.roles import Action
+from yimen.accounts.scoping import bindings_for, can, division_q
+from yimen.assistance.choices import Relationship, WorkAbility
+from yimen.assistance.models import Application, Objection
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+from yimen.errors import Forbidden, Invalid, NotFound
+
+from ..models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Entitlement,
+    EntitlementStatus,
+    Stability,
+)
+from ..months import add_months, next_month
+from .policy import policy_for
+
+SUBJECT = "benefits.beneficiary"
+ACCOUNT_DIGITS = (8, 32)
+
+
+def subject(beneficiary: Beneficiary) -> tuple[str, str]:
+    return (SUBJECT, str(beneficiary.pk))
+
+
+def initials_of(name: str) -> str:
+    """张三丰 → zsf, for searching the roster by pinyin initials."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+
+
+def _stability(application: Application, on: date) -> str:
+    """Unstable when a member of working age is able to work [A2021 Art.31]."""
+    for member in application.members.all():
+        age = (
+            on.year
+            - member.birth_date.year
+            - ((on.month, on.day) < (member.birth_date.month, member.birth_date.day))
+        )
+        if member.work_ability == WorkAbility.FULL and 16 <= age < 60:
+            return Stability.UNSTABLE
+    return Stability.STABLE
+
+
+def enrol(application: Application, actor) -> Beneficiary | None:
+    """Put an approved, disclosed household on the roster (idempotent); None if refused."""
+    decision = getattr(application, "decision", None)
+    if decision is None or not decision.approved:
+        return None
+    existing = Beneficiary.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    members = list(application.members.all())
+    head = next((m for m in members if m.relationship == Relationship.HEAD), members[0])
+    decided_on = timezone.localtime(decision.decided_at).date()
+    start = next_month(decided_on)
+    stability = _stability(application, decided_on)
+    policy = policy_for(application.division_id, decided_on)
+    interval = policy.stable_months if stability == Stability.STABLE else policy.unstable_months
+    beneficiary = Beneficiary.objects.create(
+        application=application,
+        division_id=application.division_id,
+        assistance_type=decision.assistance_type,
+        head_name=head.name,
+        head_id_number=head.id_number,
+        initials=initials_of(head.name),
+        members=len(members),
+        start_month=start,
+        stability=stability,
+        next_review_on=add_months(start, interval),
+        payee_name=head.name,
+    )
+    Entitlement.objects.create(
+        beneficiary=beneficiary,
+        effective_month=start,
+        status=EntitlementStatus.PAYING,
+        monthly_amount=decision.monthly_amount or 0,
+        reason=decision.reasons or str(_("Approved")),
+        decided_by=decision.signer,
+    )
+    record_event(
+        event_type=EventType.BENEFICIARY_ENROLLED,
+        subject=subject(beneficiary),
+        actor=actor,
+        division_code=application.division_id,
+        new={
+            "application": application.pk,
+            "type": decision.assistance_type,
+            "amount": decision.monthly_amount,
+            "start_month": start,
+            "stability": stability,
+        },
+        reason=str(_("Approval disclosed")),
+    )
+    return beneficiary
+
+
+def enrol_disclosed(case_ids: list[int], outcome: str, actor) -> None:
+    """Workflow listener: the disclosure step of these assistance cases is done."""
+    for application in Application.objects.filter(case_id__in=case_ids).select_related("decision"):
+        enrol(application, actor)
+
+
+def stop_revoked(case_ids: list[int], outcome: str, actor) -> None:
+    """Workflow listener: an objection's review concluded; a revocation stops payment."""
+    if outcome != "revoked":
+        return
+    objections = Objection.objects.filter(review_case_id__in=case_ids)
+    for beneficiary in Beneficiary.objects.filter(application__objections__in=objections).exclude(
+        status=BeneficiaryStatus.STOPPED
+    ):
+        effective = next_month(timezone.localdate())
+        Entitlement.objects.create(
+            beneficiary=beneficiary,
+            effective_month=max(effective, beneficiary.start_month),
+            status=EntitlementStatus.STOPPED,
+            monthly_amount=0,
+            reason=str(_("Approval revoked after an objection")),
+            decided_by=actor,
+        )
+        Beneficiary.objects.filter(pk=beneficiary.pk).update(status=BeneficiaryStatus.STOPPED)
+        record_event(
+            event_type=EventType.APPROVAL_REVOKED,
+            subject=subject(beneficiary),
+            actor=actor,
+            division_code=beneficiary.division_id,
+            old={"status": beneficiary.status},
+            new={"status": BeneficiaryStatus.STOPPED, "from": effective},
+            reason=str(_("Approval revoked after an objection")),
+        )
+
+
+# --- reading the roster ---------------------------------------------------------------
+
+
+def roster_visible_to(user) -> QuerySet[Beneficiary]:
+    """Households in the divisions where ``user`` may read the roster (fails closed)."""
+    return Beneficiary.objects.filter(division_q(user, Action.ROSTER_VIEW))
+
+
+def roster_search(user, query: str = "", *, status: str = "", kind: str = "") -> QuerySet:
+    """Search by name, any member's ID number, or pinyin initials; newest first."""
+    rows = roster_visible_to(user).select_related("division")
+    text = query.strip()
+    if text:
+        if text.isascii() and text.isalpha():
+            rows = rows.filter(initials__startswith=text.lower())
+        elif text[:1].isdigit():
+            rows = rows.filter(
+                Q(head_id_number__startswith=text.upper())
+                | Q(application__members__id_number=text.upper())
+            ).distinct()
+        else:
+            rows = rows.filter(
+                Q(head_name__contains=text) | Q(application__members__name__contains=text)
+            ).distinct()
+    if status in BeneficiaryStatus.values:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(assistance_type=kind)
+    return rows.order_by("division_id", "head_name", "pk")
+
+
+def beneficiary_for(user, pk: int, action: Action = Action.ROSTER_VIEW) -> Beneficiary:
+    """One household, 404 outside ``user``'s scope for ``action``."""
+    found = Beneficiary.objects.filter(pk=pk).select_related("division").first()
+    if found is None or not can(user, action, found.division_id):
+        raise NotFound(_("No such household on the roster."))
+    return found
+
+
+def current_entitlement(beneficiary: Beneficiary, month: date) -> Entitlement | None:
+    """What the household is entitled to in ``month`` (the latest decision in force)."""
+    return (
+        beneficiary.entitlements.filter(effective_month__lte=month)
+        .order_by("-effective_month", "-id")
+        .first()
+    )
+
+
+class AccountRefused(Invalid):
+    code = "benefits.account_invalid"
+
+
+@transaction.atomic
+def account_set(*, actor, beneficiary_id: int, payee_name: str, bank_name: str, number: str):
+    """Record where the allowance is paid (社会化发放); audited with the old value."""
+    if not bindings_for(actor, Action.PAYMENT_PREPARE):
+        raise Forbidden(_("Only township staff may record payment accounts."))
+    beneficiary = beneficiary_for(actor, beneficiary_id, Action.PAYMENT_PREPARE)
+    beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    number = "".join(number.split())
+    payee_name, bank_name = payee_name.strip(), bank_name.strip()
+    if not payee_name or len(payee_name) > 50:
+        raise AccountRefused(_("Give the payee's name (at most 50 characters)."))
+    if not bank_name or len(bank_name) > 100:
+        raise AccountRefused(_("Give the bank (at most 100 characters)."))
+    low, high = ACCOUNT_DIGITS
+    if not (number.isdigit() and low <= len(number) <= high):
+        raise AccountRefused(_("An account number has 8 to 32 digits."))
+    old = {
+        "payee": beneficiary.payee_name,
+        "bank": beneficiary.bank_name,
+        "account": beneficiary.account_number,
+    }
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
+        payee_name=payee_name, bank_name=bank_name, account_number=number
+    )
+    record_event(
+        event_type=EventType.BENEFICIARY_ACCOUNT_SET,
+        subject=subject(beneficiary),
+        actor=actor,
+        division_code=beneficiary.division_id,
+        old=old,
+        new={"payee": payee_name, "bank": bank_name, "account": number},
+    )
+    beneficiary.refresh_from_db()
+    return beneficiary
