@@ -16,16 +16,15 @@ from tests.assistance.conftest import (
 )
 from tests.assistance.test_case_paths import attach_basics, investigate
 from tests.factories import HUAYANG
-from yimen.assistance.models import Application, ApplicationStatus
 from yimen.assistance.services import intake, steps
-from yimen.benefits.models import Beneficiary, Entitlement, EntitlementStatus, Stability
-from yimen.benefits.services.roster import initials_of
+from yimen.benefits.demo import historical_household
+from yimen.benefits.models import Beneficiary
 
 _serial = count(100)
 
 
 @pytest.fixture
-def approved(staff, settings, tmp_path):
+def approved(staff, settings, tmp_path):  # noqa: F811
     """An application taken through acceptance, verification, visit, decision, disclosure."""
     settings.MEDIA_ROOT = tmp_path
 
@@ -62,35 +61,19 @@ def quick_household(
 ) -> Beneficiary:
     """A household on the roster written straight into the tables (for payment arithmetic)."""
     serial = next(_serial)
-    application = Application.objects.create(
-        division_id=division,
-        address="测试地址",
-        hukou_type="urban",
-        assistance_type=kind,
-        channel="counter",
-        status=ApplicationStatus.SUBMITTED,
-        created_by=created_by,
+    beneficiary = historical_household(
+        created_by,
+        name=name,
+        id_number=id_number("19600101", f"{serial % 1000:03d}"),
+        village=division,
+        kind=kind,
+        amount=amount,
+        start=start,
+        account=account,
     )
-    beneficiary = Beneficiary.objects.create(
-        application=application,
-        division_id=division,
-        assistance_type=kind,
-        head_name=name,
-        head_id_number=id_number("19600101", f"{serial % 1000:03d}"),
-        initials=initials_of(name),
-        members=2,
-        start_month=start,
-        stability=Stability.STABLE,
-        next_review_on=date(start.year + 1, start.month, 1),
-        payee_name=name,
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
         bank_name="中国工商银行长春南关支行" if account else "",
-        account_number=account,
+        next_review_on=date(start.year + 1, start.month, 1),
     )
-    Entitlement.objects.create(
-        beneficiary=beneficiary,
-        effective_month=start,
-        status=EntitlementStatus.PAYING,
-        monthly_amount=amount,
-        reason="测试",
-    )
+    beneficiary.refresh_from_db()
     return beneficiary

@@ -1,5 +1,22 @@
-"""URLs of benefits (urls)."""
+"""Roster, dynamic management and payment pages, under ``benefits/`` (namespace benefits)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
+
+from . import views
+from . import views_payments as pay
+
+app_name = "benefits"
+urlpatterns = [
+    path("", views.roster_page, name="roster"),
+    path("households/<id:beneficiary_id>/", views.household_page, name="household"),
+    path("households/<id:beneficiary_id>/change/", views.change_report, name="change"),
+    path("households/<id:beneficiary_id>/account/", views.account, name="account"),
+    path("households/<id:beneficiary_id>/adjustment/", views.adjustment, name="adjustment"),
+    path("reviews/<id:review_id>/decide/", views.review_decide, name="review_decide"),
+    path("rolls/", pay.rolls_page, name="rolls"),
+    path("rolls/issue/", pay.roll_issue, name="roll_issue"),
+    path("rolls/<id:roll_id>/", pay.roll_page, name="roll"),
+    path("rolls/<id:roll_id>/file.<str:kind>", pay.roll_file, name="roll_file"),
+]

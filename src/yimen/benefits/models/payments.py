@@ -96,6 +96,9 @@ class PaymentLine(Immutable):
         verbose_name_plural = _("payment lines")
         indexes = [models.Index(fields=["beneficiary", "roll"])]
 
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount}"
+
 
 class PaymentAdjustment(models.Model):
     """A correction (+ back-payment, − recovery) paid in the next roll issued for the township."""
@@ -122,6 +125,9 @@ class PaymentAdjustment(models.Model):
         verbose_name = _("payment adjustment")
         verbose_name_plural = _("payment adjustments")
 
+    def __str__(self) -> str:
+        return f"adjustment {self.amount} for household {self.beneficiary_id}"
+
 
 class FundLedgerEntry(Immutable):
     """Funds paid per township, month and assistance type; written with the roll."""
@@ -145,3 +151,6 @@ class FundLedgerEntry(Immutable):
             models.UniqueConstraint(fields=["roll", "assistance_type"], name="one_entry_per_type")
         ]
         indexes = [models.Index(fields=["division", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.month:%Y-%m} {self.assistance_type} {self.amount}"

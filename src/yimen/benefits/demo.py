@@ -1,0 +1,172 @@
+"""Demo roster: households on assistance in 南岭街道 since 2025, with accounts, a year of
+issued payment rolls, a phase-out and a suspension decided by review, and one review due.
+
+The historical households are written straight into the tables (their approvals predate the
+system); the households the assistance demo approves and discloses join through the real
+path (the disclosure listener)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import ric
+
+from yimen.accounts.models import User
+from yimen.assistance.models import Application, ApplicationStatus, Member
+
+from .models import (
+    Beneficiary,
+    Entitlement,
+    EntitlementStatus,
+    PaymentRoll,
+    Stability,
+)
+from .months import add_months, month_of
+from .services.payments import roll_issue
+from .services.roster import initials_of
+
+TOWNSHIP = "220102001000"
+VILLAGES = ("220102001001", "220102001002")
+NAMES = (
+    "曲凤兰",
+    "于长河",
+    "邹丽华",
+    "潘振东",
+    "韩淑琴",
+    "冯国栋",
+    "宋玉兰",
+    "董海波",
+    "梁桂香",
+    "唐建华",
+    "许秀芝",
+    "邓文军",
+    "彭丽娜",
+    "曹永祥",
+    "蒋春花",
+    "谢宝林",
+    "沈凤英",
+    "姜德胜",
+)
+BANK = "吉林农村商业银行南关支行"
+
+
+def historical_household(
+    created_by,
+    *,
+    name: str,
+    id_number: str,
+    village: str,
+    kind: str,
+    amount: Decimal,
+    start: date,
+    account: str,
+    members: int = 2,
+) -> Beneficiary:
+    """A household approved before the system: application, head, roster row, entitlement."""
+    application = Application.objects.create(
+        division_id=village,
+        address=f"{village} 号",
+        hukou_type="urban",
+        assistance_type=kind,
+        channel="counter",
+        status=ApplicationStatus.SUBMITTED,
+        created_by=created_by,
+    )
+    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    Member.objects.create(
+        application=application,
+        name=name,
+        id_number=id_number,
+        relationship="head",
+        birth_date=birth,
+        sex="M" if int(id_number[16]) % 2 else "F",
+        work_ability="partial",
+    )
+    beneficiary = Beneficiary.objects.create(
+        application=application,
+        division_id=village,
+        assistance_type=kind,
+        head_name=name,
+        head_id_number=id_number,
+        initials=initials_of(name),
+        members=members,
+        start_month=start,
+        stability=Stability.STABLE,
+        next_review_on=add_months(start, 12),
+        payee_name=name,
+        bank_name=BANK if account else "",
+        account_number=account,
+    )
+    Entitlement.objects.create(
+        beneficiary=beneficiary,
+        effective_month=start,
+        status=EntitlementStatus.PAYING,
+        monthly_amount=amount,
+        reason="系统上线前审批 approved before the system",
+    )
+    return beneficiary
+
+
+def _id(n: int) -> str:
+    body = f"220102{1950 + n:04d}0{1 + n % 9}{10 + n:02d}{300 + n:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+@transaction.atomic
+def load() -> str:
+    """Idempotent: does nothing if the demo township already has issued rolls."""
+    if PaymentRoll.objects.filter(division_id=TOWNSHIP).exists():
+        return "已存在 already loaded"
+    caseworker = User.objects.get(username="caseworker")
+    approver = User.objects.get(username="approver")
+    rng = random.Random(2020)
+    this_month = month_of(timezone.localdate())
+    first = add_months(this_month, -12)
+    homes = []
+    for n, name in enumerate(NAMES):
+        kind = "tekun" if n % 6 == 0 else "dibao"
+        homes.append(
+            historical_household(
+                caseworker,
+                name=name,
+                id_number=_id(n),
+                village=VILLAGES[n % 2],
+                kind=kind,
+                amount=Decimal(rng.randrange(30000, 120000)) / 100,
+                start=add_months(first, rng.choice((0, 0, 0, 2, 5))),
+                account=f"62210{rng.randrange(10**10, 10**11)}",
+                members=rng.randint(1, 5),
+            )
+        )
+    # two past review outcomes (entitlements as the review path writes them)
+    Entitlement.objects.create(
+        beneficiary=homes[1],
+        effective_month=add_months(first, 6),
+        status=EntitlementStatus.PHASING_OUT,
+        monthly_amount=homes[1].entitlements.get().monthly_amount,
+        reason="就业后收入超过标准，渐退 3 个月",
+    )
+    Entitlement.objects.create(
+        beneficiary=homes[1],
+        effective_month=add_months(first, 9),
+        status=EntitlementStatus.STOPPED,
+        monthly_amount=0,
+        reason="渐退期满",
+    )
+    Beneficiary.objects.filter(pk=homes[1].pk).update(status="stopped")
+    Beneficiary.objects.filter(pk=homes[2].pk).update(next_review_on=this_month)
+    # demo households of the assistance demo approved today get accounts too
+    for b in Beneficiary.objects.filter(account_number=""):
+        Beneficiary.objects.filter(pk=b.pk).update(
+            bank_name=BANK, account_number=f"62210{rng.randrange(10**10, 10**11)}"
+        )
+    rolls = 0
+    for i in range(12):
+        month = add_months(first, i)
+        roll_issue(actor=approver, township_code=TOWNSHIP, month=month, today=month)
+        rolls += 1
+    return f"{len(homes)} 户 households, {rolls} 期 rolls issued"
