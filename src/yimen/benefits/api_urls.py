@@ -1,5 +1,20 @@
-"""URLs of benefits (api_urls)."""
+"""The roster API, under ``api/benefits/`` (before the ``api/`` catch-all)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import api
+
+H = "households/<str:beneficiary_id>/"
+
+urlpatterns = [
+    path("households/", api.HouseholdListView.as_view(), name="api-benefits-households"),
+    path(H, api.HouseholdDetailView.as_view(), name="api-benefits-household"),
+    path(H + "changes/", api.ChangeView.as_view(), name="api-benefits-change"),
+    path(H + "adjustments/", api.AdjustmentView.as_view(), name="api-benefits-adjustment"),
+    path(
+        "reviews/<str:review_id>/decision/",
+        api.ReviewDecisionView.as_view(),
+        name="api-benefits-review-decision",
+    ),
+    path("rolls/", api.RollListView.as_view(), name="api-benefits-rolls"),
+]

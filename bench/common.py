@@ -1,0 +1,74 @@
+"""What every benchmark needs: a fresh database (SQLite in a temporary directory, or a new
+PostgreSQL database made and dropped on the given server), Django set up on it, and the
+divisions a benchmark's townships hang from."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+TOWNSHIP = "220102001000"
+DIVISIONS = [
+    ("220000000000", "吉林省"),
+    ("220100000000", "长春市"),
+    ("220102000000", "南关区"),
+    (TOWNSHIP, "南岭街道"),
+    ("220102001001", "华阳社区"),
+]
+
+
+@contextlib.contextmanager
+def fresh_database(postgres_url: str | None) -> Iterator[None]:
+    """Configure Django for a new, empty database, migrate it, and drop it afterwards."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "yimen.settings.base"
+    os.environ["YIMEN_ALLOW_INSECURE_KEY"] = "1"
+    os.environ["YIMEN_LOG_LEVEL"] = "WARNING"
+    name = None
+    if postgres_url:
+        import psycopg
+
+        name = f"yimen_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["YIMEN_DATABASE_URL"] = f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+    else:
+        os.environ["YIMEN_DATA_DIR"] = tempfile.mkdtemp(prefix="yimen-bench-")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    try:
+        yield
+    finally:
+        if name:
+            import psycopg
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(postgres_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def add_divisions() -> None:
+    from yimen.regions.codes import level_of, parent_code
+    from yimen.regions.models import Division
+
+    for code, name in DIVISIONS:
+        Division.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "level": level_of(code), "parent_id": parent_code(code)},
+        )
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
