@@ -48,3 +48,5 @@ class EventType(models.TextChoices):
     APPROVAL_REVOKED = "benefits.approval_revoked", _("Approval revoked after an objection")
     ROLL_ISSUED = "benefits.roll_issued", _("Payment roll issued")
     ADJUSTMENT_ADDED = "benefits.adjustment_added", _("Payment adjustment added")
+    AMOUNT_RECALCULATED = "benefits.amount_recalculated", _("Amount recalculated")
+    ROSTER_RECALCULATED = "benefits.recalculated", _("Roster recalculated")

@@ -4,7 +4,7 @@ from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
-from . import views
+from . import views, views_recalc
 from . import views_payments as pay
 
 app_name = "benefits"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("households/<id:beneficiary_id>/account/", views.account, name="account"),
     path("households/<id:beneficiary_id>/adjustment/", views.adjustment, name="adjustment"),
     path("reviews/<id:review_id>/decide/", views.review_decide, name="review_decide"),
+    path("recalc/", views_recalc.recalc_page, name="recalc"),
     path("rolls/", pay.rolls_page, name="rolls"),
     path("rolls/issue/", pay.roll_issue, name="roll_issue"),
     path("rolls/<id:roll_id>/", pay.roll_page, name="roll"),

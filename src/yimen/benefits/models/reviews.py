@@ -13,6 +13,7 @@ class ReviewTrigger(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled review")
     CHANGE_REPORTED = "change_reported", _("Change reported")
     COUNTY_REQUEST = "county_request", _("County's request")
+    RECALCULATION = "recalculation", _("Recalculation under new parameters")
 
 
 class ChangeKind(models.TextChoices):

@@ -1,0 +1,260 @@
+"""Re-evaluating the whole roster of a division at a date (issue 4, item 4).
+
+After a standard changes, every household on assistance is evaluated again in one
+vectorised pass (assistance.rules.vectorised over roster frames read set-based), and the
+households whose eligibility or amount would change are listed with the rules that failed.
+Nothing is written by the preview. The township approver then confirms the list he saw
+(its digest must still match, or the roster changed meanwhile):
+
+* an amount that changes for a household still eligible for the same type is re-set from
+  the effective month, signed and audited per household, with one batch event;
+* a household that would lose its eligibility or change type is not stopped by the
+  computer: a review case is opened for it, so the township re-checks, decides with
+  reasons and notifies the household, as the law requires for a reduction or stop
+  [A2021 Art.32]. It goes on being paid until that review decides."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yimen.accounts.roles import Action
+from yimen.accounts.scoping import can
+from yimen.assistance.parameters import parameter_set_in_force, to_params
+from yimen.assistance.rules.vectorised import RULE_CODES, evaluate_frame, from_fen
+from yimen.audit.events import EventType
+from yimen.audit.services import EventDraft, record_events
+from yimen.errors import Conflict, Forbidden, NotFound
+from yimen.regions.codes import prefix_of
+from yimen.regions.models import Division
+
+from ..frames import roster_frames
+from ..models import Beneficiary, Entitlement, EntitlementStatus, Review, ReviewTrigger
+from ..months import add_months, month_of, next_month
+from .reviews import _open_case, open_review
+from .roster import SUBJECT
+
+RULE_LABELS = {
+    "household_size": _("at least one member counted"),
+    "dibao_income": _("per-capita income below the standard"),
+    "deposits": _("deposits within the limit"),
+    "vehicles": _("no non-exempt vehicle"),
+    "homes": _("homes within the limit"),
+    "market_entities": _("no market-entity registration"),
+    "tekun_no_work_ability": _("no work ability (extreme poverty)"),
+    "tekun_no_living_source": _("no source of living (extreme poverty)"),
+    "tekun_no_supporter": _("no able supporter (extreme poverty)"),
+    "low_income": _("income below the low-income threshold"),
+}
+
+
+class RosterChanged(Conflict):
+    code = "benefits.recalc_changed"
+
+
+@dataclass(frozen=True)
+class Change:
+    beneficiary_id: int
+    head_name: str
+    division_id: str
+    old_type: str
+    old_amount: Decimal
+    new_type: str  # "" when no longer eligible
+    new_amount: Decimal
+    failed: tuple[str, ...]  # rule codes that failed
+
+    @property
+    def eligibility_changes(self) -> bool:
+        return self.new_type != self.old_type
+
+    def reasons(self) -> list[str]:
+        return [str(RULE_LABELS.get(code, code)) for code in self.failed]
+
+
+@dataclass
+class Recalculation:
+    division: Division
+    on: date
+    evaluated: int = 0
+    changes: list[Change] = field(default_factory=list)
+    parameter_sets: list[str] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        text = "\n".join(
+            f"{c.beneficiary_id}|{c.old_type}|{c.old_amount}|{c.new_type}|{c.new_amount}"
+            for c in sorted(self.changes, key=lambda c: c.beneficiary_id)
+        )
+        return hashlib.sha256(f"{self.division.code}|{self.on}|{text}".encode()).hexdigest()
+
+
+def _params_groups(households: pl.DataFrame, on: date) -> dict[int, list[str]]:
+    """parameter set id → the villages it governs at ``on`` (one lookup per village)."""
+    groups: dict[int, list[str]] = {}
+    for village in households.get_column("division_id").unique().to_list():
+        row = parameter_set_in_force(village, on)
+        groups.setdefault(row.pk, []).append(village)
+    return groups
+
+
+def recalc_compute(division_code: str, on: date) -> Recalculation:
+    """Evaluate every household on assistance under ``division_code`` at ``on``."""
+    division = Division.objects.filter(code=division_code).first()
+    if division is None:
+        raise NotFound(_("No such division."))
+    result = Recalculation(division=division, on=on)
+    frames = roster_frames(prefix_of(division_code), month_of(on))
+    households = frames.households.join(frames.current, on="household_id", how="left")
+    result.evaluated = households.height
+    if households.height == 0:
+        return result
+    evaluated: list[pl.DataFrame] = []
+    from yimen.assistance.models import ParameterSet
+
+    for set_id, villages in _params_groups(households, on).items():
+        params = to_params(ParameterSet.objects.get(pk=set_id))
+        result.parameter_sets.append(f"{params.division_code} {params.valid_from}")
+        part = households.filter(pl.col("division_id").is_in(villages))
+        members = frames.members.join(part.select("household_id"), on="household_id", how="semi")
+        evaluated.append(evaluate_frame(part, members, params, on))
+    outcome = pl.concat(evaluated).join(
+        households.select(
+            "household_id", "head_name", "division_id", "current_type", "current_amount_fen"
+        ),
+        on="household_id",
+    )
+    paid_type = pl.col("proposed_type").fill_null("")
+    new_amount = pl.when(paid_type == "low_income").then(0).otherwise(pl.col("proposed_amount_fen"))
+    differs = outcome.with_columns(new_amount.alias("new_amount_fen")).filter(
+        (paid_type != pl.col("current_type"))
+        | (pl.col("new_amount_fen") != pl.col("current_amount_fen").fill_null(0))
+    )
+    rule_columns = [f"rule_{code}" for code in RULE_CODES]
+    for row in differs.sort("household_id").iter_rows(named=True):
+        result.changes.append(
+            Change(
+                beneficiary_id=row["household_id"],
+                head_name=row["head_name"],
+                division_id=row["division_id"],
+                old_type=row["current_type"],
+                old_amount=from_fen(row["current_amount_fen"] or 0),
+                new_type=row["proposed_type"] or "",
+                new_amount=from_fen(row["new_amount_fen"]),
+                failed=tuple(c.removeprefix("rule_") for c in rule_columns if not row[c]),
+            )
+        )
+    return result
+
+
+def recalc_preview(actor, division_code: str, on: date) -> Recalculation:
+    if not can(actor, Action.ROSTER_VIEW, division_code):
+        raise NotFound(_("No such division."))
+    return recalc_compute(division_code, on)
+
+
+def effective_month(on: date, today: date) -> date:
+    """The first month starting on or after ``on``, never before next month (a roll
+    already issued is never changed)."""
+    first = month_of(on) if on.day == 1 else add_months(month_of(on), 1)
+    return max(first, next_month(today))
+
+
+@dataclass(frozen=True)
+class RecalcApplied:
+    adjusted: int
+    reviews_opened: int
+    already_in_review: int
+    effective: date
+
+
+@transaction.atomic
+def recalc_confirm(
+    *, actor, division_code: str, on: date, digest: str, today: date | None = None
+) -> RecalcApplied:
+    """Apply the list the approver saw; refused if the roster changed since (digest)."""
+    if not can(actor, Action.CASE_DECIDE, division_code):
+        raise Forbidden(_("Only the township's approver confirms a recalculation."))
+    today = today or timezone.localdate()
+    result = recalc_compute(division_code, on)
+    if result.digest != digest:
+        raise RosterChanged(_("The roster changed since the list was shown; look at it again."))
+    effective = effective_month(on, today)
+    batch = uuid.uuid4().hex
+    reason = str(_("Recalculated under the parameters in force on %(date)s")) % {"date": on}
+    amounts = [c for c in result.changes if not c.eligibility_changes]
+    Beneficiary.objects.select_for_update().filter(
+        pk__in=[c.beneficiary_id for c in result.changes]
+    ).only("pk").order_by("pk").count()  # lock the households in id order
+    Entitlement.objects.bulk_create(
+        [
+            Entitlement(
+                beneficiary_id=c.beneficiary_id,
+                effective_month=effective,
+                status=EntitlementStatus.PAYING,
+                monthly_amount=c.new_amount,
+                reason=reason,
+                decided_by=actor,
+            )
+            for c in amounts
+        ],
+        batch_size=2000,
+    )
+    drafts = [
+        EventDraft(
+            event_type=EventType.AMOUNT_RECALCULATED,
+            subject_type=SUBJECT,
+            subject_id=str(c.beneficiary_id),
+            actor=actor,
+            division_code=c.division_id,
+            old={"amount": c.old_amount},
+            new={"amount": c.new_amount, "from": effective, "batch": batch},
+            reason=reason,
+            signer=actor,
+        )
+        for c in amounts
+    ]
+    opened = skipped = 0
+    for change in (c for c in result.changes if c.eligibility_changes):
+        beneficiary = Beneficiary.objects.select_related("division").get(pk=change.beneficiary_id)
+        if open_review(beneficiary):
+            skipped += 1
+            continue
+        report = "; ".join(change.reasons()) or str(_("type of assistance would change"))
+        case = _open_case(beneficiary, report[:200])
+        Review.objects.create(
+            beneficiary=beneficiary,
+            case=case,
+            trigger=ReviewTrigger.RECALCULATION,
+            report=report,
+            due_on=add_months(today, 1),
+        )
+        opened += 1
+    drafts.append(
+        EventDraft(
+            event_type=EventType.ROSTER_RECALCULATED,
+            subject_type="benefits.recalculation",
+            subject_id=batch,
+            actor=actor,
+            division_code=division_code,
+            new={
+                "on": on,
+                "evaluated": result.evaluated,
+                "adjusted": len(amounts),
+                "reviews": opened,
+                "digest": digest,
+                "parameters": result.parameter_sets,
+            },
+            reason=reason,
+            signer=actor,
+        )
+    )
+    record_events(drafts)
+    return RecalcApplied(len(amounts), opened, skipped, effective)
