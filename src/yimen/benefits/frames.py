@@ -44,9 +44,9 @@ def _roster_filter(prefix: str) -> tuple[str, list]:
     )
 
 
-def _read(sql: str, params: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run ``sql`` and return its rows as a frame of ``schema`` (all columns as text or
-    numbers first; callers cast)."""
+def _read(sql: str, params: list, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
+    """Run ``sql`` and return its rows as a frame of ``schema`` (integers and text only:
+    the queries hand back dates as day numbers, money as fen and flags as 0/1)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
@@ -55,96 +55,121 @@ def _read(sql: str, params: list, schema: dict[str, pl.DataType]) -> pl.DataFram
             with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
                 for block in copy:
                     buffer.write(block)
-            buffer.seek(0)
             if buffer.getbuffer().nbytes == 0:
-                return pl.DataFrame(schema={k: pl.String for k in schema})
-            return pl.read_csv(
-                buffer,
-                has_header=False,
-                new_columns=list(schema),
-                schema_overrides={k: pl.String for k in schema},
-                infer_schema=False,
-            )
+                return pl.DataFrame(schema=schema)
+            buffer.seek(0)
+            return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
         cursor.execute(sql, params)
-        rows: list[tuple] = []
-        while chunk := cursor.fetchmany(50_000):
-            rows.extend(chunk)
-    return pl.DataFrame(
-        [[None if v is None else str(v) for v in row] for row in rows] if rows else [],
-        schema={k: pl.String for k in schema},
-        orient="row",
-    )
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _fen(column: str) -> pl.Expr:
-    return (pl.col(column).cast(pl.Float64) * 100).round(0).cast(pl.Int64).alias(column)
+def _days(column: str) -> str:
+    """SQL for a date column as days since 1970-01-01 (no per-value date objects)."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
-def _bool(column: str) -> pl.Expr:
-    return pl.col(column).is_in(["t", "true", "True", "1"]).alias(column)
+def _fen_sql(expression: str) -> str:
+    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+
+
+def _flag(column: str) -> str:
+    return f"CASE WHEN {column} THEN 1 ELSE 0 END"
+
+
+def _from_days(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.Int32).cast(pl.Date).alias(column)
+
+
+I64, STR = pl.Int64, pl.String
 
 
 def roster_frames(prefix: str, month) -> RosterFrames:
-    """Every household on assistance whose village code starts with ``prefix``."""
+    """Every household on assistance whose village code starts with ``prefix``: three
+    queries (households with their assets summed, members with their incomes summed by
+    category, entitlements up to ``month``), aggregated by the database."""
     where, params = _roster_filter(prefix)
     b, a, m = _table(Beneficiary), _table(Application), _table(Member)
+    s, i, e = _table(Asset), _table(Income), _table(Entitlement)
+    vehicle = "COALESCE(NULLIF(s.vehicle_kind, ''), 'car')"
+    at_least_one = "CASE WHEN s.quantity < 1 THEN 1 ELSE s.quantity END"
+    asset_sums = ", ".join(
+        [
+            _fen_sql("SUM(CASE WHEN s.kind IN ('deposit', 'securities') THEN s.value ELSE 0 END)"),
+            "SUM(CASE WHEN s.kind = 'housing' THEN s.quantity ELSE 0 END)",
+            "SUM(CASE WHEN s.kind = 'market_entity' THEN s.quantity ELSE 0 END)",
+            *(
+                f"SUM(CASE WHEN s.kind = 'vehicle' AND {vehicle} = '{v}' "
+                f"THEN {at_least_one} ELSE 0 END)"
+                for v in VehicleKind.values
+            ),
+        ]
+    )
+    vehicle_columns = {f"vehicle_{v}": I64 for v in VehicleKind.values}
     households = _read(
-        f"SELECT b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name "  # noqa: S608 (table names from model meta; values bound)
-        f"FROM {b} b JOIN {a} a ON a.id = b.application_id WHERE {where}",
+        f"SELECT b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name, "  # noqa: S608 (table names from model meta; values bound)
+        f"{asset_sums} FROM {b} b JOIN {a} a ON a.id = b.application_id "
+        f"LEFT JOIN {s} s ON s.application_id = b.application_id WHERE {where} "
+        f"GROUP BY b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name",
         params,
-        dict.fromkeys(["household_id", "division_id", "current_type", "hukou_type", "head_name"]),
-    ).with_columns(pl.col("household_id").cast(pl.Int64))
+        {
+            "household_id": I64,
+            "division_id": STR,
+            "current_type": STR,
+            "hukou_type": STR,
+            "head_name": STR,
+            "deposits_fen": I64,
+            "homes": I64,
+            "market_entities": I64,
+            **vehicle_columns,
+        },
+    ).with_columns(
+        pl.col(["deposits_fen", "homes", "market_entities", *vehicle_columns]).fill_null(0),
+        pl.lit(False).alias("has_able_supporter"),
+    )
+    income_sums = ", ".join(
+        _fen_sql(f"SUM(CASE WHEN i.category = '{c}' THEN i.monthly_amount ELSE 0 END)")
+        for c in IncomeCategory.values
+    )
+    income_columns = {f"income_{c}": I64 for c in IncomeCategory.values}
     members = _read(
-        f"SELECT b.id, m.id, m.birth_date, m.disability_kind, m.disability_grade, "  # noqa: S608 (table names from model meta; values bound)
-        f"m.work_ability, m.living_apart FROM {b} b JOIN {m} m "
-        f"ON m.application_id = b.application_id WHERE {where}",
+        f"SELECT b.id, m.id, {_days('m.birth_date')}, m.disability_kind, "  # noqa: S608 (table names from model meta; values bound)
+        f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, {income_sums} "
+        f"FROM {b} b JOIN {m} m ON m.application_id = b.application_id "
+        f"LEFT JOIN {i} i ON i.member_id = m.id WHERE {where} "
+        f"GROUP BY b.id, m.id, m.birth_date, m.disability_kind, m.disability_grade, "
+        f"m.work_ability, m.living_apart",
         params,
-        dict.fromkeys(
-            [
-                "household_id",
-                "member_id",
-                "birth_date",
-                "disability_kind",
-                "disability_grade",
-                "work_ability",
-                "living_apart",
-            ]
-        ),
+        {
+            "household_id": I64,
+            "member_id": I64,
+            "birth_date": I64,
+            "disability_kind": STR,
+            "disability_grade": I64,
+            "work_ability": STR,
+            "living_apart": I64,
+            **income_columns,
+        },
     ).with_columns(
-        pl.col("household_id").cast(pl.Int64),
-        pl.col("member_id").cast(pl.Int64),
-        pl.col("birth_date").str.to_date("%Y-%m-%d"),
+        _from_days("birth_date"),
         pl.col("disability_kind").fill_null(""),
-        pl.col("disability_grade").cast(pl.Int64),
-        _bool("living_apart"),
+        pl.col("living_apart").cast(pl.Boolean),
+        pl.col(list(income_columns)).fill_null(0),
     )
-    incomes = _read(
-        f"SELECT i.member_id, i.category, i.monthly_amount FROM {_table(Income)} i "  # noqa: S608 (table names from model meta; values bound)
-        f"JOIN {m} m ON m.id = i.member_id JOIN {b} b ON b.application_id = m.application_id "
-        f"WHERE {where}",
-        params,
-        dict.fromkeys(["member_id", "category", "amount"]),
-    ).with_columns(pl.col("member_id").cast(pl.Int64), _fen("amount"))
-    members = _with_incomes(members, incomes)
-    assets = _read(
-        f"SELECT b.id, s.kind, s.value, s.quantity, s.vehicle_kind FROM {_table(Asset)} s "  # noqa: S608 (table names from model meta; values bound)
-        f"JOIN {b} b ON b.application_id = s.application_id WHERE {where}",
-        params,
-        dict.fromkeys(["household_id", "kind", "value", "quantity", "vehicle_kind"]),
-    ).with_columns(
-        pl.col("household_id").cast(pl.Int64), _fen("value"), pl.col("quantity").cast(pl.Int64)
-    )
-    households = _with_assets(households, assets)
     entitlements = _read(
-        f"SELECT e.beneficiary_id, e.id, e.effective_month, e.status, e.monthly_amount "  # noqa: S608 (table names from model meta; values bound)
-        f"FROM {_table(Entitlement)} e JOIN {b} b ON b.id = e.beneficiary_id "
+        f"SELECT e.beneficiary_id, e.id, {_days('e.effective_month')}, e.status, "  # noqa: S608 (table names from model meta; values bound)
+        f"{_fen_sql('e.monthly_amount')} FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
         f"WHERE {where} AND e.effective_month <= %s",
         [*params, month],
-        dict.fromkeys(["household_id", "id", "month", "current_status", "amount"]),
-    ).with_columns(
-        pl.col("household_id").cast(pl.Int64),
-        pl.col("id").cast(pl.Int64),
-        _fen("amount").alias("current_amount_fen"),
+        {
+            "household_id": I64,
+            "id": I64,
+            "month": I64,
+            "current_status": STR,
+            "current_amount_fen": I64,
+        },
     )
     current = (
         entitlements.sort(["household_id", "month", "id"])
@@ -153,40 +178,3 @@ def roster_frames(prefix: str, month) -> RosterFrames:
         .select("household_id", "current_status", "current_amount_fen")
     )
     return RosterFrames(households=households, members=members, current=current)
-
-
-def _with_incomes(members: pl.DataFrame, incomes: pl.DataFrame) -> pl.DataFrame:
-    """One income_<category> column per category (fen per month, 0 where none)."""
-    sums = incomes.group_by("member_id", "category").agg(pl.col("amount").sum())
-    for category in IncomeCategory.values:
-        column = sums.filter(pl.col("category") == category).select(
-            "member_id", pl.col("amount").alias(f"income_{category}")
-        )
-        members = members.join(column, on="member_id", how="left")
-    return members.with_columns(pl.col("^income_.*$").fill_null(0))
-
-
-def _with_assets(households: pl.DataFrame, assets: pl.DataFrame) -> pl.DataFrame:
-    """deposits_fen, homes, market_entities and vehicle_<kind> per household, as
-    facts_from_application counts them (a vehicle without a kind counts as a car)."""
-    kind = pl.col("kind")
-    quantity = pl.col("quantity")
-    vehicle = pl.col("vehicle_kind").fill_null("").replace("", "car")
-    per_home = assets.group_by("household_id").agg(
-        pl.col("value").filter(kind.is_in(["deposit", "securities"])).sum().alias("deposits_fen"),
-        quantity.filter(kind == "housing").sum().alias("homes"),
-        quantity.filter(kind == "market_entity").sum().alias("market_entities"),
-        *(
-            pl.max_horizontal(quantity, pl.lit(1))
-            .filter((kind == "vehicle") & (vehicle == v))
-            .sum()
-            .alias(f"vehicle_{v}")
-            for v in VehicleKind.values
-        ),
-    )
-    filled = households.join(per_home, on="household_id", how="left")
-    return filled.with_columns(
-        pl.col(["deposits_fen", "homes", "market_entities"]).fill_null(0),
-        pl.col("^vehicle_.*$").fill_null(0),
-        pl.lit(False).alias("has_able_supporter"),
-    )
