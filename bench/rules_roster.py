@@ -31,8 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yimen.settings.test")
 os.environ.setdefault("YIMEN_DATA_DIR", os.path.join(tempfile.gettempdir(), "yimen-bench-var"))
 django.setup()  # engine.py imports gettext_lazy
 
+from yimen.assistance.rules.engine import TEKUN_DISABILITY_MAX_GRADE, money  # noqa: E402
 from yimen.assistance.rules.params import Params  # noqa: E402
-from yimen.assistance.rules.vectorised import evaluate_frame, to_fen  # noqa: E402
+from yimen.assistance.rules.vectorised import evaluate_frame, from_fen, to_fen  # noqa: E402
 
 ON = date(2026, 11, 29)
 PARAMS = Params(
@@ -55,6 +56,13 @@ KINDS = ["", "visual", "hearing", "speech", "physical", "intellectual", "mental"
 ABILITIES = ["full", "partial", "none"]
 COUNTED = ["wages", "business", "transfer"]  # counted income columns generated
 EXEMPT = ["x_assistance", "x_basic_pension"]  # exempt income columns generated
+
+
+def years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return date(on.year - years, 2, 28)
 
 
 def enum(codes: np.ndarray, categories: list[str]) -> pl.Series:
@@ -141,6 +149,56 @@ def numpy_dibao(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> np.ndarra
     return np.where(eligible, total - household_income, 0)
 
 
+def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The same formulas as ``evaluate_frame`` in plain NumPy: 低保, 特困 (work ability by
+    age, disability grade and ability; care by ability; no living source; no supporter),
+    低收入, and the proposal (特困 before 低保 before 低收入). The fair reference for the
+    ratio: it computes what the Polars pass computes, not only the 低保 amount."""
+    rural = h["rural"]
+    std = np.where(rural, to_fen(PARAMS.dibao_standard_rural), to_fen(PARAMS.dibao_standard_urban))
+    basic = np.where(rural, m["basic_rural"], m["basic_urban"])
+    threshold = np.where(rural, m["threshold_rural"], m["threshold_urban"])
+    deduction = to_fen(PARAMS.employment_cost_deduction)
+    income = sum(m[f"income_{c}"] for c in COUNTED)
+    income = np.maximum(np.where(m["income_wages"] > 0, income - deduction, income), 0)
+    counted = ~m["living_apart"]
+    birth = m["birth_days"]
+    kind, grade, ability = m["kind"], m["grade"], m["ability"]
+    disabled = np.zeros(len(birth), dtype=bool)
+    for code, max_grade in m["disability_max"]:
+        disabled |= (kind == code) & (grade >= 1) & (grade <= max_grade)
+    unable = (birth <= m["elderly_before"]) | (birth > m["minor_after"]) | disabled | (ability == 2)
+    care = np.where(
+        ability == 2, m["care_none"], np.where(ability == 1, m["care_partial"], m["care_full"])
+    )
+    starts = m["starts"]
+    n = np.add.reduceat(counted.astype(np.int64), starts)
+    inc = np.add.reduceat(income * counted, starts)
+    unable_n = np.add.reduceat((counted & unable).astype(np.int64), starts)
+    care_sum = np.add.reduceat(care * counted, starts)
+    total = std * n
+    has = n > 0
+    assets_ok = (
+        (h["deposits_fen"] <= PARAMS.deposit_months * total)
+        & (h["vehicle_car"] == 0)
+        & (h["homes"] <= PARAMS.max_homes)
+        & (h["market_entities"] == 0)
+    )
+    dibao = has & (inc < total) & assets_ok
+    tekun = has & (unable_n == n) & dibao & ~h["has_able_supporter"]
+    low = has & ~dibao & (inc < threshold * n) & assets_ok
+    dibao_amount = np.where(dibao, total - inc, 0)
+    tekun_amount = np.where(tekun, basic * n + care_sum, 0)
+    proposed = np.where(tekun, 1, np.where(dibao, 2, np.where(low, 3, 0)))
+    return {
+        "dibao_amount_fen": dibao_amount,
+        "tekun_amount_fen": tekun_amount,
+        "low_income_eligible": low,
+        "proposed": proposed,
+        "proposed_amount_fen": np.where(tekun, tekun_amount, dibao_amount),
+    }
+
+
 def best_of(repeat: int, fn):  # type: ignore[no-untyped-def]
     times, result = [], None
     for _ in range(repeat):
@@ -165,17 +223,47 @@ def main() -> None:
     m["living_apart"] = members["living_apart"].to_numpy()
     sizes = np.bincount(members["household_id"].to_numpy(), minlength=households.height)
     m["starts"] = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    epoch = date(1970, 1, 1)
+    m["birth_days"] = members["birth_date"].cast(pl.Int32).to_numpy()
+    m["elderly_before"] = (years_before(ON, PARAMS.elderly_age) - epoch).days
+    m["minor_after"] = (years_before(ON, PARAMS.minor_age) - epoch).days
+    m["kind"] = members["disability_kind"].to_physical().to_numpy()
+    m["grade"] = members["disability_grade"].fill_null(0).to_numpy()
+    m["ability"] = members["work_ability"].to_physical().to_numpy()
+    m["disability_max"] = [(KINDS.index(k), g) for k, g in TEKUN_DISABILITY_MAX_GRADE.items()]
+    m["care_full"], m["care_partial"], m["care_none"] = (
+        to_fen(PARAMS.tekun_care_full),
+        to_fen(PARAMS.tekun_care_partial),
+        to_fen(PARAMS.tekun_care_none),
+    )
+    for hukou in ("urban", "rural"):
+        standard = from_fen(to_fen(PARAMS.standard(hukou)))
+        m[f"basic_{hukou}"] = to_fen(money(PARAMS.tekun_factor * standard))
+        m[f"threshold_{hukou}"] = to_fen(money(PARAMS.low_income_factor * standard))
+    h["has_able_supporter"] = households["has_able_supporter"].to_numpy()
 
     frame_s, result = best_of(args.repeat, lambda: evaluate_frame(households, members, PARAMS, ON))
     numpy_s, reference = best_of(args.repeat, lambda: numpy_dibao(h, m))
     if not np.array_equal(result["dibao_amount_fen"].to_numpy(), reference):
         raise SystemExit("evaluate_frame and the NumPy reference disagree on the 低保 amount")
+    all_s, everything = best_of(args.repeat, lambda: numpy_all(h, m))
+    codes = {"tekun": 1, "dibao": 2, "low_income": 3}
+    proposed = result["proposed_type"].replace_strict(codes, default=0).to_numpy()
+    for name, ours in (
+        ("tekun_amount_fen", result["tekun_amount_fen"].to_numpy()),
+        ("low_income_eligible", result["low_income_eligible"].to_numpy()),
+        ("proposed_amount_fen", result["proposed_amount_fen"].to_numpy()),
+        ("proposed", proposed),
+    ):
+        if not np.array_equal(ours, everything[name]):
+            raise SystemExit(f"evaluate_frame and the NumPy reference disagree on {name}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = dict(result["proposed_type"].value_counts().iter_rows())
     print(
         f"households={households.height} people={members.height} "
         f"evaluate_frame={frame_s:.3f}s numpy_dibao={numpy_s:.3f}s "
-        f"ratio={frame_s / numpy_s:.1f}x peak_rss={peak_mib:.0f}MiB "
+        f"ratio={frame_s / numpy_s:.1f}x numpy_same_formulas={all_s:.3f}s "
+        f"ratio_same_formulas={frame_s / all_s:.1f}x peak_rss={peak_mib:.0f}MiB "
         f"threads={pl.thread_pool_size()} polars={pl.__version__} numpy={np.__version__} "
         f"proposed(dibao/tekun/low_income/none)={counts.get('dibao', 0)}/"
         f"{counts.get('tekun', 0)}/{counts.get('low_income', 0)}/{counts.get(None, 0)}"

@@ -112,6 +112,18 @@ def _years_before(on: date, years: int) -> date:
         return date(on.year - years, 2, 28)
 
 
+def _comparable(frame: pl.DataFrame, column: str, literals) -> pl.DataFrame:
+    """Compare coded columns without turning each row into a string: an Enum is compared
+    by its codes, but only if it knows every literal the rules compare it with (comparing
+    an Enum with an unknown value is an error); anything else becomes plain text."""
+    dtype = frame.schema[column]
+    if isinstance(dtype, pl.Enum) and set(literals) <= set(dtype.categories.to_list()):
+        return frame
+    if dtype == pl.String:
+        return frame
+    return frame.with_columns(pl.col(column).cast(pl.String))
+
+
 def _by_hukou(hukou: pl.Expr, rural: int, urban: int) -> pl.Expr:
     return pl.when(hukou == "rural").then(pl.lit(rural, pl.Int64)).otherwise(pl.lit(urban))
 
@@ -131,6 +143,9 @@ def evaluate_frame(
 ) -> pl.DataFrame:
     """Every household of ``households`` evaluated at ``on`` under ``params`` (the caller
     picks the parameter set in force), exactly as ``engine.evaluate`` would one by one."""
+    members = _comparable(members, "disability_kind", TEKUN_DISABILITY_MAX_GRADE)
+    members = _comparable(members, "work_ability", ("none", "partial"))
+    households = _comparable(households, "hukou_type", ("rural",))
     # Parameter scalars in fen, rounded as engine.evaluate rounds them.
     std = {h: to_fen(money(params.standard(h))) for h in ("urban", "rural")}
     basic = {h: _rounded_fen(params.tekun_factor * from_fen(std[h])) for h in std}
@@ -155,14 +170,14 @@ def evaluate_frame(
     # in a common year (nobody is born on the missing day). Plain date comparisons.
     elderly = pl.col("birth_date") <= _years_before(on, params.elderly_age)
     minor = pl.col("birth_date") > _years_before(on, params.minor_age)
-    kind = pl.col("disability_kind").cast(pl.String)
+    kind = pl.col("disability_kind")
     grade = pl.col("disability_grade")
     disabled = pl.lit(False)
     for disability, max_grade in TEKUN_DISABILITY_MAX_GRADE.items():
         disabled = disabled | ((kind == disability) & grade.is_between(1, max_grade)).fill_null(
             False
         )
-    ability = pl.col("work_ability").cast(pl.String)
+    ability = pl.col("work_ability")
     unable = elderly | minor | disabled | (ability == "none")
     care = (
         pl.when(ability == "none")
@@ -205,7 +220,7 @@ def evaluate_frame(
     vehicles = _prefixed(households, VEHICLE_PREFIX)
     counted_vehicles = _sum(c for c, k in vehicles.items() if k not in params.exempt_vehicles)
 
-    hukou = pl.col("hukou_type").cast(pl.String)
+    hukou = pl.col("hukou_type")
     n = pl.col("members")
     inc = pl.col("counted_income_fen")
     standard = pl.col("standard_fen")
