@@ -133,3 +133,33 @@ def test_malformed_input_never_errors(client, staff):
     ):
         assert client.get(url).status_code < 500
     assert date.today()  # the pages above used the real clock
+
+
+def test_the_review_notice_quotes_the_outcome_and_reasons(client, staff):
+    from pypdf import PdfReader
+
+    from yimen.benefits.services import reviews
+    from yimen.workflow import services as workflow
+    from yimen.workflow.models import Task
+
+    home = quick_household(staff.caseworker)
+    review = reviews.change_report(
+        actor=staff.village,
+        change=reviews.ChangeReport(home.pk, "income", "子女就业", date(2026, 11, 2)),
+    )
+    task = Task.objects.get(case=review.case, step="recheck")
+    workflow.task_complete(task_id=task.pk, actor=staff.caseworker, reason="入户")
+    login(client, staff.approver)
+    assert client.get(f"/benefits/reviews/{review.pk}/notice.pdf").status_code == 404  # undecided
+    reviews.review_decide(
+        actor=staff.approver,
+        decision=reviews.ReviewDecision(
+            review.pk, "phase_out", "就业后收入超过标准", phase_out_months=3
+        ),
+    )
+    response = client.get(f"/benefits/reviews/{review.pk}/notice.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "渐退" in text and "就业后收入超过标准" in text and "渐退期3个月" in text
+    client.logout()
+    login(client, staff.other_caseworker)
+    assert client.get(f"/benefits/reviews/{review.pk}/notice.pdf").status_code == 404

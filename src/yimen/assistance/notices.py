@@ -100,10 +100,15 @@ def _notice_lines(application: Application, decision: Decision) -> tuple[str, li
 def notice_pdf(application: Application, decision: Decision) -> bytes:
     """Render the notice as a one-page A4 PDF."""
     title, lines = notice_lines(application, decision)
+    return render_pdf(title, lines, author=decision.signer_name)
+
+
+def render_pdf(title: str, lines: list[str], *, author: str) -> bytes:
+    """A4 pages: the title centred, then the lines, in the built-in Chinese font."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(title)
-    pdf.setAuthor(decision.signer_name)
+    pdf.setAuthor(author)
     width, height = A4
     pdf.setFont(FONT, 20)
     pdf.drawCentredString(width / 2, height - 30 * mm, title)

@@ -8,14 +8,11 @@ import csv
 import io
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from yimen.assistance.choices import AssistanceType
-from yimen.assistance.notices import FONT, upper_rmb
+from yimen.assistance.notices import render_pdf, upper_rmb
 
 from .models import PaymentRoll
 from .months import month_of
@@ -117,13 +114,6 @@ def bank_xlsx(roll: PaymentRoll) -> bytes:
 
 def roll_pdf(roll: PaymentRoll) -> bytes:
     """The roll's one-page summary for signature and filing."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    width, height = A4
-    y = height - 30 * mm
-    pdf.setFont(FONT, 16)
-    pdf.drawCentredString(width / 2, y, "社会救助资金发放汇总表")
-    pdf.setFont(FONT, 11)
     lines = [
         f"乡镇（街道）：{roll.division.name}（{roll.division_id}）",
         f"发放月份：{roll.month:%Y年%m月}",
@@ -134,14 +124,11 @@ def roll_pdf(roll: PaymentRoll) -> bytes:
         label = AssistanceType(entry.assistance_type).label
         lines.append(f"  {label}：{entry.households} 户，{entry.amount:.2f} 元")
     issued = timezone.localtime(roll.issued_at)
+    signer = roll.issued_by.get_full_name()
     lines += [
-        f"签发人：{roll.issued_by.get_full_name()}　签发时间：{issued:%Y-%m-%d %H:%M}",
+        f"签发人：{signer}　签发时间：{issued:%Y-%m-%d %H:%M}",
         f"校验码（SHA-256）：{roll.digest[:32]}",
         f"　　　　　　　　　 {roll.digest[32:]}",
     ]
-    for text in lines:
-        y -= 9 * mm
-        pdf.drawString(25 * mm, y, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    with translation.override("zh-hans"):
+        return render_pdf("社会救助资金发放汇总表", lines, author=signer)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("households/<id:beneficiary_id>/account/", views.account, name="account"),
     path("households/<id:beneficiary_id>/adjustment/", views.adjustment, name="adjustment"),
     path("reviews/<id:review_id>/decide/", views.review_decide, name="review_decide"),
+    path("reviews/<id:review_id>/notice.pdf", views.review_notice, name="review_notice"),
     path("recalc/", views_recalc.recalc_page, name="recalc"),
     path("rolls/", pay.rolls_page, name="rolls"),
     path("rolls/issue/", pay.roll_issue, name="roll_issue"),

@@ -23,6 +23,7 @@ from yimen.errors import NotFound, YimenError
 from .exports import roster_xlsx
 from .models import BeneficiaryStatus, ChangeKind, Review, ReviewOutcome
 from .months import month_of
+from .notices import review_notice_pdf
 from .services import payments, reviews, roster
 
 EXPORT_LIMIT = 50_000
@@ -200,3 +201,21 @@ def review_decide(request, review_id: int):
         lambda: reviews.review_decide(actor=request.user, decision=decision),
         _("The review is decided and signed; it takes effect from next month."),
     )
+
+
+@login_required
+def review_notice(request, review_id: int):
+    review = (
+        Review.objects.select_related("beneficiary", "case", "decided_by")
+        .filter(pk=review_id)
+        .first()
+    )
+    if (
+        review is None
+        or not review.outcome
+        or not can(request.user, Action.ROSTER_VIEW, review.beneficiary.division_id)
+    ):
+        raise Http404
+    response = HttpResponse(review_notice_pdf(review), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="review-{review.pk}.pdf"'
+    return response
