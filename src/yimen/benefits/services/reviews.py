@@ -10,7 +10,7 @@ and by a printable notice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +25,6 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict, Forbidden, Invalid
 from yimen.workflow import services as workflow
-from yimen.workflow.calendar import add_working_days
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.states import TaskStatus
 
@@ -72,17 +71,24 @@ def open_review(beneficiary: Beneficiary) -> Review | None:
 
 
 def _open_case(beneficiary: Beneficiary, reason: str, actor=None):
+    """A review case of the household; by the reporting user, or by the system (schedule)."""
     title = f"{beneficiary.head_name} · {gettext_lazy('review')}"
-    fields = dict(
+    if actor is None:
+        return workflow.case_open_by_system(
+            process_code=BENEFIT_REVIEW_PROCESS.code,
+            division=beneficiary.division,
+            title=title,
+            subject=subject(beneficiary),
+            reason=reason,
+        )
+    return workflow.case_open(
         process_code=BENEFIT_REVIEW_PROCESS.code,
         division=beneficiary.division,
+        actor=actor,
         title=title,
         subject=subject(beneficiary),
         reason=reason,
     )
-    if actor is None:
-        return workflow.case_open_by_system(**fields)
-    return workflow.case_open(actor=actor, **fields)
 
 
 def reviews_open_due(today: date | None = None) -> int:
@@ -144,7 +150,9 @@ def change_report(*, actor, change: ChangeReport, today: date | None = None) -> 
     if change.kind == ChangeKind.DEATH:
         due = same_day_months_later(change.occurred_on, policy.death_review_months)
     else:
-        due = add_working_days(today, BENEFIT_REVIEW_PROCESS.deadline.days)
+        limit = BENEFIT_REVIEW_PROCESS.deadline
+        assert limit is not None  # declared with a deadline in process.py
+        due = limit.due_date(timezone.make_aware(datetime.combine(today, datetime.min.time())))
     review = open_review(beneficiary)
     if review is None:
         case = _open_case(beneficiary, text[:200], actor)
