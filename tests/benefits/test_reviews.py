@@ -215,3 +215,15 @@ def test_the_next_review_is_scheduled_from_the_decision(staff):
     _decide(staff, review, "continue", date(2026, 12, 10))
     home.refresh_from_db()
     assert home.next_review_on == date(2028, 1, 1)  # stable: 12 months from January 2027
+
+
+def test_a_reported_change_is_due_within_the_process_limit(staff):
+    from yimen.workflow.calendar import add_working_days
+
+    home = quick_household(staff.caseworker)
+    review = reviews.change_report(
+        actor=staff.village,
+        change=ChangeReport(home.pk, "moved", "迁往外省", date(2026, 11, 30)),
+        today=date(2026, 12, 1),
+    )
+    assert review.due_on == add_working_days(date(2026, 12, 1), 20)
