@@ -227,3 +227,22 @@ def test_a_reported_change_is_due_within_the_process_limit(staff):
         today=date(2026, 12, 1),
     )
     assert review.due_on == add_working_days(date(2026, 12, 1), 20)
+
+
+def test_a_county_finding_on_a_household_opens_a_review(staff, approved):
+    from yimen.assistance.services.supervision import supervision_flag_raise
+
+    application = approved()
+    home = application.beneficiary
+    supervision_flag_raise(
+        actor=staff.supervisor, application=application, comment="抽查发现有经营性收入"
+    )
+    review = Review.objects.get(beneficiary=home)
+    assert review.trigger == ReviewTrigger.COUNTY_REQUEST and "经营性收入" in review.report
+    assert review.case.tasks.get(step="recheck").status == "open"
+    with pytest.raises(YimenError):  # and the county still cannot decide it
+        reviews.review_decide(
+            actor=staff.supervisor,
+            decision=ReviewDecision(review.pk, "stop", "理由"),
+            today=date(2026, 12, 10),
+        )

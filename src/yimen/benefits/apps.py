@@ -9,9 +9,13 @@ class BenefitsConfig(AppConfig):
     demo_loader = "yimen.benefits.demo.load"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from yimen.assistance.models import SupervisionFlag
         from yimen.workflow.registry import on_step_done, register, register_subject_page
 
         from .process import BENEFIT_REVIEW_PROCESS
+        from .services.county import review_on_county_flag
         from .services.roster import enrol_disclosed, stop_revoked
 
         register(BENEFIT_REVIEW_PROCESS)
@@ -20,3 +24,5 @@ class BenefitsConfig(AppConfig):
         # when the review of an objection revokes the approval
         on_step_done("assist", "disclose", enrol_disclosed)
         on_step_done("assist_review", "conclude", stop_revoked)
+        # the county's finding on a household on the roster opens a review of it
+        post_save.connect(review_on_county_flag, sender=SupervisionFlag, dispatch_uid="benefits")
