@@ -52,3 +52,12 @@ class InsuredNotFound(NotFound):
 
     def __init__(self):
         super().__init__(_("No such insured person at this node."))
+
+
+class NotANode(Conflict):
+    code = "medins.not_a_node"
+
+    def __init__(self):
+        super().__init__(
+            _("This deployment is not configured as a medical-insurance node (see the docs).")
+        )
