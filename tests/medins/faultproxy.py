@@ -85,7 +85,7 @@ class FaultProxy:
             self.target + path, data=body, headers=headers, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as answer:
                 return answer.status, dict(answer.headers), answer.read()
         except urllib.error.HTTPError as exc:
             return exc.code, dict(exc.headers), exc.read()

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action, Role
@@ -59,17 +59,17 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
         errors["id_number"] = [exc.render()]
     name = (data.get("name") or "").strip()
     if not name or len(name) > 50:
-        errors["name"] = [_g("Enter the name (at most 50 characters).")]
+        errors["name"] = [gettext("Enter the name (at most 50 characters).")]
     if data.get("insurance_type") not in InsuranceType.values:
-        errors["insurance_type"] = [_g("Choose the insurance type.")]
+        errors["insurance_type"] = [gettext("Choose the insurance type.")]
     src = data.get("from_division") or ""
     if config.peer_for_province(src) is None or len(src) != 12 or not src.isdigit():
         errors["from_division"] = [
-            _g("The outgoing pooling region must be in a province whose node we trust.")
+            gettext("The outgoing pooling region must be in a province whose node we trust.")
         ]
     dst = data.get("to_division") or ""
     if dst[:2] != config.province[:2] or not Division.objects.filter(code=dst).exists():
-        errors["to_division"] = [_g("The incoming pooling region must be in this province.")]
+        errors["to_division"] = [gettext("The incoming pooling region must be in this province.")]
     return errors
 
 
@@ -91,7 +91,7 @@ def transfer_apply(*, actor: Any, data: dict[str, Any]) -> Transfer:
         if person is not None and person.name != data["name"].strip():
             raise Invalid(
                 _("The name does not match the person insured here with this ID number."),
-                fields={"name": [_g("The name does not match our records.")]},
+                fields={"name": [gettext("The name does not match our records.")]},
             )
         if Transfer.objects.filter(
             id_number=id_number, side=Side.INCOMING, status__in=OPEN_STATUSES
