@@ -61,3 +61,10 @@ class NotANode(Conflict):
         super().__init__(
             _("This deployment is not configured as a medical-insurance node (see the docs).")
         )
+
+
+class TransferNotFound(NotFound):
+    code = "medins.transfer_not_found"
+
+    def __init__(self):
+        super().__init__(_("No such transfer, or it is outside your area."))

@@ -30,3 +30,15 @@ def audit(transfer: Transfer, event: EventType, *, actor: Any = None, new=None, 
         new={"status": transfer.status, **(new or {})},
         reason=reason or f"peer {transfer.peer}",
     )
+
+
+def require_staff(actor: Any, division_code: str) -> None:
+    """Staff actions on a transfer need the medins role over its region on this side."""
+    from django.utils.translation import gettext_lazy as _
+
+    from yimen.accounts.roles import Action
+    from yimen.accounts.scoping import can
+    from yimen.errors import Forbidden
+
+    if actor is not None and not can(actor, Action.MEDINS_HANDLE, division_code):
+        raise Forbidden(_("Only insurance staff of this region may act on this transfer."))

@@ -40,7 +40,7 @@ from ..node import require_node
 from ..outbox import enqueue
 from ..rules import continuity
 from ..transitions import initial_status, move, step
-from .common import actor_label, audit
+from .common import actor_label, audit, require_staff
 
 INCOMING_DAYS = 5  # working days to sync the 信息表 (医保办发〔2021〕43号)
 OUTGOING_DAYS = 10  # the outgoing side's limit, watched from here
@@ -206,6 +206,7 @@ def transfer_in_complete(*, transfer_pk: int, actor: Any) -> Transfer:
     config = require_node()
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer_pk, side=Side.INCOMING)
+        require_staff(actor, transfer.to_division)
         if transfer.status != TransferStatus.INFO_RECEIVED:
             return transfer
         person = InsuredPerson.objects.select_for_update().get(pk=transfer.person_id)

@@ -27,7 +27,7 @@ from ..node import require_node
 from ..outbox import enqueue
 from ..rules import OutgoingFacts, transfer_out_refusals
 from ..transitions import initial_status, move, step
-from .common import actor_label, audit
+from .common import actor_label, audit, require_staff
 
 OUTGOING_DAYS = 10  # working days (医保办发〔2021〕43号)
 
@@ -108,6 +108,7 @@ def transfer_out_process(*, transfer_pk: int, actor: Any) -> Transfer:
     config = require_node()
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer_pk, side=Side.OUTGOING)
+        require_staff(actor, transfer.from_division)
         if transfer.status != TransferStatus.RECEIVED:
             return transfer
         person = (
