@@ -58,7 +58,7 @@ def test_unknown_peer_is_refused_and_logged(client, as_jilin):
 
 
 def test_bad_signature_is_refused_and_logged(client, as_jilin, hainan_peer):
-    insured(1, balance_fen=5000)
+    person = insured(1, balance_fen=5000)
     body = request_body(1)
     raw = p.canonical({**body, "message_id": "m1"})
     headers = hainan_peer.headers(raw, to="jilin", message_id="m1")
@@ -66,7 +66,7 @@ def test_bad_signature_is_refused_and_logged(client, as_jilin, hainan_peer):
     response = client.post(p.PATH, data=tampered, content_type="application/json", **headers)
     assert response.status_code == 401
     assert refusals() == ["bad_signature"]
-    assert Transfer.objects.count() == 0 and account_balance(1) == 5000
+    assert Transfer.objects.count() == 0 and account_balance(person) == 5000
 
 
 def test_message_for_another_node_is_refused(client, as_jilin, hainan_peer):
@@ -76,16 +76,16 @@ def test_message_for_another_node_is_refused(client, as_jilin, hainan_peer):
 
 
 def test_replay_after_the_window_is_refused(client, as_jilin, hainan_peer):
-    insured(1, balance_fen=5000)
+    person = insured(1, balance_fen=5000)
     old = int(time.time()) - 301  # captured five minutes ago
     response = send(client, hainan_peer, request_body(1), to="jilin", stamp=old)
     assert response.status_code == 401
     assert refusals() == ["stale"]
-    assert Transfer.objects.count() == 0 and account_balance(1) == 5000
+    assert Transfer.objects.count() == 0 and account_balance(person) == 5000
 
 
 def test_repeat_inside_the_window_changes_nothing_and_is_logged(client, as_jilin, hainan_peer):
-    insured(1, balance_fen=5000, months=[])
+    person = insured(1, balance_fen=5000, months=[])
     body = request_body(1)
     first = send(client, hainan_peer, body, to="jilin", message_id="same")
     again = send(client, hainan_peer, body, to="jilin", message_id="same")
@@ -94,7 +94,7 @@ def test_repeat_inside_the_window_changes_nothing_and_is_logged(client, as_jilin
     assert refusals() == ["duplicate"]
     assert InboxMessage.objects.get().duplicates == 1
     assert AccountEntry.objects.filter(kind="transfer_out").count() == 1
-    assert account_balance(1) == 0
+    assert account_balance(person) == 0
     # the same request under a new message id is recognised by its transfer number
     third = send(client, hainan_peer, body, to="jilin")
     assert third.json()["outcome"] == "known"
@@ -130,7 +130,7 @@ def _sent(kind: str) -> dict:
 def test_outgoing_refuses_with_reasons_and_moves_nothing(
     client, as_jilin, hainan_peer, status, name, codes
 ):
-    insured(1, status=status, balance_fen=12345)
+    person = insured(1, status=status, balance_fen=12345)
     send(client, hainan_peer, request_body(1, name=name), to="jilin")
     transfer = Transfer.objects.get()
     assert transfer.status == "refused"
@@ -138,7 +138,7 @@ def test_outgoing_refuses_with_reasons_and_moves_nothing(
     reasons = _sent("transfer.refusal")["reasons"]
     assert [r["code"] for r in reasons] == codes
     assert all(r["zh"] and r["en"] and r["zh"] != r["en"] for r in reasons)
-    assert account_balance(1) == 12345
+    assert account_balance(person) == 12345
     assert not AccountEntry.objects.filter(kind="transfer_out").exists()
 
 
@@ -148,20 +148,20 @@ def test_outgoing_refuses_an_unknown_person(client, as_jilin, hainan_peer):
 
 
 def test_a_person_moves_out_only_once(client, as_jilin, hainan_peer):
-    insured(1, balance_fen=900)
+    person = insured(1, balance_fen=900)
     send(client, hainan_peer, request_body(1), to="jilin")
     send(client, hainan_peer, request_body(1), to="jilin")  # a second transfer number
     statuses = sorted(Transfer.objects.values_list("status", flat=True))
     assert statuses == ["info_sent", "refused"]
     refused = Transfer.objects.get(status="refused")
     assert [r["code"] for r in refused.reasons] == ["already_transferred"]
-    assert account_balance(1) == 0
+    assert account_balance(person) == 0
 
 
 def test_outgoing_sends_the_sealed_information_form(client, as_jilin, hainan_peer):
     from datetime import date
 
-    insured(1, balance_fen=88_888, months=[date(2025, m, 1) for m in range(1, 13)])
+    person = insured(1, balance_fen=88_888, months=[date(2025, m, 1) for m in range(1, 13)])
     send(client, hainan_peer, request_body(1), to="jilin")
     transfer = Transfer.objects.get()
     assert transfer.status == "info_sent" and transfer.balance_fen == 88_888
@@ -171,7 +171,7 @@ def test_outgoing_sends_the_sealed_information_form(client, as_jilin, hainan_pee
     assert info["balance_fen"] == 88_888 and info["id_number"] == id_number(1)
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(as_jilin["public_key_for_tests"]))
     public.verify(p.unb64(body["seal"]), p.seal_input(info))
-    assert account_balance(1) == 0
+    assert account_balance(person) == 0
     assert AccountEntry.objects.get(kind="transfer_out").amount_fen == -88_888
     steps = list(transfer.steps.values_list("code", flat=True))
     assert steps == ["received", "info_sent"]
