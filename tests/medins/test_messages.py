@@ -191,3 +191,15 @@ def test_a_message_about_an_unknown_transfer_is_answered_409(client, as_jilin, h
     response = send(client, hainan_peer, confirm, to="jilin")
     assert response.status_code == 409
     assert InboxMessage.objects.count() == 0  # rolled back: the retry will be processed
+
+
+def test_a_signed_but_malformed_message_is_refused_not_a_500(client, as_jilin, hainan_peer):
+    body = {"kind": "transfer.request", "transfer_id": "hainan-x"}  # no person at all
+    response = send(client, hainan_peer, body, to="jilin")
+    assert response.status_code == 400
+    assert refusals() == ["malformed"]
+    assert Transfer.objects.count() == 0 and InboxMessage.objects.count() == 0
+    unknown_kind = send(
+        client, hainan_peer, {"kind": "transfer.steal", "transfer_id": "t"}, to="jilin"
+    )
+    assert unknown_kind.status_code == 400

@@ -165,6 +165,10 @@ def receive(request: HttpRequest) -> HttpResponse:
     except ObjectDoesNotExist:
         # no such transfer from this peer (yet): the sender keeps retrying, reconcile shows it
         return _answer(config, request, 409, {"status": "error", "code": "unknown_transfer"})
+    except (KeyError, ValueError, TypeError) as exc:
+        # signed by a trusted peer but not a message we understand: refuse it, log it, and
+        # leave nothing behind (the inbox row rolled back with the rest)
+        return _refuse(config, request, "malformed", f"{type(exc).__name__}: {exc}", status=400)
     if duplicate:
         _refuse_duplicate(config, request, peer, message_id)
         return _answer(config, request, 200, {"status": "duplicate"})

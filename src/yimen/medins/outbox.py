@@ -15,10 +15,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from . import protocol as p
@@ -114,8 +114,29 @@ def _claim(message_id: int, seen_next: Any, lease: float) -> bool:
     )
 
 
+def _record(config: NodeConfig, message: OutboxMessage, delivered: bool, note: str) -> None:
+    attempts = message.attempts + 1
+    if delivered:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=attempts, delivered_at=timezone.now(), last_error=""
+        )
+        return
+    wait = backoff_seconds(config, attempts)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=attempts,
+        next_attempt_at=timezone.now() + timedelta(seconds=wait),
+        last_error=note[:300],
+    )
+    log.info("medins outbox %s to %s failed: %s", message.message_id, message.peer, note)
+
+
 def deliver_due(*, limit: int = 100, config: NodeConfig | None = None) -> dict[str, int]:
-    """Try every message that is due once; returns counts of delivered and failed."""
+    """Try every message that is due once; returns counts of delivered and failed.
+
+    Rows are claimed and results recorded here, in this thread; only the HTTP posts run in
+    parallel (``send_concurrency``), so no database connection crosses threads. Order
+    between messages is not promised, and need not be: each message is idempotent and the
+    receiver ignores what no longer fits the transfer's state."""
     config = config or require_node()
     now = timezone.now()
     due = list(
@@ -123,30 +144,20 @@ def deliver_due(*, limit: int = 100, config: NodeConfig | None = None) -> dict[s
         .order_by("next_attempt_at", "id")
         .values_list("pk", "next_attempt_at")[:limit]
     )
+    claimed = [
+        OutboxMessage.objects.get(pk=pk)
+        for pk, seen_next in due
+        if _claim(pk, seen_next, lease=config.timeout_seconds * 3)
+    ]
     counts = {"delivered": 0, "failed": 0}
-    for pk, seen_next in due:
-        if not _claim(pk, seen_next, lease=config.timeout_seconds * 3):
-            continue
-        message = OutboxMessage.objects.get(pk=pk)
-        delivered, note = _post(config, message)
-        with transaction.atomic():
-            attempts = message.attempts + 1
-            if delivered:
-                OutboxMessage.objects.filter(pk=pk).update(
-                    attempts=attempts, delivered_at=timezone.now(), last_error=""
-                )
-                counts["delivered"] += 1
-            else:
-                wait = backoff_seconds(config, attempts)
-                OutboxMessage.objects.filter(pk=pk).update(
-                    attempts=attempts,
-                    next_attempt_at=timezone.now() + timedelta(seconds=wait),
-                    last_error=note[:300],
-                )
-                counts["failed"] += 1
-                log.info(
-                    "medins outbox %s to %s failed: %s", message.message_id, message.peer, note
-                )
+    if not claimed:
+        return counts
+    workers = max(1, min(config.send_concurrency, len(claimed)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda m: _post(config, m), claimed))
+    for message, (delivered, note) in zip(claimed, results, strict=True):
+        _record(config, message, delivered, note)
+        counts["delivered" if delivered else "failed"] += 1
     return counts
 
 
