@@ -2,7 +2,7 @@
 
 Starts two gunicorn servers with their outbox workers and databases (SQLite files, or fresh
 PostgreSQL databases with --postgres), seeds the outgoing node with the test plan's insured
-persons (tests/medins/plan.py: months, balances, ~13 % to be refused), applies for every
+persons (tests/medins/plan.py: months, balances, ~20 % to be refused), applies for every
 transfer at the incoming node, and times until every transfer is closed on both sides.
 
     .venv/bin/python bench/medins_transfer.py --count 500

@@ -118,3 +118,34 @@ def test_manual_node_waits_for_staff(client, settings, staff, jilin_peer):
     transfer.refresh_from_db()
     assert transfer.status == "completed"
     assert transfer.steps.last().actor == staff.full_name
+
+
+def test_manual_outgoing_node_staff_check_or_refuse(client, settings, as_jilin, hainan_peer):
+    from yimen.medins.ledger import account_balance
+    from yimen.medins.models import OutboxMessage
+
+    from .helpers import insured
+    from .test_messages import request_body
+
+    settings.MEDINS_NODE = {**settings.MEDINS_NODE, "auto_process": False}
+    first, second = insured(1, balance_fen=700), insured(2, balance_fen=900)
+    send(client, hainan_peer, request_body(1), to="jilin")
+    send(client, hainan_peer, request_body(2), to="jilin")
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"received"}
+    staff = user_with(Role.MEDINS_AGENCY, "220100000000")
+    login(client, staff)
+    one, two = Transfer.objects.order_by("id")
+    assert 'id="transfer-refuse"' in client.get(f"/medins/transfers/{one.pk}/").content.decode()
+    # an empty reason is refused and nothing happens
+    client.post(f"/medins/transfers/{one.pk}/act/", {"decision": "refuse", "reason": " "})
+    one.refresh_from_db()
+    assert one.status == "received"
+    client.post(f"/medins/transfers/{one.pk}/act/", {"decision": "refuse", "reason": "身份待核实"})
+    client.post(f"/medins/transfers/{two.pk}/act/")
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.status == "refused" and one.reasons[0]["zh"] == "身份待核实"
+    assert two.status == "info_sent" and two.balance_fen == 900
+    assert account_balance(first) == 700 and account_balance(second) == 0
+    refusal = OutboxMessage.objects.get(kind="transfer.refusal")
+    assert refusal.body["reasons"][0]["code"] == "staff_refusal"

@@ -23,7 +23,7 @@ from .node import node_config
 from .paper_forms import FORMS, form_lines, render_pdf
 from .selectors import access_transfer, transfers_for_staff, transfers_of_applicant
 from .services.incoming import is_applicant, transfer_apply, transfer_in_complete
-from .services.outgoing import transfer_out_process
+from .services.outgoing import transfer_out_process, transfer_out_refuse
 
 
 def _not_a_node(request):
@@ -145,7 +145,13 @@ def detail(request, pk: int):
 def act(request, pk: int):
     try:
         transfer = access_transfer(request.user, pk)
-        if transfer.side == Side.OUTGOING:
+        if transfer.side == Side.OUTGOING and request.POST.get("decision") == "refuse":
+            transfer_out_refuse(
+                transfer_pk=transfer.pk,
+                actor=request.user,
+                reason_text=request.POST.get("reason", ""),
+            )
+        elif transfer.side == Side.OUTGOING:
             transfer_out_process(transfer_pk=transfer.pk, actor=request.user)
         else:
             transfer_in_complete(transfer_pk=transfer.pk, actor=request.user)

@@ -209,6 +209,7 @@ def transfer_in_complete(*, transfer_pk: int, actor: Any) -> Transfer:
         require_staff(actor, transfer.to_division)
         if transfer.status != TransferStatus.INFO_RECEIVED:
             return transfer
+        assert transfer.person_id is not None  # set when the application was made
         person = InsuredPerson.objects.select_for_update().get(pk=transfer.person_id)
         info = transfer.info or {}
         balance = int(transfer.balance_fen or 0)

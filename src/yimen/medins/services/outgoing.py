@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
+from yimen.errors import Invalid
 from yimen.workflow.calendar import add_working_days, local_date
 
 from .. import protocol as p
@@ -174,6 +175,32 @@ def transfer_out_process(*, transfer_pk: int, actor: Any) -> Transfer:
             body={"info": info, "seal": seal},
         )
         audit(transfer, EventType.MEDINS_TRANSFERRED_OUT, actor=actor, new={"balance_fen": balance})
+        return transfer
+
+
+def transfer_out_refuse(*, transfer_pk: int, actor: Any, reason_text: str) -> Transfer:
+    """Staff at a manual node refuse a request with their own reason; nothing is moved."""
+    text = (reason_text or "").strip()
+    if not text or len(text) > 300:
+        raise Invalid(
+            _("Give the reason for the refusal (at most 300 characters)."),
+            fields={"reason": [str(_("This is required."))]},
+        )
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update().get(pk=transfer_pk, side=Side.OUTGOING)
+        require_staff(actor, transfer.from_division)
+        move(transfer, TransferStatus.REFUSED)
+        refusals = [{"code": "staff_refusal", "zh": text, "en": text}]
+        transfer.reasons = refusals
+        transfer.save()
+        step(transfer, "refused", _("Refused: %(reasons)s"), actor=actor_label(actor), reasons=text)
+        enqueue(
+            peer=transfer.peer,
+            kind=MessageKind.REFUSAL,
+            transfer_id=transfer.transfer_id,
+            body={"reasons": refusals},
+        )
+        audit(transfer, EventType.MEDINS_TRANSFER_REFUSED, actor=actor, reason=text)
         return transfer
 
 
