@@ -146,3 +146,13 @@ def test_a_peer_cannot_complete_another_peers_transfer(client, staff, hainan_pee
     # hainan_peer is not trusted by this (hainan) node at all
     response = send(client, hainan_peer, info_message(hainan_peer, transfer), to="hainan")
     assert response.status_code == 401
+
+
+def test_refusal_steps_read_in_each_language(client, staff, jilin_peer):
+    transfer = transfer_apply(actor=staff, data=application())
+    reasons = [{"code": "retired", "zh": "退休人员不办理", "en": "Retired persons are not moved"}]
+    body = {"kind": "transfer.refusal", "transfer_id": transfer.transfer_id, "reasons": reasons}
+    send(client, jilin_peer, body, to="hainan")
+    last = transfer.steps.last()
+    assert "退休人员不办理" in last.text_zh and "Retired persons are not moved" in last.text_en
+    assert "退休" not in last.text_en

@@ -17,11 +17,13 @@ TYPE_SWITCH_MIN_MONTHS = 24  # ≥ 2 years of continuous cover for 职工↔居�
 
 
 def reason(code: str, message: Any, **params: Any) -> dict[str, str]:
-    """A reason with its text rendered in both languages."""
+    """A reason with its text rendered in both languages; a parameter given as
+    {"zh": …, "en": …} is filled in per language."""
     texts = {}
     for lang, key in (("zh-hans", "zh"), ("en", "en")):
+        filled = {k: v[key] if isinstance(v, dict) else v for k, v in params.items()}
         with translation.override(lang):
-            texts[key] = str(message) % params if params else str(message)
+            texts[key] = str(message) % filled if params else str(message)
     return {"code": code, **texts}
 
 

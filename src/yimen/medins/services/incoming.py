@@ -276,7 +276,10 @@ def on_refusal(*, peer: str, body: dict[str, Any]) -> str:
         transfer,
         "refused",
         _("The outgoing node refused: %(reasons)s"),
-        reasons="；".join(r.get("zh", r.get("code", "")) for r in transfer.reasons),
+        reasons={
+            "zh": "；".join(str(r.get("zh", r.get("code", ""))) for r in transfer.reasons),
+            "en": "; ".join(str(r.get("en", r.get("code", ""))) for r in transfer.reasons),
+        },
     )
     audit(transfer, EventType.MEDINS_TRANSFER_REFUSED, new={"reasons": transfer.reasons})
     return "refused"

@@ -127,7 +127,10 @@ def transfer_out_process(*, transfer_pk: int, actor: Any) -> Transfer:
                 "refused",
                 _("Refused: %(reasons)s"),
                 actor=by,
-                reasons="；".join(r["code"] for r in refusals),
+                reasons={
+                    "zh": "；".join(r["zh"] for r in refusals),
+                    "en": "; ".join(r["en"] for r in refusals),
+                },
             )
             enqueue(
                 peer=transfer.peer,
