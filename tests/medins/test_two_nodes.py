@@ -59,9 +59,14 @@ def pair(tmp_path):
         shutil.rmtree(workdir, ignore_errors=True)
     jilin, hainan, databases = make_pair(workdir)
     proxies: list[FaultProxy] = []
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
     try:
-        yield jilin, hainan, proxies
+        yield jilin, hainan, proxies, stop, threads
     finally:
+        stop.set()  # a power-cut thread still running must not restart a node after this
+        for thread in threads:
+            thread.join(timeout=90)
         for node in (jilin, hainan):
             node.kill()
         for proxy in proxies:
@@ -70,7 +75,7 @@ def pair(tmp_path):
 
 
 def test_two_hundred_transfers_survive_faults_and_power_cuts(pair):
-    jilin, hainan, proxies = pair
+    jilin, hainan, proxies, stop, threads = pair
     to_hainan = FaultProxy(hainan.url, seed=SEED + 1).start()
     to_jilin = FaultProxy(jilin.url, seed=SEED + 2).start()
     proxies += [to_hainan, to_jilin]
@@ -90,16 +95,26 @@ def test_two_hundred_transfers_survive_faults_and_power_cuts(pair):
     def power_cuts() -> None:
         for node, after in ((hainan, 40), (jilin, 110)):
             end = time.monotonic() + 60
-            while time.monotonic() < end and _completed(hainan) < after:
+            while time.monotonic() < end and _completed(hainan) < after and not stop.is_set():
                 time.sleep(0.1)
+            if stop.is_set():
+                return
             node.kill()
             cuts.append(f"{node.name} at {_completed(hainan)} completed")
             time.sleep(1.0)
+            if stop.is_set():
+                return
             node.start()
 
-    chaos = threading.Thread(target=power_cuts)
+    chaos = threading.Thread(target=power_cuts, daemon=True)
+    threads.append(chaos)
     chaos.start()
-    assert applying.wait(timeout=120) == 0
+    try:
+        assert applying.wait(timeout=120) == 0
+    except BaseException:
+        stop.set()
+        applying.kill()
+        raise
     chaos.join(timeout=150)
     assert len(cuts) == 2, cuts
 
