@@ -102,6 +102,8 @@ def generate(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             "disability_grade": pl.Series(grade).replace(0, None),
             "work_ability": enum(rng.choice(3, people, p=[0.8, 0.12, 0.08]), ABILITIES),
             "living_apart": rng.random(people) < 0.05,
+            # in compulsory education, 普通高中 or 中职: without work ability for 特困
+            "student": rng.random(people) < 0.04,
             "income_wages": money(0.45, 300_000),
             "income_business": money(0.05, 200_000),
             "income_transfer": money(0.15, 80_000),
@@ -167,7 +169,13 @@ def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, n
     disabled = np.zeros(len(birth), dtype=bool)
     for code, max_grade in m["disability_max"]:
         disabled |= (kind == code) & (grade >= 1) & (grade <= max_grade)
-    unable = (birth <= m["elderly_before"]) | (birth > m["minor_after"]) | disabled | (ability == 2)
+    unable = (
+        (birth <= m["elderly_before"])
+        | (birth > m["minor_after"])
+        | m["student"]
+        | disabled
+        | (ability == 2)
+    )
     care = np.where(
         ability == 2, m["care_none"], np.where(ability == 1, m["care_partial"], m["care_full"])
     )
@@ -221,6 +229,7 @@ def main() -> None:
     h["rural"] = (households["hukou_type"] == "rural").to_numpy()
     m = {c: members[c].to_numpy() for c in members.columns if c.startswith("income_")}
     m["living_apart"] = members["living_apart"].to_numpy()
+    m["student"] = members["student"].to_numpy()
     sizes = np.bincount(members["household_id"].to_numpy(), minlength=households.height)
     m["starts"] = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     epoch = date(1970, 1, 1)
