@@ -329,3 +329,18 @@ def test_student_and_tier_columns_are_optional():
         70_000,
         None,
     )
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [pl.Enum(["", "1", "2", "3", "9"]), pl.Enum(["", "1", "9"]), pl.Categorical],
+    ids=["enum-knows-every-tier", "enum-lacks-tiers", "categorical"],
+)
+def test_tier_column_may_be_coded(dtype):
+    """An Enum that lacks some of the tier codes must not fail the comparison."""
+    facts = [household(earner("300.00"), member(), hardship_tier=c) for c in ("1", "", "9")]
+    households, members = frames_from_facts(facts)
+    plain = evaluate_frame(households, members, st.TIERED, ON)
+    coded = households.with_columns(pl.col("hardship_tier").cast(dtype))
+    assert evaluate_frame(coded, members, st.TIERED, ON).equals(plain)
+    assert plain["tier_amount_fen"].to_list() == [22_000, None, None]

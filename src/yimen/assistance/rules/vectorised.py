@@ -151,6 +151,9 @@ def evaluate_frame(
     members = _comparable(members, "disability_kind", TEKUN_DISABILITY_MAX_GRADE)
     members = _comparable(members, "work_ability", ("none", "partial"))
     households = _comparable(households, "hukou_type", ("rural",))
+    tier_fen = {t.code: _rounded_fen(t.amount_per_person) for t in params.tiers}
+    if tier_fen and "hardship_tier" in households.columns:
+        households = _comparable(households, "hardship_tier", tier_fen)
     # Parameter scalars in fen, rounded as engine.evaluate rounds them.
     std = {h: to_fen(money(params.standard(h))) for h in ("urban", "rural")}
     basic = {h: _rounded_fen(params.tekun_factor * from_fen(std[h])) for h in std}
@@ -228,16 +231,14 @@ def evaluate_frame(
     counted_vehicles = _sum(c for c, k in vehicles.items() if k not in params.exempt_vehicles)
 
     hukou = pl.col("hukou_type")
-    # 分档 [A2021 Art.23]: the tier's amount per person in fen, null without a known tier
-    tier_fen = {t.code: _rounded_fen(t.amount_per_person) for t in params.tiers}
-    if tier_fen and "hardship_tier" in households.columns:
-        tier = (
-            pl.col("hardship_tier")
-            .cast(pl.String)
-            .replace_strict(tier_fen, default=None, return_dtype=pl.Int64)
-        )
-    else:
-        tier = pl.lit(None, pl.Int64)
+    # 分档 [A2021 Art.23]: the tier's amount per person in fen, null without a known tier;
+    # one comparison per tier (a handful), on the Enum's codes when the column is an Enum
+    tier = pl.lit(None, pl.Int64)
+    if "hardship_tier" in households.columns:
+        for code, fen in tier_fen.items():
+            tier = (
+                pl.when(pl.col("hardship_tier") == code).then(pl.lit(fen, pl.Int64)).otherwise(tier)
+            )
     n = pl.col("members")
     inc = pl.col("counted_income_fen")
     standard = pl.col("standard_fen")
