@@ -87,6 +87,9 @@ def generate(n: int, user_id: int, params) -> pl.DataFrame:
             )
         ),
         pl.lit(False).alias("relative_of_staff"),
+        "has_able_supporter",  # the caseworker's findings, read back by the roster frames
+        pl.lit("").alias("supporter_note"),
+        pl.col("hardship_tier").cast(pl.String),
         pl.lit(user_id).alias("created_by_id"),
         pl.lit(now).alias("created_at"),
     )
@@ -105,7 +108,7 @@ def generate(n: int, user_id: int, params) -> pl.DataFrame:
             "disability_grade",
             pl.lit(False).alias("serious_illness"),
             pl.col("work_ability").cast(pl.String),
-            pl.lit(False).alias("student"),
+            "student",
             "living_apart",
         ),
     )
@@ -150,10 +153,7 @@ def generate(n: int, user_id: int, params) -> pl.DataFrame:
             ]
         ),
     )
-    # has_able_supporter is not recorded on applications: the database path reads False
-    evaluated = evaluate_frame(
-        households.with_columns(pl.lit(False).alias("has_able_supporter")), members, params, ON
-    )
+    evaluated = evaluate_frame(households, members, params, ON)
     sizes = members.group_by("household_id").len()
     kinds = evaluated.select(
         "household_id", pl.col("proposed_type").fill_null("dibao").alias("kind")
@@ -226,7 +226,7 @@ def run(args) -> None:
     params = params_for(VILLAGES[0], ON)
     user = User.objects.create(username="bench", full_name="基准")
     t0 = time.perf_counter()
-    generate(args.households, user.pk, params)
+    generated = generate(args.households, user.pk, params)
     generate_s = time.perf_counter() - t0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -244,8 +244,13 @@ def run(args) -> None:
         frames = roster_frames(TOWNSHIP[:9], month_of(ON))
     read_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    evaluate_frame(frames.households, frames.members, params, ON)
+    from_db = evaluate_frame(frames.households, frames.members, params, ON)
     rules_s = time.perf_counter() - t0
+    # the frames read back from the tables must give what the generator's frames gave
+    columns = ["household_id", "proposed_type", "proposed_amount_fen"]
+    written = generated.select(pl.col("household_id") + 1, *columns[1:]).sort("household_id")
+    if not from_db.select(columns).sort("household_id").equals(written):
+        raise SystemExit("the roster read from the database evaluates differently")
 
     t0 = time.perf_counter()
     result = recalc_compute(TOWNSHIP, ON)

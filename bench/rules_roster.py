@@ -20,6 +20,7 @@ import os
 import resource
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ os.environ.setdefault("YIMEN_DATA_DIR", os.path.join(tempfile.gettempdir(), "yim
 django.setup()  # engine.py imports gettext_lazy
 
 from yimen.assistance.rules.engine import TEKUN_DISABILITY_MAX_GRADE, money  # noqa: E402
-from yimen.assistance.rules.params import Params  # noqa: E402
+from yimen.assistance.rules.params import Params, Tier  # noqa: E402
 from yimen.assistance.rules.vectorised import evaluate_frame, from_fen, to_fen  # noqa: E402
 
 ON = date(2026, 11, 29)
@@ -52,6 +53,13 @@ PARAMS = Params(
     tekun_care_none=Decimal("600.00"),
     employment_cost_deduction=Decimal("200.00"),
 )
+#: 分档 [A2021 Art.23], used with --tiers (the example amounts of policy.md §1.5)
+TIERS = (
+    Tier("1", "一类", Decimal("220.00")),
+    Tier("2", "二类", Decimal("190.00")),
+    Tier("3", "三类", Decimal("160.00")),
+)
+TIER_CODES = ["", "1", "2", "3"]
 KINDS = ["", "visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
 ABILITIES = ["full", "partial", "none"]
 COUNTED = ["wages", "business", "transfer"]  # counted income columns generated
@@ -102,6 +110,8 @@ def generate(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             "disability_grade": pl.Series(grade).replace(0, None),
             "work_ability": enum(rng.choice(3, people, p=[0.8, 0.12, 0.08]), ABILITIES),
             "living_apart": rng.random(people) < 0.05,
+            # in compulsory education, 普通高中 or 中职: without work ability for 特困
+            "student": rng.random(people) < 0.04,
             "income_wages": money(0.45, 300_000),
             "income_business": money(0.05, 200_000),
             "income_transfer": money(0.15, 80_000),
@@ -117,6 +127,7 @@ def generate(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             "homes": rng.choice(3, n, p=[0.25, 0.65, 0.10]),
             "market_entities": (rng.random(n) < 0.03).astype(np.int64),
             "has_able_supporter": rng.random(n) < 0.3,
+            "hardship_tier": enum(rng.choice(4, n, p=[0.5, 0.2, 0.2, 0.1]), TIER_CODES),
             "vehicle_car": (rng.random(n) < 0.06).astype(np.int64),
             "vehicle_ebike": (rng.random(n) < 0.3).astype(np.int64),
         }
@@ -146,7 +157,8 @@ def numpy_dibao(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> np.ndarra
         & (h["homes"] <= PARAMS.max_homes)
         & (h["market_entities"] == 0)
     )
-    return np.where(eligible, total - household_income, 0)
+    tier = h["tier_fen"]
+    return np.where(eligible, np.where(tier >= 0, tier * n, total - household_income), 0)
 
 
 def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -167,7 +179,13 @@ def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, n
     disabled = np.zeros(len(birth), dtype=bool)
     for code, max_grade in m["disability_max"]:
         disabled |= (kind == code) & (grade >= 1) & (grade <= max_grade)
-    unable = (birth <= m["elderly_before"]) | (birth > m["minor_after"]) | disabled | (ability == 2)
+    unable = (
+        (birth <= m["elderly_before"])
+        | (birth > m["minor_after"])
+        | m["student"]
+        | disabled
+        | (ability == 2)
+    )
     care = np.where(
         ability == 2, m["care_none"], np.where(ability == 1, m["care_partial"], m["care_full"])
     )
@@ -187,7 +205,7 @@ def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, n
     dibao = has & (inc < total) & assets_ok
     tekun = has & (unable_n == n) & dibao & ~h["has_able_supporter"]
     low = has & ~dibao & (inc < threshold * n) & assets_ok
-    dibao_amount = np.where(dibao, total - inc, 0)
+    dibao_amount = np.where(dibao, np.where(h["tier_fen"] >= 0, h["tier_fen"] * n, total - inc), 0)
     tekun_amount = np.where(tekun, basic * n + care_sum, 0)
     proposed = np.where(tekun, 1, np.where(dibao, 2, np.where(low, 3, 0)))
     return {
@@ -213,7 +231,13 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument(
+        "--tiers",
+        action="store_true",
+        help="parameters with 分档 tiers (half the households have one)",
+    )
     args = parser.parse_args()
+    params = replace(PARAMS, tiers=TIERS) if args.tiers else PARAMS
 
     households, members = generate(args.households, args.seed)
     # the reference reads plain arrays, extracted outside its timing
@@ -221,6 +245,7 @@ def main() -> None:
     h["rural"] = (households["hukou_type"] == "rural").to_numpy()
     m = {c: members[c].to_numpy() for c in members.columns if c.startswith("income_")}
     m["living_apart"] = members["living_apart"].to_numpy()
+    m["student"] = members["student"].to_numpy()
     sizes = np.bincount(members["household_id"].to_numpy(), minlength=households.height)
     m["starts"] = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     epoch = date(1970, 1, 1)
@@ -241,8 +266,11 @@ def main() -> None:
         m[f"basic_{hukou}"] = to_fen(money(PARAMS.tekun_factor * standard))
         m[f"threshold_{hukou}"] = to_fen(money(PARAMS.low_income_factor * standard))
     h["has_able_supporter"] = households["has_able_supporter"].to_numpy()
+    tier_fen = {t.code: to_fen(t.amount_per_person) for t in params.tiers}
+    by_code = np.array([tier_fen.get(code, -1) for code in TIER_CODES], dtype=np.int64)
+    h["tier_fen"] = by_code[households["hardship_tier"].to_physical().to_numpy()]
 
-    frame_s, result = best_of(args.repeat, lambda: evaluate_frame(households, members, PARAMS, ON))
+    frame_s, result = best_of(args.repeat, lambda: evaluate_frame(households, members, params, ON))
     numpy_s, reference = best_of(args.repeat, lambda: numpy_dibao(h, m))
     if not np.array_equal(result["dibao_amount_fen"].to_numpy(), reference):
         raise SystemExit("evaluate_frame and the NumPy reference disagree on the 低保 amount")
@@ -260,7 +288,7 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = dict(result["proposed_type"].value_counts().iter_rows())
     print(
-        f"households={households.height} people={members.height} "
+        f"households={households.height} people={members.height} tiers={len(params.tiers)} "
         f"evaluate_frame={frame_s:.3f}s numpy_dibao={numpy_s:.3f}s "
         f"ratio={frame_s / numpy_s:.1f}x numpy_same_formulas={all_s:.3f}s "
         f"ratio_same_formulas={frame_s / all_s:.1f}x peak_rss={peak_mib:.0f}MiB "

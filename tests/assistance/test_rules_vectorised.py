@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from tests.assistance import test_rules as t
+from tests.assistance import test_rules_students_tiers as st
 from tests.assistance.test_rules import ON, PARAMS, earner, household, member
 from yimen.assistance.rules.engine import Evaluation, evaluate
 from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts
@@ -97,6 +98,15 @@ def boundary_cases() -> list[tuple[str, HouseholdFacts, Params, date]]:
     cases.append(
         ("born 1966-03-01", household(member(date(1966, 3, 1))), PARAMS, date(2026, 2, 28))
     )
+    for birth, student, _ in table(st.test_student_past_the_minor_age_is_unable_to_work):
+        facts = household(member(birth, student=student))
+        cases.append((f"student {student} born {birth}", facts, PARAMS, ON))
+    for params, tier, income, _, _ in table(st.test_tier_amount_replaces_the_difference):
+        facts = household(earner(income), member(), hardship_tier=tier)
+        cases.append((f"tier {tier!r} {income} {bool(params.tiers)}", facts, params, ON))
+    apart = household(member(), member(), member(living_apart=True), hardship_tier="2")
+    cases.append(("tier living apart", apart, st.TIERED, ON))
+    cases.append(("tekun not tiered", household(member(OLD), hardship_tier="1"), st.TIERED, ON))
     return cases
 
 
@@ -112,6 +122,7 @@ def assert_same(row: dict, ev: Evaluation, label: str) -> None:
         "low_income": row["low_income_eligible"],
         "proposal": (row["proposed_type"], from_fen(row["proposed_amount_fen"])),
         "rules": {code: row[f"rule_{code}"] for code in RULE_CODES},
+        "tier": row["tier_amount_fen"],
     }
     want = {
         "members": ev.members,
@@ -123,6 +134,7 @@ def assert_same(row: dict, ev: Evaluation, label: str) -> None:
         "low_income": ev.low_income_eligible,
         "proposal": (ev.proposed_type, ev.proposed_amount),
         "rules": {code: ev.rule(code).passed for code in RULE_CODES},
+        "tier": to_fen(ev.tier.amount_per_person) if ev.tier else None,
     }
     assert got == want, label
 
@@ -234,6 +246,7 @@ def random_member(rng: random.Random, on: date) -> MemberFacts:
         disability_grade=rng.choice((None, 1, 2, 3, 4)) if kind else None,
         work_ability=rng.choices(("full", "partial", "none"), (0.6, 0.2, 0.2))[0],
         living_apart=rng.random() < 0.1,
+        student=rng.random() < 0.2,
         incomes=incomes,
     )
 
@@ -248,6 +261,7 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
         homes=rng.choices((0, 1, 2), (0.3, 0.6, 0.1))[0],
         market_entities=1 if rng.random() < 0.05 else 0,
         has_able_supporter=rng.random() < 0.3,
+        hardship_tier=rng.choice(("", "", "1", "2", "3", "9")),  # "9": in no parameter set
     )
 
 
@@ -256,8 +270,9 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
     [
         (replace(PARAMS, employment_cost_deduction=D("200.00")), ON),
         (replace(PARAMS, tekun_factor=D("1.333"), low_income_factor=D("1.55")), date(2028, 2, 29)),
+        (replace(st.TIERED, employment_cost_deduction=D("200.00")), ON),
     ],
-    ids=["deduction", "odd-factors-leap-day"],
+    ids=["deduction", "odd-factors-leap-day", "tiers"],
 )
 def test_random_households_agree_with_one_by_one_evaluation(params, on):
     rng = random.Random(20261129)
@@ -271,6 +286,11 @@ def test_random_households_agree_with_one_by_one_evaluation(params, on):
         proposals[ev.proposed_type] = proposals.get(ev.proposed_type, 0) + 1
     # the sample reaches every outcome, so agreement is not only on refusals
     assert all(proposals.get(k, 0) >= 25 for k in ("tekun", "dibao", "low_income", None)), proposals
+    if params.tiers:  # and both ways of setting the 低保 amount
+        dibao = [evaluate(f, params, on) for f in facts]
+        tiered = sum(1 for ev in dibao if ev.dibao_eligible and ev.tier is not None)
+        difference = sum(1 for ev in dibao if ev.dibao_eligible and ev.tier is None)
+        assert tiered >= 25 and difference >= 25, (tiered, difference)
 
 
 def test_unsorted_frames_give_the_same_rows():
@@ -285,3 +305,42 @@ def test_unsorted_frames_give_the_same_rows():
     )
     assert shuffled["household_id"].to_list() == list(range(199, -1, -1))
     assert shuffled.reverse().equals(expected)
+
+
+def test_tier_amounts_by_themselves():
+    """Stated outright: 220 × 2 for tier 1, 补差 700 × 2 − 300 without a known tier."""
+    facts = [household(earner("300.00"), member(), hardship_tier=c) for c in ("1", "", "9")]
+    result = evaluate_frame(*frames_from_facts(facts), st.TIERED, ON)
+    assert result["dibao_amount_fen"].to_list() == [44_000, 110_000, 110_000]
+    assert result["tier_amount_fen"].to_list() == [22_000, None, None]
+    untiered = evaluate_frame(*frames_from_facts(facts), PARAMS, ON)
+    assert untiered["dibao_amount_fen"].to_list() == [110_000] * 3
+
+
+def test_student_and_tier_columns_are_optional():
+    """Frames without ``student`` / ``hardship_tier`` (older callers) read as none."""
+    facts = [household(member(st.AGE_19, student=True), hardship_tier="1")]
+    households, members = frames_from_facts(facts)
+    row = evaluate_frame(
+        households.drop("hardship_tier"), members.drop("student"), st.TIERED, ON
+    ).row(0, named=True)
+    assert (row["proposed_type"], row["proposed_amount_fen"], row["tier_amount_fen"]) == (
+        "dibao",
+        70_000,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [pl.Enum(["", "1", "2", "3", "9"]), pl.Enum(["", "1", "9"]), pl.Categorical],
+    ids=["enum-knows-every-tier", "enum-lacks-tiers", "categorical"],
+)
+def test_tier_column_may_be_coded(dtype):
+    """An Enum that lacks some of the tier codes must not fail the comparison."""
+    facts = [household(earner("300.00"), member(), hardship_tier=c) for c in ("1", "", "9")]
+    households, members = frames_from_facts(facts)
+    plain = evaluate_frame(households, members, st.TIERED, ON)
+    coded = households.with_columns(pl.col("hardship_tier").cast(dtype))
+    assert evaluate_frame(coded, members, st.TIERED, ON).equals(plain)
+    assert plain["tier_amount_fen"].to_list() == [22_000, None, None]

@@ -109,6 +109,18 @@ class HouseholdForm(forms.Form):
         label=label(Application, "relative_of_staff"), required=False
     )
     relative_note = text_field(Application, "relative_note", max_length=200)
+    has_able_supporter = forms.BooleanField(
+        label=label(Application, "has_able_supporter"),
+        required=False,
+        help_text=Application._meta.get_field("has_able_supporter").help_text,
+    )
+    supporter_note = text_field(Application, "supporter_note", max_length=200)
+    hardship_tier = forms.CharField(
+        label=label(Application, "hardship_tier"),
+        max_length=50,
+        required=False,
+        help_text=Application._meta.get_field("hardship_tier").help_text,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +149,11 @@ class MemberForm(forms.Form):
     work_ability = forms.ChoiceField(
         label=label(Member, "work_ability"), choices=WorkAbility.choices, initial=WorkAbility.FULL
     )
-    student = forms.BooleanField(label=label(Member, "student"), required=False)
+    student = forms.BooleanField(
+        label=label(Member, "student"),
+        required=False,
+        help_text=Member._meta.get_field("student").help_text,
+    )
     living_apart = forms.BooleanField(label=label(Member, "living_apart"), required=False)
     promise_signed_on = forms.DateField(label=_("Promise signed on"), required=False, widget=DATE)
     authorisation_signed_on = forms.DateField(
@@ -292,5 +308,8 @@ def application_input(household, member_set, asset_set) -> tuple[ApplicationInpu
         discovery_note=h.get("discovery_note", ""),
         relative_of_staff=h.get("relative_of_staff", False),
         relative_note=h.get("relative_note", ""),
+        has_able_supporter=h.get("has_able_supporter", False),
+        supporter_note=h.get("supporter_note", ""),
+        hardship_tier=h.get("hardship_tier", ""),
     )
     return data, targets

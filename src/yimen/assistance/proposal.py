@@ -23,6 +23,7 @@ class Proposal:
     reasons_zh: list[str] = field(default_factory=list)
     rules: tuple = ()
     unavailable: str = ""
+    tier: str = ""  # the 分档 tier the amount follows ("code label"), "" for 补差
 
     @property
     def type_label(self) -> str:
@@ -55,6 +56,11 @@ def proposal_for(application: Application, on: date | None = None) -> Proposal:
         monthly_amount=evaluation.proposed_amount,
         reasons_zh=list(explain_zh(evaluation)),
         rules=tuple(evaluation.rules),
+        tier=(
+            f"{evaluation.tier.code} {evaluation.tier.label}".strip()
+            if evaluation.tier is not None and evaluation.proposed_type == "dibao"
+            else ""
+        ),
     )
 
 

@@ -118,6 +118,16 @@ class ApplicationIn(serializers.Serializer):
     discovery_note = serializers.CharField(max_length=2000, allow_blank=True, default="")
     relative_of_staff = serializers.BooleanField(default=False)
     relative_note = serializers.CharField(max_length=200, allow_blank=True, default="")
+    has_able_supporter = serializers.BooleanField(
+        default=False, help_text="特困: a legal supporter able to support [TK2021 Art.8]"
+    )
+    supporter_note = serializers.CharField(max_length=200, allow_blank=True, default="")
+    hardship_tier = serializers.CharField(
+        max_length=50,
+        allow_blank=True,
+        default="",
+        help_text="分档: a tier code of the parameter set in force; blank = 补差",
+    )
 
     def to_input(self) -> ApplicationInput:
         """The validated data as the intake service's input."""
@@ -365,6 +375,9 @@ class ApplicationDetailOut(ApplicationOut):
             "entrusted_relation",
             "discovery_note",
             "relative_note",
+            "has_able_supporter",
+            "supporter_note",
+            "hardship_tier",
             "receipt_code",
             "members",
             "assets",

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from yimen.errors import Invalid
+from yimen.errors import Invalid, NotFound
 
 from .choices import (
     AssetKind,
@@ -86,6 +86,29 @@ def validate_member(errors: dict, prefix: str, member: MemberInput, today: date)
             )
 
 
+def validate_hardship_tier(errors: dict, division_code: str, tier: str, today: date) -> None:
+    """A 分档 tier must be one of the tiers of the parameter set in force for the division
+    today [A2021 Art.23]; blank (补差) is always allowed."""
+    from .parameters import params_for  # the parameters import the services' errors
+
+    tier = (tier or "").strip()
+    if not tier:
+        return
+    try:
+        tiers = params_for(division_code, today).tiers
+    except NotFound:
+        tiers = ()
+    if not tiers:
+        errors.setdefault("hardship_tier", []).append(
+            _("The parameters in force here have no tiers; leave the tier blank.")
+        )
+    elif tier not in {t.code for t in tiers}:
+        errors.setdefault("hardship_tier", []).append(
+            _("Choose one of the tiers in force: %(tiers)s.")
+            % {"tiers": ", ".join(f"{t.code} ({t.label})" if t.label else t.code for t in tiers)}
+        )
+
+
 def validate_application(data: ApplicationInput, today: date) -> dict[str, list[str]]:
     """All problems of ``data``; an empty dict means it may be saved."""
     errors: dict[str, list[str]] = {}
@@ -127,4 +150,6 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
             errors.setdefault("entrusted_id_number", []).append(exc.render())
     if data.channel == Channel.DISCOVERY:
         _text(errors, "discovery_note", data.discovery_note, max_length=2000)
+    _text(errors, "supporter_note", data.supporter_note, max_length=200, required=False)
+    _text(errors, "hardship_tier", data.hardship_tier, max_length=50, required=False)
     return errors

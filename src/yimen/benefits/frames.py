@@ -110,9 +110,11 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     vehicle_columns = {f"vehicle_{v}": I64 for v in VehicleKind.values}
     households = _read(
         f"SELECT b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name, "  # noqa: S608 (table names from model meta; values bound)
+        f"{_flag('a.has_able_supporter')}, a.hardship_tier, "
         f"{asset_sums} FROM {b} b JOIN {a} a ON a.id = b.application_id "
         f"LEFT JOIN {s} s ON s.application_id = b.application_id WHERE {where} "
-        f"GROUP BY b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name",
+        f"GROUP BY b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name, "
+        f"a.has_able_supporter, a.hardship_tier",
         params,
         {
             "household_id": I64,
@@ -120,6 +122,8 @@ def roster_frames(prefix: str, month) -> RosterFrames:
             "current_type": STR,
             "hukou_type": STR,
             "head_name": STR,
+            "has_able_supporter": I64,
+            "hardship_tier": STR,
             "deposits_fen": I64,
             "homes": I64,
             "market_entities": I64,
@@ -127,7 +131,8 @@ def roster_frames(prefix: str, month) -> RosterFrames:
         },
     ).with_columns(
         pl.col(["deposits_fen", "homes", "market_entities", *vehicle_columns]).fill_null(0),
-        pl.lit(False).alias("has_able_supporter"),
+        pl.col("has_able_supporter").cast(pl.Boolean),
+        pl.col("hardship_tier").fill_null(""),
     )
     income_sums = ", ".join(
         _fen_sql(f"SUM(CASE WHEN i.category = '{c}' THEN i.monthly_amount ELSE 0 END)")
@@ -136,11 +141,12 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     income_columns = {f"income_{c}": I64 for c in IncomeCategory.values}
     members = _read(
         f"SELECT b.id, m.id, {_days('m.birth_date')}, m.disability_kind, "  # noqa: S608 (table names from model meta; values bound)
-        f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, {income_sums} "
+        f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, "
+        f"{_flag('m.student')}, {income_sums} "
         f"FROM {b} b JOIN {m} m ON m.application_id = b.application_id "
         f"LEFT JOIN {i} i ON i.member_id = m.id WHERE {where} "
         f"GROUP BY b.id, m.id, m.birth_date, m.disability_kind, m.disability_grade, "
-        f"m.work_ability, m.living_apart",
+        f"m.work_ability, m.living_apart, m.student",
         params,
         {
             "household_id": I64,
@@ -150,12 +156,14 @@ def roster_frames(prefix: str, month) -> RosterFrames:
             "disability_grade": I64,
             "work_ability": STR,
             "living_apart": I64,
+            "student": I64,
             **income_columns,
         },
     ).with_columns(
         _from_days("birth_date"),
         pl.col("disability_kind").fill_null(""),
         pl.col("living_apart").cast(pl.Boolean),
+        pl.col("student").cast(pl.Boolean),
         pl.col(list(income_columns)).fill_null(0),
     )
     entitlements = _read(

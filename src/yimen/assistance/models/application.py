@@ -81,6 +81,28 @@ class Application(models.Model):
     relative_of_staff = models.BooleanField(_("relative of assistance staff"), default=False)
     relative_note = models.CharField(_("relative of whom"), max_length=200, blank=True)
     receipt_code = models.CharField(_("receipt code"), max_length=8, blank=True)
+    # 特困 [TK2021 Art.4, Art.8]: the caseworker's finding on the legal supporters
+    has_able_supporter = models.BooleanField(
+        _("has a legal supporter able to support"),
+        default=False,
+        help_text=_(
+            "A legal supporter (赡养、抚养、扶养义务人) able to support the person; a "
+            "supporter who is 特困, a 低保 recipient aged 60 or more, severely disabled, "
+            "missing or imprisoned counts as unable."
+        ),
+    )
+    supporter_note = models.CharField(_("note on supporters"), max_length=200, blank=True)
+    # 分档 [A2021 Art.23]: a tier code of the parameter set in force; blank = 补差
+    hardship_tier = models.CharField(
+        _("hardship tier"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Only where the division's parameters have tiers: the 低保 amount is then the "
+            "tier's amount per person × members; left blank, the difference to the standard "
+            "is paid."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -133,7 +155,15 @@ class Member(models.Model):
     work_ability = models.CharField(
         _("work ability"), max_length=10, choices=WorkAbility.choices, default=WorkAbility.FULL
     )
-    student = models.BooleanField(_("student"), default=False)
+    student = models.BooleanField(
+        _("student (compulsory education, high school or vocational school)"),
+        default=False,
+        help_text=_(
+            "In compulsory education, general high school (普通高中) or secondary vocational "
+            "school (中职); not university. For 特困 such a student aged 18 or more is "
+            "treated as without work ability."
+        ),
+    )
     living_apart = models.BooleanField(_("living apart"), default=False)
 
     class Meta:

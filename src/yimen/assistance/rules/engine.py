@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .explain import sentences_zh
 from .facts import HouseholdFacts, MemberFacts
-from .params import Params
+from .params import Params, Tier
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -61,6 +61,12 @@ class Evaluation:
     low_income_eligible: bool
     proposed_type: str | None  # choices.AssistanceType value, or None
     proposed_amount: Decimal
+    hardship_tier: str = ""  # the tier code the household was assigned ("" = none)
+    tier: Tier | None = None  # that tier in ``params`` (None: 补差 applies)
+
+    @property
+    def tiers_available(self) -> bool:
+        return bool(self.params.tiers)
 
     def rule(self, code: str) -> RuleResult:
         return next(r for r in self.rules if r.code == code)
@@ -100,11 +106,18 @@ def counted_income(facts: HouseholdFacts, params: Params) -> Decimal:
     return money(sum((member_income(m, params) for m in counted_members(facts)), ZERO))
 
 
+def student_past_minor_age(member: MemberFacts, params: Params, on: date) -> bool:
+    """A student aged ``minor_age`` or more: 特困 minors keep support beyond 18 while in
+    compulsory education, 普通高中 or 中职 [TK2021 Art.24 note; YJ2020 item 5]."""
+    return member.student and age_on(member.birth_date, on) >= params.minor_age
+
+
 def unable_to_work(member: MemberFacts, params: Params, on: date) -> bool:
-    """无劳动能力 [TK2021 Art.5; YJ2020 item 5]: elderly, minor, the listed disability
-    grades, or assessed as unable to work."""
+    """无劳动能力 [TK2021 Art.5; YJ2020 item 5]: elderly, minor, a student past the minor
+    age (see ``student_past_minor_age``), the listed disability grades, or assessed as
+    unable to work."""
     age = age_on(member.birth_date, on)
-    if age >= params.elderly_age or age < params.minor_age:
+    if age >= params.elderly_age or age < params.minor_age or member.student:
         return True
     max_grade = TEKUN_DISABILITY_MAX_GRADE.get(member.disability_kind)
     grade = member.disability_grade
@@ -122,6 +135,14 @@ def care_standard(member: MemberFacts, params: Params) -> Decimal:
     if member.work_ability == "partial":
         return money(params.tekun_care_partial)
     return money(params.tekun_care_full)
+
+
+def tier_of(facts: HouseholdFacts, params: Params) -> Tier | None:
+    """The 分档 tier the household was assigned, if the parameter set has it [A2021 Art.23];
+    None when no tier was chosen or the set in force has no tier of that code."""
+    if not facts.hardship_tier:
+        return None
+    return next((t for t in params.tiers if t.code == facts.hardship_tier), None)
 
 
 def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
@@ -191,7 +212,14 @@ def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
     )
     assets_ok = deposits_ok and vehicles_ok and homes_ok and market_ok
     dibao_eligible = has_members and income_ok and assets_ok
-    dibao_amount = money(standard_total - income) if dibao_eligible else ZERO
+    # 分档 [A2021 Art.23]: the tier's amount per person (in fen) × members, else 补差
+    tier = tier_of(facts, params)
+    if not dibao_eligible:
+        dibao_amount = ZERO
+    elif tier is not None:
+        dibao_amount = money(money(tier.amount_per_person) * n)
+    else:
+        dibao_amount = money(standard_total - income)
 
     unable = [m for m in counted if unable_to_work(m, params, on)]
     no_work = rule(
@@ -200,6 +228,7 @@ def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
         has_members and len(unable) == n,
         members=n,
         unable_to_work=len(unable),
+        students=sum(1 for m in counted if student_past_minor_age(m, params, on)),
         ages=", ".join(str(age_on(m.birth_date, on)) for m in counted),
         elderly_age=params.elderly_age,
         minor_age=params.minor_age,
@@ -265,6 +294,8 @@ def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
         low_income_eligible=low_income_eligible,
         proposed_type=proposed_type,
         proposed_amount=proposed_amount,
+        hardship_tier=facts.hardship_tier,
+        tier=tier,
     )
 
 

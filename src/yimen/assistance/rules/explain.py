@@ -86,10 +86,17 @@ def sentences_zh(ev: Evaluation) -> list[str]:
             else:
                 out.append(f"有市场主体登记 {v['market_entities']} 个，不符合财产条件。")
         elif r.code == "tekun_no_work_ability":
+            students = v.get("students", "0")
+            if students != "0":
+                out.append(
+                    f"其中 {students} 名成员年满 {v['minor_age']} 周岁但仍在接受义务教育或在"
+                    "普通高中、中等职业学校就读，按无劳动能力认定。"
+                )
             if r.passed:
                 out.append(
                     f"全部 {v['members']} 名成员均无劳动能力（年满 {v['elderly_age']} 周岁、"
-                    f"未满 {v['minor_age']} 周岁、符合条件的残疾等级或经认定无劳动能力）。"
+                    f"未满 {v['minor_age']} 周岁、在校就读的学生、符合条件的残疾等级或经认定"
+                    "无劳动能力）。"
                 )
             else:
                 able = int(v["members"]) - int(v["unable_to_work"])
@@ -115,10 +122,7 @@ def sentences_zh(ev: Evaluation) -> list[str]:
     if ev.proposed_type == "tekun":
         out.append(f"结论：符合特困人员条件，每月救助供养金额 {ev.proposed_amount} 元。")
     elif ev.proposed_type == "dibao":
-        out.append(
-            f"结论：符合最低生活保障条件，每月补差 {ev.proposed_amount} 元"
-            f"（低保标准 {ev.standard} 元 × {ev.members} 人 − 家庭月收入 {ev.counted_income} 元）。"
-        )
+        out.append(_dibao_conclusion(ev))
     elif ev.proposed_type == "low_income":
         out.append("结论：不符合低保条件，符合低保边缘家庭（低收入人口）条件。")
     else:
@@ -126,3 +130,24 @@ def sentences_zh(ev: Evaluation) -> list[str]:
     if ev.params.placeholder:
         out.append("注意：所用参数是演示或待确认的默认值，不是正式公布的标准。")
     return out
+
+
+def _dibao_conclusion(ev: Evaluation) -> str:
+    """分档 when the household has a tier of the set in force [A2021 Art.23], else 补差
+    (saying why when the set has tiers)."""
+    if ev.tier is not None:
+        name = ev.tier.label or ev.tier.code
+        return (
+            f"结论：符合最低生活保障条件，按分档“{name}”每月 {ev.proposed_amount} 元"
+            f"（每人 {ev.tier.amount_per_person} 元 × {ev.members} 人）。"
+        )
+    why = ""
+    if ev.hardship_tier:
+        why = f"所定分档“{ev.hardship_tier}”不在所用参数的分档中，按补差计算；"
+    elif ev.params.tiers:
+        why = "未确定分档，按补差计算；"
+    return (
+        f"结论：符合最低生活保障条件，每月补差 {ev.proposed_amount} 元"
+        f"（{why}低保标准 {ev.standard} 元 × {ev.members} 人 − 家庭月收入 "
+        f"{ev.counted_income} 元）。"
+    )

@@ -25,7 +25,7 @@ class MemberFacts:
     disability_kind: str = ""  # choices.DisabilityKind ("" = none)
     disability_grade: int | None = None  # 1 (most severe) … 4
     work_ability: str = "full"  # choices.WorkAbility
-    student: bool = False
+    student: bool = False  # in compulsory education, 普通高中 or 中职 (not university)
     living_apart: bool = False  # not counted in size or income [A2021 Art.7]
     serious_illness: bool = False
     incomes: dict[str, Decimal] = field(default_factory=dict)  # IncomeCategory → monthly
@@ -42,14 +42,15 @@ class HouseholdFacts:
     homes: int = 0
     market_entities: int = 0
     has_able_supporter: bool = False  # 特困: a legal supporter able to support [TK2021 Art.8]
+    hardship_tier: str = ""  # 分档: code of a Params tier chosen by the caseworker, "" = none
 
 
 def facts_from_application(application: Application) -> HouseholdFacts:
     """The facts of an application as declared (reads only; writes nothing).
 
     A vehicle recorded without a kind counts as a car: the rule must not exempt what the
-    household did not say was exempt. The application does not record whether a supporter
-    is able, so ``has_able_supporter`` stays False for the caseworker to judge."""
+    household did not say was exempt. Whether a legal supporter is able to support and the
+    hardship tier are the caseworker's findings recorded on the application."""
     members = []
     for member in application.members.all().prefetch_related("incomes"):
         incomes: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -86,4 +87,6 @@ def facts_from_application(application: Application) -> HouseholdFacts:
         vehicles=tuple(vehicles),
         homes=homes,
         market_entities=market_entities,
+        has_able_supporter=application.has_able_supporter,
+        hardship_tier=application.hardship_tier,
     )

@@ -24,6 +24,8 @@ means zero for everybody):
     homes               Int64     number of homes
     market_entities     Int64     market-entity registrations
     has_able_supporter  Boolean   a legal supporter able to support (特困)
+    hardship_tier       String    optional: the 分档 tier code chosen for the household, ""
+                                  or null for none; a code ``params.tiers`` lacks is none
     vehicle_<kind>      Int64     number of vehicles of each choices.VehicleKind
                                   (vehicle_car, vehicle_ebike, …)
 
@@ -34,6 +36,8 @@ means zero for everybody):
     disability_grade    Int64     1 (most severe) … 4, null for none
     work_ability        String    "full" | "partial" | "none"; Enum/Categorical ok
     living_apart        Boolean   not counted in size or income
+    student             Boolean   optional (missing = False): in compulsory education,
+                                  普通高中 or 中职 — without work ability for 特困 at any age
     income_<category>   Int64     monthly income of each choices.IncomeCategory, fen
                                   (income_wages, income_transfer, income_x_assistance, …)
 
@@ -78,6 +82,7 @@ OUTPUT_COLUMNS = (
     *(f"rule_{code}" for code in RULE_CODES),
     "dibao_eligible",
     "dibao_amount_fen",
+    "tier_amount_fen",  # 分档 amount per person of the household's tier, null when none
     "tekun_eligible",
     "tekun_amount_fen",
     "low_income_eligible",
@@ -146,6 +151,9 @@ def evaluate_frame(
     members = _comparable(members, "disability_kind", TEKUN_DISABILITY_MAX_GRADE)
     members = _comparable(members, "work_ability", ("none", "partial"))
     households = _comparable(households, "hukou_type", ("rural",))
+    tier_fen = {t.code: _rounded_fen(t.amount_per_person) for t in params.tiers}
+    if tier_fen and "hardship_tier" in households.columns:
+        households = _comparable(households, "hardship_tier", tier_fen)
     # Parameter scalars in fen, rounded as engine.evaluate rounds them.
     std = {h: to_fen(money(params.standard(h))) for h in ("urban", "rural")}
     basic = {h: _rounded_fen(params.tekun_factor * from_fen(std[h])) for h in std}
@@ -178,7 +186,9 @@ def evaluate_frame(
             False
         )
     ability = pl.col("work_ability")
-    unable = elderly | minor | disabled | (ability == "none")
+    # a student past the minor age keeps 特困 support [TK2021 Art.24 note; YJ2020 item 5]
+    student = pl.col("student").fill_null(False) if "student" in members.columns else pl.lit(False)
+    unable = elderly | minor | student | disabled | (ability == "none")
     care = (
         pl.when(ability == "none")
         .then(pl.lit(care_none, pl.Int64))
@@ -221,6 +231,14 @@ def evaluate_frame(
     counted_vehicles = _sum(c for c, k in vehicles.items() if k not in params.exempt_vehicles)
 
     hukou = pl.col("hukou_type")
+    # 分档 [A2021 Art.23]: the tier's amount per person in fen, null without a known tier;
+    # one comparison per tier (a handful), on the Enum's codes when the column is an Enum
+    tier = pl.lit(None, pl.Int64)
+    if "hardship_tier" in households.columns:
+        for code, fen in tier_fen.items():
+            tier = (
+                pl.when(pl.col("hardship_tier") == code).then(pl.lit(fen, pl.Int64)).otherwise(tier)
+            )
     n = pl.col("members")
     inc = pl.col("counted_income_fen")
     standard = pl.col("standard_fen")
@@ -257,6 +275,7 @@ def evaluate_frame(
             _by_hukou(hukou, std["rural"], std["urban"]).alias("standard_fen"),
             _by_hukou(hukou, basic["rural"], basic["urban"]).alias("_basic"),
             _by_hukou(hukou, threshold["rural"], threshold["urban"]).alias("_threshold"),
+            tier.alias("tier_amount_fen"),
         )
         .with_columns(
             # engine.money(income / n): half up on whole fen
@@ -271,7 +290,12 @@ def evaluate_frame(
                 "rule_tekun_no_living_source"
             ),
             dibao.alias("dibao_eligible"),
-            pl.when(dibao).then(standard_total - inc).otherwise(zero).alias("dibao_amount_fen"),
+            pl.when(dibao & pl.col("tier_amount_fen").is_not_null())
+            .then(pl.col("tier_amount_fen") * n)
+            .when(dibao)
+            .then(standard_total - inc)
+            .otherwise(zero)
+            .alias("dibao_amount_fen"),
         )
         .with_columns(tekun.alias("tekun_eligible"), low_income.alias("low_income_eligible"))
         .with_columns(
@@ -319,6 +343,7 @@ def frames_from_facts(
             "homes": f.homes,
             "market_entities": f.market_entities,
             "has_able_supporter": f.has_able_supporter,
+            "hardship_tier": f.hardship_tier,
         }
         for k in vehicle_kinds:
             row[VEHICLE_PREFIX + k] = f.vehicles.count(k)
@@ -331,6 +356,7 @@ def frames_from_facts(
                 "disability_grade": m.disability_grade,
                 "work_ability": m.work_ability,
                 "living_apart": m.living_apart,
+                "student": m.student,
             }
             for c in income_cats:
                 m_row[INCOME_PREFIX + c] = to_fen(m.incomes.get(c, Decimal(0)))
@@ -342,6 +368,7 @@ def frames_from_facts(
         "homes": pl.Int64,
         "market_entities": pl.Int64,
         "has_able_supporter": pl.Boolean,
+        "hardship_tier": pl.String,
         **{VEHICLE_PREFIX + k: pl.Int64 for k in vehicle_kinds},
     }
     m_schema: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -351,6 +378,7 @@ def frames_from_facts(
         "disability_grade": pl.Int64,
         "work_ability": pl.String,
         "living_apart": pl.Boolean,
+        "student": pl.Boolean,
         **{INCOME_PREFIX + c: pl.Int64 for c in income_cats},
     }
     return (

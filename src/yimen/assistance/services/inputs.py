@@ -55,3 +55,6 @@ class ApplicationInput:
     discovery_note: str = ""
     relative_of_staff: bool = False
     relative_note: str = ""
+    has_able_supporter: bool = False  # 特困 [TK2021 Art.8]
+    supporter_note: str = ""
+    hardship_tier: str = ""  # 分档 code of the parameter set in force, "" = none

@@ -36,7 +36,7 @@ from ..models import (
     Member,
 )
 from ..transitions import set_application_status
-from ..validation import validate_application
+from ..validation import validate_application, validate_hardship_tier
 from .inputs import ApplicationInput
 
 PROCESS = "assist"
@@ -83,6 +83,8 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
         errors.setdefault("division_code", []).append(
             _("Choose a village or community (12-digit code).")
         )
+    else:
+        validate_hardship_tier(errors, division.code, data.hardship_tier, today)
     if errors or division is None:
         raise ApplicationInvalid(errors)
     action, draft = _acting(actor, data.channel, division.code)
@@ -99,6 +101,9 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
         discovery_note=data.discovery_note.strip(),
         relative_of_staff=data.relative_of_staff,
         relative_note=data.relative_note.strip(),
+        has_able_supporter=data.has_able_supporter,
+        supporter_note=data.supporter_note.strip(),
+        hardship_tier=data.hardship_tier.strip(),
         created_by=actor,
     )
     _write_household(application, data)
@@ -111,6 +116,8 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
             "members": len(data.members),
             "type": data.assistance_type,
             "draft": draft,
+            "able_supporter": data.has_able_supporter,
+            "hardship_tier": data.hardship_tier.strip(),
         },
     )
     if not draft:
