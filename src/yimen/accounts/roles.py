@@ -56,6 +56,9 @@ class Action(models.TextChoices):
     SUBSIDY_REVIEW = "subsidy.review", _("Review subsidy applications")
     BURNING_INSPECT = "burning.inspect", _("Record straw-burning inspections")
     EXAM_ADMINISTER = "exam.administer", _("Administer safety exams")
+    # --- issue 5: household economic verification (verification app) ---
+    VERIFICATION_VIEW = "verification.view", _("Read verification imports, requests and reports")
+    VERIFICATION_RUN = "verification.run", _("Start a verification batch run")
 
 
 A = Action
@@ -92,6 +95,14 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.EXAM_ADMIN: frozenset({A.CASE_VIEW, A.EXAM_ADMINISTER}),
     Role.SYSTEM_ADMIN: frozenset({A.AUDIT_VIEW, A.DIVISION_ADD, A.ACCOUNT_MANAGE}),
 }
+
+
+# --- issue 5: household economic verification ---
+# Township caseworkers and approvers read and start runs for their township; the county
+# supervisor reads every report of the county (full reports, as the issue asks).
+PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.VERIFICATION_VIEW, A.VERIFICATION_RUN}
+PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.VERIFICATION_VIEW, A.VERIFICATION_RUN}
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.VERIFICATION_VIEW}
 
 
 def role_allows(role: str, action: str) -> bool:

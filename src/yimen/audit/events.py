@@ -40,3 +40,7 @@ class EventType(models.TextChoices):
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
     PARTNER_DATA_IMPORTED = "verification.partner_data_imported", _("Partner data imported")
     VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")
+    # verification: the batch run (issue 5)
+    VERIFICATION_RUN_STARTED = "verification.run_started", _("Verification run started")
+    VERIFICATION_RUN_FINISHED = "verification.run_finished", _("Verification run finished")
+    VERIFICATION_REPORTED = "verification.reported", _("Verification report stored")

@@ -1,0 +1,220 @@
+"""Reports into their cases, set-based: store, mark disputed, complete the verify tasks.
+
+For a chunk of households at once: the requests are claimed (pending → reported with a
+guarded UPDATE, so two runs never report one request twice), the reports and the
+assistance VerificationRecords are bulk-inserted, the cases whose differences exceed the
+thresholds get the ``disputed`` condition (before the verify step completes, so the
+appraisal stage sees it), and the verify tasks are completed with
+``tasks_bulk_complete(..., via_service=True)`` on behalf of the caseworker who asked —
+grouped by requester, so each completion carries that person's own binding."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _g
+
+from yimen.accounts.models import User
+from yimen.accounts.roles import Action, role_allows
+from yimen.accounts.scoping import bindings_of
+from yimen.assistance.models import VerificationRecord
+from yimen.assistance.process import DISPUTED
+from yimen.audit.events import EventType
+from yimen.audit.services import EventDraft, record_events
+
+from yimen.workflow.models import Case, Task
+from yimen.workflow.registry import get_process
+from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
+from yimen.workflow.states import CaseStatus, TaskStatus
+
+from .models import VerificationReport, VerificationRequest, VerificationRequestStatus
+from .reports import payload, yuan
+
+VERIFY_STEP = "verify"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A pending request as the run reads it."""
+
+    request_id: int
+    application_id: int
+    case_id: int
+    requested_by_id: int
+    division_id: str
+
+
+@dataclass
+class ChunkResult:
+    reports: int = 0
+    completed: int = 0
+    disputed: int = 0
+
+
+def _findings(row: dict, data: dict) -> str:
+    with translation.override("zh-hans"):
+        parts = [_g("Batch verification against partner records.")]
+        if data["flags"]:
+            parts.append(_g("Flags: %(n)d.") % {"n": len(data["flags"])})
+        parts.append(_g("Differences from the declaration: %(n)d.") % {"n": len(data["differences"])})
+        if row["disputed"]:
+            parts.append(_g("Above the thresholds: the case is disputed."))
+        return " ".join(parts)
+
+
+def _binding(user: User, action: Action, division: str):
+    return next(
+        (b for b in bindings_of(user) if b.covers(division) and role_allows(b.role, action)),
+        None,
+    )
+
+
+def _mark_disputed(cases: list[Case], users: dict[int, User], requester_of: dict[int, int]):
+    """Set the disputed condition on active cases (the guards of case_set_flag, set-based)."""
+    reason = _g("The verification report's differences exceed the thresholds.")
+    drafts, changed = [], []
+    for case in cases:
+        user = users[requester_of[case.pk]]
+        binding = _binding(user, Action.CASE_FLAG, case.division_id)
+        if binding is None or case.status != CaseStatus.ACTIVE or case.flags.get(DISPUTED.flag):
+            continue
+        case.flags = {**case.flags, DISPUTED.flag: True}
+        changed.append(case)
+        drafts.append(
+            EventDraft(
+                event_type=EventType.CASE_FLAGGED,
+                subject_type=CASE_SUBJECT,
+                subject_id=str(case.pk),
+                actor=user,
+                role=binding.role,
+                division_code=binding.division_code,
+                reason=reason,
+                old={DISPUTED.flag: False},
+                new={DISPUTED.flag: True},
+            )
+        )
+    Case.objects.bulk_update(changed, ["flags"], batch_size=500)
+    record_events(drafts)
+    return len(changed)
+
+
+@transaction.atomic
+def store_chunk(run, rows: list[dict], pending: dict[int, Pending]) -> ChunkResult:
+    """Store the reports of ``rows`` (report_frame rows) and carry them into their cases."""
+    result = ChunkResult()
+    by_app = {p.application_id: p for p in pending.values()}
+    wanted = [by_app[r["household_id"]] for r in rows if r["household_id"] in by_app]
+    claimed = set(
+        VerificationRequest.objects.select_for_update()
+        .filter(pk__in=[p.request_id for p in wanted], status=VerificationRequestStatus.PENDING)
+        .values_list("pk", flat=True)
+    )
+    VerificationRequest.objects.filter(pk__in=claimed).update(
+        status=VerificationRequestStatus.REPORTED
+    )
+    now = timezone.now()
+    step = get_process("assist").step(VERIFY_STEP)
+    case_ids = [p.case_id for p in wanted if p.request_id in claimed]
+    cases = {
+        c.pk: c
+        for c in Case.objects.select_for_update()
+        .filter(pk__in=case_ids)
+        .order_by("pk")
+        .only("id", "flags", "status", "division_id")
+    }
+    open_tasks = dict(
+        Task.objects.filter(
+            case_id__in=case_ids, step=VERIFY_STEP, status=TaskStatus.OPEN
+        ).values_list("case_id", "division_id")
+    )
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={p.requested_by_id for p in wanted}, is_active=True)
+    }
+    reports, records, events, disputed_cases = [], [], [], []
+    to_complete: dict[int, list[int]] = defaultdict(list)
+    requester_of: dict[int, int] = {}
+    for row in rows:
+        p = by_app.get(row["household_id"])
+        if p is None or p.request_id not in claimed:
+            continue
+        data = payload(row)
+        user = users.get(p.requested_by_id)
+        division = open_tasks.get(p.case_id)
+        completes = (
+            user is not None
+            and division is not None
+            and cases[p.case_id].status == CaseStatus.ACTIVE
+            and performer_binding(user, step, division) is not None
+        )
+        reports.append(
+            VerificationReport(
+                request_id=p.request_id,
+                run=run,
+                application_id=p.application_id,
+                members=row["members"],
+                members_found=row["members_found"],
+                deposits=Decimal(yuan(row["deposits_fen"])),
+                per_capita_deposits=Decimal(yuan(row["per_capita_fen"])),
+                monthly_income=Decimal(yuan(row["monthly_income_fen"])),
+                totals=data["totals"],
+                flags=data["flags"],
+                differences=data["differences"],
+                disputed=row["disputed"],
+                task_completed=completes,
+                created_at=now,
+            )
+        )
+        events.append(
+            EventDraft(
+                event_type=EventType.VERIFICATION_REPORTED,
+                subject_type=CASE_SUBJECT,
+                subject_id=str(p.case_id),
+                actor=None,
+                new={
+                    "run": run.pk,
+                    "flags": data["flags"],
+                    "differences": len(data["differences"]),
+                    "disputed": bool(row["disputed"]),
+                },
+                occurred_at=now,
+            )
+        )
+        if not completes:
+            continue
+        requester_of[p.case_id] = p.requested_by_id
+        to_complete[p.requested_by_id].append(p.case_id)
+        if row["disputed"]:
+            disputed_cases.append(cases[p.case_id])
+        records.append(
+            VerificationRecord(
+                application_id=p.application_id,
+                verified_monthly_income=Decimal(yuan(row["monthly_income_fen"])),
+                verified_deposits=Decimal(yuan(row["deposits_fen"])),
+                contradicts_declaration=bool(row["disputed"]),
+                findings=_findings(row, data),
+                source="batch",
+                recorded_by_id=p.requested_by_id,
+            )
+        )
+    VerificationReport.objects.bulk_create(reports, batch_size=1000)
+    VerificationRecord.objects.bulk_create(records, batch_size=1000)
+    record_events(events)
+    result.reports = len(reports)
+    result.disputed = _mark_disputed(disputed_cases, users, requester_of)
+    reason = _g("Completed by the verification report of run %(run)d.") % {"run": run.pk}
+    for user_id, ids in to_complete.items():
+        done = tasks_bulk_complete(
+            process_code="assist",
+            step_code=VERIFY_STEP,
+            case_ids=ids,
+            actor=users[user_id],
+            reason=reason,
+            via_service=True,
+        )
+        result.completed += done.completed
+    return result
