@@ -8,7 +8,6 @@ import io
 import pytest
 
 from tests.assistance import conftest as assistance_fixtures
-
 from tests.assistance.conftest import id_number
 
 ZHANG = id_number("19700312", "011")
@@ -37,8 +36,6 @@ def bad_check_digit(number: str) -> str:
 
 
 # --- a household waiting at the verify step with a pending request, and partner files ---
-
-
 
 
 def _numbers():

