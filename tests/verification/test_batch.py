@@ -42,8 +42,12 @@ def test_report_equals_the_hand_computed_fixture(staff, requested, tmp_path):
     b = import_fixture(tmp_path)
     run = run_now(staff.caseworker)
     assert (run.status, run.total, run.reports, run.completed, run.disputed) == (
-        RunStatus.DONE, 1, 1, 1, 1,
-    )  # fmt: skip
+        RunStatus.DONE,
+        1,
+        1,
+        1,
+        1,
+    )
     report = VerificationReport.objects.get()
     assert report.application_id == requested.pk
     assert (report.members, report.members_found) == (3, 3)
@@ -195,10 +199,22 @@ def test_only_the_newest_batch_of_a_partner_counts(staff, requested, tmp_path):
     import_fixture(tmp_path)
     head = requested.members.get(relationship="head").id_number
     header = ["id_number", "bank", "account_masked", "balance"]
-    import_rows(tmp_path, "bank_deposits", header, [[head, "吉林银行", "62****1", "5000.00"]],
-                partner="吉林银行", as_of=date(2026, 9, 1))  # fmt: skip
-    newer = import_rows(tmp_path, "bank_deposits", header, [[head, "吉林银行", "62****1", "10.00"]],
-                        partner="吉林银行", as_of=date(2026, 10, 1))  # fmt: skip
+    import_rows(
+        tmp_path,
+        "bank_deposits",
+        header,
+        [[head, "吉林银行", "62****1", "5000.00"]],
+        partner="吉林银行",
+        as_of=date(2026, 9, 1),
+    )
+    newer = import_rows(
+        tmp_path,
+        "bank_deposits",
+        header,
+        [[head, "吉林银行", "62****1", "10.00"]],
+        partner="吉林银行",
+        as_of=date(2026, 10, 1),
+    )
     run_now(staff.caseworker)
     report = VerificationReport.objects.get()
     assert report.deposits == Decimal("4510.50")  # 4500.50 of 合作单位 + 10.00, not 5000
@@ -271,8 +287,9 @@ def test_the_scheduled_run_takes_only_divisions_whose_cycle_day_it_is(staff, req
     import_fixture(tmp_path)
     run = run_execute(run_start(scheduled=True).pk, today=date(2026, 11, 10))
     assert run.total == 0  # the 10th is no cycle day by default (1st and 16th)
-    CycleSchedule.objects.create(division_id=NANGUAN, valid_from=date(2026, 1, 1), days="10,25",
-                                 source="test")  # fmt: skip
+    CycleSchedule.objects.create(
+        division_id=NANGUAN, valid_from=date(2026, 1, 1), days="10,25", source="test"
+    )
     run = run_execute(run_start(scheduled=True).pk, today=date(2026, 11, 10))
     assert (run.total, run.reports) == (1, 1)
 

@@ -61,7 +61,7 @@ def test_the_list_names_the_households_whose_eligibility_or_amount_changes(roste
 
 
 def test_a_roster_may_give_its_own_id_numbers(roster):
-    zhang, wang = roster
+    zhang, _ = roster
     head = zhang.members.get(relationship="head").id_number
     only_head = pl.DataFrame({"household_id": [zhang.pk], "id_number": [head]})
     changes = reverification_changes([zhang.pk], ON, id_numbers=only_head)

@@ -55,8 +55,16 @@ def _member_frame(application_ids: list[int]) -> pl.DataFrame:
             .values_list("member_id", "category")
             .annotate(total=Sum("monthly_amount"))
         )
-    names = ("member_id", "household_id", "id_number", "birth_date", "disability_kind",
-             "disability_grade", "work_ability", "living_apart")  # fmt: skip
+    names = (
+        "member_id",
+        "household_id",
+        "id_number",
+        "birth_date",
+        "disability_kind",
+        "disability_grade",
+        "work_ability",
+        "living_apart",
+    )
     members = pl.DataFrame(
         rows,
         schema={

@@ -10,6 +10,7 @@ default the 1st and 16th) is today. See docs/verification.md."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -156,9 +157,8 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
 
 def _in_thread(run_id: int) -> None:
     try:
-        run_execute(run_id)
-    except Exception:  # noqa: S110 (run_execute recorded the error on the run row)
-        pass
+        with contextlib.suppress(Exception):  # run_execute recorded it on the run row
+            run_execute(run_id)
     finally:
         close_old_connections()
 
@@ -168,10 +168,8 @@ def run_launch(run: VerificationRun) -> None:
     "process" (default: a detached ``yimen verification_run --run``), "thread" or "inline"."""
     how = getattr(settings, "VERIFICATION_RUN_LAUNCHER", "process")
     if how == "inline":
-        try:
+        with contextlib.suppress(Exception):  # run_execute recorded it on the run row
             run_execute(run.pk)
-        except Exception:  # noqa: S110 (run_execute recorded the error on the run row)
-            pass
     elif how == "thread":
         transaction.on_commit(
             lambda: threading.Thread(target=_in_thread, args=(run.pk,), daemon=True).start()
