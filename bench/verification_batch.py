@@ -469,6 +469,32 @@ def per_person_loop(args, app_ids) -> tuple[int, float]:
     return done, time.perf_counter() - t0
 
 
+def time_parts() -> dict[str, float]:
+    """Wrap the run's parts with timers (the bench's own instrumentation, not the app's)."""
+    from yimen.verification import casework, runs
+
+    spent: dict[str, float] = {}
+
+    def timed(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+
+        setattr(module, name, wrapper)
+
+    for name in ("pending_requests", "match_members", "declared_frame", "report_frame"):
+        timed(runs, name)
+    timed(runs, "store_chunk")
+    for name in ("payload", "_insert", "record_events", "_mark_disputed", "tasks_bulk_complete"):
+        timed(casework, name)
+    return spent
+
+
 def run(args) -> None:
     import django
 
@@ -521,8 +547,17 @@ def run(args) -> None:
     loop_n, loop_s = per_person_loop(args, app_ids)
 
     runs.CHUNK = 20_000
+    parts = time_parts()
     t0 = time.perf_counter()
-    run = runs.run_execute(runs.run_start().pk)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        run = profile.runcall(runs.run_execute, runs.run_start().pk)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+    else:
+        run = runs.run_execute(runs.run_start().pk)
     end_to_end_s = time.perf_counter() - t0
     assert run.reports == args.households, run
     assert VerificationReport.objects.count() == args.households
@@ -537,6 +572,7 @@ def run(args) -> None:
             if d["over"]
         )
         print(over, VerificationReport.objects.filter(disputed=True).first().differences)
+    print("end-to-end parts (s):", {k: round(v, 1) for k, v in parts.items()})
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"verification_batch db={connection.vendor} households={args.households} "
@@ -545,7 +581,8 @@ def run(args) -> None:
         f"hand_written_s={hand_s:.2f} engine_s={min(engine_s):.2f} "
         f"ratio={min(engine_s) / hand_s:.2f} end_to_end_s={end_to_end_s:.1f} "
         f"reports={run.reports} completed={run.completed} disputed={run.disputed} "
-        f"import_csv_rows_per_s={rates['csv']:,.0f} import_parquet_rows_per_s={rates['parquet']:,.0f} "
+        f"import_csv_rows_per_s={rates['csv']:,.0f} "
+        f"import_parquet_rows_per_s={rates['parquet']:,.0f} "
         f"(rows {rates['csv_rows']}) per_person_loop={loop_n}hh/{loop_s:.1f}s "
         f"extrapolated_s={loop_s / max(loop_n, 1) * args.households:,.0f} "
         f"peak_rss_mib={peak_mib:.0f} python={platform.python_version()} cpus={os.cpu_count()}"

@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import HUAYANG, NANGUAN
-from yimen.assistance.models import VerificationRecord
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.errors import Conflict
@@ -132,21 +131,41 @@ def test_the_report_completes_the_verify_task_and_disputes_the_case(staff, reque
     assert task.status == TaskStatus.DONE
     assert task.completed_by == staff.caseworker  # on behalf of who asked
     assert VerificationRequest.objects.get().status == VerificationRequestStatus.REPORTED
-    record = VerificationRecord.objects.get(application=requested)
-    assert (record.source, record.contradicts_declaration) == ("batch", True)
-    assert record.verified_deposits == Decimal("4500.50")
-    kinds = set(
-        AuditEvent.objects.filter(subject_id=str(case.pk)).values_list("event_type", flat=True)
-    )
-    assert {
-        EventType.VERIFICATION_REPORTED,
-        EventType.CASE_FLAGGED,
-        EventType.TASK_COMPLETED,
-    } <= kinds
+    events = AuditEvent.objects.filter(subject_id=str(case.pk))
+    flagged = events.get(event_type=EventType.CASE_FLAGGED)
+    assert flagged.actor == staff.caseworker and flagged.new == {"disputed": True}
+    completed = events.get(event_type=EventType.TASK_COMPLETED, old__step="verify")
+    assert completed.actor == staff.caseworker
+    run = VerificationRun.objects.get()
+    assert str(run.pk) in completed.reason  # "completed by the report of run N"
+    assert flagged.seq < completed.seq  # disputed before the stage could move on
+    assert not events.filter(event_type=EventType.VERIFICATION_REPORTED).exists()
     # a second run finds nothing pending and changes nothing
     again = run_now(staff.caseworker)
     assert (again.total, again.reports) == (0, 0)
     assert VerificationReport.objects.count() == 1
+
+
+def test_a_task_no_longer_open_still_gets_its_report_audited(staff, requested, tmp_path):
+    from yimen.assistance.services import steps
+
+    import_fixture(tmp_path)
+    steps.verification_record(
+        actor=staff.caseworker,
+        application=requested,
+        verified_monthly_income=Decimal("900"),
+        verified_deposits=Decimal("3000"),
+        contradicts_declaration=False,
+        findings="人工核对",
+    )
+    run = run_now(staff.caseworker)
+    assert (run.reports, run.completed, run.disputed) == (1, 0, 0)
+    report = VerificationReport.objects.get()
+    assert report.disputed and not report.task_completed
+    event = AuditEvent.objects.get(event_type=EventType.VERIFICATION_REPORTED)
+    assert event.subject_id == str(requested.case_id)
+    assert event.new["run"] == run.pk and event.new["disputed"] is True
+    assert not Case.objects.get(pk=requested.case_id).flags.get("disputed")
 
 
 def test_differences_within_the_thresholds_leave_the_case_undisputed(staff, requested, tmp_path):
@@ -167,7 +186,6 @@ def test_differences_within_the_thresholds_leave_the_case_undisputed(staff, requ
     assert not report.disputed
     assert not Case.objects.get(pk=requested.case_id).flags.get("disputed")
     assert Task.objects.get(case_id=requested.case_id, step="verify").status == TaskStatus.DONE
-    assert not VerificationRecord.objects.get(application=requested).contradicts_declaration
 
 
 def test_one_yuan_above_the_threshold_disputes(staff, requested, tmp_path):

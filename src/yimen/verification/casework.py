@@ -14,14 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone, translation
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from yimen.accounts.models import User
 from yimen.accounts.roles import Action, role_allows
 from yimen.accounts.scoping import bindings_of
-from yimen.assistance.models import VerificationRecord
 from yimen.assistance.process import DISPUTED
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
@@ -54,17 +53,36 @@ class ChunkResult:
     disputed: int = 0
 
 
-def _findings(row: dict, data: dict) -> str:
-    with translation.override("zh-hans"):
-        parts = [gettext("Batch verification against partner records.")]
-        if data["flags"]:
-            parts.append(gettext("Flags: %(n)d.") % {"n": len(data["flags"])})
-        parts.append(
-            gettext("Differences from the declaration: %(n)d.") % {"n": len(data["differences"])}
-        )
-        if row["disputed"]:
-            parts.append(gettext("Above the thresholds: the case is disputed."))
-        return " ".join(parts)
+def _insert(reports: list[VerificationReport]) -> None:
+    """Insert the reports with one executemany per 2,000 rows.
+
+    The ORM's bulk_create prepares every value of every field in Python (about 0.1 ms per
+    report here); the values are adapted once per column kind instead."""
+    if not reports:
+        return
+    ops = connection.ops
+    fields = [f for f in VerificationReport._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = ops.quote_name(VerificationReport._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model metadata)
+    adapt = []
+    for f in fields:
+        if f.get_internal_type() == "JSONField":
+            adapt.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+        elif f.get_internal_type() == "DecimalField":
+            adapt.append(
+                lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+            )
+        elif f.get_internal_type() == "DateTimeField":
+            adapt.append(ops.adapt_datetimefield_value)
+        else:
+            adapt.append(lambda v: v)
+    names = [f.attname for f in fields]
+    rows = [[a(getattr(r, n)) for a, n in zip(adapt, names, strict=True)] for r in reports]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[start : start + 2000])
 
 
 def _binding(user: User, action: Action, division: str):
@@ -136,7 +154,7 @@ def store_chunk(run, rows: list[dict], pending: dict[int, Pending]) -> ChunkResu
         u.pk: u
         for u in User.objects.filter(pk__in={p.requested_by_id for p in wanted}, is_active=True)
     }
-    reports, records, events, disputed_cases = [], [], [], []
+    reports, events, disputed_cases = [], [], []
     to_complete: dict[int, list[int]] = defaultdict(list)
     requester_of: dict[int, int] = {}
     for row in rows:
@@ -170,40 +188,29 @@ def store_chunk(run, rows: list[dict], pending: dict[int, Pending]) -> ChunkResu
                 created_at=now,
             )
         )
-        events.append(
-            EventDraft(
-                event_type=EventType.VERIFICATION_REPORTED,
-                subject_type=CASE_SUBJECT,
-                subject_id=str(p.case_id),
-                actor=None,
-                new={
-                    "run": run.pk,
-                    "flags": data["flags"],
-                    "differences": len(data["differences"]),
-                    "disputed": bool(row["disputed"]),
-                },
-                occurred_at=now,
-            )
-        )
         if not completes:
+            # the completed tasks' own audit events name the run; the others get one here
+            events.append(
+                EventDraft(
+                    event_type=EventType.VERIFICATION_REPORTED,
+                    subject_type=CASE_SUBJECT,
+                    subject_id=str(p.case_id),
+                    actor=None,
+                    new={
+                        "run": run.pk,
+                        "flags": data["flags"],
+                        "differences": len(data["differences"]),
+                        "disputed": bool(row["disputed"]),
+                    },
+                    occurred_at=now,
+                )
+            )
             continue
         requester_of[p.case_id] = p.requested_by_id
         to_complete[p.requested_by_id].append(p.case_id)
         if row["disputed"]:
             disputed_cases.append(cases[p.case_id])
-        records.append(
-            VerificationRecord(
-                application_id=p.application_id,
-                verified_monthly_income=Decimal(yuan(row["monthly_income_fen"])),
-                verified_deposits=Decimal(yuan(row["deposits_fen"])),
-                contradicts_declaration=bool(row["disputed"]),
-                findings=_findings(row, data),
-                source="batch",
-                recorded_by_id=p.requested_by_id,
-            )
-        )
-    VerificationReport.objects.bulk_create(reports, batch_size=1000)
-    VerificationRecord.objects.bulk_create(records, batch_size=1000)
+    _insert(reports)
     record_events(events)
     result.reports = len(reports)
     result.disputed = _mark_disputed(disputed_cases, users, requester_of)

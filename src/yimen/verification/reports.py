@@ -25,7 +25,7 @@ from yimen.assistance.choices import AssetKind, IncomeCategory
 from yimen.assistance.models import Application, Asset, Income
 from yimen.workflow.transitions import chunks
 
-from .matching import NON_EXEMPT_VEHICLES
+from .matching import NON_EXEMPT_VEHICLES, ref_text
 from .thresholds import thresholds_by_division
 
 
@@ -135,7 +135,7 @@ def report_frame(
         )
     frame = frame.with_columns(
         pl.col("^.*__(records|count|fen|months)$").fill_null(0),
-        pl.col("^.*__refs$").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("^.*__refs$").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
     )
 
     def monthly(code: str) -> pl.Expr:
@@ -217,7 +217,9 @@ def payload(row: dict) -> dict:
                 "difference": show(difference),
                 "threshold": show(row[f"t_{item.kind}"]),
                 "over": bool(row[f"o_{item.code}"]),
-                "records": [f"{item.source}:{ref}" for ref in row[f"{item.source}__refs"]],
+                "records": [
+                    f"{item.source}:{ref_text(ref)}" for ref in sorted(row[f"{item.source}__refs"])
+                ],
             }
         )
     return {

@@ -121,6 +121,9 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
         )
         _save(run, progress, phase="storing")
         rows = frame.to_dicts()
+        # one requester's households together: each chunk completes its tasks with few calls
+        requester = {p.application_id: p.requested_by_id for p in pending}
+        rows.sort(key=lambda r: (requester[r["household_id"]], r["household_id"]))
         for start in range(0, len(rows), CHUNK):
             part = store_chunk(run, rows[start : start + CHUNK], by_request)
             _save(
