@@ -10,6 +10,7 @@ grouped by requester, so each completion carries that person's own binding."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +29,7 @@ from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
 from yimen.workflow.states import CaseStatus, TaskStatus
+from yimen.workflow.transitions import chunks
 
 from .models import VerificationReport, VerificationRequest, VerificationRequestStatus
 from .reports import payload, yuan
@@ -116,7 +118,13 @@ def _mark_disputed(cases: list[Case], users: dict[int, User], requester_of: dict
                 new={DISPUTED.flag: True},
             )
         )
-    Case.objects.bulk_update(changed, ["flags"], batch_size=500)
+    # cases with the same conditions get the same new ones: one UPDATE per distinct set
+    groups: dict[str, list[Case]] = defaultdict(list)
+    for case in changed:
+        groups[json.dumps(case.flags, sort_keys=True)].append(case)
+    for members in groups.values():
+        for part in chunks([c.pk for c in members]):
+            Case.objects.filter(pk__in=part).update(flags=members[0].flags)
     record_events(drafts)
     return len(changed)
 
