@@ -284,6 +284,21 @@ def test_a_second_run_is_refused_while_one_is_active(staff, requested):
     assert VerificationRun.objects.count() == 1
 
 
+def test_a_stale_run_no_longer_blocks_the_next(staff, requested):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stuck = run_start(actor=staff.caseworker)
+    VerificationRun.objects.filter(pk=stuck.pk).update(
+        status=RunStatus.RUNNING, created_at=timezone.now() - timedelta(hours=7)
+    )
+    fresh = run_start(actor=staff.caseworker_b)
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED and "stale" in stuck.error
+    assert fresh.status == RunStatus.QUEUED
+
+
 def test_a_failed_run_records_its_error(staff, requested, monkeypatch):
     from yimen.verification import runs
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 from django.conf import settings
@@ -32,6 +32,7 @@ from .matching import match_members
 from .models import RunStatus, VerificationRequest, VerificationRequestStatus, VerificationRun
 from .reports import declared_frame, report_frame
 
+STALE = timedelta(hours=6)
 CHUNK = 5000  # households stored per transaction (and per progress step)
 Progress = Callable[[VerificationRun], None]
 
@@ -68,6 +69,11 @@ def run_start(*, actor=None, division_prefix: str = "", scheduled: bool = False)
         User.objects.select_for_update().filter(pk=actor.pk).first()
     active = VerificationRun.objects.select_for_update().filter(
         status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    )
+    # a run whose process died (machine restarted) never finishes: after STALE it no
+    # longer blocks the next one and is marked failed
+    active.filter(created_at__lt=timezone.now() - STALE).update(
+        status=RunStatus.FAILED, error="stale: no progress recorded", finished_at=timezone.now()
     )
     if active.exists():
         raise RunActive()
