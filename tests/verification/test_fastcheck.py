@@ -98,6 +98,17 @@ def test_surrounding_blanks_are_stripped_on_both_paths():
     assert fast.to_dict(as_series=False) == values
 
 
+def test_a_separator_python_strips_goes_to_the_validators():
+    row = {"id_number": HEAD, "bank": "中国银行\x1f", "account_masked": "62****1", "balance": "1"}
+    cols = columns_of("bank_deposits", [row])
+    assert (
+        fast_frame(SOURCES["bank_deposits"], cols, today=TODAY, known_divisions=every_division)
+        is None
+    )
+    values, errors = slow("bank_deposits", [row])
+    assert errors == [] and values["bank"] == ["中国银行"]
+
+
 def test_an_unknown_division_goes_to_the_validators():
     row = {
         "id_number": HEAD,

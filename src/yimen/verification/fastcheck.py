@@ -86,7 +86,10 @@ def fast_frame(
         col = pl.col(column.name)
         ok, typed = _valid(column, col, today)
         empty = col == ""
-        checks.append(pl.when(empty).then(pl.lit(not column.required)).otherwise(ok))
+        # Python's strip() also removes the information separators U+001C–U+001F, which
+        # Polars keeps: such a value goes the validators' way
+        odd_edge = col.str.contains(r"^[\x1c-\x1f]|[\x1c-\x1f]$")
+        checks.append(pl.when(empty).then(pl.lit(not column.required)).otherwise(ok & ~odd_edge))
         values.append(pl.when(empty).then(None).otherwise(typed).alias(column.name))
     if not raw.select(pl.all_horizontal(checks).fill_null(False).all()).item():
         return None
