@@ -16,6 +16,7 @@ urlpatterns = [
     path("benefits/", include("yimen.benefits.urls")),
     path("medins/", include("yimen.medins.urls")),
     path("settlement/", include("yimen.settlement.urls")),
+    path("verification/", include("yimen.verification.urls")),
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -177,17 +177,33 @@ def test_error_list_is_capped_at_200(data_dir, tmp_path):
 @pytest.mark.parametrize(
     ("source", "header", "row", "column"),
     [
-        ("real_estate", ["id_number", "property_id", "kind", "area_m2", "registered_on"],
-         [ZHANG, "吉(2020)1号", "castle", "80", "2020-01-01"], "kind"),
-        ("social_insurance", ["id_number", "month", "kind", "amount"],
-         [ZHANG, "2026-13", "pension", "100"], "month"),
+        (
+            "real_estate",
+            ["id_number", "property_id", "kind", "area_m2", "registered_on"],
+            [ZHANG, "吉(2020)1号", "castle", "80", "2020-01-01"],
+            "kind",
+        ),
+        (
+            "social_insurance",
+            ["id_number", "month", "kind", "amount"],
+            [ZHANG, "2026-13", "pension", "100"],
+            "month",
+        ),
         ("tax", ["id_number", "year", "taxable_income"], [ZHANG, "20x5", "100"], "year"),
-        ("vehicles", ["id_number", "plate", "vehicle_kind", "registered_on"],
-         [ZHANG, "吉A1", "tank", "2020-01-01"], "vehicle_kind"),
-        ("market_entities", ["id_number", "entity_name", "credit_code", "registered_on", "status"],
-         [ZHANG, "某商店", "91220101MA0000000X", "2020-01-01", "sleeping"], "status"),
+        (
+            "vehicles",
+            ["id_number", "plate", "vehicle_kind", "registered_on"],
+            [ZHANG, "吉A1", "tank", "2020-01-01"],
+            "vehicle_kind",
+        ),
+        (
+            "market_entities",
+            ["id_number", "entity_name", "credit_code", "registered_on", "status"],
+            [ZHANG, "某商店", "91220101MA0000000X", "2020-01-01", "sleeping"],
+            "status",
+        ),
     ],
-)  # fmt: skip
+)
 def test_enum_month_and_year_are_checked(data_dir, tmp_path, source, header, row, column):
     path = write(tmp_path, "f.csv", csv_bytes(header, [row]))
     with pytest.raises(RowsInvalid) as refused:

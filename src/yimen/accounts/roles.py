@@ -61,6 +61,9 @@ class Action(models.TextChoices):
     ROSTER_REPORT_CHANGE = "roster.report_change", _("Report a change in a household")
     PAYMENT_PREPARE = "payment.prepare", _("Prepare payment rolls and adjustments")
     PAYMENT_ISSUE = "payment.issue", _("Issue a payment roll (accountable signer)")
+    # --- issue 5: household economic verification (verification app) ---
+    VERIFICATION_VIEW = "verification.view", _("Read verification imports, requests and reports")
+    VERIFICATION_RUN = "verification.run", _("Start a verification batch run")
 
 
 A = Action
@@ -112,6 +115,14 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.EXAM_ADMIN: frozenset({A.CASE_VIEW, A.EXAM_ADMINISTER}),
     Role.SYSTEM_ADMIN: frozenset({A.AUDIT_VIEW, A.DIVISION_ADD, A.ACCOUNT_MANAGE}),
 }
+
+
+# --- issue 5: household economic verification ---
+# Township caseworkers and approvers read and start runs for their township; the county
+# supervisor reads every report of the county (full reports, as the issue asks).
+PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.VERIFICATION_VIEW, A.VERIFICATION_RUN}
+PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.VERIFICATION_VIEW, A.VERIFICATION_RUN}
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.VERIFICATION_VIEW}
 
 
 def role_allows(role: str, action: str) -> bool:

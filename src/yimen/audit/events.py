@@ -58,3 +58,7 @@ class EventType(models.TextChoices):
     MEDINS_TRANSFER_REFUSED = "medins.transfer_refused", _("Insurance transfer refused")
     MEDINS_TRANSFER_CONFIRMED = "medins.transfer_confirmed", _("Insurance transfer confirmed")
     MEDINS_MESSAGE_REFUSED = "medins.message_refused", _("Message from another node refused")
+    # verification: the batch run (issue 5)
+    VERIFICATION_RUN_STARTED = "verification.run_started", _("Verification run started")
+    VERIFICATION_RUN_FINISHED = "verification.run_finished", _("Verification run finished")
+    VERIFICATION_REPORTED = "verification.reported", _("Verification report stored")

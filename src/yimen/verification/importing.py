@@ -22,6 +22,7 @@ from yimen.audit.services import record_event
 from yimen.regions.models import Division
 
 from .errors import MissingColumns, RowsInvalid, UnknownSource, UnsupportedFile, WrongEncoding
+from .fastcheck import fast_frame
 from .models import ImportBatch
 from .sources import SOURCES, Source, validate_rows
 
@@ -92,9 +93,19 @@ def partner_file_validate(*, source: Source, path: Path, data: bytes) -> pl.Data
     missing = [name for name in source.column_names if name not in header]
     if missing:
         raise MissingColumns(missing)
-    values, errors = validate_rows(
-        source, rows, today=timezone.localdate(), known_divisions=_known_divisions
-    )
+    today = timezone.localdate()
+    names = source.column_names
+    columns: dict[str, list[str | None]] = {name: [] for name in names}
+    for row in rows:
+        for name in names:
+            columns[name].append(row.get(name))
+    frame = fast_frame(source, columns, today=today, known_divisions=_known_divisions)
+    if frame is not None:  # every row plainly valid: checked column-wise, all at once
+        return frame
+    # otherwise row by row, for the exact row-numbered reasons
+    count = len(columns[names[0]]) if names else 0
+    again = ({n: columns[n][i] for n in names} for i in range(count))
+    values, errors = validate_rows(source, again, today=today, known_divisions=_known_divisions)
     if errors:
         raise RowsInvalid(errors, total=len(errors))
     return pl.DataFrame(values, schema=source.schema)

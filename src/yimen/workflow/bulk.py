@@ -48,19 +48,22 @@ def tasks_bulk_complete(
     actor,
     outcome: str = "done",
     reason: str = "",
+    via_service: bool = False,
 ) -> BatchResult:
     """Decide one step for many cases at once, all or nothing.
 
     The same guards as one task (scope, role, division, state, outcome, reason) are applied
     to the whole set with a few set-based statements per chunk of ids; every case gets its
     audit event and the batch one more. If any selected case is not waiting at this step in
-    the actor's divisions, nothing is written."""
+    the actor's divisions, nothing is written. A service-only step is refused unless the
+    service that stores each case's own record calls with ``via_service=True``."""
     process = get_process(process_code)
     try:
         step = process.step(step_code)
     except KeyError:
         raise UnknownStep(step_code) from None
-    if step.service_only:  # each of its cases needs its own record (a decision, a visit…)
+    # each case of a service-only step needs its own record (a decision, a visit…)
+    if step.service_only and not via_service:
         raise StepHasOwnForm(step.label)
     ids = sorted({int(i) for i in case_ids})
     if not ids:

@@ -1,0 +1,600 @@
+"""Benchmark: the verification batch run — 100,000 households against 10,000,000 records.
+
+Generates, into a fresh database and data directory: the people of the requested
+households with synthetic.py (valid ID numbers, real Changchun villages) and their partner
+records from synthetic.rows_for, plus a background population's records (vectorised, valid
+check digits) up to the total asked for, one Parquet batch per source; then the
+applications, members, declared incomes and assets, the cases waiting at the verify step
+and one pending verification request per household (bulk inserts). Measured in one run:
+
+* the engine's matching and aggregation (matching.match_members) against a hand-written
+  DuckDB query over the same Parquet files (join + group by per source);
+* the end-to-end run (run_start + run_execute): matching, declarations, reports, storing
+  every report, completing the verify tasks, disputes, audit;
+* import speed of the importer (partner_data_import) for CSV and for Parquet;
+* a per-person query loop (ORM reads of each household, one query per person and source)
+  on a sample, extrapolated; and the process's peak memory.
+
+    .venv/bin/python bench/verification_batch.py                       # full size, SQLite
+    .venv/bin/python bench/verification_batch.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/verification_batch.py --households 2000 --records 200000   # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+from bulk_transition import configure  # the same fresh-database set-up
+
+# Shares of the background records per source (roughly what a county's partners send).
+BACKGROUND_SHARE = {
+    "bank_deposits": 0.35,
+    "social_insurance": 0.30,
+    "housing_fund": 0.10,
+    "household_register": 0.08,
+    "real_estate": 0.08,
+    "vehicles": 0.05,
+    "tax": 0.02,
+    "securities": 0.01,
+    "market_entities": 0.01,
+}
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=0, help="default 3.5 × households")
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--loop-sample", type=int, default=1000)
+    parser.add_argument("--loop-budget", type=float, default=120.0, help="seconds at most")
+    parser.add_argument("--import-rows", type=int, default=200_000)
+    parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
+    args = parser.parse_args()
+    args.people = args.people or int(args.households * 3.5)
+    dropped = configure(args)
+    os.environ.setdefault("YIMEN_DATA_DIR", tempfile.mkdtemp(prefix="yimen-bench-"))
+    try:
+        run(args)
+    finally:
+        if dropped:
+            import psycopg
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(args.postgres, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{dropped}"')
+
+
+def background_ids(n: int, seed: int):
+    """``n`` distinct valid ID numbers of an area nobody requested (vectorised)."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    days = rng.integers(0, 365 * 70, n)
+    births = (np.datetime64("1940-01-01") + days.astype("timedelta64[D]")).astype(str)
+    serial = np.arange(n) % 1000
+    frame = pl.DataFrame({"birth": births, "serial": serial}).with_columns(
+        pl.concat_str(
+            pl.lit("229901"),
+            pl.col("birth").str.replace_all("-", ""),
+            pl.col("serial").cast(pl.String).str.zfill(3),
+        ).alias("body")
+    )
+    # keep one of each body (birth+serial), fill up with new draws if needed
+    bodies = frame["body"].unique(maintain_order=True)
+    digits = np.frombuffer("".join(bodies.to_list()).encode(), dtype=np.uint8).reshape(-1, 17)
+    total = ((digits - 48).astype(np.int64) * np.array(WEIGHTS)).sum(axis=1) % 11
+    checks = np.array(list("10X98765432"))[total]
+    return (bodies + pl.Series(checks)).to_list()
+
+
+def background_rows(source: str, n: int, ids: list[str], seed: int):
+    """``n`` rows of ``source`` about background people, typed as the adapter's schema."""
+    import numpy as np
+    import polars as pl
+
+    from yimen.verification.sources import SOURCES
+    from yimen.verification.synthetic import BANKS, changchun_villages
+
+    rng = np.random.default_rng(seed)
+    who = pl.Series(ids).gather(rng.integers(0, len(ids), n))
+    money = pl.Series(np.round(rng.lognormal(np.log(6000), 1.2, n), 2)).cast(pl.Decimal(18, 2))
+    day = pl.Series(
+        np.datetime64("2005-01-01") + rng.integers(0, 7000, n).astype("timedelta64[D]")
+    ).cast(pl.Date)
+    month = pl.Series(rng.integers(1, 13, n)).map_elements(
+        lambda m: f"2025-{m:02d}", return_dtype=pl.String
+    )
+    pick = lambda options: pl.Series(list(options)).gather(rng.integers(0, len(options), n))  # noqa: E731
+    columns = {
+        "household_register": lambda: {
+            "name": pl.repeat("某某", n, eager=True),
+            "division_code": pick(changchun_villages()),
+            "hukou_type": pick(("urban", "rural")),
+        },
+        "bank_deposits": lambda: {
+            "bank": pick(BANKS),
+            "account_masked": pl.repeat("6217****0000", n, eager=True),
+            "balance": money,
+        },
+        "securities": lambda: {"institution": pick(("东北证券",)), "market_value": money},
+        "vehicles": lambda: {
+            "plate": pl.repeat("长春000000", n, eager=True),
+            "vehicle_kind": pick(("ebike",) * 7 + ("car", "motorcycle", "farm")),
+            "registered_on": day,
+        },
+        "real_estate": lambda: {
+            "property_id": pl.repeat("吉(2015)长春市不动产权第0000000号", n, eager=True),
+            "kind": pick(("residential",) * 9 + ("non_residential",)),
+            "area_m2": pl.Series(np.round(rng.normal(80, 20, n).clip(20, 300), 2)).cast(
+                pl.Decimal(12, 2)
+            ),
+            "registered_on": day,
+        },
+        "market_entities": lambda: {
+            "entity_name": pl.repeat("长春市某某小吃部", n, eager=True),
+            "credit_code": pl.repeat("92220101MA00000000", n, eager=True),
+            "registered_on": day,
+            "status": pick(("active", "cancelled")),
+        },
+        "social_insurance": lambda: {
+            "month": month,
+            "kind": pick(("contribution", "pension")),
+            "amount": money,
+        },
+        "housing_fund": lambda: {"month": month, "amount": money},
+        "tax": lambda: {
+            "year": pl.Series(rng.integers(2023, 2026, n)).cast(pl.Int32),
+            "taxable_income": money,
+        },
+    }[source]()
+    return (
+        pl.DataFrame({"id_number": who, **columns})
+        .select(SOURCES[source].column_names)
+        .cast(SOURCES[source].schema)
+    )
+
+
+def generate_partner_data(args, persons, data_dir: Path) -> dict[str, tuple[Path, int]]:
+    """One Parquet file per source: the requested people's rows plus background rows."""
+    import polars as pl
+
+    from yimen.verification.sources import SOURCES
+    from yimen.verification.synthetic import rows_for
+
+    own: dict[str, pl.DataFrame] = {}
+    for code, adapter in SOURCES.items():
+        rows = rows_for(code, persons, seed=1)
+        own[code] = pl.DataFrame(
+            {c: [r[c] for r in rows] for c in adapter.column_names}, schema=adapter.schema
+        )
+        del rows
+    truth = person_truth(own)
+    requested_rows = sum(f.height for f in own.values())
+    background = max(0, args.records - requested_rows)
+    ids = background_ids(max(1000, background // 5), seed=7) if background else []
+    out = {}
+    for i, code in enumerate(SOURCES):
+        n = int(background * BACKGROUND_SHARE[code])
+        frame = own.pop(code)
+        if n:
+            frame = pl.concat([frame, background_rows(code, n, ids, seed=100 + i)])
+        # partners' files come in no particular order: shuffle
+        frame = frame.sample(fraction=1.0, shuffle=True, seed=i)
+        path = data_dir / "verification" / code / f"bench-{code}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(path)
+        out[code] = (path, frame.height)
+    return out, truth
+
+
+def person_truth(own) -> dict[str, dict]:
+    """Per person, what the partner records say (to declare it truthfully)."""
+    import polars as pl
+
+    def per(code, expr, name):
+        frame = own[code]
+        return dict(frame.group_by("id_number").agg(expr.alias(name)).iter_rows())
+
+    return {
+        "deposits": per("bank_deposits", pl.col("balance").sum(), "v"),
+        "securities": per("securities", pl.col("market_value").sum(), "v"),
+        "cars": per("vehicles", (pl.col("vehicle_kind") == "car").sum(), "v"),
+        "homes": per("real_estate", (pl.col("kind") == "residential").sum(), "v"),
+        "wages": per("tax", pl.col("taxable_income").sum(), "v"),
+        "pension": per(
+            "social_insurance", pl.col("amount").filter(pl.col("kind") == "pension").max(), "v"
+        ),
+        "entities": per("market_entities", (pl.col("status") == "active").sum(), "v"),
+    }
+
+
+def populate(args, persons, files, data_dir: Path, truth):
+    """Divisions, caseworkers, applications, members, declarations, cases, requests."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from yimen.accounts.models import RoleBinding, User
+    from yimen.accounts.roles import Role
+    from yimen.assistance.models import Application, Asset, Income, Member
+    from yimen.regions.codes import Level, code_at_level
+    from yimen.verification.models import ImportBatch, VerificationRequest
+    from yimen.workflow.models import Case, Task
+
+    call_command("load_divisions", verbosity=0)
+    now = timezone.now()
+    for code, (path, rows) in files.items():
+        ImportBatch.objects.create(
+            source=code,
+            partner="基准合作单位",
+            as_of=date(2026, 11, 1),
+            sha256=uuid.uuid4().hex * 2,
+            file_name=path.name,
+            row_count=rows,
+            parquet_path=str(path.relative_to(data_dir)),
+            imported_at=now,
+        )
+    rng = random.Random(5)
+    sizes = []
+    left = len(persons)
+    for h in range(args.households):
+        remaining = args.households - h
+        size = max(1, min(5, round(left / remaining) + rng.choice((-1, 0, 0, 1))))
+        size = left - (remaining - 1) if remaining == 1 else min(size, left - (remaining - 1))
+        sizes.append(size)
+        left -= size
+    townships = sorted({code_at_level(p.division_code, Level.TOWNSHIP) for p in persons})
+    workers = {}
+    for t in townships:
+        user = User.objects.create(username=f"bench-{t}", full_name=f"核对员{t[-6:]}")
+        RoleBinding.objects.create(user=user, role=Role.TOWNSHIP_CASEWORKER, division_id=t)
+        workers[t] = user
+    creator = next(iter(workers.values()))
+    households = []
+    start = 0
+    for size in sizes:
+        households.append(persons[start : start + size])
+        start += size
+    cases = [
+        Case(
+            number=f"BV-{i:07d}",
+            process="assist",
+            title=f"核对基准 {i}",
+            division_id=h[0].division_code,
+            stage=1,
+            opened_at=now,
+        )
+        for i, h in enumerate(households)
+    ]
+    Case.objects.bulk_create(cases, batch_size=5000)
+    case_ids = list(
+        Case.objects.filter(process="assist").order_by("pk").values_list("pk", flat=True)
+    )
+    tasks = []
+    for i, (case_id, h) in enumerate(zip(case_ids, households, strict=True)):
+        township = code_at_level(h[0].division_code, Level.TOWNSHIP)
+        tasks.append(
+            Task(
+                case_id=case_id,
+                step="verify",
+                stage=1,
+                division_id=township,
+                roles="|township_caseworker|",
+                opened_at=now,
+            )
+        )
+        # half the households were visited already: their verification finishes the stage
+        tasks.append(
+            Task(
+                case_id=case_id,
+                step="visit",
+                stage=1,
+                division_id=township,
+                roles="|township_caseworker|social_worker|",
+                opened_at=now,
+                status="done" if i % 2 else "open",
+            )
+        )
+    Task.objects.bulk_create(tasks, batch_size=5000)
+    del tasks
+    apps = [
+        Application(
+            case_id=case_id,
+            status="submitted",
+            division_id=h[0].division_code,
+            address="长春市某街道某号",
+            hukou_type=h[0].hukou_type,
+            assistance_type="dibao",
+            channel="counter",
+            created_by=creator,
+        )
+        for case_id, h in zip(case_ids, households, strict=True)
+    ]
+    Application.objects.bulk_create(apps, batch_size=5000)
+    app_ids = list(Application.objects.order_by("pk").values_list("pk", flat=True))
+    relations = ("head", "spouse", "child", "child", "parent")
+    Member.objects.bulk_create(
+        [
+            Member(
+                application_id=a,
+                name=p.name,
+                id_number=p.id_number,
+                relationship=relations[k],
+                birth_date=p.birth_date,
+                sex=p.sex,
+            )
+            for a, h in zip(app_ids, households, strict=True)
+            for k, p in enumerate(h)
+        ],
+        batch_size=5000,
+    )
+    heads = dict(Member.objects.filter(relationship="head").values_list("application_id", "pk"))
+    # 85 % of households declare what the records hold; the rest declare nothing
+    incomes, assets = [], []
+    for a, h in zip(app_ids, households, strict=True):
+        if rng.random() >= 0.85:
+            continue
+        total = {k: sum(truth[k].get(p.id_number) or 0 for p in h) for k in truth}
+        wages = (Decimal(total["wages"]) / 12).quantize(Decimal("0.01"))
+        if wages:
+            incomes.append(Income(member_id=heads[a], category="wages", monthly_amount=wages))
+        if total["pension"]:
+            incomes.append(
+                Income(member_id=heads[a], category="transfer", monthly_amount=total["pension"])
+            )
+        if total["entities"]:
+            assets.append(Asset(application_id=a, kind="market_entity", quantity=total["entities"]))
+        for kind, key in (("deposit", "deposits"), ("securities", "securities")):
+            if total[key]:
+                assets.append(Asset(application_id=a, kind=kind, value=Decimal(total[key])))
+        if total["cars"]:
+            assets.append(
+                Asset(application_id=a, kind="vehicle", vehicle_kind="car", quantity=total["cars"])
+            )
+        if total["homes"]:
+            assets.append(Asset(application_id=a, kind="housing", quantity=total["homes"]))
+    Income.objects.bulk_create(incomes, batch_size=5000)
+    Asset.objects.bulk_create(assets, batch_size=5000)
+    VerificationRequest.objects.bulk_create(
+        [
+            VerificationRequest(
+                application_id=a,
+                case_id=c,
+                requested_at=now,
+                status="pending",
+                requested_by=workers[code_at_level(h[0].division_code, Level.TOWNSHIP)],
+                member_ids=[p.id_number for p in h],
+            )
+            for a, c, h in zip(app_ids, case_ids, households, strict=True)
+        ],
+        batch_size=5000,
+    )
+    # statistics, as a maintained database has them (PostgreSQL's autovacuum analyses by
+    # itself; without them SQLite's planner scans a division's open tasks per id chunk)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return app_ids
+
+
+def hand_written(files, members_path: Path, out: Path) -> float:
+    """The same matching and aggregation as one plain DuckDB query; seconds."""
+    import duckdb
+
+    def src(code):
+        return f"read_parquet('{files[code][0]}')"
+
+    parts = {
+        "household_register": "NULL",
+        "bank_deposits": "balance",
+        "securities": "market_value",
+        "vehicles": "NULL",
+        "real_estate": "area_m2",
+        "market_entities": "NULL",
+        "social_insurance": "amount",
+        "housing_fund": "amount",
+        "tax": "taxable_income",
+    }
+    sql = " UNION ALL ".join(
+        f"SELECT m.household_id, '{code}' AS source, count(*) AS n, sum({amount}) AS total "
+        f"FROM read_parquet('{members_path}') m JOIN {src(code)} s USING (id_number) GROUP BY 1"
+        for code, amount in parts.items()
+    )
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    con.execute(f"COPY ({sql}) TO '{out}' (FORMAT parquet)")
+    return time.perf_counter() - t0
+
+
+def import_speed(args, persons, tmp: Path) -> dict[str, float]:
+    """Records per second of partner_data_import for a CSV and a Parquet bank file."""
+    from datetime import date
+
+    from yimen.verification.importing import partner_data_import
+    from yimen.verification.synthetic import write_source
+
+    result = {}
+    for fmt in ("csv", "parquet"):
+        path = tmp / f"import.{fmt}"
+        subset = persons[: max(1, int(args.import_rows / 1.3))]
+        rows = write_source("bank_deposits", subset, path, fmt, seed=3)
+        t0 = time.perf_counter()
+        partner_data_import(
+            source="bank_deposits", partner=f"导入测速{fmt}", as_of=date(2026, 10, 1), path=path
+        )
+        result[fmt] = rows / (time.perf_counter() - t0)
+        result[f"{fmt}_rows"] = rows
+    # these test batches are about the requested people too: not part of the run's data
+    from yimen.verification.models import ImportBatch
+
+    for batch in ImportBatch.objects.filter(partner__startswith="导入测速"):
+        batch.full_path.unlink()
+        batch.delete()
+    return result
+
+
+def per_person_loop(args, app_ids) -> tuple[int, float]:
+    """ORM reads of each household, one DuckDB query per person and source; (n, seconds)."""
+    from yimen.assistance.models import Application
+    from yimen.verification.matching import RELEVANT, connect
+
+    con = connect()
+    t0 = time.perf_counter()
+    done = 0
+    for app_id in app_ids[: args.loop_sample]:
+        application = Application.objects.get(pk=app_id)
+        members = list(application.members.all())
+        list(application.assets.all())
+        for m in members:
+            list(m.incomes.all())
+            for code, (amount, relevant, _) in RELEVANT.items():
+                con.execute(
+                    f"SELECT count(*), sum({amount}) FILTER (WHERE {relevant}) "
+                    f"FROM src_{code} WHERE id_number = ?",
+                    [m.id_number],
+                ).fetchall()
+        done += 1
+        if time.perf_counter() - t0 > args.loop_budget:
+            break
+    return done, time.perf_counter() - t0
+
+
+def time_parts() -> dict[str, float]:
+    """Wrap the run's parts with timers (the bench's own instrumentation, not the app's)."""
+    from yimen.verification import casework, runs
+
+    spent: dict[str, float] = {}
+
+    def timed(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+
+        setattr(module, name, wrapper)
+
+    for name in ("pending_requests", "match_members", "declared_frame", "report_frame"):
+        timed(runs, name)
+    timed(runs, "store_chunk")
+    for name in ("payload", "_insert", "record_events", "_mark_disputed", "tasks_bulk_complete"):
+        timed(casework, name)
+    return spent
+
+
+def run(args) -> None:
+    import django
+
+    django.setup()
+    import polars as pl
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from yimen.verification import runs
+    from yimen.verification.matching import match_members
+    from yimen.verification.models import VerificationReport
+    from yimen.verification.synthetic import people
+    from yimen.workflow.models import Task
+
+    call_command("migrate", verbosity=0)
+    data_dir = Path(settings.DATA_DIR)
+    t0 = time.perf_counter()
+    persons = people(args.people, seed=11)
+    files, truth = generate_partner_data(args, persons, data_dir)
+    records = sum(n for _, n in files.values())
+    generate_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    app_ids = populate(args, persons, files, data_dir, truth)
+    populate_s = time.perf_counter() - t0
+
+    rates = import_speed(args, persons, Path(tempfile.mkdtemp(prefix="yimen-bench-import-")))
+
+    # the members as the run reads them, for both matchers
+    from yimen.verification.models import VerificationRequest
+
+    apps, numbers = [], []
+    for app_id, ids in VerificationRequest.objects.values_list("application_id", "member_ids"):
+        apps += [app_id] * len(ids)
+        numbers += ids
+    members = pl.DataFrame({"household_id": apps, "id_number": numbers})
+    tmp = Path(tempfile.mkdtemp(prefix="yimen-bench-hand-"))
+    members.write_parquet(tmp / "members.parquet")
+    hand_s = min(
+        hand_written(files, tmp / "members.parquet", tmp / f"out{i}.parquet") for i in range(2)
+    )
+    engine_s = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        matched = match_members(members)
+        engine_s.append(time.perf_counter() - t0)
+    matched_rows = matched.height
+    del matched
+
+    loop_n, loop_s = per_person_loop(args, app_ids)
+
+    runs.CHUNK = 20_000
+    parts = time_parts()
+    t0 = time.perf_counter()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        run = profile.runcall(runs.run_execute, runs.run_start().pk)
+        pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
+    else:
+        run = runs.run_execute(runs.run_start().pk)
+    end_to_end_s = time.perf_counter() - t0
+    assert run.reports == args.households, run
+    assert VerificationReport.objects.count() == args.households
+    assert Task.objects.filter(step="verify", status="done").count() == args.households
+    if os.environ.get("BENCH_DEBUG"):
+        from collections import Counter
+
+        over = Counter(
+            d["item"]
+            for diffs in VerificationReport.objects.values_list("differences", flat=True)
+            for d in diffs
+            if d["over"]
+        )
+        print(over, VerificationReport.objects.filter(disputed=True).first().differences)
+    print("end-to-end parts (s):", {k: round(v, 1) for k, v in parts.items()})
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"verification_batch db={connection.vendor} households={args.households} "
+        f"people={len(persons)} partner_records={records} matched_groups={matched_rows} "
+        f"generate_s={generate_s:.1f} populate_s={populate_s:.1f} "
+        f"hand_written_s={hand_s:.2f} engine_s={min(engine_s):.2f} "
+        f"ratio={min(engine_s) / hand_s:.2f} end_to_end_s={end_to_end_s:.1f} "
+        f"reports={run.reports} completed={run.completed} disputed={run.disputed} "
+        f"import_csv_rows_per_s={rates['csv']:,.0f} "
+        f"import_parquet_rows_per_s={rates['parquet']:,.0f} "
+        f"(rows {rates['csv_rows']}) per_person_loop={loop_n}hh/{loop_s:.1f}s "
+        f"extrapolated_s={loop_s / max(loop_n, 1) * args.households:,.0f} "
+        f"peak_rss_mib={peak_mib:.0f} python={platform.python_version()} cpus={os.cpu_count()}"
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

@@ -1,0 +1,170 @@
+"""Matching household members against every partner source in one set-based DuckDB pass.
+
+The imported partner data are Parquet files (one per source and batch, see importing.py);
+DuckDB reads them directly. For each (source, partner) only the newest batch (latest as-of
+date, then latest import) counts: a partner's file is a snapshot that replaces the one
+before. The members to match come in as one Arrow/Polars table (household_id, id_number);
+every source's rows are joined to it by ID number in one query, never person by person.
+
+The result has one row per (household, source) that matched anything:
+
+    household_id  source  records  count  amount  months  refs
+
+``records`` counts every matched row; ``count``/``amount``/``months`` cover the *relevant*
+rows only — those the report judges (``RELEVANT`` below: non-exempt vehicles, residential
+homes, active market entities, pensions, the latest tax year, …) — and ``refs`` lists them
+as integers batch × 2³² + row (``ref_text`` decodes one as "batch:row"), the row numbered
+as in the partner's file (first data row = 1). Integers, unsorted: building sorted text
+lists cost 2.6× the time of the whole query (docs/performance.md)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from django.db.models import Max
+
+from yimen.assistance.choices import VehicleKind
+
+from .models import ImportBatch
+from .sources import PARQUET_TYPES, SOURCES
+
+_DUCK_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Date: "DATE",
+    pl.Int32: "INTEGER",
+}
+
+REF_BASE = 1 << 32  # a record reference is batch_id * REF_BASE + row number
+
+
+def ref_text(ref: int) -> str:
+    return f"{ref // REF_BASE}:{ref % REF_BASE}"
+
+
+NON_EXEMPT_VEHICLES = tuple(k.value for k in VehicleKind if not k.exempt)
+
+# Per source: (amount expression, "relevant" condition, month expression).
+RELEVANT: dict[str, tuple[str, str, str]] = {
+    "household_register": ("NULL", "TRUE", "NULL"),
+    "bank_deposits": ("balance", "TRUE", "NULL"),
+    "securities": ("market_value", "TRUE", "NULL"),
+    "vehicles": (
+        "NULL",
+        "vehicle_kind IN (" + ", ".join(f"'{k}'" for k in NON_EXEMPT_VEHICLES) + ")",
+        "NULL",
+    ),
+    "real_estate": ("area_m2", "kind = 'residential'", "NULL"),
+    "market_entities": ("NULL", "status = 'active'", "NULL"),
+    "social_insurance": ("amount", "kind = 'pension'", "month"),
+    "housing_fund": ("amount", "TRUE", "month"),
+    # the latest tax year in the source's current batches
+    "tax": ("taxable_income", "year = (SELECT max(year) FROM src_tax)", "NULL"),
+}
+assert set(RELEVANT) == set(SOURCES)
+
+
+def _duck_type(kind) -> str:
+    if isinstance(kind, pl.Decimal):
+        return f"DECIMAL({kind.precision}, {kind.scale})"
+    return _DUCK_TYPES[kind]
+
+
+def current_batches(sources: Iterable[str] = SOURCES) -> dict[str, list[ImportBatch]]:
+    """The batches in force per source: for each (source, partner) the newest one."""
+    out: dict[str, list[ImportBatch]] = {code: [] for code in sources}
+    newest = (
+        ImportBatch.objects.filter(source__in=list(out))
+        .values("source", "partner")
+        .annotate(as_of=Max("as_of"))
+    )
+    wanted = {(r["source"], r["partner"], r["as_of"]) for r in newest}
+    seen: set[tuple[str, str]] = set()
+    for batch in ImportBatch.objects.filter(source__in=list(out)).order_by(
+        "source", "partner", "-as_of", "-imported_at", "-id"
+    ):
+        key = (batch.source, batch.partner)
+        if (batch.source, batch.partner, batch.as_of) in wanted and key not in seen:
+            seen.add(key)
+            out[batch.source].append(batch)
+    return out
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _source_view(code: str, batches: list[ImportBatch]) -> str:
+    """SELECT of a source's current rows with batch_id and row_no (empty when none)."""
+    columns = SOURCES[code].columns
+    names = ", ".join(c.name for c in columns)
+    if not batches:
+        typed = ", ".join(
+            f"CAST(NULL AS {_duck_type(PARQUET_TYPES[c.kind])}) AS {c.name}" for c in columns
+        )
+        return f"SELECT {typed}, CAST(NULL AS BIGINT) AS batch_id, 0 AS row_no WHERE FALSE"
+    parts = [
+        f"SELECT {names}, CAST({b.pk} AS BIGINT) AS batch_id, file_row_number + 1 AS row_no "  # noqa: S608
+        f"FROM read_parquet({_quote(str(b.full_path))}, file_row_number = true)"
+        for b in batches
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def connect(batches: dict[str, list[ImportBatch]] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per source (``src_<code>``) over its Parquet."""
+    batches = batches if batches is not None else current_batches()
+    con = duckdb.connect(":memory:")
+    for code in SOURCES:
+        con.execute(f"CREATE VIEW src_{code} AS {_source_view(code, batches.get(code, []))}")
+    return con
+
+
+def match_sql(members_table: str = "members") -> str:
+    """The one query: every source joined to the members by ID number, then aggregated."""
+    selects = [
+        f"SELECT m.household_id, '{code}' AS source, {relevant} AS relevant, "  # noqa: S608
+        f"CAST({amount} AS DECIMAL(18, 2)) AS amount, CAST({month} AS VARCHAR) AS month, "
+        f"s.batch_id, s.row_no FROM {members_table} m JOIN src_{code} s "
+        f"ON s.id_number = m.id_number"
+        for code, (amount, relevant, month) in RELEVANT.items()
+    ]
+    return (
+        "WITH matched AS (" + " UNION ALL ".join(selects) + ") "  # noqa: S608
+        "SELECT household_id, source, count(*) AS records, "
+        "count(*) FILTER (WHERE relevant) AS count, "
+        "coalesce(sum(amount) FILTER (WHERE relevant), 0) AS amount, "
+        "count(DISTINCT month) FILTER (WHERE relevant) AS months, "
+        f"list(batch_id * {REF_BASE} + row_no) FILTER (WHERE relevant) AS refs "
+        "FROM matched GROUP BY household_id, source"
+    )
+
+
+def match_members(
+    members: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """Aggregate every source's records per household for ``members``
+    (columns household_id Int64, id_number String), in one DuckDB query.
+
+    The members go in and the result comes out as Parquet in a private temporary folder
+    (no Arrow bridge is installed here; Parquet is DuckDB's and Polars' common tongue)."""
+    con = con if con is not None else connect()
+    with tempfile.TemporaryDirectory(prefix="yimen-match-") as folder:
+        inbound, outbound = Path(folder) / "members.parquet", Path(folder) / "matched.parquet"
+        members.select(
+            pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
+        ).write_parquet(inbound)
+        source = f"read_parquet({_quote(str(inbound))})"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW members AS SELECT * FROM {source}")  # noqa: S608
+        con.execute(f"COPY ({match_sql()}) TO {_quote(str(outbound))} (FORMAT parquet)")
+        frame = pl.read_parquet(outbound)
+    return frame.with_columns(
+        pl.col("records").cast(pl.Int64),
+        pl.col("count").cast(pl.Int64),
+        pl.col("months").cast(pl.Int64),
+        pl.col("amount").cast(pl.Decimal(18, 2)),
+        pl.col("refs").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
+    )

@@ -1,0 +1,196 @@
+"""The batch run: every pending request matched in one pass, reported, carried into cases.
+
+``run_start`` records a queued run (one at a time); ``run_execute`` does the work and
+writes its progress to the run's row as it goes — the staff page polls that row (htmx),
+so the work itself must not live in the web request: ``run_launch`` hands it to
+``yimen verification_run --run <id>`` in a detached process (the default), a thread, or
+inline (tests). Production schedules ``yimen verification_run --scheduled`` daily from
+cron; it covers the requests of the divisions whose cycle day (assistance CycleSchedule,
+default the 1st and 16th) is today. See docs/verification.md."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import polars as pl
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from yimen.assistance.limits import cycle_days
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+from yimen.errors import Conflict
+
+from .casework import Pending, store_chunk
+from .matching import match_members
+from .models import RunStatus, VerificationRequest, VerificationRequestStatus, VerificationRun
+from .reports import declared_frame, report_frame
+
+STALE = timedelta(hours=6)
+CHUNK = 5000  # households stored per transaction (and per progress step)
+Progress = Callable[[VerificationRun], None]
+
+
+class RunActive(Conflict):
+    code = "verification.run_active"
+
+    def __init__(self):
+        from django.utils.translation import gettext_lazy as _
+
+        super().__init__(_("A verification run is already queued or running."))
+
+
+def pending_requests(prefix: str = "", on: date | None = None) -> list[Pending]:
+    """Pending requests in divisions under ``prefix``; with ``on``, only those whose
+    division has a cycle day on that date (the scheduled run)."""
+    rows = VerificationRequest.objects.filter(
+        status=VerificationRequestStatus.PENDING,
+        application__division__code__startswith=prefix,
+    ).values_list("pk", "application_id", "case_id", "requested_by_id", "application__division_id")
+    pending = [Pending(*r) for r in rows]
+    if on is not None:
+        due = {d for d in {p.division_id for p in pending} if on.day in cycle_days(d, on)}
+        pending = [p for p in pending if p.division_id in due]
+    return pending
+
+
+@transaction.atomic
+def run_start(*, actor=None, division_prefix: str = "", scheduled: bool = False):
+    """Queue a run; refused while another is queued or running."""
+    from yimen.accounts.models import User
+
+    if actor is not None:  # serialise starters on the actor row (SQLite: BEGIN IMMEDIATE)
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+    active = VerificationRun.objects.select_for_update().filter(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    )
+    # a run whose process died (machine restarted) never finishes: after STALE it no
+    # longer blocks the next one and is marked failed
+    active.filter(created_at__lt=timezone.now() - STALE).update(
+        status=RunStatus.FAILED, error="stale: no progress recorded", finished_at=timezone.now()
+    )
+    if active.exists():
+        raise RunActive()
+    run = VerificationRun.objects.create(
+        started_by=actor, division_prefix=division_prefix, scheduled=scheduled
+    )
+    record_event(
+        event_type=EventType.VERIFICATION_RUN_STARTED,
+        subject=run,
+        actor=actor,
+        new={"divisions": division_prefix or "*", "scheduled": scheduled},
+    )
+    return run
+
+
+def _save(run: VerificationRun, progress: Progress | None, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    VerificationRun.objects.filter(pk=run.pk).update(**fields)
+    if progress is not None:
+        progress(run)
+
+
+def run_execute(run_id: int, *, progress: Progress | None = None, today: date | None = None):
+    """Do a queued run: match, report, carry into the cases; progress on the run row."""
+    claimed = VerificationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), phase="matching"
+    )
+    run = VerificationRun.objects.get(pk=run_id)
+    if not claimed:
+        raise RunActive()
+    try:
+        today = today or timezone.localdate()
+        pending = pending_requests(run.division_prefix, today if run.scheduled else None)
+        _save(run, progress, total=len(pending), done=0, phase="matching")
+        by_request = {p.request_id: p for p in pending}
+        numbers = VerificationRequest.objects.filter(pk__in=list(by_request)).values_list(
+            "application_id", "member_ids"
+        )
+        apps, ids = [], []
+        for app_id, member_ids in numbers:
+            apps += [app_id] * len(member_ids)
+            ids += member_ids
+        members = pl.DataFrame(
+            {"household_id": apps, "id_number": ids},
+            schema={"household_id": pl.Int64, "id_number": pl.String},
+        )
+        matched = match_members(members)
+        frame = report_frame(
+            members, matched, declared_frame([p.application_id for p in pending]), today
+        )
+        _save(run, progress, phase="storing")
+        rows = frame.to_dicts()
+        # one requester's households together: each chunk completes its tasks with few calls
+        requester = {p.application_id: p.requested_by_id for p in pending}
+        rows.sort(key=lambda r: (requester[r["household_id"]], r["household_id"]))
+        for start in range(0, len(rows), CHUNK):
+            part = store_chunk(run, rows[start : start + CHUNK], by_request)
+            _save(
+                run,
+                progress,
+                done=min(len(rows), start + CHUNK),
+                reports=run.reports + part.reports,
+                completed=run.completed + part.completed,
+                disputed=run.disputed + part.disputed,
+            )
+        _save(run, progress, status=RunStatus.DONE, phase="", finished_at=timezone.now())
+        record_event(
+            event_type=EventType.VERIFICATION_RUN_FINISHED,
+            subject=run,
+            actor=run.started_by,
+            new={
+                "households": run.total,
+                "reports": run.reports,
+                "completed": run.completed,
+                "disputed": run.disputed,
+            },
+        )
+    except Exception as error:
+        _save(
+            run,
+            progress,
+            status=RunStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    return run
+
+
+def _in_thread(run_id: int) -> None:
+    try:
+        with contextlib.suppress(Exception):  # run_execute recorded it on the run row
+            run_execute(run_id)
+    finally:
+        close_old_connections()
+
+
+def run_launch(run: VerificationRun) -> None:
+    """Start the run outside the web request, as settings.VERIFICATION_RUN_LAUNCHER says:
+    "process" (default: a detached ``yimen verification_run --run``), "thread" or "inline"."""
+    how = getattr(settings, "VERIFICATION_RUN_LAUNCHER", "process")
+    if how == "inline":
+        with contextlib.suppress(Exception):  # run_execute recorded it on the run row
+            run_execute(run.pk)
+    elif how == "thread":
+        transaction.on_commit(
+            lambda: threading.Thread(target=_in_thread, args=(run.pk,), daemon=True).start()
+        )
+    else:
+        command = [sys.executable, "-c", "from yimen.cli import main; main()"]
+        transaction.on_commit(
+            lambda: subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+                [*command, "verification_run", "--run", str(run.pk)],
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
