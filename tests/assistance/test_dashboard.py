@@ -1,0 +1,103 @@
+"""The county dashboard's figures equal the ones worked out by hand for the history in
+test_dashboard_world.py (read its table first)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.assistance.test_dashboard_world import NOW, build_history
+from yimen.assistance.areas import Period
+from yimen.assistance.dashboard import dashboard
+from yimen.assistance.funds import FundRow, funds_by_month_from_decisions
+
+NANGUAN, NANLING, ZIQIANG = "220102000000", "220102001000", "220102002000"
+H1 = Period(date(2026, 1, 1), date(2026, 6, 1))
+
+
+@pytest.fixture
+def history(tree):
+    return build_history()
+
+
+def rows_by_code(board):
+    return {row.code: row for row in board.rows}
+
+
+def test_county_rows_by_township(history):
+    board = dashboard(NANGUAN, H1, NOW)
+    rows = rows_by_code(board)
+    assert [r.code for r in board.rows] == [NANLING, ZIQIANG, NANGUAN]
+    nanling, ziqiang, total = rows[NANLING], rows[ZIQIANG], board.total
+    # opened in the period (G was opened in December), by current status
+    assert nanling.by_status == {"completed": 1, "rejected": 1, "active": 2, "withdrawn": 1}
+    assert ziqiang.by_status == {"completed": 1, "active": 1}
+    assert total.by_status == {"completed": 2, "rejected": 1, "active": 3, "withdrawn": 1}
+    assert total.opened == 7
+    # in progress now: C (past target and limit), F (an overdue step), E (past both)
+    assert (nanling.active, nanling.overdue, nanling.past_limit) == (2, 2, 1)
+    assert (ziqiang.active, ziqiang.overdue, ziqiang.past_limit) == (1, 1, 1)
+    assert (total.active, total.overdue, total.past_limit) == (3, 3, 2)
+    # decisions in the period: A approved, B refused, C approved | D approved
+    assert (nanling.decided, nanling.approved, nanling.refused) == (3, 2, 1)
+    assert nanling.approval_rate == Decimal("66.7")
+    assert ziqiang.approval_rate == Decimal("100.0")
+    assert total.approval_rate == Decimal("75.0")
+    # medians: {4.5, 10, 20} → 10; {7} → 7; {4.5, 7, 10, 20} → 8.5
+    assert nanling.median_days == Decimal("10.0")
+    assert ziqiang.median_days == Decimal("7.0")
+    assert total.median_days == Decimal("8.5")
+
+
+def test_township_drills_into_villages(history):
+    board = dashboard(NANLING, H1, NOW)
+    rows = rows_by_code(board)
+    huayang, hengan = rows["220102001001"], rows["220102001002"]
+    assert huayang.by_status == {"completed": 1, "active": 2}
+    assert hengan.by_status == {"rejected": 1, "withdrawn": 1}
+    assert (huayang.decided, huayang.approved, huayang.median_days) == (2, 2, Decimal("7.3"))
+    assert (hengan.decided, hengan.approved, hengan.median_days) == (1, 0, Decimal("20.0"))
+    assert hengan.approval_rate == Decimal("0.0")
+    assert board.total.median_days == Decimal("10.0")
+
+
+def test_city_sees_counties(history):
+    board = dashboard("220100000000", H1, NOW)
+    rows = rows_by_code(board)
+    assert rows[NANGUAN].decided == 4 and rows[NANGUAN].median_days == Decimal("8.5")
+    assert rows["220103000000"].decided == 0 and rows["220103000000"].median_days is None
+    assert rows["220103000000"].approval_rate is None
+
+
+def test_a_shorter_period_changes_only_the_period_figures(history):
+    board = dashboard(NANGUAN, Period(date(2026, 3, 1), date(2026, 4, 1)), NOW)
+    total = board.total
+    assert total.by_status == {"active": 1, "completed": 1}  # C and D
+    assert (total.decided, total.approved, total.median_days) == (2, 2, Decimal("5.8"))
+    assert (total.active, total.overdue) == (3, 3)  # the present does not depend on it
+
+
+def test_funds_per_month_and_type(history):
+    rows = funds_by_month_from_decisions(NANGUAN, date(2026, 1, 1), date(2026, 6, 1))
+    d = Decimal
+    assert rows == [
+        FundRow(date(2026, 1, 1), "dibao", 1, d("500.00")),  # G from January
+        FundRow(date(2026, 2, 1), "dibao", 2, d("1400.00")),  # + A
+        FundRow(date(2026, 3, 1), "dibao", 2, d("1400.00")),
+        FundRow(date(2026, 4, 1), "dibao", 1, d("900.00")),  # G revoked in March
+        FundRow(date(2026, 4, 1), "tekun", 1, d("1500.00")),  # C from April
+        FundRow(date(2026, 5, 1), "dibao", 2, d("1500.00")),  # + D
+        FundRow(date(2026, 5, 1), "tekun", 1, d("1500.00")),
+        FundRow(date(2026, 6, 1), "dibao", 2, d("1500.00")),
+        FundRow(date(2026, 6, 1), "tekun", 1, d("1500.00")),
+    ]
+    ziqiang = funds_by_month_from_decisions(ZIQIANG, date(2026, 5, 1), date(2026, 5, 1))
+    assert ziqiang == [FundRow(date(2026, 5, 1), "dibao", 1, d("600.00"))]
+
+
+def test_empty_area(tree):
+    board = dashboard(NANGUAN, H1, NOW)
+    assert board.total.opened == 0 and board.total.approval_rate is None
+    assert board.funds == []
