@@ -7,6 +7,7 @@ import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
 from . import views_county as views
 from . import views_county_dashboard as board
+from . import views_county_sampling as samples
 
 app_name = "county"
 urlpatterns = [
@@ -22,4 +23,13 @@ urlpatterns = [
     path("statistics/", board.statistics_page, name="statistics_home"),
     path("statistics/<str:code>/", board.statistics_page, name="statistics"),
     path("statistics/<str:code>/excel/", board.statistics_excel, name="statistics_excel"),
+    path("samples/", samples.samples, name="samples"),
+    path("samples/draw/", samples.sample_draw, name="sample_draw"),
+    path("samples/share/", samples.share_set, name="sample_share"),
+    path("samples/<id:draw_id>/", samples.sample, name="sample"),
+    path(
+        "samples/<id:draw_id>/cases/<id:sampled_id>/finding/",
+        samples.sample_finding,
+        name="sample_finding",
+    ),
 ]

@@ -3,6 +3,10 @@ records of the steps that decide it."""
 
 from .application import Application, ApplicationStatus, Asset, Attachment, Consent, Income, Member
 from .parameters import ParameterSet as ParameterSet  # one line: __all__ is owned elsewhere
+from .sampling import Finding as Finding  # issue 6 county sampling (one line each)
+from .sampling import SampledCase as SampledCase
+from .sampling import SampleDraw as SampleDraw
+from .sampling import SamplingShare as SamplingShare
 from .records import (
     Appraisal,
     CaseTimeLimit,
