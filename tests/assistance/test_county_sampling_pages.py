@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from tests.assistance.test_county_sampling import approved_cases, snapshot, supervisor  # noqa: F401
 from tests.factories import NANGUAN, NANLING, user_with
 from yimen.accounts.roles import Role

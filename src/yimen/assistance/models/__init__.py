@@ -3,10 +3,6 @@ records of the steps that decide it."""
 
 from .application import Application, ApplicationStatus, Asset, Attachment, Consent, Income, Member
 from .parameters import ParameterSet as ParameterSet  # one line: __all__ is owned elsewhere
-from .sampling import Finding as Finding  # issue 6 county sampling (one line each)
-from .sampling import SampledCase as SampledCase
-from .sampling import SampleDraw as SampleDraw
-from .sampling import SamplingShare as SamplingShare
 from .records import (
     Appraisal,
     CaseTimeLimit,
@@ -18,6 +14,10 @@ from .records import (
     SupervisionFlag,
     VerificationRecord,
 )
+from .sampling import Finding as Finding  # issue 6 county sampling (one line each)
+from .sampling import SampledCase as SampledCase
+from .sampling import SampleDraw as SampleDraw
+from .sampling import SamplingShare as SamplingShare
 
 __all__ = [
     "Application",
