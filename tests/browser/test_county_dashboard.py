@@ -5,8 +5,6 @@ Excel link downloads a workbook with the same total."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import pytest
 from openpyxl import load_workbook
 
@@ -60,7 +58,7 @@ def test_county_dashboard_renders_charts_and_numbers(live_server, browser_page, 
 
     with page.expect_download() as download:
         page.click("#dashboard-excel")
-    book = load_workbook(BytesIO(open(download.value.path(), "rb").read()))
+    book = load_workbook(download.value.path())
     last = list(book.worksheets[0].iter_rows(values_only=True))[-1]
     assert last[0] == NANGUAN and last[2] == 7
 
