@@ -5,6 +5,8 @@ Excel link downloads a workbook with the same total."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 from openpyxl import load_workbook
 
@@ -58,7 +60,8 @@ def test_county_dashboard_renders_charts_and_numbers(live_server, browser_page, 
 
     with page.expect_download() as download:
         page.click("#dashboard-excel")
-    book = load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as saved:  # saved without an extension
+        book = load_workbook(BytesIO(saved.read()))
     last = list(book.worksheets[0].iter_rows(values_only=True))[-1]
     assert last[0] == NANGUAN and last[2] == 7
 
