@@ -101,3 +101,52 @@ def test_empty_area(tree):
     board = dashboard(NANGUAN, H1, NOW)
     assert board.total.opened == 0 and board.total.approval_rate is None
     assert board.funds == []
+
+
+def test_the_read_model_copies_each_decision_once(history):
+    from yimen.assistance.facts import facts_sync
+    from yimen.assistance.models import Decision, DecisionFact
+
+    assert facts_sync() == 5  # A, B, C, D and G were decided
+    assert DecisionFact.objects.count() == Decision.objects.count() == 5
+    assert facts_sync() == 0  # nothing new: nothing copied
+    fact = DecisionFact.objects.get(application=history["C"].application)
+    assert (fact.division_code, fact.approved, fact.assistance_type, fact.hukou_type) == (
+        "220102001001",
+        True,
+        "tekun",
+        "rural",
+    )
+    assert (fact.persons, fact.monthly_amount, fact.seconds_to_decide) == (
+        1,
+        Decimal("1500.00"),
+        4 * 86400 + 12 * 3600,
+    )
+    # a decision committed late with a lower id than the last copied one is still copied
+    DecisionFact.objects.filter(pk=fact.pk).delete()
+    assert facts_sync() == 1 and DecisionFact.objects.filter(pk=fact.pk).exists()
+
+
+def test_a_decision_through_the_services_reaches_every_figure(staff, settings, tmp_path):
+    """No hand-made rows: accepted and approved through the township's own services."""
+    from django.utils import timezone
+
+    from tests.assistance.test_public import approved, use_public_urls
+    from yimen.assistance.areas import period_from
+    from yimen.assistance.statistics import monthly_statistics
+
+    use_public_urls(settings, tmp_path)
+    application = approved(staff, amount="876.50")
+    period = period_from(None, None)
+    board = dashboard(NANGUAN, period, timezone.now())
+    nanling = rows_by_code(board)[NANLING]
+    assert (nanling.decided, nanling.approved, nanling.by_status) == (1, 1, {"active": 1})
+    assert nanling.median_days == Decimal("0.0")  # accepted and decided within the test
+    this_month = timezone.localdate().replace(day=1)
+    assert board.funds == []  # counted from the month after approval
+    from yimen.assistance.areas import next_month
+
+    later = funds_by_month_from_decisions(NANGUAN, next_month(this_month), next_month(this_month))
+    assert later == [FundRow(next_month(this_month), "dibao", 1, Decimal("876.50"))]
+    stats = monthly_statistics(NANGUAN, next_month(this_month))
+    assert stats.total.tally("dibao", "urban").persons == application.members.count()

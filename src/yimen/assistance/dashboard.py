@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -31,8 +29,9 @@ from yimen.workflow.models import Case, Task
 from yimen.workflow.states import CaseStatus, TaskStatus
 
 from .areas import Period, area_q, child_key, child_length, children_of, key_to_code
+from .facts import facts_sync
 from .funds import FundRow, funds_by_month
-from .models import Decision
+from .models import DecisionFact
 from .process import ASSISTANCE_PROCESS
 
 TOTAL = ""  # the key of the whole area's row
@@ -124,8 +123,8 @@ def overdue_counts(code: str, now: datetime) -> dict[str, dict[str, int]]:
 
 
 def _decisions(code: str, period: Period):
-    return Decision.objects.filter(
-        area_q(code, "application__division_id"),
+    return DecisionFact.objects.filter(
+        area_q(code, "division_code"),
         decided_at__gte=period.start,
         decided_at__lt=period.end,
     )
@@ -135,7 +134,7 @@ def decision_counts(code: str, period: Period) -> dict[str, dict[str, int]]:
     """Decisions taken in the period, by child: all and approved."""
     rows = (
         _decisions(code, period)
-        .annotate(key=child_key(code, "application__division_id"))
+        .annotate(key=child_key(code, "division_code"))
         .values("key")
         .annotate(decided=Count("pk"), approved=Count("pk", filter=Q(approved=True)))
         .order_by()
@@ -150,34 +149,24 @@ def median_days(code: str, period: Period, *, by_child: bool = True) -> dict[str
     The window numbers each child's durations in order; only the one or two middle rows
     leave the database and their mean is the median. Acceptance is the moment the
     acceptance step was completed as accepted (the clock's start, limits.py)."""
-    key = child_key(code, "case__division_id") if by_child else Value(TOTAL)
+    key = child_key(code, "division_code") if by_child else Value(TOTAL)
     rows = (
-        Task.objects.filter(
-            area_q(code, "case__division_id"),
-            step="accept",
-            outcome="accepted",
-            case__application__decision__decided_at__gte=period.start,
-            case__application__decision__decided_at__lt=period.end,
-        )
+        _decisions(code, period)
+        .filter(seconds_to_decide__isnull=False)
+        .annotate(key=key)
         .annotate(
-            key=key,
-            took=ExpressionWrapper(
-                F("case__application__decision__decided_at") - F("completed_at"),
-                output_field=DurationField(),
-            ),
-        )
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[key], order_by=F("took").asc()),
+            rank=Window(RowNumber(), partition_by=[key], order_by=F("seconds_to_decide").asc()),
             of=Window(Count("pk"), partition_by=[key]),
         )
         .filter(rank__gte=(F("of") + 1) / 2, rank__lte=(F("of") + 2) / 2)
-        .values_list("key", "took")
+        .values_list("key", "seconds_to_decide")
+        .order_by()
     )
-    middles: dict[str, list[timedelta]] = defaultdict(list)
-    for child, took in rows:
-        middles[child].append(took)
+    middles: dict[str, list[int]] = defaultdict(list)
+    for child, seconds in rows:
+        middles[child].append(seconds)
     return {
-        child: (Decimal(sum(values, timedelta()).total_seconds()) / len(values) / ONE_DAY).quantize(
+        child: (Decimal(sum(values)) / len(values) / ONE_DAY).quantize(
             Decimal("0.1"), ROUND_HALF_UP
         )
         for child, values in middles.items()
@@ -189,6 +178,7 @@ def median_days(code: str, period: Period, *, by_child: bool = True) -> dict[str
 
 def dashboard(code: str, period: Period, now: datetime) -> Dashboard:
     """Every figure of the dashboard of ``code`` for ``period`` (``now`` for overdue)."""
+    facts_sync()
     statuses = status_counts(code, period)
     overdue = overdue_counts(code, now)
     decisions = decision_counts(code, period)

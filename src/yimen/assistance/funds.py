@@ -29,7 +29,8 @@ from django.db.models import Count, DateField, Min, Sum
 from django.db.models.functions import TruncMonth
 
 from .areas import area_q, month_start, next_month
-from .models import Decision, Objection
+from .facts import facts_sync
+from .models import DecisionFact, Objection
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ class FundRow:
 def approvals_by_month(division_code: str, before: date) -> list[dict]:
     """Approved decisions in the area decided before ``before``, by month and type."""
     return list(
-        Decision.objects.filter(
-            area_q(division_code, "application__division_id"),
+        DecisionFact.objects.filter(
+            area_q(division_code, "division_code"),
             approved=True,
             decided_at__lt=month_start(before),
         )
@@ -93,6 +94,7 @@ def funds_by_month_from_decisions(
     Same signature and rows as ``yimen.benefits.selectors.funds_by_month``, which replaces
     it once the payment rolls exist (see the module docstring for what differs)."""
     end = next_month(last_month)
+    facts_sync()
     # change[type][month]: households and amount starting (+) or stopping (−) that month
     change: dict[str, dict[date, list]] = defaultdict(lambda: defaultdict(lambda: [0, Decimal(0)]))
     for row in approvals_by_month(division_code, last_month):

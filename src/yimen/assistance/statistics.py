@@ -10,7 +10,8 @@ of funds.py (approved, not revoked; counted from the month after approval) and "
 are the revocations of approvals after an objection; both switch to the rolls and the
 dynamic-management stops when benefits lands.
 
-Set-based: four grouped queries for the whole area and month, whatever its size."""
+Set-based: three grouped queries of the read model (models/facts.py) and one of the
+revocations, for the whole area and month, whatever its size."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from yimen.regions.models import Division
 from .areas import area_q, child_key, child_length, children_of, key_to_code, month_start
 from .areas import next_month as _next_month
 from .choices import AssistanceType, HukouType
-from .models import Decision, Member, Objection
+from .facts import facts_sync
+from .models import DecisionFact, Objection
 from .parameters import ParametersNotFound, parameter_set_in_force
 
 CENT = Decimal("0.01")
@@ -89,40 +91,27 @@ class MonthlyStatistics:
         return self.rows[-1]
 
 
-def _on_assistance(code: str, month: date, prefix: str = ""):
-    """Filter: approved before ``month`` began and not revoked before it (pre-payroll)."""
+def _on_assistance(code: str, month: date):
+    """Approved before ``month`` began and not revoked before it (pre-payroll)."""
     start = month_start(month)
     revoked = Objection.objects.filter(
         review_case__tasks__step="conclude",
         review_case__tasks__outcome="revoked",
         review_case__tasks__completed_at__lt=start,
     ).values("application_id")
-    return Q(
-        area_q(code, f"{prefix}application__division_id"),
-        **{f"{prefix}approved": True, f"{prefix}decided_at__lt": start},
-    ) & ~Q(application_id__in=revoked)  # Decision and Member both carry application_id
+    return DecisionFact.objects.filter(
+        area_q(code, "division_code"), approved=True, decided_at__lt=start
+    ).exclude(application_id__in=revoked)
 
 
 def households_on(code: str, month: date) -> list[dict]:
-    """Households and monthly amounts on assistance in ``month``, by child, type and hukou."""
+    """Households, persons (members living together) and monthly amounts on assistance in
+    ``month``, by child, type and registration."""
     return list(
-        Decision.objects.filter(_on_assistance(code, month))
-        .annotate(key=child_key(code, "application__division_id"))
-        .values("key", "assistance_type", "application__hukou_type")
-        .annotate(households=Count("pk"), amount=Sum("monthly_amount"))
-        .order_by()
-    )
-
-
-def persons_on(code: str, month: date) -> list[dict]:
-    """Persons (members living together) of those households, by child, type and hukou."""
-    return list(
-        Member.objects.filter(
-            _on_assistance(code, month, "application__decision__"), living_apart=False
-        )
-        .annotate(key=child_key(code, "application__division_id"))
-        .values("key", "application__decision__assistance_type", "application__hukou_type")
-        .annotate(persons=Count("pk"))
+        _on_assistance(code, month)
+        .annotate(key=child_key(code, "division_code"))
+        .values("key", "assistance_type", "hukou_type")
+        .annotate(households=Count("pk"), persons=Sum("persons"), amount=Sum("monthly_amount"))
         .order_by()
     )
 
@@ -130,12 +119,12 @@ def persons_on(code: str, month: date) -> list[dict]:
 def decisions_in(code: str, month: date) -> list[dict]:
     """Approvals and refusals decided in ``month``, by child."""
     return list(
-        Decision.objects.filter(
-            area_q(code, "application__division_id"),
+        DecisionFact.objects.filter(
+            area_q(code, "division_code"),
             decided_at__gte=month_start(month),
             decided_at__lt=month_start(_next_month(month)),
         )
-        .annotate(key=child_key(code, "application__division_id"))
+        .annotate(key=child_key(code, "division_code"))
         .values("key")
         .annotate(
             approvals=Count("pk", filter=Q(approved=True)),
@@ -187,13 +176,12 @@ def monthly_statistics(code: str, month: date) -> MonthlyStatistics:
             rows[key] = StatsRow(key_to_code(key), key_to_code(key))
         return rows[key]
 
+    facts_sync()
     for r in households_on(code, month):
-        tally = row_of(r["key"]).tally(r["assistance_type"], r["application__hukou_type"])
+        tally = row_of(r["key"]).tally(r["assistance_type"], r["hukou_type"])
         tally.households += r["households"]
+        tally.persons += r["persons"] or 0
         tally.amount += r["amount"] or Decimal(0)
-    for r in persons_on(code, month):
-        kind = r["application__decision__assistance_type"]
-        row_of(r["key"]).tally(kind, r["application__hukou_type"]).persons += r["persons"]
     for r in decisions_in(code, month):
         row = row_of(r["key"])
         row.approvals, row.refusals = r["approvals"], r["refusals"]

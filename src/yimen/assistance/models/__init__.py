@@ -2,6 +2,7 @@
 records of the steps that decide it."""
 
 from .application import Application, ApplicationStatus, Asset, Attachment, Consent, Income, Member
+from .facts import DecisionFact as DecisionFact  # issue 6 county read model
 from .parameters import ParameterSet as ParameterSet  # one line: __all__ is owned elsewhere
 from .records import (
     Appraisal,

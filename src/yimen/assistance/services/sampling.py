@@ -32,7 +32,16 @@ from yimen.regions.codes import Level, ancestor_codes, code_at_level
 from yimen.regions.models import Division
 
 from ..areas import Period, area_q
-from ..models import Decision, Finding, SampledCase, SampleDraw, SamplingShare
+from ..facts import facts_sync
+from ..models import (
+    Application,
+    Decision,
+    DecisionFact,
+    Finding,
+    SampledCase,
+    SampleDraw,
+    SamplingShare,
+)
 from .supervision import SupervisionNotAllowed, supervising_binding, supervision_flag_raise
 
 DEFAULT_PERCENT = Decimal("30")
@@ -183,13 +192,17 @@ def sampling_share_set(
 def approved_population(division_code: str, period: Period) -> list[tuple[str, str]]:
     """(case number, township) of every approved decision in the area and period: one
     query, returned in whatever order the database likes (the draw does not care)."""
-    rows = Decision.objects.filter(
-        area_q(division_code, "application__division_id"),
+    facts_sync()
+    approved = DecisionFact.objects.filter(
+        area_q(division_code, "division_code"),
         approved=True,
         decided_at__gte=period.start,
         decided_at__lt=period.end,
-        application__case__isnull=False,
-    ).values_list("application__case__number", "application__division_id")
+    ).values("application_id")
+    # the case numbers through a semi-join: the read model picks the few rows first
+    rows = Application.objects.filter(pk__in=approved, case__isnull=False).values_list(
+        "case__number", "division_id"
+    )
     return [(number, code_at_level(village, Level.TOWNSHIP)) for number, village in rows]
 
 
