@@ -150,3 +150,46 @@ def test_a_decision_through_the_services_reaches_every_figure(staff, settings, t
     assert later == [FundRow(next_month(this_month), "dibao", 1, Decimal("876.50"))]
     stats = monthly_statistics(NANGUAN, next_month(this_month))
     assert stats.total.tally("dibao", "urban").persons == application.members.count()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_median_equals_the_textbook_median(tree, seed):
+    """Random durations, many in the same hour and some equal, odd and even counts: the
+    histogram median equals statistics.median over the same durations."""
+    import random
+    import statistics
+    from datetime import timedelta
+
+    from tests.assistance.test_dashboard_world import at, build_case
+    from tests.factories import user_with
+    from yimen.accounts.roles import Role
+
+    rng = random.Random(seed)
+    clerk = user_with(Role.TOWNSHIP_APPROVER, NANLING)
+    durations: dict[str, list[float]] = {NANLING: [], ZIQIANG: []}
+    for _ in range(rng.randint(20, 40)):
+        village = rng.choice(["220102001001", "220102001002", "220102002001"])
+        accepted = at(3, 1) + timedelta(minutes=rng.randrange(0, 60 * 24 * 20))
+        took = timedelta(seconds=rng.choice([rng.randrange(0, 30 * 86400), 5 * 86400 + 7]))
+        build_case(
+            clerk,
+            village=village,
+            opened=accepted,
+            status="completed",
+            accepted=accepted,
+            decided=accepted + took,
+            amount="100.00",
+        )
+        durations[village[:9] + "000"].append(took.total_seconds())
+
+    def expected(values):
+        return (Decimal(str(statistics.median(values))) / 86400).quantize(
+            Decimal("0.1"), "ROUND_HALF_UP"
+        )
+
+    board = dashboard(NANGUAN, H1, NOW)
+    rows = rows_by_code(board)
+    for township, values in durations.items():
+        if values:
+            assert rows[township].median_days == expected(values), township
+    assert board.total.median_days == expected(durations[NANLING] + durations[ZIQIANG])
