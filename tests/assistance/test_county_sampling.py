@@ -184,7 +184,15 @@ def test_the_share_in_force_is_dated_and_inherited(supervisor, approved_cases):
 
 @pytest.mark.parametrize(
     ("percent", "source", "days"),
-    [("0", "s", 0), ("100.01", "s", 0), ("12.345", "s", 0), ("30", " ", 0), ("30", "s", -1)],
+    [
+        ("0", "s", 0),
+        ("100.01", "s", 0),
+        ("12.345", "s", 0),
+        ("NaN", "s", 0),
+        ("Infinity", "s", 0),
+        ("30", " ", 0),
+        ("30", "s", -1),
+    ],
 )
 def test_bad_share_is_refused(supervisor, tree, percent, source, days):
     with pytest.raises(Invalid):

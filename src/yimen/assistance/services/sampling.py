@@ -154,7 +154,11 @@ def sampling_share_set(
     binding = supervising_binding(actor, division_code)
     if binding is None:
         raise SupervisionNotAllowed()
-    if not isinstance(percent, Decimal) or not (Decimal(0) < percent <= Decimal(100)):
+    if (
+        not isinstance(percent, Decimal)
+        or not percent.is_finite()  # NaN cannot even be compared
+        or not (Decimal(0) < percent <= Decimal(100))
+    ):
         raise _invalid("percent", _("Give a share above 0 and at most 100 per cent."))
     if percent != percent.quantize(Decimal("0.01")):
         raise _invalid("percent", _("A share has at most two decimal places."))
