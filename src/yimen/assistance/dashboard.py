@@ -3,9 +3,10 @@ of a city) the cases by status, the overdue ones, the approval rate and the medi
 from acceptance to decision; and households and funds per month and assistance type.
 
 Every figure is an aggregate computed in the database — GROUP BY on the child's code
-prefix, a window function for the median — so the cost grows with the number of rows the
-database scans, not with Python loops over cases. Each query is one function below so the
-benchmark (bench/county_dashboard.py) can time it on its own."""
+prefix; for the median an hourly histogram, then only the middle hour's durations — so the
+cost grows with the rows the database scans, not with Python loops over cases. Decisions
+are read from the read model (models/facts.py), cases from workflow.Case. Each query is
+one function below so the benchmark (bench/county_dashboard.py) can time it on its own."""
 
 from __future__ import annotations
 
