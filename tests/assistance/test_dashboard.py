@@ -193,3 +193,15 @@ def test_median_equals_the_textbook_median(tree, seed):
         if values:
             assert rows[township].median_days == expected(values), township
     assert board.total.median_days == expected(durations[NANLING] + durations[ZIQIANG])
+
+
+def test_the_sync_command(history):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("county_facts_sync", stdout=out)
+    assert out.getvalue().startswith("5 decisions copied")
+    call_command("county_facts_sync", stdout=out)
+    assert "0 decisions copied" in out.getvalue()
