@@ -147,3 +147,11 @@ def test_dashboard_excel_reads_back_the_page_numbers(client, supervisor, history
         assert sheet_row[0] == f"{fund.month:%Y-%m}"
         assert sheet_row[2] == fund.households
         assert Decimal(str(sheet_row[3])).quantize(Decimal("0.01")) == fund.amount
+
+
+def test_the_county_case_list_links_the_new_pages(client, supervisor, history):
+    client.force_login(supervisor)
+    body = client.get("/county/cases/").content.decode()
+    for url in ("/county/dashboard/", "/county/statistics/", "/county/samples/"):
+        assert f'href="{url}"' in body
+        assert client.get(url).status_code == 200, url
