@@ -38,6 +38,10 @@ class EventType(models.TextChoices):
     DECISION_DEPARTED = "assistance.decision_departed", _("Decision departs from the rules")
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
+    # issue 6, county supervision: sampling of approved cases
+    SAMPLING_SHARE_SET = "assistance.sampling_share_set", _("County sampling share set")
+    SAMPLE_DRAWN = "assistance.sample_drawn", _("County drew a sample of approved cases")
+    SAMPLE_CHECKED = "assistance.sample_checked", _("County recorded a finding on a sampled case")
     PARTNER_DATA_IMPORTED = "verification.partner_data_imported", _("Partner data imported")
     VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")
     # benefits: roster, dynamic management, payments

@@ -2,6 +2,7 @@
 records of the steps that decide it."""
 
 from .application import Application, ApplicationStatus, Asset, Attachment, Consent, Income, Member
+from .facts import DecisionFact as DecisionFact  # issue 6 county read model
 from .parameters import ParameterSet as ParameterSet  # one line: __all__ is owned elsewhere
 from .records import (
     Appraisal,
@@ -14,6 +15,10 @@ from .records import (
     SupervisionFlag,
     VerificationRecord,
 )
+from .sampling import Finding as Finding  # issue 6 county sampling (one line each)
+from .sampling import SampledCase as SampledCase
+from .sampling import SampleDraw as SampleDraw
+from .sampling import SamplingShare as SamplingShare
 
 __all__ = [
     "Application",
