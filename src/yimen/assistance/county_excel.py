@@ -100,7 +100,9 @@ def dashboard_workbook(board: Dashboard, area_name: str) -> bytes:
             _("Cases opened in the period, by their current status."),
             _("Overdue and past the limit: cases in progress at the time of the export."),
             _("Approval rate and median days: decisions taken in the period."),
-            pre_payroll_note(),
+            _("Households and funds: paid, from the issued monthly payment rolls.")
+            if board.funds_paid
+            else pre_payroll_note(),
         ],
     )
     return _save(book)

@@ -31,7 +31,7 @@ from yimen.workflow.states import CaseStatus, TaskStatus
 
 from .areas import Period, area_q, child_key, child_length, children_of, key_to_code
 from .facts import facts_sync
-from .funds import FundRow, funds_by_month
+from .funds import FundRow, funds_by_month, paid_from_rolls
 from .models import DecisionFact
 from .process import ASSISTANCE_PROCESS
 
@@ -76,6 +76,7 @@ class Dashboard:
     period: Period
     rows: list[AreaRow]  # children first, the whole area last
     funds: list[FundRow]
+    funds_paid: bool = False  # from the issued rolls, not the decisions (funds.py)
 
     @property
     def total(self) -> AreaRow:
@@ -253,4 +254,5 @@ def dashboard(code: str, period: Period, now: datetime) -> Dashboard:
         period=period,
         rows=rows,
         funds=funds_by_month(code, period.first, period.last),
+        funds_paid=paid_from_rolls(code, period.first, period.last),
     )

@@ -125,6 +125,20 @@ def funds_by_month_from_decisions(
     return found
 
 
-# The dashboard and the statistics read the figure through this name; at merge time it
-# becomes ``from yimen.benefits.selectors import funds_by_month`` (one line).
-funds_by_month = funds_by_month_from_decisions
+def paid_from_rolls(division_code: str, first_month: date, last_month: date) -> bool:
+    """True when the area has issued payment rolls in the period: then the figure is what
+    was paid (benefits' fund ledger), else the pre-payroll figure above."""
+    from yimen.benefits.selectors import has_rolls
+
+    return has_rolls(division_code, first_month, last_month)
+
+
+def funds_by_month(division_code: str, first_month: date, last_month: date) -> list:
+    """Households and funds per month and type: paid (issued rolls) where the area issues
+    its rolls in Yimen, otherwise what the decisions promised (pre-payroll). One source per
+    call, never mixed; ``paid_from_rolls`` tells the pages which one they show."""
+    if paid_from_rolls(division_code, first_month, last_month):
+        from yimen.benefits.selectors import funds_by_month as paid
+
+        return paid(division_code, first_month, last_month)
+    return funds_by_month_from_decisions(division_code, first_month, last_month)

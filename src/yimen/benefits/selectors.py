@@ -34,3 +34,11 @@ def funds_by_month(division_code: str, first_month: date, last_month: date) -> l
         .order_by("month", "assistance_type")
     )
     return [FundRow(r["month"], r["assistance_type"], r["households"], r["amount"]) for r in rows]
+
+
+def has_rolls(division_code: str, first_month: date, last_month: date) -> bool:
+    return FundLedgerEntry.objects.filter(
+        division__code__startswith=prefix_of(division_code),
+        month__gte=first_month,
+        month__lte=last_month,
+    ).exists()

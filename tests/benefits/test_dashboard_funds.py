@@ -1,0 +1,35 @@
+"""The county dashboard shows what the issued rolls paid once the area issues its rolls."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.benefits.conftest import quick_household
+from tests.factories import NANGUAN, NANLING
+from yimen.assistance.areas import Period
+from yimen.assistance.dashboard import dashboard
+from yimen.benefits.services.payments import roll_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_funds_come_from_the_issued_rolls(staff):
+    quick_household(staff.caseworker, amount=Decimal("500.00"))
+    quick_household(staff.caseworker, amount=Decimal("250.50"), kind="tekun", name="李四")
+    period = Period(date(2026, 10, 1), date(2026, 11, 1))
+    before = dashboard(NANGUAN, period, timezone.now())
+    assert before.funds_paid is False  # no roll yet: the pre-payroll figure
+    for month in (date(2026, 10, 1), date(2026, 11, 1)):
+        roll_issue(actor=staff.approver, township_code=NANLING, month=month, today=month)
+    board = dashboard(NANGUAN, period, timezone.now())
+    assert board.funds_paid is True
+    assert [(f.month, f.assistance_type, f.households, f.amount) for f in board.funds] == [
+        (date(2026, 10, 1), "dibao", 1, Decimal("500.00")),
+        (date(2026, 10, 1), "tekun", 1, Decimal("250.50")),
+        (date(2026, 11, 1), "dibao", 1, Decimal("500.00")),
+        (date(2026, 11, 1), "tekun", 1, Decimal("250.50")),
+    ]
