@@ -15,28 +15,10 @@ import os
 import platform
 import resource
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-
-def configure(args) -> str | None:
-    """Point Django at a fresh database before it starts; returns a PG database to drop."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yimen.settings.base"
-    os.environ["YIMEN_ALLOW_INSECURE_KEY"] = "1"
-    os.environ["YIMEN_LOG_LEVEL"] = "WARNING"
-    if args.postgres:
-        import psycopg
-
-        name = f"yimen_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        base = args.postgres.rsplit("/", 1)[0]
-        os.environ["YIMEN_DATABASE_URL"] = f"{base}/{name}"
-        return name
-    os.environ["YIMEN_DATA_DIR"] = tempfile.mkdtemp(prefix="yimen-bench-")
-    return None
+from common import configured_database
 
 
 def main() -> None:
@@ -44,17 +26,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
     args = parser.parse_args()
-    dropped = configure(args)
-    try:
+    with configured_database(args.postgres):
         run(args)
-    finally:
-        if dropped:
-            import psycopg
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(args.postgres, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dropped}"')
 
 
 def run(args) -> None:

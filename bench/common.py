@@ -26,37 +26,52 @@ DIVISIONS = [
 
 
 @contextlib.contextmanager
-def fresh_database(postgres_url: str | None) -> Iterator[None]:
-    """Configure Django for a new, empty database, migrate it, and drop it afterwards."""
+def configured_database(
+    postgres_url: str | None, *, keep: bool = False, reuse: str | None = None
+) -> Iterator[None]:
+    """Point Django (not yet set up) at a new, empty database — SQLite in a temporary
+    directory, or a PostgreSQL database made on ``postgres_url`` and dropped afterwards
+    unless ``keep`` — or at the existing PostgreSQL database ``reuse``."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "yimen.settings.base"
     os.environ["YIMEN_ALLOW_INSECURE_KEY"] = "1"
     os.environ["YIMEN_LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("YIMEN_DATA_DIR", tempfile.mkdtemp(prefix="yimen-bench-"))
     name = None
     if postgres_url:
-        import psycopg
+        base = postgres_url.rsplit("/", 1)[0]
+        if reuse:
+            os.environ["YIMEN_DATABASE_URL"] = f"{base}/{reuse}"
+        else:
+            import psycopg
 
-        name = f"yimen_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(postgres_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["YIMEN_DATABASE_URL"] = f"{postgres_url.rsplit('/', 1)[0]}/{name}"
-    else:
-        os.environ["YIMEN_DATA_DIR"] = tempfile.mkdtemp(prefix="yimen-bench-")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+            name = f"yimen_bench_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(postgres_url, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            os.environ["YIMEN_DATABASE_URL"] = f"{base}/{name}"
+            print(f"database {name}", flush=True)
     try:
         yield
     finally:
-        if name:
+        if name and not keep:
             import psycopg
             from django.db import connections
 
             connections.close_all()
             with psycopg.connect(postgres_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@contextlib.contextmanager
+def fresh_database(postgres_url: str | None) -> Iterator[None]:
+    """A new, empty database with Django set up on it and migrated."""
+    with configured_database(postgres_url):
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield
 
 
 def add_divisions() -> None:

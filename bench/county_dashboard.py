@@ -18,36 +18,14 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from common import configured_database
+
 CITY = "220100000000"
 COUNTIES, TOWNSHIPS, VILLAGES = 4, 8, 10
-
-
-def configure(args) -> str | None:
-    """Point Django at a fresh database before it starts; returns a PG database to drop."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yimen.settings.base"
-    os.environ["YIMEN_ALLOW_INSECURE_KEY"] = "1"
-    os.environ["YIMEN_LOG_LEVEL"] = "WARNING"
-    if args.postgres and args.reuse:
-        base = args.postgres.rsplit("/", 1)[0]
-        os.environ["YIMEN_DATABASE_URL"] = f"{base}/{args.reuse}"
-        return None
-    if args.postgres:
-        import psycopg
-
-        name = f"yimen_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        base = args.postgres.rsplit("/", 1)[0]
-        os.environ["YIMEN_DATABASE_URL"] = f"{base}/{name}"
-        return name
-    os.environ["YIMEN_DATA_DIR"] = tempfile.mkdtemp(prefix="yimen-bench-")
-    return None
 
 
 def main() -> None:
@@ -58,17 +36,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--reuse", help="time an existing database kept by --keep (no generation)")
     args = parser.parse_args()
-    dropped = configure(args)
-    try:
+    with configured_database(args.postgres, keep=args.keep, reuse=args.reuse):
         run(args)
-    finally:
-        if dropped and not args.keep:
-            import psycopg
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(args.postgres, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dropped}"')
 
 
 def divisions():

@@ -34,7 +34,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from bulk_transition import configure  # the same fresh-database set-up
+from common import configured_database  # the same fresh-database set-up
 
 # Shares of the background records per source (roughly what a county's partners send).
 BACKGROUND_SHARE = {
@@ -62,18 +62,8 @@ def main() -> None:
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
     args = parser.parse_args()
     args.people = args.people or int(args.households * 3.5)
-    dropped = configure(args)
-    os.environ.setdefault("YIMEN_DATA_DIR", tempfile.mkdtemp(prefix="yimen-bench-"))
-    try:
+    with configured_database(args.postgres):
         run(args)
-    finally:
-        if dropped:
-            import psycopg
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(args.postgres, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dropped}"')
 
 
 def background_ids(n: int, seed: int):

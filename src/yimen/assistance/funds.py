@@ -21,26 +21,17 @@ over at most 36 months × 3 types, never a loop over cases."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, DateField, Min, Sum
 from django.db.models.functions import TruncMonth
 
+from yimen.benefits.selectors import FundRow  # one row shape for both sources
+
 from .areas import area_q, month_start, next_month
 from .facts import facts_sync
 from .models import DecisionFact, Objection
-
-
-@dataclass(frozen=True)
-class FundRow:
-    """Households counted and the sum of their monthly amounts, for one month and type."""
-
-    month: date
-    assistance_type: str
-    households: int
-    amount: Decimal
 
 
 def approvals_by_month(division_code: str, before: date) -> list[dict]:

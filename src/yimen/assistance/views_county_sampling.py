@@ -68,12 +68,18 @@ def samples(request):
     )
 
 
+def _posted_area(request) -> str | None:
+    """The area code of the form if the supervisor supervises it, else None."""
+    _supervisor(request)
+    code = request.POST.get("area", "")[:12]
+    return code if any(a.code == code for a in _areas(request.user)) else None
+
+
 @login_required
 @require_POST
 def sample_draw(request):
-    _supervisor(request)
-    code = request.POST.get("area", "")[:12]
-    if not any(a.code == code for a in _areas(request.user)):
+    code = _posted_area(request)
+    if code is None:
         messages.error(request, _("Choose an area you supervise."))
         return redirect("county:samples")
     try:
@@ -97,9 +103,8 @@ def sample_draw(request):
 @login_required
 @require_POST
 def share_set(request):
-    _supervisor(request)
-    code = request.POST.get("area", "")[:12]
-    if not any(a.code == code for a in _areas(request.user)):
+    code = _posted_area(request)
+    if code is None:
         messages.error(request, _("Choose an area you supervise."))
         return redirect("county:samples")
     try:
