@@ -1,0 +1,54 @@
+"""Stable error codes of medical insurance (codes never change once published)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yimen.errors import Conflict, Invalid, NotFound
+
+
+class InsufficientBalance(Invalid):
+    code = "medins.insufficient_balance"
+
+    def __init__(self, *, balance_fen: int, amount_fen: int):
+        super().__init__(
+            _(
+                "The personal account holds %(balance)s fen; a debit of %(amount)s fen would "
+                "make it negative. Nothing was posted."
+            ),
+            balance=balance_fen,
+            amount=-amount_fen,
+        )
+
+
+class ZeroPosting(Invalid):
+    code = "medins.zero_posting"
+
+    def __init__(self):
+        super().__init__(_("A ledger posting of zero fen is not recorded."))
+
+
+class UnknownEntryKind(Invalid):
+    code = "medins.unknown_entry_kind"
+
+    def __init__(self, kind):
+        super().__init__(_("“%(kind)s” is not a kind of account entry."), kind=kind)
+
+
+class PostingConflict(Conflict):
+    code = "medins.posting_conflict"
+
+    def __init__(self, *, kind, reference):
+        super().__init__(
+            _(
+                "Posting %(kind)s/%(reference)s was already made with another person or "
+                "amount; the first posting stands."
+            ),
+            kind=kind,
+            reference=reference,
+        )
+
+
+class InsuredNotFound(NotFound):
+    code = "medins.insured_not_found"
+
+    def __init__(self):
+        super().__init__(_("No such insured person at this node."))
