@@ -40,3 +40,11 @@ class EventType(models.TextChoices):
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
     PARTNER_DATA_IMPORTED = "verification.partner_data_imported", _("Partner data imported")
     VERIFICATION_REQUESTED = "verification.requested", _("Verification requested")
+    # settlement (issue 8): filings and the rare undoing of a settlement; settlements
+    # themselves are kept message by message in settlement.FsiMessage (msgid-keyed)
+    SETTLEMENT_FILED = "settlement.filed", _("Filed for care away from home")
+    SETTLEMENT_FILING_CHANGED = "settlement.filing_changed", _("Filing changed")
+    SETTLEMENT_FILING_CANCELLED = "settlement.filing_cancelled", _("Filing cancelled")
+    SETTLEMENT_CANCELLED = "settlement.cancelled", _("Settlement cancelled")
+    SETTLEMENT_REVERSED = "settlement.reversed", _("Transaction reversed (2601)")
+    SETTLEMENT_POLICY_SET = "settlement.policy_set", _("Settlement policy set added")
