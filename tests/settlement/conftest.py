@@ -12,7 +12,7 @@ from tests.medins.helpers import insured
 from yimen.medins.models import InsuranceType, InsuredStatus
 from yimen.settlement.demo import load_reference
 
-TOKEN = "test-bearer-token"  # noqa: S105 — a test credential
+TOKEN = "test-bearer-token"  # a test credential
 AUTH = [
     {"scheme": "bearer", "token": TOKEN, "institutions": "*"},
     {"scheme": "tif", "paasid": "yimen-test", "token": "tif-secret", "max_skew": 300,

@@ -41,15 +41,14 @@ def run(lines, person=EMPLOYED, kind="inpatient", level="level3_city", basis="lo
     return settle(lines, person, Visit(kind, level, basis), POLICY, ytd or YearToDate())
 
 
+AMOUNTS = (
+    "medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc "
+    "hifp_pay hifmi_pay hifob_pay fund_pay_sumamt psn_part_amt acct_pay psn_cash_pay balc"
+)
+
+
 def amounts(r):
-    return {
-        k: getattr(r, k)
-        for k in (
-            "medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt "
-            "act_pay_dedc hifp_pay hifmi_pay hifob_pay fund_pay_sumamt psn_part_amt acct_pay "
-            "psn_cash_pay balc"
-        ).split()
-    }
+    return {k: getattr(r, k) for k in AMOUNTS.split()}
 
 
 def test_employee_level3_city_inpatient_with_account():

@@ -107,16 +107,16 @@ def test_who_may_file(world, employee):
 
 
 def _admit_and_bill(fsi, person, med_type="21"):
+    """Admit, bill 10,000.00 of class-A items and discharge; return the settlement input."""
     fsi.sign_in()
-    psn = str(person.pk)
-    mdtrt = fsi.call(
-        "2401", {"mdtrtinfo": {"psn_no": psn, "insutype": "310", "med_type": med_type}}
-    )
-    mdtrt_id = mdtrt["output"]["result"]["mdtrt_id"]
+    psn, place = str(person.pk), person.insured_division_id[:6]
+    data = {"psn_no": psn, "insutype": "310", "med_type": med_type}
+    mdtrt_id = fsi.call("2401", {"mdtrtinfo": data}, insuplc=place)["output"]["result"]["mdtrt_id"]
     line = {"feedetl_sn": "1", "mdtrt_id": mdtrt_id, "psn_no": psn, "med_list_codg": "XJ01CAA001",
             "det_item_fee_sumamt": 10000, "cnt": 400, "pric": 25}  # fmt: skip
-    assert fsi.call("2301", {"feedetail": [line]})["infcode"] == 0
-    fsi.call("2402", {"dscginfo": {"mdtrt_id": mdtrt_id, "psn_no": psn, "insutype": "310"}})
+    assert fsi.call("2301", {"feedetail": [line]}, insuplc=place)["infcode"] == 0
+    discharge = {"mdtrt_id": mdtrt_id, "psn_no": psn, "insutype": "310"}
+    assert fsi.call("2402", {"dscginfo": discharge}, insuplc=place)["infcode"] == 0
     return {"psn_no": psn, "mdtrt_id": mdtrt_id, "insutype": "310", "medfee_sumamt": 10000,
             "acct_used_flag": "0"}  # fmt: skip
 

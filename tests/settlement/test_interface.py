@@ -22,8 +22,9 @@ def outpatient_bill(fsi, person, *, amount="500.00"):
                                      "mdtrt_cert_no": person.id_number}})  # fmt: skip
     assert reg["infcode"] == 0, reg
     mdtrt_id = reg["output"]["data"]["mdtrt_id"]
-    line = {"feedetl_sn": "1", "mdtrt_id": mdtrt_id, "psn_no": psn_no, "med_list_codg": "XJ01CAA001",
-            "det_item_fee_sumamt": amount, "cnt": 1, "pric": amount}  # fmt: skip
+    line = {"feedetl_sn": "1", "mdtrt_id": mdtrt_id, "psn_no": psn_no,
+            "med_list_codg": "XJ01CAA001", "det_item_fee_sumamt": amount, "cnt": 1,
+            "pric": amount}  # fmt: skip
     assert fsi.call("2204", {"feedetail": [line]})["infcode"] == 0
     return psn_no, mdtrt_id
 
@@ -97,7 +98,7 @@ def test_malformed_envelopes(fsi, raw, fragment):
 
 def test_wrong_field_types_and_bad_input_node(fsi):
     body = envelope("9001", {"signIn": {}})
-    status, answer = fsi.post({**body, "opter": {"x": 1}})
+    _status, answer = fsi.post({**body, "opter": {"x": 1}})
     assert answer["infcode"] == -1 and "opter" in answer["err_msg"]
     answer = fsi.post({**body, "input": "b64-ciphertext"})[1]
     assert answer["infcode"] == -1 and "明文" in answer["err_msg"]

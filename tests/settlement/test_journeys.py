@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.factories import user_with
 from yimen.accounts.roles import Role
 from yimen.medins.ledger import account_balance
 from yimen.medins.models import AccountEntry, EntryKind
 from yimen.settlement.models import DailyTotal, Filing, FilingStatus, Settlement, SettlementStatus
 from yimen.settlement.services.filing import DOC_COMMITMENT, DOC_FORM, DOC_IDENTITY, filing_create
-
-from tests.factories import user_with
 
 from . import journeys
 

@@ -194,6 +194,10 @@ class DailyTotal(models.Model):
                 name="settlement_dailytotal_key",
             )
         ]
+        indexes = [
+            models.Index(fields=["insured_division_code", "day"], name="settlement_dt_insured"),
+            models.Index(fields=["treatment_division_code", "day"], name="settlement_dt_treated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.insured_division_code}→{self.treatment_division_code}"
