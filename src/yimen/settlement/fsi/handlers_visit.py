@@ -43,6 +43,11 @@ from .context import (
 EMERGENCY_MED_TYPES = {"13"}
 
 
+def _exp(data: dict[str, Any]) -> dict[str, Any]:
+    value = data.get("exp_content")
+    return value if isinstance(value, dict) else {}
+
+
 def sign_in(ctx: Context) -> dict[str, Any]:
     data = node(ctx, "signIn")
     sign = SignIn.objects.create(
@@ -127,7 +132,7 @@ def _check_insutype(ctx: Context, data: dict[str, Any], who: InsuredPerson) -> s
 def _open(ctx: Context, data: dict[str, Any], kind: str, med_type: str, number: str) -> Encounter:
     who = person(ctx, data)
     insutype = _check_insutype(ctx, data, who)
-    exp = data.get("exp_content") if isinstance(data.get("exp_content"), dict) else {}
+    exp = _exp(data)
     return Encounter.objects.create(
         mdtrt_id=new_id("M"),
         institution=ctx.institution,
@@ -217,7 +222,7 @@ def _fee_lines(ctx: Context, kind: str) -> dict[str, Any]:
                         item.selfpay_prop if item else Decimal(0),
                         item.price_cap if item else None)  # fmt: skip
         split, sign = split_line(line), (-1 if fen < 0 else 1)
-        exp = raw.get("exp_content") if isinstance(raw.get("exp_content"), dict) else {}
+        exp = _exp(raw)
         made.append(FeeDetail(
             encounter=visit, feedetl_sn=sn, chrg_bchno=text(raw, "chrg_bchno", False)[:30],
             med_list_codg=line.code[:50], amount_fen=fen, cnt=cnt, pric=pric,
@@ -302,7 +307,7 @@ def change_admission(ctx: Context) -> dict[str, Any]:
     if visit.status not in (EncounterStatus.OPEN, EncounterStatus.DISCHARGED):
         raise Refuse("该就诊已结算或已撤销，不能变更")
     med_type = text(data, "med_type", required=False) or visit.med_type
-    exp = data.get("exp_content") if isinstance(data.get("exp_content"), dict) else {}
+    exp = _exp(data)
     visit.med_type = med_type
     visit.emergency = med_type in EMERGENCY_MED_TYPES or str(exp.get("er_flag", "")) == "1"
     visit.begntime = when(data, "begntime", visit.begntime)
