@@ -117,11 +117,6 @@ def _preview(ctx: Context, kind: str) -> dict[str, Any]:
 
 def _settle(ctx: Context, kind: str) -> dict[str, Any]:
     visit, data = _checked(ctx, kind, final=True)
-    if (
-        not visit.fees.filter(settlement__isnull=True).exists()
-        and not visit.fees.filter(settlement__status=SettlementStatus.CANCELLED).exists()
-    ):
-        raise Refuse("没有待结算的费用明细")
     try:
         s, c = settle_encounter(visit, msgid=ctx.env.msgid, acct_used=_acct(data), when=ctx.now)
     except YimenError as exc:

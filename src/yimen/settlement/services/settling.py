@@ -146,6 +146,8 @@ def settle_encounter(
     """Settle the open lines: store the split, debit the account, bump the daily totals."""
     person = lock_person(encounter.person_id)
     c = compute(encounter, person=person, when=when, acct_used=acct_used)
+    if not c.fees:
+        raise Conflict(_("There are no unsettled fee lines."), code="settlement.no_lines")
     r = c.result
     local = timezone.localtime(when)
     settlement = Settlement.objects.create(
