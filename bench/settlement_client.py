@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 
 def main() -> None:
     jobs_path, url, rate, seconds, token = sys.argv[1:6]
-    jobs = json.load(open(jobs_path, encoding="utf-8"))
+    with open(jobs_path, encoding="utf-8") as handle:
+        jobs = json.load(handle)
     target = urlparse(url)
     total = min(len(jobs), int(float(rate) * float(seconds)))
     pending: queue.Queue = queue.Queue()
@@ -46,8 +47,8 @@ def main() -> None:
                 code = response.status
                 infcode = int(json.loads(response.read()).get("infcode", -9))
                 conn.close()
-            except Exception:
-                pass
+            except Exception as exc:  # counted as an error in the figures
+                print(f"request failed: {exc!r}", file=sys.stderr)
             done = time.perf_counter()
             with lock:
                 results.append((done - scheduled, done - started, code, infcode))

@@ -139,3 +139,19 @@ def test_emergency_without_filing_is_treated_as_filed(fsi_haikou, employee):
     # 8,800 × 85 % × 90 % = 6,732.00, no filing needed
     assert (done["exp_content"]["basis"], done["hifp_pay"]) == ("emergency", 6732.0)
     assert Settlement.objects.get().emergency is True
+
+
+def test_policy_set_add_is_checked_and_audited(staff):
+    from yimen.settlement.rules.changchun import CHANGCHUN_2025
+    from yimen.settlement.services.policy import policy_set_add
+
+    with pytest.raises(Invalid, match="incomplete"):
+        policy_set_add(staff, division_code="220100000000", valid_from=date(2027, 1, 1),
+                       values={"outpatient": {}}, source="x")  # fmt: skip
+    row = policy_set_add(staff, division_code="220100000000", valid_from=date(2027, 1, 1),
+                         values=CHANGCHUN_2025, source="长医保发〔2026〕1号（测试）")  # fmt: skip
+    assert AuditEvent.objects.filter(event_type="settlement.policy_set").count() == 1
+    with pytest.raises(Forbidden):
+        policy_set_add(user_with(Role.MEDINS_AGENCY, "460100"), division_code="220100000000",
+                       valid_from=date(2028, 1, 1), values=CHANGCHUN_2025, source="x")  # fmt: skip
+    assert row.pk

@@ -167,6 +167,9 @@ class Settlement(models.Model):
         return f"{self.setl_id}"
 
 
+DAILY_SHARDS = 16
+
+
 class DailyTotal(models.Model):
     """Exact per-day sums of settled (not cancelled) bills, by the indicators' dimensions."""
 
@@ -176,6 +179,9 @@ class DailyTotal(models.Model):
     kind = models.CharField(max_length=10)
     cross_province = models.BooleanField()
     emergency = models.BooleanField()
+    #: settlements spread over SHARDS rows per key, so concurrent settlements of one day and
+    #: city pair do not queue on one row lock until commit; readers sum over the shards
+    shard = models.PositiveSmallIntegerField(default=0)
     count = models.BigIntegerField(default=0)
     medfee_fen = models.BigIntegerField(default=0)
     fund_fen = models.BigIntegerField(default=0)
@@ -190,6 +196,7 @@ class DailyTotal(models.Model):
                     "kind",
                     "cross_province",
                     "emergency",
+                    "shard",
                 ],
                 name="settlement_dailytotal_key",
             )

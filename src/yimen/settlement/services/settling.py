@@ -24,7 +24,7 @@ from yimen.medins.ledger import account_balance, account_post
 from yimen.medins.models import EntryKind, InsuredPerson, InsuredStatus
 
 from ..models import DailyTotal, Encounter, FeeDetail, Filing, Settlement, SettlementStatus
-from ..models.encounter import AMOUNT_FIELDS, EncounterStatus
+from ..models.encounter import AMOUNT_FIELDS, DAILY_SHARDS, EncounterStatus
 from ..rules.catalog import LineSplit
 from ..rules.engine import INPATIENT, PersonFacts, Result, Visit, YearToDate, settle
 from .lookup import basis_for, policy_for
@@ -116,6 +116,7 @@ def _bump(settlement: Settlement, sign: int) -> None:
         kind=settlement.kind,
         cross_province=settlement.cross_province,
         emergency=settlement.emergency,
+        shard=settlement.pk % DAILY_SHARDS,
     )
     change = dict(
         count=F("count") + sign,
