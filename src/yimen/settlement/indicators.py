@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Substr
 
 from yimen.regions.codes import Level, level_of, normalize_code, prefix_of
@@ -115,18 +115,24 @@ def indicators(division_code: str, start: date, end: date) -> Indicators:
         .distinct()
         .count()
     )
+    # grouped in the database by day, direction and flags: at most 8 rows per day reach Python
+    outbound_q = Q(insured_division_code__startswith=prefix)
+    inbound_q = Q(treatment_division_code__startswith=prefix)
     rows = (
         DailyTotal.objects.filter(day__gte=start, day__lte=end)
-        .filter(
-            Q(insured_division_code__startswith=prefix)
-            | Q(treatment_division_code__startswith=prefix)
-        )
+        .filter(outbound_q | inbound_q)
         .exclude(insured_division_code=F("treatment_division_code"))
-        .values(
-            "day", "insured_division_code", "treatment_division_code", "cross_province", "emergency"
+        .annotate(
+            out=Case(When(outbound_q, then=Value(prefix)), default=Value("")),
+            inn=Case(When(inbound_q, then=Value(prefix)), default=Value("")),
         )
+        .values("day", "out", "inn", "cross_province", "emergency")
         .annotate(n=Sum("count"), medfee=Sum("medfee_fen"), fund=Sum("fund_fen"))
     )
+    rows = [
+        {**r, "insured_division_code": r["out"] or "-", "treatment_division_code": r["inn"] or "-"}
+        for r in rows
+    ]
     per_day: dict[date, dict[str, int]] = {}
     _flows(rows, prefix, result, per_day)
     result.daily = [{"day": d.isoformat(), **v} for d, v in sorted(per_day.items())]
