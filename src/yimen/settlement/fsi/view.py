@@ -70,25 +70,33 @@ def _replay(first: FsiMessage, env: Envelope) -> JsonResponse:
 
 
 def _context(env: Envelope) -> Context:
-    institution = Institution.objects.filter(code=env.fixmedins_code, active=True).first()
-    if institution is None:
+    if env.infno == "9001":
+        institution = Institution.objects.filter(code=env.fixmedins_code, active=True).first()
+    else:  # one query: the open sign-in names the institution
+        sign = (
+            SignIn.objects.select_related("institution")
+            .filter(
+                sign_no=env.sign_no,
+                signed_out_at__isnull=True,
+                institution__code=env.fixmedins_code,
+            )
+            .first()
+        )
+        institution = sign.institution if sign is not None else None
+        if (
+            institution is None
+            and Institution.objects.filter(code=env.fixmedins_code, active=True).exists()
+        ):
+            raise Refuse("签到编号 sign_no 无效或已签退，请先签到（9001）")
+    if institution is None or not institution.active:
         raise Refuse("定点医药机构编号不存在或未启用")
     if institution.division_id[:4] != env.mdtrtarea_admvs[:4]:
         raise Refuse("就医地区划 mdtrtarea_admvs 与定点医药机构所在地不符")
-    if (
-        env.infno != "9001"
-        and not SignIn.objects.filter(
-            sign_no=env.sign_no, institution=institution, signed_out_at__isnull=True
-        ).exists()
-    ):
-        raise Refuse("签到编号 sign_no 无效或已签退，请先签到（9001）")
     return Context(env=env, institution=institution, now=timezone.now())
 
 
 def _handle(env: Envelope) -> JsonResponse:
-    first = FsiMessage.objects.filter(msgid=env.msgid).first()
-    if first is not None:
-        return _replay(first, env)
+    # no look-up first: a retried msgid fails the unique insert below and gets the stored answer
     handler = HANDLERS.get(env.infno)
     if handler is None:
         return _reply(
