@@ -181,8 +181,9 @@ def test_person_and_visit_refusals(fsi, employee):
     wrong_place = fsi.call("2201", {"data": {"psn_no": psn_no, "insutype": "310"}},
                            insuplc="460100")  # fmt: skip
     assert wrong_place["infcode"] == -1 and "insuplc_admdvs" in wrong_place["err_msg"]
-    nobody = fsi.call("2201", {"data": {"psn_no": "999999", "insutype": "310"}})
-    assert nobody["infcode"] == -1 and "不存在" in nobody["err_msg"]
+    for psn in ("999999", "99999999999999999999999", "１２"):
+        nobody = fsi.call("2201", {"data": {"psn_no": psn, "insutype": "310"}})
+        assert nobody["infcode"] == -1 and "不存在" in nobody["err_msg"]
     token = fsi.call("1101", {"data": {"mdtrt_cert_type": "01", "mdtrt_cert_no": "x"}})
     assert token["infcode"] == -1
     psn, mdtrt_id = psn_no, fsi.call("2201", {"data": {"psn_no": psn_no, "insutype": "310"}})[

@@ -105,7 +105,8 @@ def yuan(fen: int) -> float:
 def person(ctx: Context, data: dict[str, Any]) -> InsuredPerson:
     """The person named by psn_no; the envelope's insured place must agree with them."""
     psn_no = text(data, "psn_no")
-    found = InsuredPerson.objects.filter(pk=int(psn_no)).first() if psn_no.isdigit() else None
+    valid = psn_no.isascii() and psn_no.isdigit() and len(psn_no) <= 15
+    found = InsuredPerson.objects.filter(pk=int(psn_no)).first() if valid else None
     if found is None:
         raise Refuse(f"人员编号 {psn_no} 不存在")
     if not ctx.env.insuplc_admdvs:
