@@ -49,7 +49,7 @@ FROM (
     CASE WHEN g %% 10 < 7 THEN '2201' ELSE (%(cities)s)[1 + (g / 7) %% 30] END AS ic,
     CASE WHEN g %% 10 < 7 AND g %% 5 < 3 THEN '2201'
          WHEN g %% 10 < 7 THEN (%(cities)s)[1 + (g / 11) %% 30] ELSE '2201' END AS tc,
-    (10000 + (g * 7919) %% 2000000)::bigint AS fee
+    (10000 + (g::bigint * 7919) %% 2000000) AS fee
   FROM generate_series(%(start)s, %(stop)s) AS g
 ) AS s
 """

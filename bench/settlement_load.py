@@ -206,12 +206,16 @@ def main() -> None:
         )  # fmt: skip
         wait_ready(args.port)
         warm(jobs[-10:], args.port)
+        cpu_before = workers_cpu(server.pid)
         client = subprocess.run(  # noqa: S603 — our own client script
             [sys.executable, str(ROOT / "bench/settlement_client.py"), str(jobs_file),
              f"http://127.0.0.1:{args.port}", str(args.rate), str(args.seconds), TOKEN],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         figures = json.loads(client.stdout)
+        figures["worker_cpu_ms_per_request"] = round(
+            (workers_cpu(server.pid) - cpu_before) * 1000 / max(1, figures["sent"]), 1
+        )
         from yimen.settlement.models import Settlement
 
         stored = Settlement.objects.count() - 10
@@ -228,6 +232,17 @@ def main() -> None:
 
         connections.close_all()
         drop_database(args.postgres, name)
+
+
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's worker processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def wait_ready(port: int) -> None:

@@ -35,8 +35,9 @@ CHECKED_ON_SETTLE = ("fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt")
 
 
 def setlinfo(visit: Encounter, amounts: Any, *, setl_id: str, msgid: str, when, sign: int = 1,
+             person: Any = None,
              reasons: list[dict] | None = None, basis: str = "") -> dict[str, Any]:  # fmt: skip
-    who = visit.person
+    who = person or visit.person
     born, gender = birth_and_gender(who.id_number)
     info: dict[str, Any] = {
         "mdtrt_id": visit.mdtrt_id, "setl_id": setl_id, "psn_no": str(who.pk),
@@ -127,6 +128,7 @@ def _settle(ctx: Context, kind: str) -> dict[str, Any]:
 
 def _settlement_output(s: Settlement, msgid: str, sign: int) -> dict[str, Any]:
     return {"setlinfo": setlinfo(s.encounter, s, setl_id=s.setl_id, msgid=msgid, when=s.setl_time,
+                                 person=s.person,
                                  sign=sign, reasons=s.reasons, basis=s.basis),
             "setldetail": setldetail(s.setldetail, sign)}  # fmt: skip
 

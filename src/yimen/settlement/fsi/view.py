@@ -2,7 +2,8 @@
 
 msgid idempotency: the first answer to a msgid is stored in the same transaction as the work
 it describes; a retry gets that stored answer byte for byte, and a concurrent duplicate
-blocks on the unique msgid until the first commits, then gets the same. Refusals are stored
+blocks on the unique msgid until the first commits, then is rolled back whole and gets the
+first answer. Refusals are stored
 too (a retry is refused the same way); envelope and authentication errors are not, as they
 carry no trustworthy msgid. Nothing reaches the client as an HTTP 500: any unexpected error
 is logged and answered infcode -1.
@@ -104,10 +105,6 @@ def _handle(env: Envelope) -> JsonResponse:
         )
     try:
         with transaction.atomic():
-            message = FsiMessage.objects.create(
-                msgid=env.msgid, infno=env.infno, fixmedins_code=env.fixmedins_code,
-                infcode=0, response={},
-            )  # fmt: skip
             try:
                 with transaction.atomic():
                     body = answer(True, handler(_context(env)), area=env.mdtrtarea_admvs)
@@ -115,9 +112,12 @@ def _handle(env: Envelope) -> JsonResponse:
                 body = answer(False, err_msg=exc.message, area=env.mdtrtarea_admvs)
             except YimenError as exc:
                 body = answer(False, err_msg=exc.render("zh-hans"), area=env.mdtrtarea_admvs)
-            message.infcode = 0 if str(body["infcode"]) == "0" else -1
-            message.response = body
-            message.save(update_fields=["infcode", "response"])
+            # stored last, in the same transaction: a duplicate msgid fails here (waiting for
+            # the first to commit) and everything it did is rolled back
+            FsiMessage.objects.create(
+                msgid=env.msgid, infno=env.infno, fixmedins_code=env.fixmedins_code,
+                infcode=0 if str(body["infcode"]) == "0" else -1, response=body,
+            )  # fmt: skip
     except IntegrityError:
         first = FsiMessage.objects.filter(msgid=env.msgid).first()
         if first is None:
