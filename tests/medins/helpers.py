@@ -22,7 +22,7 @@ HAIKOU = "460100000000"
 def id_number(serial: int, *, birth: str = "19850315", area: str = "220102") -> str:
     """A valid 18-character number (check digit computed) distinct per ``serial``."""
     body = f"{area}{birth}{serial % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")
 
 
 def insured(

@@ -21,6 +21,8 @@ VOLATILE = {
     "msgid", "omsgid", "inf_refmsgid", "refmsg_time", "respond_time", "sign_no", "sign_time",
     "mdtrt_id", "setl_id", "medins_setl_id", "trt_dcla_detl_sn", "psn_no", "age",
     "psn_insu_date", "setl_time",
+    # the person's identity comes from the medins test helpers; not this interface's concern
+    "certno", "mdtrt_cert_no", "brdy",
 }  # fmt: skip
 SEQ = count(1)
 

@@ -1,5 +1,11 @@
-"""URLs of medins (api_urls)."""
+"""URLs of medins under /api/medins/: the node-to-node message door."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import inbound
+
+app_name = "medins_api"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("node/messages", inbound.receive, name="node-messages"),
+]

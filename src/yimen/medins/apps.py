@@ -6,3 +6,4 @@ class MedinsConfig(AppConfig):
     name = "yimen.medins"
     label = "medins"
     verbose_name = _("Medical insurance")
+    demo_loader = "yimen.medins.demo.load"

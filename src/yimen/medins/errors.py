@@ -52,3 +52,19 @@ class InsuredNotFound(NotFound):
 
     def __init__(self):
         super().__init__(_("No such insured person at this node."))
+
+
+class NotANode(Conflict):
+    code = "medins.not_a_node"
+
+    def __init__(self):
+        super().__init__(
+            _("This deployment is not configured as a medical-insurance node (see the docs).")
+        )
+
+
+class TransferNotFound(NotFound):
+    code = "medins.transfer_not_found"
+
+    def __init__(self):
+        super().__init__(_("No such transfer, or it is outside your area."))

@@ -12,13 +12,33 @@ from .insured import (
     InsuredPerson,
     InsuredStatus,
 )
+from .transfer import (
+    OPEN_STATUSES,
+    InboxMessage,
+    MessageKind,
+    OutboxMessage,
+    RejectedMessage,
+    Side,
+    Transfer,
+    TransferStatus,
+    TransferStep,
+)
 
 __all__ = [
+    "OPEN_STATUSES",
     "AccountEntry",
     "ContributionMonth",
     "ContributionOrigin",
     "EntryKind",
+    "InboxMessage",
     "InsuranceType",
     "InsuredPerson",
     "InsuredStatus",
+    "MessageKind",
+    "OutboxMessage",
+    "RejectedMessage",
+    "Side",
+    "Transfer",
+    "TransferStatus",
+    "TransferStep",
 ]
