@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 
 from yimen.errors import YimenError
 
-from .models import CatalogItem, Institution, PolicySet
+from .models import CatalogItem, Institution, PersonLink, PolicySet
 from .rules.policy import PolicyError, policy_from_json
 from .services.policy import policy_set_add
 
@@ -68,3 +68,11 @@ class PolicySetAdmin(admin.ModelAdmin):
             messages.error(request, exc.render())
             raise forms.ValidationError(exc.render()) from exc
         obj.pk = saved.pk  # fmt: skip
+
+
+@admin.register(PersonLink)
+class PersonLinkAdmin(admin.ModelAdmin):
+    """The counter links a citizen login to the insured person after checking identity."""
+
+    list_display = ("user", "person", "created_at")
+    raw_id_fields = ("user", "person")
