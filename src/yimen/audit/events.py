@@ -66,3 +66,11 @@ class EventType(models.TextChoices):
     VERIFICATION_RUN_STARTED = "verification.run_started", _("Verification run started")
     VERIFICATION_RUN_FINISHED = "verification.run_finished", _("Verification run finished")
     VERIFICATION_REPORTED = "verification.reported", _("Verification report stored")
+    # settlement (issue 8): filings and the rare undoing of a settlement; settlements
+    # themselves are kept message by message in settlement.FsiMessage (msgid-keyed)
+    SETTLEMENT_FILED = "settlement.filed", _("Filed for care away from home")
+    SETTLEMENT_FILING_CHANGED = "settlement.filing_changed", _("Filing changed")
+    SETTLEMENT_FILING_CANCELLED = "settlement.filing_cancelled", _("Filing cancelled")
+    SETTLEMENT_CANCELLED = "settlement.cancelled", _("Settlement cancelled")
+    SETTLEMENT_REVERSED = "settlement.reversed", _("Transaction reversed (2601)")
+    SETTLEMENT_POLICY_SET = "settlement.policy_set", _("Settlement policy set added")

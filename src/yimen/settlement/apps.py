@@ -6,3 +6,4 @@ class SettlementConfig(AppConfig):
     name = "yimen.settlement"
     label = "settlement"
     verbose_name = _("Cross-region direct settlement")
+    demo_loader = "yimen.settlement.demo.load"

@@ -1,5 +1,10 @@
-"""URLs of settlement (fsi_urls)."""
+"""URLs of the hospital interface, mounted at /fsi/api/rsfComIfsService/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .fsi.view import call_service
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("callService", call_service, name="fsi-call"),
+    path("callService/<str:infno>", call_service, name="fsi-call-infno"),
+]

@@ -1,0 +1,145 @@
+"""What every transaction handler shares: the context, refusals, field readers, output shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from yimen.medins.models import InsuredPerson, InsuredStatus
+
+from ..models import Encounter, Institution
+from ..rules.money import yuan_to_fen
+from .envelope import Envelope
+
+INSUTYPE = {"employee": "310", "resident": "390"}
+#: our dictionary for psn_type (national dictionary chapter not retrieved): 在职/退休/居民
+PSN_TYPE = {("employee", False): "11", ("employee", True): "21", ("resident", False): "90"}
+
+
+class Refuse(Exception):
+    """A business refusal: answered with infcode -1 and this Chinese err_msg."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class Context:
+    env: Envelope
+    institution: Institution
+    now: datetime
+
+    @property
+    def input(self) -> dict[str, Any]:
+        return self.env.input
+
+
+def node(ctx: Context, name: str) -> dict[str, Any]:
+    value = ctx.input.get(name)
+    if not isinstance(value, dict):
+        raise Refuse(f"input 缺少节点 {name}")
+    return value
+
+
+def rows(ctx: Context, name: str) -> list[dict[str, Any]]:
+    value = ctx.input.get(name)
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise Refuse(f"input 缺少明细节点 {name}")
+    return value
+
+
+def text(data: dict[str, Any], name: str, required: bool = True) -> str:
+    value = data.get(name)
+    if value is None or isinstance(value, (dict, list, bool)):
+        value = ""
+    value = str(value).strip()
+    if required and not value:
+        raise Refuse(f"缺少字段 {name}")
+    return value
+
+
+def amount(data: dict[str, Any], name: str, required: bool = True) -> int | None:
+    value = data.get(name)
+    if value in (None, "") and not required:
+        return None
+    try:
+        return yuan_to_fen(value)
+    except ValueError as exc:
+        raise Refuse(f"字段 {name} 应为金额") from exc
+
+
+def decimal(data: dict[str, Any], name: str) -> Decimal:
+    try:
+        value = Decimal(str(data.get(name)).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise Refuse(f"字段 {name} 应为数字") from exc
+    if not value.is_finite():
+        raise Refuse(f"字段 {name} 应为数字")
+    return value
+
+
+def when(data: dict[str, Any], name: str, default: datetime) -> datetime:
+    value = text(data, name, required=False)
+    if not value:
+        return default
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        from django.utils import timezone
+
+        return timezone.make_aware(parsed)
+    raise Refuse(f"字段 {name} 应为 yyyy-MM-dd HH:mm:ss")
+
+
+def yuan(fen: int) -> float:
+    return float(Decimal(fen) / 100)
+
+
+def person(ctx: Context, data: dict[str, Any]) -> InsuredPerson:
+    """The person named by psn_no; the envelope's insured place must agree with them."""
+    psn_no = text(data, "psn_no")
+    valid = psn_no.isascii() and psn_no.isdigit() and len(psn_no) <= 15
+    found = InsuredPerson.objects.filter(pk=int(psn_no)).first() if valid else None
+    if found is None:
+        raise Refuse(f"人员编号 {psn_no} 不存在")
+    if not ctx.env.insuplc_admdvs:
+        raise Refuse("含人员编号的交易须填写参保地区划 insuplc_admdvs（由 1101 返回）")
+    if not found.insured_division_id.startswith(ctx.env.insuplc_admdvs.rstrip("0")[:6] or "x"):
+        raise Refuse("参保地区划 insuplc_admdvs 与人员参保地不符")
+    return found
+
+
+def encounter(ctx: Context, data: dict[str, Any], *, lock: bool = True) -> Encounter:
+    """The visit named by mdtrt_id at this institution, for the named person; row-locked."""
+    mdtrt_id = text(data, "mdtrt_id")
+    qs = Encounter.objects.select_related("institution")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    found = qs.filter(mdtrt_id=mdtrt_id, institution=ctx.institution).first()
+    if found is None:
+        raise Refuse(f"就诊 {mdtrt_id} 不存在")
+    who = person(ctx, data)
+    if found.person_id != who.pk:
+        raise Refuse("就诊与人员编号不符")
+    return found
+
+
+def birth_and_gender(id_number: str) -> tuple[date | None, str]:
+    try:
+        born = datetime.strptime(id_number[6:14], "%Y%m%d").date()
+    except ValueError:
+        return None, ""
+    gender = "1" if id_number[16:17].isdigit() and int(id_number[16]) % 2 else "2"
+    return born, gender
+
+
+def psn_type(p: InsuredPerson) -> str:
+    retired = p.status == InsuredStatus.RETIRED
+    return PSN_TYPE.get((p.insurance_type, retired and p.insurance_type == "employee"), "90")

@@ -1,0 +1,154 @@
+"""The request envelope and the answer (medins-protocol.md §3–4).
+
+Bodies are decoded as UTF-8 (BOM tolerated) and, failing that, GB18030 (a superset of GBK, as
+Windows clients send with Encoding.Default). Scalar fields are accepted as numbers or strings.
+Every refusal is an answer with ``infcode`` -1 and a Chinese ``err_msg``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+REQUIRED = (
+    "infno",
+    "msgid",
+    "mdtrtarea_admvs",
+    "recer_sys_code",
+    "infver",
+    "opter_type",
+    "opter",
+    "opter_name",
+    "inf_time",
+    "fixmedins_code",
+    "fixmedins_name",
+)
+OPTIONAL = ("insuplc_admdvs", "sign_no", "dev_no", "dev_safe_info", "cainfo", "signtype")
+
+
+class EnvelopeError(ValueError):
+    """The message cannot be read; ``message`` is the Chinese err_msg."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    infno: str
+    msgid: str
+    mdtrtarea_admvs: str
+    insuplc_admdvs: str
+    fixmedins_code: str
+    fixmedins_name: str
+    opter: str
+    opter_name: str
+    opter_type: str
+    sign_no: str
+    inf_time: str
+    input: dict[str, Any]
+
+
+def decode(body: bytes) -> Any:
+    """UTF-8 first, then GB18030; JSON either way."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = body.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise EnvelopeError("报文编码无法识别（应为 UTF-8 或 GB18030）") from exc
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise EnvelopeError("报文不是合法的 JSON") from exc
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (bool, dict, list)):
+        raise TypeError
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse(data: Any, path_infno: str | None) -> Envelope:
+    """Check the envelope's fields; refuse with the first problem, in Chinese."""
+    if not isinstance(data, dict):
+        raise EnvelopeError("报文应为 JSON 对象")
+    fields: dict[str, str] = {}
+    for name in REQUIRED + OPTIONAL:
+        try:
+            fields[name] = _text(data.get(name))
+        except TypeError as exc:
+            raise EnvelopeError(f"字段 {name} 应为字符串或数字") from exc
+    if path_infno and not fields["infno"]:
+        fields["infno"] = path_infno
+    missing = [name for name in REQUIRED if not fields[name]]
+    if missing:
+        raise EnvelopeError(f"缺少必填字段：{'、'.join(missing)}")
+    if path_infno and fields["infno"] != path_infno:
+        raise EnvelopeError(f"地址中的交易编号 {path_infno} 与报文 infno {fields['infno']} 不一致")
+    if len(fields["msgid"]) > 64:
+        raise EnvelopeError("msgid 过长")
+    try:
+        datetime.strptime(fields["inf_time"], "%Y-%m-%d %H:%M:%S")
+    except ValueError as exc:
+        raise EnvelopeError("inf_time 应为 yyyy-MM-dd HH:mm:ss") from exc
+    payload = data.get("input")
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise EnvelopeError("input 应为 JSON 对象（本系统仅支持明文模式）")
+    return Envelope(
+        infno=fields["infno"],
+        msgid=fields["msgid"],
+        mdtrtarea_admvs=fields["mdtrtarea_admvs"],
+        insuplc_admdvs=fields["insuplc_admdvs"],
+        fixmedins_code=fields["fixmedins_code"],
+        fixmedins_name=fields["fixmedins_name"],
+        opter=fields["opter"],
+        opter_name=fields["opter_name"],
+        opter_type=fields["opter_type"],
+        sign_no=fields["sign_no"],
+        inf_time=fields["inf_time"],
+        input=payload,
+    )
+
+
+def _stamp() -> str:
+    now = timezone.localtime()
+    return now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+
+
+def answer(ok: bool, output: Any = None, err_msg: str = "", area: str = "") -> dict[str, Any]:
+    """The response envelope. infcode is a number unless the deployment asks for a string."""
+    now = _stamp()
+    code: int | str = 0 if ok else -1
+    if getattr(settings, "YIMEN_FSI_INFCODE_AS_STRING", False):
+        code = str(code)
+    return {
+        "infcode": code,
+        "inf_refmsgid": (area or "220100")[:6].ljust(6, "0")
+        + now[:14]
+        + f"{secrets.randbelow(10**10):010d}",
+        "refmsg_time": now,
+        "respond_time": _stamp(),
+        "enctype": "",
+        "signtype": "",
+        "cainfo": "",
+        "err_msg": None if ok else err_msg[:200],
+        "warn_msg": None,
+        "output": output if ok else None,
+    }

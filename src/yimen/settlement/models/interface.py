@@ -1,0 +1,40 @@
+"""What the hospital interface remembers: every answered message (msgid idempotency) and
+sign-ins (9001/9002)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FsiMessage(models.Model):
+    """The first answer given to a msgid; a retried msgid gets exactly this answer again.
+
+    ``reversed_by`` is set when a 2601 undid this message; a message that arrives only after
+    its reversal is answered with a refusal stored here in advance."""
+
+    msgid = models.CharField(max_length=64, unique=True)
+    infno = models.CharField(max_length=8)
+    fixmedins_code = models.CharField(max_length=30)
+    infcode = models.SmallIntegerField()
+    response = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    reversed_by = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["fixmedins_code", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.msgid} ({self.infno})"
+
+
+class SignIn(models.Model):
+    """An operator's sign-in at an institution; business messages carry its sign_no."""
+
+    sign_no = models.CharField(max_length=30, unique=True)
+    institution = models.ForeignKey("settlement.Institution", on_delete=models.CASCADE)
+    opter = models.CharField(max_length=30)
+    signed_in_at = models.DateTimeField()
+    signed_out_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.sign_no

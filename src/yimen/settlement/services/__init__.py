@@ -1,0 +1,1 @@
+"""Use cases of settlement: filing, settling and cancelling, and the look-ups they share."""

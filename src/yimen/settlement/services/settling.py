@@ -1,0 +1,246 @@
+"""Settle, cancel and restore a visit's bill; the only code that writes Settlement rows.
+
+Each runs inside the caller's transaction (the interface wraps every message in one). The
+person row is locked first, so two bills of one person are split one after the other and the
+year-to-date figures and account balance each sees are final. The daily totals are bumped
+last, to hold their row lock as briefly as possible.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+from yimen.errors import Conflict
+from yimen.medins.ledger import account_balance, account_post
+from yimen.medins.models import EntryKind, InsuredPerson, InsuredStatus
+
+from ..models import DailyTotal, Encounter, FeeDetail, Filing, Settlement, SettlementStatus
+from ..models.encounter import AMOUNT_FIELDS, DAILY_SHARDS, EncounterStatus
+from ..rules.catalog import LineSplit
+from ..rules.engine import INPATIENT, PersonFacts, Result, Visit, YearToDate, settle
+from .lookup import basis_for, policy_for
+
+
+@dataclass
+class Computed:
+    result: Result
+    basis: str
+    filing: Filing | None
+    fees: list[FeeDetail]
+    cross_province: bool
+
+
+def new_id(prefix: str) -> str:
+    return prefix + timezone.localtime().strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
+
+
+def open_fees(encounter: Encounter) -> list[FeeDetail]:
+    """Fee lines not (or no longer) in a settlement, in upload order."""
+    return list(
+        encounter.fees.filter(
+            Q(settlement__isnull=True) | Q(settlement__status=SettlementStatus.CANCELLED)
+        ).order_by("pk")
+    )
+
+
+def year_to_date(person_id: int, year: int, kind: str) -> YearToDate:
+    sums = Settlement.objects.filter(
+        person_id=person_id, year=year, kind=kind, status=SettlementStatus.SETTLED
+    ).aggregate(
+        n=Count("pk"),
+        ded=Sum("act_pay_dedc"),
+        pool=Sum("hifp_pay"),
+        large=Sum("hifob_pay"),
+        cbase=Sum("critical_base"),
+        cpaid=Sum("hifmi_pay"),
+    )
+    return YearToDate(
+        deductible_fen=int(sums["ded"] or 0),
+        admissions=int(sums["n"] or 0),
+        pool_paid_fen=int(sums["pool"] or 0),
+        large_paid_fen=int(sums["large"] or 0),
+        critical_base_fen=int(sums["cbase"] or 0),
+        critical_paid_fen=int(sums["cpaid"] or 0),
+    )
+
+
+def _line(fee: FeeDetail) -> LineSplit:
+    return LineSplit(
+        sn=fee.feedetl_sn,
+        amount_fen=fee.amount_fen,
+        fulamt_ownpay_fen=fee.fulamt_ownpay_fen,
+        overlmt_fen=fee.overlmt_fen,
+        preselfpay_fen=fee.preselfpay_fen,
+        inscp_fen=fee.inscp_fen,
+        chrgitm_lv="",
+        selfpay_prop=fee.selfpay_prop,
+        explanation_zh="",
+        explanation_en="",
+    )
+
+
+def compute(encounter: Encounter, *, person: InsuredPerson, when: datetime, acct_used: bool):
+    """The split of the encounter's open fee lines as of ``when`` (nothing written)."""
+    on = timezone.localtime(when).date()
+    fees = open_fees(encounter)
+    emergency = encounter.emergency or any(f.er_flag for f in fees)
+    insured = person.insured_division_id
+    treatment = encounter.institution.division_id
+    basis, filing = basis_for(person.pk, insured, treatment, on, emergency)
+    facts = PersonFacts(
+        insurance_type=person.insurance_type,
+        retired=person.status == InsuredStatus.RETIRED,
+        account_balance_fen=account_balance(person) if person.insurance_type == "employee" else 0,
+        use_account=acct_used,
+    )
+    visit = Visit(kind=encounter.kind, level=encounter.institution.level, basis=basis)
+    ytd = year_to_date(person.pk, on.year, encounter.kind)
+    result = settle([_line(f) for f in fees], facts, visit, policy_for(insured, on), ytd)
+    return Computed(result, basis, filing, fees, insured[:2] != treatment[:2])
+
+
+def _bump(settlement: Settlement, sign: int) -> None:
+    key = dict(
+        day=settlement.day,
+        insured_division_code=settlement.insured_division_code[:4].ljust(12, "0"),
+        treatment_division_code=settlement.treatment_division_code[:4].ljust(12, "0"),
+        kind=settlement.kind,
+        cross_province=settlement.cross_province,
+        emergency=settlement.emergency,
+        shard=settlement.pk % DAILY_SHARDS,
+    )
+    change = dict(
+        count=F("count") + sign,
+        medfee_fen=F("medfee_fen") + sign * settlement.medfee_sumamt,
+        fund_fen=F("fund_fen") + sign * settlement.fund_pay_sumamt,
+    )
+    if DailyTotal.objects.filter(**key).update(**change):
+        return
+    try:
+        with transaction.atomic():
+            DailyTotal.objects.create(
+                **key,
+                count=sign,
+                medfee_fen=sign * settlement.medfee_sumamt,
+                fund_fen=sign * settlement.fund_pay_sumamt,
+            )
+    except IntegrityError:  # created meanwhile by a concurrent settlement
+        DailyTotal.objects.filter(**key).update(**change)
+
+
+def lock_person(person_id: int) -> InsuredPerson:
+    return InsuredPerson.objects.select_for_update().get(pk=person_id)
+
+
+def settle_encounter(
+    encounter: Encounter, *, msgid: str, acct_used: bool, when: datetime
+) -> tuple[Settlement, Computed]:
+    """Settle the open lines: store the split, debit the account, bump the daily totals."""
+    person = lock_person(encounter.person_id)
+    c = compute(encounter, person=person, when=when, acct_used=acct_used)
+    if not c.fees:
+        raise Conflict(_("There are no unsettled fee lines."), code="settlement.no_lines")
+    r = c.result
+    local = timezone.localtime(when)
+    settlement = Settlement.objects.create(
+        setl_id=new_id("S"),
+        encounter=encounter,
+        person=person,
+        institution=encounter.institution,
+        filing=c.filing,
+        kind=encounter.kind,
+        basis=c.basis,
+        level=encounter.institution.level,
+        emergency=c.basis == "emergency" or encounter.emergency,
+        cross_province=c.cross_province,
+        insured_division_code=person.insured_division_id,
+        treatment_division_code=encounter.institution.division_id,
+        setl_time=when,
+        day=local.date(),
+        year=local.year,
+        msgid=msgid,
+        ratio=r.ratio,
+        critical_base=r.critical_base,
+        line_count=len(c.fees),
+        setldetail=[d.__dict__ for d in r.setldetail],
+        reasons=[x.__dict__ for x in r.reasons],
+        **{name: getattr(r, name) for name in AMOUNT_FIELDS},
+    )
+    FeeDetail.objects.filter(pk__in=[f.pk for f in c.fees]).update(settlement=settlement)
+    if r.acct_pay:
+        account_post(person, -r.acct_pay, EntryKind.SETTLEMENT, msgid, memo=settlement.setl_id)
+    Encounter.objects.filter(pk=encounter.pk).update(status=EncounterStatus.SETTLED)
+    _bump(settlement, +1)
+    return settlement, c
+
+
+def cancel_settlement(settlement: Settlement, *, msgid: str, event: EventType) -> Settlement:
+    """Undo a settlement exactly: credit the account back, drop it from the totals."""
+    lock_person(settlement.person_id)
+    settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
+    if settlement.status != SettlementStatus.SETTLED:
+        raise Conflict(_("This settlement is already cancelled."), code="settlement.cancelled")
+    if settlement.acct_pay:
+        account_post(
+            settlement.person_id, settlement.acct_pay, EntryKind.SETTLEMENT_REVERSAL, msgid,
+            memo=settlement.setl_id,
+        )  # fmt: skip
+    settlement.status = SettlementStatus.CANCELLED
+    settlement.cancel_msgid = msgid
+    settlement.cancelled_at = timezone.now()
+    settlement.save(update_fields=["status", "cancel_msgid", "cancelled_at"])
+    back = EncounterStatus.DISCHARGED if settlement.kind == INPATIENT else EncounterStatus.OPEN
+    if settlement.kind == INPATIENT and settlement.encounter.endtime is None:
+        back = EncounterStatus.OPEN
+    Encounter.objects.filter(pk=settlement.encounter_id).update(status=back)
+    record_event(
+        event_type=event,
+        subject=settlement,
+        division_code=settlement.insured_division_code,
+        old={"status": SettlementStatus.SETTLED, "setl_id": settlement.setl_id},
+        new={"status": SettlementStatus.CANCELLED, "msgid": msgid},
+    )
+    _bump(settlement, -1)
+    return settlement
+
+
+def restore_settlement(settlement: Settlement, *, msgid: str) -> Settlement:
+    """Reverse a cancellation (2601 of a 2208/2305): the settlement stands again as it was."""
+    lock_person(settlement.person_id)
+    settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
+    others = Settlement.objects.filter(
+        encounter_id=settlement.encounter_id, status=SettlementStatus.SETTLED
+    ).exclude(pk=settlement.pk)
+    lines_gone = settlement.fees.count() != settlement.line_count
+    if settlement.status != SettlementStatus.CANCELLED or others.exists() or lines_gone:
+        raise Conflict(
+            _("The cancellation can no longer be reversed: the visit was settled again or its "
+              "lines changed."),
+            code="settlement.restore_conflict",
+        )  # fmt: skip
+    if settlement.acct_pay:
+        account_post(settlement.person_id, -settlement.acct_pay, EntryKind.SETTLEMENT, msgid,
+                     memo=settlement.setl_id)  # fmt: skip
+    settlement.status = SettlementStatus.SETTLED
+    settlement.cancel_msgid = ""
+    settlement.cancelled_at = None
+    settlement.save(update_fields=["status", "cancel_msgid", "cancelled_at"])
+    Encounter.objects.filter(pk=settlement.encounter_id).update(status=EncounterStatus.SETTLED)
+    record_event(
+        event_type=EventType.SETTLEMENT_REVERSED,
+        subject=settlement,
+        division_code=settlement.insured_division_code,
+        old={"status": SettlementStatus.CANCELLED},
+        new={"status": SettlementStatus.SETTLED, "msgid": msgid},
+    )
+    _bump(settlement, +1)
+    return settlement
