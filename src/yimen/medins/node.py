@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,13 @@ def node_config() -> NodeConfig | None:
     path = os.environ.get("YIMEN_MEDINS_NODE_CONFIG")
     if not path:
         return None
-    return _from_file(path, Path(path).stat().st_mtime)
+    try:
+        mtime = Path(path).stat().st_mtime
+    except OSError:
+        # a named but missing file: the pages say "not a node" (503) rather than fail
+        logger.error("YIMEN_MEDINS_NODE_CONFIG names %s, which cannot be read", path)
+        return None
+    return _from_file(path, mtime)
 
 
 def require_node() -> NodeConfig:

@@ -49,7 +49,9 @@ PERSONS = [
     (901, "刘建华", InsuranceType.EMPLOYEE, InsuredStatus.CONTRIBUTING, 200000),
     (902, "王淑芬", InsuranceType.EMPLOYEE, InsuredStatus.RETIRED, 350000),
     (903, "赵小燕", InsuranceType.RESIDENT, InsuredStatus.CONTRIBUTING, 0),
+    (904, "王秀英", InsuranceType.RESIDENT, InsuredStatus.CONTRIBUTING, 0),  # the demo citizen
 ]
+CITIZEN = ("citizen", 904)  # the demo's citizen login, verified as this insured person
 
 
 def _id_number(serial: int) -> str:
@@ -90,6 +92,19 @@ def load_reference() -> tuple[int, int, int]:
     return made[0], made[1], made[2]
 
 
+def _link_demo_citizen() -> None:
+    """Let the demo citizen file online, as if verified at the counter."""
+    from django.contrib.auth import get_user_model
+
+    from .models import PersonLink
+
+    username, serial = CITIZEN
+    user = get_user_model().objects.filter(username=username).first()
+    person = InsuredPerson.objects.filter(id_number=_id_number(serial)).first()
+    if user is not None and person is not None:
+        PersonLink.objects.get_or_create(user=user, defaults={"person": person})
+
+
 def load() -> str:
     """The demo loader named on the AppConfig."""
     institutions, items, policies = load_reference()
@@ -104,6 +119,7 @@ def load() -> str:
             if created and balance:
                 account_post(person, balance, EntryKind.ADJUSTMENT, f"demo-opening-{person.pk}")
             persons += 1
+        _link_demo_citizen()
     return (
         f"settlement: {institutions} institutions, {items} catalog items, "
         f"{policies} policy set, {persons} insured persons"
