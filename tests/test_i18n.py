@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -60,3 +61,19 @@ def test_chinese_is_the_default_and_english_is_complete():
         assert translation.gettext("My tasks") == "我的任务"
     with translation.override("en"):
         assert translation.gettext("My tasks") == "My tasks"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+@pytest.mark.parametrize("path", [CATALOGUE, *APP_CATALOGUES], ids=str)
+def test_translations_keep_every_placeholder(path):
+    """A translation that drops or renames a %(name)s fails at run time (and in msgfmt)."""
+    wrong = []
+    for entry in polib.pofile(str(path)):
+        if entry.msgstr and "python-format" in entry.flags:
+            wanted = {m.group(1) for m in PLACEHOLDER.finditer(entry.msgid) if m.group(1)}
+            found = {m.group(1) for m in PLACEHOLDER.finditer(entry.msgstr) if m.group(1)}
+            if wanted != found:
+                wrong.append(entry.msgid)
+    assert wrong == []
