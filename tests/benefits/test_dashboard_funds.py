@@ -33,3 +33,28 @@ def test_dashboard_funds_come_from_the_issued_rolls(staff):
         (date(2026, 11, 1), "dibao", 1, Decimal("500.00")),
         (date(2026, 11, 1), "tekun", 1, Decimal("250.50")),
     ]
+
+
+def test_monthly_statistics_come_from_the_rolls_and_the_stops(staff):
+    from yimen.assistance.statistics import monthly_statistics
+    from yimen.benefits.models import Entitlement
+
+    a = quick_household(staff.caseworker, amount=Decimal("500.00"))
+    quick_household(staff.caseworker, amount=Decimal("250.50"), kind="tekun", name="李四")
+    Entitlement.objects.create(
+        beneficiary=a,
+        effective_month=date(2026, 11, 1),
+        status="stopped",
+        monthly_amount=0,
+        reason="停保",
+    )
+    month = date(2026, 11, 1)
+    assert monthly_statistics(NANGUAN, month).paid is False
+    roll_issue(actor=staff.approver, township_code=NANLING, month=month, today=month)
+    stats = monthly_statistics(NANGUAN, month)
+    assert stats.paid is True
+    total = stats.total
+    assert total.tally("tekun", "urban").households == 1
+    assert total.tally("tekun", "urban").amount == Decimal("250.50")
+    assert total.tally("dibao", "urban").households == 0  # stopped from November
+    assert total.stops == 1

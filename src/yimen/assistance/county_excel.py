@@ -158,8 +158,12 @@ def statistics_workbook(stats: MonthlyStatistics) -> bytes:
         book,
         [
             _("%(area)s, %(month)s") % {"area": stats.name, "month": f"{stats.month:%Y-%m}"},
-            pre_payroll_note(),
-            _(
+            _("Households and funds: paid, from the issued monthly payment rolls.")
+            if stats.paid
+            else pre_payroll_note(),
+            _("Stops: households whose assistance stops from the month (dynamic management).")
+            if stats.paid
+            else _(
                 "Stops: approvals revoked after an objection, until the benefits app records "
                 "dynamic-management stops."
             ),

@@ -5,7 +5,7 @@ standard in force and the average benefit per person.
 
 policy.md lists no report form, so the indicators are the usual ones of the 民政统计
 monthly tables (docs/county-supervision.md lists each with its definition). Until the
-benefits app issues payment rolls, "on assistance" and "funds" are the PRE-PAYROLL figure
+benefits app issues payment rolls for the area, "on assistance" and "funds" are the PRE-PAYROLL figure
 of funds.py (approved, not revoked; counted from the month after approval) and "stops"
 are the revocations of approvals after an objection; both switch to the rolls and the
 dynamic-management stops when benefits lands.
@@ -28,6 +28,7 @@ from .areas import area_q, child_key, child_length, children_of, key_to_code, mo
 from .areas import next_month as _next_month
 from .choices import AssistanceType, HukouType
 from .facts import facts_sync
+from .funds import paid_from_rolls
 from .models import DecisionFact, Objection
 from .parameters import ParametersNotFound, parameter_set_in_force
 
@@ -85,6 +86,7 @@ class MonthlyStatistics:
     name: str
     month: date
     rows: list[StatsRow]  # children, then the whole area
+    paid: bool = False  # "on assistance", funds and stops from the issued rolls
 
     @property
     def total(self) -> StatsRow:
@@ -177,7 +179,20 @@ def monthly_statistics(code: str, month: date) -> MonthlyStatistics:
         return rows[key]
 
     facts_sync()
-    for r in households_on(code, month):
+    paid = paid_from_rolls(code, month, month)
+    if paid:  # the area issues its rolls: what was paid, and dynamic management's stops
+        from yimen.benefits.selectors import paid_households_by_child, stops_by_child
+
+        def key(field: str):
+            return child_key(code, field)
+
+        on_rows, stop_rows = (
+            paid_households_by_child(code, month, key),
+            stops_by_child(code, month, key),
+        )
+    else:
+        on_rows, stop_rows = households_on(code, month), stops_in(code, month)
+    for r in on_rows:
         tally = row_of(r["key"]).tally(r["assistance_type"], r["hukou_type"])
         tally.households += r["households"]
         tally.persons += r["persons"] or 0
@@ -185,7 +200,7 @@ def monthly_statistics(code: str, month: date) -> MonthlyStatistics:
     for r in decisions_in(code, month):
         row = row_of(r["key"])
         row.approvals, row.refusals = r["approvals"], r["refusals"]
-    for r in stops_in(code, month):
+    for r in stop_rows:
         row_of(r["key"]).stops = r["stops"]
     last_day = _next_month(month) - timedelta(days=1)
     ordered = [rows[k] for k in sorted(rows)]
@@ -204,4 +219,4 @@ def monthly_statistics(code: str, month: date) -> MonthlyStatistics:
         total.stops += row.stops
     total.standard_urban = _mean([r.standard_urban for r in ordered])
     total.standard_rural = _mean([r.standard_rural for r in ordered])
-    return MonthlyStatistics(code, area, month, [*ordered, total])
+    return MonthlyStatistics(code, area, month, [*ordered, total], paid=paid)
