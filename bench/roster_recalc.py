@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
 import time
 from datetime import date
 
@@ -255,6 +257,13 @@ def run(args) -> None:
     t0 = time.perf_counter()
     result = recalc_compute(TOWNSHIP, ON)
     end_to_end_s = time.perf_counter() - t0
+    # the recalculation's own memory, in a fresh process on the same database (the peak of
+    # this one includes generating and writing the roster)
+    connection.close()
+    child = subprocess.run(  # noqa: S603 (this very script, with a fixed flag)
+        [sys.executable, __file__, "--measure-only"], capture_output=True, text=True, check=True
+    )
+    print(child.stdout.strip())
     print(
         f"roster_recalc db={connection.vendor} households={result.evaluated} "
         f"people={frames.members.height} changes={len(result.changes)} "
@@ -269,9 +278,27 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
     parser.add_argument("--profile", action="store_true", help="profile reading the frames")
+    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_only:  # child process: the database is named by the inherited env
+        measure_only()
+        return
     with fresh_database(args.postgres):
         run(args)
+
+
+def measure_only() -> None:
+    import django
+
+    django.setup()
+    from yimen.benefits.services.recalc import recalc_compute
+
+    t0 = time.perf_counter()
+    result = recalc_compute(TOWNSHIP, ON)
+    print(
+        f"  separate process: end_to_end_s={time.perf_counter() - t0:.1f} "
+        f"changes={len(result.changes)} peak_rss_mib={peak_rss_mib():.0f}"
+    )
 
 
 if __name__ == "__main__":

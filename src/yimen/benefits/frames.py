@@ -22,6 +22,7 @@ from yimen.assistance.models import Application, Asset, Income, Member
 
 from .models import Beneficiary, BeneficiaryStatus, Entitlement
 
+CHUNK_ROWS = 100_000
 ON_ASSISTANCE = (BeneficiaryStatus.ACTIVE, BeneficiaryStatus.PHASING_OUT)
 
 
@@ -60,8 +61,12 @@ def _read(sql: str, params: list, schema: dict[str, type[pl.DataType]]) -> pl.Da
             buffer.seek(0)
             return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+        # in chunks: a million households' members as Python tuples at once would take
+        # gigabytes; each chunk becomes columns before the next one is fetched
+        parts = []
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _days(column: str) -> str:
