@@ -4,11 +4,11 @@ rural registration, the month's new approvals, refusals and stops, the funds, th
 standard in force and the average benefit per person.
 
 policy.md lists no report form, so the indicators are the usual ones of the 民政统计
-monthly tables (docs/county-supervision.md lists each with its definition). Until the
-benefits app issues payment rolls for the area, "on assistance" and "funds" are the PRE-PAYROLL figure
-of funds.py (approved, not revoked; counted from the month after approval) and "stops"
-are the revocations of approvals after an objection; both switch to the rolls and the
-dynamic-management stops when benefits lands.
+monthly tables (docs/county-supervision.md lists each with its definition). Where the
+area issues its payment rolls in Yimen, "on assistance", "funds" and "stops" come from the
+rolls and dynamic management (benefits.selectors); elsewhere they are the PRE-PAYROLL
+figure of funds.py (approved, not revoked; counted from the month after approval) and the
+revocations of approvals after an objection. The page and the Excel say which.
 
 Set-based: three grouped queries of the read model (models/facts.py) and one of the
 revocations, for the whole area and month, whatever its size."""
