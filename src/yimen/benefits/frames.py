@@ -84,6 +84,16 @@ def _flag(column: str) -> str:
     return f"CASE WHEN {column} THEN 1 ELSE 0 END"
 
 
+def _with_incomes(members: pl.DataFrame, incomes: pl.DataFrame) -> pl.DataFrame:
+    """One income_<category> column per category (fen per month, 0 where none)."""
+    for category in IncomeCategory.values:
+        column = incomes.filter(pl.col("category") == category).select(
+            "member_id", pl.col("amount").alias(f"income_{category}")
+        )
+        members = members.join(column, on="member_id", how="left", maintain_order="left")
+    return members.with_columns(pl.col("^income_.*$").fill_null(0))
+
+
 def _from_days(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Int32).cast(pl.Date).alias(column)
 
@@ -139,19 +149,10 @@ def roster_frames(prefix: str, month) -> RosterFrames:
         pl.col("has_able_supporter").cast(pl.Boolean),
         pl.col("hardship_tier").fill_null(""),
     )
-    income_sums = ", ".join(
-        _fen_sql(f"SUM(CASE WHEN i.category = '{c}' THEN i.monthly_amount ELSE 0 END)")
-        for c in IncomeCategory.values
-    )
-    income_columns = {f"income_{c}": I64 for c in IncomeCategory.values}
     members = _read(
         f"SELECT b.id, m.id, {_days('m.birth_date')}, m.disability_kind, "  # noqa: S608 (table names from model meta; values bound)
-        f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, "
-        f"{_flag('m.student')}, {income_sums} "
-        f"FROM {b} b JOIN {m} m ON m.application_id = b.application_id "
-        f"LEFT JOIN {i} i ON i.member_id = m.id WHERE {where} "
-        f"GROUP BY b.id, m.id, m.birth_date, m.disability_kind, m.disability_grade, "
-        f"m.work_ability, m.living_apart, m.student",
+        f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, {_flag('m.student')} "
+        f"FROM {b} b JOIN {m} m ON m.application_id = b.application_id WHERE {where}",
         params,
         {
             "household_id": I64,
@@ -162,15 +163,24 @@ def roster_frames(prefix: str, month) -> RosterFrames:
             "work_ability": STR,
             "living_apart": I64,
             "student": I64,
-            **income_columns,
         },
     ).with_columns(
         _from_days("birth_date"),
         pl.col("disability_kind").fill_null(""),
         pl.col("living_apart").cast(pl.Boolean),
         pl.col("student").cast(pl.Boolean),
-        pl.col(list(income_columns)).fill_null(0),
     )
+    # incomes: one row per member and category, summed by the database, turned into one
+    # income_<category> column each by Polars (no GROUP BY over every member row)
+    incomes = _read(
+        f"SELECT i.member_id, i.category, {_fen_sql('SUM(i.monthly_amount)')} "  # noqa: S608 (table names from model meta; values bound)
+        f"FROM {i} i JOIN {m} m ON m.id = i.member_id "
+        f"JOIN {b} b ON b.application_id = m.application_id WHERE {where} "
+        f"GROUP BY i.member_id, i.category",
+        params,
+        {"member_id": I64, "category": STR, "amount": I64},
+    )
+    members = _with_incomes(members, incomes)
     entitlements = _read(
         f"SELECT e.beneficiary_id, e.id, {_days('e.effective_month')}, e.status, "  # noqa: S608 (table names from model meta; values bound)
         f"{_fen_sql('e.monthly_amount')} FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
