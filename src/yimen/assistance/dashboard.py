@@ -31,7 +31,7 @@ from yimen.workflow.states import CaseStatus, TaskStatus
 
 from .areas import Period, area_q, child_key, child_length, children_of, key_to_code
 from .facts import facts_sync
-from .funds import FundRow, funds_by_month, paid_from_rolls
+from .funds import FundRow, funds_by_month
 from .models import DecisionFact
 from .process import ASSISTANCE_PROCESS
 
@@ -249,10 +249,5 @@ def dashboard(code: str, period: Period, now: datetime) -> Dashboard:
         total.decided += row.decided
         total.approved += row.approved
     rows.append(total)
-    return Dashboard(
-        code=code,
-        period=period,
-        rows=rows,
-        funds=funds_by_month(code, period.first, period.last),
-        funds_paid=paid_from_rolls(code, period.first, period.last),
-    )
+    funds, paid = funds_by_month(code, period.first, period.last)
+    return Dashboard(code=code, period=period, rows=rows, funds=funds, funds_paid=paid)

@@ -1,18 +1,14 @@
-"""Households and funds per month and assistance type — the PRE-PAYROLL figure.
+"""Households and funds per month and assistance type, for the county dashboard.
 
-The benefits app (issue 6 items 1–3) will own the monthly payment rolls and provide
-``yimen.benefits.selectors.funds_by_month(division_code, first_month, last_month)`` with
-the same signature and the same ``FundRow`` shape, built from the issued rolls. Until it
-lands, this module derives the figure from the township's approved decisions alone:
+Where the area issues its monthly payment rolls in Yimen, the figure is what was paid:
+``yimen.benefits.selectors.funds_by_month`` over the fund ledger. Elsewhere it is the
+PRE-PAYROLL figure derived here from the township's approved decisions alone:
 
 * a household approved in month M is counted, with the decision's monthly amount, from
   month M+1 on (payment starts the month after approval [A2021 Art.21]);
 * it stops counting from the month after an objection review revoked the approval;
-* dynamic-management outcomes (adjust, phase-out, suspend, stop) are not known here —
-  they exist only in the benefits app — so this figure is what the decisions promised,
-  not what was paid. docs/county-supervision.md says so on the page.
-
-The swap at merge time is the one import line in dashboard.py and statistics.py.
+* dynamic-management outcomes (adjust, phase-out, suspend, stop) are not known here, so
+  this figure is what the decisions promised, not what was paid; the pages say which.
 
 Two set-based queries: approvals grouped by month and type in the database, and the
 (rare) revocations; the running totals over the months are then a reduction in Python
@@ -124,12 +120,14 @@ def paid_from_rolls(division_code: str, first_month: date, last_month: date) -> 
     return has_rolls(division_code, first_month, last_month)
 
 
-def funds_by_month(division_code: str, first_month: date, last_month: date) -> list:
-    """Households and funds per month and type: paid (issued rolls) where the area issues
-    its rolls in Yimen, otherwise what the decisions promised (pre-payroll). One source per
-    call, never mixed; ``paid_from_rolls`` tells the pages which one they show."""
+def funds_by_month(
+    division_code: str, first_month: date, last_month: date
+) -> tuple[list[FundRow], bool]:
+    """Households and funds per month and type, and whether they were paid: from the issued
+    rolls where the area issues them in Yimen, otherwise what the decisions promised
+    (pre-payroll). One source per call, never mixed."""
     if paid_from_rolls(division_code, first_month, last_month):
         from yimen.benefits.selectors import funds_by_month as paid
 
-        return paid(division_code, first_month, last_month)
-    return funds_by_month_from_decisions(division_code, first_month, last_month)
+        return paid(division_code, first_month, last_month), True
+    return funds_by_month_from_decisions(division_code, first_month, last_month), False

@@ -9,9 +9,7 @@ class BenefitsConfig(AppConfig):
     demo_loader = "yimen.benefits.demo.load"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from yimen.assistance.models import SupervisionFlag
+        from yimen.assistance.services.supervision import on_flag_raised
         from yimen.workflow.registry import on_step_done, register, register_subject_page
 
         from .process import BENEFIT_REVIEW_PROCESS
@@ -25,4 +23,4 @@ class BenefitsConfig(AppConfig):
         on_step_done("assist", "disclose", enrol_disclosed)
         on_step_done("assist_review", "conclude", stop_revoked)
         # the county's finding on a household on the roster opens a review of it
-        post_save.connect(review_on_county_flag, sender=SupervisionFlag, dispatch_uid="benefits")
+        on_flag_raised(review_on_county_flag)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -78,7 +79,7 @@ def roll_issue(request):
         roll = payments.roll_issue(actor=request.user, township_code=township, month=month)
     except YimenError as exc:
         messages.error(request, exc.render())
-        return redirect(f"{request.path.rsplit('issue/', 1)[0]}?township={township}")
+        return redirect(f"{reverse('benefits:rolls')}?township={township}")
     messages.success(request, _("The roll is issued and signed."))
     return redirect("benefits:roll", roll.pk)
 

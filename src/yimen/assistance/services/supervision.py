@@ -4,6 +4,8 @@ case; the county's roles carry no decision permission (accounts.roles.PERMISSION
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -128,7 +130,18 @@ def supervision_flag_raise(*, actor, application: Application, comment: str) -> 
             "comment": comment,
         }
     notify_township(application, message)
+    for listener in _FLAG_LISTENERS:
+        listener(flag)
     return flag
+
+
+# Other services that act on a county finding register here in their AppConfig.ready (the
+# roster opens a review of a household on assistance); called in the raising transaction.
+_FLAG_LISTENERS: list[Callable[[SupervisionFlag], None]] = []
+
+
+def on_flag_raised(listener: Callable[[SupervisionFlag], None]) -> None:
+    _FLAG_LISTENERS.append(listener)
 
 
 @transaction.atomic

@@ -4,8 +4,8 @@ County supervision never decides (assistance.services.supervision): it raises a 
 its findings and the township answers. When the household is on assistance, the finding
 is also exactly what dynamic management is for, so the township gets a review case
 (trigger "county request") carrying the county's comment, decided by its own approver.
-Connected to SupervisionFlag's post_save in BenefitsConfig.ready, so the supervision
-service needs to know nothing of the roster."""
+Registered with the supervision service's ``on_flag_raised`` in BenefitsConfig.ready, so
+that service needs to know nothing of the roster."""
 
 from __future__ import annotations
 
@@ -15,30 +15,28 @@ from yimen.assistance.models import SupervisionFlag
 
 from ..models import Beneficiary, BeneficiaryStatus, Review, ReviewTrigger
 from ..months import add_months
-from .reviews import _open_case, open_review
+from .reviews import open_review, open_review_case
 
 
-def review_on_county_flag(sender, instance: SupervisionFlag, created: bool, **kwargs) -> None:
-    if not created:
-        return
+def review_on_county_flag(flag: SupervisionFlag) -> None:
     beneficiary = (
         Beneficiary.objects.select_related("division")
-        .filter(application_id=instance.application_id)
+        .filter(application_id=flag.application_id)
         .exclude(status=BeneficiaryStatus.STOPPED)
         .first()
     )
     if beneficiary is None:
         return
-    comment = f"{_('County')}: {instance.comment}"
+    comment = f"{_('County')}: {flag.comment}"
     review = open_review(beneficiary)
     if review is not None:
         Review.objects.filter(pk=review.pk).update(report=f"{review.report}\n{comment}".strip())
         return
-    case = _open_case(beneficiary, comment[:200])
+    case = open_review_case(beneficiary, comment[:200])
     Review.objects.create(
         beneficiary=beneficiary,
         case=case,
         trigger=ReviewTrigger.COUNTY_REQUEST,
         report=comment,
-        due_on=add_months(instance.raised_at.date(), 1),
+        due_on=add_months(flag.raised_at.date(), 1),
     )

@@ -28,7 +28,6 @@ from yimen.regions.models import Division
 
 from ..models import (
     Beneficiary,
-    Entitlement,
     EntitlementStatus,
     FundLedgerEntry,
     PaymentAdjustment,
@@ -37,7 +36,7 @@ from ..models import (
 )
 from ..models.payments import LineKind
 from ..months import add_months, month_of
-from .roster import beneficiary_for, subject
+from .roster import beneficiary_for, entitlements_in_force, subject
 
 ROLL_SUBJECT = "benefits.roll"
 ZERO = Decimal("0")
@@ -132,16 +131,9 @@ def roll_compute(township_code: str, month: date) -> Preview:
             "account_number",
         )
     }
-    in_force: dict[int, tuple[str, Decimal]] = {}
-    for pk, status, amount in (
-        Entitlement.objects.filter(
-            beneficiary__division__code__startswith=prefix, effective_month__lte=month
-        )
-        .order_by("beneficiary_id", "effective_month", "id")
-        .values_list("beneficiary_id", "status", "monthly_amount")
-        .iterator(chunk_size=5000)
-    ):
-        in_force[pk] = (status, amount)  # the last row per household wins
+    in_force = entitlements_in_force(
+        Beneficiary.objects.filter(division__code__startswith=prefix), month
+    )
     preview = Preview(township=township, month=month)
 
     def line(pk: int, kind: str, amount: Decimal, adjustment_id: int | None = None) -> Line:

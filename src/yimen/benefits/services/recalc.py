@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
+from yimen.assistance.models import ParameterSet
 from yimen.assistance.parameters import parameter_set_in_force, to_params
+from yimen.assistance.rules.params import Params
 from yimen.assistance.rules.vectorised import RULE_CODES, evaluate_frame, from_fen
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
@@ -39,7 +41,7 @@ from yimen.regions.models import Division
 from ..frames import roster_frames
 from ..models import Beneficiary, Entitlement, EntitlementStatus, Review, ReviewTrigger
 from ..months import add_months, month_of, next_month
-from .reviews import _open_case, open_review
+from .reviews import open_review, open_review_case
 from .roster import SUBJECT
 
 RULE_LABELS = {
@@ -96,13 +98,15 @@ class Recalculation:
         return hashlib.sha256(f"{self.division.code}|{self.on}|{text}".encode()).hexdigest()
 
 
-def _params_groups(households: pl.DataFrame, on: date) -> dict[int, list[str]]:
-    """parameter set id → the villages it governs at ``on`` (one lookup per village)."""
-    groups: dict[int, list[str]] = {}
+def _params_groups(households: pl.DataFrame, on: date) -> list[tuple[Params, list[str]]]:
+    """The parameters in force at ``on`` with the villages they govern (one lookup each)."""
+    rows: dict[int, ParameterSet] = {}
+    villages: dict[int, list[str]] = {}
     for village in households.get_column("division_id").unique().to_list():
         row = parameter_set_in_force(village, on)
-        groups.setdefault(row.pk, []).append(village)
-    return groups
+        rows[row.pk] = row
+        villages.setdefault(row.pk, []).append(village)
+    return [(to_params(rows[pk]), villages[pk]) for pk in rows]
 
 
 def recalc_compute(division_code: str, on: date) -> Recalculation:
@@ -117,10 +121,7 @@ def recalc_compute(division_code: str, on: date) -> Recalculation:
     if households.height == 0:
         return result
     evaluated: list[pl.DataFrame] = []
-    from yimen.assistance.models import ParameterSet
-
-    for set_id, villages in _params_groups(households, on).items():
-        params = to_params(ParameterSet.objects.get(pk=set_id))
+    for params, villages in _params_groups(households, on):
         result.parameter_sets.append(f"{params.division_code} {params.valid_from}")
         part = households.filter(pl.col("division_id").is_in(villages))
         members = frames.members.join(part.select("household_id"), on="household_id", how="semi")
@@ -228,7 +229,7 @@ def recalc_confirm(
             skipped += 1
             continue
         report = "; ".join(change.reasons()) or str(_("type of assistance would change"))
-        case = _open_case(beneficiary, report[:200])
+        case = open_review_case(beneficiary, report[:200])
         Review.objects.create(
             beneficiary=beneficiary,
             case=case,

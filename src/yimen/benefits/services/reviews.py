@@ -23,7 +23,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid
+from yimen.errors import Conflict, Forbidden, Invalid, NotFound
 from yimen.workflow import services as workflow
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.states import TaskStatus
@@ -70,7 +70,7 @@ def open_review(beneficiary: Beneficiary) -> Review | None:
     )
 
 
-def _open_case(beneficiary: Beneficiary, reason: str, actor=None):
+def open_review_case(beneficiary: Beneficiary, reason: str, actor=None):
     """A review case of the household; by the reporting user, or by the system (schedule)."""
     title = f"{beneficiary.head_name} · {gettext_lazy('review')}"
     if actor is None:
@@ -111,7 +111,7 @@ def reviews_open_due(today: date | None = None) -> int:
             locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
             if open_review(locked):
                 continue
-            case = _open_case(locked, str(gettext_lazy("Scheduled review due")))
+            case = open_review_case(locked, str(gettext_lazy("Scheduled review due")))
             Review.objects.create(
                 beneficiary=locked,
                 case=case,
@@ -155,7 +155,7 @@ def change_report(*, actor, change: ChangeReport, today: date | None = None) -> 
         due = limit.due_date(timezone.make_aware(datetime.combine(today, datetime.min.time())))
     review = open_review(beneficiary)
     if review is None:
-        case = _open_case(beneficiary, text[:200], actor)
+        case = open_review_case(beneficiary, text[:200], actor)
         review = Review.objects.create(
             beneficiary=beneficiary,
             case=case,
@@ -271,8 +271,6 @@ def review_decide(*, actor, decision: ReviewDecision, today: date | None = None)
         Review.objects.select_related("beneficiary", "case").filter(pk=decision.review_id).first()
     )
     if review is None or not can(actor, Action.ROSTER_VIEW, review.beneficiary.division_id):
-        from yimen.errors import NotFound
-
         raise NotFound(gettext_lazy("No such review."))
     beneficiary = Beneficiary.objects.select_for_update().get(pk=review.beneficiary_id)
     task = Task.objects.filter(

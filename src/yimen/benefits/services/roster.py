@@ -8,6 +8,7 @@ month — it stays on record, as every past payment must."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -184,6 +185,20 @@ def beneficiary_for(user, pk: int, action: Action = Action.ROSTER_VIEW) -> Benef
     if found is None or not can(user, action, found.division_id):
         raise NotFound(_("No such household on the roster."))
     return found
+
+
+def entitlements_in_force(households: QuerySet, month: date) -> dict[int, tuple[str, Decimal]]:
+    """household id → (status, monthly amount) in force in ``month``, for many households
+    in one ordered read (the last entitlement per household not after the month wins)."""
+    in_force: dict[int, tuple[str, Decimal]] = {}
+    for pk, status, amount in (
+        Entitlement.objects.filter(beneficiary__in=households, effective_month__lte=month)
+        .order_by("beneficiary_id", "effective_month", "id")
+        .values_list("beneficiary_id", "status", "monthly_amount")
+        .iterator(chunk_size=5000)
+    ):
+        in_force[pk] = (status, amount)
+    return in_force
 
 
 def current_entitlement(beneficiary: Beneficiary, month: date) -> Entitlement | None:
