@@ -11,26 +11,38 @@ databases (SQLite returns text dates and 0/1, COPY returns 't'/'f')."""
 
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 from yimen.assistance.choices import IncomeCategory, VehicleKind
 from yimen.assistance.models import Application, Asset, Income, Member
 
-from .models import Beneficiary, BeneficiaryStatus, Entitlement
+from . import facts_codec
+from .models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Entitlement,
+    EntitlementStatus,
+    HouseholdFacts,
+)
 
 CHUNK_ROWS = 100_000
+FACTS_CHUNK = 50_000  # households whose facts are built from the tables at once
+FACTS_INSERT_BATCH = 10_000
 ON_ASSISTANCE = (BeneficiaryStatus.ACTIVE, BeneficiaryStatus.PHASING_OUT)
 
 
 @dataclass
 class RosterFrames:
-    households: pl.DataFrame  # household_id (= beneficiary id), division_id, hukou_type, …
+    households: pl.DataFrame  # household_id (= beneficiary id), division_id, current_type, …
     members: pl.DataFrame  # one row per member with income_<category> columns, fen
-    current: pl.DataFrame  # household_id, current_type, current_status, current_amount_fen
+    current: pl.DataFrame  # household_id, current_paying, current_amount_fen
 
 
 def _table(model) -> str:
@@ -45,10 +57,24 @@ def _roster_filter(prefix: str) -> tuple[str, list]:
     )
 
 
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """Fetching millions of rows creates millions of tuples, and each few hundred set off
+    the cyclic garbage collector, which walks every one still alive (about a second per
+    million households). The rows hold no cycles; collection waits until the read ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read(sql: str, params: list, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
     """Run ``sql`` and return its rows as a frame of ``schema`` (integers and text only:
     the queries hand back dates as day numbers, money as fen and flags as 0/1)."""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _without_gc():
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
             query = raw.mogrify(sql, params)
@@ -101,13 +127,19 @@ def _from_days(column: str) -> pl.Expr:
 I64, STR = pl.Int64, pl.String
 
 
-def roster_frames(prefix: str, month) -> RosterFrames:
-    """Every household on assistance whose village code starts with ``prefix``: three
-    queries (households with their assets summed, members with their incomes summed by
-    category, entitlements up to ``month``), aggregated by the database."""
-    where, params = _roster_filter(prefix)
-    b, a, m = _table(Beneficiary), _table(Application), _table(Member)
-    s, i, e = _table(Asset), _table(Income), _table(Entitlement)
+def _scan(model) -> str:
+    """The roster table, aliased ``b``. On SQLite it is scanned in id order rather than
+    through the division index: a batch reads most of an area, and the index's random
+    lookups of each row took 3.3 s for a million households where the scan takes 2.0 s."""
+    table = _table(model)
+    return f"{table} b NOT INDEXED" if connection.vendor == "sqlite" else f"{table} b"
+
+
+def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(households, members) of the roster rows ``b`` matching ``where``, read from the
+    application tables with their assets summed and incomes per member and category."""
+    b, a, m = _scan(Beneficiary), _table(Application), _table(Member)
+    s, i = _table(Asset), _table(Income)
     vehicle = "COALESCE(NULLIF(s.vehicle_kind, ''), 'car')"
     at_least_one = "CASE WHEN s.quantity < 1 THEN 1 ELSE s.quantity END"
     asset_sums = ", ".join(
@@ -124,11 +156,11 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     )
     vehicle_columns = {f"vehicle_{v}": I64 for v in VehicleKind.values}
     households = _read(
-        f"SELECT b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name, "  # noqa: S608 (table names from model meta; values bound)
+        f"SELECT b.id, b.division_id, b.assistance_type, a.hukou_type, "  # noqa: S608 (table names from model meta; values bound)
         f"{_flag('a.has_able_supporter')}, a.hardship_tier, "
-        f"{asset_sums} FROM {b} b JOIN {a} a ON a.id = b.application_id "
+        f"{asset_sums} FROM {b} JOIN {a} a ON a.id = b.application_id "
         f"LEFT JOIN {s} s ON s.application_id = b.application_id WHERE {where} "
-        f"GROUP BY b.id, b.division_id, b.assistance_type, a.hukou_type, b.head_name, "
+        f"GROUP BY b.id, b.division_id, b.assistance_type, a.hukou_type, "
         f"a.has_able_supporter, a.hardship_tier",
         params,
         {
@@ -136,7 +168,6 @@ def roster_frames(prefix: str, month) -> RosterFrames:
             "division_id": STR,
             "current_type": STR,
             "hukou_type": STR,
-            "head_name": STR,
             "has_able_supporter": I64,
             "hardship_tier": STR,
             "deposits_fen": I64,
@@ -152,7 +183,8 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     members = _read(
         f"SELECT b.id, m.id, {_days('m.birth_date')}, m.disability_kind, "  # noqa: S608 (table names from model meta; values bound)
         f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, {_flag('m.student')} "
-        f"FROM {b} b JOIN {m} m ON m.application_id = b.application_id WHERE {where}",
+        f"FROM {b} JOIN {m} m ON m.application_id = b.application_id WHERE {where} "
+        f"ORDER BY b.id, m.id",
         params,
         {
             "household_id": I64,
@@ -174,30 +206,163 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     # income_<category> column each by Polars (no GROUP BY over every member row)
     incomes = _read(
         f"SELECT i.member_id, i.category, {_fen_sql('SUM(i.monthly_amount)')} "  # noqa: S608 (table names from model meta; values bound)
-        f"FROM {i} i JOIN {m} m ON m.id = i.member_id "
-        f"JOIN {b} b ON b.application_id = m.application_id WHERE {where} "
+        f"FROM {b} JOIN {m} m ON m.application_id = b.application_id "
+        f"JOIN {i} i ON i.member_id = m.id WHERE {where} "
         f"GROUP BY i.member_id, i.category",
         params,
         {"member_id": I64, "category": STR, "amount": I64},
     )
-    members = _with_incomes(members, incomes)
+    return households.sort("household_id"), _with_incomes(members, incomes)
+
+
+def current_entitlements(where: str, params: list, month) -> pl.DataFrame:
+    """household_id, current_paying, current_amount_fen: the entitlement in force in
+    ``month`` (the latest effective by then) of each roster row ``b`` matching ``where``.
+    The columns come back as stored and are converted by Polars: SQLite's julianday() and
+    ROUND() per row cost more than reading the text (the month is cast to text so that
+    Django's SQLite date converter, a Python call per value, is not applied)."""
+    b, e = _table(Beneficiary), _table(Entitlement)
+    paying = f"CASE WHEN e.status = '{EntitlementStatus.PAYING.value}' THEN 1 ELSE 0 END"
     entitlements = _read(
-        f"SELECT e.beneficiary_id, e.id, {_days('e.effective_month')}, e.status, "  # noqa: S608 (table names from model meta; values bound)
-        f"{_fen_sql('e.monthly_amount')} FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
+        f"SELECT e.beneficiary_id, e.id, CAST(e.effective_month AS TEXT), {paying}, "  # noqa: S608 (table names from model meta; values bound)
+        f"e.monthly_amount FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
         f"WHERE {where} AND e.effective_month <= %s",
         [*params, month],
-        {
-            "household_id": I64,
-            "id": I64,
-            "month": I64,
-            "current_status": STR,
-            "current_amount_fen": I64,
-        },
+        {"household_id": I64, "id": I64, "month": STR, "paying": I64, "amount": pl.Float64},
     )
-    current = (
+    return (
         entitlements.sort(["household_id", "month", "id"])
         .group_by("household_id", maintain_order=True)
         .last()
-        .select("household_id", "current_status", "current_amount_fen")
+        .select(
+            "household_id",
+            pl.col("paying").cast(pl.Boolean).alias("current_paying"),
+            (pl.col("amount") * 100).round().cast(pl.Int64).alias("current_amount_fen"),
+        )
     )
-    return RosterFrames(households=households, members=members, current=current)
+
+
+def roster_frames(prefix: str, month) -> RosterFrames:
+    """Every household on assistance whose village code starts with ``prefix``, from the
+    stored facts, with the entitlement in force in ``month``. Households whose facts are
+    missing or of another layout have them written from their applications first."""
+    where, params = _roster_filter(prefix)
+    households, members, stale = _stored_facts(where, params)
+    if stale:
+        store_facts_of(where, params, stale)
+        households, members, stale = _stored_facts(where, params)
+    if stale:  # written just above: only a concurrent layout change gets here
+        raise RuntimeError("household facts could not be brought up to date")
+    return RosterFrames(
+        households=households,
+        members=members,
+        current=current_entitlements(where, params, month),
+    )
+
+
+def _stored_facts(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """The stored facts decoded, and the households whose facts are missing or of another
+    layout (once one is found, the rest is only scanned for more of them)."""
+    b, f = _scan(Beneficiary), _table(HouseholdFacts)
+    sql = (
+        f"SELECT b.id, b.division_id, b.assistance_type, f.hardship_tier, f.records, "  # noqa: S608 (table names from model meta; values bound)
+        f"CASE WHEN f.layout = %s THEN 1 ELSE 0 END "
+        f"FROM {b} LEFT JOIN {f} f ON f.beneficiary_id = b.id WHERE {where}"
+    )
+    stale: list[int] = []
+
+    def batches():
+        with connection.chunked_cursor() as cursor, _without_gc():
+            cursor.execute(sql, [facts_codec.LAYOUT, *params])
+            while rows := cursor.fetchmany(CHUNK_ROWS):
+                *columns, current = (list(column) for column in zip(*rows, strict=True))
+                stale.extend(i for i, ok in zip(columns[0], current, strict=True) if not ok)
+                if not stale:
+                    yield facts_codec.StoredBatch(*columns)
+
+    households, members = facts_codec.decode(batches())
+    if not households["household_id"].is_sorted():
+        households = households.sort("household_id")
+        members = members.sort("household_id", maintain_order=True)
+    return households, members, sorted(stale)
+
+
+def store_missing_facts(where: str, params: list) -> int:
+    """Write the facts of every roster row ``b`` matching ``where`` that has none of the
+    current layout; returns how many households had none."""
+    f = _table(HouseholdFacts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT b.id FROM {_scan(Beneficiary)} LEFT JOIN {f} f ON f.beneficiary_id = b.id "  # noqa: S608 (table names from model meta)
+            f"WHERE {where} AND (f.layout IS NULL OR f.layout <> %s) ORDER BY b.id",
+            [*params, facts_codec.LAYOUT],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    store_facts_of(where, params, ids)
+    return len(ids)
+
+
+def store_facts_of(where: str, params: list, ids: list[int]) -> None:
+    """(Re)write the facts of the households ``ids`` (sorted) among the roster rows
+    matching ``where``, a range of ids at a time: every household of the range is
+    rewritten, which for one whose facts are current writes the same bytes again."""
+    for start in range(0, len(ids), FACTS_CHUNK):
+        lo, hi = ids[start], ids[min(start + FACTS_CHUNK, len(ids)) - 1]
+        store_facts(f"{where} AND b.id BETWEEN %s AND %s", [*params, lo, hi])
+
+
+def store_facts(where: str, params: list) -> None:
+    """(Re)write the stored facts of the roster rows ``b`` matching ``where`` from the
+    application tables: one INSERT … ON CONFLICT UPDATE per household, sent as a batch
+    (both databases take the same statement)."""
+    households, members = source_frames(where, params)
+    if households.height == 0:
+        return
+    f = _table(HouseholdFacts)
+    sql = (
+        f"INSERT INTO {f} (beneficiary_id, layout, hardship_tier, records) "  # noqa: S608 (table name from model meta)
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (beneficiary_id) DO UPDATE SET "
+        "layout = excluded.layout, hardship_tier = excluded.hardship_tier, "
+        "records = excluded.records"
+    )
+    rows = [
+        (e.household_id, facts_codec.LAYOUT, e.hardship_tier, e.records)
+        for e in facts_codec.encode(households, members)
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), FACTS_INSERT_BATCH):
+            cursor.executemany(sql, rows[start : start + FACTS_INSERT_BATCH])
+
+
+def store_household_facts(beneficiary_ids: list[int]) -> None:
+    """The facts of these households, written (again) from their applications."""
+    for start in range(0, len(beneficiary_ids), 500):
+        part = beneficiary_ids[start : start + 500]
+        store_facts(f"b.id IN ({', '.join('%s' for _ in part)})", list(part))
+
+
+def roster_where(prefix: str) -> tuple[str, list]:
+    """The SQL condition (on ``b``) for the households on assistance under ``prefix``."""
+    return _roster_filter(prefix)
+
+
+def facts_differing(where: str, params: list) -> list[int]:
+    """Households ``b`` matching ``where`` whose stored facts are missing, of another
+    layout, or no longer what their application tables say."""
+    households, members = source_frames(where, params)
+    expected = {
+        e.household_id: (facts_codec.LAYOUT, e.hardship_tier, e.records)
+        for e in facts_codec.encode(households, members)
+    }
+    stored = _stored_by_id(list(expected))
+    return sorted(pk for pk, facts in expected.items() if stored.get(pk) != facts)
+
+
+def _stored_by_id(ids: list[int]) -> dict[int, tuple]:
+    stored: dict[int, tuple] = {}
+    for start in range(0, len(ids), 900):
+        rows = HouseholdFacts.objects.filter(pk__in=ids[start : start + 900]).values_list(
+            "pk", "layout", "hardship_tier", "records"
+        )
+        stored.update({r[0]: (r[1], r[2], bytes(r[3])) for r in rows})
+    return stored

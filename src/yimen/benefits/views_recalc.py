@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,13 +69,50 @@ def recalc_page(request):
         result = recalc.recalc_preview(request.user, division, on)
     except YimenError as exc:
         error = exc.render()
+    if result is not None and request.GET.get("format") == "csv":
+        return _csv(result)
     context = {
         "division": division,
         "on": on,
         "result": result,
-        "changes": result.changes[:SHOWN] if result else [],
+        "changes": result.changes_list(SHOWN) if result else [],
         "error": error,
-        "can_confirm": bool(result and result.changes)
+        "can_confirm": bool(result and result.count)
         and can(request.user, Action.CASE_DECIDE, division),
     }
     return render(request, "benefits/recalc.html", context, status=status)
+
+
+def _csv(result: recalc.Recalculation) -> HttpResponse:
+    """The whole list of changes as CSV (UTF-8 with BOM, so Excel opens it in Chinese)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Household"),
+            _("Head of household"),
+            _("Division"),
+            _("Now"),
+            _("Amount now"),
+            _("Under the rules"),
+            _("Amount under the rules"),
+            _("Rules not met"),
+        ]
+    )
+    for c in result.changes:
+        writer.writerow(
+            [
+                c.beneficiary_id,
+                c.head_name,
+                c.division_id,
+                c.old_type,
+                c.old_amount,
+                c.new_type,
+                c.new_amount,
+                "；".join(c.reasons()),
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"recalc-{result.division.code}-{result.on:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,5 +1,6 @@
 """The roster of households on assistance, their dated entitlements, reviews and payments."""
 
+from .facts import HouseholdFacts
 from .payments import FundLedgerEntry, PaymentAdjustment, PaymentLine, PaymentRoll
 from .reviews import ChangeKind, Review, ReviewOutcome, ReviewPolicy, ReviewTrigger
 from .roster import (
@@ -17,6 +18,7 @@ __all__ = [
     "Entitlement",
     "EntitlementStatus",
     "FundLedgerEntry",
+    "HouseholdFacts",
     "PaymentAdjustment",
     "PaymentLine",
     "PaymentRoll",

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 import polars as pl
 from django.db import transaction
@@ -83,19 +84,81 @@ class Change:
 
 @dataclass
 class Recalculation:
+    """The result of a preview. The changes stay a frame (one row per household whose type
+    or amount would change) until someone looks at them: a city's roster can list hundreds
+    of thousands, and a page shows the first thousand."""
+
     division: Division
     on: date
     evaluated: int = 0
-    changes: list[Change] = field(default_factory=list)
     parameter_sets: list[str] = field(default_factory=list)
+    frame: pl.DataFrame = field(default_factory=lambda: _no_changes())
+
+    @property
+    def count(self) -> int:
+        return self.frame.height
+
+    def changes_list(self, limit: int | None = None, *, names: bool = True) -> list[Change]:
+        """The first ``limit`` changes (all if None) in household order, as objects; the
+        heads' names are looked up only for these."""
+        rows = self.frame if limit is None else self.frame.head(limit)
+        heads = _head_names(rows["household_id"].to_list()) if names else {}
+        return [
+            Change(
+                beneficiary_id=row["household_id"],
+                head_name=heads.get(row["household_id"], ""),
+                division_id=row["division_id"],
+                old_type=row["current_type"],
+                old_amount=from_fen(row["current_amount_fen"]),
+                new_type=row["new_type"],
+                new_amount=from_fen(row["new_amount_fen"]),
+                failed=tuple(c for k, c in enumerate(RULE_CODES) if row["failed"] >> k & 1),
+            )
+            for row in rows.iter_rows(named=True)
+        ]
+
+    @cached_property
+    def changes(self) -> list[Change]:
+        return self.changes_list()
 
     @property
     def digest(self) -> str:
-        text = "\n".join(
-            f"{c.beneficiary_id}|{c.old_type}|{c.old_amount}|{c.new_type}|{c.new_amount}"
-            for c in sorted(self.changes, key=lambda c: c.beneficiary_id)
-        )
-        return hashlib.sha256(f"{self.division.code}|{self.on}|{text}".encode()).hexdigest()
+        """SHA-256 of the area, the date and every change (household, old and new type and
+        amount in fen), so a confirmation applies exactly the list that was shown."""
+        lines = self.frame.select(
+            pl.format(
+                "{}|{}|{}|{}|{}",
+                "household_id",
+                "current_type",
+                "current_amount_fen",
+                "new_type",
+                "new_amount_fen",
+            ).str.join("\n")
+        ).item()
+        text = f"{self.division.code}|{self.on}|{lines or ''}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _no_changes() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "household_id": pl.Int64,
+            "division_id": pl.String,
+            "current_type": pl.String,
+            "current_amount_fen": pl.Int64,
+            "new_type": pl.String,
+            "new_amount_fen": pl.Int64,
+            "failed": pl.Int64,
+        }
+    )
+
+
+def _head_names(ids: list[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        part = ids[start : start + 900]
+        names.update(Beneficiary.objects.filter(pk__in=part).values_list("pk", "head_name"))
+    return names
 
 
 def _params_groups(households: pl.DataFrame, on: date) -> list[tuple[Params, list[str]]]:
@@ -116,7 +179,9 @@ def recalc_compute(division_code: str, on: date) -> Recalculation:
         raise NotFound(_("No such division."))
     result = Recalculation(division=division, on=on)
     frames = roster_frames(prefix_of(division_code), month_of(on))
-    households = frames.households.join(frames.current, on="household_id", how="left")
+    households = frames.households.join(
+        frames.current, on="household_id", how="left", maintain_order="left"
+    )
     result.evaluated = households.height
     if households.height == 0:
         return result
@@ -124,34 +189,39 @@ def recalc_compute(division_code: str, on: date) -> Recalculation:
     for params, villages in _params_groups(households, on):
         result.parameter_sets.append(f"{params.division_code} {params.valid_from}")
         part = households.filter(pl.col("division_id").is_in(villages))
-        members = frames.members.join(part.select("household_id"), on="household_id", how="semi")
+        members = frames.members
+        if part.height != households.height:
+            members = members.join(part.select("household_id"), on="household_id", how="semi")
         evaluated.append(evaluate_frame(part, members, params, on))
     outcome = pl.concat(evaluated).join(
         households.select(
-            "household_id", "head_name", "division_id", "current_type", "current_amount_fen"
+            "household_id", "division_id", "current_type", "current_amount_fen", "current_paying"
         ),
         on="household_id",
     )
-    paid_type = pl.col("proposed_type").fill_null("")
-    new_amount = pl.when(paid_type == "low_income").then(0).otherwise(pl.col("proposed_amount_fen"))
-    differs = outcome.with_columns(new_amount.alias("new_amount_fen")).filter(
-        (paid_type != pl.col("current_type"))
-        | (pl.col("new_amount_fen") != pl.col("current_amount_fen").fill_null(0))
+    new_type = pl.col("proposed_type").cast(pl.String).fill_null("")
+    new_amount = pl.when(new_type == "low_income").then(0).otherwise(pl.col("proposed_amount_fen"))
+    failed = pl.sum_horizontal(  # bit k set: rule RULE_CODES[k] not met
+        (~pl.col(f"rule_{code}")).cast(pl.Int64) * (1 << k) for k, code in enumerate(RULE_CODES)
     )
-    rule_columns = [f"rule_{code}" for code in RULE_CODES]
-    for row in differs.sort("household_id").iter_rows(named=True):
-        result.changes.append(
-            Change(
-                beneficiary_id=row["household_id"],
-                head_name=row["head_name"],
-                division_id=row["division_id"],
-                old_type=row["current_type"],
-                old_amount=from_fen(row["current_amount_fen"] or 0),
-                new_type=row["proposed_type"] or "",
-                new_amount=from_fen(row["new_amount_fen"]),
-                failed=tuple(c.removeprefix("rule_") for c in rule_columns if not row[c]),
+    result.frame = (
+        outcome.with_columns(
+            new_type.alias("new_type"),
+            new_amount.alias("new_amount_fen"),
+            pl.col("current_type").cast(pl.String),
+            pl.col("current_amount_fen").fill_null(0),
+        )
+        .filter(  # a household phasing out keeps the amount its review decided
+            (pl.col("new_type") != pl.col("current_type"))
+            | (
+                (pl.col("new_amount_fen") != pl.col("current_amount_fen"))
+                & pl.col("current_paying").fill_null(True)
             )
         )
+        .with_columns(failed.alias("failed"))
+        .select(_no_changes().columns)
+        .sort("household_id")
+    )
     return result
 
 
@@ -190,10 +260,11 @@ def recalc_confirm(
     effective = effective_month(on, today)
     batch = uuid.uuid4().hex
     reason = str(_("Recalculated under the parameters in force on %(date)s")) % {"date": on}
-    amounts = [c for c in result.changes if not c.eligibility_changes]
-    Beneficiary.objects.select_for_update().filter(
-        pk__in=[c.beneficiary_id for c in result.changes]
-    ).only("pk").order_by("pk").count()  # lock the households in id order
+    changes = result.changes_list(names=False)
+    amounts = [c for c in changes if not c.eligibility_changes]
+    Beneficiary.objects.select_for_update().filter(pk__in=[c.beneficiary_id for c in changes]).only(
+        "pk"
+    ).order_by("pk").count()  # lock the households in id order
     Entitlement.objects.bulk_create(
         [
             Entitlement(
@@ -223,7 +294,7 @@ def recalc_confirm(
         for c in amounts
     ]
     opened = skipped = 0
-    for change in (c for c in result.changes if c.eligibility_changes):
+    for change in (c for c in changes if c.eligibility_changes):
         beneficiary = Beneficiary.objects.select_related("division").get(pk=change.beneficiary_id)
         if open_review(beneficiary):
             skipped += 1

@@ -24,6 +24,7 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Forbidden, Invalid, NotFound
 
+from ..frames import store_household_facts
 from ..models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -96,6 +97,7 @@ def enrol(application: Application, actor) -> Beneficiary | None:
         reason=decision.reasons or str(_("Approved")),
         decided_by=decision.signer,
     )
+    store_household_facts([beneficiary.pk])  # the rules' batch reads them (models.facts)
     record_event(
         event_type=EventType.BENEFICIARY_ENROLLED,
         subject=subject(beneficiary),

@@ -41,6 +41,6 @@ class Command(BaseCommand):
                 f"{c.new_type or '-'} {c.new_amount}\t{','.join(c.failed)}"
             )
         self.stdout.write(
-            f"评估 evaluated {result.evaluated}, 变化 changes {len(result.changes)}, "
+            f"评估 evaluated {result.evaluated}, 变化 changes {result.count}, "
             f"digest {result.digest}"
         )
