@@ -62,9 +62,10 @@ def configured_database(
 
 
 @contextlib.contextmanager
-def fresh_database(postgres_url: str | None) -> Iterator[None]:
-    """A new, empty database with Django set up on it and migrated."""
-    with configured_database(postgres_url):
+def fresh_database(postgres_url: str | None, *, keep: bool = False) -> Iterator[None]:
+    """A new, empty database with Django set up on it and migrated (kept afterwards if
+    ``keep``, to measure again with ``--measure-only``)."""
+    with configured_database(postgres_url, keep=keep):
         import django
 
         django.setup()

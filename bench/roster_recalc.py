@@ -289,16 +289,24 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
     parser.add_argument("--profile", action="store_true", help="profile reading the frames")
-    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="only time the recalculation, on the database named by the environment "
+        "(YIMEN_DATA_DIR or YIMEN_DATABASE_URL) of an earlier --keep run",
+    )
     args = parser.parse_args()
     if args.measure_only:  # child process: the database is named by the inherited env
         measure_only()
         return
-    with fresh_database(args.postgres):
+    with fresh_database(args.postgres, keep=args.keep):
         run(args)
 
 
 def measure_only() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yimen.settings.base")
+    os.environ.setdefault("YIMEN_ALLOW_INSECURE_KEY", "1")
     import django
 
     django.setup()

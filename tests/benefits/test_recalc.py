@@ -170,3 +170,14 @@ def test_the_page_shows_the_list_and_the_approver_confirms_it(client, staff, ros
     assert done.status_code == 302 and Review.objects.count() == 1
     for junk in ({"division": "x" * 50, "on": "zz"}, {"on": "2027-02-30"}):
         assert client.get("/benefits/recalc/", junk).status_code < 500
+
+
+def test_a_household_phasing_out_keeps_the_amount_its_review_decided(staff, roster):
+    other = Beneficiary.objects.get(application=roster["other"])
+    assert other.pk in {c.beneficiary_id for c in recalc_compute(NANLING, ON).changes}
+    Entitlement.objects.filter(beneficiary=other).update(status="phasing_out")
+    changes = {c.beneficiary_id for c in recalc_compute(NANLING, ON).changes}
+    assert other.pk not in changes  # same type, amount differs, but it is being phased out
+    rich = Beneficiary.objects.get(application=roster["rich"])
+    Entitlement.objects.filter(beneficiary=rich).update(status="phasing_out")
+    assert rich.pk in {c.beneficiary_id for c in recalc_compute(NANLING, ON).changes}
