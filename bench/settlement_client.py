@@ -83,6 +83,7 @@ def main() -> None:
         "p50_ms": pct(from_schedule, 0.50), "p95_ms": pct(from_schedule, 0.95),
         "p99_ms": pct(from_schedule, 0.99), "max_ms": pct(from_schedule, 1.0),
         "service_p50_ms": pct(service, 0.50), "service_p99_ms": pct(service, 0.99),
+        "client_cpu_ms_per_request": round(time.process_time() * 1000 / max(1, total), 2),
     }))  # fmt: skip
 
 

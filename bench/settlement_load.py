@@ -207,6 +207,8 @@ def main() -> None:
         wait_ready(args.port)
         warm(jobs[-10:], args.port)
         cpu_before = workers_cpu(server.pid)
+        pg_before = backends_cpu(args.postgres, name)
+        load_before = os.getloadavg()
         client = subprocess.run(  # noqa: S603 — our own client script
             [sys.executable, str(ROOT / "bench/settlement_client.py"), str(jobs_file),
              f"http://127.0.0.1:{args.port}", str(args.rate), str(args.seconds), TOKEN],
@@ -214,8 +216,19 @@ def main() -> None:
         )  # fmt: skip
         figures = json.loads(client.stdout)
         figures["worker_cpu_ms_per_request"] = round(
-            (workers_cpu(server.pid) - cpu_before) * 1000 / max(1, figures["sent"]), 1
+            (workers_cpu(server.pid) - cpu_before) * 1000 / max(1, figures["sent"]), 2
         )
+        figures["postgres_cpu_ms_per_request"] = round(
+            sum(
+                cpu - pg_before.get(pid, 0.0)
+                for pid, cpu in backends_cpu(args.postgres, name).items()
+            )
+            * 1000
+            / max(1, figures["sent"]),
+            2,
+        )
+        figures["loadavg_before"] = [round(x, 2) for x in load_before]
+        figures["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
         from yimen.settlement.models import Settlement
 
         stored = Settlement.objects.count() - 10
@@ -236,13 +249,32 @@ def main() -> None:
 
 def workers_cpu(master: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's worker processes (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    total = 0
-    for pid in children:
+    return sum(proc_cpu(pid) for pid in children)
+
+
+def proc_cpu(pid: int | str) -> float:
+    """CPU seconds (user + system) of one process so far, 0 if it is gone."""
+    try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu(server: str, name: str) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends serving database ``name`` (same machine).
+
+    The workers keep their connections (CONN_MAX_AGE), so the same backends are read before
+    and after the run; the WAL writer and checkpointer are shared and not counted."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )]  # fmt: skip
+    return {pid: proc_cpu(pid) for pid in pids}
 
 
 def wait_ready(port: int) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,7 @@ from yimen.errors import Conflict
 from yimen.medins.ledger import account_balance, account_post
 from yimen.medins.models import EntryKind, InsuredPerson, InsuredStatus
 
-from ..models import DailyTotal, Encounter, FeeDetail, Filing, Settlement, SettlementStatus
+from ..models import Encounter, FeeDetail, Filing, Settlement, SettlementStatus
 from ..models.encounter import AMOUNT_FIELDS, DAILY_SHARDS, EncounterStatus
 from ..rules.catalog import LineSplit
 from ..rules.engine import INPATIENT, PersonFacts, Result, Visit, YearToDate, settle
@@ -108,33 +109,49 @@ def compute(encounter: Encounter, *, person: InsuredPerson, when: datetime, acct
     return Computed(result, basis, filing, fees, insured[:2] != treatment[:2])
 
 
-def _bump(settlement: Settlement, sign: int) -> None:
-    key = dict(
-        day=settlement.day,
-        insured_division_code=settlement.insured_division_code[:4].ljust(12, "0"),
-        treatment_division_code=settlement.treatment_division_code[:4].ljust(12, "0"),
-        kind=settlement.kind,
-        cross_province=settlement.cross_province,
-        emergency=settlement.emergency,
-        shard=settlement.pk % DAILY_SHARDS,
-    )
-    change = dict(
-        count=F("count") + sign,
-        medfee_fen=F("medfee_fen") + sign * settlement.medfee_sumamt,
-        fund_fen=F("fund_fen") + sign * settlement.fund_pay_sumamt,
-    )
-    if DailyTotal.objects.filter(**key).update(**change):
-        return
+def shard_of(setl_id: str) -> int:
+    """The daily-total shard of a settlement: from its id's random last hex digit, so a bill
+    and its cancellation bump the same row and concurrent bills spread over all of them."""
     try:
-        with transaction.atomic():
-            DailyTotal.objects.create(
-                **key,
-                count=sign,
-                medfee_fen=sign * settlement.medfee_sumamt,
-                fund_fen=sign * settlement.fund_pay_sumamt,
-            )
-    except IntegrityError:  # created meanwhile by a concurrent settlement
-        DailyTotal.objects.filter(**key).update(**change)
+        return int(setl_id[-1], 16) % DAILY_SHARDS
+    except (ValueError, IndexError):
+        return 0
+
+
+#: one statement on PostgreSQL and SQLite alike: add to the row of the key, making it if new
+DAILY_UPSERT = (
+    "INSERT INTO settlement_dailytotal (day, insured_division_code, treatment_division_code,"
+    " kind, cross_province, emergency, shard, count, medfee_fen, fund_fen)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency, shard) DO UPDATE SET count = settlement_dailytotal.count + excluded.count,"
+    " medfee_fen = settlement_dailytotal.medfee_fen + excluded.medfee_fen,"
+    " fund_fen = settlement_dailytotal.fund_fen + excluded.fund_fen"
+)
+
+
+def daily_params(
+    *, day: date, insured: str, treatment: str, kind: str, cross_province: bool,
+    emergency: bool, setl_id: str, sign: int, medfee_fen: int, fund_fen: int,
+) -> list[Any]:  # fmt: skip
+    """Parameters of DAILY_UPSERT: the totals are kept per city pair (4-digit prefixes)."""
+    return [
+        connection.ops.adapt_datefield_value(day), insured[:4].ljust(12, "0"),
+        treatment[:4].ljust(12, "0"), kind, cross_province, emergency, shard_of(setl_id),
+        sign, sign * medfee_fen, sign * fund_fen,
+    ]  # fmt: skip
+
+
+def _bump(settlement: Settlement, sign: int) -> None:
+    params = daily_params(
+        day=settlement.day, insured=settlement.insured_division_code,
+        treatment=settlement.treatment_division_code, kind=settlement.kind,
+        cross_province=settlement.cross_province, emergency=settlement.emergency,
+        setl_id=settlement.setl_id, sign=sign, medfee_fen=settlement.medfee_sumamt,
+        fund_fen=settlement.fund_pay_sumamt,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(DAILY_UPSERT, params)
 
 
 def lock_person(person_id: int) -> InsuredPerson:
