@@ -1,25 +1,26 @@
-"""Settlement (2207 outpatient, 2304 inpatient) in four round trips to the database.
+"""Settlement (2207 outpatient, 2304 inpatient) in three statements and three round trips.
 
 Why: 2207 is the interface's hot transaction (issue 8: 200 settlements a second on two
 cores). Through the ORM it took ~27 statements and most of its CPU was spent building them.
-Here the same rows are read and written with a handful of fixed SQL statements, prepared
-once per connection on PostgreSQL and sent in pipelines:
+Here the same rows are read and written with fixed SQL, prepared once per connection on
+PostgreSQL and sent in a pipeline:
 
 1. BEGIN + the sign-in, institution, visit and person in one join, the visit and person
    rows locked (FOR UPDATE), as ``services.settling`` locks them;
-2. in one pipeline, after the locks (so every figure is final): the open fee lines, the
+2. after the locks (so every figure is final), one statement: the open fee lines, the
    account balance with the year's figures, the policy sets in force, the filings;
-3. the split by the same pure engine (``rules.engine.settle``);
-4. in one pipeline: the settlement row, its fee lines, the account debit, the visit's
-   status, the daily total (one upsert), the stored answer under the msgid, COMMIT.
+3. the split by the same pure engine (``rules.engine.settle``), no database;
+4. one statement (data-modifying WITH) + COMMIT: the settlement row, its fee lines, the
+   account debit, the visit's status, the daily total (an upsert), the stored answer
+   under the msgid.
 
 Only the accepted bill takes this path. Whenever anything is not plainly in order (no
 open sign-in, unknown visit, wrong person or state, amounts that differ, no lines, no
 policy) it gives up before writing anything and the caller runs the ordinary handler, which
 refuses with its own Chinese message; so there is one source of every refusal. A duplicate
 msgid fails the stored answer's unique index, rolls back everything, and the caller replays
-the first answer — as in the ordinary path. SQLite runs the same statements one by one
-(writes are serialised there, FOR UPDATE is dropped).
+the first answer — as in the ordinary path. SQLite runs the same reads and writes as
+separate statements (writes are serialised there; FOR UPDATE is dropped).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -95,10 +97,7 @@ SETTLEMENT_COLUMNS = (
 INSERT_SETTLEMENT = "INSERT INTO settlement_settlement ({}) VALUES ({})".format(  # noqa: S608
     ", ".join(SETTLEMENT_COLUMNS), ", ".join(["%s"] * len(SETTLEMENT_COLUMNS))
 )  # fixed column names, no input
-LINK_FEES = (
-    "UPDATE settlement_feedetail SET settlement_id ="
-    " (SELECT id FROM settlement_settlement WHERE setl_id = %s) WHERE id IN ({ids})"
-)
+LINK_FEES = "UPDATE settlement_feedetail SET settlement_id = {settlement} WHERE id IN ({ids})"
 DEBIT = (
     "INSERT INTO medins_accountentry (person_id, amount_fen, kind, reference, memo, created_at)"
     " VALUES (%s, %s, 'settlement', %s, %s, %s)"
@@ -134,9 +133,14 @@ class FilingRow:
 
 
 def enabled() -> bool:
-    from django.conf import settings
-
     return getattr(settings, "YIMEN_FSI_FAST_SETTLE", True)
+
+
+def prepared() -> bool:
+    """Server-side prepared statements for these statements (Django leaves them off so that
+    transaction-mode poolers work; set YIMEN_FSI_PREPARED = False behind such a pooler).
+    Django's own cursors bind on the client and never prepare, whatever this says."""
+    return getattr(settings, "YIMEN_FSI_PREPARED", True)
 
 
 def settle_fast(env: Envelope) -> dict[str, Any] | None:
@@ -153,6 +157,9 @@ def settle_fast(env: Envelope) -> dict[str, Any] | None:
         return None
 
 
+Reads = tuple[list[tuple], tuple, list[tuple], list[tuple]]
+
+
 class _Sequential:
     """Statements one after the other through Django's cursor (SQLite)."""
 
@@ -165,20 +172,62 @@ class _Sequential:
         self.cursor.execute(sql, params)
         return self.cursor.fetchone()
 
-    def many(self, statements: list[tuple[str, list[Any]]], fetch: bool = True) -> list[list]:
-        found = []
+    def all(self, sql: str, params: list[Any]) -> list[tuple]:
+        self.cursor.execute(sql, params)
+        return list(self.cursor.fetchall())
+
+    def read(self, visit_id: int, person_id: int, year: int, kind: str, scope: list[str],
+             day: Any, away: bool) -> Reads:  # fmt: skip
+        """The open fee lines, (balance, the year's figures), the policy sets, the filings."""
+        fees = self.all(FEES, [visit_id])
+        figures = self.one(FIGURES, [person_id, person_id, year, kind]) or ()
+        policies = self.all(POLICIES.format(codes=", ".join(["%s"] * len(scope))), [*scope, day])
+        filings = self.all(FILINGS, [person_id, day, day]) if away else []
+        return fees, figures, policies, filings
+
+    def settlement_id(self, setl_id: str) -> tuple[str, list[Any]]:
+        return "(SELECT id FROM settlement_settlement WHERE setl_id = %s)", [setl_id]
+
+    def write(self, statements: list[tuple[str, list[Any]]]) -> None:
         for sql, params in statements:
             self.cursor.execute(sql, params)
-            found.append(list(self.cursor.fetchall()) if self.cursor.description else [])
-        return found
 
     def json(self, value: Any) -> Any:
         return json.dumps(value, ensure_ascii=False)
 
 
+#: PostgreSQL: the four reads in one statement, each set as a JSON array
+READ_ALL = (
+    "SELECT (SELECT json_agg(json_build_array(f.id, f.feedetl_sn, f.amount_fen,"
+    " f.fulamt_ownpay_fen, f.overlmt_fen, f.preselfpay_fen, f.inscp_fen, f.selfpay_prop,"
+    " f.er_flag) ORDER BY f.id) FROM settlement_feedetail f"
+    " LEFT JOIN settlement_settlement s ON s.id = f.settlement_id"
+    " WHERE f.encounter_id = %s AND (f.settlement_id IS NULL OR s.status = 'cancelled')),"
+    " (SELECT COALESCE(SUM(a.amount_fen), 0) FROM medins_accountentry a WHERE a.person_id = %s),"
+    " y.*,"
+    " (SELECT json_agg(json_build_array(id, division_id, valid_from) ORDER BY valid_from DESC)"
+    " FROM settlement_policyset WHERE division_id = ANY(%s) AND valid_from <= %s),"
+    " (SELECT json_agg(json_build_array(id, category, created_at, destination_id))"
+    " FROM settlement_filing WHERE %s AND person_id = %s AND status = 'active'"
+    " AND begin_date <= %s AND (end_date IS NULL OR end_date >= %s))"
+    " FROM (SELECT COUNT(s.id), COALESCE(SUM(s.act_pay_dedc), 0), COALESCE(SUM(s.hifp_pay), 0),"
+    " COALESCE(SUM(s.hifob_pay), 0), COALESCE(SUM(s.critical_base), 0),"
+    " COALESCE(SUM(s.hifmi_pay), 0) FROM settlement_settlement s"
+    " WHERE s.person_id = %s AND s.year = %s AND s.kind = %s AND s.status = 'settled') y"
+)
+
+
+def _array(value: Any) -> list:
+    if value is None:
+        return []
+    return json.loads(value, parse_float=Decimal) if isinstance(value, str) else value
+
+
 class _Pipelined:
-    """psycopg 3 on PostgreSQL: server-side binding (statements prepared after a few uses)
-    and pipelines, so a batch of statements costs one round trip."""
+    """psycopg 3 on PostgreSQL: server-side binding, statements prepared on their second use,
+    and a pipeline, so BEGIN travels with the lock and the writes with the COMMIT. The reads
+    are one statement and so are the writes (data-modifying WITH), to keep the per-statement
+    cost — mostly in Python — down."""
 
     lock_suffix = " FOR UPDATE OF e, p"
 
@@ -193,18 +242,27 @@ class _Pipelined:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
-    def many(self, statements: list[tuple[str, list[Any]]], fetch: bool = True) -> list[list]:
-        """Queue the statements; with ``fetch``, wait for them and return their rows (else
-        they travel with the COMMIT and any error is raised at the end of the block)."""
-        cursors = []
-        for sql, params in statements:
-            cursor = self.cursor_class(self.pg)
-            cursor.execute(sql, params)
-            cursors.append(cursor)
-        if not fetch:
-            return []
-        self.pipeline.sync()
-        return [c.fetchall() if c.description else [] for c in cursors]
+    def read(self, visit_id: int, person_id: int, year: int, kind: str, scope: list[str],
+             day: Any, away: bool) -> Reads:  # fmt: skip
+        row = self.one(READ_ALL, [visit_id, person_id, scope, day, away, person_id, day, day,
+                                  person_id, year, kind])  # fmt: skip
+        assert row is not None  # an aggregate over a derived table: always one row
+        fees, balance, *figures, policies, filings = row
+        return _array(fees), (balance, *figures), _array(policies), _array(filings)
+
+    def settlement_id(self, setl_id: str) -> tuple[str, list[Any]]:
+        return "(SELECT id FROM w0)", []
+
+    def write(self, statements: list[tuple[str, list[Any]]]) -> None:
+        """One statement: each write but the last a WITH clause (all run, exactly once);
+        sent without waiting, it travels with the COMMIT and any error (a duplicate msgid)
+        is raised at the end of the transaction block."""
+        first, *middle, last = statements
+        clauses = [f"w0 AS ({first[0]} RETURNING id)"]
+        clauses += [f"w{i} AS ({sql})" for i, (sql, _) in enumerate(middle, start=1)]
+        params = [p for _, values in statements for p in values]
+        cursor = self.cursor_class(self.pg)
+        cursor.execute(f"WITH {', '.join(clauses)} {last[0]}", params)
 
     def json(self, value: Any) -> Any:
         from psycopg.types.json import Jsonb
@@ -215,6 +273,8 @@ class _Pipelined:
 def _run_postgresql(env: Envelope) -> dict[str, Any]:
     connection.ensure_connection()
     pg = connection.connection
+    if pg.prepare_threshold is None and prepared():
+        pg.prepare_threshold = 1  # prepared at the second use on this connection
     with connection.wrap_database_errors, pg.pipeline() as pipeline, pg.transaction():
         # psycopg opens the transaction (or a savepoint inside a test's) and commits it
         # at the end of the block, in the same round trip as the writes
@@ -234,15 +294,10 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
     local = timezone.localtime(now)
     on = local.date()
     scope = policy_scope(insured)
-    reads = [
-        (FEES, [visit_id]),
-        (FIGURES, [person_id, person_id, on.year, kind]),
-        (POLICIES.format(codes=", ".join(["%s"] * len(scope))), [*scope, _day(on)]),
-    ]
     away = not same_city(insured, treatment)
-    if away:
-        reads.append((FILINGS, [person_id, _day(on), _day(on)]))
-    fees, (figures,), policies, *filings = db.many(reads)
+    fees, figures, policies, filing_rows = db.read(
+        visit_id, person_id, on.year, kind, scope, _day(on), away
+    )
     if not fees:
         raise GiveUp
     policy = policy_in_force(insured, on, policies, load=False)  # parsed by an earlier bill
@@ -251,7 +306,7 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
     emergency = bool(visit_emergency) or any(bool(f[8]) for f in fees)
     filing = None
     if away:
-        candidates = [FilingRow(*f) for f in filings[0]]
+        candidates = [FilingRow(*f) for f in filing_rows]
         filing = covering(candidates, treatment, lambda f: f.destination_id)
     basis = basis_of(insured, treatment, emergency, filing)
     employee = insurance_type == "employee"
@@ -286,9 +341,11 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
         db.json([d.__dict__ for d in result.setldetail]),
         db.json([x.__dict__ for x in result.reasons]),
     ]  # fmt: skip
+    settlement_id, settlement_id_params = db.settlement_id(setl_id)
+    link = LINK_FEES.format(settlement=settlement_id, ids=", ".join(["%s"] * len(fees)))
     writes: list[tuple[str, list[Any]]] = [
         (INSERT_SETTLEMENT, settlement),
-        (LINK_FEES.format(ids=", ".join(["%s"] * len(fees))), [setl_id, *(f[0] for f in fees)]),
+        (link, [*settlement_id_params, *(f[0] for f in fees)]),
     ]
     if result.acct_pay:
         # the balance it was checked against was read under the person's row lock, which
@@ -305,7 +362,7 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
         (STORE_ANSWER, [env.msgid, env.infno, inst_code, db.json(body),
                         ops.adapt_datetimefield_value(now)]),
     ]  # fmt: skip
-    db.many(writes, fetch=False)
+    db.write(writes)
     return body
 
 
