@@ -1,4 +1,4 @@
-"""Settlement (2207 outpatient, 2304 inpatient) in three statements and three round trips.
+"""Settlement (2207 outpatient, 2304 inpatient) in four statements and three round trips.
 
 Why: 2207 is the interface's hot transaction (issue 8: 200 settlements a second on two
 cores). Through the ORM it took ~27 statements and most of its CPU was spent building them.
@@ -10,9 +10,9 @@ PostgreSQL and sent in a pipeline:
 2. after the locks (so every figure is final), one statement: the open fee lines, the
    account balance with the year's figures, the policy sets in force, the filings;
 3. the split by the same pure engine (``rules.engine.settle``), no database;
-4. one statement (data-modifying WITH) + COMMIT: the settlement row, its fee lines, the
-   account debit, the visit's status, the daily total (an upsert), the stored answer
-   under the msgid.
+4. two statements (the second a data-modifying WITH) + COMMIT: the settlement row, its fee
+   lines, the account debit, the visit's status, the daily total (an upsert), the stored
+   answer under the msgid.
 
 Only the accepted bill takes this path. Whenever anything is not plainly in order (no
 open sign-in, unknown visit, wrong person or state, amounts that differ, no lines, no
@@ -97,7 +97,10 @@ SETTLEMENT_COLUMNS = (
 INSERT_SETTLEMENT = "INSERT INTO settlement_settlement ({}) VALUES ({})".format(  # noqa: S608
     ", ".join(SETTLEMENT_COLUMNS), ", ".join(["%s"] * len(SETTLEMENT_COLUMNS))
 )  # fixed column names, no input
-LINK_FEES = "UPDATE settlement_feedetail SET settlement_id = {settlement} WHERE id IN ({ids})"
+LINK_FEES = (
+    "UPDATE settlement_feedetail SET settlement_id ="
+    " (SELECT id FROM settlement_settlement WHERE setl_id = %s) WHERE id IN ({ids})"
+)
 DEBIT = (
     "INSERT INTO medins_accountentry (person_id, amount_fen, kind, reference, memo, created_at)"
     " VALUES (%s, %s, 'settlement', %s, %s, %s)"
@@ -185,9 +188,6 @@ class _Sequential:
         filings = self.all(FILINGS, [person_id, day, day]) if away else []
         return fees, figures, policies, filings
 
-    def settlement_id(self, setl_id: str) -> tuple[str, list[Any]]:
-        return "(SELECT id FROM settlement_settlement WHERE setl_id = %s)", [setl_id]
-
     def write(self, statements: list[tuple[str, list[Any]]]) -> None:
         for sql, params in statements:
             self.cursor.execute(sql, params)
@@ -226,7 +226,7 @@ def _array(value: Any) -> list:
 class _Pipelined:
     """psycopg 3 on PostgreSQL: server-side binding, statements prepared on their second use,
     and a pipeline, so BEGIN travels with the lock and the writes with the COMMIT. The reads
-    are one statement and so are the writes (data-modifying WITH), to keep the per-statement
+    are one statement and the writes two (data-modifying WITH), to keep the per-statement
     cost — mostly in Python — down."""
 
     lock_suffix = " FOR UPDATE OF e, p"
@@ -250,19 +250,16 @@ class _Pipelined:
         fees, balance, *figures, policies, filings = row
         return _array(fees), (balance, *figures), _array(policies), _array(filings)
 
-    def settlement_id(self, setl_id: str) -> tuple[str, list[Any]]:
-        return "(SELECT id FROM w0)", []
-
     def write(self, statements: list[tuple[str, list[Any]]]) -> None:
-        """One statement: each write but the last a WITH clause (all run, exactly once);
-        sent without waiting, it travels with the COMMIT and any error (a duplicate msgid)
-        is raised at the end of the transaction block."""
-        first, *middle, last = statements
-        clauses = [f"w0 AS ({first[0]} RETURNING id)"]
-        clauses += [f"w{i} AS ({sql})" for i, (sql, _) in enumerate(middle, start=1)]
-        params = [p for _, values in statements for p in values]
-        cursor = self.cursor_class(self.pg)
-        cursor.execute(f"WITH {', '.join(clauses)} {last[0]}", params)
+        """Two statements: the settlement row, then the others as one (each but the last a
+        WITH clause; all run, exactly once). Two, not one, so that neither has more than
+        the 50 parameters psycopg caches the parsing of. Sent without waiting, they travel
+        with the COMMIT, and any error (a duplicate msgid) is raised at the end of the block."""
+        (settlement, settlement_params), *middle, last = statements
+        self.cursor_class(self.pg).execute(settlement, settlement_params)
+        clauses = [f"w{i} AS ({sql})" for i, (sql, _) in enumerate(middle)]
+        params = [p for _, values in [*middle, last] for p in values]
+        self.cursor_class(self.pg).execute(f"WITH {', '.join(clauses)} {last[0]}", params)
 
     def json(self, value: Any) -> Any:
         from psycopg.types.json import Jsonb
@@ -341,11 +338,9 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
         db.json([d.__dict__ for d in result.setldetail]),
         db.json([x.__dict__ for x in result.reasons]),
     ]  # fmt: skip
-    settlement_id, settlement_id_params = db.settlement_id(setl_id)
-    link = LINK_FEES.format(settlement=settlement_id, ids=", ".join(["%s"] * len(fees)))
     writes: list[tuple[str, list[Any]]] = [
         (INSERT_SETTLEMENT, settlement),
-        (link, [*settlement_id_params, *(f[0] for f in fees)]),
+        (LINK_FEES.format(ids=", ".join(["%s"] * len(fees))), [setl_id, *(f[0] for f in fees)]),
     ]
     if result.acct_pay:
         # the balance it was checked against was read under the person's row lock, which
