@@ -297,7 +297,7 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
     )
     if not fees:
         raise GiveUp
-    policy = policy_in_force(insured, on, policies, load=False)  # parsed by an earlier bill
+    policy = policy_in_force(insured, on, policies, values=lambda pk: _values(db, pk))
     if policy is None:
         raise GiveUp
     emergency = bool(visit_emergency) or any(bool(f[8]) for f in fees)
@@ -359,6 +359,13 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
     ]  # fmt: skip
     db.write(writes)
     return body
+
+
+def _values(db: _Sequential | _Pipelined, pk: int) -> Any:
+    """A policy set's stored JSON (once per set and process: the parsed policy is cached)."""
+    found = db.one('SELECT "values" FROM settlement_policyset WHERE id = %s', [pk])
+    value = found[0] if found else None
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def node_of(env: Envelope) -> dict[str, Any]:

@@ -30,21 +30,26 @@ def policy_scope(division_code: str) -> list[str]:
     return [division_code, *reversed(ancestor_codes(division_code))]
 
 
+def _stored_values(pk: int) -> Any:
+    return PolicySet.objects.values_list("values", flat=True).get(pk=pk)
+
+
 def policy_in_force(
-    division_code: str, on: date, rows: Iterable[tuple[int, str, Any]], *, load: bool = True
+    division_code: str,
+    on: date,
+    rows: Iterable[tuple[int, str, Any]],
+    *,
+    values: Callable[[int], Any] = _stored_values,
 ) -> Policy | None:
     """The parsed policy among ``rows`` (pk, division code, valid_from; newest first, all in
-    force on the day) of the nearest division in the scope, or None; without ``load``, None
-    also when that set has not been parsed in this process yet."""
+    force on the day) of the nearest division in the scope, or None. A set not yet parsed in
+    this process is read with ``values(pk)`` (its stored JSON) and parsed once."""
     rows = list(rows)
     for code in policy_scope(division_code):
         for pk, row_code, valid_from in rows:
             if row_code == code:
                 if pk not in _PARSED:
-                    if not load:
-                        return None
-                    row = PolicySet.objects.get(pk=pk)
-                    _PARSED[pk] = policy_from_json(code, str(valid_from)[:10], row.values)
+                    _PARSED[pk] = policy_from_json(code, str(valid_from)[:10], values(pk))
                 return _PARSED[pk]
     return None
 
