@@ -217,6 +217,10 @@ READ_ALL = (
 )
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)  # Chinese as UTF-8: half the bytes of \uXXXX
+
+
 def _array(value: Any) -> list:
     if value is None:
         return []
@@ -264,7 +268,7 @@ class _Pipelined:
     def json(self, value: Any) -> Any:
         from psycopg.types.json import Jsonb
 
-        return Jsonb(value)
+        return Jsonb(value, dumps=_dumps)
 
 
 def _run_postgresql(env: Envelope) -> dict[str, Any]:
