@@ -278,3 +278,34 @@ def test_other_paths_go_to_django(db, settings):
     assert status == 200 and "Content-Security-Policy" in headers
     status, _, _ = _call(_environ(b"", path="/fsi/api/rsfComIfsService/callService/a/b"))
     assert status == 404
+
+
+def test_fold_keeps_every_total_and_leaves_today_alone(db, tree):
+    from django.core.management import call_command
+
+    from yimen.settlement.services.settling import daily_totals_fold
+
+    today = timezone.localdate()
+    past = today - timedelta(days=3)
+    key = dict(insured_division_code="220100000000", treatment_division_code="460100000000",
+               kind="outpatient", cross_province=True, emergency=False)  # fmt: skip
+    for day in (past, today):
+        for shard in (0, 3, 7):
+            DailyTotal.objects.create(day=day, shard=shard, count=shard + 1,
+                                      medfee_fen=100 * (shard + 1), fund_fen=10, **key)  # fmt: skip
+    DailyTotal.objects.create(day=past, shard=5, count=-1, medfee_fen=-100, fund_fen=-10,
+                              **{**key, "emergency": True})  # fmt: skip
+    before = DailyTotal.objects.values("day", "emergency").annotate(
+        n=Sum("count"), fee=Sum("medfee_fen"), fund=Sum("fund_fen")
+    )
+    expected = sorted((r["day"], r["emergency"], r["n"], r["fee"], r["fund"]) for r in before)
+    assert daily_totals_fold(before=today) == 3
+    after = DailyTotal.objects.values("day", "emergency").annotate(
+        n=Sum("count"), fee=Sum("medfee_fen"), fund=Sum("fund_fen")
+    )
+    assert sorted((r["day"], r["emergency"], r["n"], r["fee"], r["fund"]) for r in after) == expected
+    assert set(DailyTotal.objects.filter(day=past).values_list("shard", flat=True)) == {0}
+    assert DailyTotal.objects.filter(day=today).count() == 3
+    assert daily_totals_fold(before=today) == 0
+    call_command("settlement_fold_daily", before=today + timedelta(days=1))
+    assert DailyTotal.objects.filter(day=today).get().count == 1 + 4 + 8
