@@ -303,7 +303,8 @@ def test_fold_keeps_every_total_and_leaves_today_alone(db, tree):
     after = DailyTotal.objects.values("day", "emergency").annotate(
         n=Sum("count"), fee=Sum("medfee_fen"), fund=Sum("fund_fen")
     )
-    assert sorted((r["day"], r["emergency"], r["n"], r["fee"], r["fund"]) for r in after) == expected
+    got = sorted((r["day"], r["emergency"], r["n"], r["fee"], r["fund"]) for r in after)
+    assert got == expected
     assert set(DailyTotal.objects.filter(day=past).values_list("shard", flat=True)) == {0}
     assert DailyTotal.objects.filter(day=today).count() == 3
     assert daily_totals_fold(before=today) == 0

@@ -142,17 +142,27 @@ def daily_params(
     ]  # fmt: skip
 
 
-KEY = "day, insured_division_code, treatment_division_code, kind, cross_province, emergency"
 #: PostgreSQL: a past day's shards taken out and added to its shard 0 in one statement
 FOLD_POSTGRESQL = (
-    f"WITH gone AS (DELETE FROM settlement_dailytotal WHERE day < %s AND shard <> 0"
-    f" RETURNING {KEY}, count, medfee_fen, fund_fen),"
-    f" added AS (INSERT INTO settlement_dailytotal ({KEY}, shard, count, medfee_fen, fund_fen)"
-    f" SELECT {KEY}, 0, SUM(count), SUM(medfee_fen), SUM(fund_fen) FROM gone GROUP BY {KEY}"
-    f" ON CONFLICT ({KEY}, shard) DO UPDATE SET count = settlement_dailytotal.count"
-    f" + excluded.count, medfee_fen = settlement_dailytotal.medfee_fen + excluded.medfee_fen,"
-    f" fund_fen = settlement_dailytotal.fund_fen + excluded.fund_fen)"
-    f" SELECT count(*) FROM gone"
+    "WITH gone AS (DELETE FROM settlement_dailytotal WHERE day < %s AND shard <> 0"
+    " RETURNING day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency, count, medfee_fen, fund_fen),"
+    " added AS (INSERT INTO settlement_dailytotal (day, insured_division_code,"
+    " treatment_division_code, kind, cross_province, emergency, shard, count, medfee_fen,"
+    " fund_fen) SELECT day, insured_division_code, treatment_division_code, kind,"
+    " cross_province, emergency, 0, SUM(count), SUM(medfee_fen), SUM(fund_fen) FROM gone"
+    " GROUP BY day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency ON CONFLICT (day, insured_division_code, treatment_division_code, kind,"
+    " cross_province, emergency, shard) DO UPDATE SET count = settlement_dailytotal.count"
+    " + excluded.count, medfee_fen = settlement_dailytotal.medfee_fen + excluded.medfee_fen,"
+    " fund_fen = settlement_dailytotal.fund_fen + excluded.fund_fen)"
+    " SELECT count(*) FROM gone"
+)
+PAST_SHARDS = (
+    "SELECT day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency, SUM(count), SUM(medfee_fen), SUM(fund_fen) FROM settlement_dailytotal"
+    " WHERE day < %s AND shard <> 0 GROUP BY day, insured_division_code,"
+    " treatment_division_code, kind, cross_province, emergency"
 )
 
 
@@ -171,11 +181,7 @@ def daily_totals_fold(*, before: date) -> int:
             cursor.execute(FOLD_POSTGRESQL, [day])
             return int(cursor.fetchone()[0])
         # SQLite (no DELETE in WITH): writers are serialised, so read, add, then delete
-        cursor.execute(
-            f"SELECT {KEY}, SUM(count), SUM(medfee_fen), SUM(fund_fen)"
-            f" FROM settlement_dailytotal WHERE day < %s AND shard <> 0 GROUP BY {KEY}",
-            [day],
-        )
+        cursor.execute(PAST_SHARDS, [day])
         sums = cursor.fetchall()
         for row in sums:
             cursor.execute(DAILY_UPSERT, [*row[:6], 0, *row[6:]])
