@@ -55,7 +55,7 @@ def drop_database(server: str, name: str) -> None:
 def setup_django(url: str) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="yimen.settings.base", YIMEN_ALLOW_INSECURE_KEY="1",
-        YIMEN_LOG_LEVEL="WARNING", YIMEN_DATABASE_URL=url,
+        YIMEN_LOG_LEVEL="WARNING", YIMEN_DATABASE_URL=url, YIMEN_DB_CONN_MAX_AGE="persistent",
         YIMEN_FSI_AUTH=json.dumps([{"scheme": "bearer", "token": TOKEN, "institutions": "*"}]),
     )  # fmt: skip
     import django
