@@ -99,8 +99,13 @@ def same_city(a: str, b: str) -> bool:
 
 
 class FilingLike(Protocol):
-    category: str
-    created_at: Any
+    """A Filing, or the fast settlement's row of one."""
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def created_at(self) -> Any: ...
 
 
 F = TypeVar("F", bound=FilingLike)
