@@ -3,9 +3,10 @@
 Generates N settlements server-side (INSERT … SELECT over generate_series, in batches):
 a year of days, 70 % insured in Changchun, the rest from 30 other cities; Changchun's insured
 treated at home or in 30 other cities, the others treated in Changchun; 10 % emergency, 2 %
-cancelled. Builds the daily totals from them with one GROUP BY (what the settlement
-transaction keeps up to date row by row), checks that the page's figures equal a recount of
-the settlements, then times the page (login, query, template) through Django's test client.
+cancelled. Builds the daily totals from them with one GROUP BY, spread over the 16 shards as
+the settlement transactions spread them (row by row), checks that the page's figures equal
+a recount of the settlements, then times the page (login, query, template) through Django's
+test client.
 
     .venv/bin/python bench/settlement_indicators.py \
         --postgres postgres://postgres@127.0.0.1:5432/postgres --records 10000000
@@ -19,7 +20,7 @@ import os
 import platform
 import statistics
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from settlement_load import drop_database, fresh_database, make_divisions, setup_django
 
@@ -58,10 +59,10 @@ DAILY = """
 INSERT INTO settlement_dailytotal (day, insured_division_code, treatment_division_code, kind,
   cross_province, emergency, shard, count, medfee_fen, fund_fen)
 SELECT day, rpad(left(insured_division_code, 4), 12, '0'),
-  rpad(left(treatment_division_code, 4), 12, '0'), kind, cross_province, emergency, 0,
-  count(*), sum(medfee_sumamt), sum(fund_pay_sumamt)
+  rpad(left(treatment_division_code, 4), 12, '0'), kind, cross_province, emergency,
+  id % 16, count(*), sum(medfee_sumamt), sum(fund_pay_sumamt)
 FROM settlement_settlement WHERE status = 'settled'
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
 
@@ -71,6 +72,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000_000)
     parser.add_argument("--batch", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--fold", action="store_true", help="fold past days' shards first (settlement_fold_daily)"
+    )
     args = parser.parse_args()
     name, url = fresh_database(args.postgres)
     try:
@@ -135,6 +139,14 @@ def run(args, url: str) -> None:
         cursor.execute("SELECT pg_total_relation_size('settlement_settlement')")
         table_bytes = cursor.fetchone()[0]
     start, end = date(2025, 1, 1), date(2025, 12, 31)
+    if args.fold:
+        from yimen.settlement.services.settling import daily_totals_fold
+
+        daily_totals_fold(before=end + timedelta(days=1))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE settlement_dailytotal")
+            cursor.execute("SELECT count(*) FROM settlement_dailytotal")
+            daily_rows = cursor.fetchone()[0]
     t2 = time.perf_counter()
     outbound, inbound = recount("220100", start, end)
     recount_s = time.perf_counter() - t2
@@ -156,7 +168,7 @@ def run(args, url: str) -> None:
     client.get("/settlement/indicators.xlsx", query)
     export_ms = (time.perf_counter() - t) * 1000
     print(json.dumps({
-        "records": args.records, "generate_s": round(generate_s, 1),
+        "records": args.records, "folded": args.fold, "generate_s": round(generate_s, 1),
         "daily_totals_build_s": round(daily_s, 1), "daily_total_rows": daily_rows,
         "settlement_table_mb": round(table_bytes / 2**20), "exact": exact,
         "outbound_count": outbound.count, "inbound_count": inbound.count,

@@ -8,7 +8,8 @@ bench/settlement_client.py as a separate process, then checks that every success
 left exactly one settlement row, and prints the figures.
 
     .venv/bin/python bench/settlement_load.py --postgres postgres://postgres@127.0.0.1:5432/postgres
-    options: --rate 200 --seconds 30 --workers 3 --persons 2000
+    options: --rate 200 --seconds 30 --workers 3 --worker-class gthread --threads 2
+             --persons 2000
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WARM = 30  # visits settled before the clock starts
 TOKEN = "bench-token"  # noqa: S105 — a throw-away credential of this benchmark
 DIVISIONS = [
     ("220000000000", "吉林省"), ("220100000000", "长春市"), ("220102000000", "南关区"),
@@ -53,7 +55,7 @@ def drop_database(server: str, name: str) -> None:
 def setup_django(url: str) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="yimen.settings.base", YIMEN_ALLOW_INSECURE_KEY="1",
-        YIMEN_LOG_LEVEL="WARNING", YIMEN_DATABASE_URL=url,
+        YIMEN_LOG_LEVEL="WARNING", YIMEN_DATABASE_URL=url, YIMEN_DB_CONN_MAX_AGE="persistent",
         YIMEN_FSI_AUTH=json.dumps([{"scheme": "bearer", "token": TOKEN, "institutions": "*"}]),
     )  # fmt: skip
     import django
@@ -180,6 +182,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -190,7 +194,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        visits = int(args.rate * args.seconds) + 10
+        visits = int(args.rate * args.seconds) + WARM
         t0 = time.perf_counter()
         jobs = generate(args.persons, visits)
         generate_s = time.perf_counter() - t0
@@ -199,26 +203,41 @@ def main() -> None:
         connections.close_all()
         jobs_file = Path(tempfile.mkdtemp()) / "jobs.json"
         jobs_file.write_text(json.dumps(jobs, ensure_ascii=False), "utf-8")
-        server = subprocess.Popen(  # noqa: S603 — our own gunicorn, fixed arguments
-            [str(ROOT / ".venv/bin/gunicorn"), "yimen.wsgi", "-w", str(args.workers), "-b",
-             f"127.0.0.1:{args.port}", "--log-level", "warning", "--backlog", "2048"],
-            env=os.environ.copy(), cwd=ROOT,
-        )  # fmt: skip
+        command = [
+            str(ROOT / ".venv/bin/gunicorn"), "yimen.wsgi", "--preload", "-w", str(args.workers),
+            "-k", args.worker_class, "--threads", str(args.threads),
+            "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--backlog", "2048",
+        ]  # fmt: skip
+        server = subprocess.Popen(command, env=os.environ.copy(), cwd=ROOT)  # noqa: S603
         wait_ready(args.port)
-        warm(jobs[-10:], args.port)
+        warm(jobs[-WARM:], args.port)
         cpu_before = workers_cpu(server.pid)
+        pg_before = backends_cpu(args.postgres, name)
+        load_before = os.getloadavg()
         client = subprocess.run(  # noqa: S603 — our own client script
             [sys.executable, str(ROOT / "bench/settlement_client.py"), str(jobs_file),
              f"http://127.0.0.1:{args.port}", str(args.rate), str(args.seconds), TOKEN],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         figures = json.loads(client.stdout)
+        figures["server"] = " ".join(command[1:])
         figures["worker_cpu_ms_per_request"] = round(
-            (workers_cpu(server.pid) - cpu_before) * 1000 / max(1, figures["sent"]), 1
+            (workers_cpu(server.pid) - cpu_before) * 1000 / max(1, figures["sent"]), 2
         )
+        figures["postgres_cpu_ms_per_request"] = round(
+            sum(
+                cpu - pg_before.get(pid, 0.0)
+                for pid, cpu in backends_cpu(args.postgres, name).items()
+            )
+            * 1000
+            / max(1, figures["sent"]),
+            2,
+        )
+        figures["loadavg_before"] = [round(x, 2) for x in load_before]
+        figures["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
         from yimen.settlement.models import Settlement
 
-        stored = Settlement.objects.count() - 10
+        stored = Settlement.objects.count() - WARM
         figures.update(
             stored_settlements=stored, matches=stored == figures["ok"], workers=args.workers,
             generate_s=round(generate_s, 1), cpus=os.cpu_count(), python=platform.python_version(),
@@ -236,13 +255,32 @@ def main() -> None:
 
 def workers_cpu(master: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's worker processes (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    total = 0
-    for pid in children:
+    return sum(proc_cpu(pid) for pid in children)
+
+
+def proc_cpu(pid: int | str) -> float:
+    """CPU seconds (user + system) of one process so far, 0 if it is gone."""
+    try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu(server: str, name: str) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends serving database ``name`` (same machine).
+
+    The workers keep their connections (CONN_MAX_AGE), so the same backends are read before
+    and after the run; the WAL writer and checkpointer are shared and not counted."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )]  # fmt: skip
+    return {pid: proc_cpu(pid) for pid in pids}
 
 
 def wait_ready(port: int) -> None:
@@ -257,7 +295,7 @@ def wait_ready(port: int) -> None:
 
 
 def warm(jobs: list[dict], port: int) -> None:
-    """Settle the last few visits first so every worker has imported and connected."""
+    """Settle the last few visits first so the workers have connected and parsed the policy."""
     for job in jobs:
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/fsi/api/rsfComIfsService/callService",

@@ -1,8 +1,15 @@
-"""WSGI entry point for gunicorn: `gunicorn yimen.wsgi`."""
+"""WSGI entry point for gunicorn: `gunicorn yimen.wsgi`.
+
+The hospital interface (/fsi/…/callService) is answered in front of Django's middleware
+(settlement/fsi/wsgi.py); every other request goes through Django as usual."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yimen.settings.base")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from yimen.settlement.fsi.wsgi import fsi_first  # noqa: E402 — needs Django set up first
+
+application = fsi_first(django_application)

@@ -1,6 +1,7 @@
 """Settings for every deployment, read from the environment.
 
 YIMEN_DATABASE_URL   PostgreSQL URL (postgres://user@host:5432/db); SQLite under var/ if unset
+YIMEN_DB_CONN_MAX_AGE  seconds a PostgreSQL connection is kept (default 60; "persistent": for ever)
 YIMEN_SECRET_KEY     required when YIMEN_DEBUG is off
 YIMEN_DEBUG          1/true to enable debug (the demo sets it)
 YIMEN_ALLOWED_HOSTS  comma-separated host names
@@ -106,7 +107,8 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("YIMEN_DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        age = os.environ.get("YIMEN_DB_CONN_MAX_AGE", "60")
+        config = dj_database_url.parse(url, conn_max_age=None if age == "persistent" else int(age))
         config.setdefault("OPTIONS", {})
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)

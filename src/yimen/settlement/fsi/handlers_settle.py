@@ -34,7 +34,7 @@ REVERSIBLE = {"2207", "2208", "2304", "2305", "2401"}
 CHECKED_ON_SETTLE = ("fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt")
 
 
-def setlinfo(visit: Encounter, amounts: Any, *, setl_id: str, msgid: str, when, sign: int = 1,
+def setlinfo(visit: Any, amounts: Any, *, setl_id: str, msgid: str, when, sign: int = 1,
              person: Any = None,
              reasons: list[dict] | None = None, basis: str = "") -> dict[str, Any]:  # fmt: skip
     who = person or visit.person

@@ -6,13 +6,14 @@ blocks on the unique msgid until the first commits, then is rolled back whole an
 first answer. Refusals are stored
 too (a retry is refused the same way); envelope and authentication errors are not, as they
 carry no trustworthy msgid. Nothing reaches the client as an HTTP 500: any unexpected error
-is logged and answered infcode -1.
+is logged and answered infcode -1. An accepted settlement (2207/2304) is written by
+``settle_fast`` in a few statements; everything else, refusals included, by the handlers.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +29,7 @@ from . import handlers_visit as v
 from .auth import AuthFailed, authenticate
 from .context import Context, Refuse
 from .envelope import Envelope, EnvelopeError, answer, decode, parse
+from .settle_fast import settle_fast
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +66,10 @@ def _reply(body: dict[str, Any], status: int = 200) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _replay(first: FsiMessage, env: Envelope) -> JsonResponse:
+def _replay(first: FsiMessage, env: Envelope) -> dict[str, Any]:
     if first.fixmedins_code != env.fixmedins_code:
-        return _reply(answer(False, err_msg="msgid 重复", area=env.mdtrtarea_admvs))
-    return _reply(first.response)
+        return answer(False, err_msg="msgid 重复", area=env.mdtrtarea_admvs)
+    return first.response
 
 
 def _context(env: Envelope) -> Context:
@@ -96,14 +98,15 @@ def _context(env: Envelope) -> Context:
     return Context(env=env, institution=institution, now=timezone.now())
 
 
-def _handle(env: Envelope) -> JsonResponse:
+def _handle(env: Envelope) -> dict[str, Any]:
     # no look-up first: a retried msgid fails the unique insert below and gets the stored answer
     handler = HANDLERS.get(env.infno)
     if handler is None:
-        return _reply(
-            answer(False, err_msg=f"不支持的交易编号 {env.infno}", area=env.mdtrtarea_admvs)
-        )
+        return answer(False, err_msg=f"不支持的交易编号 {env.infno}", area=env.mdtrtarea_admvs)
     try:
+        fast = settle_fast(env)  # an accepted 2207/2304 in a few statements, else None
+        if fast is not None:
+            return fast
         with transaction.atomic():
             try:
                 with transaction.atomic():
@@ -123,25 +126,49 @@ def _handle(env: Envelope) -> JsonResponse:
         if first is None:
             raise
         return _replay(first, env)
-    return _reply(body)
+    return body
+
+
+def serve(
+    method: str, headers: Mapping[str, str], body: bytes, infno: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """One call of the interface: (HTTP status, answer). Shared by the Django view and the
+    lean WSGI entry (fsi/wsgi.py); never raises."""
+    try:
+        if method != "POST":
+            return 405, answer(False, err_msg="仅支持 POST 请求")
+        try:
+            credential = authenticate(headers)
+        except AuthFailed as exc:
+            return 401, answer(False, err_msg=exc.message)
+        try:
+            env = parse(decode(body), infno)
+        except EnvelopeError as exc:
+            return 200, answer(False, err_msg=exc.message)
+        if not credential.allows(env.fixmedins_code):
+            return 403, answer(False, err_msg="该凭据无权代表此定点医药机构")
+        return 200, _handle(env)
+    except Exception:  # never a 500 to a hospital system: log it and refuse cleanly
+        log.exception("fsi call failed")
+        return 200, answer(False, err_msg="中心系统处理异常，请稍后重试或冲正")
+
+
+def read_body(request: HttpRequest) -> bytes | None:
+    """The request body, or None when it is too large or cannot be read."""
+    try:
+        return request.body
+    except Exception:  # RequestDataTooBig, a broken stream: refused, never a 500
+        log.warning("fsi body not read", exc_info=True)
+        return None
+
+
+UNREADABLE = "报文过大或无法读取"
 
 
 @csrf_exempt
 def call_service(request: HttpRequest, infno: str | None = None) -> JsonResponse:
-    try:
-        if request.method != "POST":
-            return _reply(answer(False, err_msg="仅支持 POST 请求"), status=405)
-        try:
-            credential = authenticate(request.headers)
-        except AuthFailed as exc:
-            return _reply(answer(False, err_msg=exc.message), status=401)
-        try:
-            env = parse(decode(request.body), infno)
-        except EnvelopeError as exc:
-            return _reply(answer(False, err_msg=exc.message))
-        if not credential.allows(env.fixmedins_code):
-            return _reply(answer(False, err_msg="该凭据无权代表此定点医药机构"), status=403)
-        return _handle(env)
-    except Exception:  # never a 500 to a hospital system: log it and refuse cleanly
-        log.exception("fsi call failed")
-        return _reply(answer(False, err_msg="中心系统处理异常，请稍后重试或冲正"))
+    raw = read_body(request)
+    if raw is None:
+        return _reply(answer(False, err_msg=UNREADABLE), status=400)
+    status, body = serve(request.method or "", request.headers, raw, infno)
+    return _reply(body, status=status)

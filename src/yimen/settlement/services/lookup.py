@@ -7,14 +7,15 @@ asks the database which row is in force.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Invalid
-from yimen.regions.codes import ancestor_codes
+from yimen.regions.codes import ancestor_codes, prefix_of
 
 from ..models import CatalogItem, Filing, FilingCategory, FilingStatus, PolicySet
 from ..models.filing import LONG_STAY
@@ -24,27 +25,55 @@ from ..rules.policy import Policy, policy_from_json
 _PARSED: dict[int, Policy] = {}
 
 
-def policy_for(division_code: str, on: date) -> Policy:
-    """The policy of the insured division (or its nearest ancestor with one) on ``on``."""
-    codes = [division_code, *reversed(ancestor_codes(division_code))]
-    rows = list(
-        PolicySet.objects.filter(division_id__in=codes, valid_from__lte=on)
-        .order_by("-valid_from")
-        .values_list("pk", "division_id", "valid_from")
-    )
-    for code in codes:
+def policy_scope(division_code: str) -> list[str]:
+    """The insured division and its ancestors, nearest first: where a policy set is looked for."""
+    return [division_code, *reversed(ancestor_codes(division_code))]
+
+
+def _stored_values(pk: int) -> Any:
+    return PolicySet.objects.values_list("values", flat=True).get(pk=pk)
+
+
+def policy_in_force(
+    division_code: str,
+    on: date,
+    rows: Iterable[tuple[int, str, Any]],
+    *,
+    values: Callable[[int], Any] = _stored_values,
+) -> Policy | None:
+    """The parsed policy among ``rows`` (pk, division code, valid_from; newest first, all in
+    force on the day) of the nearest division in the scope, or None. A set not yet parsed in
+    this process is read with ``values(pk)`` (its stored JSON) and parsed once."""
+    rows = list(rows)
+    for code in policy_scope(division_code):
         for pk, row_code, valid_from in rows:
             if row_code == code:
                 if pk not in _PARSED:
-                    row = PolicySet.objects.get(pk=pk)
-                    _PARSED[pk] = policy_from_json(code, valid_from.isoformat(), row.values)
+                    _PARSED[pk] = policy_from_json(code, str(valid_from)[:10], values(pk))
                 return _PARSED[pk]
-    raise Invalid(
+    return None
+
+
+def no_policy(division_code: str, on: date) -> Invalid:
+    return Invalid(
         _("No settlement policy is set for the insured division %(division)s on %(date)s."),
         code="settlement.no_policy",
         division=division_code[:6],
         date=on.isoformat(),
     )
+
+
+def policy_for(division_code: str, on: date) -> Policy:
+    """The policy of the insured division (or its nearest ancestor with one) on ``on``."""
+    rows = (
+        PolicySet.objects.filter(division_id__in=policy_scope(division_code), valid_from__lte=on)
+        .order_by("-valid_from")
+        .values_list("pk", "division_id", "valid_from")
+    )
+    policy = policy_in_force(division_code, on, rows)
+    if policy is None:
+        raise no_policy(division_code, on)
+    return policy
 
 
 def catalog_for(division_code: str, codes: Iterable[str], on: date) -> dict[str, CatalogItem]:
@@ -69,21 +98,60 @@ def same_city(a: str, b: str) -> bool:
     return a[:4] == b[:4]
 
 
+class FilingLike(Protocol):
+    """A Filing, or the fast settlement's row of one."""
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def created_at(self) -> Any: ...
+
+
+F = TypeVar("F", bound=FilingLike)
+
+
+def covering(
+    filings: Iterable[F], treatment_code: str, destination: Callable[[F], str]
+) -> F | None:
+    """Of the person's filings in force, the one whose destination covers the treatment place.
+
+    Long-stay filings win over temporary ones, then the oldest."""
+    matches = [f for f in filings if treatment_code.startswith(prefix_of(destination(f)))]
+    matches.sort(key=lambda f: (f.category not in LONG_STAY, f.created_at))
+    return matches[0] if matches else None
+
+
 def filing_covering(person_id: int, treatment_code: str, on: date) -> Filing | None:
     """The active filing whose destination covers the treatment place on ``on``.
 
-    Long-stay filings win over temporary ones. Validity is judged on the settlement date, so
-    a patient admitted without filing who files before discharge settles directly (Art.16).
+    Validity is judged on the settlement date, so a patient admitted without filing who
+    files before discharge settles directly (Art.16).
     """
     filings = Filing.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on),
         person_id=person_id,
         status=FilingStatus.ACTIVE,
         begin_date__lte=on,
-    ).select_related("destination")
-    matches = [f for f in filings if treatment_code.startswith(f.destination.prefix)]
-    matches.sort(key=lambda f: (f.category not in LONG_STAY, f.created_at))
-    return matches[0] if matches else None
+    )
+    return covering(filings, treatment_code, lambda f: f.destination_id)
+
+
+def basis_of(insured_code: str, treatment_code: str, emergency: bool, filing: Any) -> str:
+    """How the visit is classed for the away-from-home factor, given the covering filing."""
+    if same_city(insured_code, treatment_code):
+        return LOCAL
+    if filing is not None and filing.category in LONG_STAY:
+        return "long_stay"
+    if emergency:
+        return "emergency"
+    if filing is None:
+        return "unfiled_other"
+    if filing.category == FilingCategory.REFERRAL:
+        return "referral"
+    if filing.category == FilingCategory.EMERGENCY:
+        return "emergency"
+    return "temporary_other"
 
 
 def basis_for(
@@ -93,14 +161,4 @@ def basis_for(
     if same_city(insured_code, treatment_code):
         return LOCAL, None
     filing = filing_covering(person_id, treatment_code, on)
-    if filing is not None and filing.category in LONG_STAY:
-        return "long_stay", filing
-    if emergency:
-        return "emergency", filing
-    if filing is None:
-        return "unfiled_other", None
-    if filing.category == FilingCategory.REFERRAL:
-        return "referral", filing
-    if filing.category == FilingCategory.EMERGENCY:
-        return "emergency", filing
-    return "temporary_other", filing
+    return basis_of(insured_code, treatment_code, emergency, filing), filing

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,7 @@ from yimen.errors import Conflict
 from yimen.medins.ledger import account_balance, account_post
 from yimen.medins.models import EntryKind, InsuredPerson, InsuredStatus
 
-from ..models import DailyTotal, Encounter, FeeDetail, Filing, Settlement, SettlementStatus
+from ..models import Encounter, FeeDetail, Filing, Settlement, SettlementStatus
 from ..models.encounter import AMOUNT_FIELDS, DAILY_SHARDS, EncounterStatus
 from ..rules.catalog import LineSplit
 from ..rules.engine import INPATIENT, PersonFacts, Result, Visit, YearToDate, settle
@@ -108,33 +109,96 @@ def compute(encounter: Encounter, *, person: InsuredPerson, when: datetime, acct
     return Computed(result, basis, filing, fees, insured[:2] != treatment[:2])
 
 
-def _bump(settlement: Settlement, sign: int) -> None:
-    key = dict(
-        day=settlement.day,
-        insured_division_code=settlement.insured_division_code[:4].ljust(12, "0"),
-        treatment_division_code=settlement.treatment_division_code[:4].ljust(12, "0"),
-        kind=settlement.kind,
-        cross_province=settlement.cross_province,
-        emergency=settlement.emergency,
-        shard=settlement.pk % DAILY_SHARDS,
-    )
-    change = dict(
-        count=F("count") + sign,
-        medfee_fen=F("medfee_fen") + sign * settlement.medfee_sumamt,
-        fund_fen=F("fund_fen") + sign * settlement.fund_pay_sumamt,
-    )
-    if DailyTotal.objects.filter(**key).update(**change):
-        return
+def shard_of(setl_id: str) -> int:
+    """The daily-total shard of a settlement: from its id's random last hex digit, so a bill
+    and its cancellation bump the same row and concurrent bills spread over all of them."""
     try:
-        with transaction.atomic():
-            DailyTotal.objects.create(
-                **key,
-                count=sign,
-                medfee_fen=sign * settlement.medfee_sumamt,
-                fund_fen=sign * settlement.fund_pay_sumamt,
-            )
-    except IntegrityError:  # created meanwhile by a concurrent settlement
-        DailyTotal.objects.filter(**key).update(**change)
+        return int(setl_id[-1], 16) % DAILY_SHARDS
+    except (ValueError, IndexError):
+        return 0
+
+
+#: one statement on PostgreSQL and SQLite alike: add to the row of the key, making it if new
+DAILY_UPSERT = (
+    "INSERT INTO settlement_dailytotal (day, insured_division_code, treatment_division_code,"
+    " kind, cross_province, emergency, shard, count, medfee_fen, fund_fen)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency, shard) DO UPDATE SET count = settlement_dailytotal.count + excluded.count,"
+    " medfee_fen = settlement_dailytotal.medfee_fen + excluded.medfee_fen,"
+    " fund_fen = settlement_dailytotal.fund_fen + excluded.fund_fen"
+)
+
+
+def daily_params(
+    *, day: date, insured: str, treatment: str, kind: str, cross_province: bool,
+    emergency: bool, setl_id: str, sign: int, medfee_fen: int, fund_fen: int,
+) -> list[Any]:  # fmt: skip
+    """Parameters of DAILY_UPSERT: the totals are kept per city pair (4-digit prefixes)."""
+    return [
+        connection.ops.adapt_datefield_value(day), insured[:4].ljust(12, "0"),
+        treatment[:4].ljust(12, "0"), kind, cross_province, emergency, shard_of(setl_id),
+        sign, sign * medfee_fen, sign * fund_fen,
+    ]  # fmt: skip
+
+
+#: PostgreSQL: a past day's shards taken out and added to its shard 0 in one statement
+FOLD_POSTGRESQL = (
+    "WITH gone AS (DELETE FROM settlement_dailytotal WHERE day < %s AND shard <> 0"
+    " RETURNING day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency, count, medfee_fen, fund_fen),"
+    " added AS (INSERT INTO settlement_dailytotal (day, insured_division_code,"
+    " treatment_division_code, kind, cross_province, emergency, shard, count, medfee_fen,"
+    " fund_fen) SELECT day, insured_division_code, treatment_division_code, kind,"
+    " cross_province, emergency, 0, SUM(count), SUM(medfee_fen), SUM(fund_fen) FROM gone"
+    " GROUP BY day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency ON CONFLICT (day, insured_division_code, treatment_division_code, kind,"
+    " cross_province, emergency, shard) DO UPDATE SET count = settlement_dailytotal.count"
+    " + excluded.count, medfee_fen = settlement_dailytotal.medfee_fen + excluded.medfee_fen,"
+    " fund_fen = settlement_dailytotal.fund_fen + excluded.fund_fen)"
+    " SELECT count(*) FROM gone"
+)
+PAST_SHARDS = (
+    "SELECT day, insured_division_code, treatment_division_code, kind, cross_province,"
+    " emergency, SUM(count), SUM(medfee_fen), SUM(fund_fen) FROM settlement_dailytotal"
+    " WHERE day < %s AND shard <> 0 GROUP BY day, insured_division_code,"
+    " treatment_division_code, kind, cross_province, emergency"
+)
+
+
+@transaction.atomic
+def daily_totals_fold(*, before: date) -> int:
+    """Fold the shards of every day before ``before`` into that day's shard 0; the number of
+    rows removed. Safe to rerun and to run while settling.
+
+    Why: shards only spare concurrent settlements of the same day one row lock; for a past
+    day they just make the indicator page read up to 16 rows where one would do. A late
+    cancellation of an old bill adds a shard row again, which the next fold takes in.
+    Run daily (cron: ``yimen settlement_fold_daily``)."""
+    day = connection.ops.adapt_datefield_value(before)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(FOLD_POSTGRESQL, [day])
+            return int(cursor.fetchone()[0])
+        # SQLite (no DELETE in WITH): writers are serialised, so read, add, then delete
+        cursor.execute(PAST_SHARDS, [day])
+        sums = cursor.fetchall()
+        for row in sums:
+            cursor.execute(DAILY_UPSERT, [*row[:6], 0, *row[6:]])
+        cursor.execute("DELETE FROM settlement_dailytotal WHERE day < %s AND shard <> 0", [day])
+        return cursor.rowcount
+
+
+def _bump(settlement: Settlement, sign: int) -> None:
+    params = daily_params(
+        day=settlement.day, insured=settlement.insured_division_code,
+        treatment=settlement.treatment_division_code, kind=settlement.kind,
+        cross_province=settlement.cross_province, emergency=settlement.emergency,
+        setl_id=settlement.setl_id, sign=sign, medfee_fen=settlement.medfee_sumamt,
+        fund_fen=settlement.fund_pay_sumamt,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(DAILY_UPSERT, params)
 
 
 def lock_person(person_id: int) -> InsuredPerson:
