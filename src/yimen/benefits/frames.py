@@ -12,7 +12,7 @@ databases (SQLite returns text dates and 0/1, COPY returns 't'/'f')."""
 from __future__ import annotations
 
 import gc
-import io
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +33,7 @@ from .models import (
 )
 
 CHUNK_ROWS = 100_000
+WORK_MEM = "256MB"  # PostgreSQL, for the batch's own transaction only
 FACTS_CHUNK = 50_000  # households whose facts are built from the tables at once
 FACTS_INSERT_BATCH = 10_000
 ON_ASSISTANCE = (BeneficiaryStatus.ACTIVE, BeneficiaryStatus.PHASING_OUT)
@@ -71,27 +72,34 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _read(sql: str, params: list, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
-    """Run ``sql`` and return its rows as a frame of ``schema`` (integers and text only:
-    the queries hand back dates as day numbers, money as fen and flags as 0/1)."""
-    with connection.cursor() as cursor, _without_gc():
+@contextmanager
+def _chunks(sql: str, params: list) -> Iterator[Iterator[list[tuple]]]:
+    """The rows of ``sql`` in chunks of ``CHUNK_ROWS``. On PostgreSQL a server-side cursor
+    in binary format, inside a transaction (one snapshot for all the batch's reads): a
+    FETCH per chunk, bytea as bytes without hex. COPY … TO STDOUT was slower here: psycopg
+    hands its output back one row per call. On SQLite a plain cursor."""
+    with _without_gc():
         if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-            query = raw.mogrify(sql, params)
-            buffer = io.BytesIO()
-            with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for block in copy:
-                    buffer.write(block)
-            if buffer.getbuffer().nbytes == 0:
-                return pl.DataFrame(schema=schema)
-            buffer.seek(0)
-            return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
-        cursor.execute(sql, params)
-        # in chunks: a million households' members as Python tuples at once would take
-        # gigabytes; each chunk becomes columns before the next one is fetched
-        parts = []
-        while rows := cursor.fetchmany(CHUNK_ROWS):
-            parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
+            connection.ensure_connection()
+            name = f"yimen_roster_{uuid.uuid4().hex[:12]}"
+            with transaction.atomic(), connection.connection.cursor(name, binary=True) as cursor:
+                # the roster's join hashes a million rows: in memory, not in 16 batches on
+                # disk as the default 4 MB allows (5.2 s → see docs/performance.md)
+                connection.connection.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                cursor.execute(sql, params)
+                yield iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            yield iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
+
+
+def _read(sql: str, params: list, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
+    """Run ``sql`` and return its rows as a frame of ``schema`` (integers, floats and text
+    only: the queries hand back dates as day numbers or text, money as fen or floats and
+    flags as 0/1), built chunk by chunk so the rows are never all Python values at once."""
+    with _chunks(sql, params) as chunks:
+        parts = [pl.DataFrame(rows, schema=schema, orient="row") for rows in chunks]
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
@@ -225,7 +233,8 @@ def current_entitlements(where: str, params: list, month) -> pl.DataFrame:
     paying = f"CASE WHEN e.status = '{EntitlementStatus.PAYING.value}' THEN 1 ELSE 0 END"
     entitlements = _read(
         f"SELECT e.beneficiary_id, e.id, CAST(e.effective_month AS TEXT), {paying}, "  # noqa: S608 (table names from model meta; values bound)
-        f"e.monthly_amount FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
+        f"CAST(e.monthly_amount AS DOUBLE PRECISION) "
+        f"FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
         f"WHERE {where} AND e.effective_month <= %s",
         [*params, month],
         {"household_id": I64, "id": I64, "month": STR, "paying": I64, "amount": pl.Float64},
@@ -267,14 +276,13 @@ def _stored_facts(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame,
     sql = (
         f"SELECT b.id, b.division_id, b.assistance_type, f.hardship_tier, f.records, "  # noqa: S608 (table names from model meta; values bound)
         f"CASE WHEN f.layout = %s THEN 1 ELSE 0 END "
-        f"FROM {b} LEFT JOIN {f} f ON f.beneficiary_id = b.id WHERE {where}"
-    )
+        f"FROM {b} LEFT JOIN {f} f ON f.beneficiary_id = b.id WHERE {where} ORDER BY b.id"
+    )  # in id order: SQLite scans the table so, PostgreSQL merges the two primary keys
     stale: list[int] = []
 
     def batches():
-        with connection.chunked_cursor() as cursor, _without_gc():
-            cursor.execute(sql, [facts_codec.LAYOUT, *params])
-            while rows := cursor.fetchmany(CHUNK_ROWS):
+        with _chunks(sql, [facts_codec.LAYOUT, *params]) as chunks:
+            for rows in chunks:
                 *columns, current = (list(column) for column in zip(*rows, strict=True))
                 stale.extend(i for i, ok in zip(columns[0], current, strict=True) if not ok)
                 if not stale:
