@@ -226,21 +226,23 @@ def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]
 def current_entitlements(where: str, params: list, month) -> pl.DataFrame:
     """household_id, current_paying, current_amount_fen: the entitlement in force in
     ``month`` (the latest effective by then) of each roster row ``b`` matching ``where``.
-    The columns come back as stored and are converted by Polars: SQLite's julianday() and
-    ROUND() per row cost more than reading the text (the month is cast to text so that
-    Django's SQLite date converter, a Python call per value, is not applied)."""
-    b, e = _table(Beneficiary), _table(Entitlement)
+    Money comes back as a float and becomes fen in Polars, the month as part of one integer
+    key: SQLite's julianday() and ROUND() per row cost more than reading the values, and a
+    bare date column would go through Django's SQLite date converter, a Python call each."""
+    b, e = _scan(Beneficiary), _table(Entitlement)
     paying = f"CASE WHEN e.status = '{EntitlementStatus.PAYING.value}' THEN 1 ELSE 0 END"
+    # latest first by month, then by id: one integer yyyymmdd × 2³² + id, from the text
+    latest = "CAST(replace(CAST(e.effective_month AS TEXT), '-', '') AS BIGINT) * 4294967296 + e.id"
     entitlements = _read(
-        f"SELECT e.beneficiary_id, e.id, CAST(e.effective_month AS TEXT), {paying}, "  # noqa: S608 (table names from model meta; values bound)
+        f"SELECT e.beneficiary_id, {latest}, {paying}, "  # noqa: S608 (table names from model meta; values bound)
         f"CAST(e.monthly_amount AS DOUBLE PRECISION) "
-        f"FROM {e} e JOIN {b} b ON b.id = e.beneficiary_id "
+        f"FROM {b} JOIN {e} e ON e.beneficiary_id = b.id "
         f"WHERE {where} AND e.effective_month <= %s",
         [*params, month],
-        {"household_id": I64, "id": I64, "month": STR, "paying": I64, "amount": pl.Float64},
+        {"household_id": I64, "latest": I64, "paying": I64, "amount": pl.Float64},
     )
     return (
-        entitlements.sort(["household_id", "month", "id"])
+        entitlements.sort(["household_id", "latest"])
         .group_by("household_id", maintain_order=True)
         .last()
         .select(
