@@ -14,6 +14,8 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import F
 
+from yimen.bulk_rows import insert_rows
+
 from .models import Case, Task
 from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
 
@@ -85,6 +87,19 @@ def new_task(*, skipped: bool = False, **fields) -> Task:
     task = Task(**fields)
     task.status = TaskStatus.SKIPPED if skipped else TaskStatus.OPEN
     return task
+
+
+NEW_TASK_COLUMNS = ("case_id", "step", "stage", "roles", "division_id", "opened_at", "due_at")
+
+
+def insert_new_tasks(rows: Iterable[tuple[tuple, bool]]) -> int:
+    """Insert task rows as they are born (``new_task`` for many): each row is the values of
+    NEW_TASK_COLUMNS and whether its condition did not hold (SKIPPED, else OPEN)."""
+    columns = (*NEW_TASK_COLUMNS, "status", "outcome", "note")
+    open_, skipped = TaskStatus.OPEN.value, TaskStatus.SKIPPED.value
+    return insert_rows(
+        Task, columns, ((*row, skipped if skip else open_, "", "") for row, skip in rows)
+    )
 
 
 def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> int:
