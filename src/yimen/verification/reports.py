@@ -25,7 +25,7 @@ from yimen.assistance.choices import AssetKind, IncomeCategory
 from yimen.assistance.models import Application, Asset, Income
 from yimen.workflow.transitions import chunks
 
-from .matching import NON_EXEMPT_VEHICLES, ref_text
+from .matching import NON_EXEMPT_VEHICLES, REF_BASE, ref_text
 from .thresholds import thresholds_by_division
 
 
@@ -193,12 +193,92 @@ def report_frame(
     return frame.with_columns(pl.any_horizontal(f"o_{i.code}" for i in ITEMS).alias("disputed"))
 
 
+MONEY_TOTALS = ("bank_deposits", "securities", "social_insurance", "housing_fund", "tax")
+TOTAL_SOURCES = (*dict.fromkeys(i.source for i in ITEMS), "household_register", "housing_fund")
+
+
+def yuan_text(fen: pl.Expr) -> pl.Expr:
+    """Integer fen as yuan text "-12.05" (what ``yuan`` gives), column-wise."""
+    magnitude = fen.abs()
+    return pl.concat_str(
+        pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (magnitude // 100).cast(pl.String),
+        pl.lit("."),
+        (magnitude % 100).cast(pl.String).str.zfill(2),
+    )
+
+
+def _json_list(items: list[pl.Expr]) -> pl.Expr:
+    """A JSON array of the non-null JSON texts ``items``."""
+    joined = pl.concat_list(items).list.drop_nulls().list.join(",")
+    return pl.concat_str(pl.lit("["), joined, pl.lit("]"))
+
+
+def _records(source: str) -> pl.Expr:
+    """A difference's record references, sorted, as "source:batch:row" texts."""
+    element = pl.element()
+    return (
+        pl.col(f"{source}__refs")
+        .list.sort()
+        .list.eval(
+            pl.concat_str(
+                pl.lit(f"{source}:"),
+                (element // REF_BASE).cast(pl.String),
+                pl.lit(":"),
+                (element % REF_BASE).cast(pl.String),
+            )
+        )
+    )
+
+
+def payload_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (report_frame) with the report's JSON parts as text — ``totals``,
+    ``flags``, ``differences``, as ``payload`` builds them — and its money as yuan text
+    (``deposits``, ``per_capita_deposits``, ``monthly_income``), computed column-wise."""
+    totals = {}
+    for code in TOTAL_SOURCES:
+        entry = {"records": pl.col(f"{code}__records"), "count": pl.col(f"{code}__count")}
+        if code in MONEY_TOTALS:
+            entry["amount"] = yuan_text(pl.col(f"{code}__fen"))
+        if code == "housing_fund":
+            entry["monthly"] = yuan_text(pl.col("v_housing_fund"))
+        totals[code] = pl.struct(**entry)
+    flags = [pl.when(pl.col(f"flag_{f}")).then(pl.lit(f'"{f}"')) for f in FLAGS]
+    differences = []
+    for item in ITEMS:
+
+        def show(column: str, money: bool = item.money) -> pl.Expr:
+            return yuan_text(pl.col(column)) if money else pl.col(column)
+
+        entry = pl.struct(
+            item=pl.lit(item.code),
+            source=pl.lit(item.source),
+            declared=show(f"d_{item.code}"),
+            verified=show(f"v_{item.code}"),
+            difference=show(f"x_{item.code}"),
+            threshold=show(f"t_{item.kind}"),
+            over=pl.col(f"o_{item.code}"),
+            records=_records(item.source),
+        ).struct.json_encode()
+        differences.append(pl.when(pl.col(f"x_{item.code}") != 0).then(entry))
+    return frame.with_columns(
+        pl.struct(**totals).struct.json_encode().alias("totals"),
+        _json_list(flags).alias("flags"),
+        _json_list(differences).alias("differences"),
+        pl.sum_horizontal(pl.col(f"x_{i.code}") != 0 for i in ITEMS).alias("n_differences"),
+        pl.sum_horizontal(pl.col(f"o_{i.code}") for i in ITEMS).alias("n_over"),
+        yuan_text(pl.col("deposits_fen")).alias("deposits"),
+        yuan_text(pl.col("per_capita_fen")).alias("per_capita_deposits"),
+        yuan_text(pl.col("monthly_income_fen")).alias("monthly_income"),
+    )
+
+
 def payload(row: dict) -> dict:
     """The JSON parts of one household's report from a row of ``report_frame``."""
     totals = {}
-    for code in (*dict.fromkeys(i.source for i in ITEMS), "household_register", "housing_fund"):
+    for code in TOTAL_SOURCES:
         entry = {"records": row[f"{code}__records"], "count": row[f"{code}__count"]}
-        if code in ("bank_deposits", "securities", "social_insurance", "housing_fund", "tax"):
+        if code in MONEY_TOTALS:
             entry["amount"] = yuan(row[f"{code}__fen"])
         totals[code] = entry
     totals["housing_fund"]["monthly"] = yuan(row["v_housing_fund"])
