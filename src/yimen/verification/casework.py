@@ -32,11 +32,12 @@ from yimen.assistance.process import DISPUTED
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
 from yimen.bulk_rows import insert_frame
+from yimen.id_sets import any_of_sql
 from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
 from yimen.workflow.states import CaseStatus, TaskStatus
-from yimen.workflow.transitions import chunks
+from yimen.workflow.transitions import ID_BATCH, chunks
 
 from .models import VerificationReport, VerificationRequest, VerificationRequestStatus
 
@@ -68,12 +69,11 @@ def _claim(request_ids: list[int]) -> set[int]:
     table = connection.ops.quote_name(VerificationRequest._meta.db_table)
     won: set[int] = set()
     with connection.cursor() as cursor:
-        for part in chunks(sorted(request_ids)):
-            marks = ", ".join(["%s"] * len(part))
+        for part in chunks(sorted(request_ids), ID_BATCH):
+            among, params = any_of_sql("id", part, connection.vendor)
             cursor.execute(
-                f"UPDATE {table} SET status = %s WHERE status = %s AND id IN ({marks}) "  # noqa: S608
-                "RETURNING id",
-                [VerificationRequestStatus.REPORTED, VerificationRequestStatus.PENDING, *part],
+                f"UPDATE {table} SET status = %s WHERE status = %s AND {among} RETURNING id",  # noqa: S608
+                [VerificationRequestStatus.REPORTED, VerificationRequestStatus.PENDING, *params],
             )
             won.update(r[0] for r in cursor.fetchall())
     return won
@@ -159,16 +159,16 @@ def store_chunk(run, frame: pl.DataFrame) -> ChunkResult:
     case_ids = frame["case_id"].to_list()
     cases: dict[int, tuple[dict, str, str]] = {}
     open_tasks: dict[int, str] = {}
-    for part in chunks(sorted(case_ids)):
+    for part in chunks(sorted(case_ids), ID_BATCH):
         for pk, flags, status, division in (
             Case.objects.select_for_update()
-            .filter(pk__in=part)
+            .filter(pk__any_of=part)
             .order_by("pk")
             .values_list("id", "flags", "status", "division_id")
         ):
             cases[pk] = (flags or {}, status, division)
         open_tasks.update(
-            Task.objects.filter(case_id__in=part, step=VERIFY_STEP, status=TaskStatus.OPEN)
+            Task.objects.filter(case_id__any_of=part, step=VERIFY_STEP, status=TaskStatus.OPEN)
             .order_by()
             .values_list("case_id", "division_id")
         )
@@ -226,8 +226,8 @@ def store_chunk(run, frame: pl.DataFrame) -> ChunkResult:
     ]
     drafts, groups = _flag_drafts(cases, disputed, now)
     for flags_text, members in groups.items():
-        for part in chunks(members):
-            Case.objects.filter(pk__in=part).update(flags=json.loads(flags_text))
+        for part in chunks(members, ID_BATCH):
+            Case.objects.filter(pk__any_of=part).update(flags=json.loads(flags_text))
     append_events([*reported, *drafts])
     result.disputed = len(drafts)
     if actors:
@@ -252,9 +252,9 @@ def _store_records(frame: pl.DataFrame, run_id: int, now: datetime) -> int:
     if frame.height == 0:
         return 0
     existing: set[int] = set()
-    for part in chunks(frame["application_id"].to_list()):
+    for part in chunks(frame["application_id"].to_list(), ID_BATCH):
         existing.update(
-            VerificationRecord.objects.filter(application_id__in=part).values_list(
+            VerificationRecord.objects.filter(application_id__any_of=part).values_list(
                 "application_id", flat=True
             )
         )

@@ -109,18 +109,18 @@ def tasks_bulk_complete(
     now = timezone.now()
     tasks: dict[int, tuple[int, str]] = {}  # case id -> (task id, division)
     cases: list[CaseRow] = []
-    for part in transitions.chunks(ids):
+    for part in transitions.chunks(ids, transitions.ID_BATCH):
         cases += [
             CaseRow(*row)
             # locked in id order, as every batch locks them: two batches over the same cases
             # queue behind each other instead of deadlocking
             for row in Case.objects.select_for_update()
-            .filter(pk__in=part, process=process.code, status=CaseStatus.ACTIVE)
+            .filter(pk__any_of=part, process=process.code, status=CaseStatus.ACTIVE)
             .order_by("pk")
             .values_list("id", "stage", "flags", "division_id")
         ]
         for task_id, case_id, division in Task.objects.filter(
-            case_id__in=part, step=step.code, status=TaskStatus.OPEN
+            case_id__any_of=part, step=step.code, status=TaskStatus.OPEN
         ).values_list("id", "case_id", "division_id"):
             # the task counts only where the case's own actor performs the step
             if division in performing[id(actors[case_id])]:

@@ -271,10 +271,10 @@ def _after_steps(
         closed = {"status": outcome.closes_as}
         return dict.fromkeys(ids, closed)
     waiting: set[int] = set()
-    for part in transitions.chunks(ids):
+    for part in transitions.chunks(ids, transitions.ID_BATCH):
         # order_by(): the default ordering would add due_at and id to the DISTINCT
         waiting.update(
-            Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN)
+            Task.objects.filter(case_id__any_of=part, status=TaskStatus.OPEN)
             .order_by()
             .values_list("case_id", flat=True)
             .distinct()

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import F
 
+from yimen import id_sets  # noqa: F401 (the any_of lookup)
 from yimen.bulk_rows import insert_rows
 
 from .models import Case, Task
@@ -27,6 +28,10 @@ class TransitionRefused(Exception):
 def _check(table: dict[str, frozenset[str]], source: str, target: str) -> None:
     if target not in table.get(source, frozenset()):
         raise TransitionRefused(f"{source} → {target}")
+
+
+#: ids per statement with the ``any_of`` lookup (one parameter however many ids)
+ID_BATCH = 50_000
 
 
 def chunks(ids: list, size: int | None = None) -> Iterable[list]:
@@ -60,8 +65,8 @@ def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: dat
     """OPEN → DONE for many tasks; returns how many were still open and are now done."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
     done = 0
-    for part in chunks(task_ids):
-        done += Task.objects.filter(pk__in=part, status=TaskStatus.OPEN).update(
+    for part in chunks(task_ids, ID_BATCH):
+        done += Task.objects.filter(pk__any_of=part, status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE,
             outcome=outcome,
             note=note,
@@ -75,8 +80,8 @@ def cancel_open_tasks(*, case_ids: list[int], now: datetime) -> int:
     """OPEN → CANCELLED for what is left of cases that just closed."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.CANCELLED)
     cancelled = 0
-    for part in chunks(case_ids):
-        cancelled += Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN).update(
+    for part in chunks(case_ids, ID_BATCH):
+        cancelled += Task.objects.filter(case_id__any_of=part, status=TaskStatus.OPEN).update(
             status=TaskStatus.CANCELLED, completed_at=now
         )
     return cancelled
@@ -106,8 +111,8 @@ def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> in
     """ACTIVE → a closed state, guarded; returns how many cases it closed."""
     _check(CASE_TRANSITIONS, CaseStatus.ACTIVE, target)
     closed = 0
-    for part in chunks(case_ids):
-        closed += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
+    for part in chunks(case_ids, ID_BATCH):
+        closed += Case.objects.filter(pk__any_of=part, status=CaseStatus.ACTIVE).update(
             status=target, closed_at=now, version=F("version") + 1
         )
     return closed
@@ -116,8 +121,8 @@ def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> in
 def move_cases_to_stage(*, case_ids: list[int], stage: int) -> int:
     """Record that active cases entered ``stage``."""
     moved = 0
-    for part in chunks(case_ids):
-        moved += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
+    for part in chunks(case_ids, ID_BATCH):
+        moved += Case.objects.filter(pk__any_of=part, status=CaseStatus.ACTIVE).update(
             stage=stage, version=F("version") + 1
         )
     return moved

@@ -1,0 +1,40 @@
+"""``field__any_of=[ids]``: a large set of integers as one query parameter.
+
+``pk__in=[...]`` binds one parameter per id: SQLite caps them (Django assumes 999), so batch
+code split its id lists into chunks of ~950 and paid a query each, and Django prepares every
+element of the list in Python. ``any_of`` binds the whole set once — an array on
+PostgreSQL (``= ANY(%s)``), a JSON text read by ``json_each`` on SQLite — so a batch of
+100,000 cases is one statement and the list is handed over as it is."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import models
+from django.db.models import Lookup
+
+
+@models.Field.register_lookup
+class AnyOf(Lookup):
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = [int(i) for i in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a column name)
+        return sql, [*lhs_params, json.dumps(ids)]
+
+
+def any_of_sql(column: str, ids, vendor: str) -> tuple[str, list]:
+    """The same condition for raw SQL: (``column`` matches one of ``ids``, params)."""
+    ids = [int(i) for i in ids]
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a column name)
+    return sql, [json.dumps(ids)]
+
+
+models.ForeignObject.register_lookup(AnyOf)  # case_id__any_of: the column, not the row
