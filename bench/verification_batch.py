@@ -575,6 +575,21 @@ def run(args) -> None:
     load_before = os.getloadavg()
     db_cpu0, cpu0 = backend_cpu(), time.process_time()
     t0 = time.perf_counter()
+    if os.environ.get("BENCH_SQL"):  # time per statement kind (first 70 characters)
+        import collections
+
+        sql_spent: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
+
+        def timer(execute, sql, params, many, context):
+            s0 = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                entry = sql_spent[("many " if many else "") + sql[:70]]
+                entry[0] += 1
+                entry[1] += time.perf_counter() - s0
+
+        connection.execute_wrappers.append(timer)
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
@@ -585,6 +600,10 @@ def run(args) -> None:
     else:
         run = runs.run_execute(runs.run_start().pk)
     end_to_end_s = time.perf_counter() - t0
+    if os.environ.get("BENCH_SQL"):
+        connection.execute_wrappers.pop()
+        for sql, (n, spent) in sorted(sql_spent.items(), key=lambda kv: -kv[1][1])[:25]:
+            print(f"{spent:7.3f}s {n:5d}× {sql}")
     cpu_s, db_cpu_s = time.process_time() - cpu0, backend_cpu() - db_cpu0
     load_after = os.getloadavg()
     assert run.reports == args.households, run

@@ -32,7 +32,7 @@ from yimen.assistance.process import DISPUTED
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
 from yimen.bulk_rows import insert_frame
-from yimen.id_sets import any_of_sql
+from yimen.id_sets import IdSet, any_of_sql
 from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
@@ -162,13 +162,15 @@ def store_chunk(run, frame: pl.DataFrame) -> ChunkResult:
     for part in chunks(sorted(case_ids), ID_BATCH):
         for pk, flags, status, division in (
             Case.objects.select_for_update()
-            .filter(pk__any_of=part)
+            .filter(pk__any_of=IdSet(part))
             .order_by("pk")
             .values_list("id", "flags", "status", "division_id")
         ):
             cases[pk] = (flags or {}, status, division)
         open_tasks.update(
-            Task.objects.filter(case_id__any_of=part, step=VERIFY_STEP, status=TaskStatus.OPEN)
+            Task.objects.filter(
+                case_id__any_of=IdSet(part), step=VERIFY_STEP, status=TaskStatus.OPEN
+            )
             .order_by()
             .values_list("case_id", "division_id")
         )
@@ -227,7 +229,7 @@ def store_chunk(run, frame: pl.DataFrame) -> ChunkResult:
     drafts, groups = _flag_drafts(cases, disputed, now)
     for flags_text, members in groups.items():
         for part in chunks(members, ID_BATCH):
-            Case.objects.filter(pk__any_of=part).update(flags=json.loads(flags_text))
+            Case.objects.filter(pk__any_of=IdSet(part)).update(flags=json.loads(flags_text))
     append_events([*reported, *drafts])
     result.disputed = len(drafts)
     if actors:
@@ -254,7 +256,7 @@ def _store_records(frame: pl.DataFrame, run_id: int, now: datetime) -> int:
     existing: set[int] = set()
     for part in chunks(frame["application_id"].to_list(), ID_BATCH):
         existing.update(
-            VerificationRecord.objects.filter(application_id__any_of=part).values_list(
+            VerificationRecord.objects.filter(application_id__any_of=IdSet(part)).values_list(
                 "application_id", flat=True
             )
         )

@@ -15,6 +15,7 @@ from yimen.accounts.roles import role_allows
 from yimen.accounts.scoping import Binding, bindings_of
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
+from yimen.id_sets import IdSet
 
 from . import transitions
 from .errors import (
@@ -115,12 +116,12 @@ def tasks_bulk_complete(
             # locked in id order, as every batch locks them: two batches over the same cases
             # queue behind each other instead of deadlocking
             for row in Case.objects.select_for_update()
-            .filter(pk__any_of=part, process=process.code, status=CaseStatus.ACTIVE)
+            .filter(pk__any_of=IdSet(part), process=process.code, status=CaseStatus.ACTIVE)
             .order_by("pk")
             .values_list("id", "stage", "flags", "division_id")
         ]
         for task_id, case_id, division in Task.objects.filter(
-            case_id__any_of=part, step=step.code, status=TaskStatus.OPEN
+            case_id__any_of=IdSet(part), step=step.code, status=TaskStatus.OPEN
         ).values_list("id", "case_id", "division_id"):
             # the task counts only where the case's own actor performs the step
             if division in performing[id(actors[case_id])]:

@@ -17,6 +17,7 @@ from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import Binding, bindings_of, can
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
+from yimen.id_sets import IdSet
 from yimen.regions.models import Division
 
 from . import transitions
@@ -274,7 +275,7 @@ def _after_steps(
     for part in transitions.chunks(ids, transitions.ID_BATCH):
         # order_by(): the default ordering would add due_at and id to the DISTINCT
         waiting.update(
-            Task.objects.filter(case_id__any_of=part, status=TaskStatus.OPEN)
+            Task.objects.filter(case_id__any_of=IdSet(part), status=TaskStatus.OPEN)
             .order_by()
             .values_list("case_id", flat=True)
             .distinct()

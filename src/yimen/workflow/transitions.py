@@ -14,8 +14,8 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import F
 
-from yimen import id_sets  # noqa: F401 (the any_of lookup)
 from yimen.bulk_rows import insert_rows
+from yimen.id_sets import IdSet
 
 from .models import Case, Task
 from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
@@ -66,7 +66,7 @@ def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: dat
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
     done = 0
     for part in chunks(task_ids, ID_BATCH):
-        done += Task.objects.filter(pk__any_of=part, status=TaskStatus.OPEN).update(
+        done += Task.objects.filter(pk__any_of=IdSet(part), status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE,
             outcome=outcome,
             note=note,
@@ -81,9 +81,9 @@ def cancel_open_tasks(*, case_ids: list[int], now: datetime) -> int:
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.CANCELLED)
     cancelled = 0
     for part in chunks(case_ids, ID_BATCH):
-        cancelled += Task.objects.filter(case_id__any_of=part, status=TaskStatus.OPEN).update(
-            status=TaskStatus.CANCELLED, completed_at=now
-        )
+        cancelled += Task.objects.filter(
+            case_id__any_of=IdSet(part), status=TaskStatus.OPEN
+        ).update(status=TaskStatus.CANCELLED, completed_at=now)
     return cancelled
 
 
@@ -112,7 +112,7 @@ def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> in
     _check(CASE_TRANSITIONS, CaseStatus.ACTIVE, target)
     closed = 0
     for part in chunks(case_ids, ID_BATCH):
-        closed += Case.objects.filter(pk__any_of=part, status=CaseStatus.ACTIVE).update(
+        closed += Case.objects.filter(pk__any_of=IdSet(part), status=CaseStatus.ACTIVE).update(
             status=target, closed_at=now, version=F("version") + 1
         )
     return closed
@@ -122,7 +122,7 @@ def move_cases_to_stage(*, case_ids: list[int], stage: int) -> int:
     """Record that active cases entered ``stage``."""
     moved = 0
     for part in chunks(case_ids, ID_BATCH):
-        moved += Case.objects.filter(pk__any_of=part, status=CaseStatus.ACTIVE).update(
+        moved += Case.objects.filter(pk__any_of=IdSet(part), status=CaseStatus.ACTIVE).update(
             stage=stage, version=F("version") + 1
         )
     return moved
