@@ -60,9 +60,13 @@ def main() -> None:
     parser.add_argument("--loop-budget", type=float, default=120.0, help="seconds at most")
     parser.add_argument("--import-rows", type=int, default=200_000)
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--populate-only", action="store_true", help="stop before the measurements (with --keep)"
+    )
     args = parser.parse_args()
     args.people = args.people or int(args.households * 3.5)
-    with configured_database(args.postgres):
+    with configured_database(args.postgres, keep=args.keep):
         run(args)
 
 
@@ -545,6 +549,9 @@ def run(args) -> None:
     app_ids = populate(args, persons, files, data_dir, truth)
     populate_s = time.perf_counter() - t0
 
+    if args.populate_only:
+        print(f"populated: data directory {data_dir}", flush=True)
+        return
     rates = import_speed(args, persons, Path(tempfile.mkdtemp(prefix="yimen-bench-import-")))
 
     # the members as the run reads them, for both matchers

@@ -8,8 +8,6 @@ PostgreSQL (``= ANY(%s)``), a JSON text read by ``json_each`` on SQLite — so a
 
 from __future__ import annotations
 
-import json
-
 from django.db import models
 from django.db.models import Lookup
 
@@ -32,20 +30,26 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = self.rhs.ids if isinstance(self.rhs, IdSet) else self.rhs
-        ids = [int(i) for i in values]
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
-        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a column name)
-        return sql, [*lhs_params, json.dumps(ids)]
+        sql, params = any_of_sql(lhs, values, connection.vendor)
+        return sql, [*lhs_params, *params]
 
 
 def any_of_sql(column: str, ids, vendor: str) -> tuple[str, list]:
     """The same condition for raw SQL: (``column`` matches one of ``ids``, params)."""
-    ids = [int(i) for i in ids]
-    if vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [ids]
-    sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a column name)
-    return sql, [json.dumps(ids)]
+    return f"{column} {_ANY[vendor == 'postgresql']}", [id_text(ids, vendor)]
+
+
+_ANY = {
+    True: "= ANY(CAST(%s AS bigint[]))",
+    False: "IN (SELECT value FROM json_each(%s))",
+}
+
+
+def id_text(ids, vendor: str) -> str:
+    """Integers as one text parameter: an array literal for PostgreSQL ({1,2}), a JSON array
+    for SQLite ([1,2]); built by one join (int() refuses anything but integers)."""
+    body = ",".join(str(int(i)) for i in ids)
+    return "{" + body + "}" if vendor == "postgresql" else "[" + body + "]"
 
 
 models.ForeignObject.register_lookup(AnyOf)  # case_id__any_of: the column, not the row

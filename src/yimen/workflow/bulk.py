@@ -133,15 +133,12 @@ def tasks_bulk_complete(
     by_actor: dict[int, list[int]] = defaultdict(list)
     for case in cases:
         by_actor[id(actors[case.pk])].append(case.pk)
-    claimed = 0
-    for key, members in by_actor.items():
-        claimed += transitions.claim_tasks(
-            task_ids=[tasks[c][0] for c in members],
-            outcome=chosen.code,
-            actor=people[key],
-            note=reason,
-            now=now,
-        )
+    claimed = transitions.claim_tasks_for(
+        done_by=[(tasks[c.pk][0], actors[c.pk].pk) for c in cases],
+        outcome=chosen.code,
+        note=reason,
+        now=now,
+    )
     if claimed != len(tasks):
         raise TaskAlreadyDone()
     states = _after_steps(process, cases, chosen, now)

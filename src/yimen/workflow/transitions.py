@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F
 
 from yimen.bulk_rows import insert_rows
-from yimen.id_sets import IdSet
+from yimen.id_sets import IdSet, id_text
 
 from .models import Case, Task
 from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
@@ -73,6 +73,46 @@ def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: dat
             completed_at=now,
             completed_by=actor,
         )
+    return done
+
+
+def claim_tasks_for(
+    *, done_by: list[tuple[int, int]], outcome: str, note: str, now: datetime
+) -> int:
+    """OPEN → DONE for many tasks, each for its own performer: ``done_by`` holds (task id,
+    user id) pairs. One guarded UPDATE … FROM a list of pairs per ID_BATCH tasks; returns
+    how many were still open and are now done."""
+    _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
+    quote = connection.ops.quote_name
+    table = quote(Task._meta.db_table)
+    sets = (
+        f"{quote('status')} = %s, {quote('outcome')} = %s, {quote('note')} = %s, "
+        f"{quote('completed_at')} = %s, {quote('completed_by_id')} = pairs.user_id"
+    )
+    if connection.vendor == "postgresql":
+        pairs = "unnest(CAST(%s AS bigint[]), CAST(%s AS bigint[])) AS pairs(task_id, user_id)"
+    else:
+        pairs = (
+            "(SELECT json_extract(value, '$[0]') AS task_id, "
+            "json_extract(value, '$[1]') AS user_id FROM json_each(%s)) AS pairs"
+        )
+    sql = (
+        f"UPDATE {table} SET {sets} FROM {pairs} "  # noqa: S608 (model metadata)
+        f"WHERE {table}.{quote('id')} = pairs.task_id AND {table}.{quote('status')} = %s"
+    )
+    at = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    done = 0
+    with connection.cursor() as cursor:
+        for part in chunks(done_by, ID_BATCH):
+            if connection.vendor == "postgresql":
+                lists = [
+                    id_text([t for t, _ in part], "postgresql"),
+                    id_text([u for _, u in part], "postgresql"),
+                ]
+            else:
+                lists = ["[" + ",".join(f"[{int(t)},{int(u)}]" for t, u in part) + "]"]
+            cursor.execute(sql, [TaskStatus.DONE, outcome, note, at, *lists, TaskStatus.OPEN])
+            done += cursor.rowcount
     return done
 
 
