@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yimen.bulk_rows import insert_rows
 
-from .chain import GENESIS, event_hash, to_json_value
+from .chain import GENESIS, BatchHasher, canonical, event_hash, to_json_value
 from .events import EventType
 from .models import AuditEvent, ChainHead
 
@@ -131,7 +131,9 @@ def append_events(drafts: Sequence[EventDraft]) -> int:
     now = timezone.now()
     seq, prev = head.seq, head.hash or GENESIS
     names: dict[int | None, str] = {}
-    values: dict[int, tuple[Any, str | None]] = {}  # id(object) -> (normalised, JSON text)
+    # id(object) -> (its canonical text for the hash, its JSON text for the column)
+    values: dict[int, tuple[str, str | None]] = {}
+    hasher = BatchHasher()
     keep: list[Any] = []  # the objects whose id() is a key above stay alive until the end
 
     def person(user: Any) -> tuple[int | None, str]:
@@ -142,13 +144,13 @@ def append_events(drafts: Sequence[EventDraft]) -> int:
             names[pk] = _display_name(user)
         return pk, names[pk]
 
-    def normalised(value: Any) -> tuple[Any, str | None]:
+    def normalised(value: Any) -> tuple[str, str | None]:
         if value is None:
-            return None, None
+            return "null", None
         found = values.get(id(value))
         if found is None:
             plain = to_json_value(value)
-            found = values[id(value)] = (plain, json.dumps(plain, ensure_ascii=False))
+            found = values[id(value)] = (canonical(plain), json.dumps(plain, ensure_ascii=False))
             keep.append(value)
         return found
 
@@ -177,7 +179,7 @@ def append_events(drafts: Sequence[EventDraft]) -> int:
             signer_name,
             prev,
         )
-        prev = event_hash(
+        prev = hasher.hash(
             seq=seq,
             occurred_at=occurred,
             actor_id=actor_id,
@@ -187,8 +189,8 @@ def append_events(drafts: Sequence[EventDraft]) -> int:
             event_type=fields[6],
             subject_type=fields[7],
             subject_id=fields[8],
-            old=old,
-            new=new,
+            old_canonical=old,
+            new_canonical=new,
             reason=fields[11],
             signer_id=signer_id,
             signer_name=signer_name,
