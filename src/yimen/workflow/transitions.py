@@ -80,8 +80,8 @@ def claim_tasks_for(
     *, done_by: list[tuple[int, int]], outcome: str, note: str, now: datetime
 ) -> int:
     """OPEN → DONE for many tasks, each for its own performer: ``done_by`` holds (task id,
-    user id) pairs. One guarded UPDATE … FROM a list of pairs per ID_BATCH tasks; returns
-    how many were still open and are now done."""
+    user id) pairs. PostgreSQL: one guarded UPDATE … FROM the pairs per ID_BATCH tasks;
+    SQLite: one guarded UPDATE per performer. Returns how many were open and are now done."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
     quote = connection.ops.quote_name
     table = quote(Task._meta.db_table)
@@ -89,29 +89,44 @@ def claim_tasks_for(
         f"{quote('status')} = %s, {quote('outcome')} = %s, {quote('note')} = %s, "
         f"{quote('completed_at')} = %s, {quote('completed_by_id')} = pairs.user_id"
     )
-    if connection.vendor == "postgresql":
-        pairs = "unnest(CAST(%s AS bigint[]), CAST(%s AS bigint[])) AS pairs(task_id, user_id)"
-    else:
-        pairs = (
-            "(SELECT json_extract(value, '$[0]') AS task_id, "
-            "json_extract(value, '$[1]') AS user_id FROM json_each(%s)) AS pairs"
-        )
+    if connection.vendor != "postgresql":
+        # SQLite without statistics may plan UPDATE … FROM with the table outside and the
+        # list inside (quadratic): one guarded UPDATE by primary key per performer instead
+        by_user: dict[int, list[int]] = {}
+        for task_id, user_id in done_by:
+            by_user.setdefault(user_id, []).append(task_id)
+        done = 0
+        for user_id, task_ids in by_user.items():
+            for part in chunks(task_ids, ID_BATCH):
+                done += Task.objects.filter(pk__any_of=IdSet(part), status=TaskStatus.OPEN).update(
+                    status=TaskStatus.DONE,
+                    outcome=outcome,
+                    note=note,
+                    completed_at=now,
+                    completed_by_id=user_id,
+                )
+        return done
+    pairs = "unnest(CAST(%s AS bigint[]), CAST(%s AS bigint[])) AS pairs(task_id, user_id)"
     sql = (
         f"UPDATE {table} SET {sets} FROM {pairs} "  # noqa: S608 (model metadata)
         f"WHERE {table}.{quote('id')} = pairs.task_id AND {table}.{quote('status')} = %s"
     )
-    at = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
     done = 0
     with connection.cursor() as cursor:
         for part in chunks(done_by, ID_BATCH):
-            if connection.vendor == "postgresql":
-                lists = [
-                    id_text([t for t, _ in part], "postgresql"),
-                    id_text([u for _, u in part], "postgresql"),
-                ]
-            else:
-                lists = ["[" + ",".join(f"[{int(t)},{int(u)}]" for t, u in part) + "]"]
-            cursor.execute(sql, [TaskStatus.DONE, outcome, note, at, *lists, TaskStatus.OPEN])
+            tasks, users = [t for t, _ in part], [u for _, u in part]
+            cursor.execute(
+                sql,
+                [
+                    TaskStatus.DONE,
+                    outcome,
+                    note,
+                    now,
+                    id_text(tasks, "postgresql"),
+                    id_text(users, "postgresql"),
+                    TaskStatus.OPEN,
+                ],
+            )
             done += cursor.rowcount
     return done
 
