@@ -60,9 +60,13 @@ def main() -> None:
     parser.add_argument("--loop-budget", type=float, default=120.0, help="seconds at most")
     parser.add_argument("--import-rows", type=int, default=200_000)
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--populate-only", action="store_true", help="stop before the measurements (with --keep)"
+    )
     args = parser.parse_args()
     args.people = args.people or int(args.households * 3.5)
-    with configured_database(args.postgres):
+    with configured_database(args.postgres, keep=args.keep):
         run(args)
 
 
@@ -468,27 +472,55 @@ def per_person_loop(args, app_ids) -> tuple[int, float]:
 def time_parts() -> dict[str, float]:
     """Wrap the run's parts with timers (the bench's own instrumentation, not the app's)."""
     from yimen.verification import casework, runs
+    from yimen.workflow import bulk
 
     spent: dict[str, float] = {}
 
-    def timed(module, name):
+    def timed(module, name, label=None):
         original = getattr(module, name)
+        label = label or name
 
         def wrapper(*a, **k):
             t0 = time.perf_counter()
             try:
                 return original(*a, **k)
             finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
 
         setattr(module, name, wrapper)
 
-    for name in ("pending_requests", "match_members", "declared_frame", "report_frame"):
+    for name in (
+        "pending_requests",
+        "match_members",
+        "declared_frame",
+        "report_frame",
+        "payload_columns",
+        "store_chunk",
+    ):
         timed(runs, name)
-    timed(runs, "store_chunk")
-    for name in ("payload", "_insert", "record_events", "_mark_disputed", "tasks_bulk_complete"):
+    for name in ("_claim", "_store_records", "_flag_drafts", "tasks_bulk_complete"):
         timed(casework, name)
+    timed(casework, "insert_frame", "insert reports")
+    timed(casework, "append_events", "audit (reported, flagged)")
+    timed(bulk, "_after_steps", "bulk: next stage")
+    timed(bulk, "append_events", "bulk: audit")
     return spent
+
+
+def backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (same machine), or 0."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(args) -> None:
@@ -517,6 +549,9 @@ def run(args) -> None:
     app_ids = populate(args, persons, files, data_dir, truth)
     populate_s = time.perf_counter() - t0
 
+    if args.populate_only:
+        print(f"populated: data directory {data_dir}", flush=True)
+        return
     rates = import_speed(args, persons, Path(tempfile.mkdtemp(prefix="yimen-bench-import-")))
 
     # the members as the run reads them, for both matchers
@@ -544,7 +579,24 @@ def run(args) -> None:
 
     runs.CHUNK = 20_000
     parts = time_parts()
+    load_before = os.getloadavg()
+    db_cpu0, cpu0 = backend_cpu(), time.process_time()
     t0 = time.perf_counter()
+    if os.environ.get("BENCH_SQL"):  # time per statement kind (first 70 characters)
+        import collections
+
+        sql_spent: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
+
+        def timer(execute, sql, params, many, context):
+            s0 = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                entry = sql_spent[("many " if many else "") + sql[:70]]
+                entry[0] += 1
+                entry[1] += time.perf_counter() - s0
+
+        connection.execute_wrappers.append(timer)
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
@@ -555,6 +607,12 @@ def run(args) -> None:
     else:
         run = runs.run_execute(runs.run_start().pk)
     end_to_end_s = time.perf_counter() - t0
+    if os.environ.get("BENCH_SQL"):
+        connection.execute_wrappers.pop()
+        for sql, (n, spent) in sorted(sql_spent.items(), key=lambda kv: -kv[1][1])[:25]:
+            print(f"{spent:7.3f}s {n:5d}× {sql}")
+    cpu_s, db_cpu_s = time.process_time() - cpu0, backend_cpu() - db_cpu0
+    load_after = os.getloadavg()
     assert run.reports == args.households, run
     assert VerificationReport.objects.count() == args.households
     assert Task.objects.filter(step="verify", status="done").count() == args.households
@@ -568,7 +626,7 @@ def run(args) -> None:
             if d["over"]
         )
         print(over, VerificationReport.objects.filter(disputed=True).first().differences)
-    print("end-to-end parts (s):", {k: round(v, 1) for k, v in parts.items()})
+    print("end-to-end parts (s):", {k: round(v, 2) for k, v in parts.items()})
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"verification_batch db={connection.vendor} households={args.households} "
@@ -576,6 +634,8 @@ def run(args) -> None:
         f"generate_s={generate_s:.1f} populate_s={populate_s:.1f} "
         f"hand_written_s={hand_s:.2f} engine_s={min(engine_s):.2f} "
         f"ratio={min(engine_s) / hand_s:.2f} end_to_end_s={end_to_end_s:.1f} "
+        f"end_to_end_cpu_s={cpu_s:.1f} db_server_cpu_s={db_cpu_s:.1f} "
+        f"load={load_before[0]:.1f}->{load_after[0]:.1f} "
         f"reports={run.reports} completed={run.completed} disputed={run.disputed} "
         f"import_csv_rows_per_s={rates['csv']:,.0f} "
         f"import_parquet_rows_per_s={rates['parquet']:,.0f} "

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yimen.errors import YimenError
+from yimen.verification.display import case_report_context
 from yimen.web.views import not_found_is_404
 from yimen.workflow.models import Task
 from yimen.workflow.registry import get_process
@@ -127,6 +128,7 @@ def case_detail(request, application_id):
             "tasks": tasks,
             "members": members,
             "verification": getattr(application, "verification", None),
+            "verification_report": case_report_context(request.user, application),
             "visit": getattr(application, "visit", None),
             "appraisal": getattr(application, "appraisal", None),
             "decision": getattr(application, "decision", None),

@@ -1,20 +1,25 @@
 """Reports into their cases, set-based: store, mark disputed, complete the verify tasks.
 
-For a chunk of households at once: the requests are claimed (pending → reported with a
-guarded UPDATE, so two runs never report one request twice), the reports and the
-assistance VerificationRecords are bulk-inserted, the cases whose differences exceed the
-thresholds get the ``disputed`` condition (before the verify step completes, so the
-appraisal stage sees it), and the verify tasks are completed with
-``tasks_bulk_complete(..., via_service=True)`` on behalf of the caseworker who asked —
-grouped by requester, so each completion carries that person's own binding."""
+For a chunk of households at once (one transaction): the requests are claimed (pending →
+reported with one guarded UPDATE … RETURNING per chunk of ids, so two runs never report
+one request twice), the reports are inserted from the report frame's columns (their JSON
+built by Polars, reports.payload_columns), the cases whose verify task the report
+completes get the assistance VerificationRecord a staff-recorded verification would have
+(so the case pages, the API and the separation of duties read the batch's result the same
+way), the cases whose differences exceed the thresholds get the ``disputed`` condition
+(before the verify step completes, so the appraisal stage sees it), and every verify task
+is completed by one ``tasks_bulk_complete(..., actors=…, via_service=True)`` call — each
+case on behalf of the caseworker who asked, with that person's own binding."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import datetime
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,30 +27,34 @@ from django.utils.translation import gettext
 from yimen.accounts.models import User
 from yimen.accounts.roles import Action, role_allows
 from yimen.accounts.scoping import bindings_of
+from yimen.assistance.models import VerificationRecord
 from yimen.assistance.process import DISPUTED
 from yimen.audit.events import EventType
-from yimen.audit.services import EventDraft, record_events
+from yimen.audit.services import EventDraft, append_events
+from yimen.bulk_rows import insert_frame
+from yimen.id_sets import IdSet, any_of_sql
 from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
 from yimen.workflow.states import CaseStatus, TaskStatus
-from yimen.workflow.transitions import chunks
+from yimen.workflow.transitions import ID_BATCH, chunks
 
 from .models import VerificationReport, VerificationRequest, VerificationRequestStatus
-from .reports import payload, yuan
 
 VERIFY_STEP = "verify"
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A pending request as the run reads it."""
-
-    request_id: int
-    application_id: int
-    case_id: int
-    requested_by_id: int
-    division_id: str
+RECORD_SOURCE = "verification_run"  # VerificationRecord.source of the batch's records
+REPORT_COLUMNS = (
+    "application_id",
+    "members",
+    "members_found",
+    "deposits",
+    "per_capita_deposits",
+    "monthly_income",
+    "totals",
+    "flags",
+    "differences",
+    "disputed",
+)
 
 
 @dataclass
@@ -55,182 +64,209 @@ class ChunkResult:
     disputed: int = 0
 
 
-def _insert(reports: list[VerificationReport]) -> None:
-    """Insert the reports with one executemany per 2,000 rows.
-
-    The ORM's bulk_create prepares every value of every field in Python (about 0.1 ms per
-    report here); the values are adapted once per column kind instead."""
-    if not reports:
-        return
-    ops = connection.ops
-    fields = [f for f in VerificationReport._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = ops.quote_name(VerificationReport._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model metadata)
-    adapt = []
-    for f in fields:
-        if f.get_internal_type() == "JSONField":
-            adapt.append(lambda v, f=f: f.get_db_prep_save(v, connection))
-        elif f.get_internal_type() == "DecimalField":
-            adapt.append(
-                lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
-            )
-        elif f.get_internal_type() == "DateTimeField":
-            adapt.append(ops.adapt_datetimefield_value)
-        else:
-            adapt.append(lambda v: v)
-    names = [f.attname for f in fields]
-    rows = [[a(getattr(r, n)) for a, n in zip(adapt, names, strict=True)] for r in reports]
+def _claim(request_ids: list[int]) -> set[int]:
+    """pending → reported for those still pending; the ids this run won."""
+    table = connection.ops.quote_name(VerificationRequest._meta.db_table)
+    won: set[int] = set()
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start : start + 2000])
+        for part in chunks(sorted(request_ids), ID_BATCH):
+            among, params = any_of_sql("id", part, connection.vendor)
+            cursor.execute(
+                f"UPDATE {table} SET status = %s WHERE status = %s AND {among} RETURNING id",  # noqa: S608
+                [VerificationRequestStatus.REPORTED, VerificationRequestStatus.PENDING, *params],
+            )
+            won.update(r[0] for r in cursor.fetchall())
+    return won
 
 
-def _binding(user: User, action: Action, division: str):
-    return next(
-        (b for b in bindings_of(user) if b.covers(division) and role_allows(b.role, action)),
-        None,
+def _findings(frame: pl.DataFrame, run_id: int) -> pl.Series:
+    """The VerificationRecord's findings, one line per household in the active language."""
+    template = gettext(
+        "Verification report of run %(run)d: %(differences)d differences from the "
+        "declaration, %(over)d above the thresholds."
     )
+    parts = re.split(r"%\((run|differences|over)\)d", template)
+    names = parts[1::2]
+    values = {
+        "run": pl.lit(str(run_id)),
+        "differences": pl.col("n_differences").cast(pl.String),
+        "over": pl.col("n_over").cast(pl.String),
+    }
+    pieces: list[pl.Expr] = []
+    for i, text in enumerate(parts[0::2]):
+        pieces.append(pl.lit(text))
+        if i < len(names):
+            pieces.append(values[names[i]])
+    return frame.select(pl.concat_str(pieces).alias("findings")).to_series()
 
 
-def _mark_disputed(cases: list[Case], users: dict[int, User], requester_of: dict[int, int]):
-    """Set the disputed condition on active cases (the guards of case_set_flag, set-based)."""
+def _flag_drafts(
+    cases: dict[int, tuple[dict, str, str]],
+    disputed: list[tuple[int, User]],
+    now: datetime,
+) -> tuple[list[EventDraft], dict[str, list[int]]]:
+    """The cases to mark disputed (the guards of case_set_flag, set-based) and their events;
+    the new flags grouped by their JSON text (one UPDATE per distinct set)."""
     reason = gettext("The verification report's differences exceed the thresholds.")
-    drafts, changed = [], []
-    for case in cases:
-        user = users[requester_of[case.pk]]
-        binding = _binding(user, Action.CASE_FLAG, case.division_id)
-        if binding is None or case.status != CaseStatus.ACTIVE or case.flags.get(DISPUTED.flag):
+    old, new = {DISPUTED.flag: False}, {DISPUTED.flag: True}
+    drafts: list[EventDraft] = []
+    groups: dict[str, list[int]] = defaultdict(list)
+    bindings: dict[tuple[int, str], object] = {}
+    for case_id, user in disputed:
+        flags, status, division = cases[case_id]
+        key = (user.pk, division)
+        if key not in bindings:
+            bindings[key] = next(
+                (
+                    b
+                    for b in bindings_of(user)
+                    if b.covers(division) and role_allows(b.role, Action.CASE_FLAG)
+                ),
+                None,
+            )
+        binding = bindings[key]
+        if binding is None or status != CaseStatus.ACTIVE or flags.get(DISPUTED.flag):
             continue
-        case.flags = {**case.flags, DISPUTED.flag: True}
-        changed.append(case)
+        groups[json.dumps({**flags, DISPUTED.flag: True}, sort_keys=True)].append(case_id)
         drafts.append(
             EventDraft(
                 event_type=EventType.CASE_FLAGGED,
                 subject_type=CASE_SUBJECT,
-                subject_id=str(case.pk),
+                subject_id=str(case_id),
                 actor=user,
-                role=binding.role,
-                division_code=binding.division_code,
+                role=binding.role,  # type: ignore[attr-defined]
+                division_code=binding.division_code,  # type: ignore[attr-defined]
                 reason=reason,
-                old={DISPUTED.flag: False},
-                new={DISPUTED.flag: True},
+                old=old,
+                new=new,
+                occurred_at=now,
             )
         )
-    # cases with the same conditions get the same new ones: one UPDATE per distinct set
-    groups: dict[str, list[Case]] = defaultdict(list)
-    for case in changed:
-        groups[json.dumps(case.flags, sort_keys=True)].append(case)
-    for members in groups.values():
-        for part in chunks([c.pk for c in members]):
-            Case.objects.filter(pk__in=part).update(flags=members[0].flags)
-    record_events(drafts)
-    return len(changed)
+    return drafts, groups
 
 
 @transaction.atomic
-def store_chunk(run, rows: list[dict], pending: dict[int, Pending]) -> ChunkResult:
-    """Store the reports of ``rows`` (report_frame rows) and carry them into their cases."""
+def store_chunk(run, frame: pl.DataFrame) -> ChunkResult:
+    """Store the reports of ``frame`` (report_frame rows with payload_columns and the
+    request's request_id, case_id, requested_by_id) and carry them into their cases."""
     result = ChunkResult()
-    by_app = {p.application_id: p for p in pending.values()}
-    wanted = [by_app[r["household_id"]] for r in rows if r["household_id"] in by_app]
-    claimed = set(
-        VerificationRequest.objects.select_for_update()
-        .filter(pk__in=[p.request_id for p in wanted], status=VerificationRequestStatus.PENDING)
-        .values_list("pk", flat=True)
-    )
-    VerificationRequest.objects.filter(pk__in=claimed).update(
-        status=VerificationRequestStatus.REPORTED
-    )
+    claimed = _claim(frame["request_id"].to_list())
+    frame = frame.filter(pl.col("request_id").is_in(list(claimed)))
+    if frame.height == 0:
+        return result
     now = timezone.now()
     step = get_process("assist").step(VERIFY_STEP)
-    case_ids = [p.case_id for p in wanted if p.request_id in claimed]
-    cases = {
-        c.pk: c
-        for c in Case.objects.select_for_update()
-        .filter(pk__in=case_ids)
-        .order_by("pk")
-        .only("id", "flags", "status", "division_id")
-    }
-    open_tasks = dict(
-        Task.objects.filter(
-            case_id__in=case_ids, step=VERIFY_STEP, status=TaskStatus.OPEN
-        ).values_list("case_id", "division_id")
-    )
+    case_ids = frame["case_id"].to_list()
+    cases: dict[int, tuple[dict, str, str]] = {}
+    open_tasks: dict[int, str] = {}
+    for part in chunks(sorted(case_ids), ID_BATCH):
+        for pk, flags, status, division in (
+            Case.objects.select_for_update()
+            .filter(pk__any_of=IdSet(part))
+            .order_by("pk")
+            .values_list("id", "flags", "status", "division_id")
+        ):
+            cases[pk] = (flags or {}, status, division)
+        open_tasks.update(
+            Task.objects.filter(
+                case_id__any_of=IdSet(part), step=VERIFY_STEP, status=TaskStatus.OPEN
+            )
+            .order_by()
+            .values_list("case_id", "division_id")
+        )
     users = {
         u.pk: u
-        for u in User.objects.filter(pk__in={p.requested_by_id for p in wanted}, is_active=True)
+        for u in User.objects.filter(pk__in=set(frame["requested_by_id"].to_list()), is_active=True)
     }
-    reports, events, disputed_cases = [], [], []
-    to_complete: dict[int, list[int]] = defaultdict(list)
-    requester_of: dict[int, int] = {}
-    for row in rows:
-        p = by_app.get(row["household_id"])
-        if p is None or p.request_id not in claimed:
-            continue
-        data = payload(row)
-        user = users.get(p.requested_by_id)
-        division = open_tasks.get(p.case_id)
-        completes = (
-            user is not None
-            and division is not None
-            and cases[p.case_id].status == CaseStatus.ACTIVE
-            and performer_binding(user, step, division) is not None
+    # the verify task completes when the requester still performs it there (cached per pair)
+    performs: dict[tuple[int, str], bool] = {}
+    completes: list[bool] = []
+    actors: dict[int, User] = {}
+    disputed: list[tuple[int, User]] = []
+    for case_id, user_id, is_disputed in frame.select(
+        "case_id", "requested_by_id", "disputed"
+    ).iter_rows():
+        user, division = users.get(user_id), open_tasks.get(case_id)
+        ok = user is not None and division is not None and cases[case_id][1] == CaseStatus.ACTIVE
+        if ok:
+            key = (user_id, division)
+            if key not in performs:
+                performs[key] = performer_binding(user, step, division) is not None
+            ok = performs[key]
+        completes.append(ok)
+        if ok:
+            actors[case_id] = user  # type: ignore[assignment]
+            if is_disputed:
+                disputed.append((case_id, user))  # type: ignore[arg-type]
+    frame = frame.with_columns(pl.Series("task_completed", completes, dtype=pl.Boolean))
+    insert_frame(
+        VerificationReport,
+        frame.select("request_id", *REPORT_COLUMNS, "task_completed"),
+        {"run_id": run.pk, "created_at": now},
+    )
+    result.reports = frame.height
+    _store_records(frame.filter(pl.col("task_completed")), run.pk, now)
+    # the completed tasks' own audit events name the run; the others get one here
+    others = frame.filter(~pl.col("task_completed"))
+    reported = [
+        EventDraft(
+            event_type=EventType.VERIFICATION_REPORTED,
+            subject_type=CASE_SUBJECT,
+            subject_id=str(case_id),
+            actor=None,
+            new={
+                "run": run.pk,
+                "flags": json.loads(flags),
+                "differences": differences,
+                "disputed": bool(is_disputed),
+            },
+            occurred_at=now,
         )
-        reports.append(
-            VerificationReport(
-                request_id=p.request_id,
-                run=run,
-                application_id=p.application_id,
-                members=row["members"],
-                members_found=row["members_found"],
-                deposits=Decimal(yuan(row["deposits_fen"])),
-                per_capita_deposits=Decimal(yuan(row["per_capita_fen"])),
-                monthly_income=Decimal(yuan(row["monthly_income_fen"])),
-                totals=data["totals"],
-                flags=data["flags"],
-                differences=data["differences"],
-                disputed=row["disputed"],
-                task_completed=completes,
-                created_at=now,
-            )
-        )
-        if not completes:
-            # the completed tasks' own audit events name the run; the others get one here
-            events.append(
-                EventDraft(
-                    event_type=EventType.VERIFICATION_REPORTED,
-                    subject_type=CASE_SUBJECT,
-                    subject_id=str(p.case_id),
-                    actor=None,
-                    new={
-                        "run": run.pk,
-                        "flags": data["flags"],
-                        "differences": len(data["differences"]),
-                        "disputed": bool(row["disputed"]),
-                    },
-                    occurred_at=now,
-                )
-            )
-            continue
-        requester_of[p.case_id] = p.requested_by_id
-        to_complete[p.requested_by_id].append(p.case_id)
-        if row["disputed"]:
-            disputed_cases.append(cases[p.case_id])
-    _insert(reports)
-    record_events(events)
-    result.reports = len(reports)
-    result.disputed = _mark_disputed(disputed_cases, users, requester_of)
-    reason = gettext("Completed by the verification report of run %(run)d.") % {"run": run.pk}
-    for user_id, ids in to_complete.items():
+        for case_id, flags, differences, is_disputed in others.select(
+            "case_id", "flags", "n_differences", "disputed"
+        ).iter_rows()
+    ]
+    drafts, groups = _flag_drafts(cases, disputed, now)
+    for flags_text, members in groups.items():
+        for part in chunks(members, ID_BATCH):
+            Case.objects.filter(pk__any_of=IdSet(part)).update(flags=json.loads(flags_text))
+    append_events([*reported, *drafts])
+    result.disputed = len(drafts)
+    if actors:
+        reason = gettext("Completed by the verification report of run %(run)d.") % {"run": run.pk}
         done = tasks_bulk_complete(
             process_code="assist",
             step_code=VERIFY_STEP,
-            case_ids=ids,
-            actor=users[user_id],
+            case_ids=list(actors),
+            actor=None,
+            actors=actors,
             reason=reason,
             via_service=True,
         )
-        result.completed += done.completed
+        result.completed = done.completed
     return result
+
+
+def _store_records(frame: pl.DataFrame, run_id: int, now: datetime) -> int:
+    """The assistance VerificationRecord of each case whose verify task the report
+    completes, as the staff's verification form would store it (recorded by the requester,
+    contradicting the declaration when a difference exceeds its threshold)."""
+    if frame.height == 0:
+        return 0
+    existing: set[int] = set()
+    for part in chunks(frame["application_id"].to_list(), ID_BATCH):
+        existing.update(
+            VerificationRecord.objects.filter(application_id__any_of=IdSet(part)).values_list(
+                "application_id", flat=True
+            )
+        )
+    if existing:
+        frame = frame.filter(~pl.col("application_id").is_in(list(existing)))
+    records = frame.select(
+        "application_id",
+        pl.col("monthly_income").alias("verified_monthly_income"),
+        pl.col("deposits").alias("verified_deposits"),
+        pl.col("disputed").alias("contradicts_declaration"),
+        pl.col("requested_by_id").alias("recorded_by_id"),
+    ).with_columns(_findings(frame, run_id))
+    return insert_frame(VerificationRecord, records, {"source": RECORD_SOURCE, "recorded_at": now})

@@ -3,7 +3,8 @@
 The imported partner data are Parquet files (one per source and batch, see importing.py);
 DuckDB reads them directly. For each (source, partner) only the newest batch (latest as-of
 date, then latest import) counts: a partner's file is a snapshot that replaces the one
-before. The members to match come in as one Arrow/Polars table (household_id, id_number);
+before. The members to match come in as one Polars table (household_id, id_number), handed to
+DuckDB as Arrow;
 every source's rows are joined to it by ID number in one query, never person by person.
 
 The result has one row per (household, source) that matched anything:
@@ -19,9 +20,7 @@ lists cost 2.6× the time of the whole query (docs/performance.md)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -149,18 +148,18 @@ def match_members(
     """Aggregate every source's records per household for ``members``
     (columns household_id Int64, id_number String), in one DuckDB query.
 
-    The members go in and the result comes out as Parquet in a private temporary folder
-    (no Arrow bridge is installed here; Parquet is DuckDB's and Polars' common tongue)."""
+    The members go in and the result comes out as Arrow tables in memory (DuckDB scans the
+    registered table and hands its result over without a copy through files)."""
     con = con if con is not None else connect()
-    with tempfile.TemporaryDirectory(prefix="yimen-match-") as folder:
-        inbound, outbound = Path(folder) / "members.parquet", Path(folder) / "matched.parquet"
-        members.select(
-            pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
-        ).write_parquet(inbound)
-        source = f"read_parquet({_quote(str(inbound))})"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW members AS SELECT * FROM {source}")  # noqa: S608
-        con.execute(f"COPY ({match_sql()}) TO {_quote(str(outbound))} (FORMAT parquet)")
-        frame = pl.read_parquet(outbound)
+    inbound = members.select(
+        pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
+    ).to_arrow()
+    con.register("members", inbound)
+    try:
+        frame = pl.from_arrow(con.sql(match_sql()).to_arrow_table())
+    finally:
+        con.unregister("members")
+    assert isinstance(frame, pl.DataFrame)
     return frame.with_columns(
         pl.col("records").cast(pl.Int64),
         pl.col("count").cast(pl.Int64),

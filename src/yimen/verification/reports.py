@@ -19,13 +19,13 @@ from datetime import date
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import Sum
+from django.db import connection
 
 from yimen.assistance.choices import AssetKind, IncomeCategory
-from yimen.assistance.models import Application, Asset, Income
-from yimen.workflow.transitions import chunks
+from yimen.assistance.models import Application, Asset, Income, Member
+from yimen.id_sets import any_of_sql
 
-from .matching import NON_EXEMPT_VEHICLES, ref_text
+from .matching import NON_EXEMPT_VEHICLES, REF_BASE, ref_text
 from .thresholds import thresholds_by_division
 
 
@@ -58,55 +58,80 @@ def yuan(fen: int) -> str:
     return f"{Decimal(int(fen)) / 100:.2f}"
 
 
+def _rows(sql: str, params: list, schema: dict) -> pl.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+
+
+def _fen_sum(column: str) -> str:
+    return f"CAST(ROUND(SUM({column}) * 100) AS BIGINT)"
+
+
 def declared_frame(application_ids: Sequence[int]) -> pl.DataFrame:
-    """One row per application: division and the declared values the report compares."""
-    rows: dict[int, dict] = {}
+    """One row per application: division and the declared values the report compares.
+
+    Three grouped queries for all the applications (the ids bound as one parameter), the
+    sums in fen by the database; the pivot to one column per declared item by Polars."""
+    ids = sorted(set(application_ids))
+    table = {m: connection.ops.quote_name(m._meta.db_table) for m in (Application, Member)}
+    vendor = connection.vendor
+    apps_in, params = any_of_sql("a.id", ids, vendor)
+    frame = _rows(
+        f"SELECT a.id, a.division_id FROM {table[Application]} a WHERE {apps_in}",  # noqa: S608
+        params,
+        {"household_id": pl.Int64, "division_id": pl.String},
+    )
+    members_in, params = any_of_sql("m.application_id", ids, vendor)
+    incomes = _rows(
+        f"SELECT m.application_id, i.category, {_fen_sum('i.monthly_amount')} "  # noqa: S608
+        f"FROM {connection.ops.quote_name(Income._meta.db_table)} i "
+        f"JOIN {table[Member]} m ON m.id = i.member_id WHERE {members_in} GROUP BY 1, 2",
+        params,
+        {"household_id": pl.Int64, "category": pl.String, "fen": pl.Int64},
+    )
+    assets_in, params = any_of_sql("s.application_id", ids, vendor)
+    assets = _rows(
+        f"SELECT s.application_id, s.kind, s.vehicle_kind, {_fen_sum('s.value')}, "  # noqa: S608
+        f"SUM(s.quantity) FROM {connection.ops.quote_name(Asset._meta.db_table)} s "
+        f"WHERE {assets_in} GROUP BY 1, 2, 3",
+        params,
+        {
+            "household_id": pl.Int64,
+            "kind": pl.String,
+            "vehicle_kind": pl.String,
+            "fen": pl.Int64,
+            "quantity": pl.Int64,
+        },
+    )
     counted = [c.value for c in IncomeCategory if c.counted]
-    for part in chunks(sorted(set(application_ids))):
-        for app_id, division in Application.objects.filter(pk__in=part).values_list(
-            "pk", "division_id"
-        ):
-            rows[app_id] = {"household_id": app_id, "division_id": division}
-        incomes = (
-            Income.objects.filter(member__application_id__in=part)
-            .values("member__application_id", "category")
-            .annotate(total=Sum("monthly_amount"))
-        )
-        for r in incomes:
-            row = rows[r["member__application_id"]]
-            fen = _fen(r["total"])
-            if r["category"] in counted:
-                row["d_income"] = row.get("d_income", 0) + fen
-            if r["category"] == IncomeCategory.WAGES:
-                row["d_wages"] = row.get("d_wages", 0) + fen
-            if r["category"] in TRANSFER_CATEGORIES:
-                row["d_pension"] = row.get("d_pension", 0) + fen
-        assets = (
-            Asset.objects.filter(application_id__in=part)
-            .values("application_id", "kind", "vehicle_kind")
-            .annotate(value=Sum("value"), quantity=Sum("quantity"))
-        )
-        for r in assets:
-            row = rows[r["application_id"]]
-            kind, quantity = r["kind"], int(r["quantity"] or 0)
-            if kind == AssetKind.DEPOSIT:
-                row["d_deposits"] = row.get("d_deposits", 0) + _fen(r["value"])
-            elif kind == AssetKind.SECURITIES:
-                row["d_securities"] = row.get("d_securities", 0) + _fen(r["value"])
-            elif kind == AssetKind.VEHICLE and (r["vehicle_kind"] or "car") in NON_EXEMPT_VEHICLES:
-                row["d_cars"] = row.get("d_cars", 0) + max(quantity, 1)
-            elif kind == AssetKind.HOUSING:
-                row["d_homes"] = row.get("d_homes", 0) + quantity
-            elif kind == AssetKind.MARKET_ENTITY:
-                row["d_market_entities"] = row.get("d_market_entities", 0) + quantity
+    fen, category, kind = pl.col("fen").fill_null(0), pl.col("category"), pl.col("kind")
+    quantity = pl.col("quantity").fill_null(0)
+    vehicle = pl.col("vehicle_kind").fill_null("").replace("", "car")
+    declared_incomes = incomes.group_by("household_id").agg(
+        fen.filter(category.is_in(counted)).sum().alias("d_income"),
+        fen.filter(category == IncomeCategory.WAGES.value).sum().alias("d_wages"),
+        fen.filter(category.is_in(TRANSFER_CATEGORIES)).sum().alias("d_pension"),
+    )
+    declared_assets = assets.group_by("household_id").agg(
+        fen.filter(kind == AssetKind.DEPOSIT.value).sum().alias("d_deposits"),
+        fen.filter(kind == AssetKind.SECURITIES.value).sum().alias("d_securities"),
+        pl.max_horizontal(quantity, pl.lit(1))
+        .filter((kind == AssetKind.VEHICLE.value) & vehicle.is_in(NON_EXEMPT_VEHICLES))
+        .sum()
+        .alias("d_cars"),
+        quantity.filter(kind == AssetKind.HOUSING.value).sum().alias("d_homes"),
+        quantity.filter(kind == AssetKind.MARKET_ENTITY.value).sum().alias("d_market_entities"),
+    )
     columns = ["d_income", *(f"d_{i.code}" for i in ITEMS)]
-    schema = {
-        "household_id": pl.Int64,
-        "division_id": pl.String,
-        **dict.fromkeys(columns, pl.Int64),
-    }
-    frame = pl.DataFrame(list(rows.values()), schema=schema)
-    return frame.with_columns(pl.col(columns).fill_null(0))
+    frame = frame.join(declared_incomes, on="household_id", how="left").join(
+        declared_assets, on="household_id", how="left"
+    )
+    return frame.select(
+        "household_id",
+        "division_id",
+        *(pl.col(c).cast(pl.Int64).fill_null(0) for c in columns),
+    )
 
 
 def _source(matched: pl.DataFrame, code: str, *columns: str) -> pl.DataFrame:
@@ -193,12 +218,92 @@ def report_frame(
     return frame.with_columns(pl.any_horizontal(f"o_{i.code}" for i in ITEMS).alias("disputed"))
 
 
+MONEY_TOTALS = ("bank_deposits", "securities", "social_insurance", "housing_fund", "tax")
+TOTAL_SOURCES = (*dict.fromkeys(i.source for i in ITEMS), "household_register", "housing_fund")
+
+
+def yuan_text(fen: pl.Expr) -> pl.Expr:
+    """Integer fen as yuan text "-12.05" (what ``yuan`` gives), column-wise."""
+    magnitude = fen.abs()
+    return pl.concat_str(
+        pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (magnitude // 100).cast(pl.String),
+        pl.lit("."),
+        (magnitude % 100).cast(pl.String).str.zfill(2),
+    )
+
+
+def _json_list(items: list[pl.Expr]) -> pl.Expr:
+    """A JSON array of the non-null JSON texts ``items``."""
+    joined = pl.concat_list(items).list.drop_nulls().list.join(",")
+    return pl.concat_str(pl.lit("["), joined, pl.lit("]"))
+
+
+def _records(source: str) -> pl.Expr:
+    """A difference's record references, sorted, as "source:batch:row" texts."""
+    element = pl.element()
+    return (
+        pl.col(f"{source}__refs")
+        .list.sort()
+        .list.eval(
+            pl.concat_str(
+                pl.lit(f"{source}:"),
+                (element // REF_BASE).cast(pl.String),
+                pl.lit(":"),
+                (element % REF_BASE).cast(pl.String),
+            )
+        )
+    )
+
+
+def payload_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (report_frame) with the report's JSON parts as text — ``totals``,
+    ``flags``, ``differences``, as ``payload`` builds them — and its money as yuan text
+    (``deposits``, ``per_capita_deposits``, ``monthly_income``), computed column-wise."""
+    totals = {}
+    for code in TOTAL_SOURCES:
+        entry = {"records": pl.col(f"{code}__records"), "count": pl.col(f"{code}__count")}
+        if code in MONEY_TOTALS:
+            entry["amount"] = yuan_text(pl.col(f"{code}__fen"))
+        if code == "housing_fund":
+            entry["monthly"] = yuan_text(pl.col("v_housing_fund"))
+        totals[code] = pl.struct(**entry)
+    flags = [pl.when(pl.col(f"flag_{f}")).then(pl.lit(f'"{f}"')) for f in FLAGS]
+    differences = []
+    for item in ITEMS:
+
+        def show(column: str, money: bool = item.money) -> pl.Expr:
+            return yuan_text(pl.col(column)) if money else pl.col(column)
+
+        entry = pl.struct(
+            item=pl.lit(item.code),
+            source=pl.lit(item.source),
+            declared=show(f"d_{item.code}"),
+            verified=show(f"v_{item.code}"),
+            difference=show(f"x_{item.code}"),
+            threshold=show(f"t_{item.kind}"),
+            over=pl.col(f"o_{item.code}"),
+            records=_records(item.source),
+        ).struct.json_encode()
+        differences.append(pl.when(pl.col(f"x_{item.code}") != 0).then(entry))
+    return frame.with_columns(
+        pl.struct(**totals).struct.json_encode().alias("totals"),
+        _json_list(flags).alias("flags"),
+        _json_list(differences).alias("differences"),
+        pl.sum_horizontal(pl.col(f"x_{i.code}") != 0 for i in ITEMS).alias("n_differences"),
+        pl.sum_horizontal(pl.col(f"o_{i.code}") for i in ITEMS).alias("n_over"),
+        yuan_text(pl.col("deposits_fen")).alias("deposits"),
+        yuan_text(pl.col("per_capita_fen")).alias("per_capita_deposits"),
+        yuan_text(pl.col("monthly_income_fen")).alias("monthly_income"),
+    )
+
+
 def payload(row: dict) -> dict:
     """The JSON parts of one household's report from a row of ``report_frame``."""
     totals = {}
-    for code in (*dict.fromkeys(i.source for i in ITEMS), "household_register", "housing_fund"):
+    for code in TOTAL_SOURCES:
         entry = {"records": row[f"{code}__records"], "count": row[f"{code}__count"]}
-        if code in ("bank_deposits", "securities", "social_insurance", "housing_fund", "tax"):
+        if code in MONEY_TOTALS:
             entry["amount"] = yuan(row[f"{code}__fen"])
         totals[code] = entry
     totals["housing_fund"]["monthly"] = yuan(row["v_housing_fund"])

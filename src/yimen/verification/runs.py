@@ -19,18 +19,19 @@ from datetime import date, timedelta
 
 import polars as pl
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from yimen.assistance.limits import cycle_days
+from yimen.assistance.models import Application
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict
 
-from .casework import Pending, store_chunk
+from .casework import store_chunk
 from .matching import match_members
 from .models import RunStatus, VerificationRequest, VerificationRequestStatus, VerificationRun
-from .reports import declared_frame, report_frame
+from .reports import declared_frame, payload_columns, report_frame
 
 STALE = timedelta(hours=6)
 CHUNK = 5000  # households stored per transaction (and per progress step)
@@ -46,17 +47,40 @@ class RunActive(Conflict):
         super().__init__(_("A verification run is already queued or running."))
 
 
-def pending_requests(prefix: str = "", on: date | None = None) -> list[Pending]:
-    """Pending requests in divisions under ``prefix``; with ``on``, only those whose
-    division has a cycle day on that date (the scheduled run)."""
-    rows = VerificationRequest.objects.filter(
-        status=VerificationRequestStatus.PENDING,
-        application__division__code__startswith=prefix,
-    ).values_list("pk", "application_id", "case_id", "requested_by_id", "application__division_id")
-    pending = [Pending(*r) for r in rows]
+PENDING_SCHEMA = {
+    "request_id": pl.Int64,
+    "household_id": pl.Int64,
+    "case_id": pl.Int64,
+    "requested_by_id": pl.Int64,
+    "division_id": pl.String,
+    "member_ids": pl.List(pl.String),
+}
+
+
+def pending_requests(prefix: str = "", on: date | None = None) -> pl.DataFrame:
+    """Pending requests in divisions under ``prefix`` (one query; columns PENDING_SCHEMA,
+    household_id being the application); with ``on``, only those whose division has a
+    cycle day on that date (the scheduled run). The ID numbers come as JSON text and are
+    decoded by Polars, not row by row."""
+    quote = connection.ops.quote_name
+    members = "CAST(r.member_ids AS text)" if connection.vendor == "postgresql" else "r.member_ids"
+    sql = (
+        f"SELECT r.id, r.application_id, r.case_id, r.requested_by_id, a.division_id, {members} "  # noqa: S608
+        f"FROM {quote(VerificationRequest._meta.db_table)} r "
+        f"JOIN {quote(Application._meta.db_table)} a ON a.id = r.application_id "
+        "WHERE r.status = %s AND SUBSTR(a.division_id, 1, %s) = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [VerificationRequestStatus.PENDING, len(prefix), prefix])
+        rows = cursor.fetchall()
+    schema = {**PENDING_SCHEMA, "member_ids": pl.String}
+    pending = pl.DataFrame(rows, schema=schema, orient="row").with_columns(
+        pl.col("member_ids").str.json_decode(PENDING_SCHEMA["member_ids"])
+    )
     if on is not None:
-        due = {d for d in {p.division_id for p in pending} if on.day in cycle_days(d, on)}
-        pending = [p for p in pending if p.division_id in due]
+        divisions = pending["division_id"].unique().to_list()
+        due = [d for d in divisions if on.day in cycle_days(d, on)]
+        pending = pending.filter(pl.col("division_id").is_in(due))
     return pending
 
 
@@ -108,34 +132,30 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
     try:
         today = today or timezone.localdate()
         pending = pending_requests(run.division_prefix, today if run.scheduled else None)
-        _save(run, progress, total=len(pending), done=0, phase="matching")
-        by_request = {p.request_id: p for p in pending}
-        numbers = VerificationRequest.objects.filter(pk__in=list(by_request)).values_list(
-            "application_id", "member_ids"
-        )
-        apps, ids = [], []
-        for app_id, member_ids in numbers:
-            apps += [app_id] * len(member_ids)
-            ids += member_ids
-        members = pl.DataFrame(
-            {"household_id": apps, "id_number": ids},
-            schema={"household_id": pl.Int64, "id_number": pl.String},
+        _save(run, progress, total=pending.height, done=0, phase="matching")
+        members = (
+            pending.select("household_id", pl.col("member_ids").alias("id_number"))
+            .explode("id_number")
+            .drop_nulls("id_number")
         )
         matched = match_members(members)
-        frame = report_frame(
-            members, matched, declared_frame([p.application_id for p in pending]), today
-        )
+        declared = declared_frame(pending["household_id"].to_list())
+        frame = report_frame(members, matched, declared, today)
         _save(run, progress, phase="storing")
-        rows = frame.to_dicts()
-        # one requester's households together: each chunk completes its tasks with few calls
-        requester = {p.application_id: p.requested_by_id for p in pending}
-        rows.sort(key=lambda r: (requester[r["household_id"]], r["household_id"]))
-        for start in range(0, len(rows), CHUNK):
-            part = store_chunk(run, rows[start : start + CHUNK], by_request)
+        requests = pending.select("household_id", "request_id", "case_id", "requested_by_id")
+        # one requester's households together (the tasks' divisions and bindings repeat)
+        frame = (
+            payload_columns(frame)
+            .join(requests, on="household_id")
+            .rename({"household_id": "application_id"})
+            .sort("requested_by_id", "application_id")
+        )
+        for start in range(0, frame.height, CHUNK):
+            part = store_chunk(run, frame.slice(start, CHUNK))
             _save(
                 run,
                 progress,
-                done=min(len(rows), start + CHUNK),
+                done=min(frame.height, start + CHUNK),
                 reports=run.reports + part.reports,
                 completed=run.completed + part.completed,
                 disputed=run.disputed + part.disputed,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
 from yimen.accounts.roles import role_allows
-from yimen.accounts.scoping import bindings_of
+from yimen.accounts.scoping import Binding, bindings_of
 from yimen.audit.events import EventType
-from yimen.audit.services import EventDraft, record_events
+from yimen.audit.services import EventDraft, append_events
+from yimen.id_sets import IdSet
 
 from . import transitions
 from .errors import (
@@ -24,7 +28,7 @@ from .errors import (
 )
 from .models import Case, Task
 from .registry import get_process, step_done
-from .services import _after_steps, _draft, _outcome
+from .services import CASE_SUBJECT, _after_steps, _outcome
 from .states import CaseStatus, TaskStatus
 
 
@@ -39,6 +43,24 @@ class BatchResult:
     closed: int
 
 
+class CaseRow(NamedTuple):
+    """A locked case as a batch reads it (no model instance)."""
+
+    pk: int
+    stage: int
+    flags: dict
+    division_id: str
+
+
+def _performing(user, step) -> dict[str, Binding]:
+    """The user's bindings that may perform ``step``, by division."""
+    return {
+        b.division_code: b
+        for b in bindings_of(user)
+        if b.role in step.roles and role_allows(b.role, step.action)
+    }
+
+
 @transaction.atomic
 def tasks_bulk_complete(
     *,
@@ -49,6 +71,7 @@ def tasks_bulk_complete(
     outcome: str = "done",
     reason: str = "",
     via_service: bool = False,
+    actors: Mapping[int, Any] | None = None,
 ) -> BatchResult:
     """Decide one step for many cases at once, all or nothing.
 
@@ -56,7 +79,12 @@ def tasks_bulk_complete(
     to the whole set with a few set-based statements per chunk of ids; every case gets its
     audit event and the batch one more. If any selected case is not waiting at this step in
     the actor's divisions, nothing is written. A service-only step is refused unless the
-    service that stores each case's own record calls with ``via_service=True``."""
+    service that stores each case's own record calls with ``via_service=True``.
+
+    ``actors`` (case id → user) lets one call complete cases on behalf of several people —
+    the verification run completes each case's task for the caseworker who asked: each
+    case is then guarded, claimed and audited as that person's, and ``actor`` (who may be
+    None: the system) is named on the batch event only."""
     process = get_process(process_code)
     try:
         step = process.step(step_code)
@@ -69,69 +97,90 @@ def tasks_bulk_complete(
     if not ids:
         raise EmptyBatch()
     chosen = _outcome(step, outcome, reason)
-    divisions = {
-        b.division_code: b
-        for b in bindings_of(actor)
-        if b.role in step.roles and role_allows(b.role, step.action)
-    }
-    if not divisions:
+    if actors is None:
+        if actor is None:
+            raise NotYourTask(step.label)
+        actors = dict.fromkeys(ids, actor)
+    elif set(ids) - set(actors):
+        raise ValueError("every case needs its actor")
+    people = {id(u): u for u in actors.values()}
+    performing = {key: _performing(user, step) for key, user in people.items()}
+    if not any(performing.values()):
         raise NotYourTask(step.label)
     now = timezone.now()
-    tasks: list[tuple[int, int, str]] = []
-    cases: list[Case] = []
-    for part in transitions.chunks(ids):
-        cases += list(
+    tasks: dict[int, tuple[int, str]] = {}  # case id -> (task id, division)
+    cases: list[CaseRow] = []
+    for part in transitions.chunks(ids, transitions.ID_BATCH):
+        cases += [
+            CaseRow(*row)
             # locked in id order, as every batch locks them: two batches over the same cases
             # queue behind each other instead of deadlocking
-            Case.objects.select_for_update()
-            .filter(pk__in=part, process=process.code, status=CaseStatus.ACTIVE)
+            for row in Case.objects.select_for_update()
+            .filter(pk__any_of=IdSet(part), process=process.code, status=CaseStatus.ACTIVE)
             .order_by("pk")
-            .only("id", "stage", "flags", "division_id")
-        )
-        tasks += list(
-            Task.objects.filter(
-                case_id__in=part,
-                step=step.code,
-                status=TaskStatus.OPEN,
-                division_id__in=list(divisions),
-            ).values_list("id", "case_id", "division_id")
-        )
-    found = {case_id for _, case_id, _ in tasks} & {c.pk for c in cases}
+            .values_list("id", "stage", "flags", "division_id")
+        ]
+        for task_id, case_id, division in Task.objects.filter(
+            case_id__any_of=IdSet(part), step=step.code, status=TaskStatus.OPEN
+        ).values_list("id", "case_id", "division_id"):
+            # the task counts only where the case's own actor performs the step
+            if division in performing[id(actors[case_id])]:
+                tasks[case_id] = (task_id, division)
+    found = set(tasks) & {c.pk for c in cases}
     missing = [i for i in ids if i not in found]
     if missing:
         raise BatchConflict(len(missing), ", ".join(map(str, missing[:5])))
-    claimed = transitions.claim_tasks(
-        task_ids=[t[0] for t in tasks], outcome=chosen.code, actor=actor, note=reason, now=now
+    by_actor: dict[int, list[int]] = defaultdict(list)
+    for case in cases:
+        by_actor[id(actors[case.pk])].append(case.pk)
+    claimed = transitions.claim_tasks_for(
+        done_by=[(tasks[c.pk][0], actors[c.pk].pk) for c in cases],
+        outcome=chosen.code,
+        note=reason,
+        now=now,
     )
     if claimed != len(tasks):
         raise TaskAlreadyDone()
     states = _after_steps(process, cases, chosen, now)
-    step_done(process.code, step.code, [c.pk for c in cases], chosen.code, actor)
+    for key, members in by_actor.items():
+        step_done(process.code, step.code, members, chosen.code, people[key])
     batch_id = uuid.uuid4().hex
-    division_of = {case_id: division for _, case_id, division in tasks}
-    drafts = [
-        _draft(
-            case,
-            EventType.TASK_COMPLETED,
-            actor,
-            divisions[division_of[case.pk]],
-            now=now,
-            reason=reason,
-            signer=actor if step.signed else None,
-            old={"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code},
-            new={"outcome": chosen.code, "batch": batch_id, **states[case.pk]},
+    # the same old/new objects for the cases that share them: the log normalises each once
+    olds: dict[int, dict] = {}
+    news: dict[int, dict] = {}
+    drafts = []
+    for case in cases:
+        if case.stage not in olds:
+            olds[case.stage] = {"status": CaseStatus.ACTIVE, "stage": case.stage, "step": step.code}
+        state = states[case.pk]
+        if id(state) not in news:
+            news[id(state)] = {"outcome": chosen.code, "batch": batch_id, **state}
+        user = actors[case.pk]
+        binding = performing[id(user)][tasks[case.pk][1]]
+        drafts.append(
+            EventDraft(
+                event_type=EventType.TASK_COMPLETED,
+                subject_type=CASE_SUBJECT,
+                subject_id=str(case.pk),
+                actor=user,
+                role=binding.role,
+                division_code=binding.division_code,
+                reason=reason,
+                signer=user if step.signed else None,
+                old=olds[case.stage],
+                new=news[id(state)],
+                occurred_at=now,
+            )
         )
-        for case in cases
-    ]
-    first = next(iter(divisions.values()))
+    first = next(iter(_performing(actor, step).values()), None) if actor is not None else None
     drafts.append(
         EventDraft(
             event_type=EventType.BULK_DECISION,
             subject_type="workflow.batch",
             subject_id=batch_id,
             actor=actor,
-            role=first.role,
-            division_code=first.division_code,
+            role=first.role if first else "",
+            division_code=first.division_code if first else "",
             reason=reason,
             new={
                 "process": process.code,
@@ -143,7 +192,7 @@ def tasks_bulk_complete(
             signer=actor if step.signed else None,
         )
     )
-    record_events(drafts)
+    append_events(drafts)
     closed = sum(1 for s in states.values() if s["status"] != CaseStatus.ACTIVE)
     advanced = sum(1 for s in states.values() if s.get("opened"))
     return BatchResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from yimen.regions.codes import code_at_level, level_of
 
@@ -41,10 +42,40 @@ def flags_key(process: Process, flags: dict) -> tuple:
     return tuple(bool(flags.get(n)) for n in names)
 
 
-def task_division(case_division: str, step: Step) -> str:
-    """The division whose staff perform ``step``: the case's ancestor at the step's level
-    (or the case's own division when the case sits higher than that level)."""
-    return code_at_level(case_division, min(step.level, level_of(case_division)))
+class CaseLike(Protocol):
+    """What moving a case on reads of it (a Case, or a row read with values_list)."""
+
+    pk: int
+    stage: int
+    flags: dict
+    division_id: str
+
+
+def task_division(case_division: str, step_or_level: Step | int) -> str:
+    """The division whose staff perform a step (or work at ``level``): the case's ancestor
+    at the step's level (or the case's own division when the case sits higher)."""
+    level = step_or_level if isinstance(step_or_level, int) else step_or_level.level
+    return code_at_level(case_division, min(level, level_of(case_division)))
+
+
+def _task_rows(plan: StagePlan, now: datetime) -> list[tuple]:
+    """The tasks a plan starts, per case the same: (step, stage, roles, level, due_at,
+    skipped); the deadline is computed once here, not once per case."""
+    rows: list[tuple] = [
+        (step.code, index, _roles_key(step), step.level, None, True) for index, step in plan.skipped
+    ]
+    rows += [
+        (
+            step.code,
+            plan.stage,
+            _roles_key(step),
+            step.level,
+            step.deadline.due_at(now) if step.deadline else None,
+            False,
+        )
+        for step in plan.runnable
+    ]
+    return rows
 
 
 def _tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime) -> list[Task]:

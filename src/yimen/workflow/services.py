@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import Binding, bindings_of, can
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
+from yimen.id_sets import IdSet
 from yimen.regions.models import Division
 
 from . import transitions
@@ -32,7 +34,15 @@ from .errors import (
     UnknownOutcome,
 )
 from .models import Case, Task
-from .planning import _plan_summary, _tasks_for, flags_key, plan_from
+from .planning import (
+    CaseLike,
+    _plan_summary,
+    _task_rows,
+    _tasks_for,
+    flags_key,
+    plan_from,
+    task_division,
+)
 from .process import Outcome, Process, Step
 from .registry import get_process, step_done
 from .selectors import access_case_by_id, access_task_by_id
@@ -246,39 +256,55 @@ def task_complete(
 
 
 def _after_steps(
-    process: Process, cases: list[Case], outcome: Outcome, now: datetime
+    process: Process, cases: Sequence[CaseLike], outcome: Outcome, now: datetime
 ) -> dict[int, dict]:
     """Move cases on after one of their tasks finished; returns each case's new state.
 
     Set-based for any number of cases: one query finds the cases still waiting for a
-    sibling in their stage, the rest are grouped by where they land."""
+    sibling in their stage, the rest are grouped by where they land; the next stage's
+    tasks are inserted as plain rows (their deadlines computed once per step). The state
+    dicts are shared by the cases of a group (the audit log normalises each once)."""
     ids = [c.pk for c in cases]
     result: dict[int, dict] = {}
     if outcome.closes_as:
         transitions.cancel_open_tasks(case_ids=ids, now=now)
         transitions.close_cases(case_ids=ids, target=CaseStatus(outcome.closes_as), now=now)
-        return {pk: {"status": outcome.closes_as} for pk in ids}
+        closed = {"status": outcome.closes_as}
+        return dict.fromkeys(ids, closed)
     waiting: set[int] = set()
-    for part in transitions.chunks(ids):
+    for part in transitions.chunks(ids, transitions.ID_BATCH):
         # order_by(): the default ordering would add due_at and id to the DISTINCT
         waiting.update(
-            Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN)
+            Task.objects.filter(case_id__any_of=IdSet(part), status=TaskStatus.OPEN)
             .order_by()
             .values_list("case_id", flat=True)
             .distinct()
         )
-    groups: dict[tuple, list[Case]] = defaultdict(list)
+    groups: dict[tuple, list[CaseLike]] = defaultdict(list)
+    still: dict[int, dict] = {}
     for case in cases:
         if case.pk in waiting:
-            result[case.pk] = {"status": CaseStatus.ACTIVE, "stage": case.stage, "waiting": True}
+            if case.stage not in still:
+                still[case.stage] = {
+                    "status": CaseStatus.ACTIVE,
+                    "stage": case.stage,
+                    "waiting": True,
+                }
+            result[case.pk] = still[case.stage]
         else:
             groups[(case.stage, flags_key(process, case.flags))].append(case)
-    new_tasks: list[Task] = []
+    new_tasks: list[tuple[tuple, bool]] = []
+    where: dict[tuple[str, int], str] = {}  # (case division, level) -> the task's division
     for (stage, _key), members in groups.items():
         plan = plan_from(process, stage + 1, members[0].flags)
         member_ids = [c.pk for c in members]
+        rows = _task_rows(plan, now)
         for case in members:
-            new_tasks += _tasks_for(case.pk, case.division_id, plan, now)
+            for step, at, roles, level, due, skip in rows:
+                key = (case.division_id, level)
+                if key not in where:
+                    where[key] = task_division(case.division_id, level)
+                new_tasks.append(((case.pk, step, at, roles, where[key], now, due), skip))
         if plan.stage is None:
             transitions.close_cases(case_ids=member_ids, target=CaseStatus.COMPLETED, now=now)
             summary = {"status": CaseStatus.COMPLETED, **_plan_summary(plan)}
@@ -286,7 +312,7 @@ def _after_steps(
             transitions.move_cases_to_stage(case_ids=member_ids, stage=plan.stage)
             summary = {"status": CaseStatus.ACTIVE, **_plan_summary(plan)}
         result.update(dict.fromkeys(member_ids, summary))
-    Task.objects.bulk_create(new_tasks, batch_size=2000)
+    transitions.insert_new_tasks(new_tasks)
     return result
 
 

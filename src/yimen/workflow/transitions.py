@@ -14,6 +14,9 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import F
 
+from yimen.bulk_rows import insert_rows
+from yimen.id_sets import IdSet, id_text
+
 from .models import Case, Task
 from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
 
@@ -25,6 +28,10 @@ class TransitionRefused(Exception):
 def _check(table: dict[str, frozenset[str]], source: str, target: str) -> None:
     if target not in table.get(source, frozenset()):
         raise TransitionRefused(f"{source} → {target}")
+
+
+#: ids per statement with the ``any_of`` lookup (one parameter however many ids)
+ID_BATCH = 50_000
 
 
 def chunks(ids: list, size: int | None = None) -> Iterable[list]:
@@ -58,8 +65,8 @@ def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: dat
     """OPEN → DONE for many tasks; returns how many were still open and are now done."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
     done = 0
-    for part in chunks(task_ids):
-        done += Task.objects.filter(pk__in=part, status=TaskStatus.OPEN).update(
+    for part in chunks(task_ids, ID_BATCH):
+        done += Task.objects.filter(pk__any_of=IdSet(part), status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE,
             outcome=outcome,
             note=note,
@@ -69,14 +76,69 @@ def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: dat
     return done
 
 
+def claim_tasks_for(
+    *, done_by: list[tuple[int, int]], outcome: str, note: str, now: datetime
+) -> int:
+    """OPEN → DONE for many tasks, each for its own performer: ``done_by`` holds (task id,
+    user id) pairs. PostgreSQL: one guarded UPDATE … FROM the pairs per ID_BATCH tasks;
+    SQLite: one guarded UPDATE per performer. Returns how many were open and are now done."""
+    _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
+    quote = connection.ops.quote_name
+    table = quote(Task._meta.db_table)
+    sets = (
+        f"{quote('status')} = %s, {quote('outcome')} = %s, {quote('note')} = %s, "
+        f"{quote('completed_at')} = %s, {quote('completed_by_id')} = pairs.user_id"
+    )
+    if connection.vendor != "postgresql":
+        # SQLite without statistics may plan UPDATE … FROM with the table outside and the
+        # list inside (quadratic): one guarded UPDATE by primary key per performer instead
+        by_user: dict[int, list[int]] = {}
+        for task_id, user_id in done_by:
+            by_user.setdefault(user_id, []).append(task_id)
+        done = 0
+        for user_id, task_ids in by_user.items():
+            for part in chunks(task_ids, ID_BATCH):
+                done += Task.objects.filter(pk__any_of=IdSet(part), status=TaskStatus.OPEN).update(
+                    status=TaskStatus.DONE,
+                    outcome=outcome,
+                    note=note,
+                    completed_at=now,
+                    completed_by_id=user_id,
+                )
+        return done
+    pairs = "unnest(CAST(%s AS bigint[]), CAST(%s AS bigint[])) AS pairs(task_id, user_id)"
+    sql = (
+        f"UPDATE {table} SET {sets} FROM {pairs} "  # noqa: S608 (model metadata)
+        f"WHERE {table}.{quote('id')} = pairs.task_id AND {table}.{quote('status')} = %s"
+    )
+    done = 0
+    with connection.cursor() as cursor:
+        for part in chunks(done_by, ID_BATCH):
+            tasks, users = [t for t, _ in part], [u for _, u in part]
+            cursor.execute(
+                sql,
+                [
+                    TaskStatus.DONE,
+                    outcome,
+                    note,
+                    now,
+                    id_text(tasks, "postgresql"),
+                    id_text(users, "postgresql"),
+                    TaskStatus.OPEN,
+                ],
+            )
+            done += cursor.rowcount
+    return done
+
+
 def cancel_open_tasks(*, case_ids: list[int], now: datetime) -> int:
     """OPEN → CANCELLED for what is left of cases that just closed."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.CANCELLED)
     cancelled = 0
-    for part in chunks(case_ids):
-        cancelled += Task.objects.filter(case_id__in=part, status=TaskStatus.OPEN).update(
-            status=TaskStatus.CANCELLED, completed_at=now
-        )
+    for part in chunks(case_ids, ID_BATCH):
+        cancelled += Task.objects.filter(
+            case_id__any_of=IdSet(part), status=TaskStatus.OPEN
+        ).update(status=TaskStatus.CANCELLED, completed_at=now)
     return cancelled
 
 
@@ -87,12 +149,25 @@ def new_task(*, skipped: bool = False, **fields) -> Task:
     return task
 
 
+NEW_TASK_COLUMNS = ("case_id", "step", "stage", "roles", "division_id", "opened_at", "due_at")
+
+
+def insert_new_tasks(rows: Iterable[tuple[tuple, bool]]) -> int:
+    """Insert task rows as they are born (``new_task`` for many): each row is the values of
+    NEW_TASK_COLUMNS and whether its condition did not hold (SKIPPED, else OPEN)."""
+    columns = (*NEW_TASK_COLUMNS, "status", "outcome", "note")
+    open_, skipped = TaskStatus.OPEN.value, TaskStatus.SKIPPED.value
+    return insert_rows(
+        Task, columns, ((*row, skipped if skip else open_, "", "") for row, skip in rows)
+    )
+
+
 def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> int:
     """ACTIVE → a closed state, guarded; returns how many cases it closed."""
     _check(CASE_TRANSITIONS, CaseStatus.ACTIVE, target)
     closed = 0
-    for part in chunks(case_ids):
-        closed += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
+    for part in chunks(case_ids, ID_BATCH):
+        closed += Case.objects.filter(pk__any_of=IdSet(part), status=CaseStatus.ACTIVE).update(
             status=target, closed_at=now, version=F("version") + 1
         )
     return closed
@@ -101,8 +176,8 @@ def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> in
 def move_cases_to_stage(*, case_ids: list[int], stage: int) -> int:
     """Record that active cases entered ``stage``."""
     moved = 0
-    for part in chunks(case_ids):
-        moved += Case.objects.filter(pk__in=part, status=CaseStatus.ACTIVE).update(
+    for part in chunks(case_ids, ID_BATCH):
+        moved += Case.objects.filter(pk__any_of=IdSet(part), status=CaseStatus.ACTIVE).update(
             stage=stage, version=F("version") + 1
         )
     return moved
