@@ -115,9 +115,7 @@ def test_codec_round_trip_on_random_households():
     encoded = list(facts_codec.encode(households, members))
     batch = facts_codec.StoredBatch(
         [e.household_id for e in encoded],
-        ["220102001001"] * n,
-        ["dibao"] * n,
-        [e.hardship_tier for e in encoded],
+        [f"220102001001|dibao|{e.hardship_tier}" for e in encoded],
         [e.records for e in encoded],
     )
     decoded_households, decoded_members = facts_codec.decode([batch])

@@ -275,9 +275,10 @@ def _stored_facts(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame,
     """The stored facts decoded, and the households whose facts are missing or of another
     layout (once one is found, the rest is only scanned for more of them)."""
     b, f = _scan(Beneficiary), _table(HouseholdFacts)
+    sep = f"'{facts_codec.LABEL_SEPARATOR}'"
     sql = (
-        f"SELECT b.id, b.division_id, b.assistance_type, f.hardship_tier, f.records, "  # noqa: S608 (table names from model meta; values bound)
-        f"CASE WHEN f.layout = %s THEN 1 ELSE 0 END "
+        f"SELECT b.id, b.division_id || {sep} || b.assistance_type || {sep} || "  # noqa: S608 (table names from model meta; values bound)
+        f"COALESCE(f.hardship_tier, ''), CASE WHEN f.layout = %s THEN f.records END "
         f"FROM {b} LEFT JOIN {f} f ON f.beneficiary_id = b.id WHERE {where} ORDER BY b.id"
     )  # in id order: SQLite scans the table so, PostgreSQL merges the two primary keys
     stale: list[int] = []
@@ -285,15 +286,12 @@ def _stored_facts(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame,
     def batches():
         with _chunks(sql, [facts_codec.LAYOUT, *params]) as chunks:
             for rows in chunks:
-                *columns, current = (list(column) for column in zip(*rows, strict=True))
-                stale.extend(i for i, ok in zip(columns[0], current, strict=True) if not ok)
+                ids, labels, records = (list(column) for column in zip(*rows, strict=True))
+                stale.extend(i for i, r in zip(ids, records, strict=True) if r is None)
                 if not stale:
-                    yield facts_codec.StoredBatch(*columns)
+                    yield facts_codec.StoredBatch(ids, labels, records)
 
     households, members = facts_codec.decode(batches())
-    if not households["household_id"].is_sorted():
-        households = households.sort("household_id")
-        members = members.sort("household_id", maintain_order=True)
     return households, members, sorted(stale)
 
 
