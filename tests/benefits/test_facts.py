@@ -18,7 +18,12 @@ from yimen.assistance.models import Member
 from yimen.assistance.parameters import params_for
 from yimen.assistance.rules.vectorised import evaluate_frame
 from yimen.benefits import facts_codec
-from yimen.benefits.frames import roster_frames, roster_where, source_frames
+from yimen.benefits.frames import (
+    roster_frames,
+    roster_where,
+    source_frames,
+    store_household_facts,
+)
 from yimen.benefits.models import Beneficiary, HouseholdFacts
 from yimen.benefits.services.recalc import recalc_compute
 
@@ -84,8 +89,7 @@ def test_codec_round_trip_on_random_households():
     ids = np.arange(1, n + 1)
     member_ids = np.repeat(ids, per)
     incomes = {
-        f"income_{c}": rng.integers(0, 10**12, len(member_ids))
-        * (rng.random(len(member_ids)) < 0.3)
+        f"income_{c}": rng.integers(0, 2**31, len(member_ids)) * (rng.random(len(member_ids)) < 0.3)
         for c in facts_codec.INCOMES
     }
     members = pl.DataFrame(
@@ -171,3 +175,26 @@ def test_a_long_list_shows_its_first_part_and_downloads_whole(
     assert {line.split(",")[0] for line in lines[1:]} == {
         str(c.beneficiary_id) for c in result.changes
     }
+
+
+def test_an_income_above_the_cap_is_stored_capped_and_decides_the_same(households):
+    """Incomes are stored in 32 bits (facts_codec.INCOME_CAP_FEN); a larger one is capped,
+    which cannot change a result: such a household is ineligible either way."""
+    member = Member.objects.filter(application=households[0]).order_by("pk").first()
+    member.incomes.update(monthly_amount=Decimal("30000000.00"))  # 30 million yuan a month
+    store_household_facts(list(Beneficiary.objects.values_list("pk", flat=True)))
+    where, params = roster_where(NANLING[:9])
+    from_tables = source_frames(where, params)
+    stored = roster_frames(NANLING[:9], date(2027, 1, 1))
+    assert stored.members["income_wages"].max() == facts_codec.INCOME_CAP_FEN
+    assert from_tables[1]["income_wages"].max() == 3_000_000_000
+    params_in_force = params_for(NANLING, ON)
+    columns = ["household_id", "proposed_type", "proposed_amount_fen"]
+    expected = evaluate_frame(*from_tables, params_in_force, ON).select(columns)
+    assert (
+        evaluate_frame(stored.households, stored.members, params_in_force, ON)
+        .select(columns)
+        .equals(expected)
+    )
+    rich = Beneficiary.objects.get(application=households[0]).pk
+    assert expected.filter(pl.col("household_id") == rich)["proposed_type"].to_list() == [None]

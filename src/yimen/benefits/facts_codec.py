@@ -43,9 +43,14 @@ MEMBER = np.dtype(
         ("disability_grade", "u1"),
         ("work_ability", "u1"),
         ("flags", "u1"),
-        ("incomes_fen", "<i8", (len(INCOMES),)),
+        ("incomes_fen", "<i4", (len(INCOMES),)),  # capped at INCOME_CAP_FEN
     ]
 )
+# A member's monthly income of one category is stored in 32 bits: at most 21,474,836.47 yuan.
+# A larger figure is stored as that cap, which leaves every result unchanged — a household
+# with such an income is far above any standard, threshold or tier either way — and halves
+# what a million households' records weigh (the batch's read time follows the bytes).
+INCOME_CAP_FEN = 2**31 - 1
 # The household record is padded to a member record's size, so a household's byte string
 # is a whole number of records and a batch of them splits by record, not by byte.
 HOUSEHOLD = np.dtype(
@@ -111,7 +116,8 @@ def encode(households: pl.DataFrame, members: pl.DataFrame) -> Iterator[Encoded]
         + members["student"].fill_null(False).cast(pl.UInt8).to_numpy() * STUDENT
     )
     for k, category in enumerate(INCOMES):
-        m["incomes_fen"][:, k] = members[f"income_{category}"].fill_null(0).to_numpy()
+        fen = members[f"income_{category}"].fill_null(0).to_numpy()
+        m["incomes_fen"][:, k] = np.clip(fen, -INCOME_CAP_FEN, INCOME_CAP_FEN)
     member_ids = members["household_id"].to_numpy()
     ids = households["household_id"].to_numpy()
     starts = np.searchsorted(member_ids, ids, side="left")
