@@ -198,3 +198,15 @@ def test_an_income_above_the_cap_is_stored_capped_and_decides_the_same(household
     )
     rich = Beneficiary.objects.get(application=households[0]).pk
     assert expected.filter(pl.col("household_id") == rich)["proposed_type"].to_list() == [None]
+
+
+def test_entitlements_read_by_id_range_give_the_same_list(households, monkeypatch):
+    """A large roster reads its entitlements by the range of its ids, not joined to the
+    roster again; the list of changes must not depend on which."""
+    from yimen.benefits import frames
+
+    joined = recalc_compute(NANLING, ON)
+    monkeypatch.setattr(frames, "RANGE_READ_MIN", 1)
+    by_range = recalc_compute(NANLING, ON)
+    assert by_range.digest == joined.digest and by_range.count == joined.count > 0
+    assert by_range.evaluated == joined.evaluated == 3

@@ -33,6 +33,7 @@ from .models import (
 )
 
 CHUNK_ROWS = 100_000
+RANGE_READ_MIN = 50_000  # households from which entitlements are read by id range
 WORK_MEM = "256MB"  # PostgreSQL, for the batch's own transaction only
 FACTS_CHUNK = 50_000  # households whose facts are built from the tables at once
 FACTS_INSERT_BATCH = 10_000
@@ -223,23 +224,39 @@ def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]
     return households.sort("household_id"), _with_incomes(members, incomes)
 
 
-def current_entitlements(where: str, params: list, month) -> pl.DataFrame:
+def current_entitlements(
+    where: str, params: list, month, households: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """household_id, current_paying, current_amount_fen: the entitlement in force in
     ``month`` (the latest effective by then) of each roster row ``b`` matching ``where``.
     Money comes back as a float and becomes fen in Polars, the month as part of one integer
     key: SQLite's julianday() and ROUND() per row cost more than reading the values, and a
-    bare date column would go through Django's SQLite date converter, a Python call each."""
+    bare date column would go through Django's SQLite date converter, a Python call each.
+
+    Given the ``households`` already read, and many of them, the entitlements are read by
+    the range of their ids on the entitlements' index instead of joined to the roster
+    again (1.3 s instead of 2.5 s for a million on SQLite); rows of households outside the
+    area are dropped by the caller's join."""
     b, e = _scan(Beneficiary), _table(Entitlement)
     paying = f"CASE WHEN e.status = '{EntitlementStatus.PAYING.value}' THEN 1 ELSE 0 END"
     # latest first by month, then by id: one integer yyyymmdd × 2³² + id, from the text
     latest = "CAST(replace(CAST(e.effective_month AS TEXT), '-', '') AS BIGINT) * 4294967296 + e.id"
-    entitlements = _read(
+    select = (
         f"SELECT e.beneficiary_id, {latest}, {paying}, "  # noqa: S608 (table names from model meta; values bound)
-        f"CAST(e.monthly_amount AS DOUBLE PRECISION) "
-        f"FROM {b} JOIN {e} e ON e.beneficiary_id = b.id "
-        f"WHERE {where} AND e.effective_month <= %s",
-        [*params, month],
-        {"household_id": I64, "latest": I64, "paying": I64, "amount": pl.Float64},
+        f"CAST(e.monthly_amount AS DOUBLE PRECISION) FROM "
+    )
+    if households is not None and households.height >= RANGE_READ_MIN:
+        ids = households["household_id"]
+        sql = f"{select}{e} e WHERE e.beneficiary_id BETWEEN %s AND %s AND e.effective_month <= %s"
+        sql_params = [ids.min(), ids.max(), month]
+    else:
+        sql = (
+            f"{select}{b} JOIN {e} e ON e.beneficiary_id = b.id "
+            f"WHERE {where} AND e.effective_month <= %s"
+        )
+        sql_params = [*params, month]
+    entitlements = _read(
+        sql, sql_params, {"household_id": I64, "latest": I64, "paying": I64, "amount": pl.Float64}
     )
     return (
         entitlements.sort(["household_id", "latest"])
@@ -267,7 +284,7 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     return RosterFrames(
         households=households,
         members=members,
-        current=current_entitlements(where, params, month),
+        current=current_entitlements(where, params, month, households),
     )
 
 
