@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from yimen.assistance.choices import IncomeCategory, VehicleKind
 from yimen.assistance.models import Application, Asset, Income, Member
+from yimen.id_sets import IdSet, any_of_sql
 
 from . import facts_codec
 from .models import (
@@ -51,7 +52,8 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _roster_filter(prefix: str) -> tuple[str, list]:
+def roster_where(prefix: str) -> tuple[str, list]:
+    """The SQL condition (on ``b``) for the households on assistance under ``prefix``."""
     statuses = ", ".join("%s" for _ in ON_ASSISTANCE)
     return (
         f"b.division_id LIKE %s AND b.status IN ({statuses})",
@@ -274,7 +276,7 @@ def roster_frames(prefix: str, month) -> RosterFrames:
     """Every household on assistance whose village code starts with ``prefix``, from the
     stored facts, with the entitlement in force in ``month``. Households whose facts are
     missing or of another layout have them written from their applications first."""
-    where, params = _roster_filter(prefix)
+    where, params = roster_where(prefix)
     households, members, stale = _stored_facts(where, params)
     if stale:
         store_facts_of(where, params, stale)
@@ -361,14 +363,9 @@ def store_facts(where: str, params: list) -> None:
 
 def store_household_facts(beneficiary_ids: list[int]) -> None:
     """The facts of these households, written (again) from their applications."""
-    for start in range(0, len(beneficiary_ids), 500):
-        part = beneficiary_ids[start : start + 500]
-        store_facts(f"b.id IN ({', '.join('%s' for _ in part)})", list(part))
-
-
-def roster_where(prefix: str) -> tuple[str, list]:
-    """The SQL condition (on ``b``) for the households on assistance under ``prefix``."""
-    return _roster_filter(prefix)
+    for start in range(0, len(beneficiary_ids), FACTS_CHUNK):
+        part = beneficiary_ids[start : start + FACTS_CHUNK]
+        store_facts(*any_of_sql("b.id", part, connection.vendor))
 
 
 def facts_differing(where: str, params: list) -> list[int]:
@@ -379,15 +376,8 @@ def facts_differing(where: str, params: list) -> list[int]:
         e.household_id: (facts_codec.LAYOUT, e.hardship_tier, e.records)
         for e in facts_codec.encode(households, members)
     }
-    stored = _stored_by_id(list(expected))
+    rows = HouseholdFacts.objects.filter(pk__any_of=IdSet(list(expected))).values_list(
+        "pk", "layout", "hardship_tier", "records"
+    )
+    stored = {r[0]: (r[1], r[2], bytes(r[3])) for r in rows}
     return sorted(pk for pk, facts in expected.items() if stored.get(pk) != facts)
-
-
-def _stored_by_id(ids: list[int]) -> dict[int, tuple]:
-    stored: dict[int, tuple] = {}
-    for start in range(0, len(ids), 900):
-        rows = HouseholdFacts.objects.filter(pk__in=ids[start : start + 900]).values_list(
-            "pk", "layout", "hardship_tier", "records"
-        )
-        stored.update({r[0]: (r[1], r[2], bytes(r[3])) for r in rows})
-    return stored

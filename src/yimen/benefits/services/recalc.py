@@ -36,6 +36,7 @@ from yimen.assistance.rules.vectorised import RULE_CODES, evaluate_frame, from_f
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
 from yimen.errors import Conflict, Forbidden, NotFound
+from yimen.id_sets import IdSet
 from yimen.regions.codes import prefix_of
 from yimen.regions.models import Division
 
@@ -154,11 +155,7 @@ def _no_changes() -> pl.DataFrame:
 
 
 def _head_names(ids: list[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for start in range(0, len(ids), 900):
-        part = ids[start : start + 900]
-        names.update(Beneficiary.objects.filter(pk__in=part).values_list("pk", "head_name"))
-    return names
+    return dict(Beneficiary.objects.filter(pk__any_of=IdSet(ids)).values_list("pk", "head_name"))
 
 
 def _params_groups(households: pl.DataFrame, on: date) -> list[tuple[Params, list[str]]]:
