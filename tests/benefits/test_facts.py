@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -117,18 +118,31 @@ def test_codec_round_trip_on_random_households():
         }
     )
     encoded = list(facts_codec.encode(households, members))
-    batch = facts_codec.StoredBatch(
-        [e.household_id for e in encoded],
-        [f"220102001001|dibao|{e.hardship_tier}" for e in encoded],
-        [e.records for e in encoded],
-    )
-    decoded_households, decoded_members = facts_codec.decode([batch])
-    assert _normalised(decoded_members).equals(_normalised(members))
-    assert (
-        decoded_households.drop("division_id", "current_type")
-        .with_columns(pl.col("hukou_type").cast(pl.String))
-        .equals(households.select(decoded_households.drop("division_id", "current_type").columns))
-    )
+    ids = [e.household_id for e in encoded]
+    labels = [f"220102001001|dibao|{e.hardship_tier}" for e in encoded]
+    records = [e.records for e in encoded]
+    # as a DB-API driver hands them back (one value each), and as Arrow columns: split in
+    # two batches, the second a slice of a larger array (an offset into shared buffers)
+    from_rows = [facts_codec.StoredBatch.of_rows(ids, labels, records)]
+    padded = pa.array([b"x" * facts_codec.RECORD.itemsize, *records], type=pa.binary())
+    from_arrow = [
+        facts_codec.StoredBatch.of_arrow(
+            pa.array(ids[:200]), pa.array(labels[:200]), pa.array(records[:200], pa.binary())
+        ),
+        facts_codec.StoredBatch.of_arrow(
+            pa.array(ids[200:]), pa.array(labels[200:]), padded.slice(201)
+        ),
+    ]
+    for batches in (from_rows, from_arrow):
+        decoded_households, decoded_members = facts_codec.decode(batches)
+        assert _normalised(decoded_members).equals(_normalised(members))
+        assert (
+            decoded_households.drop("division_id", "current_type")
+            .with_columns(pl.col("hukou_type").cast(pl.String))
+            .equals(
+                households.select(decoded_households.drop("division_id", "current_type").columns)
+            )
+        )
 
 
 def test_missing_or_old_facts_are_written_before_the_batch_reads(households):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from yimen.assistance.choices import (
     DisabilityKind,
@@ -141,15 +142,13 @@ def _column(records: np.ndarray, field: str, index: int | None = None) -> np.nda
     return np.ascontiguousarray(values, dtype=np.int64)
 
 
-def _split(records: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(household records, member records, members per household) of the households'
-    byte strings: each is its household record followed by its member records."""
-    sizes = np.fromiter(map(len, records), np.int64, len(records)) // RECORD.itemsize
-    data = np.frombuffer(b"".join(records), dtype=RECORD)
-    heads = np.cumsum(sizes) - sizes
-    is_member = np.ones(data.size, dtype=bool)
+def _split(batch: StoredBatch) -> tuple[np.ndarray, np.ndarray]:
+    """(household records, member records) of a batch: each household's byte string is
+    its household record followed by its member records."""
+    heads = np.cumsum(batch.sizes) - batch.sizes
+    is_member = np.ones(batch.data.size, dtype=bool)
     is_member[heads] = False
-    return data[heads].view(HOUSEHOLD), data[is_member].view(MEMBER), sizes - 1
+    return batch.data[heads].view(HOUSEHOLD), batch.data[is_member].view(MEMBER)
 
 
 LABEL_SEPARATOR = "|"  # division codes and assistance types never contain it
@@ -157,19 +156,47 @@ LABEL_SEPARATOR = "|"  # division codes and assistance types never contain it
 
 @dataclass
 class StoredBatch:
-    """Rows read back: one entry per household, in the same order in every list. The
-    labels are "division|assistance type|hardship tier", joined by the database so that a
-    row is three values, not five (each value read costs more than the bytes in it)."""
+    """Households read back, in the same order in every field. The labels are
+    "division|assistance type|hardship tier", joined by the database so that a row is
+    three values, not five (each value read costs more than the bytes in it)."""
 
-    household_ids: list[int]
-    labels: list[str]
-    records: list[bytes]
+    household_ids: np.ndarray  # int64
+    labels: pl.Series  # String
+    data: np.ndarray  # the households' byte strings back to back, as RECORDs
+    sizes: np.ndarray  # records per household: 1 + its members
+
+    @classmethod
+    def of_rows(cls, ids: list[int], labels: list[str], records: list[bytes]) -> StoredBatch:
+        """From rows a DB-API driver handed back, one Python value each."""
+        sizes = np.fromiter(map(len, records), np.int64, len(records)) // RECORD.itemsize
+        return cls(
+            np.asarray(ids, dtype=np.int64),
+            pl.Series(labels, dtype=pl.String),
+            np.frombuffer(b"".join(records), dtype=RECORD),
+            sizes,
+        )
+
+    @classmethod
+    def of_arrow(cls, ids: pa.Array, labels: pa.Array, records: pa.Array) -> StoredBatch:
+        """From Arrow columns (``records`` binary): the records are read where the driver
+        put them, one buffer for the batch, without a Python object per household."""
+        offset_type = np.int64 if pa.types.is_large_binary(records.type) else np.int32
+        _, offsets_buffer, data_buffer = records.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
+            records.offset : records.offset + len(records) + 1
+        ].astype(np.int64)
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.empty(0, np.uint8)
+        return cls(
+            ids.to_numpy(zero_copy_only=False).astype(np.int64),
+            pl.Series(pl.from_arrow(labels)).cast(pl.String),
+            data[offsets[0] : offsets[-1]].view(RECORD),
+            np.diff(offsets) // RECORD.itemsize,
+        )
 
 
-def _labels(labels: list[str]) -> pl.DataFrame:
+def _labels(labels: pl.Series) -> pl.DataFrame:
     return (
-        pl.Series(labels, dtype=pl.String)
-        .str.splitn(LABEL_SEPARATOR, 3)
+        labels.str.splitn(LABEL_SEPARATOR, 3)
         .struct.rename_fields(["division_id", "current_type", "hardship_tier"])
         .struct.unnest()
         .with_columns(pl.col("hardship_tier").fill_null(""))
@@ -181,10 +208,10 @@ def decode(batches: Iterable[StoredBatch]) -> tuple[pl.DataFrame, pl.DataFrame]:
     them (coded columns as Enums, money in fen, dates as dates)."""
     household_parts, member_parts = [], []
     for batch in batches:
-        if not batch.household_ids:
+        if not batch.household_ids.size:
             continue
-        h, m, counts = _split(batch.records)
-        ids = np.asarray(batch.household_ids, dtype=np.int64)
+        h, m = _split(batch)
+        ids, counts = batch.household_ids, batch.sizes - 1
         labels = _labels(batch.labels)
         household_parts.append(
             pl.DataFrame(
@@ -229,6 +256,6 @@ def decode(batches: Iterable[StoredBatch]) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _empty() -> tuple[pl.DataFrame, pl.DataFrame]:
     """Frames of the right columns and types, with no rows."""
-    one = StoredBatch([0], ["||"], [bytes(HOUSEHOLD.itemsize + MEMBER.itemsize)])
+    one = StoredBatch.of_rows([0], ["||"], [bytes(HOUSEHOLD.itemsize + MEMBER.itemsize)])
     households, members = decode([one])
     return households.clear(), members.clear()

@@ -18,10 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection, transaction
 
 from yimen.assistance.choices import IncomeCategory, VehicleKind
 from yimen.assistance.models import Application, Asset, Income, Member
+from yimen.column_reads import ArrowRead, column_reads
 from yimen.id_sets import IdSet, any_of_sql
 
 from . import facts_codec
@@ -97,10 +100,20 @@ def _chunks(sql: str, params: list) -> Iterator[Iterator[list[tuple]]]:
             yield iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
 
 
-def _read(sql: str, params: list, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
+def _read(
+    sql: str, params: list, schema: dict[str, type[pl.DataType]], read: ArrowRead | None = None
+) -> pl.DataFrame:
     """Run ``sql`` and return its rows as a frame of ``schema`` (integers, floats and text
     only: the queries hand back dates as day numbers or text, money as fen or floats and
-    flags as 0/1), built chunk by chunk so the rows are never all Python values at once."""
+    flags as 0/1): through the column reader ``read`` if given, else built chunk by chunk
+    from Django's cursor so the rows are never all Python values at once."""
+    if read is not None:
+        table = read(sql, params)
+        if table.num_rows == 0:  # an empty result's column types are only guessed
+            return pl.DataFrame(schema=schema)
+        frame = pl.from_arrow(table.rename_columns(list(schema)))
+        assert isinstance(frame, pl.DataFrame)
+        return frame.cast(schema)  # type: ignore[arg-type]
     with _chunks(sql, params) as chunks:
         parts = [pl.DataFrame(rows, schema=schema, orient="row") for rows in chunks]
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
@@ -227,7 +240,11 @@ def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]
 
 
 def current_entitlements(
-    where: str, params: list, month, households: pl.DataFrame | None = None
+    where: str,
+    params: list,
+    month,
+    households: pl.DataFrame | None = None,
+    read: ArrowRead | None = None,
 ) -> pl.DataFrame:
     """household_id, current_paying, current_amount_fen: the entitlement in force in
     ``month`` (the latest effective by then) of each roster row ``b`` matching ``where``.
@@ -258,7 +275,10 @@ def current_entitlements(
         )
         sql_params = [*params, month]
     entitlements = _read(
-        sql, sql_params, {"household_id": I64, "latest": I64, "paying": I64, "amount": pl.Float64}
+        sql,
+        sql_params,
+        {"household_id": I64, "latest": I64, "paying": I64, "amount": pl.Float64},
+        read,
     )
     return (
         entitlements.sort(["household_id", "latest"])
@@ -274,44 +294,68 @@ def current_entitlements(
 
 def roster_frames(prefix: str, month) -> RosterFrames:
     """Every household on assistance whose village code starts with ``prefix``, from the
-    stored facts, with the entitlement in force in ``month``. Households whose facts are
-    missing or of another layout have them written from their applications first."""
+    stored facts, with the entitlement in force in ``month``, read in one snapshot (column
+    by column where ``yimen.column_reads`` can). Households whose facts are missing or of
+    another layout have them written from their applications first."""
     where, params = roster_where(prefix)
-    households, members, stale = _stored_facts(where, params)
-    if stale:
-        store_facts_of(where, params, stale)
-        households, members, stale = _stored_facts(where, params)
-    if stale:  # written just above: only a concurrent layout change gets here
-        raise RuntimeError("household facts could not be brought up to date")
-    return RosterFrames(
-        households=households,
-        members=members,
-        current=current_entitlements(where, params, month, households),
-    )
+    stale: list[int] = []
+    for _attempt in range(2):
+        if stale:  # written outside the reads' snapshot, which would not see them
+            store_facts_of(where, params, stale)
+        with column_reads(postgres_settings={"work_mem": WORK_MEM}) as read:
+            households, members, stale = _stored_facts(where, params, read)
+            if not stale:
+                current = current_entitlements(where, params, month, households, read)
+                return RosterFrames(households=households, members=members, current=current)
+    # written just above: only a concurrent layout change gets here
+    raise RuntimeError("household facts could not be brought up to date")
 
 
-def _stored_facts(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+def _stored_facts(
+    where: str, params: list, read: ArrowRead | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
     """The stored facts decoded, and the households whose facts are missing or of another
     layout (once one is found, the rest is only scanned for more of them)."""
     b, f = _scan(Beneficiary), _table(HouseholdFacts)
     sep = f"'{facts_codec.LABEL_SEPARATOR}'"
+    # never NULL in a column (a column reader guesses types from the values): a missing
+    # household has layout 0 and no bytes
     sql = (
         f"SELECT b.id, b.division_id || {sep} || b.assistance_type || {sep} || "  # noqa: S608 (table names from model meta; values bound)
-        f"COALESCE(f.hardship_tier, ''), CASE WHEN f.layout = %s THEN f.records END "
+        f"COALESCE(f.hardship_tier, ''), COALESCE(f.layout, 0), COALESCE(f.records, %s) "
         f"FROM {b} LEFT JOIN {f} f ON f.beneficiary_id = b.id WHERE {where} ORDER BY b.id"
     )  # in id order: SQLite scans the table so, PostgreSQL merges the two primary keys
+    sql_params = [b"", *params]
+    if read is not None:
+        return _decode_arrow(read(sql, sql_params))
     stale: list[int] = []
 
     def batches():
-        with _chunks(sql, [facts_codec.LAYOUT, *params]) as chunks:
+        with _chunks(sql, sql_params) as chunks:
             for rows in chunks:
-                ids, labels, records = (list(column) for column in zip(*rows, strict=True))
-                stale.extend(i for i, r in zip(ids, records, strict=True) if r is None)
+                ids, labels, layouts, records = (list(c) for c in zip(*rows, strict=True))
+                stale.extend(i for i, lay in zip(ids, layouts, strict=True) if lay != LAYOUT)
                 if not stale:
-                    yield facts_codec.StoredBatch(ids, labels, records)
+                    yield facts_codec.StoredBatch.of_rows(ids, labels, records)
 
     households, members = facts_codec.decode(batches())
     return households, members, sorted(stale)
+
+
+LAYOUT = facts_codec.LAYOUT
+
+
+def _decode_arrow(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """``_stored_facts`` of a column reader's result: decoded, or the stale ids if any."""
+    ids, layouts = table.column(0), table.column(2)
+    stale_mask = pc.not_equal(layouts, LAYOUT)
+    if pc.any(stale_mask).as_py():
+        return *facts_codec.decode([]), sorted(pc.filter(ids, stale_mask).to_pylist())
+    households, members = facts_codec.decode(
+        facts_codec.StoredBatch.of_arrow(*(batch.column(k) for k in (0, 1, 3)))
+        for batch in table.to_batches()
+    )
+    return households, members, []
 
 
 def store_missing_facts(where: str, params: list) -> int:

@@ -7,6 +7,8 @@ YIMEN_DEBUG          1/true to enable debug (the demo sets it)
 YIMEN_ALLOWED_HOSTS  comma-separated host names
 YIMEN_DATA_DIR       where SQLite, uploads and batch data live (default: var/ in the checkout)
 YIMEN_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
+YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
+                     read-only connection handing back Arrow columns (yimen.column_reads)
 """
 
 from __future__ import annotations
