@@ -8,6 +8,7 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
+from django.core.management import call_command
 
 from tests.assistance.conftest import (
     household_input,
@@ -17,10 +18,36 @@ from tests.assistance.conftest import (
 from tests.assistance.test_case_paths import attach_basics, investigate
 from tests.factories import HUAYANG
 from yimen.assistance.services import intake, steps
+from yimen.assistance.services.inputs import IncomeInput
 from yimen.benefits.demo import historical_household
 from yimen.benefits.models import Beneficiary
 
 _serial = count(100)
+
+
+def members_earning(*, wages: str, serial: str):
+    """The default household's members, the head earning ``wages`` a month; ``serial``
+    makes their ID numbers differ from another household's."""
+    from stdnum.cn import ric
+
+    members = household_input().members
+    for m in members:
+        m.id_number = m.id_number[:14] + serial + m.id_number[15:17]
+        m.id_number = m.id_number[:17] + ric.calc_check_digit(m.id_number[:17] + "0")
+    members[0].incomes = [IncomeInput("wages", Decimal(wages))]
+    return members
+
+
+@pytest.fixture
+def three_households(staff, approved):  # noqa: F811
+    """Three households approved under the shipped parameters, at amounts the rules would
+    not all give: 1 yuan, 99.99 yuan (head earning 800) and 300 yuan (head earning 20,000)."""
+    call_command("load_parameters", verbosity=0)
+    return [
+        approved(amount=Decimal("1")),
+        approved(amount=Decimal("99.99"), members=members_earning(wages="800", serial="5")),
+        approved(amount=Decimal("300"), members=members_earning(wages="20000", serial="7")),
+    ]
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ inside one; both give the same frames and the same list of changes, in one snaps
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from tests.benefits.test_recalc import ON, _members
+from tests.benefits.test_recalc import ON
 from tests.factories import NANLING
 from yimen import column_reads
 from yimen.benefits import frames
@@ -19,16 +18,6 @@ from yimen.benefits.models import Beneficiary, BeneficiaryStatus, HouseholdFacts
 from yimen.benefits.services.recalc import recalc_compute
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed: a second connection sees it
-
-
-@pytest.fixture
-def households(staff, approved):
-    call_command("load_parameters", verbosity=0)
-    return [
-        approved(amount=Decimal("1")),
-        approved(amount=Decimal("99.99"), members=_members(wages="800", serial="5")),
-        approved(amount=Decimal("300"), members=_members(wages="20000", serial="7")),
-    ]
 
 
 def _stop_one() -> None:
@@ -60,7 +49,7 @@ def reads_counted(monkeypatch):
 
 
 def test_outside_a_transaction_the_batch_reads_columns_and_gives_the_same_list(
-    households, reads_counted, monkeypatch
+    three_households, reads_counted, monkeypatch
 ):
     by_columns = recalc_compute(NANLING, ON)
     assert len(reads_counted) == 2  # the stored facts, then the entitlements in force
@@ -78,7 +67,7 @@ def test_outside_a_transaction_the_batch_reads_columns_and_gives_the_same_list(
     assert recalc_compute(NANLING, ON).digest == by_rows.digest
 
 
-def test_inside_a_transaction_the_batch_reads_its_own_writes(households, reads_counted):
+def test_inside_a_transaction_the_batch_reads_its_own_writes(three_households, reads_counted):
     """A second connection would not see what the caller has not committed yet."""
     before = recalc_compute(NANLING, ON)
     with transaction.atomic():
@@ -91,7 +80,7 @@ def test_inside_a_transaction_the_batch_reads_its_own_writes(households, reads_c
     assert len(reads_counted) == 2  # only the first computation, outside the transaction
 
 
-def test_missing_facts_are_written_and_read_again_by_columns(households, reads_counted):
+def test_missing_facts_are_written_and_read_again_by_columns(three_households, reads_counted):
     before = recalc_compute(NANLING, ON)
     HouseholdFacts.objects.filter(pk=Beneficiary.objects.order_by("pk").last().pk).delete()
     after = recalc_compute(NANLING, ON)
@@ -100,7 +89,7 @@ def test_missing_facts_are_written_and_read_again_by_columns(households, reads_c
     assert len(reads_counted) == 2 + 3
 
 
-def test_the_reads_share_one_snapshot_and_cannot_write(households):
+def test_the_reads_share_one_snapshot_and_cannot_write(three_households):
     count = "SELECT COUNT(*) FROM benefits_beneficiary WHERE status = %s"
     with column_reads.column_reads() as read:
         assert read is not None

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.benefits.test_recalc import ON, _members
+from tests.benefits.test_recalc import ON
 from tests.factories import NANLING, TEST_PASSWORD
 from yimen.assistance.models import Member
 from yimen.assistance.parameters import params_for
@@ -40,16 +40,6 @@ MEMBER_COLUMNS = [
 ]
 
 
-@pytest.fixture
-def households(staff, approved):
-    call_command("load_parameters", verbosity=0)
-    return [
-        approved(amount=Decimal("1")),
-        approved(amount=Decimal("99.99"), members=_members(wages="800", serial="5")),
-        approved(amount=Decimal("300"), members=_members(wages="20000", serial="7")),
-    ]
-
-
 def _normalised(members: pl.DataFrame) -> pl.DataFrame:
     """Members as plain values (the tables give NULL grades and text, the copy 0 and Enums)."""
     incomes = sorted(c for c in members.columns if c.startswith("income_"))
@@ -63,7 +53,7 @@ def _normalised(members: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def test_enrolment_stores_the_facts_and_they_read_back_as_the_tables(households):
+def test_enrolment_stores_the_facts_and_they_read_back_as_the_tables(three_households):
     assert HouseholdFacts.objects.count() == 3
     assert set(HouseholdFacts.objects.values_list("layout", flat=True)) == {facts_codec.LAYOUT}
     where, params = roster_where(NANLING[:9])
@@ -145,7 +135,7 @@ def test_codec_round_trip_on_random_households():
         )
 
 
-def test_missing_or_old_facts_are_written_before_the_batch_reads(households):
+def test_missing_or_old_facts_are_written_before_the_batch_reads(three_households):
     before = recalc_compute(NANLING, ON)
     HouseholdFacts.objects.filter(pk=Beneficiary.objects.order_by("pk").first().pk).delete()
     HouseholdFacts.objects.filter(pk=Beneficiary.objects.order_by("pk").last().pk).update(
@@ -157,10 +147,10 @@ def test_missing_or_old_facts_are_written_before_the_batch_reads(households):
     assert HouseholdFacts.objects.count() == 3
 
 
-def test_the_check_command_finds_facts_that_differ_and_rebuilds_them(households, capsys):
+def test_the_check_command_finds_facts_that_differ_and_rebuilds_them(three_households, capsys):
     call_command("benefits_facts", NANLING)
     assert "differing 0" in capsys.readouterr().out
-    member = Member.objects.filter(application=households[0]).order_by("pk").first()
+    member = Member.objects.filter(application=three_households[0]).order_by("pk").first()
     Member.objects.filter(pk=member.pk).update(work_ability="none")  # behind the services
     with pytest.raises(CommandError):
         call_command("benefits_facts", NANLING)
@@ -172,7 +162,7 @@ def test_the_check_command_finds_facts_that_differ_and_rebuilds_them(households,
 
 
 def test_a_long_list_shows_its_first_part_and_downloads_whole(
-    client, staff, households, monkeypatch
+    client, staff, three_households, monkeypatch
 ):
     from yimen.benefits import views_recalc
 
@@ -191,10 +181,10 @@ def test_a_long_list_shows_its_first_part_and_downloads_whole(
     }
 
 
-def test_an_income_above_the_cap_is_stored_capped_and_decides_the_same(households):
+def test_an_income_above_the_cap_is_stored_capped_and_decides_the_same(three_households):
     """Incomes are stored in 32 bits (facts_codec.INCOME_CAP_FEN); a larger one is capped,
     which cannot change a result: such a household is ineligible either way."""
-    member = Member.objects.filter(application=households[0]).order_by("pk").first()
+    member = Member.objects.filter(application=three_households[0]).order_by("pk").first()
     member.incomes.update(monthly_amount=Decimal("30000000.00"))  # 30 million yuan a month
     store_household_facts(list(Beneficiary.objects.values_list("pk", flat=True)))
     where, params = roster_where(NANLING[:9])
@@ -210,11 +200,11 @@ def test_an_income_above_the_cap_is_stored_capped_and_decides_the_same(household
         .select(columns)
         .equals(expected)
     )
-    rich = Beneficiary.objects.get(application=households[0]).pk
+    rich = Beneficiary.objects.get(application=three_households[0]).pk
     assert expected.filter(pl.col("household_id") == rich)["proposed_type"].to_list() == [None]
 
 
-def test_entitlements_read_by_id_range_give_the_same_list(households, monkeypatch):
+def test_entitlements_read_by_id_range_give_the_same_list(three_households, monkeypatch):
     """A large roster reads its entitlements by the range of its ids, not joined to the
     roster again; the list of changes must not depend on which."""
     from yimen.benefits import frames

@@ -9,13 +9,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from tests.assistance.conftest import household_input
+from tests.benefits.conftest import members_earning
 from tests.factories import NANLING, user_with
 from yimen.accounts.roles import Role
 from yimen.assistance.models import ParameterSet
 from yimen.assistance.parameters import _values, parameter_set_add
 from yimen.assistance.proposal import proposal_for
-from yimen.assistance.services.inputs import IncomeInput
 from yimen.audit.models import AuditEvent
 from yimen.benefits.models import Beneficiary, Entitlement, Review
 from yimen.benefits.services.recalc import (
@@ -40,20 +39,9 @@ def roster(staff, approved):
     Entitlement.objects.filter(beneficiary__application=exact).update(
         monthly_amount=proposal.monthly_amount
     )
-    other = approved(amount=Decimal("99.99"), members=_members(wages="800", serial="5"))
-    rich = approved(amount=Decimal("300"), members=_members(wages="20000", serial="7"))
+    other = approved(amount=Decimal("99.99"), members=members_earning(wages="800", serial="5"))
+    rich = approved(amount=Decimal("300"), members=members_earning(wages="20000", serial="7"))
     return {"exact": exact, "other": other, "rich": rich}
-
-
-def _members(*, wages: str, serial: str):
-    members = household_input().members
-    for m in members:
-        m.id_number = m.id_number[:14] + serial + m.id_number[15:17]
-        from stdnum.cn import ric
-
-        m.id_number = m.id_number[:17] + ric.calc_check_digit(m.id_number[:17] + "0")
-    members[0].incomes = [IncomeInput("wages", Decimal(wages))]
-    return members
 
 
 def test_changes_equal_the_one_by_one_rules(staff, roster):

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from tests.benefits.test_recalc import ON, _members
+from tests.benefits.conftest import members_earning
+from tests.benefits.test_recalc import ON
 from tests.factories import HUAYANG, NANLING
 from yimen.assistance.models import Application, Member, ParameterSet
 from yimen.assistance.proposal import proposal_for
@@ -30,7 +31,7 @@ def _facts_changed() -> None:
 def households(staff, approved):
     call_command("load_parameters", verbosity=0)
     plain = approved(amount=Decimal("1"))
-    tiered = approved(amount=Decimal("1"), members=_members(wages="800", serial="5"))
+    tiered = approved(amount=Decimal("1"), members=members_earning(wages="800", serial="5"))
     return plain, tiered
 
 
