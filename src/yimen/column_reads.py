@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
+from urllib.parse import quote
 
 import pyarrow as pa
 from django.db import connections
@@ -82,7 +83,7 @@ def _connect(using: str, postgres_settings: dict[str, str]):
         import adbc_driver_sqlite.dbapi
 
         # read-only: a mistaken write fails here, and a missing file is never created
-        return adbc_driver_sqlite.dbapi.connect(f"file:{name}?mode=ro")
+        return adbc_driver_sqlite.dbapi.connect(f"file:{quote(name)}?mode=ro")
     if connection.vendor == "postgresql":
         import adbc_driver_postgresql.dbapi
 

@@ -133,3 +133,18 @@ def test_a_database_a_second_connection_cannot_reach_reads_through_django(monkey
     monkeypatch.setitem(connection.settings_dict, "NAME", ":memory:")
     with column_reads.column_reads() as read:
         assert read is None
+
+
+def test_a_database_file_whose_path_needs_quoting_is_reached(tmp_path, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("a file path is SQLite's")
+    import sqlite3
+
+    path = tmp_path / "a dir #1?" / "yimen.sqlite3"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (x INTEGER)")
+        db.execute("INSERT INTO t VALUES (41)")
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(path))
+    with column_reads.column_reads() as read:
+        assert read is not None and read("SELECT x + %s FROM t", [1]).column(0)[0].as_py() == 42
