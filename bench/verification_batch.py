@@ -543,6 +543,7 @@ def time_parts() -> dict[str, list[float]]:
         "match_members",
         "declared_frame",
         "report_frame",
+        "with_refs",
         "payload_columns",
         "store_chunk",
     ):

@@ -29,9 +29,9 @@ from yimen.audit.services import record_event
 from yimen.errors import Conflict
 
 from .casework import store_chunk
-from .matching import match_members
+from .matching import connect, match_members
 from .models import RunStatus, VerificationRequest, VerificationRequestStatus, VerificationRun
-from .reports import declared_frame, payload_columns, report_frame
+from .reports import declared_frame, payload_columns, report_frame, with_refs
 
 STALE = timedelta(hours=6)
 CHUNK = 5000  # households stored per transaction (and per progress step)
@@ -138,9 +138,10 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
             .explode("id_number")
             .drop_nulls("id_number")
         )
-        matched = match_members(members)
+        con = connect()  # both matching stages read the same batches
+        matched = match_members(members, con)
         declared = declared_frame(pending["household_id"].to_list())
-        frame = report_frame(members, matched, declared, today)
+        frame = with_refs(report_frame(members, matched, declared, today), members, con)
         _save(run, progress, phase="storing")
         requests = pending.select("household_id", "request_id", "case_id", "requested_by_id")
         # one requester's households together (the tasks' divisions and bindings repeat)
