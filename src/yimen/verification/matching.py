@@ -128,21 +128,27 @@ def connect(batches: dict[str, list[ImportBatch]] | None = None) -> duckdb.DuckD
     return con
 
 
-def match_sql(members_table: str = "members") -> str:
-    """The one query: every source joined to the members by ID number, then aggregated."""
-    selects = [
-        f"SELECT m.household_id, '{code}' AS source, {relevant} AS relevant, "  # noqa: S608
-        f"CAST({amount} AS DECIMAL(18, 2)) AS amount, CAST({month} AS VARCHAR) AS month "
-        f"FROM {members_table} m JOIN src_{code} s ON s.id_number = m.id_number"
-        for code, (amount, relevant, month) in RELEVANT.items()
-    ]
+def _aggregates(amount: str, relevant: str, month: str) -> str:
+    """A source's aggregates over its matched rows; the filters and the distinct months
+    only where the source has them (a DISTINCT aggregate costs even over NULLs)."""
+    where = "" if relevant == "TRUE" else f" FILTER (WHERE {relevant})"
+    total = "0" if amount == "NULL" else f"coalesce(sum({amount}){where}, 0)"
+    months = "0" if month == "NULL" else f"count(DISTINCT {month}){where}"
     return (
-        "WITH matched AS (" + " UNION ALL ".join(selects) + ") "
-        "SELECT household_id, source, count(*) AS records, "
-        "count(*) FILTER (WHERE relevant) AS count, "
-        "coalesce(sum(amount) FILTER (WHERE relevant), 0) AS amount, "
-        "count(DISTINCT month) FILTER (WHERE relevant) AS months "
-        "FROM matched GROUP BY household_id, source"
+        f"count(*) AS records, count(*){where} AS count, "
+        f"CAST({total} AS DECIMAL(18, 2)) AS amount, {months} AS months"
+    )
+
+
+def match_sql(members_table: str = "members") -> str:
+    """The one query: every source joined to the members by ID number and aggregated per
+    household — grouped source by source on the household id, as a hand-written query
+    would be, and the sources' rows put together after."""
+    return " UNION ALL ".join(
+        f"SELECT m.household_id, '{code}' AS source, {_aggregates(*spec)} "  # noqa: S608
+        f"FROM {members_table} m JOIN src_{code} s ON s.id_number = m.id_number "
+        "GROUP BY m.household_id"
+        for code, spec in RELEVANT.items()
     )
 
 
