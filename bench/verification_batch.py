@@ -731,7 +731,8 @@ def measure_only(args) -> None:
         f"{matching_figures(matching)} "
         f"end_to_end_s={e2e['end_to_end_s']:.1f} end_to_end_cpu_s={e2e['cpu_s']:.1f} "
         f"db_server_cpu_s={e2e['db_cpu_s']:.1f} load={e2e['load']} "
-        f"completed={run.completed} disputed={run.disputed}"
+        f"completed={run.completed} disputed={run.disputed} "
+        f"peak_rss_mib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
     )
 
 
