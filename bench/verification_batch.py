@@ -23,12 +23,14 @@ and one pending verification request per household (bulk inserts). Measured in o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -64,10 +66,54 @@ def main() -> None:
     parser.add_argument(
         "--populate-only", action="store_true", help="stop before the measurements (with --keep)"
     )
+    parser.add_argument(
+        "--measure-only",
+        metavar="POPULATED",
+        help="measure matching and the run again on a copy of a populated data directory "
+        "(SQLite) or database name (with --postgres; YIMEN_DATA_DIR names its data directory)",
+    )
     args = parser.parse_args()
     args.people = args.people or int(args.households * 3.5)
+    if args.measure_only:
+        with populated_copy(args):
+            measure_only(args)
+        return
     with configured_database(args.postgres, keep=args.keep):
         run(args)
+
+
+@contextlib.contextmanager
+def populated_copy(args):
+    """A throw-away copy of what ``--populate-only`` left (a run changes the database): the
+    SQLite file copied next to a link to the partner data, or ``CREATE DATABASE … TEMPLATE``."""
+    import shutil
+
+    if not args.postgres:
+        source = Path(args.measure_only)
+        copy = Path(tempfile.mkdtemp(prefix="yimen-bench-copy-"))
+        shutil.copyfile(source / "yimen.sqlite3", copy / "yimen.sqlite3")
+        (copy / "verification").symlink_to(source / "verification")
+        os.environ["YIMEN_DATA_DIR"] = str(copy)
+        try:
+            with configured_database(None):
+                yield
+        finally:
+            shutil.rmtree(copy)
+        return
+    import psycopg
+
+    name = f"yimen_copy_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.postgres, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{args.measure_only}"')
+    try:
+        with configured_database(args.postgres, reuse=name):
+            yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def background_ids(n: int, seed: int):
@@ -469,23 +515,32 @@ def per_person_loop(args, app_ids) -> tuple[int, float]:
     return done, time.perf_counter() - t0
 
 
-def time_parts() -> dict[str, float]:
-    """Wrap the run's parts with timers (the bench's own instrumentation, not the app's)."""
+def time_parts() -> dict[str, list[float]]:
+    """Wrap the run's parts with timers (the bench's own instrumentation, not the app's):
+    per part [wall s, this process's CPU s, the PostgreSQL backend's CPU s]."""
     from yimen.verification import casework, runs
     from yimen.workflow import bulk
 
-    spent: dict[str, float] = {}
+    spent: dict[str, list[float]] = {}
+    main_thread = threading.get_ident()
 
     def timed(module, name, label=None):
         original = getattr(module, name)
         label = label or name
 
         def wrapper(*a, **k):
-            t0 = time.perf_counter()
+            t0, c0, d0 = time.perf_counter(), time.process_time(), backend_cpu()
             try:
                 return original(*a, **k)
             finally:
-                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+                entry = spent.setdefault(label, [0.0, 0.0, 0.0])
+                entry[0] += time.perf_counter() - t0
+                entry[1] += time.process_time() - c0
+                entry[2] += backend_cpu() - d0
+                if label == "store_chunk" and threading.get_ident() != main_thread:
+                    # a chunk stored on a worker's own connection (runs._store_chunks)
+                    workers = spent.setdefault("workers' PostgreSQL CPU", [0.0, 0.0, 0.0])
+                    workers[2] += backend_cpu() - d0
 
         setattr(module, name, wrapper)
 
@@ -494,6 +549,7 @@ def time_parts() -> dict[str, float]:
         "match_members",
         "declared_frame",
         "report_frame",
+        "with_refs",
         "payload_columns",
         "store_chunk",
     ):
@@ -504,78 +560,91 @@ def time_parts() -> dict[str, float]:
     timed(casework, "append_events", "audit (reported, flagged)")
     timed(bulk, "_after_steps", "bulk: next stage")
     timed(bulk, "append_events", "bulk: audit")
+    # the chunks' commits (PostgreSQL checks the deferred foreign keys there)
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    timed(BaseDatabaseWrapper, "_commit", "commit")
     return spent
 
 
+_BACKEND_PIDS: dict[int, int] = {}  # id(connection wrapper) -> its backend's pid
+
+
 def backend_cpu() -> float:
-    """CPU seconds of this connection's PostgreSQL backend so far (same machine), or 0."""
+    """CPU seconds so far of the PostgreSQL backend of this thread's connection (same
+    machine), or 0."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+    connection.ensure_connection()
+    key = id(connection.connection)
+    if key not in _BACKEND_PIDS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _BACKEND_PIDS[key] = cursor.fetchone()[0]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{_BACKEND_PIDS[key]}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(args) -> None:
-    import django
-
-    django.setup()
+def request_members():
+    """The members as the run reads them (household_id, id_number), for both matchers."""
     import polars as pl
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
 
-    from yimen.verification import runs
-    from yimen.verification.matching import match_members
-    from yimen.verification.models import VerificationReport
-    from yimen.verification.synthetic import people
-    from yimen.workflow.models import Task
-
-    call_command("migrate", verbosity=0)
-    data_dir = Path(settings.DATA_DIR)
-    t0 = time.perf_counter()
-    persons = people(args.people, seed=11)
-    files, truth = generate_partner_data(args, persons, data_dir)
-    records = sum(n for _, n in files.values())
-    generate_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    app_ids = populate(args, persons, files, data_dir, truth)
-    populate_s = time.perf_counter() - t0
-
-    if args.populate_only:
-        print(f"populated: data directory {data_dir}", flush=True)
-        return
-    rates = import_speed(args, persons, Path(tempfile.mkdtemp(prefix="yimen-bench-import-")))
-
-    # the members as the run reads them, for both matchers
     from yimen.verification.models import VerificationRequest
 
     apps, numbers = [], []
     for app_id, ids in VerificationRequest.objects.values_list("application_id", "member_ids"):
         apps += [app_id] * len(ids)
         numbers += ids
-    members = pl.DataFrame({"household_id": apps, "id_number": numbers})
+    return pl.DataFrame({"household_id": apps, "id_number": numbers})
+
+
+def compare_matching(files, members) -> dict[str, float]:
+    """The hand-written query and the engine's matching, three times each, interleaved
+    (the machine is shared): the best wall and CPU seconds of each (DuckDB's threads
+    count in this process's CPU time) and the (household, source) groups found."""
+    from yimen.verification.matching import match_members
+
     tmp = Path(tempfile.mkdtemp(prefix="yimen-bench-hand-"))
     members.write_parquet(tmp / "members.parquet")
-    hand_s = min(
-        hand_written(files, tmp / "members.parquet", tmp / f"out{i}.parquet") for i in range(2)
-    )
-    engine_s = []
-    for _ in range(2):
-        t0 = time.perf_counter()
+    hand: list[tuple[float, float]] = []
+    engine: list[tuple[float, float]] = []
+    for i in range(3):
+        c0 = time.process_time()
+        wall = hand_written(files, tmp / "members.parquet", tmp / f"out{i}.parquet")
+        hand.append((wall, time.process_time() - c0))
+        t0, c0 = time.perf_counter(), time.process_time()
         matched = match_members(members)
-        engine_s.append(time.perf_counter() - t0)
-    matched_rows = matched.height
-    del matched
+        engine.append((time.perf_counter() - t0, time.process_time() - c0))
+    return {
+        "hand_s": min(w for w, _ in hand),
+        "hand_cpu_s": min(c for _, c in hand),
+        "engine_s": min(w for w, _ in engine),
+        "engine_cpu_s": min(c for _, c in engine),
+        "groups": matched.height,
+    }
 
-    loop_n, loop_s = per_person_loop(args, app_ids)
+
+def matching_figures(m: dict[str, float]) -> str:
+    return (
+        f"matched_groups={m['groups']} hand_written_s={m['hand_s']:.2f} "
+        f"hand_written_cpu_s={m['hand_cpu_s']:.2f} engine_s={m['engine_s']:.2f} "
+        f"engine_cpu_s={m['engine_cpu_s']:.2f} ratio={m['engine_s'] / m['hand_s']:.2f} "
+        f"cpu_ratio={m['engine_cpu_s'] / m['hand_cpu_s']:.2f}"
+    )
+
+
+def end_to_end(args) -> tuple[object, dict]:
+    """``run_start`` + ``run_execute`` timed, with its parts; checks what it stored."""
+    from django.db import connection
+
+    from yimen.verification import runs
+    from yimen.verification.models import VerificationReport
+    from yimen.workflow.models import Task
 
     runs.CHUNK = 20_000
     parts = time_parts()
@@ -606,16 +675,17 @@ def run(args) -> None:
         pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
     else:
         run = runs.run_execute(runs.run_start().pk)
-    end_to_end_s = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
     if os.environ.get("BENCH_SQL"):
         connection.execute_wrappers.pop()
         for sql, (n, spent) in sorted(sql_spent.items(), key=lambda kv: -kv[1][1])[:25]:
             print(f"{spent:7.3f}s {n:5d}× {sql}")
-    cpu_s, db_cpu_s = time.process_time() - cpu0, backend_cpu() - db_cpu0
+    cpu_s = time.process_time() - cpu0
+    db_cpu_s = backend_cpu() - db_cpu0 + parts.get("workers' PostgreSQL CPU", [0, 0, 0])[2]
     load_after = os.getloadavg()
-    assert run.reports == args.households, run
-    assert VerificationReport.objects.count() == args.households
-    assert Task.objects.filter(step="verify", status="done").count() == args.households
+    households = VerificationReport.objects.count()
+    assert run.reports == households, run
+    assert Task.objects.filter(step="verify", status="done").count() == households
     if os.environ.get("BENCH_DEBUG"):
         from collections import Counter
 
@@ -626,16 +696,87 @@ def run(args) -> None:
             if d["over"]
         )
         print(over, VerificationReport.objects.filter(disputed=True).first().differences)
-    print("end-to-end parts (s):", {k: round(v, 2) for k, v in parts.items()})
+    print(
+        "end-to-end parts (wall s / CPU s / PostgreSQL CPU s):",
+        {k: "/".join(f"{x:.2f}" for x in v) for k, v in parts.items()},
+    )
+    return run, {
+        "end_to_end_s": seconds,
+        "cpu_s": cpu_s,
+        "db_cpu_s": db_cpu_s,
+        "load": f"{load_before[0]:.1f}->{load_after[0]:.1f}",
+    }
+
+
+def measure_only(args) -> None:
+    """Matching against the hand-written query, then the run, on a populated copy."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from yimen.verification.matching import current_batches
+
+    call_command("migrate", verbosity=0)  # the copy may predate the code's migrations
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    files = {
+        code: (batches[0].full_path, batches[0].row_count)
+        for code, batches in current_batches().items()
+    }
+    members = request_members()
+    matching = compare_matching(files, members)
+    run, e2e = end_to_end(args)
+    print(
+        f"verification_batch measure-only db={connection.vendor} households={run.reports} "
+        f"people={members.height} partner_records={sum(n for _, n in files.values())} "
+        f"{matching_figures(matching)} "
+        f"end_to_end_s={e2e['end_to_end_s']:.1f} end_to_end_cpu_s={e2e['cpu_s']:.1f} "
+        f"db_server_cpu_s={e2e['db_cpu_s']:.1f} load={e2e['load']} "
+        f"completed={run.completed} disputed={run.disputed} "
+        f"peak_rss_mib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
+    )
+
+
+def run(args) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from yimen.verification.synthetic import people
+
+    call_command("migrate", verbosity=0)
+    data_dir = Path(settings.DATA_DIR)
+    t0 = time.perf_counter()
+    persons = people(args.people, seed=11)
+    files, truth = generate_partner_data(args, persons, data_dir)
+    records = sum(n for _, n in files.values())
+    generate_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    app_ids = populate(args, persons, files, data_dir, truth)
+    populate_s = time.perf_counter() - t0
+
+    if args.populate_only:
+        print(f"populated: data directory {data_dir}", flush=True)
+        return
+    rates = import_speed(args, persons, Path(tempfile.mkdtemp(prefix="yimen-bench-import-")))
+    matching = compare_matching(files, request_members())
+    loop_n, loop_s = per_person_loop(args, app_ids)
+    run, e2e = end_to_end(args)
+    assert run.reports == args.households, run
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"verification_batch db={connection.vendor} households={args.households} "
-        f"people={len(persons)} partner_records={records} matched_groups={matched_rows} "
+        f"people={len(persons)} partner_records={records} "
         f"generate_s={generate_s:.1f} populate_s={populate_s:.1f} "
-        f"hand_written_s={hand_s:.2f} engine_s={min(engine_s):.2f} "
-        f"ratio={min(engine_s) / hand_s:.2f} end_to_end_s={end_to_end_s:.1f} "
-        f"end_to_end_cpu_s={cpu_s:.1f} db_server_cpu_s={db_cpu_s:.1f} "
-        f"load={load_before[0]:.1f}->{load_after[0]:.1f} "
+        f"{matching_figures(matching)} end_to_end_s={e2e['end_to_end_s']:.1f} "
+        f"end_to_end_cpu_s={e2e['cpu_s']:.1f} db_server_cpu_s={e2e['db_cpu_s']:.1f} "
+        f"load={e2e['load']} "
         f"reports={run.reports} completed={run.completed} disputed={run.disputed} "
         f"import_csv_rows_per_s={rates['csv']:,.0f} "
         f"import_parquet_rows_per_s={rates['parquet']:,.0f} "

@@ -40,12 +40,15 @@ def _datetime_positions(model: type[models.Model], names: Sequence[str]) -> list
 
 
 def _sqlite_datetime(value: datetime | None, cache: dict) -> Any:
+    # keyed by the object, not its value: hashing an aware datetime asks its time zone for
+    # the offset (a few µs), and a batch hands the same ``now`` object in every row; the
+    # entry keeps the object alive, so its id is not reused while the cache lives
     if value is None:
         return None
-    adapted = cache.get(value)
-    if adapted is None:
-        adapted = cache[value] = connection.ops.adapt_datetimefield_value(value)
-    return adapted
+    entry = cache.get(id(value))
+    if entry is None or entry[0] is not value:
+        entry = cache[id(value)] = (value, connection.ops.adapt_datetimefield_value(value))
+    return entry[1]
 
 
 def insert_rows(

@@ -332,3 +332,36 @@ def test_the_command_runs_a_batch(staff, requested, tmp_path, capsys):
     call_command("verification_run")
     out = capsys.readouterr().out
     assert "1 households, 1 reports, 1 verify tasks completed, 1 disputed" in out
+
+
+def test_thresholds_of_many_divisions_in_one_query(staff, django_assert_num_queries):
+    """The run reads the thresholds of all its divisions at once, each as thresholds_for
+    finds it: the nearest division up the tree with a row in force, its latest row."""
+    from yimen.verification.thresholds import (
+        DEFAULT,
+        thresholds_by_division,
+        thresholds_for,
+    )
+
+    def row(division, valid_from, assets):
+        VerificationThreshold.objects.create(
+            division_id=division,
+            valid_from=valid_from,
+            assets_yuan=Decimal(assets),
+            income_monthly_yuan=Decimal("100"),
+            units=0,
+            source="test",
+        )
+
+    row(NANGUAN, date(2026, 1, 1), "2000")
+    row(NANGUAN, date(2026, 6, 1), "3000")  # the county's latest in force
+    row(HUAYANG, date(2026, 1, 1), "1500")
+    row(HUAYANG, date(2027, 1, 1), "9999")  # not yet in force
+    on = date(2026, 11, 16)
+    codes = [HUAYANG, "220102001002", "220102002001", "220103001001", HUAYANG]
+    with django_assert_num_queries(1):
+        found = thresholds_by_division(codes, on)
+    assert found == {code: thresholds_for(code, on) for code in set(codes)}
+    assert found[HUAYANG].assets_yuan == Decimal("1500")
+    assert found["220102002001"].assets_yuan == Decimal("3000")
+    assert found["220103001001"] == DEFAULT

@@ -14,7 +14,14 @@ import pytest
 from yimen.verification import synthetic
 from yimen.verification.importing import partner_data_import
 from yimen.verification.matching import match_members
-from yimen.verification.reports import ITEMS, payload, payload_columns, report_frame, yuan
+from yimen.verification.reports import (
+    ITEMS,
+    payload,
+    payload_columns,
+    report_frame,
+    with_refs,
+    yuan,
+)
 from yimen.verification.sources import SOURCES
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +51,8 @@ def test_column_wise_json_equals_the_row_by_row_reference(tree, data_dir, tmp_pa
             },
         }
     )
-    frame = payload_columns(report_frame(members, match_members(members), declared, date.today()))
+    report = report_frame(members, match_members(members), declared, date.today())
+    frame = payload_columns(with_refs(report, members))
     assert frame.height == len(ids)
     differences = 0
     for row in frame.to_dicts():

@@ -7,16 +7,22 @@ before. The members to match come in as one Polars table (household_id, id_numbe
 DuckDB as Arrow;
 every source's rows are joined to it by ID number in one query, never person by person.
 
-The result has one row per (household, source) that matched anything:
+Two stages. ``match_members`` is the aggregation every report needs, one row per
+(household, source) that matched anything:
 
-    household_id  source  records  count  amount  months  refs
+    household_id  source  records  count  amount  months
 
 ``records`` counts every matched row; ``count``/``amount``/``months`` cover the *relevant*
 rows only — those the report judges (``RELEVANT`` below: non-exempt vehicles, residential
-homes, active market entities, pensions, the latest tax year, …) — and ``refs`` lists them
-as integers batch × 2³² + row (``ref_text`` decodes one as "batch:row"), the row numbered
-as in the partner's file (first data row = 1). Integers, unsorted: building sorted text
-lists cost 2.6× the time of the whole query (docs/performance.md)."""
+homes, active market entities, pensions, the latest tax year, …).
+
+``match_refs`` then lists the relevant records themselves, only for the (household, source)
+pairs a report shows as a difference from the declaration (most households declare what the
+records hold, so few): integers batch × 2³² + row (``ref_text`` decodes one as "batch:row"),
+the row numbered as in the partner's file (first data row = 1). Gathering every household's
+record list in the one aggregation made it twice the time of the plain join and group by
+(docs/performance.md); unsorted integers rather than sorted text for the same reason. Both
+stages must read the same batches: a run passes one ``connect()`` to both."""
 
 from __future__ import annotations
 
@@ -122,24 +128,40 @@ def connect(batches: dict[str, list[ImportBatch]] | None = None) -> duckdb.DuckD
     return con
 
 
-def match_sql(members_table: str = "members") -> str:
-    """The one query: every source joined to the members by ID number, then aggregated."""
-    selects = [
-        f"SELECT m.household_id, '{code}' AS source, {relevant} AS relevant, "  # noqa: S608
-        f"CAST({amount} AS DECIMAL(18, 2)) AS amount, CAST({month} AS VARCHAR) AS month, "
-        f"s.batch_id, s.row_no FROM {members_table} m JOIN src_{code} s "
-        f"ON s.id_number = m.id_number"
-        for code, (amount, relevant, month) in RELEVANT.items()
-    ]
+def _aggregates(amount: str, relevant: str, month: str) -> str:
+    """A source's aggregates over its matched rows; the filters and the distinct months
+    only where the source has them (a DISTINCT aggregate costs even over NULLs)."""
+    where = "" if relevant == "TRUE" else f" FILTER (WHERE {relevant})"
+    total = "0" if amount == "NULL" else f"coalesce(sum({amount}){where}, 0)"
+    months = "0" if month == "NULL" else f"count(DISTINCT {month}){where}"
     return (
-        "WITH matched AS (" + " UNION ALL ".join(selects) + ") "  # noqa: S608
-        "SELECT household_id, source, count(*) AS records, "
-        "count(*) FILTER (WHERE relevant) AS count, "
-        "coalesce(sum(amount) FILTER (WHERE relevant), 0) AS amount, "
-        "count(DISTINCT month) FILTER (WHERE relevant) AS months, "
-        f"list(batch_id * {REF_BASE} + row_no) FILTER (WHERE relevant) AS refs "
-        "FROM matched GROUP BY household_id, source"
+        f"count(*) AS records, count(*){where} AS count, "
+        f"CAST({total} AS DECIMAL(18, 2)) AS amount, {months} AS months"
     )
+
+
+def match_sql(members_table: str = "members") -> str:
+    """The one query: every source joined to the members by ID number and aggregated per
+    household — grouped source by source on the household id, as a hand-written query
+    would be, and the sources' rows put together after."""
+    return " UNION ALL ".join(
+        f"SELECT m.household_id, '{code}' AS source, {_aggregates(*spec)} "  # noqa: S608
+        f"FROM {members_table} m JOIN src_{code} s ON s.id_number = m.id_number "
+        "GROUP BY m.household_id"
+        for code, spec in RELEVANT.items()
+    )
+
+
+def refs_sql(sources: Iterable[str], members_table: str = "ref_members") -> str:
+    """The relevant records of ``sources`` per household, as reference integers."""
+    selects = [
+        f"SELECT m.household_id, '{code}' AS source, "  # noqa: S608
+        f"list(s.batch_id * {REF_BASE} + s.row_no) AS refs "
+        f"FROM {members_table} m JOIN src_{code} s ON s.id_number = m.id_number "
+        f"WHERE {RELEVANT[code][1]} GROUP BY m.household_id"
+        for code in sources
+    ]
+    return " UNION ALL ".join(selects)
 
 
 def match_members(
@@ -165,5 +187,37 @@ def match_members(
         pl.col("count").cast(pl.Int64),
         pl.col("months").cast(pl.Int64),
         pl.col("amount").cast(pl.Decimal(18, 2)),
-        pl.col("refs").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
+    )
+
+
+REFS_SCHEMA = {"household_id": pl.Int64, "source": pl.String, "refs": pl.List(pl.Int64)}
+
+
+def match_refs(
+    members: pl.DataFrame, pairs: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """The relevant records (reference integers, unsorted) of each (household_id, source)
+    of ``pairs`` that has any, for ``members`` (as ``match_members`` takes them); one
+    DuckDB query over the sources named in ``pairs``, joined to those households' members
+    only. Pass the ``con`` the aggregation used, so both read the same batches."""
+    sources = [code for code in RELEVANT if code in set(pairs["source"].to_list())]
+    if not sources:
+        return pl.DataFrame(schema=REFS_SCHEMA)
+    con = con if con is not None else connect()
+    wanted = members.join(pairs.select("household_id").unique(), on="household_id", how="semi")
+    con.register(
+        "ref_members",
+        wanted.select(
+            pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
+        ).to_arrow(),
+    )
+    try:
+        found = pl.from_arrow(con.sql(refs_sql(sources)).to_arrow_table())
+    finally:
+        con.unregister("ref_members")
+    assert isinstance(found, pl.DataFrame)
+    return found.cast(REFS_SCHEMA).join(  # type: ignore[arg-type]
+        pairs.select(pl.col("household_id").cast(pl.Int64), pl.col("source").cast(pl.String)),
+        on=["household_id", "source"],
+        how="semi",
     )

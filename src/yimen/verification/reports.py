@@ -4,7 +4,9 @@
 grouped queries per chunk of applications; ``report_frame`` joins it with the matching's
 per-source aggregates (matching.py) and computes, in Polars expressions over all
 households at once, the verified figures, the flags, every difference and whether one
-exceeds its threshold. Money is integer fen throughout; JSON keeps yuan as "123.45".
+exceeds its threshold; ``with_refs`` adds the records behind each difference (the
+matching's second stage, for the differing households only) and ``payload_columns`` the
+report's JSON. Money is integer fen throughout; JSON keeps yuan as "123.45".
 
 Verified figures: financial assets = bank deposits + securities; monthly income = the
 latest tax year's taxable income / 12 + the pensions' monthly average (months present).
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 import polars as pl
 from django.db import connection
 
@@ -25,7 +28,7 @@ from yimen.assistance.choices import AssetKind, IncomeCategory
 from yimen.assistance.models import Application, Asset, Income, Member
 from yimen.id_sets import any_of_sql
 
-from .matching import NON_EXEMPT_VEHICLES, REF_BASE, ref_text
+from .matching import NON_EXEMPT_VEHICLES, REF_BASE, match_refs, ref_text
 from .thresholds import thresholds_by_division
 
 
@@ -156,12 +159,9 @@ def report_frame(
     )
     for code in {i.source for i in ITEMS} | {"household_register", "housing_fund"}:
         frame = frame.join(
-            _source(matched, code, "count", "fen", "months", "refs"), on="household_id", how="left"
+            _source(matched, code, "count", "fen", "months"), on="household_id", how="left"
         )
-    frame = frame.with_columns(
-        pl.col("^.*__(records|count|fen|months)$").fill_null(0),
-        pl.col("^.*__refs$").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
-    )
+    frame = frame.with_columns(pl.col("^.*__(records|count|fen|months)$").fill_null(0))
 
     def monthly(code: str) -> pl.Expr:
         months = pl.max_horizontal(pl.col(f"{code}__months"), pl.lit(1))
@@ -216,6 +216,32 @@ def report_frame(
         over.append((pl.col(f"x_{item.code}") > pl.col(f"t_{item.kind}")).alias(f"o_{item.code}"))
     frame = frame.with_columns(over)
     return frame.with_columns(pl.any_horizontal(f"o_{i.code}" for i in ITEMS).alias("disputed"))
+
+
+def with_refs(
+    frame: pl.DataFrame, members: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """``frame`` (report_frame) with each difference's records: a ``<source>__refs`` list
+    per item's source, filled (matching.match_refs) only where the item differs from the
+    declaration — the only place a report shows them — and empty elsewhere."""
+    pairs = pl.concat(
+        [
+            frame.filter(pl.col(f"x_{item.code}") != 0).select(
+                "household_id", pl.lit(item.source).alias("source")
+            )
+            for item in ITEMS
+        ]
+    )
+    found = match_refs(members, pairs, con)
+    empty = pl.lit([], dtype=pl.List(pl.Int64))
+    for source in dict.fromkeys(item.source for item in ITEMS):
+        part = found.filter(pl.col("source") == source).select(
+            "household_id", pl.col("refs").alias(f"{source}__refs")
+        )
+        frame = frame.join(part, on="household_id", how="left").with_columns(
+            pl.col(f"{source}__refs").fill_null(empty)
+        )
+    return frame
 
 
 MONEY_TOTALS = ("bank_deposits", "securities", "social_insurance", "housing_fund", "tax")

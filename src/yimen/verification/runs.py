@@ -14,13 +14,15 @@ import contextlib
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 
 import polars as pl
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yimen.assistance.limits import cycle_days
 from yimen.assistance.models import Application
@@ -28,10 +30,10 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict
 
-from .casework import store_chunk
-from .matching import match_members
+from .casework import ChunkResult, store_chunk
+from .matching import connect, match_members
 from .models import RunStatus, VerificationRequest, VerificationRequestStatus, VerificationRun
-from .reports import declared_frame, payload_columns, report_frame
+from .reports import declared_frame, payload_columns, report_frame, with_refs
 
 STALE = timedelta(hours=6)
 CHUNK = 5000  # households stored per transaction (and per progress step)
@@ -121,6 +123,58 @@ def _save(run: VerificationRun, progress: Progress | None, **fields) -> None:
         progress(run)
 
 
+def _store_in_own_connection(
+    run: VerificationRun, part: pl.DataFrame, language: str | None
+) -> ChunkResult:
+    # the stored texts (findings, audit reasons) in the caller's language, as in its thread
+    try:
+        with translation.override(language):
+            return store_chunk(run, part)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _store_chunks(run: VerificationRun, frame: pl.DataFrame) -> Iterator[tuple[int, ChunkResult]]:
+    """Store ``frame`` chunk by chunk, one transaction each; yields (households done, what
+    the chunk stored) in order.
+
+    On PostgreSQL two chunks are in flight at once, each on a connection of its own: while
+    one chunk's transaction completes its tasks (it holds the audit chain's head, so the
+    audit log is still appended one chunk at a time), the next claims its requests and
+    inserts its reports and records — the database works on one while Python prepares the
+    other. The chunks touch disjoint requests and cases; shared rows (the run, users,
+    divisions) are only read for foreign keys (KEY SHARE locks, which do not conflict).
+    SQLite has one writer at a time, and a caller's open transaction (tests) must see the
+    work, so there (and for one chunk) the chunks are stored one after another here."""
+    starts = range(0, frame.height, CHUNK)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(starts) < 2:
+        for start in starts:
+            yield min(frame.height, start + CHUNK), store_chunk(run, frame.slice(start, CHUNK))
+        return
+    in_flight: deque[tuple[int, Future[ChunkResult]]] = deque()
+    language = translation.get_language()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            for start in starts:
+                if len(in_flight) == 2:
+                    done, future = in_flight.popleft()
+                    yield done, future.result()
+                part = frame.slice(start, CHUNK)
+                in_flight.append(
+                    (
+                        min(frame.height, start + CHUNK),
+                        pool.submit(_store_in_own_connection, run, part, language),
+                    )
+                )
+            while in_flight:
+                done, future = in_flight.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in in_flight:  # a chunk failed: let the other one finish first
+                with contextlib.suppress(Exception):
+                    future.result()
+
+
 def run_execute(run_id: int, *, progress: Progress | None = None, today: date | None = None):
     """Do a queued run: match, report, carry into the cases; progress on the run row."""
     claimed = VerificationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
@@ -138,9 +192,13 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
             .explode("id_number")
             .drop_nulls("id_number")
         )
-        matched = match_members(members)
-        declared = declared_frame(pending["household_id"].to_list())
-        frame = report_frame(members, matched, declared, today)
+        con = connect()  # both matching stages read the same batches
+        # DuckDB matches in a thread (it lets go of the GIL) while the declarations are read
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            matching = pool.submit(match_members, members, con)
+            declared = declared_frame(pending["household_id"].to_list())
+            matched = matching.result()
+        frame = with_refs(report_frame(members, matched, declared, today), members, con)
         _save(run, progress, phase="storing")
         requests = pending.select("household_id", "request_id", "case_id", "requested_by_id")
         # one requester's households together (the tasks' divisions and bindings repeat)
@@ -150,12 +208,11 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
             .rename({"household_id": "application_id"})
             .sort("requested_by_id", "application_id")
         )
-        for start in range(0, frame.height, CHUNK):
-            part = store_chunk(run, frame.slice(start, CHUNK))
+        for done, part in _store_chunks(run, frame):
             _save(
                 run,
                 progress,
-                done=min(frame.height, start + CHUNK),
+                done=done,
                 reports=run.reports + part.reports,
                 completed=run.completed + part.completed,
                 disputed=run.disputed + part.disputed,

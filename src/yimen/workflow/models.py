@@ -13,13 +13,21 @@ from .states import CaseStatus, TaskStatus
 class Case(models.Model):
     """A matter of any service, from opening to closing, decided in one division."""
 
-    number = models.CharField(_("case number"), max_length=40, unique=True)
-    process = models.CharField(_("process"), max_length=40, db_index=True)
+    # unique by a constraint, not unique=True: on PostgreSQL that would add a second,
+    # varchar_pattern_ops index that no query uses (the search is icontains)
+    number = models.CharField(_("case number"), max_length=40)
+    process = models.CharField(_("process"), max_length=40)  # indexed with status below
     title = models.CharField(_("title"), max_length=200)
     subject_type = models.CharField(_("subject type"), max_length=60, blank=True)
     subject_id = models.CharField(_("subject"), max_length=64, blank=True)
+    # not indexed alone: (division, status) serves equality; PostgreSQL also has a
+    # varchar_pattern_ops index for the subtree filters (LIKE '2201%', migration 0004)
     division = models.ForeignKey(
-        "regions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+        "regions.Division",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("division"),
+        db_index=False,
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,6 +61,7 @@ class Case(models.Model):
             models.Index(fields=["division", "status"]),
             models.Index(fields=["process", "status"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["number"], name="workflow_case_number")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -62,18 +71,31 @@ class Case(models.Model):
         return self.status == CaseStatus.ACTIVE
 
 
+OPEN = models.Q(status=TaskStatus.OPEN)
+
+
 class Task(models.Model):
     """An active or finished step of a case, for a role in one division."""
 
+    # not indexed alone: one_task_per_step (case, step) serves every lookup by case
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case")
+        Case,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("case"),
+        db_index=False,
     )
     step = models.CharField(_("step"), max_length=40)
     stage = models.PositiveSmallIntegerField(_("stage"))
     # "|role_a|role_b|": any of these roles may take it (one query with __contains)
     roles = models.CharField(_("roles"), max_length=200)
+    # a plain index below (no pattern index: tasks are never filtered by a code prefix)
     division = models.ForeignKey(
-        "regions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+        "regions.Division",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("division"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"),
@@ -100,10 +122,18 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due_at", "id"]
+        # Every query that filters tasks by status asks for the open ones (work lists,
+        # reminders, a case's waiting steps); finished tasks are read by case (and step)
+        # or by id. So the status indexes are partial, over open tasks only: a task that
+        # completes leaves them and a batch completing 100,000 tasks writes no entries
+        # there (docs/performance.md, issue 5).
         indexes = [
-            models.Index(fields=["status", "division"]),
-            models.Index(fields=["case", "stage", "status"]),
-            models.Index(fields=["status", "due_at"]),
+            models.Index(
+                fields=["division", "due_at"], condition=OPEN, name="workflow_task_open_division"
+            ),
+            models.Index(fields=["due_at"], condition=OPEN, name="workflow_task_open_due"),
+            models.Index(fields=["case"], condition=OPEN, name="workflow_task_open_case"),
+            models.Index(fields=["division"], name="workflow_task_division"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case", "step"], name="one_task_per_step"),
