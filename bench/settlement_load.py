@@ -9,7 +9,7 @@ bench/settlement_client.py as a separate process, then checks that every success
 left exactly one settlement row, and prints the figures.
 
     .venv/bin/python bench/settlement_load.py --postgres postgres://postgres@127.0.0.1:5432/postgres
-    options: --rate 200 --seconds 30 --server granian --workers 2 --threads 2 --persons 2000
+    options: --rate 200 --seconds 30 --server granian --workers 2 --threads 4 --persons 2000
              (--server gunicorn: --worker-class gthread|sync, --threads per gthread worker)
 """
 
@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument("--server", default="granian", choices=["granian", "gunicorn"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=2, help="per worker (granian: blocking)")
+    parser.add_argument("--threads", type=int, default=4, help="per worker (granian: blocking)")
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -206,7 +206,8 @@ def main() -> None:
         jobs_file = Path(tempfile.mkdtemp()) / "jobs.json"
         jobs_file.write_text(json.dumps(jobs, ensure_ascii=False), "utf-8")
         command = server_command(args)
-        server = subprocess.Popen(command, env=os.environ.copy(), cwd=ROOT)  # noqa: S603
+        # the server's own output goes to stderr: stdout is the one line of figures
+        server = subprocess.Popen(command, env=os.environ.copy(), cwd=ROOT, stdout=sys.stderr)  # noqa: S603
         wait_ready(args.port)
         warm(jobs[-WARM:], args.port)
         cpu_before = workers_cpu(server.pid)
