@@ -3,13 +3,14 @@ open-loop load from another process on loopback, served by gunicorn.
 
 Makes a fresh database, migrates, loads the reference data (institutions, catalog, policy),
 creates insured persons with account balances and one registered visit with three uploaded
-fee lines per settlement to be sent, signs the institutions in, starts gunicorn, runs
+fee lines per settlement to be sent, signs the institutions in, starts the server (granian
+or gunicorn), runs
 bench/settlement_client.py as a separate process, then checks that every successful answer
 left exactly one settlement row, and prints the figures.
 
     .venv/bin/python bench/settlement_load.py --postgres postgres://postgres@127.0.0.1:5432/postgres
-    options: --rate 200 --seconds 30 --workers 3 --worker-class gthread --threads 2
-             --persons 2000
+    options: --rate 200 --seconds 30 --server granian --workers 2 --threads 4 --persons 2000
+             (--server gunicorn: --worker-class gthread|sync, --threads per gthread worker)
 """
 
 from __future__ import annotations
@@ -181,9 +182,10 @@ def main() -> None:
     parser.add_argument("--postgres", required=True, help="server URL; a fresh database is used")
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--server", default="granian", choices=["granian", "gunicorn"])
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
+    parser.add_argument("--threads", type=int, default=4, help="per worker (granian: blocking)")
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -203,12 +205,9 @@ def main() -> None:
         connections.close_all()
         jobs_file = Path(tempfile.mkdtemp()) / "jobs.json"
         jobs_file.write_text(json.dumps(jobs, ensure_ascii=False), "utf-8")
-        command = [
-            str(ROOT / ".venv/bin/gunicorn"), "yimen.wsgi", "--preload", "-w", str(args.workers),
-            "-k", args.worker_class, "--threads", str(args.threads),
-            "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--backlog", "2048",
-        ]  # fmt: skip
-        server = subprocess.Popen(command, env=os.environ.copy(), cwd=ROOT)  # noqa: S603
+        command = server_command(args)
+        # the server's own output goes to stderr: stdout is the one line of figures
+        server = subprocess.Popen(command, env=os.environ.copy(), cwd=ROOT, stdout=sys.stderr)  # noqa: S603
         wait_ready(args.port)
         warm(jobs[-WARM:], args.port)
         cpu_before = workers_cpu(server.pid)
@@ -253,10 +252,34 @@ def main() -> None:
         drop_database(args.postgres, name)
 
 
+def server_command(args: argparse.Namespace) -> list[str]:
+    if args.server == "gunicorn":
+        return [
+            str(ROOT / ".venv/bin/gunicorn"), "yimen.wsgi", "--preload", "-w", str(args.workers),
+            "-k", args.worker_class, "--threads", str(args.threads),
+            "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--backlog", "2048",
+        ]  # fmt: skip
+    return [
+        str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "yimen.wsgi:application",
+        "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+        "--runtime-threads", "1", "--host", "127.0.0.1", "--port", str(args.port),
+        "--http", "1", "--no-ws", "--backlog", "2048", "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def workers_cpu(master: int) -> float:
-    """CPU seconds (user + system) used so far by gunicorn's worker processes (Linux /proc)."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return sum(proc_cpu(pid) for pid in children)
+    """CPU seconds (user + system) used so far by the server: the master process and all its
+    descendants (the workers), from Linux /proc."""
+    total, todo = 0.0, [master]
+    while todo:
+        pid = todo.pop()
+        total += proc_cpu(pid)
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
 
 
 def proc_cpu(pid: int | str) -> float:

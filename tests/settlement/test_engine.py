@@ -239,3 +239,15 @@ def test_incomplete_policy_is_refused_with_every_problem():
     with pytest.raises(PolicyError) as info:
         policy_from_json(CHANGCHUN, VALID_FROM, {"outpatient": {}})
     assert len(info.value.problems) > 5
+
+
+@pytest.mark.parametrize(
+    "fen",
+    [0, 1, -1, 5, 99, 100, -100, 123456, -123456, 100000000, 99999999999, -5, 1050],
+)
+def test_yuan_text_in_integers_reads_as_the_decimal_form(fen):
+    """The explanations' amounts, now formatted in integer arithmetic, read exactly as the
+    Decimal formatting they replace: '1,234.56', '-0.05', '0.00'."""
+    from yimen.settlement.rules.money import fen_to_yuan, yuan_text
+
+    assert yuan_text(fen) == f"{fen_to_yuan(fen):,}"

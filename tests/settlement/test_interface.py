@@ -112,6 +112,22 @@ def test_numbers_where_strings_are_expected_are_accepted(fsi):
     assert fsi.post(body)[1]["infcode"] == 0
 
 
+def test_what_the_fast_json_and_time_checks_must_still_accept_and_refuse(fsi):
+    """orjson and the regular-expression time check are only shortcuts: an integer beyond 64
+    bits (orjson refuses it, json reads it) and an unpadded inf_time (strptime reads it) are
+    still accepted; an impossible date is still refused."""
+
+    def body():
+        return envelope("9001", {"signIn": {"opter_no": "1099"}})  # a new msgid each time
+
+    raw = json.dumps({**body(), "opter": 123456789012345678901234567890}).encode()
+    assert fsi.post(None, raw=raw)[1]["infcode"] == 0
+    assert fsi.post({**body(), "inf_time": "2026-1-5 8:03:09"})[1]["infcode"] == 0
+    for bad in ("2026-02-30 12:00:00", "2026-01-01 24:00:00", "2026-01-01 12:00:00x"):
+        answer = fsi.post({**body(), "inf_time": bad})[1]
+        assert answer["infcode"] == -1 and "inf_time" in answer["err_msg"], bad
+
+
 def test_unknown_infno_and_path_mismatch(fsi):
     fsi.sign_in()
     answer = fsi.call("9999", {})

@@ -132,8 +132,13 @@ def encounter(ctx: Context, data: dict[str, Any], *, lock: bool = True) -> Encou
 
 
 def birth_and_gender(id_number: str) -> tuple[date | None, str]:
+    digits = id_number[6:14]
     try:
-        born = datetime.strptime(id_number[6:14], "%Y%m%d").date()
+        if len(digits) == 8 and digits.isascii() and digits.isdigit():
+            # what strptime("%Y%m%d") gives for 8 digits, without its cost on every answer
+            born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        else:
+            born = datetime.strptime(digits, "%Y%m%d").date()
     except ValueError:
         return None, ""
     gender = "1" if id_number[16:17].isdigit() and int(id_number[16]) % 2 else "2"

@@ -8,11 +8,13 @@ Every refusal is an answer with ``infcode`` -1 and a Chinese ``err_msg``.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.utils import timezone
 
@@ -68,6 +70,10 @@ def decode(body: bytes) -> Any:
         except UnicodeDecodeError as exc:
             raise EnvelopeError("报文编码无法识别（应为 UTF-8 或 GB18030）") from exc
     try:
+        return orjson.loads(text)  # several times faster than json on the hot path
+    except orjson.JSONDecodeError:
+        pass
+    try:  # what orjson refuses but json reads (integers beyond 64 bits, NaN): as before
         return json.loads(text)
     except ValueError as exc:
         raise EnvelopeError("报文不是合法的 JSON") from exc
@@ -103,7 +109,7 @@ def parse(data: Any, path_infno: str | None) -> Envelope:
     if len(fields["msgid"]) > 64:
         raise EnvelopeError("msgid 过长")
     try:
-        datetime.strptime(fields["inf_time"], "%Y-%m-%d %H:%M:%S")
+        _check_time(fields["inf_time"])
     except ValueError as exc:
         raise EnvelopeError("inf_time 应为 yyyy-MM-dd HH:mm:ss") from exc
     payload = data.get("input")
@@ -125,6 +131,19 @@ def parse(data: Any, path_infno: str | None) -> Envelope:
         inf_time=fields["inf_time"],
         input=payload,
     )
+
+
+_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)", re.ASCII)
+
+
+def _check_time(value: str) -> None:
+    """ValueError unless strptime(value, "%Y-%m-%d %H:%M:%S") would read it; the usual
+    zero-padded form without strptime (slow, and on every message)."""
+    found = _TIME.fullmatch(value)
+    if found is None:
+        datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        return
+    datetime(*(int(part) for part in found.groups()))  # type: ignore[misc]
 
 
 def _stamp() -> str:

@@ -31,6 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -217,8 +218,8 @@ READ_ALL = (
 )
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)  # Chinese as UTF-8: half the bytes of \uXXXX
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value)  # UTF-8 (Chinese not as \uXXXX), several times faster than json
 
 
 def _array(value: Any) -> list:

@@ -12,12 +12,12 @@ scheme (fsi/auth.py). Every other path goes to Django unchanged. Never an HTTP 5
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from django.core import signals
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -52,7 +52,7 @@ def fsi_first(django_app: WsgiApp) -> WsgiApp:
             status, body = _serve(environ, infno)
         finally:
             signals.request_finished.send(sender=fsi_first)
-        data = json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+        data = dumps(body)
         start_response(
             f"{status} {HTTPStatus(status).phrase}",
             [
@@ -65,6 +65,15 @@ def fsi_first(django_app: WsgiApp) -> WsgiApp:
         return [data]
 
     return application
+
+
+_DJANGO = DjangoJSONEncoder()
+
+
+def dumps(body: Any) -> bytes:
+    """The answer as UTF-8 JSON: orjson (several times faster than json), with Django's
+    encoder for what orjson does not know (Decimal, lazy strings)."""
+    return orjson.dumps(body, default=_DJANGO.default)
 
 
 def _serve(environ: dict[str, Any], infno: str | None) -> tuple[int, dict[str, Any]]:

@@ -67,6 +67,10 @@ class Encounter(models.Model):
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
+        constraints = [
+            # the target of the settlement's (encounter, institution) foreign key (migration 0002)
+            models.UniqueConstraint(fields=["id", "institution"], name="settlement_encounter_inst"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mdtrt_id}"
@@ -90,12 +94,17 @@ class FeeDetail(models.Model):
     preselfpay_fen = models.BigIntegerField(default=0)
     inscp_fen = models.BigIntegerField(default=0)
     er_flag = models.BooleanField(default=False)
+    #: not indexed: linking the lines is the settlement's UPDATE, and without an index on the
+    #: changed column PostgreSQL can make it a HOT update (no new entry in any of the table's
+    #: indexes; migration 0002 leaves free room in the pages for it). Lines are always read by
+    #: their visit (indexed); settlements are never deleted (a cancellation is a status).
     settlement = models.ForeignKey(
         "settlement.Settlement",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="fees",
+        db_index=False,
     )
 
     class Meta:
@@ -113,12 +122,22 @@ class SettlementStatus(models.TextChoices):
 
 
 class Settlement(models.Model):
-    """A settled bill with every setlinfo amount in fen and its explanation."""
+    """A settled bill with every setlinfo amount in fen and its explanation.
 
-    setl_id = models.CharField(_("settlement id"), max_length=30, unique=True)
+    Indexes are only those a query uses (each costs every settlement an insertion): the id,
+    ``setl_id``, (person, year, kind, status) for the year's figures, the visit, the filing
+    and the day. The institution is checked by a composite foreign key (encounter,
+    institution) → the visit's own (id, institution) instead of a key to the institution row:
+    see migration 0002 for why."""
+
+    setl_id = models.CharField(_("settlement id"), max_length=30)
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="settlements")
-    person = models.ForeignKey("medins.InsuredPerson", on_delete=models.PROTECT)
-    institution = models.ForeignKey("settlement.Institution", on_delete=models.PROTECT)
+    #: indexed by the (person, year, kind, status) index, whose first column it is
+    person = models.ForeignKey("medins.InsuredPerson", on_delete=models.PROTECT, db_index=False)
+    #: the database checks it as part of (encounter, institution) (migration 0002)
+    institution = models.ForeignKey(
+        "settlement.Institution", on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     filing = models.ForeignKey("settlement.Filing", null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(max_length=10, choices=EncounterKind.choices)
     status = models.CharField(
@@ -128,8 +147,8 @@ class Settlement(models.Model):
     level = models.CharField(max_length=20)
     emergency = models.BooleanField(default=False)
     cross_province = models.BooleanField(default=False)
-    insured_division_code = models.CharField(max_length=12, db_index=True)
-    treatment_division_code = models.CharField(max_length=12, db_index=True)
+    insured_division_code = models.CharField(max_length=12)
+    treatment_division_code = models.CharField(max_length=12)
     setl_time = models.DateTimeField()
     day = models.DateField(db_index=True)
     year = models.PositiveSmallIntegerField()
@@ -162,6 +181,7 @@ class Settlement(models.Model):
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
         indexes = [models.Index(fields=["person", "year", "kind", "status"])]
+        constraints = [models.UniqueConstraint(fields=["setl_id"], name="settlement_setl_id")]
 
     def __str__(self) -> str:
         return f"{self.setl_id}"

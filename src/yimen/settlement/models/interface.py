@@ -12,7 +12,7 @@ class FsiMessage(models.Model):
     ``reversed_by`` is set when a 2601 undid this message; a message that arrives only after
     its reversal is answered with a refusal stored here in advance."""
 
-    msgid = models.CharField(max_length=64, unique=True)
+    msgid = models.CharField(max_length=64)
     infno = models.CharField(max_length=8)
     fixmedins_code = models.CharField(max_length=30)
     infcode = models.SmallIntegerField()
@@ -21,7 +21,11 @@ class FsiMessage(models.Model):
     reversed_by = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["fixmedins_code", "received_at"])]
+        # one index besides the id: msgid, what every message is stored and replayed by (a
+        # constraint rather than unique=True, which adds a prefix-search index on PostgreSQL)
+        constraints = [
+            models.UniqueConstraint(fields=["msgid"], name="settlement_fsimessage_msgid")
+        ]
 
     def __str__(self) -> str:
         return f"{self.msgid} ({self.infno})"

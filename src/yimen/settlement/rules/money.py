@@ -46,8 +46,10 @@ def fen_to_yuan(fen: int) -> Decimal:
 
 
 def yuan_text(fen: int) -> str:
-    """Fen as '1,234.56' for explanations."""
-    return f"{fen_to_yuan(fen):,}"
+    """Fen as '1,234.56' for explanations (what ``f"{fen_to_yuan(fen):,}"`` gives, in integer
+    arithmetic: a settlement writes some forty of these)."""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
 
 
 def pct(ratio: Decimal) -> str:

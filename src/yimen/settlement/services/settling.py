@@ -284,7 +284,9 @@ def restore_settlement(settlement: Settlement, *, msgid: str) -> Settlement:
     others = Settlement.objects.filter(
         encounter_id=settlement.encounter_id, status=SettlementStatus.SETTLED
     ).exclude(pk=settlement.pk)
-    lines_gone = settlement.fees.count() != settlement.line_count
+    # by the visit's (indexed) lines: the link to the settlement is deliberately not indexed
+    lines = FeeDetail.objects.filter(encounter_id=settlement.encounter_id, settlement=settlement)
+    lines_gone = lines.count() != settlement.line_count
     if settlement.status != SettlementStatus.CANCELLED or others.exists() or lines_gone:
         raise Conflict(
             _("The cancellation can no longer be reversed: the visit was settled again or its "
