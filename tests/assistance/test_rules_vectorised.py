@@ -307,6 +307,24 @@ def test_unsorted_frames_give_the_same_rows():
     assert shuffled.reverse().equals(expected)
 
 
+def test_sums_stay_exact_when_the_running_totals_wrap_around():
+    """Sorted members are summed as differences of running totals, which wrap around
+    Int64 past 2⁶³; each household's sum must still equal the hashed path's."""
+    rng = random.Random(11)
+    facts = [random_household(rng, ON) for _ in range(200)]
+    households, members = frames_from_facts(facts)
+    huge = pl.col("household_id").is_in([3, 90, 150]) & ~pl.col("living_apart")
+    members = members.with_columns(
+        pl.when(huge).then(pl.lit(2**61)).otherwise(pl.col("income_wages")).alias("income_wages")
+    )
+    assert members.filter(huge).height >= 4  # the running total passes 2⁶³
+    by_running_totals = evaluate_frame(households, members, PARAMS, ON)
+    hashed = evaluate_frame(households, members.reverse(), PARAMS, ON)
+    assert by_running_totals.equals(hashed)
+    incomes = by_running_totals.filter(pl.col("household_id").is_in([3, 90, 150]))
+    assert incomes["counted_income_fen"].min() >= 2**61 - 10**9
+
+
 def test_tier_amounts_by_themselves():
     """Stated outright: 220 × 2 for tier 1, 补差 700 × 2 − 300 without a known tier."""
     facts = [household(earner("300.00"), member(), hardship_tier=c) for c in ("1", "", "9")]
