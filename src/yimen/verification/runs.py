@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 import polars as pl
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 
 from yimen.assistance.limits import cycle_days
@@ -246,7 +246,7 @@ def _in_thread(run_id: int) -> None:
         with contextlib.suppress(Exception):  # run_execute recorded it on the run row
             run_execute(run_id)
     finally:
-        close_old_connections()
+        connections.close_all()  # the thread ends: its connections would linger until GC
 
 
 def run_launch(run: VerificationRun) -> None:
