@@ -1,6 +1,18 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself, and requests no field can take."""
 
 from __future__ import annotations
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from yimen.errors import Invalid
+
+NUL = "\x00"
+JSON_NUL = b"\\u0000"  # JSON can carry a NUL only escaped
+NUL_REFUSED = _(
+    "The request contains a NUL character (0x00), which no field accepts; nothing was done."
+)
 
 
 class SecurityHeadersMiddleware:
@@ -26,3 +38,47 @@ class SecurityHeadersMiddleware:
             "Cache-Control", "no-store" if request.user.is_authenticated else "private, max-age=0"
         )
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a parameter or a form field is refused with a 400 before any
+    view runs: PostgreSQL cannot store or even compare text containing one, so a search
+    box given ``%00`` would otherwise end in a database error (a 500). Forms and
+    serializers refuse it for their own fields already; this covers every parameter a view
+    reads by hand. JSON bodies are checked for the escaped form; the hospital interface
+    (``/fsi/``) is answered before Django and checks its own envelope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return self._refusal(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if any(NUL in key or any(NUL in v for v in values) for key, values in request.GET.lists()):
+            return True
+        content_type = request.content_type or ""
+        if request.method in {"POST", "PUT", "PATCH"}:
+            if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+                fields = request.POST.lists()
+                return any(NUL in key or any(NUL in v for v in values) for key, values in fields)
+            if content_type.endswith("json"):
+                return JSON_NUL in request.body
+        return False
+
+    @staticmethod
+    def _refusal(request) -> HttpResponse:
+        error = Invalid(NUL_REFUSED, code="invalid.nul_character")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                error.as_problem(), status=400, content_type="application/problem+json"
+            )
+        text = f"{escape(error.render('zh-hans'))}<br>{escape(error.render('en'))}"
+        return HttpResponse(
+            f"<!doctype html><meta charset=utf-8><title>400</title><p>{text}</p>",
+            status=400,
+            content_type="text/html; charset=utf-8",
+        )
