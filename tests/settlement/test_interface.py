@@ -213,3 +213,16 @@ def test_person_and_visit_refusals(fsi, employee):
     nothing = fsi.call("2206", {"data": {"psn_no": psn, "mdtrt_id": mdtrt_id, "insutype": "310",
                                          "medfee_sumamt": 0}})  # fmt: skip
     assert nothing["infcode"] == -1 and "明细" in nothing["err_msg"]
+
+
+@pytest.mark.parametrize("where", ["msgid", "opter_name", "input"])
+def test_a_nul_character_anywhere_is_refused_cleanly(fsi, where):
+    """PostgreSQL cannot store or compare text with a NUL; it must end as infcode -1, not a
+    database error."""
+    body = envelope("9001", {"signIn": {"opter_no": "1099"}})
+    if where == "input":
+        body["input"] = {"signIn": {"opter_no": "10\x0099", "mac": "a\x00"}}
+    else:
+        body[where] = f"{body[where]}\x00"
+    status, answer = fsi.post(body)
+    assert status == 200 and answer["infcode"] == -1 and "空字符" in answer["err_msg"]

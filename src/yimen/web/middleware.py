@@ -45,14 +45,15 @@ class RefuseNulMiddleware:
     view runs: PostgreSQL cannot store or even compare text containing one, so a search
     box given ``%00`` would otherwise end in a database error (a 500). Forms and
     serializers refuse it for their own fields already; this covers every parameter a view
-    reads by hand. JSON bodies are checked for the escaped form; the hospital interface
-    (``/fsi/``) is answered before Django and checks its own envelope."""
+    reads by hand. JSON bodies are checked for the escaped form. The hospital interface
+    (``/fsi/``) answers every refusal in its own protocol (``infcode -1``), so it checks its
+    envelope itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
+        if not request.path.startswith("/fsi/") and self._has_nul(request):
             return self._refusal(request)
         return self.get_response(request)
 

@@ -69,6 +69,8 @@ def decode(body: bytes) -> Any:
             text = body.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise EnvelopeError("报文编码无法识别（应为 UTF-8 或 GB18030）") from exc
+    if "\x00" in text or "\\u0000" in text:  # no field takes a NUL (PostgreSQL cannot)
+        raise EnvelopeError("报文含有空字符（NUL），任何字段都不接受")
     try:
         return orjson.loads(text)  # several times faster than json on the hot path
     except orjson.JSONDecodeError:
