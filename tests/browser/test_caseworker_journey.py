@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.factories import GENERIC_ASSIST, HUAYANG, NANLING, build_tree, user_with
 from tests.web.world import PASSWORD
@@ -57,6 +58,10 @@ def browser_page(monkeypatch):
         finally:
             context.close()
             browser.close()
+            # the test's ORM calls ran while Playwright's loop ran in this thread, on
+            # connections of their own context: closed here, else one stays open until the
+            # test database is dropped (PostgreSQL then refuses to drop it)
+            connections.close_all()
 
 
 @pytest.fixture
