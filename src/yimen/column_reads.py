@@ -12,15 +12,14 @@ The price is a second connection to the same database, next to Django's:
   test inside a transaction), and the caller reads through Django's connection instead;
 * its reads share one snapshot: one read-only transaction (REPEATABLE READ on PostgreSQL;
   on SQLite a read transaction of the WAL), rolled back at the end;
-* ``YIMEN_COLUMN_READS=off`` turns it off (the caller's row-wise path then runs), for a
-  deployment whose database cannot take a second connection (a transaction-mode pooler
-  with per-connection state, say).
+* the setting ``COLUMN_READS`` (environment ``YIMEN_COLUMN_READS=off``) turns it off (the
+  caller's row-wise path then runs), for a deployment whose database cannot take a second
+  connection (a transaction-mode pooler with per-connection state, say).
 
 SQL is written with ``%s`` placeholders, as for Django's cursor."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -28,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pyarrow as pa
+from django.conf import settings
 from django.db import connections
 
 # SQLite infers each column's type from the first batch of rows: a whole batch of NULLs
@@ -36,10 +36,6 @@ from django.db import connections
 SQLITE_BATCH_ROWS = 100_000
 
 ArrowRead = Callable[[str, list], pa.Table]
-
-
-def enabled() -> bool:
-    return os.environ.get("YIMEN_COLUMN_READS", "on").lower() not in {"off", "0", "no", "false"}
 
 
 def _placeholders(sql: str, vendor: str) -> str:
@@ -104,7 +100,7 @@ def column_reads(
     """A function ``read(sql, params) -> pyarrow.Table`` over one snapshot of the database,
     or None where the caller must read through Django's connection (see the module).
     ``postgres_settings`` (such as ``work_mem``) hold for the reads' transaction only."""
-    if not enabled() or connections[using].in_atomic_block:
+    if not settings.COLUMN_READS or connections[using].in_atomic_block:
         yield None
         return
     adbc = _connect(using, postgres_settings or {})

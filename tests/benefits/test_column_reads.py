@@ -49,12 +49,12 @@ def reads_counted(monkeypatch):
 
 
 def test_outside_a_transaction_the_batch_reads_columns_and_gives_the_same_list(
-    three_households, reads_counted, monkeypatch
+    three_households, reads_counted, monkeypatch, settings
 ):
     by_columns = recalc_compute(NANLING, ON)
     assert len(reads_counted) == 2  # the stored facts, then the entitlements in force
     frames_by_columns = frames.roster_frames(NANLING[:9], date(2027, 1, 1))
-    monkeypatch.setenv("YIMEN_COLUMN_READS", "off")
+    settings.COLUMN_READS = False
     by_rows = recalc_compute(NANLING, ON)
     frames_by_rows = frames.roster_frames(NANLING[:9], date(2027, 1, 1))
     assert len(reads_counted) == 4  # the switch turned the column reader off
@@ -63,7 +63,7 @@ def test_outside_a_transaction_the_batch_reads_columns_and_gives_the_same_list(
     assert frames_by_columns.members.equals(frames_by_rows.members)
     assert frames_by_columns.current.equals(frames_by_rows.current)
     monkeypatch.setattr(frames, "RANGE_READ_MIN", 1)  # entitlements by id range, by columns
-    monkeypatch.delenv("YIMEN_COLUMN_READS")
+    settings.COLUMN_READS = True
     assert recalc_compute(NANLING, ON).digest == by_rows.digest
 
 

@@ -7,11 +7,14 @@ wherever they are used, and administrators set real values per division and date
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from yimen.regions.codes import ancestor_codes
 from yimen.workflow.calendar import add_working_days, end_of_day, local_date
+from yimen.workflow.transitions import chunks
 
 from .models import CaseTimeLimit, CycleSchedule
 
@@ -36,16 +39,26 @@ class Deadlines:
     statutory: datetime  # working days after acceptance (the legal hard line)
 
 
-def _nearest(model, division_code: str, on: date):
-    codes = [division_code, *reversed(ancestor_codes(division_code))]
-    rows = {
-        row.division_id: row
-        for row in model.objects.filter(division_id__in=codes, valid_from__lte=on).order_by(
+def nearest_rows(model, division_codes: Iterable[str], on: date) -> dict[str, Any]:
+    """For each division, the row of ``model`` in force on ``on`` (its latest) of the
+    nearest division up the tree that has one, or None: one query for all the divisions
+    and their ancestors, however many divisions (a verification run covers hundreds)."""
+    chains = {code: [code, *reversed(ancestor_codes(code))] for code in set(division_codes)}
+    latest: dict[str, Any] = {}
+    for part in chunks(sorted({c for chain in chains.values() for c in chain})):
+        # ordered by valid_from: the dict keeps each division's latest row in force
+        for row in model.objects.filter(division_id__in=part, valid_from__lte=on).order_by(
             "division_id", "valid_from"
-        )
+        ):
+            latest[row.division_id] = row
+    return {
+        code: next((latest[c] for c in chain if c in latest), None)
+        for code, chain in chains.items()
     }
-    # order_by valid_from: the dict keeps the latest row of each division
-    return next((rows[c] for c in codes if c in rows), None)
+
+
+def _nearest(model, division_code: str, on: date):
+    return nearest_rows(model, [division_code], on)[division_code]
 
 
 def time_limit_for(division_code: str, on: date) -> TimeLimit:

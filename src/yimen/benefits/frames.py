@@ -334,7 +334,8 @@ def _stored_facts(
         with _chunks(sql, sql_params) as chunks:
             for rows in chunks:
                 ids, labels, layouts, records = (list(c) for c in zip(*rows, strict=True))
-                stale.extend(i for i, lay in zip(ids, layouts, strict=True) if lay != LAYOUT)
+                current = facts_codec.LAYOUT
+                stale.extend(i for i, lay in zip(ids, layouts, strict=True) if lay != current)
                 if not stale:
                     yield facts_codec.StoredBatch.of_rows(ids, labels, records)
 
@@ -342,13 +343,10 @@ def _stored_facts(
     return households, members, sorted(stale)
 
 
-LAYOUT = facts_codec.LAYOUT
-
-
 def _decode_arrow(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
     """``_stored_facts`` of a column reader's result: decoded, or the stale ids if any."""
     ids, layouts = table.column(0), table.column(2)
-    stale_mask = pc.not_equal(layouts, LAYOUT)
+    stale_mask = pc.not_equal(layouts, facts_codec.LAYOUT)
     if pc.any(stale_mask).as_py():
         return *facts_codec.decode([]), sorted(pc.filter(ids, stale_mask).to_pylist())
     households, members = facts_codec.decode(

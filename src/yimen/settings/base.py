@@ -32,6 +32,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("YIMEN_DEBUG")
+# roster batches may read through a second, read-only connection as Arrow columns
+COLUMN_READS = env_bool("YIMEN_COLUMN_READS", default=True)
 DATA_DIR = Path(os.environ.get("YIMEN_DATA_DIR", REPO_DIR / "var"))
 
 SECRET_KEY = os.environ.get("YIMEN_SECRET_KEY", "")

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from yimen.assistance.limits import _nearest
-from yimen.regions.codes import ancestor_codes
-from yimen.workflow.transitions import chunks
+from yimen.assistance.limits import _nearest, nearest_rows
 
 from .models import VerificationThreshold
 
@@ -46,20 +44,6 @@ def thresholds_for(division_code: str, on: date) -> Thresholds:
 
 
 def thresholds_by_division(codes: Iterable[str], on: date) -> dict[str, Thresholds]:
-    """Thresholds of each division, as ``thresholds_for`` finds them (the nearest division
-    up the tree with a row in force; per division its latest row), for all the divisions
-    at once: one query for the divisions and their ancestors (a run covers hundreds of
-    villages), not one per division."""
-    chains = {code: [code, *reversed(ancestor_codes(code))] for code in set(codes)}
-    everyone = sorted({c for chain in chains.values() for c in chain})
-    latest: dict[str, VerificationThreshold] = {}
-    for part in chunks(everyone):
-        # ordered by valid_from: the dict keeps each division's latest row in force
-        for row in VerificationThreshold.objects.filter(
-            division_id__in=part, valid_from__lte=on
-        ).order_by("division_id", "valid_from"):
-            latest[row.division_id] = row
-    return {
-        code: _of(next((latest[c] for c in chain if c in latest), None))
-        for code, chain in chains.items()
-    }
+    """Thresholds of each division, as ``thresholds_for`` finds them, for all the divisions
+    at once (one query, not one per division)."""
+    return {code: _of(row) for code, row in nearest_rows(VerificationThreshold, codes, on).items()}

@@ -64,14 +64,16 @@ def claim_task(*, task: Task, outcome: str, actor, note: str, now: datetime) -> 
 def claim_tasks(*, task_ids: list[int], outcome: str, actor, note: str, now: datetime) -> int:
     """OPEN → DONE for many tasks; returns how many were still open and are now done."""
     _check(TASK_TRANSITIONS, TaskStatus.OPEN, TaskStatus.DONE)
+    return _close_open_tasks(task_ids, outcome=outcome, note=note, now=now, completed_by=actor)
+
+
+def _close_open_tasks(task_ids: list[int], *, outcome: str, note: str, now: datetime, **by) -> int:
+    """The guarded OPEN → DONE update of ``task_ids``, ``ID_BATCH`` at a time; ``by`` names
+    the performer (``completed_by`` or ``completed_by_id``). Returns how many changed."""
     done = 0
     for part in chunks(task_ids, ID_BATCH):
         done += Task.objects.filter(pk__any_of=IdSet(part), status=TaskStatus.OPEN).update(
-            status=TaskStatus.DONE,
-            outcome=outcome,
-            note=note,
-            completed_at=now,
-            completed_by=actor,
+            status=TaskStatus.DONE, outcome=outcome, note=note, completed_at=now, **by
         )
     return done
 
@@ -95,17 +97,10 @@ def claim_tasks_for(
         by_user: dict[int, list[int]] = {}
         for task_id, user_id in done_by:
             by_user.setdefault(user_id, []).append(task_id)
-        done = 0
-        for user_id, task_ids in by_user.items():
-            for part in chunks(task_ids, ID_BATCH):
-                done += Task.objects.filter(pk__any_of=IdSet(part), status=TaskStatus.OPEN).update(
-                    status=TaskStatus.DONE,
-                    outcome=outcome,
-                    note=note,
-                    completed_at=now,
-                    completed_by_id=user_id,
-                )
-        return done
+        return sum(
+            _close_open_tasks(ids, outcome=outcome, note=note, now=now, completed_by_id=user_id)
+            for user_id, ids in by_user.items()
+        )
     pairs = "unnest(CAST(%s AS bigint[]), CAST(%s AS bigint[])) AS pairs(task_id, user_id)"
     sql = (
         f"UPDATE {table} SET {sets} FROM {pairs} "  # noqa: S608 (model metadata)
