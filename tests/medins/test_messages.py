@@ -217,3 +217,44 @@ def test_a_signed_but_malformed_message_is_refused_not_a_500(client, as_jilin, h
         client, hainan_peer, {"kind": "transfer.steal", "transfer_id": "t"}, to="jilin"
     )
     assert unknown_kind.status_code == 400
+
+
+def test_a_sequence_number_reused_under_another_message_is_refused(client, as_jilin, hainan_peer):
+    """The peer numbered a new message like one we already have: it lost history."""
+    insured(1, balance_fen=5000)
+    insured(2, balance_fen=7000)
+    first = send(client, hainan_peer, {**request_body(1), "seq": 3}, to="jilin", message_id="a")
+    assert first.status_code == 200
+    again = send(client, hainan_peer, {**request_body(1), "seq": 3}, to="jilin", message_id="a")
+    assert again.json()["status"] == "duplicate"  # a retry of the same message is no reuse
+    reused = send(client, hainan_peer, {**request_body(2), "seq": 3}, to="jilin", message_id="b")
+    assert reused.status_code == 409 and reused.json()["reason"] == "sequence_reused"
+    assert Transfer.objects.count() == 1
+    assert "sequence_reused" in refusals()
+
+
+def test_an_ack_beyond_our_own_numbers_holds_this_node(client, as_jilin, hainan_peer):
+    """The peer has seen message 7 from us, but we numbered none: our database lost history."""
+    from yimen.errors import Conflict
+    from yimen.medins.models import PeerLink
+    from yimen.medins.peers import release, require_not_held
+
+    person = insured(1, balance_fen=5000)
+    answer = send(client, hainan_peer, {**request_body(1), "ack": 7}, to="jilin")
+    assert answer.status_code == 503 and answer.json()["status"] == "held"
+    assert Transfer.objects.count() == 0 and account_balance(person) == 5000
+    link = PeerLink.objects.get(peer="hainan")
+    assert link.held_since is not None and "lost history" in link.hold_reason
+    assert AuditEvent.objects.filter(event_type="medins.node_held").count() == 1
+    with pytest.raises(Conflict):
+        require_not_held()
+    # every transfer message waits while held, even without an ack
+    assert send(client, hainan_peer, request_body(1), to="jilin").status_code == 503
+    with pytest.raises(Conflict):  # no report from the peer yet
+        release(peer="hainan", reason="checked")
+    report = {"kind": "node.report", "report": {"transfers": {}, "highest_seq_received": 7}}
+    assert send(client, hainan_peer, report, to="jilin").json()["outcome"] == "agree"
+    link = release(peer="hainan", reason="两端已比对一致")
+    assert link.held_since is None and link.last_seq_sent == 7
+    assert AuditEvent.objects.filter(event_type="medins.node_released").count() == 1
+    assert send(client, hainan_peer, request_body(1), to="jilin").status_code == 200

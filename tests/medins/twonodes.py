@@ -88,6 +88,16 @@ class Node:
         }
         self.config_path.write_text(json.dumps(config), encoding="utf-8")
 
+    def yimen_result(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "yimen"), *args],
+            env=self.env(),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
     def yimen(self, *args: str) -> str:
         done = subprocess.run(
             [str(BIN / "yimen"), *args],
@@ -192,3 +202,29 @@ def drop_databases(names: list[str]) -> None:
     if base:
         for db in names:
             _pg_admin(base, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def backup(node: Node, databases: list[str]) -> object:
+    """A copy of the node's database as it is now (the node must be stopped)."""
+    if node.db_url:
+        source = urlsplit(node.db_url).path.lstrip("/")
+        copy = f"{source}_backup"
+        _pg_admin(node.db_url, f'DROP DATABASE IF EXISTS "{copy}"')
+        _pg_admin(node.db_url, f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+        databases.append(copy)
+        return copy
+    copy_path = node.workdir / "backup.sqlite3"
+    shutil.copy(node.sqlite_path, copy_path)
+    return copy_path
+
+
+def restore(node: Node, copy: object) -> None:
+    """Put the backup back in place of the node's database (the node must be stopped)."""
+    if node.db_url:
+        target = urlsplit(node.db_url).path.lstrip("/")
+        _pg_admin(node.db_url, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        _pg_admin(node.db_url, f'CREATE DATABASE "{target}" TEMPLATE "{copy}"')
+        return
+    for suffix in ("-wal", "-shm"):
+        Path(f"{node.sqlite_path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(Path(str(copy)), node.sqlite_path)

@@ -67,6 +67,8 @@ class EventType(models.TextChoices):
         _("Insurance transfer contradicted by the other node"),
     )
     MEDINS_NODES_DISAGREE = "medins.nodes_disagree", _("Insurance nodes disagree on transfers")
+    MEDINS_NODE_HELD = "medins.node_held", _("Insurance node held for reconciliation")
+    MEDINS_NODE_RELEASED = "medins.node_released", _("Insurance node released after reconciliation")
     # verification: the batch run (issue 5)
     VERIFICATION_RUN_STARTED = "verification.run_started", _("Verification run started")
     VERIFICATION_RUN_FINISHED = "verification.run_finished", _("Verification run finished")

@@ -25,6 +25,7 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import YimenError
 
+from . import peers
 from . import protocol as p
 from .models import InboxMessage, MessageKind, RejectedMessage
 from .node import NodeConfig, node_config
@@ -37,6 +38,7 @@ HANDLERS = {
     MessageKind.INFO: incoming.on_info,
     MessageKind.REFUSAL: incoming.on_refusal,
     MessageKind.CONFIRM: outgoing.on_confirm,
+    MessageKind.REPORT: peers.on_report,
 }
 
 
@@ -139,16 +141,34 @@ def receive(request: HttpRequest) -> HttpResponse:
         body: dict[str, Any] = json.loads(request.body)
         kind = MessageKind(body["kind"])
         message_id = request.headers[p.H_MESSAGE_ID]
-        if body.get("message_id") != message_id or not body.get("transfer_id"):
-            raise ValueError("message id or transfer number missing")
-    except (ValueError, KeyError, TypeError) as exc:
-        return _refuse(config, request, "malformed", str(exc), status=400)
+        if body.get("message_id") != message_id:
+            raise ValueError("message id missing")
+        if kind != MessageKind.REPORT and not isinstance(body.get("transfer_id"), str):
+            raise ValueError("transfer number missing")
+        if kind != MessageKind.REPORT and not body["transfer_id"]:
+            raise ValueError("transfer number missing")
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        return _refuse(config, request, "malformed", str(exc)[:200], status=400)
+    if kind != MessageKind.REPORT and peers.held() is not None:
+        # held for reconciliation: the peer keeps the message and retries after the release
+        return _answer(config, request, 503, {"status": "held"})
+    problem = peers.check_sequence(peer=peer, body=body, message_id=message_id)
+    if problem == "restored":
+        return _answer(config, request, 503, {"status": "held"})
+    if problem:
+        return _refuse(
+            config, request, problem, f"sequence number {body.get('seq')} seen before", status=409
+        )
     try:
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     entry = InboxMessage.objects.create(
-                        peer=peer, message_id=message_id, kind=kind, transfer_id=body["transfer_id"]
+                        peer=peer,
+                        message_id=message_id,
+                        kind=kind,
+                        transfer_id=str(body.get("transfer_id") or "")[:40],
+                        seq=peers.sequence_number(body.get("seq")),
                     )
             except IntegrityError:
                 InboxMessage.objects.filter(peer=peer, message_id=message_id).update(
@@ -157,6 +177,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                 duplicate = True
             else:
                 duplicate = False
+                peers.note_received(peer=peer, seq=peers.sequence_number(body.get("seq")))
                 outcome = HANDLERS[kind](peer=peer, body=body)
                 entry.outcome = outcome
                 entry.save(update_fields=["outcome"])

@@ -9,7 +9,7 @@ trust. The configuration is a JSON file named by ``YIMEN_MEDINS_NODE_CONFIG`` (o
      "private_key": "<base64 of the 32-byte Ed25519 seed>",   # or "private_key_file": path
      "window_seconds": 300, "auto_process": true, "waiting_period_months": 6,
      "backoff_base": 2, "backoff_cap": 600, "retry_horizon_hours": 72,
-     "timeout_seconds": 10, "send_concurrency": 4,
+     "timeout_seconds": 10, "send_concurrency": 4, "report_every_seconds": 3600,
      "peers": {"hainan": {"url": "http://10.0.0.2:8000", "province": "460000000000",
                           "public_key": "<base64 of the 32-byte Ed25519 public key>"}}}
 
@@ -69,6 +69,7 @@ class NodeConfig:
     retry_horizon_hours: float = 72.0  # a message still undelivered after this is reported
     timeout_seconds: float = 10.0  # one HTTP attempt
     send_concurrency: int = 4  # HTTP posts in flight at once from the outbox worker
+    report_every_seconds: float = 3600.0  # the reconciliation report sent to each peer
 
     def sign(self, data: bytes) -> bytes:
         return self.private_key.sign(data)
@@ -126,6 +127,7 @@ def parse_config(data: dict[str, Any]) -> NodeConfig:
                 "retry_horizon_hours",
                 "timeout_seconds",
                 "send_concurrency",
+                "report_every_seconds",
             )
             if k in data
         }

@@ -30,13 +30,21 @@ log = logging.getLogger("yimen.medins.outbox")
 
 def enqueue(*, peer: str, kind: str, transfer_id: str, body: dict[str, Any]) -> OutboxMessage:
     """Write a message to send; call inside the transaction of the change it announces."""
+    from .peers import next_seq
+
     message_id = uuid.uuid4().hex
     return OutboxMessage.objects.create(
         message_id=message_id,
         peer=peer,
         kind=kind,
         transfer_id=transfer_id,
-        body={**body, "kind": kind, "transfer_id": transfer_id, "message_id": message_id},
+        body={
+            **body,
+            "kind": kind,
+            "transfer_id": transfer_id,
+            "message_id": message_id,
+            "seq": next_seq(peer),
+        },
         next_attempt_at=timezone.now(),
     )
 
@@ -47,12 +55,14 @@ def backoff_seconds(config: NodeConfig, attempts: int) -> float:
     return delay * random.uniform(0.75, 1.25)
 
 
-def _post(config: NodeConfig, message: OutboxMessage) -> tuple[bool, str]:
-    """One signed attempt; (delivered, note)."""
+def _post(config: NodeConfig, message: OutboxMessage, ack: int = 0) -> tuple[bool, str]:
+    """One signed attempt; (delivered, note). ``ack``: the highest sequence number received
+    from that peer, read before the threads start (no database connection crosses threads).
+    A refusal signed by the peer is read too: its reason ends up in the note."""
     peer = config.peers.get(message.peer)
     if peer is None:
         return False, f"peer {message.peer} is not configured"
-    body = p.canonical(message.body)
+    body = p.canonical({**message.body, "ack": ack})
     timestamp = str(int(time.time()))
     signature = config.sign(
         p.request_signing_input(
@@ -84,7 +94,9 @@ def _post(config: NodeConfig, message: OutboxMessage) -> tuple[bool, str]:
                 response.headers.get(p.H_SIGNATURE, ""),
             )
     except urllib.error.HTTPError as exc:
-        return False, f"HTTP {exc.code}: {exc.read()[:200].decode(errors='replace')}"
+        status, answer, answer_sig = exc.code, exc.read(), exc.headers.get(p.H_SIGNATURE, "")
+        if not answer_sig:
+            return False, f"HTTP {exc.code}: {answer[:200].decode(errors='replace')}"
     except (OSError, ValueError, http.client.HTTPException) as exc:
         return False, f"{type(exc).__name__}: {exc}"[:300]
     try:
@@ -102,7 +114,9 @@ def _post(config: NodeConfig, message: OutboxMessage) -> tuple[bool, str]:
         good = False
     if not good:
         return False, "answer not signed by the peer"
-    return 200 <= status < 300, f"HTTP {status}"
+    if 200 <= status < 300:
+        return True, f"HTTP {status}"
+    return False, f"HTTP {status}: {answer[:200].decode(errors='replace')}"
 
 
 def _claim(message_id: int, seen_next: Any, lease: float) -> bool:
@@ -114,7 +128,23 @@ def _claim(message_id: int, seen_next: Any, lease: float) -> bool:
     )
 
 
+def _seq_unchanged(message: OutboxMessage) -> bool:
+    """False when a release renumbered the message while this attempt was on the wire."""
+    body = OutboxMessage.objects.filter(pk=message.pk).values_list("body", flat=True).first()
+    return bool(body) and body.get("seq") == message.body.get("seq")
+
+
 def _record(config: NodeConfig, message: OutboxMessage, delivered: bool, note: str) -> None:
+    if not delivered and '"sequence_reused"' in note and _seq_unchanged(message):
+        # the peer, in a signed answer, has seen this sequence number on another message:
+        # this node lost messages it sent (a restore) — stop new work until reconciled
+        from .peers import hold
+
+        hold(
+            message.peer,
+            f"node {message.peer} already received another message numbered "
+            f"{message.body.get('seq')}: this node's database lost history",
+        )
     attempts = message.attempts + 1
     if delivered:
         OutboxMessage.objects.filter(pk=message.pk).update(
@@ -152,9 +182,12 @@ def deliver_due(*, limit: int = 100, config: NodeConfig | None = None) -> dict[s
     counts = {"delivered": 0, "failed": 0}
     if not claimed:
         return counts
+    from .peers import ack_for
+
+    acks = {peer: ack_for(peer) for peer in {m.peer for m in claimed}}
     workers = max(1, min(config.send_concurrency, len(claimed)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda m: _post(config, m), claimed))
+        results = list(pool.map(lambda m: _post(config, m, acks[m.peer]), claimed))
     for message, (delivered, note) in zip(claimed, results, strict=True):
         _record(config, message, delivered, note)
         counts["delivered" if delivered else "failed"] += 1
@@ -165,9 +198,12 @@ def run_worker(*, poll: float = 1.0, once: bool = False, stop_after: float | Non
     """The worker loop of ``yimen medins_outbox``: deliver, sleep while idle, repeat."""
     from django.db import close_old_connections
 
+    from .peers import send_reports
+
     started = time.monotonic()
     while True:
         close_old_connections()
+        send_reports()  # the reconciliation report to each peer, when due
         counts = deliver_due()
         if once or (stop_after is not None and time.monotonic() - started > stop_after):
             return

@@ -22,14 +22,16 @@ def _ledger(kind: str) -> dict[str, int]:
     return dict(rows)
 
 
-def node_report() -> dict[str, Any]:
-    """Everything a reconciliation needs to know about this node."""
+def node_report(*, peer: str | None = None) -> dict[str, Any]:
+    """Everything a reconciliation needs to know about this node (or its transfers with one
+    ``peer``: the report the nodes exchange)."""
     config = require_node()
     now = timezone.now()
     today = timezone.localdate()
     outs, ins = _ledger(EntryKind.TRANSFER_OUT), _ledger(EntryKind.TRANSFER_IN)
+    rows = Transfer.objects.filter(peer=peer) if peer else Transfer.objects.all()
     transfers = list(
-        Transfer.objects.values(
+        rows.values(
             "transfer_id", "side", "status", "balance_fen", "peer_credited_fen", "due_on", "peer"
         )
     )
@@ -66,8 +68,9 @@ def node_report() -> dict[str, Any]:
                         "expected": expected,
                     }
                 )
-    for tid in (set(outs) | set(ins)) - known:
-        mismatches.append({"transfer_id": tid, "problem": "posting_without_transfer"})
+    if peer is None:  # postings of other peers' transfers are not in a per-peer report
+        for tid in (set(outs) | set(ins)) - known:
+            mismatches.append({"transfer_id": tid, "problem": "posting_without_transfer"})
     horizon = now - timedelta(hours=config.retry_horizon_hours)
     pending = OutboxMessage.objects.filter(delivered_at__isnull=True)
     in_flight = [

@@ -12,6 +12,7 @@ from .insured import (
     InsuredPerson,
     InsuredStatus,
 )
+from .peers import PeerLink
 from .transfer import (
     OPEN_STATUSES,
     InboxMessage,
@@ -36,6 +37,7 @@ __all__ = [
     "InsuredStatus",
     "MessageKind",
     "OutboxMessage",
+    "PeerLink",
     "RejectedMessage",
     "Side",
     "Transfer",

@@ -134,6 +134,7 @@ class MessageKind(models.TextChoices):
     INFO = "transfer.info", _("Information form")
     REFUSAL = "transfer.refusal", _("Refusal")
     CONFIRM = "transfer.confirm", _("Confirmation")
+    REPORT = "node.report", _("Reconciliation report")
 
 
 class OutboxMessage(models.Model):
@@ -175,6 +176,7 @@ class InboxMessage(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     duplicates = models.PositiveIntegerField(_("repeated deliveries"), default=0)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    seq = models.PositiveBigIntegerField(_("sender's sequence number"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("incoming message")
@@ -183,6 +185,7 @@ class InboxMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["peer", "message_id"], name="medins_inbox_once")
         ]
+        indexes = [models.Index(fields=["peer", "seq"], name="medins_inbox_seq")]
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.kind} ← {self.peer}"

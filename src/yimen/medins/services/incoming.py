@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..node import require_node
 from ..outbox import enqueue
+from ..peers import require_not_held
 from ..rules import continuity
 from ..transitions import initial_status, move, step
 from .common import actor_label, alert_staff, audit, require_staff
@@ -77,6 +78,7 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
 def transfer_apply(*, actor: Any, data: dict[str, Any]) -> Transfer:
     """Apply for a transfer into this node (counter staff or the applicant online)."""
     config = require_node()
+    require_not_held()
     errors = _check(data)
     if errors:
         raise Invalid(_("The application has errors; nothing was saved."), fields=errors)
@@ -216,6 +218,7 @@ def transfer_in_complete(*, transfer_pk: int, actor: Any) -> Transfer:
         require_staff(actor, transfer.to_division)
         if transfer.status != TransferStatus.INFO_RECEIVED:
             return transfer
+        require_not_held()
         assert transfer.person_id is not None  # set when the application was made
         person = InsuredPerson.objects.select_for_update().get(pk=transfer.person_id)
         info = transfer.info or {}

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..node import require_node
 from ..outbox import enqueue
+from ..peers import require_not_held
 from ..rules import OutgoingFacts, transfer_out_refusals
 from ..transitions import initial_status, move, step
 from .common import actor_label, audit, require_staff
@@ -112,6 +113,7 @@ def transfer_out_process(*, transfer_pk: int, actor: Any) -> Transfer:
         require_staff(actor, transfer.from_division)
         if transfer.status != TransferStatus.RECEIVED:
             return transfer
+        require_not_held()
         person = (
             InsuredPerson.objects.select_for_update().filter(id_number=transfer.id_number).first()
         )
