@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yimen.web.middleware.SecurityHeadersMiddleware",
+    "yimen.web.middleware.DatabaseConflictMiddleware",
 ]
 
 ROOT_URLCONF = "yimen.urls"
