@@ -156,3 +156,43 @@ def test_refusal_steps_read_in_each_language(client, staff, jilin_peer):
     last = transfer.steps.last()
     assert "退休人员不办理" in last.text_zh and "Retired persons are not moved" in last.text_en
     assert "退休" not in last.text_en
+
+
+def test_a_sealed_form_of_an_earlier_transfer_is_not_credited_again(client, staff, jilin_peer):
+    """A genuine form kept from a completed transfer, sent for the person's next transfer,
+    credited the balance a second time (+197,534 fen in the fault run)."""
+    first = transfer_apply(actor=staff, data=application())
+    old_form = info_message(jilin_peer, first, balance=197_534)
+    assert send(client, jilin_peer, old_form, to="hainan").status_code == 200
+    first.refresh_from_db()
+    assert first.status == "completed" and account_balance(first.person) == 197_534
+    second = transfer_apply(actor=staff, data=application())
+    replayed = {**old_form, "transfer_id": second.transfer_id}
+    response = send(client, jilin_peer, replayed, to="hainan")
+    assert response.status_code == 409
+    assert response.json()["code"] == "medins.form_of_another_transfer"
+    second.refresh_from_db()
+    assert second.status == "requested" and account_balance(second.person) == 197_534
+    assert AccountEntry.objects.filter(kind="transfer_in").count() == 1
+    # the peer's refusal of the second transfer now applies instead of being "known"
+    refusal = {"kind": "transfer.refusal", "transfer_id": second.transfer_id, "reasons": []}
+    assert send(client, jilin_peer, refusal, to="hainan").json()["outcome"] == "refused"
+
+
+def test_a_refusal_after_the_form_was_credited_is_flagged_not_ignored(client, staff, jilin_peer):
+    from yimen.audit.models import AuditEvent
+    from yimen.workflow.models import Notification
+
+    transfer = transfer_apply(actor=staff, data=application())
+    form = info_message(jilin_peer, transfer)
+    assert send(client, jilin_peer, form, to="hainan").status_code == 200
+    reasons = [{"code": "stopped", "zh": "已停保", "en": "Stopped"}]
+    body = {"kind": "transfer.refusal", "transfer_id": transfer.transfer_id, "reasons": reasons}
+    answer = send(client, jilin_peer, body, to="hainan")
+    assert answer.json()["outcome"] == "contradicted"
+    transfer.refresh_from_db()
+    assert transfer.status == "completed"
+    assert transfer.steps.filter(code="peer_contradicts").exists()
+    assert AuditEvent.objects.filter(event_type="medins.transfer_contradicted").count() == 1
+    notice = Notification.objects.get(recipient=staff)
+    assert transfer.transfer_id in notice.message

@@ -84,6 +84,20 @@ def test_replay_after_the_window_is_refused(client, as_jilin, hainan_peer):
     assert Transfer.objects.count() == 0 and account_balance(person) == 5000
 
 
+@pytest.mark.parametrize(
+    "stamp", ["9" * 401, "-" + "9" * 401, "1e9", "１７００００００００", " 1700000000", "", "12.5"]
+)
+def test_a_timestamp_that_is_no_number_of_seconds_is_refused_not_a_500(
+    client, as_jilin, hainan_peer, stamp
+):
+    """A 401-digit stamp overflowed the float subtraction (OverflowError, answered 500)."""
+    person = insured(1, balance_fen=5000)
+    response = send(client, hainan_peer, request_body(1), to="jilin", stamp=stamp)
+    assert response.status_code == 401
+    assert refusals() == ["malformed"]
+    assert Transfer.objects.count() == 0 and account_balance(person) == 5000
+
+
 def test_repeat_inside_the_window_changes_nothing_and_is_logged(client, as_jilin, hainan_peer):
     person = insured(1, balance_fen=5000, months=[])
     body = request_body(1)

@@ -62,6 +62,11 @@ class EventType(models.TextChoices):
     MEDINS_TRANSFER_REFUSED = "medins.transfer_refused", _("Insurance transfer refused")
     MEDINS_TRANSFER_CONFIRMED = "medins.transfer_confirmed", _("Insurance transfer confirmed")
     MEDINS_MESSAGE_REFUSED = "medins.message_refused", _("Message from another node refused")
+    MEDINS_TRANSFER_CONTRADICTED = (
+        "medins.transfer_contradicted",
+        _("Insurance transfer contradicted by the other node"),
+    )
+    MEDINS_NODES_DISAGREE = "medins.nodes_disagree", _("Insurance nodes disagree on transfers")
     # verification: the batch run (issue 5)
     VERIFICATION_RUN_STARTED = "verification.run_started", _("Verification run started")
     VERIFICATION_RUN_FINISHED = "verification.run_finished", _("Verification run finished")

@@ -68,3 +68,17 @@ class TransferNotFound(NotFound):
 
     def __init__(self):
         super().__init__(_("No such transfer, or it is outside your area."))
+
+
+class FormOfAnotherTransfer(Invalid):
+    code = "medins.form_of_another_transfer"
+
+    def __init__(self, *, form_transfer, transfer):
+        super().__init__(
+            _(
+                "The sealed information form belongs to transfer %(form)s, not to transfer "
+                "%(transfer)s; it was not applied and nothing was credited."
+            ),
+            form=form_transfer,
+            transfer=transfer,
+        )

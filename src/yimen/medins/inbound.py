@@ -99,10 +99,11 @@ def _authenticate(config: NodeConfig, request: HttpRequest) -> str | tuple[str, 
         return "unknown_peer", f"node {sender!r} is not a trusted peer"
     if recipient != config.node_id:
         return "wrong_recipient", f"addressed to {recipient!r}"
-    try:
-        age = abs(time.time() - int(stamp))
-    except ValueError:
-        return "malformed", "timestamp is not a number"
+    # Seconds since the epoch fit in 12 digits for the next 30,000 years; a longer stamp
+    # would overflow the float subtraction (OverflowError, a 500) instead of being refused.
+    if not (stamp.isascii() and stamp.lstrip("-").isdigit() and len(stamp) <= 12):
+        return "malformed", f"timestamp is not a number of seconds: {stamp[:40]!r}"
+    age = abs(time.time() - int(stamp))
     if age > config.window_seconds:
         return "stale", f"timestamp {stamp} is {age:.0f} s away (window {config.window_seconds} s)"
     try:

@@ -22,6 +22,7 @@ from yimen.regions.models import Division
 from yimen.workflow.calendar import add_working_days, local_date
 
 from .. import protocol as p
+from ..errors import FormOfAnotherTransfer
 from ..ledger import account_post
 from ..models import (
     OPEN_STATUSES,
@@ -40,7 +41,7 @@ from ..node import require_node
 from ..outbox import enqueue
 from ..rules import continuity
 from ..transitions import initial_status, move, step
-from .common import actor_label, audit, require_staff
+from .common import actor_label, alert_staff, audit, require_staff
 
 INCOMING_DAYS = 5  # working days to sync the 信息表 (医保办发〔2021〕43号)
 OUTGOING_DAYS = 10  # the outgoing side's limit, watched from here
@@ -181,6 +182,12 @@ def on_info(*, peer: str, body: dict[str, Any]) -> str:
         raise Invalid(_("The electronic seal on the information form is not valid."))
     if info.get("id_number") != transfer.id_number:
         raise Invalid(_("The information form is about another person."))
+    # A genuine seal proves who issued the form, not for which transfer: a form kept from an
+    # earlier, completed transfer of the same person would credit the balance twice.
+    if info.get("transfer_id") != transfer.transfer_id:
+        raise FormOfAnotherTransfer(
+            form_transfer=str(info.get("transfer_id"))[:80], transfer=transfer.transfer_id
+        )
     move(transfer, TransferStatus.INFO_RECEIVED)
     transfer.info = info
     transfer.info_seal = body["seal"]
@@ -282,6 +289,12 @@ def transfer_in_complete(*, transfer_pk: int, actor: Any) -> Transfer:
 def on_refusal(*, peer: str, body: dict[str, Any]) -> str:
     """The outgoing node refused: keep its reasons; nothing was moved."""
     transfer = _locked(body, peer)
+    if transfer.status in (TransferStatus.INFO_RECEIVED, TransferStatus.COMPLETED):
+        # The peer refuses what we hold a sealed form for (or have credited): the two sides
+        # disagree about money. Not "known" — it is kept on the transfer, audited and shown
+        # to the staff of the region, and reconciliation lists it.
+        _record_contradicting_refusal(transfer, peer, body)
+        return "contradicted"
     if transfer.status != TransferStatus.REQUESTED:
         return "known"
     move(transfer, TransferStatus.REFUSED)
@@ -298,3 +311,29 @@ def on_refusal(*, peer: str, body: dict[str, Any]) -> str:
     )
     audit(transfer, EventType.MEDINS_TRANSFER_REFUSED, new={"reasons": transfer.reasons})
     return "refused"
+
+
+def _record_contradicting_refusal(transfer: Transfer, peer: str, body: dict[str, Any]) -> None:
+    reasons = list(body.get("reasons", []))[:20]
+    step(
+        transfer,
+        "peer_contradicts",
+        _(
+            "Node %(peer)s refused this transfer after its information form was received "
+            "here; the two sides disagree — reconcile before anything else is done."
+        ),
+        peer=peer,
+    )
+    audit(
+        transfer,
+        EventType.MEDINS_TRANSFER_CONTRADICTED,
+        new={"peer": peer, "status": transfer.status, "reasons": reasons},
+    )
+    alert_staff(
+        division=transfer.to_division,
+        message=gettext(
+            "Insurance transfer %(transfer)s: node %(peer)s refused it after its form was "
+            "received here. Reconcile the two nodes."
+        )
+        % {"transfer": transfer.transfer_id, "peer": peer},
+    )
