@@ -92,7 +92,8 @@ class DatabaseConflictMiddleware:
     """A unique-constraint violation, deadlock or serialization failure that escapes a view
     answers 409 — problem details under ``/api/``, a page in Chinese and English elsewhere —
     rather than a 500 (see ``problems.database_conflict``). The API's DRF views get the same
-    answer from ``problem_exception_handler``; this covers plain Django views and pages."""
+    answer from ``problem_exception_handler``; this covers plain Django views and pages.
+    The hospital interface (``/fsi/``) is left to its own protocol, as for NUL characters."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,6 +102,8 @@ class DatabaseConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if request.path.startswith("/fsi/"):
+            return None  # the hospital interface answers in its own protocol (infcode)
         error = database_conflict(exception)
         if error is None:
             return None
