@@ -1,10 +1,11 @@
 """The deployment's audit key, held outside the database.
 
 One Ed25519 key (32-byte seed, base64 — the format of the insurance nodes' keys) does two
-jobs: it signs the checkpoints exported to ``AUDIT_CHECKPOINT_DIR`` (anyone with the public
-key can check them), and an HMAC key derived from it seals the chain head (``ChainHead.mac``)
-at every append. Someone who can write to the database but cannot read this key can neither
-sign a checkpoint nor seal a head they rewound or rehashed.
+jobs: it signs the checkpoints exported to ``AUDIT_CHECKPOINT_DIR`` (each file names the
+public key it was signed with; `verify` checks them with this deployment's key), and an
+HMAC key derived from it seals the chain head (``ChainHead.mac``) at every append. Someone
+who can write to the database but cannot read this key can neither sign a checkpoint nor
+seal a head they rewound or rehashed.
 
 Where it comes from, first found wins: ``settings.AUDIT_KEY`` (env ``YIMEN_AUDIT_KEY``, the
 base64 seed, e.g. from a secret store), else the file ``settings.AUDIT_KEY_FILE`` (env
