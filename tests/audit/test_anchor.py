@@ -143,6 +143,29 @@ def test_a_log_from_before_the_key_is_sealed_by_its_first_checkpoint(settings, a
     assert verify_chain().ok
 
 
+def test_an_unsealed_head_after_a_checkpoint_is_not_sealed_again(log8, checkpoints):
+    # An intruder blanks the MAC hoping the operator will reseal what they rewrote.
+    checkpoint_create()
+    delete_seq(8)
+    rewind_head(7)
+    tamper(f"UPDATE {HEAD} SET mac = ''")
+    with pytest.raises(ChainNotIntact):
+        checkpoint_create(seal_head=True)
+    assert ChainHead.objects.get().mac == ""
+    broken(verify.CHECKPOINT_AHEAD, 8)
+
+
+def test_sealing_an_old_log_verifies_all_of_it(settings, actor, checkpoints):
+    key = settings.AUDIT_KEY
+    settings.AUDIT_KEY = ""
+    make_log(actor, 4)
+    edit_reason(1, "changed")
+    settings.AUDIT_KEY = key
+    with pytest.raises(ChainNotIntact):
+        checkpoint_create(seal_head=True)
+    assert ChainHead.objects.get().mac == ""
+
+
 def test_no_key_no_checkpoint(settings, log8, checkpoints):
     settings.AUDIT_KEY = ""
     with pytest.raises(NoAuditKey):

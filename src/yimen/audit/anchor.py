@@ -118,8 +118,10 @@ def checkpoint_create(*, seal_head: bool = False) -> Checkpoint:
     """Verify the events since the last checkpoint and export a signed checkpoint of the head.
 
     Holds the head lock meanwhile, so the head cannot move between the check and the file.
-    With ``seal_head`` a head written before the key existed (no MAC yet) is sealed first —
-    for the first checkpoint after installing the key; a head with a wrong MAC is refused."""
+    With ``seal_head`` a head written before the key existed (no MAC yet) is sealed first,
+    after the whole chain is verified — for the first checkpoint after installing the key.
+    Once a checkpoint exists the head has been sealed before, so an unsealed head then is
+    tampering and is refused, as is a head with a wrong MAC."""
     from .verify import HEAD_UNSEALED, verify_chain
 
     key = audit_key()
@@ -132,11 +134,12 @@ def checkpoint_create(*, seal_head: bool = False) -> Checkpoint:
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None or head.seq == 0:
             raise Invalid(_("The audit log is empty: there is nothing to checkpoint."))
-        if seal_head and not head.mac:
-            head.mac = key.seal(head.seq, head.hash)
-            ChainHead.objects.filter(pk=1).update(mac=head.mac)
         known, _bad = read_checkpoints(directory, key)
         since = next((c for c in reversed(known) if c.seq <= head.seq), None)
+        if seal_head and not head.mac and not known:
+            head.mac = key.seal(head.seq, head.hash)
+            ChainHead.objects.filter(pk=1).update(mac=head.mac)
+            since = None  # the whole chain, not only what is new
         result = verify_chain(since=since)
         if not result.ok:
             if result.problem == HEAD_UNSEALED and not head.mac:
