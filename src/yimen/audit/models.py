@@ -87,11 +87,16 @@ class AuditEvent(models.Model):
 
 class ChainHead(models.Model):
     """The last link of the chain: locked by every writer so appends are strictly ordered,
-    and compared by `verify` so a deleted tail is noticed."""
+    and compared by `verify` so a deleted tail is noticed.
+
+    ``mac`` seals (seq, hash) with the deployment's audit key (`keys.AuditKey.seal`), so a
+    database writer without the key cannot rewind the head over a deleted tail or point it
+    at a rehashed chain. A trigger lets the head only move forward (migration 0015)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")

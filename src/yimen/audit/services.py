@@ -16,6 +16,7 @@ from yimen.bulk_rows import insert_rows
 
 from .chain import GENESIS, BatchHasher, canonical, event_hash, to_json_value
 from .events import EventType
+from .keys import audit_key
 from .models import AuditEvent, ChainHead
 
 BULK_BATCH = 2000
@@ -56,6 +57,13 @@ def _locked_head() -> ChainHead:
         if not created:
             head = ChainHead.objects.select_for_update().get(pk=1)
     return head
+
+
+def _move_head(seq: int, chain_hash: str) -> None:
+    """Point the (locked) head at the new last event, sealed with the audit key if any."""
+    key = audit_key()
+    mac = key.seal(seq, chain_hash) if key else ""
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=chain_hash, mac=mac)
 
 
 def _build(draft: EventDraft, seq: int, prev_hash: str, now: datetime) -> AuditEvent:
@@ -114,7 +122,7 @@ def record_events(drafts: Sequence[EventDraft]) -> list[AuditEvent]:
         prev = event.hash
         events.append(event)
     AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
-    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    _move_head(seq, prev)
     return events
 
 
@@ -198,7 +206,7 @@ def append_events(drafts: Sequence[EventDraft]) -> int:
         )
         rows.append((*fields, prev))
     insert_rows(AuditEvent, EVENT_COLUMNS, rows)
-    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    _move_head(seq, prev)
     return len(rows)
 
 

@@ -7,6 +7,10 @@ YIMEN_DEBUG          1/true to enable debug (the demo sets it)
 YIMEN_ALLOWED_HOSTS  comma-separated host names
 YIMEN_DATA_DIR       where SQLite, uploads and batch data live (default: var/ in the checkout)
 YIMEN_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
+YIMEN_AUDIT_KEY      the audit key (base64 Ed25519 seed) from a secret store; else the file
+YIMEN_AUDIT_KEY_FILE (default $YIMEN_DATA_DIR/audit.key, made by `yimen audit keygen`)
+YIMEN_AUDIT_CHECKPOINT_DIR  where `yimen audit checkpoint` exports signed checkpoints
+                     (default $YIMEN_DATA_DIR/audit-checkpoints; ship it off the host)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -35,6 +39,12 @@ DEBUG = env_bool("YIMEN_DEBUG")
 # roster batches may read through a second, read-only connection as Arrow columns
 COLUMN_READS = env_bool("YIMEN_COLUMN_READS", default=True)
 DATA_DIR = Path(os.environ.get("YIMEN_DATA_DIR", REPO_DIR / "var"))
+# The audit key and the signed checkpoints live outside the database (docs/operations.md).
+AUDIT_KEY = os.environ.get("YIMEN_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(os.environ.get("YIMEN_AUDIT_KEY_FILE", DATA_DIR / "audit.key"))
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("YIMEN_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+)
 
 SECRET_KEY = os.environ.get("YIMEN_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -86,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yimen.web.middleware.SecurityHeadersMiddleware",
+    "yimen.web.middleware.DatabaseConflictMiddleware",
 ]
 
 ROOT_URLCONF = "yimen.urls"

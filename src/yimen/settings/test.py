@@ -13,3 +13,10 @@ DEBUG = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # one file per test process, so two runs on one machine never share a database
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# A fixed audit key, so every test's appends seal the chain head as production's do; no
+# checkpoint directory unless a test gives one (a file left by one test would anchor the
+# next test's log).
+AUDIT_KEY = "eWltZW4tdGVzdC1hdWRpdC1rZXktMzItYnl0ZXMhISE="
+AUDIT_KEY_FILE = ""
+AUDIT_CHECKPOINT_DIR = ""

@@ -89,10 +89,7 @@ def pending_requests(prefix: str = "", on: date | None = None) -> pl.DataFrame:
 @transaction.atomic
 def run_start(*, actor=None, division_prefix: str = "", scheduled: bool = False):
     """Queue a run; refused while another is queued or running."""
-    from yimen.accounts.models import User
-
-    if actor is not None:  # serialise starters on the actor row (SQLite: BEGIN IMMEDIATE)
-        User.objects.select_for_update().filter(pk=actor.pk).first()
+    _serialise_starters()
     active = VerificationRun.objects.select_for_update().filter(
         status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     )
@@ -113,6 +110,26 @@ def run_start(*, actor=None, division_prefix: str = "", scheduled: bool = False)
         new={"divisions": division_prefix or "*", "scheduled": scheduled},
     )
     return run
+
+
+# The key of the transaction-level advisory lock every starter takes (PostgreSQL): a fixed
+# number used for nothing else in this database.
+START_LOCK = 7_311_052_001
+
+
+def _serialise_starters() -> None:
+    """Let one ``run_start`` at a time check for an active run and queue its own.
+
+    With no run active there is no row to lock, so two starters (two users of the same
+    township, or the cron job and a user) both saw none and both queued a run; locking the
+    starting user's row only serialised one user's clicks. On PostgreSQL a transaction-level
+    advisory lock serialises every starter until it commits; SQLite opens every write
+    transaction with BEGIN IMMEDIATE (settings), which already does. Runs are refused
+    while any other is active, whatever its area: areas nest (the whole city, a district,
+    a township), and two runs over one area would match the same requests twice."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [START_LOCK])
 
 
 def _save(run: VerificationRun, progress: Progress | None, **fields) -> None:

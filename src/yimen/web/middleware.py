@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Invalid
+
+from .problems import PROBLEM_TYPE, database_conflict
 
 NUL = "\x00"
 JSON_NUL = b"\\u0000"  # JSON can carry a NUL only escaped
@@ -83,3 +86,37 @@ class RefuseNulMiddleware:
             status=400,
             content_type="text/html; charset=utf-8",
         )
+
+
+class DatabaseConflictMiddleware:
+    """A unique-constraint violation, deadlock or serialization failure that escapes a view
+    answers 409 — problem details under ``/api/``, a page in Chinese and English elsewhere —
+    rather than a 500 (see ``problems.database_conflict``). The API's DRF views get the same
+    answer from ``problem_exception_handler``; this covers plain Django views and pages.
+    The hospital interface (``/fsi/``) is left to its own protocol, as for NUL characters."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.path.startswith("/fsi/"):
+            return None  # the hospital interface answers in its own protocol (infcode)
+        error = database_conflict(exception)
+        if error is None:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                error.as_problem(),
+                status=error.status,
+                content_type=PROBLEM_TYPE,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        page = render_to_string(
+            "409.html",
+            {"zh": error.render("zh-hans"), "en": error.render("en"), "code": error.code},
+            request=request,
+        )
+        return HttpResponse(page, status=error.status, content_type="text/html; charset=utf-8")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -10,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from yimen.errors import Invalid, NotFound, YimenError
+from yimen.errors import Conflict, Invalid, NotFound, YimenError
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -31,6 +34,47 @@ _DRF_CODES = {
 }
 
 
+logger = logging.getLogger(__name__)
+
+# SQLSTATEs of a transaction the database stopped because another one was writing the same
+# rows: deadlock_detected and serialization_failure. Retrying later may well succeed.
+CONCURRENCY_STATES = {"40P01", "40001"}
+
+CONCURRENT_WRITE = _(
+    "Someone else saved the same record at the same moment, so this action was stopped and "
+    "nothing was saved. Reload the page to see the current state, then try again if needed."
+)
+DATABASE_CONTENTION = _(
+    "This action collided with another one changing the same records at the same moment, "
+    "so the database stopped it and nothing was saved. Reload the page and try again."
+)
+
+
+def database_conflict(exc: BaseException) -> Conflict | None:
+    """A refusal for a database error caused by a concurrent writer, or None.
+
+    A unique constraint another request satisfied first (``IntegrityError``), a deadlock or
+    a serialization failure means two people acted on the same thing at once: the loser is
+    told so with a 409, not a 500. Services are meant to lock first and refuse with their
+    own code; reaching here is a defect to fix, so it is logged as one. Any other database
+    error (the server gone, a syntax error) is not a conflict and stays a 500."""
+    if isinstance(exc, IntegrityError):
+        code, message = "conflict.concurrent_write", CONCURRENT_WRITE
+    elif isinstance(exc, OperationalError) and _is_contention(exc):
+        code, message = "conflict.database_contention", DATABASE_CONTENTION
+    else:
+        return None
+    logger.warning("database conflict answered as 409 (%s): %s", code, exc, exc_info=exc)
+    return Conflict(message, code=code)
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    state = getattr(exc.__cause__, "sqlstate", None) or getattr(exc, "sqlstate", None)
+    if state in CONCURRENCY_STATES:
+        return True
+    return "deadlock detected" in str(exc).lower()
+
+
 def problem_response(error: YimenError) -> Response:
     return Response(error.as_problem(), status=error.status, content_type=PROBLEM_TYPE)
 
@@ -39,6 +83,9 @@ def problem_exception_handler(exc, context):
     """Turn every error an API view raises into a problem-details body."""
     if isinstance(exc, YimenError):
         return problem_response(exc)
+    conflict = database_conflict(exc)
+    if conflict is not None:
+        return problem_response(conflict)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Invalid
 from yimen.workflow.calendar import end_of_day
+from yimen.workflow.models import Case
 from yimen.workflow.states import TaskStatus
 
 from ..limits import cycle_of
@@ -75,11 +76,24 @@ def cycle_decide(
     allowed = set(
         cycle_applications(actor, township_code, "decide", cycle_start).values_list("pk", flat=True)
     )
-    made = []
+    rows = []
     for row in decisions:
         application = access_application_by_id(actor, row.application_id)
         if application.pk not in allowed:
             raise NotInCycle(application.case.number if application.case else application.pk)
+        rows.append((row, application))
+    # Every case of the page locked first, in one order (by id), before any decision takes
+    # the audit chain's head: deciding case after case would hold the head from the first
+    # while waiting for a case another approver is deciding alone, who waits for the head —
+    # a deadlock. Case locks, then the chain head, as every single step takes them.
+    list(
+        Case.objects.select_for_update()
+        .filter(pk__in=[application.case_id for _, application in rows])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    made = []
+    for row, application in rows:
         made.append(
             steps.case_decide(
                 actor=actor,

@@ -21,7 +21,7 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Invalid
 from yimen.workflow.calendar import add_working_days
-from yimen.workflow.models import Task
+from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import (
     CASE_SUBJECT,
@@ -66,6 +66,15 @@ def open_task(application: Application, step: str) -> Task:
 
 
 def _require_performer(actor, application: Application, step: str) -> Task:
+    """The step's open task, read under the case's row lock.
+
+    Every step locks the case before it writes its record (the unique ``Decision``, the
+    visit, …) and before the audit chain's head (``task_complete``, ``record_event``): two
+    people on the same case then queue on the case, and the second one re-reads the task
+    after the first has committed and is refused (``WrongStep``) instead of failing on the
+    unique record (a 500). One lock order everywhere — case, then chain head — is also what
+    keeps the cycle page from deadlocking against a single decision."""
+    Case.objects.select_for_update().filter(pk=case_id_of(application, step)).first()
     task = open_task(application, step)
     if performer_binding(actor, get_process("assist").step(step), task.division_id) is None:
         from yimen.workflow.errors import NotYourTask

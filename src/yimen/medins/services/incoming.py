@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -90,8 +90,8 @@ def transfer_apply(*, actor: Any, data: dict[str, Any]) -> Transfer:
     peer = config.peer_for_province(data["from_division"])
     assert peer is not None
     with transaction.atomic():
-        person = InsuredPerson.objects.select_for_update().filter(id_number=id_number).first()
-        if person is not None and person.name != data["name"].strip():
+        person = _locked_person(id_number, data, to_division)
+        if person.name != data["name"].strip():
             raise Invalid(
                 _("The name does not match the person insured here with this ID number."),
                 fields={"name": [gettext("The name does not match our records.")]},
@@ -100,14 +100,6 @@ def transfer_apply(*, actor: Any, data: dict[str, Any]) -> Transfer:
             id_number=id_number, side=Side.INCOMING, status__in=OPEN_STATUSES
         ).exists():
             raise Conflict(_("A transfer for this person is already in progress."))
-        if person is None:  # enrolment at the incoming node (转入地参保)
-            person = InsuredPerson.objects.create(
-                id_number=id_number,
-                name=data["name"].strip(),
-                insured_division_id=to_division,
-                insurance_type=data["insurance_type"],
-                status=InsuredStatus.CONTRIBUTING,
-            )
         now = timezone.now()
         transfer = Transfer.objects.create(
             transfer_id=f"{config.node_id}-{now:%Y%m%d}-{uuid.uuid4().hex[:12]}",
@@ -150,6 +142,29 @@ def transfer_apply(*, actor: Any, data: dict[str, Any]) -> Transfer:
         )
         audit(transfer, EventType.MEDINS_TRANSFER_APPLIED, actor=actor)
     return transfer
+
+
+def _locked_person(id_number: str, data: dict[str, Any], to_division: str) -> InsuredPerson:
+    """The person with this ID number, row-locked; enrolled here first if not yet known.
+
+    A person not yet known has no row to lock: two applications at once would both insert
+    one and the second fail on the unique ID number. The insert runs in a savepoint; the
+    loser of that race (PostgreSQL lets its insert wait until the winner commits) locks the
+    winner's row instead, and then sees the winner's transfer in progress (a Conflict)."""
+    person = InsuredPerson.objects.select_for_update().filter(id_number=id_number).first()
+    if person is not None:
+        return person
+    try:
+        with transaction.atomic():  # enrolment at the incoming node (转入地参保)
+            return InsuredPerson.objects.create(
+                id_number=id_number,
+                name=data["name"].strip(),
+                insured_division_id=to_division,
+                insurance_type=data["insurance_type"],
+                status=InsuredStatus.CONTRIBUTING,
+            )
+    except IntegrityError:
+        return InsuredPerson.objects.select_for_update().get(id_number=id_number)
 
 
 def _locked(body: dict[str, Any], peer: str) -> Transfer:
