@@ -286,3 +286,18 @@ def test_only_account_managers_open_the_pages(client, ours):
     assert client.get(MANAGE).status_code == 403
     assert client.get(f"{MANAGE}new/").status_code == 403
     assert client.get(f"{MANAGE}{ours.pk}/").status_code == 403
+
+
+def test_the_demo_county_admin_manages_its_county_only(tree, settings):
+    from yimen.web.demo import load_demo_users
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo_users()
+    county, province = User.objects.get(username="countyadmin"), User.objects.get(username="admin")
+    assert not county.is_superuser and province.is_superuser
+    from yimen.accounts.selectors import users_managed_by
+
+    reached = set(users_managed_by(county).values_list("username", flat=True))
+    assert {"caseworker", "approver", "citizen", "supervisor"} <= reached
+    # bound to the city, the province or another county: not the county's
+    assert not {"medins", "hospital", "cityviewer", "subsidy", "admin"} & reached
