@@ -140,6 +140,7 @@ def test_a_change_is_audited_with_old_and_new_values_of_what_changed(county_admi
     assert not ours.is_active and ours.phone == "13800000002"
     (event,) = events(EventType.USER_CHANGED)
     assert event.subject_id == str(ours.pk) and event.actor == county_admin
+    assert (event.role, event.division_code) == (Role.SYSTEM_ADMIN, NANGUAN)
     assert event.old == {"phone": "13800000001", "is_active": True}
     assert event.new == {"phone": "13800000002", "is_active": False}
     assert event.reason == "调离"

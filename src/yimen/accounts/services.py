@@ -234,11 +234,19 @@ def user_in_reach(actor, user: User) -> bool:
     return all(any(b.covers(code) for b in managing) for code in codes)
 
 
-def _check_reach(actor, user: User) -> None:
+def _check_reach(actor, user: User) -> Binding:
+    """The actor's binding the audit event names (the narrowest one covering every active
+    role of ``user``), or SelfManagement / NotYourUser."""
     if user.pk == getattr(actor, "pk", None):
         raise SelfManagement()
     if not user_in_reach(actor, user):
         raise NotYourUser()
+    codes = list(
+        RoleBinding.objects.filter(user=user, active=True).values_list("division_id", flat=True)
+    )
+    managing = bindings_for(actor, Action.ACCOUNT_MANAGE)
+    covering = [b for b in managing if all(b.covers(code) for code in codes)]
+    return max(covering or managing, key=lambda b: len(b.prefix))
 
 
 def _check_password(password: str, user: User | None) -> list[str]:
@@ -335,7 +343,7 @@ def user_update(
     values of what changed. Deactivating keeps the user and its history."""
     reason = _reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
-    _check_reach(actor, user)
+    manager = _check_reach(actor, user)
     full_name, phone = (full_name or "").strip(), (phone or "").strip()
     errors: dict[str, list[str]] = {}
     if not full_name or len(full_name) > 100:
@@ -352,7 +360,6 @@ def user_update(
         raise NothingChanged()
     user.save(update_fields=changed)
     forget_bindings(user)
-    manager = next(iter(bindings_for(actor, Action.ACCOUNT_MANAGE)))
     record_event(
         event_type=EventType.USER_CHANGED,
         subject=user,
@@ -371,13 +378,12 @@ def user_password_set(*, actor, user: User, password: str, reason: str) -> User:
     """Set a new password for a user who lost theirs; audited (never the password)."""
     reason = _reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
-    _check_reach(actor, user)
+    manager = _check_reach(actor, user)
     problems = _check_password(password, user)
     if problems:
         raise UserInvalid({"password": problems})
     user.set_password(password)
     user.save(update_fields=["password"])
-    manager = next(iter(bindings_for(actor, Action.ACCOUNT_MANAGE)))
     record_event(
         event_type=EventType.PASSWORD_SET,
         subject=user,
