@@ -105,3 +105,20 @@ def test_staff_fields_posted_by_a_citizen_are_not_read(citizen):
     assert household.is_valid(), household.errors
     for name in forms.STAFF_ONLY_FIELDS:
         assert name not in household.cleaned_data
+
+
+def test_the_service_refuses_staff_findings_from_an_applicant(staff, citizen):
+    from tests.assistance.conftest import household_input
+    from yimen.assistance.errors import ApplicationInvalid
+    from yimen.assistance.models import Application
+    from yimen.assistance.services import intake
+    from yimen.audit.models import AuditEvent
+
+    data = household_input(channel="self", supporter_note="长子有赡养能力", relative_of_staff=True)
+    with pytest.raises(ApplicationInvalid) as refused:
+        intake.application_create(actor=citizen, data=data)
+    assert set(refused.value.fields) == {"supporter_note", "relative_of_staff"}
+    assert not Application.objects.exists() and not AuditEvent.objects.exists()
+    # the same entries from the township's counter are the caseworker's to record
+    data = household_input(supporter_note="长子有赡养能力", relative_of_staff=True)
+    assert intake.application_create(actor=staff.caseworker, data=data).relative_of_staff

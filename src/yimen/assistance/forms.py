@@ -32,6 +32,7 @@ from .choices import (
 )
 from .models import Application, Asset, Member
 from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
+from .services.intake import STAFF_FINDINGS
 
 MAX_MEMBERS = 10
 MAX_ASSETS = 20
@@ -136,15 +137,8 @@ class HouseholdForm(forms.Form):
 
 
 #: fields of the household form only the staff fill in (经办人员近亲属, 经办人认定, 困难分档,
-#: 发现报告)
-STAFF_ONLY_FIELDS = (
-    "discovery_note",
-    "relative_of_staff",
-    "relative_note",
-    "has_able_supporter",
-    "supporter_note",
-    "hardship_tier",
-)
+#: 发现报告): the ones the service refuses from an applicant
+STAFF_ONLY_FIELDS = STAFF_FINDINGS
 
 
 def may_record_findings(user) -> bool:
