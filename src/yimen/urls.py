@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("yimen.accounts.urls")),
     path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
     path("assistance/overview/", include("yimen.assistance.overview_urls")),
+    path("assistance/settings/", include("yimen.assistance.settings_urls")),
     path("assistance/", include("yimen.assistance.urls")),
     path("public/self-check/", include("yimen.assistance.selfcheck_urls")),
     path("public/", include("yimen.assistance.public_urls")),

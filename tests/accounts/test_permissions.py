@@ -138,3 +138,89 @@ def test_permission_table_lists_every_role_and_action():
     for action, row in zip(Action, rows, strict=True):
         cells = [c.strip() for c in row.strip("|").split("|")[1:]]
         assert cells == ["✔" if action in PERMISSIONS[r] else "" for r in Role]
+
+
+# --- the menu follows the role (issue 14): every link a role sees answers 200 -----------
+
+# where a user of each role is bound for the menu checks (its natural level)
+MENU_DIVISIONS = {
+    Role.APPLICANT: HUAYANG,
+    Role.VILLAGE_STAFF: HUAYANG,
+    Role.GRID_WORKER: HUAYANG,
+    Role.TOWNSHIP_CASEWORKER: NANLING,
+    Role.TOWNSHIP_APPROVER: NANLING,
+    Role.SOCIAL_WORKER: NANLING,
+    Role.COUNTY_SUPERVISOR: NANGUAN,
+    Role.CITY_VIEWER: CHANGCHUN,
+    Role.MEDINS_AGENCY: CHANGCHUN,
+    Role.HOSPITAL_OPERATOR: CHANGCHUN,
+    Role.SUBSIDY_REVIEWER: YUSHU,
+    Role.ENV_INSPECTOR: JILIN,
+    Role.EXAM_ADMIN: JILIN,
+    Role.SYSTEM_ADMIN: JILIN,
+}
+
+
+def test_every_menu_item_names_known_actions_and_a_real_page():
+    from django.urls import reverse
+
+    from yimen.web.menu import MENU
+
+    keys = [item.key for item in MENU]
+    assert len(keys) == len(set(keys))
+    for item in MENU:
+        assert item.needs <= set(Action), item.key
+        assert reverse(item.url_name).startswith("/")
+
+
+def test_every_role_has_a_menu_role_binding_division():
+    assert set(MENU_DIVISIONS) == set(Role)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_exactly_its_menu_and_every_link_answers_200(tree, client, role):
+    from yimen.web.menu import MENU, menu_for
+
+    user = user_with(role, MENU_DIVISIONS[role])
+    shown = {item["key"]: item["url"] for item in menu_for(user)}
+    # what PERMISSIONS allows (items with a further condition may drop out: none of them
+    # holds in this bare world)
+    allowed = {
+        item.key
+        for item in MENU
+        if item.when is None and (not item.needs or item.needs & PERMISSIONS[role])
+    }
+    # an item sharing its page with an earlier one is shown once (the entry form)
+    assert set(shown) <= allowed
+    assert allowed - set(shown) <= {"apply"}
+    client.force_login(user)
+    answers = {key: client.get(url).status_code for key, url in shown.items()}
+    assert answers == dict.fromkeys(shown, 200)
+    page = client.get("/", follow=True)
+    assert page.status_code == 200
+    nav = page.content.decode()
+    for key in shown:
+        assert f'id="nav-{key}"' in nav
+    for item in MENU:
+        if item.key not in shown:
+            assert f'id="nav-{item.key}"' not in nav
+
+
+def test_the_citizen_menu_is_the_citizens_and_home_leads_to_own_applications(tree, client):
+    from yimen.web.menu import menu_for
+
+    citizen = user_with(Role.APPLICANT, HUAYANG)
+    keys = [item["key"] for item in menu_for(citizen)]
+    assert keys[:2] == ["mine", "apply"]
+    assert not {"tasks", "cases", "roster", "cycle", "medins", "settlement"} & set(keys)
+    client.force_login(citizen)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/assistance/applications/mine/"
+
+
+def test_anonymous_users_get_no_menu():
+    from django.contrib.auth.models import AnonymousUser
+
+    from yimen.web.menu import menu_for
+
+    assert menu_for(AnonymousUser()) == []

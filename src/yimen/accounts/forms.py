@@ -14,3 +14,66 @@ class LoginForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+# --- managing users (issue 14): forms only parse; the services check and write ----------
+
+from .roles import Role  # noqa: E402
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for the change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the audit log with who changed what and when."),
+    )
+
+
+def _division_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Division code"),
+        max_length=12,
+        help_text=_("The 6-, 9- or 12-digit code of the division the role acts in."),
+    )
+
+
+def _password_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    password = _password_field(_("Initial password"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    division_code = _division_field()
+    reason = _reason_field()
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    is_active = forms.BooleanField(label=_("May log in"), required=False)
+    reason = _reason_field()
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    division_code = _division_field()
+    reason = _reason_field()
+
+
+class RevokeForm(forms.Form):
+    reason = _reason_field()
+
+
+class PasswordSetForm(forms.Form):
+    password = _password_field(_("New password"))
+    reason = _reason_field()

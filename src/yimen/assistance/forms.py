@@ -32,6 +32,7 @@ from .choices import (
 )
 from .models import Application, Asset, Member
 from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
+from .services.intake import STAFF_FINDINGS
 
 MAX_MEMBERS = 10
 MAX_ASSETS = 20
@@ -126,6 +127,23 @@ class HouseholdForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["division_code"].choices = village_choices(user)
         self.fields["channel"].choices = channel_choices(user)
+        # what the staff record about a household (a relative of staff, their findings, a
+        # discovery report) is not the applicant's to declare: a citizen never sees it, and
+        # whatever a citizen posts under those names is not read
+        self.staff_fields = may_record_findings(user)
+        if not self.staff_fields:
+            for name in STAFF_ONLY_FIELDS:
+                del self.fields[name]
+
+
+#: fields of the household form only the staff fill in (经办人员近亲属, 经办人认定, 困难分档,
+#: 发现报告): the ones the service refuses from an applicant
+STAFF_ONLY_FIELDS = STAFF_FINDINGS
+
+
+def may_record_findings(user) -> bool:
+    """Staff who enter applications at the counter or report households in need."""
+    return bool(bindings_for(user, Action.CASE_OPEN) or bindings_for(user, Action.CASE_REPORT))
 
 
 class MemberForm(forms.Form):

@@ -29,3 +29,15 @@ def access_application_by_id(user, application_id) -> Application:
     if application is None:
         raise ApplicationNotFound()
     return application
+
+
+def applications_of_applicant(user, *, limit: int = 50) -> list[Application]:
+    """The user's own applications (filed as the applicant), newest first, with their case;
+    none for anonymous users."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Application.objects.filter(applicant=user)
+        .select_related("case", "division", "decision")
+        .order_by("-created_at", "-pk")[:limit]
+    )

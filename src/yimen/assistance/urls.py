@@ -5,6 +5,7 @@ from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
+from . import views_mine
 from . import views_staff as views
 from . import views_staff_steps as step_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("applications/new/", views.application_new, name="application_new"),
     path("applications/new/member-row/", views.member_row, name="member_row"),
     path("applications/drafts/", views.drafts, name="drafts"),
+    path("applications/mine/", views_mine.mine, name="mine"),
     path("applications/<id:application_id>/", views.application_page, name="application"),
     path("applications/<id:application_id>/submit/", views.draft_submit, name="submit"),
     path("applications/<id:application_id>/discard/", views.draft_discard, name="discard"),

@@ -81,3 +81,9 @@ class EventType(models.TextChoices):
     SETTLEMENT_CANCELLED = "settlement.cancelled", _("Settlement cancelled")
     SETTLEMENT_REVERSED = "settlement.reversed", _("Transaction reversed (2601)")
     SETTLEMENT_POLICY_SET = "settlement.policy_set", _("Settlement policy set added")
+    # issue 14: management of users, role bindings and the dated assistance settings
+    USER_CREATED = "accounts.user_created", _("User created")
+    USER_CHANGED = "accounts.user_changed", _("User changed")
+    PASSWORD_SET = "accounts.password_set", _("Password set by an administrator")
+    TIME_LIMIT_SET = "assistance.time_limit_set", _("Case time limit set")
+    CYCLE_SCHEDULE_SET = "assistance.cycle_schedule_set", _("Cycle schedule set")

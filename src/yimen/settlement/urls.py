@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views_filing, views_indicators
+from . import views_filing, views_hospital, views_indicators
 
 app_name = "settlement"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/filings/<str:serial>/cancel/", views_filing.cancel, {"channel": "online"},
          name="my_cancel"),
     path("institutions/", views_indicators.institutions, name="institutions"),
+    path("hospital/", views_hospital.hospital, name="hospital"),
     path("indicators/", views_indicators.page, name="indicators"),
     path("indicators.xlsx", views_indicators.export, name="indicators_xlsx"),
 ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""What every workbench page needs: the user's roles and unread reminders."""
+"""What every workbench page needs: the user's roles, menu and unread reminders."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ def workbench(request) -> dict:
         return {}
     from yimen.workflow.selectors import unread_notifications
 
+    from .menu import menu_for
+
     return {
         "my_bindings": bindings_of(user),
+        "menu": menu_for(user),
         "unread_count": unread_notifications(user).count(),
     }

@@ -46,6 +46,8 @@ DEMO_USERS = [
     DemoUser("inspector", "马超", Role.ENV_INSPECTOR, PROVINCE),
     DemoUser("examadmin", "朱红梅", Role.EXAM_ADMIN, PROVINCE),
     DemoUser("admin", "胡文", Role.SYSTEM_ADMIN, PROVINCE),
+    # a county administrator: manages the users, roles and settings of 南关区 only
+    DemoUser("countyadmin", "孟庆华", Role.SYSTEM_ADMIN, DISTRICT),
 ]
 
 
@@ -55,8 +57,11 @@ def load_demo_users() -> list[DemoUser]:
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)
         user.full_name = demo.full_name
-        user.is_staff = demo.role == Role.SYSTEM_ADMIN
-        user.is_superuser = demo.role == Role.SYSTEM_ADMIN
+        # only the province's administrator is also a Django superuser (/admin/); a
+        # superuser is out of every county administrator's reach
+        user.is_staff = user.is_superuser = (
+            demo.role == Role.SYSTEM_ADMIN and demo.division == PROVINCE
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleBinding.objects.get_or_create(

@@ -37,6 +37,13 @@ def not_found_is_404(view):
 @require_safe
 @login_required
 def home(request):
+    """The staff's tasks; a user with no task list (a citizen, a hospital operator, an
+    administrator) starts on the first page of their own menu instead."""
+    from .menu import menu_for
+
+    own = [item for item in menu_for(request.user) if item["key"] != "notifications"]
+    if own and not any(item["key"] == "tasks" for item in own):
+        return redirect(own[0]["url"])
     now = timezone.now()
     rows = task_rows(selectors.my_tasks(request.user)[:200], now)
     return render(request, "web/home.html", {"rows": rows})

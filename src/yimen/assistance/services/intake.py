@@ -88,6 +88,8 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
     if errors or division is None:
         raise ApplicationInvalid(errors)
     action, draft = _acting(actor, data.channel, division.code)
+    if action == Action.CASE_APPLY:
+        _refuse_staff_findings(data)
     application = Application.objects.create(
         division=division,
         address=data.address.strip(),
@@ -123,6 +125,29 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
     if not draft:
         application = application_submit(actor=actor, application=application)
     return application
+
+
+#: what only the staff record (经办人员近亲属, 经办人认定, 困难分档, 发现报告); the citizen's
+#: form does not offer them (forms.STAFF_ONLY_FIELDS) and the API refuses them from one
+STAFF_FINDINGS = (
+    "discovery_note",
+    "relative_of_staff",
+    "relative_note",
+    "has_able_supporter",
+    "supporter_note",
+    "hardship_tier",
+)
+
+
+def _refuse_staff_findings(data: ApplicationInput) -> None:
+    given = [name for name in STAFF_FINDINGS if getattr(data, name)]
+    if given:
+        raise ApplicationInvalid(
+            {
+                name: [_("Only the staff record this; leave it out of your application.")]
+                for name in given
+            }
+        )
 
 
 def _write_household(application: Application, data: ApplicationInput) -> None:

@@ -106,3 +106,35 @@ def tif_headers(paasid: str, token: str, nonce: str, now: int | None = None) -> 
         "x-tif-nonce": nonce,
         "x-tif-signature": sig,
     }
+
+
+@dataclass(frozen=True)
+class CredentialStatus:
+    """What an institution's operator may know of a credential: never its token."""
+
+    scheme: str
+    paasid: str
+    all_institutions: bool
+    has_token: bool
+    usable: bool  # a known scheme with a token: requests signed with it can pass
+
+
+def credentials_for(code: str) -> list[CredentialStatus]:
+    """The configured credentials that may speak for institution ``code``."""
+    found = []
+    for entry in configured():
+        institutions = _institutions(entry)
+        if institutions is not None and code not in institutions:
+            continue
+        scheme = str(entry.get("scheme", ""))
+        has_token = bool(str(entry.get("token", "")))
+        found.append(
+            CredentialStatus(
+                scheme=scheme,
+                paasid=str(entry.get("paasid", "")) if scheme == "tif" else "",
+                all_institutions=institutions is None,
+                has_token=has_token,
+                usable=scheme in SCHEMES and has_token and (scheme != "tif" or "paasid" in entry),
+            )
+        )
+    return found

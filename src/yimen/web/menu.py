@@ -1,0 +1,131 @@
+"""The workbench menu, as data: one row per item with the URL it opens and the actions
+(any of) it needs, checked against ``accounts.roles.PERMISSIONS`` through the user's
+bindings. A user sees an item only when some binding's role carries one of its actions,
+so no menu link leads to a 403 or a 404 (tests/accounts/test_permissions.py asks every
+role's links for a 200).
+
+A new service adds its page in one line, e.g.
+``MenuItem("subsidy", _("Straw subsidy"), "subsidy:index", {A.SUBSIDY_REVIEW})``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from yimen.accounts.roles import Action, Role, role_allows
+from yimen.accounts.scoping import bindings_of
+
+A = Action
+
+
+def _linked_to_insured_person(user) -> bool:
+    from yimen.settlement.models import PersonLink
+
+    return PersonLink.objects.filter(user=user).exists()
+
+
+def _node_configured(user) -> bool:
+    from yimen.medins.node import node_config
+
+    return node_config() is not None
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link of the menu. ``needs`` is "any of": empty means every signed-in user.
+    ``when`` narrows further on the user's own data (a citizen linked to an insured person)."""
+
+    key: str
+    label: Promise
+    url_name: str
+    needs: frozenset[Action] = field(default_factory=frozenset)
+    when: Callable[[object], bool] | None = None
+
+    def shown_to_roles(self, roles: set[Role]) -> bool:
+        if not self.needs:
+            return True
+        return any(role_allows(role, action) for role in roles for action in self.needs)
+
+
+def _item(key, label, url_name, needs=(), when=None) -> MenuItem:
+    return MenuItem(key, label, url_name, frozenset(needs), when)
+
+
+#: The whole menu, in display order.
+MENU: list[MenuItem] = [
+    # staff work on cases
+    _item("tasks", _("My tasks"), "web:home", {A.CASE_VIEW, A.MEDINS_HANDLE}),
+    _item("cases", _("Cases"), "web:case_list", {A.CASE_VIEW}),
+    _item("assistance", _("Assistance"), "assistance_overview:page", {A.CASE_VIEW}),
+    _item(
+        "new",
+        _("New application"),
+        "assistance:application_new",
+        {A.CASE_OPEN, A.CASE_REPORT},
+    ),
+    _item("cycle", _("Cycle"), "assistance_cycles:page", {A.CASE_VERIFY, A.CASE_DECIDE}),
+    _item("roster", _("Roster"), "benefits:roster", {A.ROSTER_VIEW}),
+    _item("verification", _("Verification"), "verification:index", {A.VERIFICATION_VIEW}),
+    _item("county", _("County supervision"), "county:case_list", {A.CASE_SUPERVISE}),
+    _item("statistics", _("Statistics"), "county:dashboard_home", {A.STATS_VIEW}),
+    # medical insurance
+    _item("medins", _("Medical insurance"), "medins:index", {A.MEDINS_HANDLE}),
+    _item("settlement", _("Cross-region settlement"), "settlement:filings", {A.MEDINS_HANDLE}),
+    _item("hospital", _("My institution"), "settlement:hospital", {A.MEDINS_SETTLE}),
+    # the citizen
+    _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),
+    _item("apply", _("Apply for assistance"), "assistance:application_new", {A.CASE_APPLY}),
+    _item(
+        "my_filings",
+        _("My filings for care away from home"),
+        "settlement:my_filings",
+        {A.CASE_VIEW_OWN},
+        _linked_to_insured_person,
+    ),
+    _item(
+        "my_transfers",
+        _("My insurance transfers"),
+        "medins:mine",
+        {A.CASE_VIEW_OWN},
+        _node_configured,
+    ),
+    # administration
+    _item("accounts", _("Users and roles"), "accounts:manage_users", {A.ACCOUNT_MANAGE}),
+    _item(
+        "settings",
+        _("Time limits and cycles"),
+        "assistance_settings:index",
+        {A.ACCOUNT_MANAGE},
+    ),
+    # everyone
+    _item("notifications", _("Notifications"), "web:notifications"),
+]
+
+
+def menu_for(user) -> list[dict]:
+    """The items ``user`` may open, as {key, label, url}; nothing for anonymous users.
+
+    An item both the staff and the citizen rows lead to (the entry form) is shown once."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    roles = {b.role for b in bindings_of(user)}
+    shown: list[dict] = []
+    urls: set[str] = set()
+    for item in MENU:
+        if not item.shown_to_roles(roles):
+            continue
+        if item.needs and not roles:
+            continue
+        if item.when is not None and not item.when(user):
+            continue
+        url = reverse(item.url_name)
+        if url in urls:
+            continue
+        urls.add(url)
+        shown.append({"key": item.key, "label": item.label, "url": url})
+    return shown
