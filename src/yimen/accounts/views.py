@@ -14,12 +14,11 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import YimenError
 
+from .addresses import client_address
 from .forms import LoginForm
 from .services import user_login
 
-
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["client_address", "login_view", "logout_view"]
 
 
 @sensitive_post_parameters("password")

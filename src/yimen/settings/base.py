@@ -7,6 +7,8 @@ YIMEN_DEBUG          1/true to enable debug (the demo sets it)
 YIMEN_ALLOWED_HOSTS  comma-separated host names
 YIMEN_DATA_DIR       where SQLite, uploads and batch data live (default: var/ in the checkout)
 YIMEN_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
+YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-Forwarded-For
+                     (default 0: the client is REMOTE_ADDR; accounts/addresses.py)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -163,6 +165,10 @@ YIMEN_LOCKOUT = {
     "per_address": int(os.environ.get("YIMEN_LOCKOUT_PER_ADDRESS", 20)),
     "window_minutes": int(os.environ.get("YIMEN_LOCKOUT_WINDOW_MINUTES", 15)),
 }
+
+# Reverse proxies in front of the app that append the client to X-Forwarded-For; the
+# client address (lockout, public rate limits) is the right-most one none of them stands for.
+YIMEN_TRUSTED_PROXIES = int(os.environ.get("YIMEN_TRUSTED_PROXIES", 0))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
