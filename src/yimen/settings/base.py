@@ -9,6 +9,7 @@ YIMEN_DATA_DIR       where SQLite, uploads and batch data live (default: var/ in
 YIMEN_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
 YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-Forwarded-For
                      (default 0: the client is REMOTE_ADDR; accounts/addresses.py)
+YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -169,6 +170,9 @@ YIMEN_LOCKOUT = {
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; the
 # client address (lockout, public rate limits) is the right-most one none of them stands for.
 YIMEN_TRUSTED_PROXIES = int(os.environ.get("YIMEN_TRUSTED_PROXIES", 0))
+# An API token expires this many hours after it was issued (accounts/tokens.py); logout and
+# a password change or reset revoke it at once.
+YIMEN_API_TOKEN_TTL_HOURS = float(os.environ.get("YIMEN_API_TOKEN_TTL_HOURS", 8))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -208,7 +212,7 @@ if env_bool("YIMEN_SECURE"):
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # token first: a bad token then answers 401 with WWW-Authenticate
-        "rest_framework.authentication.TokenAuthentication",
+        "yimen.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
