@@ -253,14 +253,9 @@ def can_reset_password(actor, user: User) -> bool:
 def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
     """The user changes their own password: the current one must be right, the new one
     must pass the password rules; their API tokens are revoked; audited."""
-    from .tokens import tokens_revoke
-
     if not user.check_password(old_password or ""):
         raise WrongPassword()
-    _check_password_rules(new_password, user)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    revoked = tokens_revoke(user)
+    revoked = _password_set(user, new_password)
     record_event(
         event_type=EventType.PASSWORD_CHANGED,
         subject=user,
@@ -270,21 +265,26 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
     return user
 
 
+def _password_set(user: User, new_password: str) -> int:
+    """Check the rules, set the password, revoke the API tokens; how many were revoked."""
+    from .tokens import tokens_revoke
+
+    _check_password_rules(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return tokens_revoke(user)
+
+
 @transaction.atomic
 def user_password_reset(*, actor, user: User, new_password: str, reason: str) -> User:
     """An account manager above every role of ``user`` (or a superuser) sets a new
     password, for instance when the user forgot theirs; the user's API tokens and sessions
     end (the session hash changes with the password); audited with the reason."""
-    from .tokens import tokens_revoke
-
     reason = (reason or "").strip()
     manager = _reset_manager(actor, user)
     if not reason:
         raise ReasonRequired()
-    _check_password_rules(new_password, user)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    revoked = tokens_revoke(user)
+    revoked = _password_set(user, new_password)
     record_event(
         event_type=EventType.PASSWORD_RESET,
         subject=user,
@@ -292,6 +292,21 @@ def user_password_reset(*, actor, user: User, new_password: str, reason: str) ->
         role=manager.role if manager else "",
         division_code=manager.division_code if manager else "",
         reason=reason[:2000],
+        new={"tokens_revoked": revoked},
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set_from_command_line(*, user: User, new_password: str, command: str) -> User:
+    """The operator on the server sets a password (``yimen changepassword``): the same
+    rules, revocation and audit as a reset, the actor being the system and the reason
+    naming the command."""
+    revoked = _password_set(user, new_password)
+    record_event(
+        event_type=EventType.PASSWORD_RESET,
+        subject=user,
+        reason=f"yimen {command}",
         new={"tokens_revoked": revoked},
     )
     return user

@@ -55,6 +55,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # first: its changepassword and createsuperuser (password rules, audit) replace Django's
+    "yimen.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,7 +68,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "yimen.regions",
-    "yimen.accounts",
     "yimen.audit",
     "yimen.workflow",
     "yimen.web",

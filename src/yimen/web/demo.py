@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from yimen.accounts.models import RoleBinding, User
@@ -57,6 +58,9 @@ def load_demo_users() -> list[DemoUser]:
         user.full_name = demo.full_name
         user.is_staff = demo.role == Role.SYSTEM_ADMIN
         user.is_superuser = demo.role == Role.SYSTEM_ADMIN
+        # the demo's password obeys the same rules as everyone's (a ValidationError here
+        # means DEMO_PASSWORD was weakened, not that the demo may skip them)
+        validate_password(DEMO_PASSWORD, user)
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleBinding.objects.get_or_create(
