@@ -63,6 +63,26 @@ def test_purge_removes_only_finished_windows():
         assert ratelimit.used("b", "x") == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_uses_at_the_same_moment_are_all_counted_once():
+    """Four threads (each its own database connection, as workers have) count 10 uses
+    each, starting on a key with no window: every use gets its own number, none lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def hammer(_):
+        try:
+            return [ratelimit.use("race", "198.51.100.9", window=3600) for _ in range(10)]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        numbers = [n for chunk in pool.map(hammer, range(4)) for n in chunk]
+    assert sorted(numbers) == list(range(1, 41))
+    assert ratelimit.used("race", "198.51.100.9") == 40
+
+
 # --- two server processes ---------------------------------------------------------------------
 
 
