@@ -118,6 +118,8 @@ def test_changing_the_password_revokes_the_token_and_is_audited(caseworker):
     form = page.get("/accounts/password/")
     assert form.status_code == 200
     assert 'name="new_password2"' in form.content.decode()
+    # the rules are listed as the validators state them (in Chinese by default)
+    assert "10 个字符" in form.content.decode() and "常见" in form.content.decode()
     response = page.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},

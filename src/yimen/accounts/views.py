@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -111,7 +112,7 @@ def password_change_view(request):
     return render(
         request,
         "accounts/password_change.html",
-        {"form": form, "error": error},
+        {"form": form, "error": error, "rules": password_validators_help_texts()},
         status=error.status if error else 200,
     )
 
@@ -147,6 +148,11 @@ def password_reset_view(request, username):
     return render(
         request,
         "accounts/password_reset.html",
-        {"form": form, "error": error, "target": target},
+        {
+            "form": form,
+            "error": error,
+            "target": target,
+            "rules": password_validators_help_texts(),
+        },
         status=error.status if error else 200,
     )
