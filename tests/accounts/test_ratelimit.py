@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import http.cookiejar
+import ipaddress
 import os
+import random
+import socket
 import subprocess
 import sys
 import time
@@ -25,9 +28,38 @@ from yimen.accounts import ratelimit
 from yimen.accounts.models import RateCounter
 from yimen.assistance.services import public
 
+REDIS = "redis://127.0.0.1:6379/15"
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def redis_running() -> bool:
+    with socket.socket() as s, contextlib.suppress(OSError):
+        s.settimeout(1)
+        s.connect(("127.0.0.1", 6379))
+        return True
+    return False
+
+
+def fresh_address() -> str:
+    """An address no earlier run has used (Redis keeps a key for its whole window)."""
+    return str(ipaddress.IPv6Address((0x20010DB8 << 96) + random.getrandbits(64)))
+
+
+@pytest.fixture
+def redis_store(settings):
+    """The counters in Redis (YIMEN_CACHE_URL), as a deployment with Redis has them."""
+    if not redis_running():
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.YIMEN_CACHE_URL = REDIS
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": "yimen",
+        }
+    }
 
 
 @pytest.mark.django_db
@@ -63,24 +95,44 @@ def test_purge_removes_only_finished_windows():
         assert ratelimit.used("b", "x") == 1
 
 
+@pytest.mark.django_db
+def test_with_redis_configured_the_counters_live_in_redis(redis_store):
+    who = fresh_address()
+    assert [ratelimit.use("t", who, window=1) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.used("t", who) == 3
+    assert not RateCounter.objects.exists()
+    time.sleep(1.2)  # Redis expires the key by its own clock
+    assert ratelimit.used("t", who) == 0
+    assert ratelimit.use("t", who, window=1) == 1
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request) -> str:
+    if request.param == "redis":
+        request.getfixturevalue("redis_store")
+    return request.param
+
+
 @pytest.mark.django_db(transaction=True)
-def test_uses_at_the_same_moment_are_all_counted_once():
+def test_uses_at_the_same_moment_are_all_counted_once(store):
     """Four threads (each its own database connection, as workers have) count 10 uses
     each, starting on a key with no window: every use gets its own number, none lost."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connections
 
+    who = fresh_address()
+
     def hammer(_):
         try:
-            return [ratelimit.use("race", "198.51.100.9", window=3600) for _ in range(10)]
+            return [ratelimit.use("race", who, window=3600) for _ in range(10)]
         finally:
             connections.close_all()
 
     with ThreadPoolExecutor(4) as pool:
         numbers = [n for chunk in pool.map(hammer, range(4)) for n in chunk]
     assert sorted(numbers) == list(range(1, 41))
-    assert ratelimit.used("race", "198.51.100.9") == 40
+    assert ratelimit.used("race", who) == 40
 
 
 # --- two server processes ---------------------------------------------------------------------
@@ -106,9 +158,11 @@ def _database_url() -> str:
 class Server:
     """A gunicorn process serving yimen on its own port, on the test database."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, cache_url: str = ""):
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("YIMEN_", "DJANGO_"))}
+        if cache_url:
+            env["YIMEN_CACHE_URL"] = cache_url
         env.update(
             YIMEN_DATABASE_URL=_database_url(),
             YIMEN_DATA_DIR=str(workdir),
@@ -171,13 +225,14 @@ def failed_lookup(server: Server, client_ip: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_status_limit_holds_across_two_server_processes(tmp_path):
+def test_the_status_limit_holds_across_two_server_processes(tmp_path, store):
     limit = public.LIMITS["status_failures_per_hour"]
-    servers = [Server(tmp_path), Server(tmp_path)]
+    cache_url = REDIS if store == "redis" else ""
+    servers = [Server(tmp_path, cache_url), Server(tmp_path, cache_url)]
     try:
         for server in servers:
             server.wait()
-        attacker, citizen = "203.0.113.66", "198.51.100.20"
+        attacker, citizen = fresh_address(), fresh_address()
         # the attacker's failures alternate between the two processes
         codes = [failed_lookup(servers[n % 2], attacker) for n in range(limit)]
         assert codes == [404] * limit
@@ -189,9 +244,11 @@ def test_the_status_limit_holds_across_two_server_processes(tmp_path):
     finally:
         for server in servers:
             server.stop()
-    # and a restart forgets nothing: the count is in the database, not in a process
-    assert RateCounter.objects.get(key=ratelimit.counter_key("public.status", attacker)).count
-    restarted = Server(tmp_path)
+    # the count is in the shared store, not in a process
+    key = ratelimit.counter_key("public.status", attacker)
+    assert RateCounter.objects.filter(key=key).exists() == (store == "database")
+    # and a restart forgets nothing
+    restarted = Server(tmp_path, cache_url)
     try:
         restarted.wait()
         assert failed_lookup(restarted, attacker) == 429

@@ -9,6 +9,8 @@ YIMEN_DATA_DIR       where SQLite, uploads and batch data live (default: var/ in
 YIMEN_SECURE         1 behind HTTPS: secure cookies, HSTS, SSL redirect
 YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-Forwarded-For
                      (default 0: the client is REMOTE_ADDR; accounts/addresses.py)
+YIMEN_CACHE_URL      redis://host:6379/0: Django's cache (and with it the rate-limit counters) in
+                     Redis; unset: the counters live in the database, no cache needed
 YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
@@ -171,6 +173,19 @@ YIMEN_LOCKOUT = {
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; the
 # client address (lockout, public rate limits) is the right-most one none of them stands for.
 YIMEN_TRUSTED_PROXIES = int(os.environ.get("YIMEN_TRUSTED_PROXIES", 0))
+# A shared cache only when configured: the rate-limit counters (accounts/ratelimit.py) then
+# count in Redis with atomic INCR; without one they count in the database. Either way every
+# worker and server shares them (the default local-memory cache would not).
+YIMEN_CACHE_URL = os.environ.get("YIMEN_CACHE_URL", "")
+if YIMEN_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": YIMEN_CACHE_URL,
+            "KEY_PREFIX": "yimen",
+        }
+    }
+
 # An API token expires this many hours after it was issued (accounts/tokens.py); logout and
 # a password change or reset revoke it at once.
 YIMEN_API_TOKEN_TTL_HOURS = float(os.environ.get("YIMEN_API_TOKEN_TTL_HOURS", 8))
