@@ -3,11 +3,13 @@ change their own password and administrators reset one, audited, under the passw
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -276,3 +278,39 @@ def test_a_superuser_resets_through_the_admin_link(client, caseworker):
     assert response.status_code == 302
     (event,) = events(caseworker, EventType.PASSWORD_RESET)
     assert event.actor_id == root.pk and event.role == ""
+
+
+def test_a_login_racing_another_gets_the_token_that_one_issued(caseworker, settings):
+    """Two token logins after expiry: the second finds the first's fresh token (deleting
+    only expired ones) or loses the insert race; either way one valid token, no 500."""
+    from yimen.accounts import tokens
+
+    settings.YIMEN_API_TOKEN_TTL_HOURS = 1
+    with time_machine.travel(DAY, tick=False) as clock:
+        old = tokens.token_issue(caseworker)
+        clock.move_to(DAY + timedelta(hours=2))
+        fresh = Token.objects.filter(pk=old.pk).update(created=DAY + timedelta(hours=2))
+        assert fresh == 1  # as if a concurrent login had just replaced it
+        assert tokens.token_issue(caseworker).key == old.key  # kept, not deleted
+        Token.objects.all().delete()
+        real_atomic = transaction.atomic
+
+        @contextlib.contextmanager
+        def racing(*args, **kwargs):
+            with real_atomic(*args, **kwargs):
+                yield
+
+        def other_login_first(*args, **kwargs):
+            # token_issue's own block (no arguments; Django's internal ones pass some):
+            # the racing login's token is inserted just before it opens
+            if not args and not kwargs and not raced:
+                raced.append(real_create(user=caseworker).key)
+            return racing(*args, **kwargs)
+
+        real_create = Token.objects.create
+        raced: list[str] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(tokens.transaction, "atomic", other_login_first)
+            issued = tokens.token_issue(caseworker)
+        assert raced and issued.key == raced[0]  # the racing login's token, handed out
+        assert Token.objects.get(user=caseworker).key == issued.key

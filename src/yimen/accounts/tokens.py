@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -30,8 +31,14 @@ def token_issue(user) -> Token:
     token = Token.objects.filter(user=user).first()
     if token is not None and not token_expired(token):
         return token
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+    # only an expired token is deleted, so a fresh one issued meanwhile by a concurrent login
+    # survives; that login's token is then handed out here too (one token per user)
+    Token.objects.filter(user=user, created__lte=timezone.now() - token_lifetime()).delete()
+    try:
+        with transaction.atomic():
+            return Token.objects.create(user=user)
+    except IntegrityError:
+        return Token.objects.get(user=user)
 
 
 def tokens_revoke(user) -> int:
