@@ -1,16 +1,20 @@
-"""Token login for API clients, with the same lockout and audit as the page."""
+"""Token login for API clients, with the same lockout and audit as the page; tokens expire
+(settings.YIMEN_API_TOKEN_TTL_HOURS) and a client can revoke its own."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from yimen.audit.events import EventType
+from yimen.audit.services import record_event
+
+from .addresses import client_address
 from .services import user_login
-from .views import client_address
+from .tokens import ExpiringTokenAuthentication, token_issue, token_lifetime, tokens_revoke
 
 
 class TokenRequest(serializers.Serializer):
@@ -26,7 +30,10 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequest,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses=inline_serializer(
+            "TokenResponse",
+            {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+        ),
     )
     def post(self, request):
         data = TokenRequest(data=request.data)
@@ -37,5 +44,24 @@ class TokenView(APIView):
             address=client_address(request),
             request=None,
         )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_issue(user)
+        expires = serializers.DateTimeField().to_representation(token.created + token_lifetime())
+        return Response({"token": token.key, "expires_at": expires})
+
+
+class TokenRevokeView(APIView):
+    """Log the API client out: its token stops working at once (audited as a logout)."""
+
+    permission_classes = [IsAuthenticated]
+    authentication_classes = [ExpiringTokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        revoked = tokens_revoke(request.user)
+        record_event(
+            event_type=EventType.LOGOUT,
+            subject=request.user,
+            actor=request.user,
+            new={"tokens_revoked": revoked},
+        )
+        return Response(status=204)

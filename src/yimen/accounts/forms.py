@@ -77,3 +77,61 @@ class RevokeForm(forms.Form):
 class PasswordSetForm(forms.Form):
     password = _password_field(_("New password"))
     reason = _reason_field()
+
+
+# --- passwords (issue 15): the user's own change and an administrator's reset ----------
+
+
+class _NewPasswordTwice(forms.Form):
+    """The new password typed twice must match (the rules are the service's)."""
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("new_password1")
+            and data.get("new_password2")
+            and data["new_password1"] != data["new_password2"]
+        ):
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return data
+
+
+class PasswordChangeForm(_NewPasswordTwice):
+    """The user's own password change; the rules are checked by the service."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class PasswordResetForm(_NewPasswordTwice):
+    """An administrator sets a new password for another user, with the reason."""
+
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)

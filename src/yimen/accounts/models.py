@@ -79,3 +79,21 @@ class LoginAttempt(models.Model):
         outcome = "ok" if self.succeeded else "failed"
         when = f"{self.at:%Y-%m-%d %H:%M}" if self.at else ""
         return f"{self.username} @ {self.address or '-'} {outcome} {when}"
+
+
+class RateCounter(models.Model):
+    """Uses of a rate-limited door by one key (a hashed address) in a fixed window.
+
+    Kept in the database, not in a worker's memory, so every worker of every server counts
+    against the same limit and a restart does not reset it (accounts/ratelimit.py)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.count}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
@@ -179,6 +180,36 @@ class SelfManagement(Forbidden):
         super().__init__(
             _("You may not change your own account or roles; ask another administrator.")
         )
+
+# --- passwords (issue 15) ------------------------------------------------------------------
+
+
+class PasswordRejected(Invalid):
+    code = "accounts.password_rejected"
+
+    def __init__(self, problems: dict[str, list[str]]):
+        # Django's validators translate their messages when they raise, so the reasons are
+        # kept in both languages (``problems`` by language) and picked when rendered
+        self.problems = problems
+        active = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
+        super().__init__(
+            _("The new password is not accepted: %(problems)s"),
+            problems="",
+            fields={"new_password": problems[active]},
+        )
+
+    def render(self, language: str | None = None) -> str:
+        language = language or translation.get_language() or "zh-hans"
+        reasons = self.problems["en" if language.startswith("en") else "zh-hans"]
+        with translation.override(language):
+            return str(self.message) % {"problems": " ".join(reasons)}
+
+
+class WrongPassword(Invalid):
+    code = "accounts.wrong_password"
+
+    def __init__(self):
+        super().__init__(_("The current password is not correct."))
 
 
 class ReasonRequired(Invalid):
@@ -373,6 +404,69 @@ def user_update(
     return user
 
 
+def _check_password_rules(password: str, user: User) -> None:
+    """Django's validators of settings.AUTH_PASSWORD_VALIDATORS (length, common passwords,
+    similarity to the user's name, all digits), as one bilingual refusal."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    problems: dict[str, list[str]] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as exc:
+                problems[language] = [str(m) for m in exc.messages]
+    if problems:
+        raise PasswordRejected(problems)
+
+
+def _reset_manager(actor, user: User) -> Binding | None:
+    """The actor's account-manager binding that covers every role ``user`` holds (None for
+    a superuser); NotYourUser otherwise. A user without roles, a superuser or the actor
+    themself is left to superusers and to the password-change page respectively."""
+    if actor.pk == user.pk:
+        raise NotYourUser()
+    if actor.is_superuser:
+        return None
+    if user.is_superuser:
+        raise NotYourUser()
+    divisions = set(
+        RoleBinding.objects.filter(user=user, active=True).values_list("division_id", flat=True)
+    )
+    if not divisions:
+        raise NotYourUser()
+    for binding in bindings_for(actor, Action.ACCOUNT_MANAGE):
+        if all(binding.covers(code) for code in divisions):
+            return binding
+    raise NotYourUser()
+
+
+def can_reset_password(actor, user: User) -> bool:
+    """Whether ``actor`` may reset the password of ``user`` (the reset page's guard)."""
+    try:
+        _reset_manager(actor, user)
+    except NotYourUser:
+        return False
+    return True
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """The user changes their own password: the current one must be right, the new one
+    must pass the password rules; their API tokens are revoked; audited."""
+    if not user.check_password(old_password or ""):
+        raise WrongPassword()
+    revoked = _password_set(user, new_password)
+    record_event(
+        event_type=EventType.PASSWORD_CHANGED,
+        subject=user,
+        actor=user,
+        new={"tokens_revoked": revoked},
+    )
+    return user
+
+
 @transaction.atomic
 def user_password_set(*, actor, user: User, password: str, reason: str) -> User:
     """Set a new password for a user who lost theirs; audited (never the password)."""
@@ -382,8 +476,11 @@ def user_password_set(*, actor, user: User, password: str, reason: str) -> User:
     problems = _check_password(password, user)
     if problems:
         raise UserInvalid({"password": problems})
+    from .tokens import tokens_revoke
+
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoked = tokens_revoke(user)  # a new password ends the API tokens, as every reset does
     record_event(
         event_type=EventType.PASSWORD_SET,
         subject=user,
@@ -391,5 +488,53 @@ def user_password_set(*, actor, user: User, password: str, reason: str) -> User:
         role=manager.role,
         division_code=manager.division_code,
         reason=reason,
+        new={"tokens_revoked": revoked},
+    )
+    return user
+
+
+def _password_set(user: User, new_password: str) -> int:
+    """Check the rules, set the password, revoke the API tokens; how many were revoked."""
+    from .tokens import tokens_revoke
+
+    _check_password_rules(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return tokens_revoke(user)
+
+
+@transaction.atomic
+def user_password_reset(*, actor, user: User, new_password: str, reason: str) -> User:
+    """An account manager above every role of ``user`` (or a superuser) sets a new
+    password, for instance when the user forgot theirs; the user's API tokens and sessions
+    end (the session hash changes with the password); audited with the reason."""
+    reason = (reason or "").strip()
+    manager = _reset_manager(actor, user)
+    if not reason:
+        raise ReasonRequired()
+    revoked = _password_set(user, new_password)
+    record_event(
+        event_type=EventType.PASSWORD_RESET,
+        subject=user,
+        actor=actor,
+        role=manager.role if manager else "",
+        division_code=manager.division_code if manager else "",
+        reason=reason[:2000],
+        new={"tokens_revoked": revoked},
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set_from_command_line(*, user: User, new_password: str, command: str) -> User:
+    """The operator on the server sets a password (``yimen changepassword``): the same
+    rules, revocation and audit as a reset, the actor being the system and the reason
+    naming the command."""
+    revoked = _password_set(user, new_password)
+    record_event(
+        event_type=EventType.PASSWORD_RESET,
+        subject=user,
+        reason=f"yimen {command}",
+        new={"tokens_revoked": revoked},
     )
     return user

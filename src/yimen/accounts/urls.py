@@ -18,4 +18,6 @@ urlpatterns = [
         views_manage.binding_revoke,
         name="manage_revoke",
     ),
+    path("password/", views.password_change_view, name="password_change"),
+    path("users/<str:username>/password/", views.password_reset_view, name="password_reset"),
 ]

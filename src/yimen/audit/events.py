@@ -14,6 +14,9 @@ class EventType(models.TextChoices):
     LOGOUT = "accounts.logout", _("Logged out")
     ROLE_GRANTED = "accounts.role_granted", _("Role granted")
     ROLE_REVOKED = "accounts.role_revoked", _("Role revoked")
+    # issue 15: passwords and API tokens
+    PASSWORD_CHANGED = "accounts.password_changed", _("Password changed")
+    PASSWORD_RESET = "accounts.password_reset", _("Password reset by an administrator")
     # regions
     DIVISION_ADDED = "regions.division_added", _("Division added")
     # workflow

@@ -11,6 +11,11 @@ YIMEN_AUDIT_KEY      the audit key (base64 Ed25519 seed) from a secret store; el
 YIMEN_AUDIT_KEY_FILE (default $YIMEN_DATA_DIR/audit.key, made by `yimen audit keygen`)
 YIMEN_AUDIT_CHECKPOINT_DIR  where `yimen audit checkpoint` exports signed checkpoints
                      (default $YIMEN_DATA_DIR/audit-checkpoints; ship it off the host)
+YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-Forwarded-For
+                     (default 0: the client is REMOTE_ADDR; accounts/addresses.py)
+YIMEN_CACHE_URL      redis://host:6379/0: Django's cache (and with it the rate-limit counters) in
+                     Redis; unset: the counters live in the database, no cache needed
+YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -62,6 +67,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # first: its changepassword and createsuperuser (password rules, audit) replace Django's
+    "yimen.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,7 +80,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "yimen.regions",
-    "yimen.accounts",
     "yimen.audit",
     "yimen.workflow",
     "yimen.web",
@@ -175,6 +181,26 @@ YIMEN_LOCKOUT = {
     "window_minutes": int(os.environ.get("YIMEN_LOCKOUT_WINDOW_MINUTES", 15)),
 }
 
+# Reverse proxies in front of the app that append the client to X-Forwarded-For; the
+# client address (lockout, public rate limits) is the right-most one none of them stands for.
+YIMEN_TRUSTED_PROXIES = int(os.environ.get("YIMEN_TRUSTED_PROXIES", 0))
+# A shared cache only when configured: the rate-limit counters (accounts/ratelimit.py) then
+# count in Redis with atomic INCR; without one they count in the database. Either way every
+# worker and server shares them (the default local-memory cache would not).
+YIMEN_CACHE_URL = os.environ.get("YIMEN_CACHE_URL", "")
+if YIMEN_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": YIMEN_CACHE_URL,
+            "KEY_PREFIX": "yimen",
+        }
+    }
+
+# An API token expires this many hours after it was issued (accounts/tokens.py); logout and
+# a password change or reset revoke it at once.
+YIMEN_API_TOKEN_TTL_HOURS = float(os.environ.get("YIMEN_API_TOKEN_TTL_HOURS", 8))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -213,7 +239,7 @@ if env_bool("YIMEN_SECURE"):
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # token first: a bad token then answers 401 with WWW-Authenticate
-        "rest_framework.authentication.TokenAuthentication",
+        "yimen.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from yimen.accounts.api import TokenView
+from yimen.accounts.api import TokenRevokeView, TokenView
 
 from . import api
 from .problems import api_not_found
@@ -8,6 +8,7 @@ from .problems import api_not_found
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("tasks/", api.MyTasksView.as_view(), name="api-my-tasks"),
     path("tasks/<str:task_id>/complete/", api.TaskCompleteView.as_view(), name="api-task-complete"),
     path("cases/", api.CaseListView.as_view(), name="api-cases"),

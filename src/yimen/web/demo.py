@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from yimen.accounts.models import RoleBinding, User
@@ -62,6 +63,9 @@ def load_demo_users() -> list[DemoUser]:
         user.is_staff = user.is_superuser = (
             demo.role == Role.SYSTEM_ADMIN and demo.division == PROVINCE
         )
+        # the demo's password obeys the same rules as everyone's (a ValidationError here
+        # means DEMO_PASSWORD was weakened, not that the demo may skip them)
+        validate_password(DEMO_PASSWORD, user)
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleBinding.objects.get_or_create(

@@ -4,7 +4,7 @@ approved households (公示), lodge an objection, look up one's own case, withdr
 Nothing here trusts the caller: every read returns only what the disclosure rules allow
 (house rule 9), every write is validated before anything is stored, and the anonymous doors
 are rate-limited per network address. Addresses are never stored in the clear: the limits
-key a keyed hash of the address in Django's cache."""
+key a keyed hash of the address in the counters every worker shares (accounts.ratelimit)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from yimen.accounts import ratelimit
 from yimen.accounts.models import RoleBinding
 from yimen.accounts.roles import Role
 from yimen.audit.events import EventType
@@ -117,23 +116,14 @@ class WithdrawalNeedsAccount(Forbidden):
 # --- rate limits -------------------------------------------------------------------------
 
 
-def _limit_key(kind: str, address: str | None) -> str:
-    digest = salted_hmac("yimen.assistance.public.address", address or "unknown").hexdigest()
-    return f"yimen:limit:{kind}:{digest[:40]}"
-
-
 def _used(kind: str, address: str | None) -> int:
-    return int(cache.get(_limit_key(kind, address), 0))
+    return ratelimit.used(f"public.{kind}", address)
 
 
 def _use(kind: str, address: str | None) -> None:
-    """Count one use in a fixed one-hour window that starts with the first use."""
-    key = _limit_key(kind, address)
-    if not cache.add(key, 1, timeout=HOUR):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=HOUR)
+    """Count one use in a fixed one-hour window that starts with the first use, in the
+    store every worker shares (accounts.ratelimit), not in this process's memory."""
+    ratelimit.use(f"public.{kind}", address, window=HOUR)
 
 
 # --- disclosure (公示): reads ------------------------------------------------------------

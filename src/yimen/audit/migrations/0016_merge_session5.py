@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ('audit', '0014_management_events'),
         ('audit', '0015_chainhead_mac_forward_only'),
         ('audit', '0015_medins_node_hold_events'),
+        ('audit', '0014_password_events'),
     ]
 
     operations = [
