@@ -65,6 +65,7 @@ def test_the_destination_is_picked_from_the_division_tree_with_date_inputs(clien
     for name in ("begin_date", "end_date"):
         assert re.search(rf'<input type="date" name="{name}"', form), name
     assert "settlement/filing.js" in html
+    assert ">提交备案</button>" in form  # the action, not 文件 ("a file")
 
 
 def test_a_city_outside_the_province_is_refused_and_nothing_written(client, world, employee):
