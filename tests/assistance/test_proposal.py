@@ -53,6 +53,7 @@ def test_the_rules_propose_and_the_decision_keeps_the_proposal(staff, ready):
     assert "审核依据" in text
     # every reader shows it: the font embedded, the amount whole on its line, the seal area
     assert_readable(document, lines=(f"{proposal.monthly_amount:.2f}元",), texts=("盖章处",))
+    assert len(PdfReader(__import__("io").BytesIO(document)).pages) == 1  # one sheet to sign
 
 
 def test_departing_needs_a_written_reason_and_is_audited(staff, ready):

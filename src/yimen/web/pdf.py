@@ -135,7 +135,7 @@ class TextBlock(Flowable):
         super().__init__()
         self.paragraphs = [text] if isinstance(text, str) else list(text)
         self.size = size
-        self.leading = leading or size * 1.6
+        self.leading = leading or size * 1.5
         self.indent = indent
         self.align = align
         self._lines: list[str] = []
