@@ -87,7 +87,10 @@ def test_a_person_whose_insurance_is_stopped_cannot_file(client, world):
     staff = login(client, user_with(Role.MEDINS_AGENCY, "220100"))
     form = {"category": "temporary_other", "destination_province": "460000000000",
             "begin_date": "2026-03-01", "documents": ["identity", "form"]}  # fmt: skip
-    url = f"/settlement/filings/person/{stopped.pk}/"
+    page = staff.get("/settlement/filings/", {"id_number": stopped.id_number}).content.decode()
+    assert 'id="insurance-stopped"' in page and 'id="filing-form"' not in page
+    assert "恢复参保缴费前不能办理异地就医备案" in page
+    url = f"/settlement/filings/person/{stopped.pk}/"  # a form posted anyway is refused
     chinese = staff.post(url, form).content.decode()
     assert "孙停保的医疗保险已中止" in chinese
     english = staff.post(url, form, HTTP_ACCEPT_LANGUAGE="en").content.decode()
