@@ -21,6 +21,7 @@ from tests.assistance.test_pages_staff import (
     section,
     url,
 )
+from tests.web.pdfcheck import assert_readable
 from tests.web.world import _fast_password_hashing  # noqa: F401  (autouse fixture)
 from yimen.assistance.models import Attachment, Decision, HouseholdVisit, VerificationRecord
 from yimen.assistance.services import intake
@@ -94,6 +95,7 @@ def test_full_path_through_the_pages_each_step_by_its_role(client, staff):
     pdf = client.get(url("notice", application))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert_readable(pdf.content, lines=("1234.50元",))
 
     assert actions_on_page(client, staff.village, application) == {"disclose"}
     assert client.post(url("disclosure", application)).status_code == 302

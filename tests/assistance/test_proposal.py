@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from tests.assistance.conftest import household_input
 from tests.assistance.test_case_paths import attach_basics, investigate
+from tests.web.pdfcheck import assert_readable
 from yimen.assistance.notices import notice_pdf
 from yimen.assistance.proposal import proposal_for
 from yimen.assistance.services import intake, steps
@@ -47,11 +48,12 @@ def test_the_rules_propose_and_the_decision_keeps_the_proposal(staff, ready):
         proposal.monthly_amount,
     )
     assert not AuditEvent.objects.filter(event_type="assistance.decision_departed").exists()
-    text = "".join(
-        p.extract_text()
-        for p in PdfReader(__import__("io").BytesIO(notice_pdf(ready, decision))).pages
-    )
+    document = notice_pdf(ready, decision)
+    text = "".join(p.extract_text() for p in PdfReader(__import__("io").BytesIO(document)).pages)
     assert "审核依据" in text
+    # every reader shows it: the font embedded, the amount whole on its line, the seal area
+    assert_readable(document, lines=(f"{proposal.monthly_amount:.2f}元",), texts=("盖章处",))
+    assert len(PdfReader(__import__("io").BytesIO(document)).pages) == 1  # one sheet to sign
 
 
 def test_departing_needs_a_written_reason_and_is_audited(staff, ready):

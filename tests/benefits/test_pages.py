@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.benefits.conftest import quick_household
 from tests.factories import NANLING, TEST_PASSWORD
+from tests.web.pdfcheck import assert_readable
 from yimen.benefits.models import PaymentRoll, Review
 from yimen.benefits.months import month_of
 
@@ -160,6 +161,7 @@ def test_the_review_notice_quotes_the_outcome_and_reasons(client, staff):
     response = client.get(f"/benefits/reviews/{review.pk}/notice.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "渐退" in text and "就业后收入超过标准" in text and "渐退期3个月" in text
+    assert_readable(response.content, texts=("审批人", "盖章处"))
     client.logout()
     login(client, staff.other_caseworker)
     assert client.get(f"/benefits/reviews/{review.pk}/notice.pdf").status_code == 404

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from tests.benefits.conftest import quick_household
 from tests.factories import NANGUAN, NANLING, ZIQIANG, user_with
+from tests.web.pdfcheck import assert_readable
 from yimen.accounts.roles import Role
 from yimen.benefits.exports import bank_csv, bank_xlsx, roll_pdf
 from yimen.benefits.models import (
@@ -144,6 +145,7 @@ def test_bank_files_and_summary_read_back(staff):
     assert values[-1][4] == pytest.approx(1312.35)
     text = PdfReader(io.BytesIO(roll_pdf(roll))).pages[0].extract_text()
     assert "1312.35" in text and "2026年12月" in text
+    assert_readable(roll_pdf(roll), lines=("1312.35 元",), texts=("签发人", "盖章处"))
 
 
 def test_funds_by_month_reads_the_ledger(staff):

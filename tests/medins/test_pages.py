@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import TEST_PASSWORD, user_with
+from tests.web.pdfcheck import assert_readable
 from yimen.accounts.roles import Role
 from yimen.medins.models import Transfer
 
@@ -82,6 +83,8 @@ def test_paper_forms_print_as_pdf(client, staff, jilin_peer):
     text = PdfReader(io.BytesIO(second.content)).pages[0].extract_text()
     assert "参保人员基本医疗保险类型变更信息表" in text
     assert "1,234.56" in text and "壹仟贰佰叁拾肆元伍角陆分" in text
+    assert_readable(second.content, lines=("1,234.56 元（壹仟贰佰叁拾肆元伍角陆分）",))
+    assert_readable(first.content, texts=("申请人（签字）", "盖章处"))
 
 
 def test_other_people_see_nothing(client, staff):

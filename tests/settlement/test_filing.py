@@ -12,6 +12,7 @@ from tests.factories import user_with
 from yimen.accounts.roles import Role
 from yimen.audit.models import AuditEvent
 from yimen.errors import Forbidden, Invalid
+from yimen.medins.models import InsuredStatus
 from yimen.settlement.models import PersonLink, Settlement
 from yimen.settlement.services.filing import (
     DOC_COMMITMENT,
@@ -155,3 +156,21 @@ def test_policy_set_add_is_checked_and_audited(staff):
         policy_set_add(user_with(Role.MEDINS_AGENCY, "460100"), division_code="220100000000",
                        valid_from=date(2028, 1, 1), values=CHANGCHUN_2025, source="x")  # fmt: skip
     assert row.pk
+
+
+def test_a_stopped_insured_person_is_refused_and_nothing_is_written(staff, employee):
+    filing = make(staff, employee, "temporary_other", BASIC)
+    employee.status = InsuredStatus.STOPPED
+    employee.save(update_fields=["status"])
+    with pytest.raises(Invalid) as refused:
+        make(staff, employee, "temporary_other", BASIC)
+    assert refused.value.code == "settlement.filing_insurance_stopped"
+    assert "中止参保" in refused.value.render("zh-hans")
+    assert "insurance is stopped" in refused.value.render("en")
+    with pytest.raises(Invalid):
+        filing_change(staff, filing=filing, destination_code="460100", end_date=None,
+                      documents=BASIC, channel="counter", reason="改去海口")  # fmt: skip
+    filing.refresh_from_db()
+    assert filing.destination_id == "460000000000"
+    assert AuditEvent.objects.filter(event_type__startswith="settlement.filing").count() == 0
+    assert AuditEvent.objects.filter(event_type="settlement.filed").count() == 1

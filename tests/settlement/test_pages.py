@@ -3,6 +3,7 @@ Excel export; indicators equal a recount of the settlements."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from tests.factories import TEST_PASSWORD, user_with
 from tests.medins.helpers import insured
 from yimen.accounts.roles import Role
+from yimen.audit.models import AuditEvent
 from yimen.medins.models import InsuredStatus
 from yimen.regions.models import Division
 from yimen.settlement.indicators import indicators, recount
@@ -32,7 +34,8 @@ def test_counter_files_changes_and_cancels(client, world, employee):
     staff = login(client, user_with(Role.MEDINS_AGENCY, "220100"))
     page = staff.get("/settlement/filings/", {"id_number": employee.id_number})
     assert page.status_code == 200 and employee.name in page.content.decode()
-    form = {"category": "resident", "destination_code": "460000", "begin_date": "2026-03-01",
+    form = {"category": "resident", "destination_province": "460000000000",
+            "begin_date": "2026-03-01",
             "documents": ["identity", "form", "commitment"]}  # fmt: skip
     response = staff.post(f"/settlement/filings/person/{employee.pk}/", form)
     assert response.status_code == 302
@@ -41,11 +44,59 @@ def test_counter_files_changes_and_cancels(client, world, employee):
     bad = staff.post(f"/settlement/filings/person/{employee.pk}/", {**form, "documents": ["form"]})
     assert bad.status_code == 400 and Filing.objects.count() == 1
     staff.post(f"/settlement/filings/{filing.serial}/change/",
-               {"destination_code": "460100", "documents": ["identity", "form", "commitment"],
-                "reason": "改为海口"})  # fmt: skip
+               {"destination_province": "460000000000", "destination_city": "460100000000",
+                "documents": ["identity", "form", "commitment"], "reason": "改为海口"})  # fmt: skip
     staff.post(f"/settlement/filings/{filing.serial}/cancel/", {"reason": "回长春"})
     filing.refresh_from_db()
     assert (filing.destination_id, filing.status) == ("460100000000", "cancelled")
+
+
+def test_the_destination_is_picked_from_the_division_tree_with_date_inputs(client, world, employee):
+    staff = login(client, user_with(Role.MEDINS_AGENCY, "220100"))
+    page = staff.get("/settlement/filings/", {"id_number": employee.id_number})
+    html = page.content.decode()
+    form = html[html.index('id="filing-form"') :]
+    province = re.search(r'<select name="destination_province"[^>]*>(.*?)</select>', form, re.S)
+    city = re.search(r'<select name="destination_city"[^>]*>(.*?)</select>', form, re.S)
+    assert province and city and 'name="destination_code"' not in html
+    assert re.search(r'<option value="460000000000"[^>]*>海南省</option>', province.group(1))
+    hainan = re.search(r'<optgroup label="海南省">(.*?)</optgroup>', city.group(1), re.S)
+    assert hainan and "海口市" in hainan.group(1) and "长春市" not in hainan.group(1)
+    for name in ("begin_date", "end_date"):
+        assert re.search(rf'<input type="date" name="{name}"', form), name
+    assert "settlement/filing.js" in html
+    assert ">提交备案</button>" in form  # the action, not 文件 ("a file")
+
+
+def test_a_city_outside_the_province_is_refused_and_nothing_written(client, world, employee):
+    staff = login(client, user_with(Role.MEDINS_AGENCY, "220100"))
+    form = {"category": "temporary_other", "destination_province": "460000000000",
+            "destination_city": "220100000000", "begin_date": "2026-03-01",
+            "documents": ["identity", "form"]}  # fmt: skip
+    response = staff.post(f"/settlement/filings/person/{employee.pk}/", form)
+    assert response.status_code == 400 and "不在所选省份" in response.content.decode()
+    assert not Filing.objects.exists()
+    empty = staff.post(
+        f"/settlement/filings/person/{employee.pk}/", {**form, "destination_province": ""}
+    )
+    assert empty.status_code == 400 and not Filing.objects.exists()
+
+
+def test_a_person_whose_insurance_is_stopped_cannot_file(client, world):
+    stopped = insured(21, status=InsuredStatus.STOPPED, name="孙停保")
+    staff = login(client, user_with(Role.MEDINS_AGENCY, "220100"))
+    form = {"category": "temporary_other", "destination_province": "460000000000",
+            "begin_date": "2026-03-01", "documents": ["identity", "form"]}  # fmt: skip
+    page = staff.get("/settlement/filings/", {"id_number": stopped.id_number}).content.decode()
+    assert 'id="insurance-stopped"' in page and 'id="filing-form"' not in page
+    assert "恢复参保缴费前不能办理异地就医备案" in page
+    url = f"/settlement/filings/person/{stopped.pk}/"  # a form posted anyway is refused
+    chinese = staff.post(url, form).content.decode()
+    assert "孙停保的医疗保险已中止" in chinese
+    english = staff.post(url, form, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "孙停保's medical insurance is stopped" in english.replace("&#x27;", "'")
+    assert not Filing.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="settlement.filed").exists()
 
 
 def test_counter_outside_scope_and_without_role(client, world, employee):
@@ -64,8 +115,8 @@ def test_online_filing_by_the_insured(client, world, employee):
     PersonLink.objects.create(user=citizen, person=employee)
     assert client.get("/settlement/my/filings/").status_code == 200
     client.post("/settlement/my/filings/", {"category": "temporary_other",
-                "destination_code": "460100", "begin_date": "2026-03-01",
-                "documents": ["identity", "form"]})  # fmt: skip
+                "destination_province": "460000000000", "destination_city": "460100000000",
+                "begin_date": "2026-03-01", "documents": ["identity", "form"]})  # fmt: skip
     filing = Filing.objects.get()
     assert (filing.channel, filing.end_date) == ("online", date(2026, 9, 1))
     client.post(f"/settlement/my/filings/{filing.serial}/cancel/", {"reason": "不去了"})

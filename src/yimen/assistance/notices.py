@@ -1,27 +1,23 @@
 """The confirmation notice (确认通知书) and refusal notice as PDF, in Chinese.
 
-Chinese text uses reportlab's built-in CID font STSong-Light, so no font file has to be
-installed or shipped; viewers substitute their own Song typeface. Amounts appear in figures
-and in upper-case RMB (cn2an), as on any Chinese financial document."""
+The font is embedded (see yimen.web.pdf), so the notice reads the same in any PDF reader;
+an amount is never broken across lines and the signature and seal block stays on the page
+of the text it closes. Amounts appear in figures and in upper-case RMB (cn2an), as on any
+Chinese financial document."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import cn2an
 from django.utils import timezone, translation
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from reportlab.platypus import Spacer
+
+from yimen.web import pdf
 
 from .models import Application, Decision
 from .proposal import proposal_for
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def upper_rmb(amount) -> str:
@@ -37,23 +33,13 @@ def first_payment_month(decided: date) -> str:
     return f"{year}年{month}月"
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        while len(paragraph) > width:
-            lines.append(paragraph[:width])
-            paragraph = paragraph[width:]
-        lines.append(paragraph)
-    return lines
-
-
-def notice_lines(application: Application, decision: Decision) -> tuple[str, list[str]]:
-    """The notice's title and lines (also shown on screen), always in Chinese."""
+def notice_lines(application: Application, decision: Decision) -> tuple[str, list[str], list[str]]:
+    """The notice's title, paragraphs and signature lines, always in Chinese."""
     with translation.override("zh-hans"):
         return _notice_lines(application, decision)
 
 
-def _notice_lines(application: Application, decision: Decision) -> tuple[str, list[str]]:
+def _notice_lines(application: Application, decision: Decision) -> tuple[str, list[str], list[str]]:
     township = application.division.parent.name if application.division.parent else ""
     decided = timezone.localdate(decision.decided_at)
     applied = timezone.localtime(application.created_at)
@@ -64,10 +50,9 @@ def _notice_lines(application: Application, decision: Decision) -> tuple[str, li
         title = f"{kind}确认通知书"
         amount = decision.monthly_amount
         appraised = "、民主评议" if hasattr(application, "appraisal") else ""
-        lines += _wrap(
+        lines.append(
             f"    你户于{applied:%Y年%m月%d日}提出的社会救助申请，经受理、家庭经济状况调查核对"
-            f"{appraised}，符合{kind}条件，现予确认。",
-            36,
+            f"{appraised}，符合{kind}条件，现予确认。"
         )
         lines += [
             f"    家庭保障人口：{application.members.filter(living_apart=False).count()}人",
@@ -77,50 +62,41 @@ def _notice_lines(application: Application, decision: Decision) -> tuple[str, li
         ]
         grounds = proposal_for(application, on=decided).reasons_zh
         if grounds:
-            lines += ["    审核依据："] + [f"    {line}" for g in grounds for line in _wrap(g, 34)]
+            lines += ["    审核依据：", *(f"    {g}" for g in grounds)]
     else:
         title = "社会救助不予确认通知书"
-        lines += _wrap(
-            f"    你户于{applied:%Y年%m月%d日}提出的社会救助申请，经审核不符合条件，决定不予确认。",
-            36,
+        lines.append(
+            f"    你户于{applied:%Y年%m月%d日}提出的社会救助申请，经审核不符合条件，决定不予确认。"
         )
-        lines += ["    理由："] + [f"    {line}" for line in _wrap(decision.reasons, 34)]
+        lines += ["    理由：", *(f"    {line}" for line in decision.reasons.splitlines())]
     lines += [
         "",
-        "    如对本决定不服，可自收到本通知书之日起六十日内申请行政复议，",
-        "    或者六个月内依法提起行政诉讼。",
-        "",
+        "    如对本决定不服，可自收到本通知书之日起六十日内申请行政复议，"
+        "或者六个月内依法提起行政诉讼。",
+    ]
+    signature = [
         f"审批人（签字负责）：{decision.signer_name}",
         f"{township}",
         f"{decided:%Y年%m月%d日}",
     ]
-    return title, lines
+    return title, lines, signature
 
 
 def notice_pdf(application: Application, decision: Decision) -> bytes:
-    """Render the notice as a one-page A4 PDF."""
-    title, lines = notice_lines(application, decision)
-    return render_pdf(title, lines, author=decision.signer_name)
+    """Render the notice as an A4 PDF."""
+    title, lines, signature = notice_lines(application, decision)
+    return render_pdf(title, lines, signature, author=decision.signer_name)
 
 
-def render_pdf(title: str, lines: list[str], *, author: str) -> bytes:
-    """A4 pages: the title centred, then the lines, in the built-in Chinese font."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    pdf.setTitle(title)
-    pdf.setAuthor(author)
-    width, height = A4
-    pdf.setFont(FONT, 20)
-    pdf.drawCentredString(width / 2, height - 30 * mm, title)
-    pdf.setFont(FONT, 12)
-    y = height - 48 * mm
-    for line in lines:
-        if y < 25 * mm:
-            pdf.showPage()
-            pdf.setFont(FONT, 12)
-            y = height - 25 * mm
-        pdf.drawString(25 * mm, y, line)
-        y -= 8 * mm
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+def render_pdf(title: str, lines: list[str], signature: list[str], *, author: str) -> bytes:
+    """A4 pages: the title centred, the paragraphs, then the signature and seal block.
+
+    An empty line is a gap; the last paragraph (the appeal rights on a notice) and the
+    signature block are kept together, so the signature never stands alone on a page."""
+    story = pdf.title(title)
+    paragraphs = [
+        Spacer(1, 4 * mm) if not line.strip() else pdf.TextBlock(line, size=12) for line in lines
+    ]
+    story += paragraphs[:-1]
+    story.append(pdf.closing(paragraphs[-1:], signature))
+    return pdf.build(story, doc_title=title, author=author)

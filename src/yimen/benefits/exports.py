@@ -128,10 +128,7 @@ def roll_pdf(roll: PaymentRoll) -> bytes:
         lines.append(f"  {label}：{entry.households} 户，{entry.amount:.2f} 元")
     issued = timezone.localtime(roll.issued_at)
     signer = roll.issued_by.get_full_name()
-    lines += [
-        f"签发人：{signer}　签发时间：{issued:%Y-%m-%d %H:%M}",
-        f"校验码（SHA-256）：{roll.digest[:32]}",
-        f"　　　　　　　　　 {roll.digest[32:]}",
-    ]
+    lines += ["", f"校验码（SHA-256）：{roll.digest}"]
+    signature = [f"签发人（签字）：{signer}", f"签发时间：{issued:%Y-%m-%d %H:%M}"]
     with translation.override("zh-hans"):
-        return render_pdf("社会救助资金发放汇总表", lines, author=signer)
+        return render_pdf("社会救助资金发放汇总表", lines, signature, author=signer)

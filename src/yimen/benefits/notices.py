@@ -9,15 +9,9 @@ from yimen.assistance.notices import render_pdf, upper_rmb
 
 from .models import Review, ReviewOutcome
 
-WIDTH = 34
 
-
-def _wrap(text: str) -> list[str]:
-    return [text[i : i + WIDTH] for i in range(0, len(text), WIDTH)] or [""]
-
-
-def review_notice_lines(review: Review) -> tuple[str, list[str]]:
-    """Title and lines, always in Chinese (the notice is an official document)."""
+def review_notice_lines(review: Review) -> tuple[str, list[str], list[str]]:
+    """Title, paragraphs and signature lines, always in Chinese (an official document)."""
     with translation.override("zh-hans"):
         b = review.beneficiary
         outcome = ReviewOutcome(review.outcome)
@@ -32,18 +26,19 @@ def review_notice_lines(review: Review) -> tuple[str, list[str]]:
             lines.append(f"    调整后月救助金额：{amount:.2f}元（人民币{upper_rmb(amount)}）")
         if outcome == ReviewOutcome.PHASE_OUT:
             lines.append(f"    渐退期{review.phase_out_months}个月，期满后停止发放。")
-        lines += ["    理由："] + [f"    {line}" for line in _wrap(review.reasons)]
+        lines += ["    理由：", *(f"    {line}" for line in review.reasons.splitlines())]
         lines += [
             "",
-            "    如对本决定不服，可自收到本通知书之日起六十日内申请行政复议，",
-            "    或者六个月内依法提起行政诉讼。",
-            "",
-            f"审批人（签字负责）：{review.decided_by.get_full_name() if review.decided_by else ''}",
-            f"{decided:%Y年%m月%d日}",
+            "    如对本决定不服，可自收到本通知书之日起六十日内申请行政复议，"
+            "或者六个月内依法提起行政诉讼。",
         ]
-        return "社会救助复核决定通知书", lines
+        signer = review.decided_by.get_full_name() if review.decided_by else ""
+        signature = [f"审批人（签字负责）：{signer}", f"{decided:%Y年%m月%d日}"]
+        return "社会救助复核决定通知书", lines, signature
 
 
 def review_notice_pdf(review: Review) -> bytes:
-    title, lines = review_notice_lines(review)
-    return render_pdf(title, lines, author=lines[-2])
+    """The notice as an A4 PDF, signature and seal block kept with the appeal rights."""
+    title, lines, signature = review_notice_lines(review)
+    signer = review.decided_by.get_full_name() if review.decided_by else ""
+    return render_pdf(title, lines, signature, author=signer)

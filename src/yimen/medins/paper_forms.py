@@ -2,28 +2,22 @@
 
 The 2021 process uses one electronic 参保人员基本医疗保险信息表; the two older forms named in
 the seed (基本医疗保险关系转移接续申请表, 参保人员基本医疗保险类型变更信息表) are still asked
-for at counters, so they print from the transfer record. Chinese uses reportlab's built-in
-CID font STSong-Light (no font file; see assistance/notices.py)."""
+for at counters, so they print from the transfer record, with the embedded font and the
+signature and seal block of yimen.web.pdf."""
 
 from __future__ import annotations
 
-import io
 from itertools import groupby
 
 import cn2an
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from reportlab.platypus import Spacer
 
 from yimen.regions.models import Division
+from yimen.web import pdf
 
 from .models import InsuranceType, Transfer
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 FORMS = {
     "application": "基本医疗保险关系转移接续申请表",
@@ -82,12 +76,7 @@ def form_lines(transfer: Transfer, form: str) -> tuple[str, list[tuple[str, str]
             ("申请渠道", CHANNEL_ZH.get(transfer.channel, transfer.channel or "—")),
             ("申请日期", f"{applied:%Y年%m月%d日}"),
         ]
-        extra = [
-            "本人申请办理基本医疗保险关系转移接续，所填信息真实有效。",
-            "",
-            "申请人（签字）：",
-            "",
-        ]
+        extra = ["本人申请办理基本医疗保险关系转移接续，所填信息真实有效。"]
     else:
         before = info.get("insurance_type", "")
         rows += [
@@ -107,44 +96,25 @@ def form_lines(transfer: Transfer, form: str) -> tuple[str, list[tuple[str, str]
     return FORMS[form], rows, extra
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    out = []
-    while len(text) > width:
-        out.append(text[:width])
-        text = text[width:]
-    return [*out, text]
+def signature_lines(transfer: Transfer, form: str) -> list[str]:
+    """Who signs or seals the printed form: the applicant on the application, the
+    issuing agency on the information forms."""
+    if form == "application":
+        applied = timezone.localtime(transfer.applied_at)
+        return ["申请人（签字）：", f"申请日期：{applied:%Y年%m月%d日}"]
+    issued = (transfer.info or {}).get("issued_on") or "—"
+    return ["经办机构（盖章）：", f"出具日期：{issued}"]
 
 
 def render_pdf(transfer: Transfer, form: str) -> bytes:
+    """The form as A4 pages; the last lines and the signature block share a page."""
     title, rows, extra = form_lines(transfer, form)
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(title)
-    width, height = A4
-    y = height - 25 * mm
-    pdf.setFont(FONT, 16)
-    pdf.drawCentredString(width / 2, y, title)
-    y -= 14 * mm
-    pdf.setFont(FONT, 11)
-    for label, value in rows:
-        for i, line in enumerate(_wrap(value, 34)):
-            if i == 0:
-                pdf.drawString(22 * mm, y, label)
-            pdf.drawString(65 * mm, y, line)
-            y -= 7.5 * mm
-    y -= 4 * mm
-    for text in extra:
-        for line in _wrap(text, 46):
-            if y < 25 * mm:
-                pdf.showPage()
-                pdf.setFont(FONT, 11)
-                y = height - 25 * mm
-            pdf.drawString(22 * mm, y, line)
-            y -= 6.5 * mm
-    pdf.setFont(FONT, 9)
-    pdf.drawString(
-        22 * mm, 15 * mm, f"打印日期：{timezone.localdate():%Y-%m-%d}　由一门平台据电子转移记录生成"
-    )
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    story = [*pdf.title(title, size=16), pdf.LabelledRows(rows), Spacer(1, 4 * mm)]
+    blocks = [
+        Spacer(1, 3 * mm) if not text else pdf.TextBlock(text, size=11, leading=11 * 1.7)
+        for text in extra
+    ]
+    story += blocks[:-1]
+    story.append(pdf.closing(blocks[-1:], signature_lines(transfer, form)))
+    footer = f"打印日期：{timezone.localdate():%Y-%m-%d}　由一门平台据电子转移记录生成"
+    return pdf.build(story, doc_title=title, footer=footer)

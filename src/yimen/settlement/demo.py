@@ -1,6 +1,9 @@
 """Demo and reference data: designated institutions around Changchun (and one in Haikou for
 care away from home), catalog items of the two provinces, Changchun's policy set, and a few
-insured persons for trying the interface. Idempotent; returns a one-line summary.
+insured persons for trying the interface, and a month of hospital traffic replayed through the
+national interface itself (``fsi.view.replay``: the same envelope parsing, handlers and fast
+settlement as a hospital's calls), so the indicators page shows real figures. Idempotent;
+returns a one-line summary.
 
 Institution codes follow the national shape (H + 6-digit division + 5 digits) but are made up
 for the demo; they are not the hospitals' real national codes.
@@ -8,10 +11,14 @@ for the demo; they are not the hospitals' real national codes.
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import count
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric
 
 from yimen.medins.ledger import account_post
@@ -52,6 +59,26 @@ PERSONS = [
     (904, "王秀英", InsuranceType.RESIDENT, InsuredStatus.CONTRIBUTING, 0),  # the demo citizen
 ]
 CITIZEN = ("citizen", 904)  # the demo's citizen login, verified as this insured person
+
+#: more Changchun insured persons for the month of traffic: serial, name, type, status, and
+#: a long-stay filing to Hainan (resettled retirees wintering in Haikou) or none
+TRAFFIC_PERSONS = [
+    (911, "孙桂珍", InsuranceType.EMPLOYEE, InsuredStatus.RETIRED, "retiree"),
+    (912, "周德明", InsuranceType.EMPLOYEE, InsuredStatus.RETIRED, "retiree"),
+    (913, "吴玉兰", InsuranceType.EMPLOYEE, InsuredStatus.RETIRED, "retiree"),
+    (914, "郑国强", InsuranceType.EMPLOYEE, InsuredStatus.RETIRED, "retiree"),
+    (915, "冯淑华", InsuranceType.EMPLOYEE, InsuredStatus.RETIRED, "resident"),
+    (916, "陈立新", InsuranceType.EMPLOYEE, InsuredStatus.CONTRIBUTING, "posted"),
+    (917, "褚晓东", InsuranceType.EMPLOYEE, InsuredStatus.CONTRIBUTING, ""),
+    (918, "卫红梅", InsuranceType.EMPLOYEE, InsuredStatus.CONTRIBUTING, ""),
+    (919, "蒋志远", InsuranceType.EMPLOYEE, InsuredStatus.CONTRIBUTING, ""),
+    (920, "沈丽娟", InsuranceType.RESIDENT, InsuredStatus.CONTRIBUTING, ""),
+    (921, "韩春生", InsuranceType.RESIDENT, InsuredStatus.CONTRIBUTING, "resident"),
+    (922, "杨秋菊", InsuranceType.RESIDENT, InsuredStatus.CONTRIBUTING, ""),
+]
+TRAFFIC_DAYS = 30  # the month before the day the demo is loaded
+HAIKOU, CHANGCHUN_HOSPITALS = "H46010000001", ("H22010200001", "H22010200002", "H22010300003")
+INSUTYPE = {InsuranceType.EMPLOYEE: "310", InsuranceType.RESIDENT: "390"}
 
 
 def _id_number(serial: int) -> str:
@@ -105,6 +132,175 @@ def _link_demo_citizen() -> None:
         PersonLink.objects.get_or_create(user=user, defaults={"person": person})
 
 
+class _Hospital:
+    """One designated institution's system calling the interface during the replayed day."""
+
+    def __init__(self, institution: Institution, msgids: count):
+        self.institution, self.msgids, self.sign_no = institution, msgids, ""
+
+    def call(self, infno: str, data: dict[str, Any], at: datetime, person=None) -> dict:
+        from .fsi.view import replay
+
+        stamp = timezone.localtime(at)
+        envelope = {
+            "infno": infno,
+            "msgid": f"{self.institution.code}{stamp:%Y%m%d%H%M%S}{next(self.msgids):06d}",
+            "mdtrtarea_admvs": self.institution.division_id[:6],
+            "insuplc_admdvs": (person.insured_division_id if person else CHANGCHUN)[:6],
+            "recer_sys_code": "YBXT", "infver": "V1.0", "opter_type": "1",
+            "opter": "1099", "opter_name": "收费员（演示）",
+            "inf_time": f"{stamp:%Y-%m-%d %H:%M:%S}",
+            "fixmedins_code": self.institution.code,
+            "fixmedins_name": self.institution.name,
+            "sign_no": self.sign_no,
+            "input": data,
+        }  # fmt: skip
+        answer = replay(envelope, at=at)
+        if str(answer["infcode"]) != "0":  # the demo's own traffic must be accepted
+            raise RuntimeError(f"demo {infno} refused: {answer['err_msg']}")
+        return answer["output"]
+
+    def sign_in(self, at: datetime) -> None:
+        out = self.call("9001", {"signIn": {"opter_no": "1099", "mac": "", "ip": "127.0.0.1"}}, at)
+        self.sign_no = out["signinoutb"]["sign_no"]
+
+    def sign_out(self, at: datetime) -> None:
+        self.call("9002", {"signOut": {"sign_no": self.sign_no, "opter_no": "1099"}}, at)
+        self.sign_no = ""
+
+    def _lines(self, mdtrt_id: str, psn: str, amount: Decimal, at: datetime) -> list[dict]:
+        # a class-A drug and a class-B item, as a real bill mixes them
+        first = (amount * Decimal("0.4")).quantize(Decimal("0.01"))
+        parts = [("XJ01CAA001", first), ("XC10AAA005", amount - first)]
+        return [
+            {"feedetl_sn": str(n), "mdtrt_id": mdtrt_id, "psn_no": psn, "med_list_codg": code,
+             "det_item_fee_sumamt": str(fee), "cnt": 1, "pric": str(fee),
+             "fee_ocur_time": f"{timezone.localtime(at):%Y-%m-%d %H:%M:%S}"}
+            for n, (code, fee) in enumerate(parts, start=1)
+        ]  # fmt: skip
+
+    def outpatient(self, person, amount: Decimal, at: datetime, emergency: bool) -> None:
+        psn, insutype = str(person.pk), INSUTYPE[person.insurance_type]
+        data = {"psn_no": psn, "insutype": insutype, "mdtrt_cert_type": "02",
+                "mdtrt_cert_no": person.id_number,
+                "med_type": "13" if emergency else "11"}  # fmt: skip
+        mdtrt_id = self.call("2201", {"data": data}, at, person)["data"]["mdtrt_id"]
+        lines = self._lines(mdtrt_id, psn, amount, at)
+        self.call("2204", {"feedetail": lines}, at + timedelta(minutes=20), person)
+        settle = {"psn_no": psn, "mdtrt_id": mdtrt_id, "medfee_sumamt": str(amount),
+                  "insutype": insutype, "acct_used_flag": "0", "mdtrt_cert_type": "02"}  # fmt: skip
+        self.call("2207", {"data": settle}, at + timedelta(minutes=30), person)
+
+    def inpatient(self, person, amount: Decimal, at: datetime, days: int) -> None:
+        psn, insutype = str(person.pk), INSUTYPE[person.insurance_type]
+        admitted = at - timedelta(days=days)
+        data = {"psn_no": psn, "insutype": insutype, "med_type": "21",
+                "begntime": f"{timezone.localtime(admitted):%Y-%m-%d %H:%M:%S}"}  # fmt: skip
+        mdtrt_id = self.call("2401", {"mdtrtinfo": data}, at, person)["result"]["mdtrt_id"]
+        self.call("2301", {"feedetail": self._lines(mdtrt_id, psn, amount, at)}, at, person)
+        discharge = {"mdtrt_id": mdtrt_id, "psn_no": psn, "insutype": insutype}
+        self.call("2402", {"dscginfo": discharge}, at + timedelta(minutes=10), person)
+        settle = {"psn_no": psn, "mdtrt_id": mdtrt_id, "medfee_sumamt": str(amount),
+                  "insutype": insutype, "acct_used_flag": "0", "mdtrt_cert_type": "02"}  # fmt: skip
+        self.call("2304", {"data": settle}, at + timedelta(minutes=20), person)
+
+
+def _traffic_persons(first_day: date) -> list[tuple[InsuredPerson, str]]:
+    """The traffic's insured persons, with their long-stay filings to Hainan filed at the
+    counter (the filing service, as the medins agency's staff would) before the month."""
+    from yimen.accounts.models import RoleBinding
+    from yimen.accounts.roles import Role
+
+    from .models import Filing
+    from .services.filing import DOC_COMMITMENT, DOC_FORM, DOC_IDENTITY, filing_create
+
+    binding = (
+        RoleBinding.objects.filter(role=Role.MEDINS_AGENCY, division_id=CHANGCHUN)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if binding is None:  # no medical-insurance agency staff to file at the counter
+        return []
+    staff = binding.user
+    persons = []
+    for serial, name, kind, status, category in TRAFFIC_PERSONS:
+        person, _ = InsuredPerson.objects.get_or_create(
+            id_number=_id_number(serial),
+            defaults={"name": name, "insured_division_id": "220102001000",
+                      "insurance_type": kind, "status": status},
+        )  # fmt: skip
+        if category and not Filing.objects.filter(person=person).exists():
+            filing_create(
+                staff, person=person, category=category, destination_code="460000",
+                begin_date=first_day - timedelta(days=60), channel="counter",
+                documents=[DOC_IDENTITY, DOC_FORM, DOC_COMMITMENT],
+            )  # fmt: skip
+        persons.append((person, category))
+    return persons
+
+
+@transaction.atomic  # one commit for the month, not one per call: seconds, not a minute
+def load_traffic(today: date | None = None) -> int:
+    """Replay a month of hospital traffic (the TRAFFIC_DAYS days before ``today``) through
+    the national interface: each day every hospital signs in, registers, bills and settles
+    its patients, then signs out. Skipped when the traffic's persons already have
+    settlements (safe to rerun). Returns the number of settlements made."""
+    from .models import Settlement
+
+    if not Division.objects.filter(pk="460100000000").exists():
+        return 0
+    institutions = {i.code: i for i in Institution.objects.filter(active=True)}
+    if HAIKOU not in institutions or not PolicySet.objects.filter(division_id=CHANGCHUN).exists():
+        return 0
+    today = today or timezone.localdate()
+    first_day = today - timedelta(days=TRAFFIC_DAYS)
+    persons = _traffic_persons(first_day)
+    if not persons or Settlement.objects.filter(person__in=[p for p, _ in persons]).exists():
+        return 0
+    rng = random.Random(20261207)  # the same month every time it is loaded
+    msgids = count(1)
+    haikou = _Hospital(institutions[HAIKOU], msgids)
+    local = [_Hospital(institutions[c], msgids) for c in CHANGCHUN_HOSPITALS if c in institutions]
+    filed = [p for p, category in persons if category]
+    unfiled = [p for p, category in persons if not category]
+    made = 0
+    for offset in range(TRAFFIC_DAYS):
+        day = first_day + timedelta(days=offset)
+
+        def at(hour: int, minute: int = 0, day=day) -> datetime:
+            return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+        haikou.sign_in(at(8))
+        # Haikou: the wintering retirees' outpatient visits, now and then an admission,
+        # and travellers without a filing who fall ill (emergency) or just seek care
+        for n in range(rng.randint(1, 3)):
+            person = rng.choice(filed)
+            amount = Decimal(rng.randint(8000, 60000)) / 100
+            haikou.outpatient(person, amount, at(9 + n, rng.randint(0, 50)), emergency=False)
+            made += 1
+        if offset % 3 == 0:
+            person = rng.choice(filed)
+            amount = Decimal(rng.randint(600000, 2500000)) / 100
+            haikou.inpatient(person, amount, at(14, 10), days=rng.randint(5, 12))
+            made += 1
+        if offset % 4 == 1:
+            person = rng.choice(unfiled)
+            amount = Decimal(rng.randint(20000, 150000)) / 100
+            haikou.outpatient(person, amount, at(15, 30), emergency=offset % 8 == 1)
+            made += 1
+        haikou.sign_out(at(17, 30))
+        # Changchun: local care in the insured city itself, which the indicators leave out
+        if local and offset % 2 == 0:
+            hospital = rng.choice(local)
+            hospital.sign_in(at(8))
+            amount = Decimal(rng.randint(5000, 40000)) / 100
+            hospital.outpatient(rng.choice(unfiled), amount, at(10, 20), emergency=False)
+            hospital.sign_out(at(17, 30))
+            made += 1
+    return made
+
+
 def load() -> str:
     """The demo loader named on the AppConfig."""
     institutions, items, policies = load_reference()
@@ -120,7 +316,9 @@ def load() -> str:
                 account_post(person, balance, EntryKind.ADJUSTMENT, f"demo-opening-{person.pk}")
             persons += 1
         _link_demo_citizen()
+    settlements = load_traffic()
     return (
         f"settlement: {institutions} institutions, {items} catalog items, "
-        f"{policies} policy set, {persons} insured persons"
+        f"{policies} policy set, {persons} insured persons, "
+        f"{settlements} settlements replayed through the interface"
     )

@@ -8,6 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yimen.regions.codes import Level
+from yimen.regions.models import Division
+
 from .models import FilingCategory
 from .services.filing import (
     DOC_COMMITMENT,
@@ -26,21 +29,70 @@ DOCUMENT_CHOICES = [
 ]
 
 
+def _date_input() -> forms.DateInput:
+    """The browser's own date picker; the value travels as ISO 8601 (YYYY-MM-DD)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DestinationForm(forms.Form):
+    """The destination picked from the division tree: a province, then optionally one of
+    its cities (none = the whole province). ``clean`` leaves the chosen code in
+    ``destination_code``, the argument the filing services take."""
+
+    destination_province = forms.ChoiceField(label=_("Destination province"))
+    destination_city = forms.ChoiceField(
+        label=_("Destination city"), required=False,
+        help_text=_("Leave at “whole province” to file for care anywhere in the province."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        divisions = list(
+            Division.objects.filter(level__in=[Level.PROVINCE, Level.CITY])
+            .order_by("code")
+            .values_list("code", "name", "level")
+        )
+        provinces = [(code, name) for code, name, level in divisions if level == Level.PROVINCE]
+        self.fields["destination_province"].choices = [("", "—"), *provinces]
+        # cities grouped under their province (<optgroup>), so the list reads as the tree
+        self.fields["destination_city"].choices = [
+            ("", _("Whole province")),
+            *(
+                (
+                    province,
+                    [(c, n) for c, n, lv in divisions if lv == Level.CITY and c[:2] == code[:2]],
+                )
+                for code, province in provinces
+            ),
+        ]
+        self.fields["destination_city"].widget.attrs["data-province-select"] = self.add_prefix(
+            "destination_province"
+        )
+
+    def clean(self):
+        data = super().clean()
+        province, city = data.pop("destination_province", None), data.pop("destination_city", "")
+        if province and city and city[:2] != province[:2]:
+            self.add_error("destination_city", _("This city is not in the chosen province."))
+        elif province:
+            data["destination_code"] = city or province
+        return data
+
+
 class PersonSearchForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=18)
 
 
-class FilingForm(forms.Form):
+class FilingForm(DestinationForm):
     category = forms.ChoiceField(label=_("Category"), choices=FilingCategory.choices)
-    destination_code = forms.CharField(
-        label=_("Destination (province or city code)"), max_length=12,
-        help_text=_("e.g. 460000 for a whole province, 460100 for one city"),
-    )  # fmt: skip
-    begin_date = forms.DateField(label=_("Valid from"), initial=timezone.localdate)
+    begin_date = forms.DateField(
+        label=_("Valid from"), initial=timezone.localdate, widget=_date_input()
+    )
     end_date = forms.DateField(
-        label=_("Valid to"), required=False,
+        label=_("Valid to"), required=False, widget=_date_input(),
         help_text=_("Long-stay: leave empty. Temporary: at least 6 months; empty = 6 months."),
     )  # fmt: skip
+    field_order = ["category", "destination_province", "destination_city"]
     documents = forms.MultipleChoiceField(
         label=_("Documents presented"), choices=DOCUMENT_CHOICES,
         widget=forms.CheckboxSelectMultiple,
@@ -49,9 +101,8 @@ class FilingForm(forms.Form):
     address = forms.CharField(label=_("Address away from home"), max_length=200, required=False)
 
 
-class FilingChangeForm(forms.Form):
-    destination_code = forms.CharField(label=_("Destination"), max_length=12)
-    end_date = forms.DateField(label=_("Valid to"), required=False)
+class FilingChangeForm(DestinationForm):
+    end_date = forms.DateField(label=_("Valid to"), required=False, widget=_date_input())
     documents = forms.MultipleChoiceField(
         label=_("Documents presented"), choices=DOCUMENT_CHOICES,
         widget=forms.CheckboxSelectMultiple,
@@ -64,8 +115,8 @@ class FilingCancelForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"))
-    end = forms.DateField(label=_("To"))
+    start = forms.DateField(label=_("From"), widget=_date_input())
+    end = forms.DateField(label=_("To"), widget=_date_input())
     division = forms.CharField(label=_("Division code"), max_length=12)
 
     def clean(self):

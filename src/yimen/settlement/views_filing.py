@@ -19,7 +19,7 @@ from yimen.errors import YimenError
 from yimen.medins.models import InsuredPerson
 
 from .forms import FilingCancelForm, FilingChangeForm, FilingForm, PersonSearchForm
-from .models import Filing, FilingChannel, PersonLink
+from .models import Filing, FilingChannel, FilingStatus, PersonLink
 from .services.filing import filing_cancel, filing_change, filing_create
 
 
@@ -37,8 +37,26 @@ def _back(person: InsuredPerson, channel: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
 
 
+def _change_form(filing: Filing) -> FilingChangeForm:
+    """The change form of one listed filing, showing its destination, end and documents."""
+    code = filing.destination_id
+    province = code[:2].ljust(12, "0")
+    return FilingChangeForm(
+        initial={
+            "destination_province": province,
+            "destination_city": "" if code == province else code,
+            "end_date": filing.end_date,
+            "documents": filing.documents,
+        },
+        auto_id=f"id_{filing.serial}_%s",  # one form per row: ids must not repeat
+    )
+
+
 def _render(request, person, channel, form=None, status=200):
     filings = person.filings.select_related("destination").order_by("-created_at") if person else []
+    for filing in filings:
+        if filing.status == FilingStatus.ACTIVE:
+            filing.change_form = _change_form(filing)
     return render(
         request,
         "settlement/filings.html",
@@ -48,7 +66,6 @@ def _render(request, person, channel, form=None, status=200):
             "filings": filings,
             "form": form or FilingForm(),
             "search": PersonSearchForm(request.GET or None),
-            "change_form": FilingChangeForm(),
             "cancel_form": FilingCancelForm(),
         },
         status=status,

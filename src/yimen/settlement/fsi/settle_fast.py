@@ -147,16 +147,17 @@ def prepared() -> bool:
     return getattr(settings, "YIMEN_FSI_PREPARED", True)
 
 
-def settle_fast(env: Envelope) -> dict[str, Any] | None:
+def settle_fast(env: Envelope, now: datetime | None = None) -> dict[str, Any] | None:
     """The answer of an accepted 2207/2304, committed with its rows; None if the ordinary
-    handler must answer (nothing was written). Raises IntegrityError on a duplicate msgid."""
+    handler must answer (nothing was written). Raises IntegrityError on a duplicate msgid.
+    ``now`` is the server clock unless an in-process replay (view.replay) names the time."""
     if env.infno not in KIND or not enabled():
         return None
     try:
         if connection.vendor == "postgresql":
-            return _run_postgresql(env)
+            return _run_postgresql(env, now)
         with transaction.atomic():
-            return _run(env, _Sequential())
+            return _run(env, _Sequential(), now)
     except (GiveUp, Refuse, YimenError):
         return None
 
@@ -272,7 +273,7 @@ class _Pipelined:
         return Jsonb(value, dumps=_dumps)
 
 
-def _run_postgresql(env: Envelope) -> dict[str, Any]:
+def _run_postgresql(env: Envelope, now: datetime | None = None) -> dict[str, Any]:
     connection.ensure_connection()
     pg = connection.connection
     if pg.prepare_threshold is None and prepared():
@@ -280,10 +281,12 @@ def _run_postgresql(env: Envelope) -> dict[str, Any]:
     with connection.wrap_database_errors, pg.pipeline() as pipeline, pg.transaction():
         # psycopg opens the transaction (or a savepoint inside a test's) and commits it
         # at the end of the block, in the same round trip as the writes
-        return _run(env, _Pipelined(pg, pipeline))
+        return _run(env, _Pipelined(pg, pipeline), now)
 
 
-def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
+def _run(
+    env: Envelope, db: _Sequential | _Pipelined, now: datetime | None = None
+) -> dict[str, Any]:
     data = node_of(env)
     found = db.one(LOCK + db.lock_suffix, [env.sign_no, env.fixmedins_code, text(data, "mdtrt_id")])
     if found is None:
@@ -292,7 +295,7 @@ def _run(env: Envelope, db: _Sequential | _Pipelined) -> dict[str, Any]:
      visit_emergency, med_type, person_id, id_number, name, insured, insurance_type,
      person_status) = found  # fmt: skip
     _check(env, data, treatment, kind, status, insutype, person_id, insured)
-    now = timezone.now()
+    now = now or timezone.now()
     local = timezone.localtime(now)
     on = local.date()
     scope = policy_scope(insured)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -72,7 +73,7 @@ def _replay(first: FsiMessage, env: Envelope) -> dict[str, Any]:
     return first.response
 
 
-def _context(env: Envelope) -> Context:
+def _context(env: Envelope, now: datetime | None = None) -> Context:
     if env.infno == "9001":
         institution = Institution.objects.filter(code=env.fixmedins_code, active=True).first()
     else:  # one query: the open sign-in names the institution
@@ -95,22 +96,22 @@ def _context(env: Envelope) -> Context:
         raise Refuse("定点医药机构编号不存在或未启用")
     if institution.division_id[:4] != env.mdtrtarea_admvs[:4]:
         raise Refuse("就医地区划 mdtrtarea_admvs 与定点医药机构所在地不符")
-    return Context(env=env, institution=institution, now=timezone.now())
+    return Context(env=env, institution=institution, now=now or timezone.now())
 
 
-def _handle(env: Envelope) -> dict[str, Any]:
+def _handle(env: Envelope, now: datetime | None = None) -> dict[str, Any]:
     # no look-up first: a retried msgid fails the unique insert below and gets the stored answer
     handler = HANDLERS.get(env.infno)
     if handler is None:
         return answer(False, err_msg=f"不支持的交易编号 {env.infno}", area=env.mdtrtarea_admvs)
     try:
-        fast = settle_fast(env)  # an accepted 2207/2304 in a few statements, else None
+        fast = settle_fast(env, now)  # an accepted 2207/2304 in a few statements, else None
         if fast is not None:
             return fast
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    body = answer(True, handler(_context(env)), area=env.mdtrtarea_admvs)
+                    body = answer(True, handler(_context(env, now)), area=env.mdtrtarea_admvs)
             except Refuse as exc:
                 body = answer(False, err_msg=exc.message, area=env.mdtrtarea_admvs)
             except YimenError as exc:
@@ -151,6 +152,18 @@ def serve(
     except Exception:  # never a 500 to a hospital system: log it and refuse cleanly
         log.exception("fsi call failed")
         return 200, answer(False, err_msg="中心系统处理异常，请稍后重试或冲正")
+
+
+def replay(envelope: Mapping[str, Any], *, at: datetime) -> dict[str, Any]:
+    """One envelope handled in process as if it had arrived at ``at``: the same parsing,
+    handlers and fast settlement as a hospital's call, without the gateway authentication
+    (the caller is our own code). The demo loader replays a month of hospital traffic with
+    it; a hospital's call always takes the server clock (``serve``)."""
+    try:
+        env = parse(dict(envelope), None)
+    except EnvelopeError as exc:
+        return answer(False, err_msg=exc.message)
+    return _handle(env, at)
 
 
 def read_body(request: HttpRequest) -> bytes | None:

@@ -7,7 +7,9 @@ Rules (医保发〔2022〕22号 Art.7–9, 16; policy.md §6):
   adds the designated hospital's referral proof;
 - validity: long-stay open-ended; temporary at least 6 months (default exactly 6 months);
 - destination: a province or a city outside the insured city;
-- emergency care needs no filing (treated as filed); recording one is allowed.
+- emergency care needs no filing (treated as filed); recording one is allowed;
+- the person's insurance must be in force: a stopped (中止/暂停参保) person is refused, as
+  settlement would refuse them anyway (no benefits while contributions are suspended).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
-from yimen.medins.models import InsuredPerson
+from yimen.medins.models import InsuredPerson, InsuredStatus
 from yimen.regions.codes import InvalidCode, Level, level_of, normalize_code
 from yimen.regions.models import Division
 
@@ -106,6 +108,18 @@ def _check(category: str, documents: list[str], begin: date, end: date | None) -
     return end
 
 
+def _in_force(person: InsuredPerson) -> None:
+    if person.status == InsuredStatus.STOPPED:
+        raise Invalid(
+            _(
+                "%(name)s's medical insurance is stopped; a filing needs insurance in force. "
+                "Resume contributions first."
+            ),
+            code="settlement.filing_insurance_stopped",
+            name=person.name,
+        )
+
+
 def _may_act(actor: Any, person: InsuredPerson, channel: str) -> None:
     if channel == FilingChannel.HOSPITAL:
         return  # authenticated by the interface, which names the institution
@@ -138,6 +152,7 @@ def filing_create(
 ) -> Filing:
     """File ``person`` for care at a destination (province or city); audited."""
     _may_act(actor, person, channel)
+    _in_force(person)
     end = _check(category, documents, begin_date, end_date)
     destination = _destination(destination_code, person)
     filing = Filing.objects.create(
@@ -186,6 +201,7 @@ def filing_change(
     """Change destination, end date or documents of an active filing; old and new audited."""
     filing = _locked(filing)
     _may_act(actor, filing.person, channel)
+    _in_force(filing.person)
     end = _check(filing.category, documents, filing.begin_date, end_date)
     destination = _destination(destination_code, filing.person)
     old = {"destination": filing.destination_id, "end": str(filing.end_date),
