@@ -181,6 +181,7 @@ class SelfManagement(Forbidden):
             _("You may not change your own account or roles; ask another administrator.")
         )
 
+
 # --- passwords (issue 15) ------------------------------------------------------------------
 
 
