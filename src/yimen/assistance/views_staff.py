@@ -32,6 +32,7 @@ from .errors import ApplicationInvalid
 from .models import Application, ApplicationStatus, Appraisal, Decision, HouseholdVisit
 from .models import VerificationRecord as Verification
 from .proposal import proposal_for
+from .receipt import receipt_for
 from .selectors import access_application_by_id, applications_visible_to
 from .services import intake
 
@@ -330,6 +331,23 @@ def application_page(request, application_id):
     """The assistance case: the household, materials, the process and the user's steps."""
     application = access_application_by_id(request.user, application_id)
     return render_case(request, application)
+
+
+@login_required
+@not_found_is_404
+def application_receipt(request, application_id):
+    """The 受理回执 as a page to print and hand over."""
+    application = access_application_by_id(request.user, application_id)
+    try:
+        receipt = receipt_for(application)
+    except YimenError as exc:
+        messages.error(request, exc.render())
+        return redirect(application_url(application))
+    return render(
+        request,
+        "assistance/staff/receipt.html",
+        {"application": application, "receipt": receipt},
+    )
 
 
 @login_required
