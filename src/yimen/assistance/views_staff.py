@@ -28,6 +28,7 @@ from yimen.workflow.case_view import case_page_context
 from yimen.workflow.states import CaseStatus
 
 from . import forms, forms_steps, notices
+from .declared import declared_and_verified
 from .errors import ApplicationInvalid
 from .models import Application, ApplicationStatus, Appraisal, Decision, HouseholdVisit
 from .models import VerificationRecord as Verification
@@ -287,6 +288,8 @@ def case_context(request, application: Application, bound: dict | None = None) -
             )
         if any(a["step"].code == "decide" for a in ctx["actions"]):
             ctx["proposal"] = proposal_for(application)
+        if any(a["step"].code in ("verify", "decide") for a in ctx["actions"]):
+            ctx["figures"] = declared_and_verified(application, ctx["verification"])
         if any(r["task"].step == "accept" and r["task"].is_open for r in ctx["rows"]):
             ctx["missing"] = intake.missing_items(application)
         ctx["can_dispute"] = (
