@@ -148,3 +148,23 @@ def test_too_many_to_export_says_so(client, staff, cases, monkeypatch):  # noqa:
     response = client.get("/cases/", {"kind": "", "export": "xlsx"}, follow=True)
     assert response.redirect_chain and response.status_code == 200
     assert "Narrow" in response.content.decode() or "缩小" in response.content.decode()
+
+
+def test_the_list_and_the_export_read_a_fixed_number_of_queries(client, staff, cases):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff.caseworker)
+    client.get("/cases/")  # warm the session and the caches
+    counts = []
+    for extra in range(2):
+        if extra:
+            data = household_input()
+            data.members = data.members[:1]
+            data.members[0].id_number = id_number("19600101", "031")
+            intake.application_create(actor=staff.caseworker, data=data)
+        for params in ({}, {"export": "xlsx"}):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/cases/", params).status_code == 200
+            counts.append(len(queries))
+    assert counts[:2] == counts[2:], counts  # one more case, no more queries
