@@ -178,3 +178,25 @@ def test_the_intake_account_is_where_the_roster_pays(staff):
     application.refresh_from_db()
     beneficiary = enrol(application, staff.approver)
     assert (beneficiary.bank_name, beneficiary.account_number) == ("农行", CARD)
+
+
+def test_the_api_takes_the_contact_and_refuses_a_mistyped_card(staff):
+    from tests.api.helpers import api_client, post_json
+    from tests.assistance.test_api import BASE, body_of
+
+    body = {
+        **body_of(household_input()),
+        "phone": "0431-88886666",
+        "reason": "生活困难",
+        "payment_account_kind": "card",
+        "payment_bank": "农行",
+        "payment_account": MISTYPED_CARD,
+    }
+    refused = post_json(api_client(staff.caseworker), BASE, body)
+    assert refused.status_code == 400
+    assert "payment_account" in refused.json()["errors"]
+    assert not Application.objects.exists()
+    made = post_json(api_client(staff.caseworker), BASE, {**body, "payment_account": CARD})
+    assert made.status_code == 201, made.content.decode()
+    application = Application.objects.get()
+    assert (application.phone, application.payment_account) == ("0431-88886666", CARD)
