@@ -69,6 +69,8 @@ def household_input(*, signed=True, disputed_income=False, **overrides) -> Appli
             AssetInput("deposit", Decimal("3000.00")),
             AssetInput("vehicle", Decimal("0"), 1, "ebike"),
         ],
+        phone="13912345678",
+        reason="丈夫打零工收入低，妻子肢体残疾，孩子上学，生活困难",
     )
     for key, value in overrides.items():
         setattr(data, key, value)

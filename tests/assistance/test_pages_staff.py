@@ -56,6 +56,11 @@ def form_data(data, *, member_rows=4, asset_rows=2, blank_at=()) -> dict:
             "entrusted_relation",
             "discovery_note",
             "relative_note",
+            "phone",
+            "reason",
+            "payment_bank",
+            "payment_account_kind",
+            "payment_account",
         )
     }
     if data.relative_of_staff:

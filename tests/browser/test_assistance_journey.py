@@ -69,6 +69,8 @@ def test_application_to_masked_public_disclosure(live_server, browser_page, peop
     page.select_option("[name=hukou_type]", "urban")
     page.select_option("[name=assistance_type]", "dibao")
     page.select_option("[name=channel]", "counter")
+    page.fill("[name=phone]", "13912345678")
+    page.fill("[name=reason]", "夫妻二人收入低，配偶残疾，生活困难")
     page.fill("[name=members-0-name]", "张建明")
     page.fill("[name=members-0-id_number]", HEAD_ID)
     page.select_option("[name=members-0-relationship]", "head")

@@ -40,7 +40,9 @@ def world(clock, people):
     complete(d, "accept", people.caseworker, "returned", reason="材料不全")  # closed
     clock.set(2020, 9, 30)
     b = open_case(CODE, people.caseworker, HUAYANG)
-    complete(b, "accept", people.caseworker, "accepted")  # verify due 21 Oct, visit 5 Oct
+    # verify due 21 Oct; visit 5 calendar days (5 Oct) but never before the acceptance's
+    # own deadline, 12 Oct: a later step is not due before an earlier one
+    complete(b, "accept", people.caseworker, "accepted")
     # people who must never be reminded of these tasks
     idle = user_with(Role.TOWNSHIP_CASEWORKER, NANLING)
     idle.is_active = False
@@ -69,20 +71,20 @@ def test_reminders_go_to_the_tasks_roles_in_the_tasks_division_only(clock, peopl
     clock.set(2020, 10, 9)  # due soon: up to the end of Monday 12 October
     events_before = AuditEvent.objects.count()
     run = send_reminders(now=clock.now)
-    assert run == ReminderRun(overdue_tasks=1, due_soon_tasks=2, notifications=4)
+    assert run == ReminderRun(overdue_tasks=0, due_soon_tasks=3, notifications=4)
     accept_a, visit_b, accept_c = task_of(a, "accept"), task_of(b, "visit"), task_of(c, "accept")
     assert _sent() == {
         (people.caseworker.pk, accept_a.pk, "due_soon"),
-        (people.caseworker.pk, visit_b.pk, "overdue"),  # 5 calendar days from 30 Sep
-        (people.social.pk, visit_b.pk, "overdue"),  # the visit names social workers too
+        (people.caseworker.pk, visit_b.pk, "due_soon"),  # not before the acceptance's 12 Oct
+        (people.social.pk, visit_b.pk, "due_soon"),  # the visit names social workers too
         (people.other_caseworker.pk, accept_c.pk, "due_soon"),
     }
     # not the approver (other role), the county (ancestor), the idle or revoked caseworker
     note = Notification.objects.get(recipient=people.caseworker, task=accept_a)
     assert note.day.isoformat() == "2020-10-09"
     assert a.number in note.message and "2020-10-10" in note.message
-    overdue = Notification.objects.get(recipient=people.social, task=visit_b)
-    assert b.number in overdue.message and "2020-10-05" in overdue.message
+    soon = Notification.objects.get(recipient=people.social, task=visit_b)
+    assert b.number in soon.message and "2020-10-12" in soon.message
     assert unread_notifications(people.caseworker).count() == 2
     # one audit event per reminded task
     sent = AuditEvent.objects.filter(seq__gt=events_before)
@@ -136,7 +138,7 @@ def test_the_deadlines_command_runs_the_reminders(clock, people, world):
     clock.set(2020, 10, 9)
     out = StringIO()
     call_command("deadlines", stdout=out)
-    assert "overdue tasks: 1" in out.getvalue()
+    assert "overdue tasks: 0" in out.getvalue()
     assert "notifications sent: 4" in out.getvalue()
     assert Notification.objects.count() == 4
     out = StringIO()
@@ -161,8 +163,8 @@ def test_my_tasks_is_one_query(clock, people, world, django_assert_num_queries):
 def test_my_tasks_lists_open_tasks_of_my_roles_in_my_divisions_earliest_first(clock, people, world):
     a, b = world["a"], world["b"]
     assert [(t.case_id, t.step) for t in my_tasks(people.caseworker)] == [
-        (b.pk, "visit"),  # due 5 Oct
         (a.pk, "accept"),  # due 10 Oct
+        (b.pk, "visit"),  # due 12 Oct (not before b's acceptance, opened on 30 Sep)
         (b.pk, "verify"),  # due 21 Oct
     ]
     assert [(t.case_id, t.step) for t in my_tasks(people.social)] == [(b.pk, "visit")]
@@ -186,7 +188,7 @@ def test_task_rows_flag_overdue_and_due_soon(clock, people, world, settings):
     settings.YIMEN_DUE_SOON_WORKING_DAYS = 2
     clock.set(2020, 10, 9)
     rows = {r["task"].step: r for r in task_rows(my_tasks(people.caseworker), clock.now)}
-    assert (rows["visit"]["overdue"], rows["visit"]["due_soon"]) == (True, False)
+    assert (rows["visit"]["overdue"], rows["visit"]["due_soon"]) == (False, True)
     assert (rows["accept"]["overdue"], rows["accept"]["due_soon"]) == (False, True)
     assert (rows["verify"]["overdue"], rows["verify"]["due_soon"]) == (False, False)
     assert str(rows["verify"]["step"].label) == "Verification"

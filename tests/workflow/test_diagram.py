@@ -173,3 +173,58 @@ def test_case_page_offers_only_what_the_user_may_do(people):
         "workflow.task_completed",
     ]
     assert 'data-step="verify" data-current="true"' in context["diagram"]
+
+
+# --- labels fit their boxes ----------------------------------------------------------------
+
+
+def _lines(group: ElementTree.Element) -> list[tuple[str, float]]:
+    """Each drawn line of a box: its text and font size."""
+    out = []
+    for text in group.iter(f"{SVG}text"):
+        size = float(text.get("font-size") or 13)
+        out += [(span.text or "", size) for span in text.iter(f"{SVG}tspan")]
+    return out
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_label_fits_its_box_in_both_languages(language):
+    from yimen.workflow.diagram import BOX_W, INSET, text_width
+
+    with translation.override(language):
+        for process in registry.all_processes():
+            root = ElementTree.fromstring(process_svg(process))  # noqa: S314 — our own output
+            for group in root.iter(f"{SVG}g"):
+                box_h = float(group.find(f"{SVG}rect").get("height"))
+                lines = _lines(group)
+                assert lines, group.get("data-step")
+                for line, size in lines:
+                    assert text_width(line, size) <= BOX_W - 2 * INSET, (process.code, line)
+                assert sum(size + 3 for _, size in lines) <= box_h
+
+
+def test_a_long_label_wraps_and_keeps_every_word():
+    accept = make_process(CODE).step("accept")
+    long = Step(
+        "long",
+        "County visit of a relative of the assistance staff",
+        accept.roles,
+        accept.level,
+        accept.action,
+    )
+    svg = process_svg(Process(code="long", label="long", stages=(Stage((long,)),)))
+    group = _groups(svg)["long"]
+    label = [t for t, size in _lines(group) if size == 13]
+    assert len(label) == 2 and " ".join(label).replace("…", "") in long.label
+    assert group.find(f"{SVG}title").text.startswith(long.label)  # the whole text on hover
+
+
+def test_wrap_breaks_chinese_anywhere_and_ends_with_an_ellipsis():
+    from yimen.workflow.diagram import text_width, wrap
+
+    lines = wrap(
+        "只有申请人是救助经办人员或者村（居）民委员会成员的近亲属时才需要县级入户核查", 13, 100, 2
+    )
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert all(text_width(line, 13) <= 100 for line in lines)
+    assert wrap("审核确认", 13, 174, 2) == ["审核确认"]

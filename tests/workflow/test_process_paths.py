@@ -124,13 +124,15 @@ def test_deadlines_of_later_stages_count_from_when_the_stage_began(clock, people
     case = _to_stage_one(people, clock)  # accepted on Wednesday 30 September
     verify, visit = task_of(case, "verify"), task_of(case, "visit")
     assert verify.due_at == due(2020, 10, 21)  # 10 working days, across the holiday
-    assert visit.due_at == due(2020, 10, 5)  # 5 calendar days, inside the holiday
+    # 5 calendar days (5 Oct, inside the holiday), but not before the acceptance's 10 Oct
+    assert visit.due_at == due(2020, 10, 10)
     assert verify.opened_at == clock.now
     clock.set(2020, 10, 9)
     complete(case, "verify", people.caseworker)
     complete(case, "visit", people.social)
-    # 3 working days from Friday 9 October: the make-up Saturday, Monday, Tuesday
-    assert task_of(case, "decide").due_at == due(2020, 10, 13)
+    # 3 working days from Friday 9 October would be Tuesday the 13th, before the
+    # verification's own deadline: a later step is never due before an earlier one
+    assert task_of(case, "decide").due_at == due(2020, 10, 21)
     assert _refresh(case).due_at == due(2020, 11, 3)  # the case's limit does not move
 
 
@@ -192,7 +194,8 @@ def test_conditional_step_runs_when_its_flag_is_set_before_its_stage(clock, peop
     appraise = task_of(case, "appraise")
     assert appraise.status == OPEN
     assert appraise.division_id == HUAYANG  # a village step stays in the village
-    assert appraise.due_at == due(2020, 10, 14)  # 5 working days from 30 Sep: 9, 10, 12, 13, 14
+    # 5 working days from 30 Sep (9, 10, 12, 13, 14), but not before verify's 21 Oct
+    assert appraise.due_at == due(2020, 10, 21)
     assert "decide" not in statuses(case)
     # staff of another community cannot even see it; the township's village role is no match
     with pytest.raises(TaskNotFound):

@@ -24,6 +24,14 @@ class Channel(models.TextChoices):
     DISCOVERY = "discovery", _("Active discovery report")  # 主动发现报告 by the village
 
 
+class PaymentAccountKind(models.TextChoices):
+    """Where the allowance is paid (社会化发放): a bank card, or the 一卡通 account of the
+    惠民惠农 subsidy scheme, which is often a passbook account without a card number."""
+
+    CARD = "card", _("Bank card")  # 16–19 digits with the Luhn check digit (ISO/IEC 7812)
+    YIKATONG = "yikatong", _("Yikatong (一卡通) account")  # 8–32 digits, as the bank issued it
+
+
 class Relationship(models.TextChoices):
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")

@@ -11,12 +11,16 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from stdnum.cn import ric
 
 from yimen.accounts.models import RoleBinding, User
 from yimen.accounts.roles import Role
 from yimen.regions.models import Division
+from yimen.workflow.models import Case, Task
 
+from .limits import cycle_of
 from .models import Application
 from .services import intake, steps
 from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
@@ -199,6 +203,8 @@ def _drive(stage: str, t: Township, users: dict[str, User], index: int) -> None:
         investigators_signed=True,
         family_signed=True,
     )
+    if stage == "deciding":
+        _ready_before_cycle(application, t.code)
     if stage in ("disputed", "deciding"):
         return
     approve = stage != "refused"
@@ -212,6 +218,21 @@ def _drive(stage: str, t: Township, users: dict[str, User], index: int) -> None:
     )
     if stage == "disclosed":
         steps.disclosure_publish(actor=users[t.village_staff], application=application)
+
+
+def _ready_before_cycle(application: Application, township_code: str) -> None:
+    """Date the case as if it had reached the decision the day before the current cycle
+    began, so the cycle page has a case to decide on whatever day the demo is loaded (a
+    case that became ready today waits for the next cycle). Its audit trail keeps the
+    time it was really recorded: the hash chain is never rewritten."""
+    today = timezone.localdate()
+    shift = timedelta(days=(today - cycle_of(township_code, today)[0]).days + 1)
+    moved = {"opened_at": F("opened_at") - shift, "due_at": F("due_at") - shift}
+    Task.objects.filter(case_id=application.case_id).update(
+        **moved, completed_at=F("completed_at") - shift
+    )
+    Case.objects.filter(pk=application.case_id).update(**moved, limit_at=F("limit_at") - shift)
+    Application.objects.filter(pk=application.pk).update(created_at=F("created_at") - shift)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from .choices import (
     DisabilityKind,
     HukouType,
     IncomeCategory,
+    PaymentAccountKind,
     Relationship,
     VehicleKind,
     WorkAbility,
@@ -122,6 +123,31 @@ class HouseholdForm(forms.Form):
         required=False,
         help_text=Application._meta.get_field("hardship_tier").help_text,
     )
+    phone = forms.CharField(
+        label=label(Application, "phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    reason = text_field(
+        Application, "reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    payment_account_kind = forms.ChoiceField(
+        label=label(Application, "payment_account_kind"),
+        required=False,
+        choices=BLANK + PaymentAccountKind.choices,
+    )
+    payment_bank = text_field(Application, "payment_bank", max_length=100)
+    payment_account = forms.CharField(
+        label=label(Application, "payment_account"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "Optional now, needed before the first payment. A bank card has 16 to 19 digits; "
+            "a Yikatong (一卡通) account is entered as the bank issued it."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +170,16 @@ STAFF_ONLY_FIELDS = STAFF_FINDINGS
 def may_record_findings(user) -> bool:
     """Staff who enter applications at the counter or report households in need."""
     return bool(bindings_for(user, Action.CASE_OPEN) or bindings_for(user, Action.CASE_REPORT))
+
+    def clean(self):
+        """An application (not a village's discovery report) gives a phone number and the
+        household's reasons: the township calls back and the receipt names the case."""
+        data = super().clean()
+        if data.get("channel") and data["channel"] != Channel.DISCOVERY:
+            for name in ("phone", "reason"):
+                if not (data.get(name) or "").strip() and name not in self.errors:
+                    self.add_error(name, _("This is required."))
+        return data
 
 
 class MemberForm(forms.Form):
@@ -329,5 +365,10 @@ def application_input(household, member_set, asset_set) -> tuple[ApplicationInpu
         has_able_supporter=h.get("has_able_supporter", False),
         supporter_note=h.get("supporter_note", ""),
         hardship_tier=h.get("hardship_tier", ""),
+        phone=h.get("phone", ""),
+        reason=h.get("reason", ""),
+        payment_bank=h.get("payment_bank", ""),
+        payment_account_kind=h.get("payment_account_kind", ""),
+        payment_account=h.get("payment_account", ""),
     )
     return data, targets

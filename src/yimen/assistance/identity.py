@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent, ValidationError
 
@@ -70,3 +71,8 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def initials_of(name: str) -> str:
+    """张建明 → zjm: the pinyin initials staff type to find a household."""
+    return "".join(lazy_pinyin(name.strip(), style=Style.FIRST_LETTER)).lower()[:50]

@@ -24,6 +24,8 @@ class Proposal:
     rules: tuple = ()
     unavailable: str = ""
     tier: str = ""  # the 分档 tier the amount follows ("code label"), "" for 补差
+    # the declared counted income per counted member and month, the figure the rules compare
+    per_capita_income: Decimal | None = None
 
     @property
     def type_label(self) -> str:
@@ -56,6 +58,7 @@ def proposal_for(application: Application, on: date | None = None) -> Proposal:
         monthly_amount=evaluation.proposed_amount,
         reasons_zh=list(explain_zh(evaluation)),
         rules=tuple(evaluation.rules),
+        per_capita_income=evaluation.per_capita_income,
         tier=(
             f"{evaluation.tier.code} {evaluation.tier.label}".strip()
             if evaluation.tier is not None and evaluation.proposed_type == "dibao"

@@ -22,6 +22,7 @@ from .choices import (
     DisabilityKind,
     HukouType,
     IncomeCategory,
+    PaymentAccountKind,
     Relationship,
     VehicleKind,
     WorkAbility,
@@ -127,6 +128,20 @@ class ApplicationIn(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="分档: a tier code of the parameter set in force; blank = 补差",
+    )
+    phone = serializers.CharField(
+        max_length=30, allow_blank=True, default="", help_text="mobile or landline with area code"
+    )
+    reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    payment_account_kind = serializers.ChoiceField(
+        [("", "—"), *PaymentAccountKind.choices], allow_blank=True, default=""
+    )
+    payment_bank = serializers.CharField(max_length=100, allow_blank=True, default="")
+    payment_account = serializers.CharField(
+        max_length=40,
+        allow_blank=True,
+        default="",
+        help_text="bank card (16–19 digits, Luhn) or 一卡通 account (8–32 digits)",
     )
 
     def to_input(self) -> ApplicationInput:

@@ -28,6 +28,11 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "applications/<id:application_id>/receipt/",
+        views.application_receipt,
+        name="receipt",
+    ),
     path("applications/<id:application_id>/notice.pdf", views.notice_pdf, name="notice"),
     path("applications/<id:application_id>/accept/", step_views.accept, name="accept"),
     path(

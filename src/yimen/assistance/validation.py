@@ -5,10 +5,12 @@ messages are in the active language (Chinese by default)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from stdnum import luhn
 
 from yimen.errors import Invalid, NotFound
 
@@ -19,6 +21,7 @@ from .choices import (
     DisabilityKind,
     HukouType,
     IncomeCategory,
+    PaymentAccountKind,
     Relationship,
     VehicleKind,
     WorkAbility,
@@ -27,6 +30,63 @@ from .identity import parse_id_number
 from .services.inputs import ApplicationInput, MemberInput
 
 MAX_MONEY = Decimal("100000000")  # 1亿: anything above is a typing error
+# a mobile number (1 and 10 digits, second digit 3–9), or a landline: area code 0xx(x),
+# 7–8 digits, an optional extension
+PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?")
+CARD_DIGITS = (16, 19)  # bank cards issued in China (ISO/IEC 7812, Luhn check digit)
+ACCOUNT_DIGITS = (8, 32)  # any account the bank issues; the roster accepts the same
+
+
+def phone_number(raw: str) -> str:
+    """The number as stored: spaces and the +86 prefix dropped."""
+    number = "".join((raw or "").split())
+    return number.removeprefix("+86").removeprefix("0086")
+
+
+def account_number(raw: str) -> str:
+    return "".join((raw or "").split())
+
+
+def _phone(errors, value, *, required: bool) -> None:
+    number = phone_number(value)
+    if not number:
+        if required:
+            errors.setdefault("phone", []).append(_("Give a phone number to reach the household."))
+        return
+    if not PHONE.fullmatch(number):
+        errors.setdefault("phone", []).append(
+            _(
+                "“%(number)s” is not a phone number: a mobile has 11 digits (13x–19x), a "
+                "landline its area code, e.g. 0431-88886666."
+            )
+            % {"number": number[:30]}
+        )
+
+
+def _payment(errors, data: ApplicationInput) -> None:
+    """An account is optional at intake (it is needed before the first payment); one that
+    is given must be complete and well-formed."""
+    number = account_number(data.payment_account)
+    if not (number or data.payment_bank.strip() or data.payment_account_kind):
+        return
+    _choice(errors, "payment_account_kind", data.payment_account_kind, PaymentAccountKind)
+    _text(errors, "payment_bank", data.payment_bank, max_length=100)
+    if not number:
+        errors.setdefault("payment_account", []).append(_("This is required."))
+    elif not number.isdigit():
+        errors.setdefault("payment_account", []).append(_("An account number has digits only."))
+    elif data.payment_account_kind == PaymentAccountKind.CARD:
+        low, high = CARD_DIGITS
+        if not low <= len(number) <= high:
+            errors.setdefault("payment_account", []).append(
+                _("A bank card number has 16 to 19 digits.")
+            )
+        elif not luhn.is_valid(number):
+            errors.setdefault("payment_account", []).append(
+                _("This card number is mistyped: its last digit (check digit) does not match.")
+            )
+    elif not ACCOUNT_DIGITS[0] <= len(number) <= ACCOUNT_DIGITS[1]:
+        errors.setdefault("payment_account", []).append(_("An account number has 8 to 32 digits."))
 
 
 def _choice(errors, key, value, choices, *, blank=False):
@@ -150,6 +210,12 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
             errors.setdefault("entrusted_id_number", []).append(exc.render())
     if data.channel == Channel.DISCOVERY:
         _text(errors, "discovery_note", data.discovery_note, max_length=2000)
+    # a discovery report may not have reached the household yet; an application must give
+    # a way to reach it and its reasons only where the page asks for them (the API and
+    # older clients may leave them out), but what is given must be right
+    _phone(errors, data.phone, required=False)
+    _text(errors, "reason", data.reason, max_length=2000, required=False)
+    _payment(errors, data)
     _text(errors, "supporter_note", data.supporter_note, max_length=200, required=False)
     _text(errors, "hardship_tier", data.hardship_tier, max_length=50, required=False)
     return errors

@@ -16,7 +16,15 @@ from yimen.errors import YimenError
 
 from .choices import AssistanceType
 from .limits import DEFAULT_SOURCE, cycle_days
-from .services.cycles import CycleDecision, current_cycle, cycle_applications, cycle_decide
+from .services.cycles import (
+    CycleDecision,
+    CycleRowRefused,
+    current_cycle,
+    cycle_applications,
+    cycle_decide,
+    cycle_rows,
+    cycle_waiting,
+)
 
 STEPS = {"decide": Role.TOWNSHIP_APPROVER, "verify": Role.TOWNSHIP_CASEWORKER}
 
@@ -53,6 +61,26 @@ def _rows(post) -> list[CycleDecision]:
     return rows
 
 
+def _entered(row, post) -> dict:
+    """What the row's inputs show: what was posted (a refused page keeps every row's
+    choices), else the rules' proposal as the default type and amount."""
+    pk = row.application.pk
+    if post is not None:
+        return {
+            "choice": post.get(f"choice-{pk}", ""),
+            "type": post.get(f"type-{pk}", ""),
+            "amount": post.get(f"amount-{pk}", "")[:20],
+            "reasons": post.get(f"reasons-{pk}", "")[:2000],
+        }
+    proposal = row.proposal
+    return {
+        "choice": "",
+        "type": proposal.assistance_type or row.application.assistance_type,
+        "amount": proposal.monthly_amount if proposal.assistance_type else "",
+        "reasons": "",
+    }
+
+
 @login_required
 def cycle_page(request):
     township = _township(request.user)
@@ -63,6 +91,7 @@ def cycle_page(request):
     today = timezone.localdate()
     start, following = current_cycle(township, today)
     status = 200
+    posted, failed = None, None
     if request.method == "POST" and step == "decide":
         try:
             made = cycle_decide(
@@ -74,10 +103,20 @@ def cycle_page(request):
         except YimenError as exc:
             messages.error(request, exc.render())
             status = exc.status
+            posted = request.POST
+            failed = exc.application_id if isinstance(exc, CycleRowRefused) else None
         else:
             messages.success(request, _("%(n)d decisions signed.") % {"n": len(made)})
             return redirect(f"{request.path}?step={step}")
-    applications = list(cycle_applications(request.user, township, step, start))
+    rows = [
+        {
+            "application": row.application,
+            "proposal": row.proposal,
+            "failed": row.application.pk == failed,
+            **_entered(row, posted),
+        }
+        for row in cycle_rows(cycle_applications(request.user, township, step, start), today)
+    ]
     return render(
         request,
         "assistance/cycles/page.html",
@@ -85,7 +124,8 @@ def cycle_page(request):
             "step": step,
             "start": start,
             "following": following,
-            "applications": applications,
+            "rows": rows,
+            "waiting": cycle_waiting(request.user, township, step, start),
             "days": cycle_days(township, today),
             "source": DEFAULT_SOURCE,
             "types": AssistanceType.choices,

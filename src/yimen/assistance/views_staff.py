@@ -28,10 +28,12 @@ from yimen.workflow.case_view import case_page_context
 from yimen.workflow.states import CaseStatus
 
 from . import forms, forms_steps, notices
+from .declared import declared_and_verified
 from .errors import ApplicationInvalid
 from .models import Application, ApplicationStatus, Appraisal, Decision, HouseholdVisit
 from .models import VerificationRecord as Verification
 from .proposal import proposal_for
+from .receipt import receipt_for
 from .selectors import access_application_by_id, applications_visible_to
 from .services import intake
 
@@ -286,6 +288,8 @@ def case_context(request, application: Application, bound: dict | None = None) -
             )
         if any(a["step"].code == "decide" for a in ctx["actions"]):
             ctx["proposal"] = proposal_for(application)
+        if any(a["step"].code in ("verify", "decide") for a in ctx["actions"]):
+            ctx["figures"] = declared_and_verified(application, ctx["verification"])
         if any(r["task"].step == "accept" and r["task"].is_open for r in ctx["rows"]):
             ctx["missing"] = intake.missing_items(application)
         ctx["can_dispute"] = (
@@ -330,6 +334,23 @@ def application_page(request, application_id):
     """The assistance case: the household, materials, the process and the user's steps."""
     application = access_application_by_id(request.user, application_id)
     return render_case(request, application)
+
+
+@login_required
+@not_found_is_404
+def application_receipt(request, application_id):
+    """The 受理回执 as a page to print and hand over."""
+    application = access_application_by_id(request.user, application_id)
+    try:
+        receipt = receipt_for(application)
+    except YimenError as exc:
+        messages.error(request, exc.render())
+        return redirect(application_url(application))
+    return render(
+        request,
+        "assistance/staff/receipt.html",
+        {"application": application, "receipt": receipt},
+    )
 
 
 @login_required

@@ -9,9 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from yimen.assistance.choices import AssistanceType
 from yimen.errors import NotFound, YimenError
 from yimen.workflow import selectors, services
 from yimen.workflow.case_view import case_page_context, task_rows
@@ -19,6 +22,9 @@ from yimen.workflow.deadlines import notifications_mark_read
 from yimen.workflow.diagram import process_svg
 from yimen.workflow.registry import get_process
 from yimen.workflow.states import CaseStatus
+
+from .case_export import MAX_ROWS, XLSX, cases_workbook
+from .case_search import CaseFilters, case_rows, search_cases, step_choices, village_choices
 
 
 def not_found_is_404(view):
@@ -52,19 +58,47 @@ def home(request):
 @require_safe
 @login_required
 def case_list(request):
-    cases = selectors.cases_visible_to(request.user).order_by("-opened_at")
-    status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    query = request.GET.get("q", "").strip()[:50]
-    if query:
-        cases = cases.filter(number__icontains=query) | cases.filter(title__icontains=query)
+    """Cases in the user's area: search (case number, ID number, name, pinyin initials),
+    filters (status, step, village, type, overdue), and the same list as Excel."""
+    now = timezone.now()
+    filters = CaseFilters.from_query(request.GET)
+    cases = search_cases(request.user, filters, now).select_related("division")
+    if request.GET.get("export") == "xlsx":
+        return _export(request, cases, filters, now)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "web/case_list.html",
-        {"page": page, "status": status, "q": query, "statuses": CaseStatus.choices},
+        {
+            "page": page,
+            "rows": case_rows(page.object_list, now),
+            "filters": filters,
+            "query": filters.query_string(),
+            "statuses": CaseStatus.choices,
+            "steps": step_choices(),
+            "villages": village_choices(request.user),
+            "kinds": AssistanceType.choices,
+        },
     )
+
+
+def _export(request, cases, filters: CaseFilters, now):
+    count = cases.count()
+    if count > MAX_ROWS:
+        messages.error(
+            request,
+            gettext(
+                "%(n)d cases match: at most %(max)d can be exported at once. Narrow the "
+                "search or the filters."
+            )
+            % {"n": count, "max": MAX_ROWS},
+        )
+        return redirect(f"{reverse('web:case_list')}?{filters.query_string()}")
+    body = cases_workbook(case_rows(cases, now), filters.describe())
+    response = HttpResponse(body, content_type=XLSX)
+    name = f"cases-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe

@@ -107,6 +107,17 @@ def _tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime)
     return tasks
 
 
+def not_before(due: datetime | None, floor: datetime | None) -> datetime | None:
+    """A step's deadline, moved no earlier than ``floor``, the latest deadline of the
+    case's earlier steps. A step that opens when its predecessors finished early would
+    otherwise be due before them (verification due in 10 working days, done on the first,
+    then the approval due 3 working days later): the case page would show the later step
+    due first, and the earlier step's allowance would be lost to the case."""
+    if due is None or floor is None:
+        return due
+    return max(due, floor)
+
+
 def _roles_key(step: Step) -> str:
     return "|" + "|".join(step.roles) + "|"
 

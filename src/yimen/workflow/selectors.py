@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_of, can, division_q
 
 from .errors import CaseNotFound, TaskNotFound
 from .models import Case, Notification, Task
-from .states import TaskStatus
+from .states import CaseStatus, TaskStatus
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -30,6 +32,37 @@ def access_case_by_id(user, case_id) -> Case:
     if case is None:
         raise CaseNotFound()
     return case
+
+
+def cases_filtered(
+    cases: QuerySet[Case],
+    *,
+    status: str = "",
+    process: str = "",
+    step: str = "",
+    division_code: str = "",
+    overdue_at: datetime | None = None,
+) -> QuerySet[Case]:
+    """Narrow a scoped case list: by status, by the step a case waits at (an open task of
+    ``process``'s ``step``), by the division the case sits in, and to the cases overdue at
+    ``overdue_at`` — an open step past its due date, or the case past its own."""
+    if status:
+        cases = cases.filter(status=status)
+    if process:
+        cases = cases.filter(process=process)
+    if step:
+        waiting = Task.objects.filter(case=OuterRef("pk"), step=step, status=TaskStatus.OPEN)
+        cases = cases.filter(Exists(waiting))
+    if division_code:
+        cases = cases.filter(division_id=division_code)
+    if overdue_at is not None:
+        late = Task.objects.filter(
+            case=OuterRef("pk"), status=TaskStatus.OPEN, due_at__lt=overdue_at
+        )
+        cases = cases.filter(status=CaseStatus.ACTIVE).filter(
+            Exists(late) | Q(due_at__lt=overdue_at)
+        )
+    return cases
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from yimen.accounts.roles import Action, Role, role_allows
@@ -40,6 +41,7 @@ from .planning import (
     _task_rows,
     _tasks_for,
     flags_key,
+    not_before,
     plan_from,
     task_division,
 )
@@ -295,6 +297,7 @@ def _after_steps(
             groups[(case.stage, flags_key(process, case.flags))].append(case)
     new_tasks: list[tuple[tuple, bool]] = []
     where: dict[tuple[str, int], str] = {}  # (case division, level) -> the task's division
+    floors = _latest_due([c.pk for members in groups.values() for c in members])
     for (stage, _key), members in groups.items():
         plan = plan_from(process, stage + 1, members[0].flags)
         member_ids = [c.pk for c in members]
@@ -304,6 +307,7 @@ def _after_steps(
                 key = (case.division_id, level)
                 if key not in where:
                     where[key] = task_division(case.division_id, level)
+                due = not_before(due, floors.get(case.pk))
                 new_tasks.append(((case.pk, step, at, roles, where[key], now, due), skip))
         if plan.stage is None:
             transitions.close_cases(case_ids=member_ids, target=CaseStatus.COMPLETED, now=now)
@@ -314,6 +318,20 @@ def _after_steps(
         result.update(dict.fromkeys(member_ids, summary))
     transitions.insert_new_tasks(new_tasks)
     return result
+
+
+def _latest_due(case_ids: list[int]) -> dict[int, datetime]:
+    """The latest deadline among each case's tasks so far (one query per id batch)."""
+    latest: dict[int, datetime] = {}
+    for part in transitions.chunks(case_ids, transitions.ID_BATCH):
+        latest.update(
+            Task.objects.filter(case_id__any_of=IdSet(part), due_at__isnull=False)
+            .order_by()
+            .values("case_id")
+            .annotate(latest=Max("due_at"))
+            .values_list("case_id", "latest")
+        )
+    return latest
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from ..choices import (
     DisabilityKind,
     HukouType,
     IncomeCategory,
+    PaymentAccountKind,
     Relationship,
     VehicleKind,
     WorkAbility,
@@ -78,6 +79,15 @@ class Application(models.Model):
     )
     entrusted_relation = models.CharField(_("relation to the household"), max_length=50, blank=True)
     discovery_note = models.TextField(_("discovery report"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    reason = models.TextField(_("reason for applying"), blank=True)
+    payment_bank = models.CharField(_("bank"), max_length=100, blank=True)
+    payment_account_kind = models.CharField(
+        _("kind of account"), max_length=10, blank=True, choices=PaymentAccountKind.choices
+    )
+    payment_account = models.CharField(_("account number"), max_length=32, blank=True)
+    # the head's pinyin initials (张建明 → zjm), for finding the case by initials
+    head_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True)
     relative_of_staff = models.BooleanField(_("relative of assistance staff"), default=False)
     relative_note = models.CharField(_("relative of whom"), max_length=200, blank=True)
     receipt_code = models.CharField(_("receipt code"), max_length=8, blank=True)

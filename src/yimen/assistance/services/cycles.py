@@ -4,21 +4,24 @@ decides the cycle's cases on one page, each decision signed on its own."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Invalid
-from yimen.workflow.calendar import end_of_day
-from yimen.workflow.models import Case
+from yimen.errors import Invalid, NotFound, YimenError
+from yimen.workflow.calendar import end_of_day, local_date
+from yimen.workflow.models import Case, Task
 from yimen.workflow.states import TaskStatus
 
 from ..limits import cycle_of
 from ..models import Application, Decision
+from ..proposal import Proposal, proposal_for
 from ..selectors import access_application_by_id, applications_visible_to
 from . import steps
 
@@ -45,6 +48,60 @@ def current_cycle(township_code: str, today: date) -> tuple[date, date]:
     return cycle_of(township_code, today)
 
 
+@dataclass(frozen=True)
+class CycleRow:
+    """A case of the cycle with what the rules propose for it (type, amount, and the
+    declared per-capita income they compared), so the approver decides with the figures."""
+
+    application: Application
+    proposal: Proposal
+
+
+def cycle_rows(applications, on: date) -> list[CycleRow]:
+    """The rules' proposal for each of a cycle's applications (a cycle holds a township's
+    cases of half a month: tens, evaluated one by one as on the case page)."""
+    return [CycleRow(a, proposal_for(a, on)) for a in applications]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A case waiting at the step that came too late for the current cycle."""
+
+    application: Application
+    since: date  # the day its step opened
+    cycle_start: date  # the first day of the cycle that takes it
+
+
+def cycle_waiting(user, township_code: str, step: str, cycle_start: date) -> list[Waiting]:
+    """Applications waiting at ``step`` whose step opened after the cycle's first day: they
+    belong to the next cycle, which begins on the first cycle day after they became ready."""
+    tasks = (
+        Task.objects.filter(
+            step=step,
+            status=TaskStatus.OPEN,
+            opened_at__gt=end_of_day(cycle_start),
+            case__application__in=applications_visible_to(user).filter(
+                division__code__startswith=township_code[:9]
+            ),
+        )
+        .select_related("case__application__division", "case__application__case")
+        .prefetch_related("case__application__members")
+        .order_by("opened_at", "pk")
+    )
+    rows = []
+    for task in tasks[:200]:
+        since = local_date(task.opened_at)
+        rows.append(Waiting(task.case.application, since, _next_start(township_code, since)))
+    return rows
+
+
+def _next_start(township_code: str, since: date) -> date:
+    """The cycle that takes a case ready on ``since``: one starting that very day (its
+    cases are those ready by the end of its first day), else the next one."""
+    start, following = cycle_of(township_code, since)
+    return since if start == since else following
+
+
 @dataclass
 class CycleDecision:
     """One row of the cycle page: approve (type, amount) or refuse (reasons)."""
@@ -54,6 +111,30 @@ class CycleDecision:
     reasons: str = ""
     assistance_type: str = ""
     monthly_amount: Decimal | None = None
+
+
+class CycleRowRefused(YimenError):
+    """A row of the cycle page was refused: the refusal, prefixed with the case it names,
+    so the approver sees which of many rows to correct. Code, status and the fields keep
+    the underlying refusal's."""
+
+    def __init__(self, *, application: Application, cause: YimenError):
+        self.application_id = application.pk
+        self.number = application.case.number if application.case else str(application.pk)
+        self.head = application.head_name
+        self.cause = cause
+        self.code = cause.code
+        self.status = cause.status
+        self.fields = getattr(cause, "fields", {})
+        super().__init__(_("Case %(number)s (%(head)s): %(reason)s"))
+
+    def render(self, language: str | None = None) -> str:
+        with translation.override(language) if language else nullcontext():
+            return str(self.message) % {
+                "number": self.number,
+                "head": self.head,
+                "reason": self.cause.render(language),
+            }
 
 
 class NotInCycle(Invalid):
@@ -94,14 +175,20 @@ def cycle_decide(
     )
     made = []
     for row, application in rows:
-        made.append(
-            steps.case_decide(
-                actor=actor,
-                application=application,
-                approve=row.approve,
-                reasons=row.reasons,
-                assistance_type=row.assistance_type,
-                monthly_amount=row.monthly_amount,
+        try:
+            made.append(
+                steps.case_decide(
+                    actor=actor,
+                    application=application,
+                    approve=row.approve,
+                    reasons=row.reasons,
+                    assistance_type=row.assistance_type,
+                    monthly_amount=row.monthly_amount,
+                )
             )
-        )
+        except NotFound:
+            raise
+        except YimenError as exc:
+            # the transaction rolls back every decision already made in this cycle
+            raise CycleRowRefused(application=application, cause=exc) from exc
     return made

@@ -58,3 +58,8 @@ class ApplicationInput:
     has_able_supporter: bool = False  # 特困 [TK2021 Art.8]
     supporter_note: str = ""
     hardship_tier: str = ""  # 分档 code of the parameter set in force, "" = none
+    phone: str = ""  # a mobile (11 digits) or a landline with its area code
+    reason: str = ""  # the applicant's own words on why they apply
+    payment_bank: str = ""
+    payment_account_kind: str = ""  # choices.PaymentAccountKind, "" when no account given
+    payment_account: str = ""

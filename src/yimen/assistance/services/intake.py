@@ -25,7 +25,7 @@ from yimen.workflow.states import CaseStatus
 
 from ..choices import AttachmentKind, Channel, ConsentKind, DisabilityKind
 from ..errors import AlreadyAssisted, ApplicationInvalid, CannotApply, NotADraft
-from ..identity import parse_id_number
+from ..identity import initials_of, parse_id_number
 from ..models import (
     Application,
     ApplicationStatus,
@@ -36,7 +36,12 @@ from ..models import (
     Member,
 )
 from ..transitions import set_application_status
-from ..validation import validate_application, validate_hardship_tier
+from ..validation import (
+    account_number,
+    phone_number,
+    validate_application,
+    validate_hardship_tier,
+)
 from .inputs import ApplicationInput
 
 PROCESS = "assist"
@@ -106,6 +111,14 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
         has_able_supporter=data.has_able_supporter,
         supporter_note=data.supporter_note.strip(),
         hardship_tier=data.hardship_tier.strip(),
+        phone=phone_number(data.phone),
+        reason=data.reason.strip(),
+        payment_bank=data.payment_bank.strip(),
+        payment_account_kind=data.payment_account_kind,
+        payment_account=account_number(data.payment_account),
+        head_initials=initials_of(
+            next((m.name for m in data.members if m.relationship == "head"), "")
+        ),
         created_by=actor,
     )
     _write_household(application, data)
@@ -120,6 +133,8 @@ def application_create(*, actor, data: ApplicationInput, today: date | None = No
             "draft": draft,
             "able_supporter": data.has_able_supporter,
             "hardship_tier": data.hardship_tier.strip(),
+            "phone": application.phone,
+            "payment_account": application.payment_account,
         },
     )
     if not draft:

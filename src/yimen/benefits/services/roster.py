@@ -88,6 +88,9 @@ def enrol(application: Application, actor) -> Beneficiary | None:
         stability=stability,
         next_review_on=add_months(start, interval),
         payee_name=head.name,
+        # the account given at intake (validated there); staff change it with account_set
+        bank_name=application.payment_bank,
+        account_number=application.payment_account,
     )
     Entitlement.objects.create(
         beneficiary=beneficiary,
