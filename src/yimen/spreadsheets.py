@@ -25,9 +25,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import Cell
 
-# OWASP: =, +, -, @, tab (0x09) and carriage return (0x0D) at the start of a field; the
-# full-width forms are included because WPS and Excel with a Chinese input method take
-# "＝" typed at the start of a cell as the start of a formula too.
+# OWASP: =, +, -, @, tab (0x09) and carriage return (0x0D) at the start of a field. The
+# full-width forms are a precaution: a clerk retyping or converting the text to half-width
+# (a common step with Chinese data) would turn them into the ASCII ones.
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
