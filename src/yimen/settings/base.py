@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "yimen.web.middleware.RefuseLargeBodyMiddleware",
     "yimen.web.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -245,3 +246,7 @@ YIMEN_IMPORT_LIMITS = {
     "max_rows": int(os.environ.get("YIMEN_IMPORT_MAX_ROWS", 1_000_000)),
     "max_columns": int(os.environ.get("YIMEN_IMPORT_MAX_COLUMNS", 200)),
 }
+
+# The largest request body (multipart uploads included), refused from its declared length
+# before it is read: above the largest attachment (YIMEN_MAX_UPLOAD_BYTES, 10 MB) and its form.
+YIMEN_MAX_REQUEST_BYTES = int(os.environ.get("YIMEN_MAX_REQUEST_BYTES", 12 * 2**20))
