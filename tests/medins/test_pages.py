@@ -102,7 +102,7 @@ def test_other_people_see_nothing(client, staff):
         assert (
             client.get(f"/medins/transfers/{transfer_pk}/forms/application.pdf").status_code == 404
         )
-        assert client.post(f"/medins/transfers/{transfer_pk}/act/").status_code == 302
+        assert client.post(f"/medins/transfers/{transfer_pk}/act/").status_code == 404
         assert Transfer.objects.get().status == "requested"
         client.logout()
 

@@ -157,3 +157,17 @@ def test_a_bad_file_loads_nothing(tmp_path, text, problem):
 def test_a_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError):
         load(file=tmp_path / "nowhere.csv")
+
+
+def test_a_division_file_over_the_import_caps_is_refused_before_loading(tmp_path, settings):
+    from yimen.regions.loading import DivisionFileError
+
+    settings.YIMEN_IMPORT_LIMITS = {**settings.YIMEN_IMPORT_LIMITS, "max_rows": 2}
+    rows = "220000000000,吉林省\n220100000000,长春市\n220102000000,南关区\n"
+    with pytest.raises(DivisionFileError, match="2"):
+        read_division_file(write(tmp_path, "code,name\n" + rows))
+    two = "".join(rows.splitlines(keepends=True)[:2])
+    assert len(read_division_file(write(tmp_path, "code,name\n" + two))) == 2
+    settings.YIMEN_IMPORT_LIMITS = {**settings.YIMEN_IMPORT_LIMITS, "max_file_bytes": 10}
+    with pytest.raises(DivisionFileError):
+        read_division_file(write(tmp_path, "code,name\n" + rows))

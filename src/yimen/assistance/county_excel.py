@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from yimen.spreadsheets import xlsx_append
 from yimen.workflow.states import CaseStatus
 
 from .choices import AssistanceType, HukouType
@@ -22,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    xlsx_append(sheet, titles)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
@@ -30,7 +31,7 @@ def _header(sheet, titles: list[str]) -> None:
 def _notes(book: Workbook, lines: list[str]) -> None:
     notes = book.create_sheet(_("Notes"))
     for line in lines:
-        notes.append([line])
+        xlsx_append(notes, [line])
     notes.column_dimensions["A"].width = 120
 
 
@@ -65,7 +66,8 @@ def dashboard_workbook(board: Dashboard, area_name: str) -> bytes:
         ],
     )
     for row in board.rows:
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 row.code,
                 row.name or area_name,
@@ -79,18 +81,19 @@ def dashboard_workbook(board: Dashboard, area_name: str) -> bytes:
                 row.refused,
                 row.approval_rate,
                 row.median_days,
-            ]
+            ],
         )
     funds = book.create_sheet(_("Funds"))
     _header(funds, [_("Month"), _("Assistance type"), _("Households"), _("Amount (yuan)")])
     for fund in board.funds:
-        funds.append(
+        xlsx_append(
+            funds,
             [
                 fund.month.strftime("%Y-%m"),
                 str(AssistanceType(fund.assistance_type).label),
                 fund.households,
                 fund.amount,
-            ]
+            ],
         )
         funds.cell(funds.max_row, 4).number_format = MONEY_FORMAT
     _notes(
@@ -151,7 +154,7 @@ def statistics_workbook(stats: MonthlyStatistics) -> bytes:
     _header(sheet, [title for title, _money in columns])
     money_columns = [i + 1 for i, (_title, money) in enumerate(columns) if money]
     for row in stats.rows:
-        sheet.append(statistics_values(row))
+        xlsx_append(sheet, statistics_values(row))
         for column in money_columns:
             sheet.cell(sheet.max_row, column).number_format = MONEY_FORMAT
     _notes(

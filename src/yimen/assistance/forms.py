@@ -18,6 +18,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, division_q
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
+from yimen.spreadsheets import refuse_formula_text
 
 from .choices import (
     AssetKind,
@@ -102,6 +103,7 @@ class HouseholdForm(forms.Form):
     )
     channel = forms.ChoiceField(label=label(Application, "channel"))
     entrusted_name = text_field(Application, "entrusted_name", max_length=50)
+    entrusted_name.validators.append(refuse_formula_text)  # it reaches spreadsheets
     entrusted_id_number = text_field(Application, "entrusted_id_number", max_length=40)
     entrusted_relation = text_field(Application, "entrusted_relation", max_length=50)
     discovery_note = text_field(
@@ -184,7 +186,9 @@ def may_record_findings(user) -> bool:
 
 class MemberForm(forms.Form):
     # not the model's "name": that msgid is shared with divisions (名称), a person has 姓名
-    name = forms.CharField(label=_("Full name"), max_length=50, required=False)
+    name = forms.CharField(
+        label=_("Full name"), max_length=50, required=False, validators=[refuse_formula_text]
+    )
     id_number = text_field(Member, "id_number", max_length=40)
     relationship = forms.ChoiceField(
         label=label(Member, "relationship"), required=False, choices=BLANK + Relationship.choices

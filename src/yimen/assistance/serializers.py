@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
+from yimen.spreadsheets import refuse_formula_text
 from yimen.web.api import TaskSerializer
 from yimen.workflow.states import TaskStatus
 
@@ -77,7 +78,7 @@ class IncomeIn(serializers.Serializer):
 
 
 class MemberIn(serializers.Serializer):
-    name = serializers.CharField(max_length=50, allow_blank=True)
+    name = serializers.CharField(max_length=50, allow_blank=True, validators=[refuse_formula_text])
     id_number = serializers.CharField(
         max_length=40, allow_blank=True, help_text="居民身份证号, 18 characters"
     )
@@ -113,7 +114,9 @@ class ApplicationIn(serializers.Serializer):
     channel = serializers.ChoiceField(Channel.choices)
     members = MemberIn(many=True, max_length=30)
     assets = AssetIn(many=True, required=False, max_length=100)
-    entrusted_name = serializers.CharField(max_length=50, allow_blank=True, default="")
+    entrusted_name = serializers.CharField(
+        max_length=50, allow_blank=True, default="", validators=[refuse_formula_text]
+    )
     entrusted_id_number = serializers.CharField(max_length=40, allow_blank=True, default="")
     entrusted_relation = serializers.CharField(max_length=50, allow_blank=True, default="")
     discovery_note = serializers.CharField(max_length=2000, allow_blank=True, default="")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from yimen.errors import Invalid, NotFound
+from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
 from .choices import (
     AssetKind,
@@ -118,8 +119,16 @@ def _text(errors, key, value, *, max_length, required=True):
         errors.setdefault(key, []).append(_("At most %(n)d characters.") % {"n": max_length})
 
 
+def _name(errors, key, value) -> None:
+    """A person's name goes to the roster and the bank file: never one a spreadsheet would
+    take for a formula (see yimen.spreadsheets)."""
+    if starts_like_formula(value or ""):
+        errors.setdefault(key, []).append(str(FORMULA_TEXT_MESSAGE))
+
+
 def validate_member(errors: dict, prefix: str, member: MemberInput, today: date) -> None:
     _text(errors, f"{prefix}.name", member.name, max_length=50)
+    _name(errors, f"{prefix}.name", member.name)
     try:
         parse_id_number(member.id_number, today=today)
     except Invalid as exc:
@@ -204,6 +213,7 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
             )
     if data.channel == Channel.ENTRUSTED:
         _text(errors, "entrusted_name", data.entrusted_name, max_length=50)
+        _name(errors, "entrusted_name", data.entrusted_name)
         try:
             parse_id_number(data.entrusted_id_number, today=today)
         except Invalid as exc:

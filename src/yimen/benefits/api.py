@@ -208,6 +208,11 @@ class ReviewDecisionView(APIView):
         pk = parse_id(review_id)
         if pk is None:
             raise NotFound(_("No such review."), code="benefits.not_found")
+        # another township's review does not exist for the caller, whatever the body says:
+        # looked up before the body is read, so a 400 never tells that the id is in use
+        visible = division_q(request.user, Action.ROSTER_VIEW, "beneficiary__division__code")
+        if not Review.objects.filter(visible, pk=pk).exists():
+            raise NotFound(_("No such review."), code="benefits.not_found")
         data = parsed(DecisionIn, request)
         review = reviews.review_decide(
             actor=request.user, decision=reviews.ReviewDecision(review_id=pk, **data)

@@ -4,7 +4,6 @@ with two decimals; the totals row lets the bank check the file against the trans
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -14,11 +13,13 @@ from openpyxl import Workbook
 
 from yimen.assistance.choices import AssistanceType
 from yimen.assistance.notices import render_pdf, upper_rmb
+from yimen.spreadsheets import csv_writer, xlsx_append
 
 from .models import PaymentRoll
 from .months import month_of
 from .services.roster import entitlements_in_force
 
+CENT = Decimal("0.01")
 ROSTER_HEADER = [
     "序号 No.",
     "区划代码 Division",
@@ -48,7 +49,7 @@ def _xlsx(rows: list[list], title: str) -> bytes:
     sheet = book.active
     sheet.title = title
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)  # names as text, never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -99,12 +100,14 @@ def bank_csv(roll: PaymentRoll, encoding: str = "utf-8-sig") -> bytes:
     """CSV for the bank: UTF-8 with BOM by default (Excel), or GB18030 if the bank asks."""
     rows = _bank_rows(roll)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")  # a payee cannot become a formula
     writer.writerow(BANK_HEADER)
     for row in rows:
-        writer.writerow([*row[:4], f"{row[4]:.2f}", row[5]])
+        # the amount as a number with two decimals (a Decimal, so a reversal's "-12.00" stays
+        # the number the bank format asks for instead of being quoted as text)
+        writer.writerow([*row[:4], row[4].quantize(CENT), row[5]])
     total = sum((row[4] for row in rows), Decimal("0"))
-    writer.writerow(["合计 Total", len(rows), "", "", f"{total:.2f}", ""])
+    writer.writerow(["合计 Total", len(rows), "", "", total.quantize(CENT), ""])
     return buffer.getvalue().encode(encoding)
 
 

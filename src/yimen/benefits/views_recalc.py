@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.errors import YimenError
+from yimen.spreadsheets import csv_writer
 
 from .services import recalc
 
@@ -86,7 +86,7 @@ def recalc_page(request):
 def _csv(result: recalc.Recalculation) -> HttpResponse:
     """The whole list of changes as CSV (UTF-8 with BOM, so Excel opens it in Chinese)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # a head's name cannot become a formula
     writer.writerow(
         [
             _("Household"),

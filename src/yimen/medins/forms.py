@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
+from yimen.spreadsheets import refuse_formula_text
 
 from .models import InsuranceType
 from .node import NodeConfig
@@ -19,7 +20,7 @@ def _cities(province_prefixes: list[str]) -> list[tuple[str, str]]:
 
 class TransferApplicationForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=18)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=50, validators=[refuse_formula_text])
     insurance_type = forms.ChoiceField(label=_("Insurance type"), choices=InsuranceType.choices)
     from_division = forms.ChoiceField(label=_("Transfer out of (pooling region)"))
     to_division = forms.ChoiceField(label=_("Transfer into (pooling region)"))

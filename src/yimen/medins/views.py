@@ -145,6 +145,9 @@ def detail(request, pk: int):
 def act(request, pk: int):
     try:
         transfer = access_transfer(request.user, pk)
+    except YimenError:
+        raise Http404 from None  # another's transfer does not exist for the user
+    try:
         if transfer.side == Side.OUTGOING and request.POST.get("decision") == "refuse":
             transfer_out_refuse(
                 transfer_pk=transfer.pk,

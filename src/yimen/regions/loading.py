@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from yimen.import_limits import import_limits, too_big_file, too_many
+
 from .codes import InvalidCode, ancestor_codes, level_of, normalize_code, prefix_of
 from .models import Division
 from .naming import full_name_below
@@ -45,12 +47,20 @@ class LoadResult:
 def read_division_file(path: Path | str) -> dict[str, str]:
     """Code → name from a division file: `#` comment lines, a ``code,name`` header, rows.
 
-    Every row is checked before anything is written, so a bad file loads nothing."""
+    Every row is checked before anything is written, so a bad file loads nothing; a file
+    over the import caps (settings.YIMEN_IMPORT_LIMITS) is refused before it is read whole."""
+    limits = import_limits()
+    if Path(path).stat().st_size > limits.max_file_bytes:
+        raise DivisionFileError(too_big_file(Path(path).name, limits).render())
     numbered = []
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip() and not line.lstrip().startswith("#"):
                 numbered.append((number, line))
+                if len(numbered) > limits.max_rows + 1:  # the header and the data rows
+                    raise DivisionFileError(
+                        too_many(Path(path).name, "rows", limits.max_rows).render()
+                    )
     if not numbered:
         raise DivisionFileError(f"{path}: no rows")
     reader = csv.reader(line for _, line in numbered)

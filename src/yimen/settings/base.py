@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "yimen.web.middleware.RefuseLargeBodyMiddleware",
     "yimen.web.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -269,3 +270,20 @@ LOGGING = {
 
 # Workflow: what "due soon" means for reminders, in working days.
 YIMEN_DUE_SOON_WORKING_DAYS = int(os.environ.get("YIMEN_DUE_SOON_WORKING_DAYS", 2))
+
+# Caps on every imported file (yimen/import_limits.py): a file over one is refused before it is
+# read whole, with a message saying which cap; a 1 MB .xlsx may unpack to gigabytes.
+YIMEN_IMPORT_LIMITS = {
+    # the file as given (CSV, .xlsx, Parquet)
+    "max_file_bytes": int(os.environ.get("YIMEN_IMPORT_MAX_FILE_BYTES", 100 * 2**20)),
+    # an .xlsx unpacked (all its zip members together), and one member's compression ratio
+    "max_unpacked_bytes": int(os.environ.get("YIMEN_IMPORT_MAX_UNPACKED_BYTES", 300 * 2**20)),
+    "max_ratio": int(os.environ.get("YIMEN_IMPORT_MAX_RATIO", 100)),
+    # data rows and columns of one file (the largest partner file seen: 175,005 rows, 9 columns)
+    "max_rows": int(os.environ.get("YIMEN_IMPORT_MAX_ROWS", 1_000_000)),
+    "max_columns": int(os.environ.get("YIMEN_IMPORT_MAX_COLUMNS", 200)),
+}
+
+# The largest request body (multipart uploads included), refused from its declared length
+# before it is read: above the largest attachment (YIMEN_MAX_UPLOAD_BYTES, 10 MB) and its form.
+YIMEN_MAX_REQUEST_BYTES = int(os.environ.get("YIMEN_MAX_REQUEST_BYTES", 12 * 2**20))

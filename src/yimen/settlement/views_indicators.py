@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.regions.codes import InvalidCode, normalize_code
+from yimen.spreadsheets import xlsx_append
 
 from .forms import PeriodForm
 from .indicators import Flow, Indicators, indicators
@@ -114,19 +115,21 @@ def export(request):
     book = Workbook()
     sheet = book.active
     sheet.title = "indicators"
-    sheet.append([_("Division"), result.division_code, _("From"), result.start.isoformat(),
+    xlsx_append(sheet, [_("Division"), result.division_code, _("From"), result.start.isoformat(),
                   _("To"), result.end.isoformat()])  # fmt: skip
     for label, value in _context(result)["general"]:
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append(["", _("Insured here, treated elsewhere"), _("Treated here, insured elsewhere")])
+        xlsx_append(sheet, [label, value])
+    xlsx_append(sheet, [])
+    xlsx_append(
+        sheet, ["", _("Insured here, treated elsewhere"), _("Treated here, insured elsewhere")]
+    )
     for (label, out), (_label, inn) in _context(result)["flows"]:
-        sheet.append([label, out, inn])
+        xlsx_append(sheet, [label, out, inn])
     daily = book.create_sheet("daily")
-    daily.append([_("Day"), _("Insured here, treated elsewhere"),
+    xlsx_append(daily, [_("Day"), _("Insured here, treated elsewhere"),
                   _("Treated here, insured elsewhere")])  # fmt: skip
     for row in result.daily:
-        daily.append([row["day"], row["out"], row["in"]])
+        xlsx_append(daily, [row["day"], row["out"], row["in"]])
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -102,3 +102,12 @@ class RowsInvalid(ImportRefused):
         for e in self.errors:
             fields.setdefault(f"row {e.row}", []).append(f"{e.column}: {e.render()}")
         self.fields = fields
+
+
+class FileTooLarge(ImportRefused):
+    """Over one of the import caps (yimen.import_limits): refused before being read whole."""
+
+    code = "verification.file_too_large"
+
+    def __init__(self, refused):
+        super().__init__(refused.message, **refused.params)

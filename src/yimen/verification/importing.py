@@ -19,9 +19,23 @@ from django.utils import timezone
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
+from yimen.import_limits import (
+    ImportTooLarge,
+    bounded_rows,
+    parquet_frame,
+    read_bounded,
+    xlsx_rows,
+)
 from yimen.regions.models import Division
 
-from .errors import MissingColumns, RowsInvalid, UnknownSource, UnsupportedFile, WrongEncoding
+from .errors import (
+    FileTooLarge,
+    MissingColumns,
+    RowsInvalid,
+    UnknownSource,
+    UnsupportedFile,
+    WrongEncoding,
+)
 from .fastcheck import fast_frame
 from .models import ImportBatch
 from .sources import SOURCES, Source, validate_rows
@@ -53,29 +67,29 @@ def _decode(data: bytes) -> str:
 def _read(path: Path, data: bytes) -> tuple[list[str], Iterator[dict[str, str | None]]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        reader = csv.reader(io.StringIO(_decode(data), newline=""))
+        reader = bounded_rows(csv.reader(io.StringIO(_decode(data), newline="")), path.name)
         header = [h.strip() for h in next(reader, [])]
         return header, (dict(zip(header, r, strict=False)) for r in reader if any(r))
     if suffix == ".xlsx":
-        import openpyxl
-
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            rows = xlsx_rows(data, path.name)  # measured first, then streamed within the caps
+            header = [(_text(h) or "").strip() for h in next(rows, ())]
+        except ImportTooLarge:
+            raise
         except Exception as error:
             raise UnsupportedFile(path.name) from error
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [(_text(h) or "").strip() for h in next(rows, ())]
 
-        def xlsx_rows():
+        def named_rows():
             for r in rows:
                 if any(v not in (None, "") for v in r):
                     yield {h: _text(v) for h, v in zip(header, r, strict=False)}
 
-        return header, xlsx_rows()
+        return header, named_rows()
     if suffix == ".parquet":
         try:
-            frame = pl.read_parquet(io.BytesIO(data))
+            frame = parquet_frame(data, path.name)
+        except ImportTooLarge:
+            raise
         except Exception as error:
             raise UnsupportedFile(path.name) from error
         header = frame.columns
@@ -89,6 +103,13 @@ def _known_divisions(codes: set[str]) -> set[str]:
 
 def partner_file_validate(*, source: Source, path: Path, data: bytes) -> pl.DataFrame:
     """Read and check a whole file; the validated rows as a typed frame, or refused."""
+    try:
+        return _validate(source, path, data)
+    except ImportTooLarge as refused:
+        raise FileTooLarge(refused) from None
+
+
+def _validate(source: Source, path: Path, data: bytes) -> pl.DataFrame:
     header, rows = _read(path, data)
     missing = [name for name in source.column_names if name not in header]
     if missing:
@@ -123,7 +144,9 @@ def partner_data_import(
         raise UnknownSource(source)
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)  # over the file cap: refused before it is read
+    except ImportTooLarge as refused:
+        raise FileTooLarge(refused) from None
     except OSError as error:
         raise UnsupportedFile(path.name) from error
     digest = hashlib.sha256(data).hexdigest()

@@ -23,6 +23,8 @@ from typing import Any
 import polars as pl
 from stdnum.cn import ric
 
+from yimen.spreadsheets import csv_writer, xlsx_append
+
 from .sources import AREA, DATE, MONEY, SOURCES, YEAR, Source
 
 DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "regions" / "data" / "divisions.csv"
@@ -305,7 +307,7 @@ def write_source(
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle, lineterminator="\n")
             writer.writerow(names)
             writer.writerows([_as_text(r[c]) for c in names] for r in rows)
     elif fmt == "parquet":
@@ -321,7 +323,7 @@ def _write_xlsx(adapter: Source, rows: list[dict[str, Any]], path: Path) -> None
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(adapter.code)
-    sheet.append(adapter.column_names)
+    xlsx_append(sheet, adapter.column_names)
     for r in rows:
         cells = []
         for c in adapter.columns:
@@ -331,7 +333,7 @@ def _write_xlsx(adapter: Source, rows: list[dict[str, Any]], path: Path) -> None
             elif c.kind not in (DATE, YEAR):
                 value = str(value)  # ID numbers and codes stay text, never numbers
             cells.append(value)
-        sheet.append(cells)
+        xlsx_append(sheet, cells)
     # A fixed creation time keeps the workbook's own properties the same for a seed (the zip
     # entries still carry the time of writing, so .xlsx is equal in content, not in bytes).
     book.properties.created = book.properties.modified = datetime(2020, 1, 1)

@@ -41,7 +41,7 @@ def index(request):
         request,
         "verification/index.html",
         {
-            "runs": VerificationRun.objects.select_related("started_by")[:20],
+            "runs": _runs_visible(request.user).select_related("started_by")[:20],
             "can_run": bool(bindings_for(request.user, Action.VERIFICATION_RUN)),
             "pending": VerificationRequest.objects.filter(
                 division_q(request.user, Action.VERIFICATION_VIEW, "application__division__code"),
@@ -105,9 +105,19 @@ def run_new(request):
     return redirect("verification:run", run.pk)
 
 
+def _runs_visible(user):
+    """Runs over the user's divisions: a run covers ``division_prefix`` (a township's prefix
+    for a township's run), so it is seen by bindings whose prefix it starts with; a run over
+    everything (empty prefix) only by a binding over everything."""
+    return VerificationRun.objects.filter(
+        division_q(user, Action.VERIFICATION_VIEW, "division_prefix")
+    )
+
+
 def _run_for(request, run_id) -> VerificationRun:
     _require(request.user, Action.VERIFICATION_VIEW)
-    return get_object_or_404(VerificationRun.objects.select_related("started_by"), pk=run_id)
+    # another township's run is not found (its starter and counts are not theirs to see)
+    return get_object_or_404(_runs_visible(request.user).select_related("started_by"), pk=run_id)
 
 
 @login_required

@@ -232,6 +232,8 @@ class CaseFlagView(APIView):
 
     @extend_schema(parameters=[ID_PATH], request=FlagRequest, responses=CaseSerializer)
     def post(self, request, case_id):
+        # the case first: another division's case is a 404 whatever the body (never a 400)
+        selectors.access_case_by_id(request.user, case_pk(case_id))
         data = FlagRequest(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_set_flag(
@@ -245,6 +247,8 @@ class CaseWithdrawView(APIView):
 
     @extend_schema(parameters=[ID_PATH], request=WithdrawRequest, responses=CaseSerializer)
     def post(self, request, case_id):
+        # the case first: another division's case is a 404 whatever the body (never a 400)
+        selectors.access_case_by_id(request.user, case_pk(case_id))
         data = WithdrawRequest(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_withdraw(

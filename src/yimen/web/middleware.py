@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -41,6 +42,46 @@ class SecurityHeadersMiddleware:
             "Cache-Control", "no-store" if request.user.is_authenticated else "private, max-age=0"
         )
         return response
+
+
+TOO_LARGE = _("The request is larger than %(mb)s MB, the most Yimen accepts; nothing was done.")
+
+
+class RefuseLargeBodyMiddleware:
+    """A request whose body is larger than ``settings.YIMEN_MAX_REQUEST_BYTES`` is refused
+    with a 413 from its declared length, before anything reads it: Django writes a file
+    upload to disk whole before a view can look at its size, so a 10 GB "attachment" would
+    otherwise fill the disk first. (Bodies read as data, not files, are capped by Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE; the hospital interface answers in its own protocol.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        cap = settings.YIMEN_MAX_REQUEST_BYTES
+        if length > cap and not request.path.startswith("/fsi/"):
+            error = Invalid(TOO_LARGE, code="invalid.too_large", mb=f"{cap / 2**20:.0f}")
+            error.status = 413
+            return _refusal(request, error)
+        return self.get_response(request)
+
+
+def _refusal(request, error: Invalid) -> HttpResponse:
+    """The refusal as problem details on the API, else a page in both languages."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error.as_problem(), status=error.status, content_type="application/problem+json"
+        )
+    text = f"{escape(error.render('zh-hans'))}<br>{escape(error.render('en'))}"
+    return HttpResponse(
+        f"<!doctype html><meta charset=utf-8><title>{error.status}</title><p>{text}</p>",
+        status=error.status,
+        content_type="text/html; charset=utf-8",
+    )
 
 
 class RefuseNulMiddleware:

@@ -23,6 +23,7 @@ from yimen.assistance.models import Application, Objection
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Forbidden, Invalid, NotFound
+from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
 from ..frames import store_household_facts
 from ..models import (
@@ -232,6 +233,9 @@ def account_set(*, actor, beneficiary_id: int, payee_name: str, bank_name: str, 
         raise AccountRefused(_("Give the payee's name (at most 50 characters)."))
     if not bank_name or len(bank_name) > 100:
         raise AccountRefused(_("Give the bank (at most 100 characters)."))
+    if starts_like_formula(payee_name) or starts_like_formula(bank_name):
+        # both go into the bank file and the roster (see yimen.spreadsheets)
+        raise AccountRefused(FORMULA_TEXT_MESSAGE)
     low, high = ACCOUNT_DIGITS
     if not (number.isdigit() and low <= len(number) <= high):
         raise AccountRefused(_("An account number has 8 to 32 digits."))

@@ -1,0 +1,255 @@
+"""No page or API call shows or changes another township's object by its id (issue 15,
+item 5): every URL pattern of the project with a path parameter is requested by 南岭街道's
+caseworker and approver with the ids of 自强街道's objects — an application with its
+attachment, report and flag, a case and its task, a household, a review, a payment roll, a
+verification run, a county sample, a medical-insurance transfer, an insured person and a
+filing — and must answer 403 or 404 (the admin: the login page), never 200 and never 5xx.
+
+A pattern the table below does not know fails the test: a new view with an id is checked
+the day it is added, or consciously listed as public with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from tests.assistance.conftest import household_input, id_number
+from tests.benefits.conftest import quick_household
+from tests.factories import NANGUAN, TEST_PASSWORD, ZIQIANG, user_with
+from tests.web.world import BEIAN
+from yimen.accounts.roles import Role
+from yimen.assistance.models import SampledCase, SampleDraw, SupervisionFlag
+from yimen.assistance.services import intake
+from yimen.benefits.models import Review
+from yimen.benefits.services.payments import roll_issue
+from yimen.medins.models import InsuredPerson, Transfer
+from yimen.regions.models import Division
+from yimen.settlement.models import Filing
+from yimen.verification.models import VerificationReport, VerificationRequest, VerificationRun
+from yimen.workflow.models import Task
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+MONTH = date(2026, 12, 1)
+
+# Patterns whose parameter is not an object of a township, with the reason.
+NOT_TOWNSHIP_OBJECTS = {
+    "processes/<str:code>/diagram.svg": "a process definition, the same for everyone",
+    "public/disclosure/<str:village_code>/": "the public disclosure list, public by law",
+    "public/disclosure/<str:village_code>/<id:application_id>/objection/": (
+        "anyone may object to a disclosed approval (it is public); checked in tests/assistance"
+    ),
+    "fsi/api/rsfComIfsService/callService/<str:infno>": (
+        "the national hospital interface: signed envelopes, not user sessions"
+    ),
+    "api/divisions/<str:code>/": "the division register is public reference data",
+    "api/divisions/<str:code>/children/": "the division register is public reference data",
+}
+
+
+def patterns(resolvers=None, prefix=""):
+    """(route, parameter names) of every URL pattern with a path parameter."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            names = list(entry.pattern.converters)
+            if names or "<" in route:
+                yield route, names
+
+
+def other_township(world) -> dict[str, str]:
+    """自强街道's objects of every kind with an id in a URL; the value for each parameter."""
+    other = world.other_caseworker
+    other_approver = user_with(Role.TOWNSHIP_APPROVER, ZIQIANG, full_name="冯建华")
+    supervisor = world.supervisor
+    data = household_input(division_code=BEIAN)
+    data.members[0].name = "赵淑珍"
+    application = intake.application_create(actor=other, data=data)
+    attachment = intake.attachment_add(
+        actor=other,
+        application=application,
+        kind="id_card",
+        upload=SimpleUploadedFile("id_card.png", PNG, "image/png"),
+    )
+    now = timezone.now()
+    run = VerificationRun.objects.create(division_prefix="220102002", started_by=other)
+    request = VerificationRequest.objects.create(
+        application=application, case=application.case, requested_by=other, requested_at=now
+    )
+    report = VerificationReport.objects.create(
+        request=request,
+        run=run,
+        application=application,
+        members=1,
+        members_found=1,
+        deposits=Decimal("0"),
+        per_capita_deposits=Decimal("0"),
+        monthly_income=Decimal("0"),
+        created_at=now,
+    )
+    flag = SupervisionFlag.objects.create(
+        application=application, comment="抽查：核对存款", raised_by=supervisor
+    )
+    draw = SampleDraw.objects.create(
+        division=Division.objects.get(pk=NANGUAN),
+        first_month=MONTH,
+        last_month=MONTH,
+        seed="1",
+        percent=Decimal("10"),
+        share_source="default",
+        population=1,
+        sample_size=1,
+        population_digest="0" * 64,
+        drawn_by=supervisor,
+    )
+    sampled = SampledCase.objects.create(draw=draw, application=application, stratum="x", rank=1)
+    household = quick_household(other, division=BEIAN, name="赵淑珍")
+    review = Review.objects.create(
+        beneficiary=household, case=world.other_case, trigger="periodic", due_on=MONTH
+    )
+    roll = roll_issue(actor=other_approver, township_code=ZIQIANG, month=MONTH, today=MONTH)
+    person = InsuredPerson.objects.create(
+        id_number=id_number("19500101", "021"),
+        name="赵淑珍",
+        insured_division=Division.objects.get(pk=ZIQIANG),
+        insurance_type="employee",
+    )
+    transfer = Transfer.objects.create(
+        transfer_id="T-ZQ-1",
+        side="out",
+        peer="hainan",
+        id_number=person.id_number,
+        name="赵淑珍",
+        insurance_type="employee",
+        from_division="220100000000",
+        to_division="460100000000",
+        status="received",
+        applied_at=now,
+    )
+    filing = Filing.objects.create(
+        person=person,
+        serial="ZQ0000000001",
+        category="resident",
+        destination=Division.objects.get(pk="460100000000"),
+        begin_date=MONTH,
+        channel="counter",
+    )
+    task = Task.objects.filter(case=world.other_case).first()
+    return {
+        "case_id": world.other_case.pk,
+        "task_id": task.pk,
+        "application_id": application.pk,
+        "attachment_id": attachment.pk,
+        "flag_id": flag.pk,
+        "draw_id": draw.pk,
+        "sampled_id": sampled.pk,
+        "beneficiary_id": household.pk,
+        "review_id": review.pk,
+        "roll_id": roll.pk,
+        "kind": "csv",
+        "pk": transfer.pk,
+        "form": "application",
+        "person_id": person.pk,
+        "serial": filing.serial,
+        "report_id": report.pk,
+        "run_id": run.pk,
+        "code": ZIQIANG,  # the county pages of a division: 自强街道's
+        "object_id": "1",
+        "content_type_id": "1",
+        "app_label": "assistance",  # the admin's regular-expression patterns
+        "url": "assistance/",
+    }
+
+
+def fill(route: str, values: dict) -> str:
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), route)
+    for name, value in values.items():
+        for converter in ("id", "int", "str", "slug", "path", "uuid"):
+            url = url.replace(f"<{converter}:{name}>", str(value))
+    assert "<" not in url, f"no value for a parameter of {route}: add the object above"
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+REFUSED = {403, 404}
+
+
+# what 自强街道's objects carry that 南岭街道 must not read: the household head's and the
+# caseworker's names, the run's starter
+SECRETS = ("赵淑珍", "杨帆", "冯建华")
+
+
+def answers(client: Client, url: str) -> tuple[int, int, bool]:
+    """GET and POST status, and whether either answer showed one of the names."""
+    get = client.get(url)
+    post = client.post(url, {})
+    shown = any(
+        name in response.content.decode("utf-8", "replace")
+        for response in (get, post)
+        for name in SECRETS
+        if not response.streaming
+    )
+    return get.status_code, post.status_code, shown
+
+
+@pytest.mark.parametrize("role", [Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_APPROVER])
+def test_no_view_shows_another_townships_object_by_its_id(world, settings, tmp_path, role):
+    settings.MEDIA_ROOT = tmp_path
+    values = other_township(world)
+    user = world.caseworker if role == Role.TOWNSHIP_CASEWORKER else world.approver
+    client = Client(raise_request_exception=False)
+    assert client.login(username=user.username, password=TEST_PASSWORD)
+    seen, gaps = 0, []
+    for route, _names in patterns():
+        if route in NOT_TOWNSHIP_OBJECTS:
+            continue
+        url = fill(route, values)
+        get, post, shown = answers(client, url)
+        seen += 1
+        if route.startswith("admin/"):
+            ok = get in (302, 404) and post in (302, 404)  # the admin's login page
+        else:
+            # 405 is the other method of a GET-only or POST-only view; the one it allows
+            # must refuse
+            ok = {get, post} <= REFUSED | {405} and bool({get, post} & REFUSED)
+        if not ok or shown:
+            gaps.append(f"{url}: GET {get}, POST {post}" + (", shows a name" if shown else ""))
+    assert not gaps, "\n".join(gaps)
+    assert seen > 40  # the walk reached the project's views
+
+
+def test_the_ids_are_real_their_own_township_sees_them(world, settings, tmp_path):
+    """The control: 自强街道's caseworker opens the same addresses (so the refusals above are
+    about the township, not about ids that point nowhere), and only its own runs are listed."""
+    settings.MEDIA_ROOT = tmp_path
+    values = other_township(world)
+    own = Client()
+    assert own.login(username=world.other_caseworker.username, password=TEST_PASSWORD)
+    for route in (
+        "cases/<id:case_id>/",
+        "assistance/applications/<id:application_id>/",
+        "benefits/households/<id:beneficiary_id>/",
+        "verification/reports/<int:report_id>/",
+        "verification/runs/<int:run_id>/",
+        "verification/runs/<int:run_id>/progress/",
+    ):
+        assert own.get(fill(route, values)).status_code == 200, route
+    page = own.get(f"/verification/runs/{values['run_id']}/").content.decode()
+    assert "杨帆" in page  # the starter's name, which 南岭街道 must not see
+    nanling = Client()
+    assert nanling.login(username=world.caseworker.username, password=TEST_PASSWORD)
+    assert (
+        f"/verification/runs/{values['run_id']}/"
+        not in nanling.get("/verification/").content.decode()
+    )
+    assert f"/verification/runs/{values['run_id']}/" in own.get("/verification/").content.decode()
