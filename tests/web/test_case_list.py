@@ -118,8 +118,10 @@ def test_export_neutralises_formulas(client, staff, settings, tmp_path):  # noqa
     settings.MEDIA_ROOT = tmp_path
     data = household_input()
     data.members = data.members[:1]
-    data.members[0].name = "=HYPERLINK(1)"
-    intake.application_create(actor=staff.caseworker, data=data)
+    application = intake.application_create(actor=staff.caseworker, data=data)
+    # such a name is refused at input now; data from before that rule (or the old system)
+    # must still leave the export as text
+    application.members.update(name="=HYPERLINK(1)")
     client.force_login(staff.caseworker)
     book = _sheet(client.get("/cases/", {"export": "xlsx"}))
     cells = [c for row in book.worksheets[0].iter_rows(min_row=2) for c in row]
