@@ -142,10 +142,9 @@ def _household(
 
 
 def _attach(actor, application: Application) -> None:
-    for kind in ("id_card", "hukou"):
-        intake.attachment_add(
-            actor=actor, application=application, kind=kind, upload=_upload(f"{kind}.png")
-        )
+    # named as a person would name the scan: the page shows the file name
+    for kind, name in (("id_card", "身份证.png"), ("hukou", "户口簿.png")):
+        intake.attachment_add(actor=actor, application=application, kind=kind, upload=_upload(name))
 
 
 def _upload(name: str):
