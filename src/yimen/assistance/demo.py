@@ -17,7 +17,7 @@ from yimen.accounts.models import RoleBinding, User
 from yimen.accounts.roles import Role
 from yimen.regions.models import Division
 
-from .models import Application
+from .models import Application, DisclosureSetting
 from .services import intake, steps
 from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 
@@ -226,6 +226,18 @@ def load_assistance_demo() -> int:
         RoleBinding.objects.get_or_create(
             user=user, role=role, division=Division.objects.get(pk=code)
         )
+    # the district's disclosure settings; no source gives its supervision telephone, so the
+    # demo's number is an example, and staff read it so
+    DisclosureSetting.objects.get_or_create(
+        division_id="220102000000",
+        valid_from=date(2020, 1, 1),
+        defaults={
+            "period_days": 7,
+            "supervision_phone": "0431-8000 0000",
+            "example": True,
+            "source": "示例号码（来源中未找到南关区监督电话）",
+        },
+    )
     if Application.objects.filter(
         address__endswith="室",
         created_by__username__in=[t.caseworker for t in TOWNSHIPS]

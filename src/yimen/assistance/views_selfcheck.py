@@ -16,8 +16,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yimen.accounts.roles import Role
-from yimen.accounts.scoping import bindings_of
 from yimen.money import format_yuan
 
 from .choices import AssistanceType
@@ -30,7 +28,7 @@ from .forms_selfcheck import (
 from .rules.engine import evaluate, explain_zh
 from .rules.explain import reference_zh
 from .rules.params import Params
-from .views_public import noindex
+from .views_public import noindex, staff_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -128,12 +126,6 @@ def _rows(evaluation, sentences):
         yield {"rule": rule, "values": values, "sentence": sentence}
 
 
-def _is_staff(user) -> bool:
-    """Whether the visitor works for the administration (a role other than applicant):
-    only staff are told that example parameters still await confirmation."""
-    return any(b.role != Role.APPLICANT for b in bindings_of(user))
-
-
 @noindex
 def self_check(request):
     """GET: the blank form. POST: the estimate above the filled form, or the form's errors."""
@@ -152,7 +144,7 @@ def self_check(request):
         return render(request, "assistance/selfcheck/page.html", context, status=400)
     params = params_in_force(household.cleaned_data["division"], on)
     evaluation = evaluate(facts_from_forms(household, members, on), params, on)
-    staff = _is_staff(request.user)
+    staff = staff_visitor(request.user)
     sentences = explain_zh(evaluation, mark_placeholder=staff)
     context.update(
         evaluation=evaluation,
