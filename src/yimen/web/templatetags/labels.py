@@ -7,12 +7,15 @@ library is a template builtin (settings.TEMPLATES), so no page needs ``{% load %
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils.functional import Promise
 
 from yimen.accounts.roles import Role
 from yimen.assistance.choices import AssistanceType
 from yimen.money import format_yuan
+from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
 from yimen.workflow.process import Step
 from yimen.workflow.registry import all_processes
@@ -24,6 +27,24 @@ register = template.Library()
 def yuan(value) -> str:
     """Money in yuan for a page: ``{{ amount|yuan }}``."""
     return format_yuan(value)
+
+
+@register.filter(is_safe=True)
+def fen_yuan(fen) -> str:
+    """An amount kept in fen (分, an integer) shown as yuan: ``123456`` → ``1,234.56``."""
+    if fen is None or fen == "":
+        return ""
+    try:
+        return format_yuan(Decimal(int(fen)) / 100)
+    except (TypeError, ValueError):
+        return str(fen)
+
+
+@register.filter
+def money_cell(value):
+    """A table cell of mixed figures: a ``Decimal`` is money in this project (house rule 8),
+    shown as yuan; counts and everything else unchanged."""
+    return format_yuan(value) if isinstance(value, Decimal) else value
 
 
 @register.filter
@@ -63,13 +84,22 @@ def outcome_label(code, step: Step | None = None) -> str | Promise:
 
 
 @register.filter
-def division_name(code) -> str:
-    """A division code (``220102001001``) as its name (华阳社区); a Division as its name."""
+def division_name(code, names: dict | None = None) -> str:
+    """A division code (``220102001001``) as its name (华阳社区); a Division as its name.
+
+    A page listing many rows passes the names it read in one query,
+    ``{{ row.division_id|division_name:names }}``; alone, the filter reads the one row."""
     if isinstance(code, Division):
         return code.name
     if not code:
         return ""
-    name = Division.objects.filter(pk=str(code)).values_list("name", flat=True).first()
+    if isinstance(names, dict) and code in names:
+        return names[code]
+    try:
+        full = normalize_code(str(code))  # a pooling region is often written 220100
+    except InvalidCode:
+        return str(code)
+    name = Division.objects.filter(pk=full).values_list("name", flat=True).first()
     return name or str(code)
 
 
