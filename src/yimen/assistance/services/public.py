@@ -190,9 +190,10 @@ def disclosure_village(village_code: str) -> Division:
 
 
 def disclosure_rows(village: Division) -> list[DisclosedHousehold]:
-    """The village's disclosed households, masked, newest decision first (one query)."""
+    """The village's disclosed households, masked, newest decision first (one query), each
+    with its 公示 period (one more query per distinct approval day, for the setting)."""
     heads = Member.objects.filter(application=OuterRef("pk"), relationship=Relationship.HEAD)
-    rows = (
+    query = (
         disclosed_applications()
         .filter(division=village)
         .annotate(
@@ -211,7 +212,7 @@ def disclosure_rows(village: Division) -> list[DisclosedHousehold]:
         )
         .order_by("-decision__decided_at", "-pk")
     )
-    rows = list(rows)
+    rows = list(query)
     starts = {timezone.localdate(r["decision__decided_at"]) for r in rows}
     # the period in force on each approval day (a handful of days per village)
     periods = {
