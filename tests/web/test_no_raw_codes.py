@@ -40,8 +40,9 @@ SKIP_SUFFIXES = (".pdf", ".svg", ".csv", ".xlsx", ".png", ".jpg")
 PER_SHAPE = 3  # pages per URL shape (digits aside): the same template with other rows
 MAX_PAGES = 250  # per account; the demo accounts reach 14–160 shapes × rows
 
-# attributes a person reads on screen (or hears from a screen reader)
-SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+# attributes a person reads on screen (data-label: a table.cards row on a phone) or hears
+# from a screen reader
+SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-label"}
 
 WORD = re.compile(r"(?<![A-Za-z0-9_./@:-])([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?![A-Za-z0-9_/@-])")
 DIVISION_NUMBER = re.compile(r"(?<!\d)\d{12}(?!\d)")
