@@ -96,11 +96,11 @@ def test_the_decision_card_shows_the_differences_next_to_the_proposal(
     card = html.split('id="act-decide"')[1].split("</section>")[0]
     assert 'id="proposal"' in card
     differences = card.split('id="decide-verification"')[1]
-    # deposits: declared 3000.00, found 4500.50, 1500.50 more
-    assert "3000.00" in differences and "4500.50" in differences and "1500.50" in differences
+    # deposits: declared 3000.00, found 4500.50, 1500.50 more (as yuan)
+    assert "3,000.00" in differences and "4,500.50" in differences and "1,500.50" in differences
     assert 'class="warn"' in differences  # over the threshold
     records = html.split('id="verification-record"')[1].split("</dd>")[0]
-    assert 'id="verification-from-run"' in records and "4500.50" in records
+    assert 'id="verification-from-run"' in records and "4,500.50" in records
 
 
 def test_the_county_supervisor_reads_the_full_report(client, staff, requested, reported):
