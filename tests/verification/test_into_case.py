@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from yimen.assistance.models import VerificationRecord
 from yimen.assistance.services import steps
@@ -110,3 +111,15 @@ def test_the_county_supervisor_reads_the_full_report(client, staff, requested, r
     assert f"{batches['bank_deposits'].pk}:1, {batches['bank_deposits'].pk}:3" in section
     assert 'id="report-totals"' in section
     assert 'id="verification-record"' in html
+
+
+def test_the_findings_are_stored_in_chinese_whatever_language_started_the_run(
+    staff, requested, tmp_path
+):
+    """Issue 14, item 3: a run started from an English page stored English findings, which
+    the Chinese case page then showed."""
+    import_fixture(tmp_path)
+    with translation.override("en"):
+        run = run_execute(run_start(actor=staff.caseworker).pk, today=date(2026, 11, 16))
+    findings = VerificationRecord.objects.get(application=requested).findings
+    assert findings.startswith(f"第 {run.pk} 批核对报告") and "Verification" not in findings
