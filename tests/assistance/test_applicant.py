@@ -71,7 +71,7 @@ def test_status_shows_the_decision_and_the_notice(client, staff, public_urls):
     look_up(client, application, id_number=application.head.id_number)
     text = client.get(CASE_PAGE).content.decode()
     decision = text.split('id="decision"')[1].split("</dl>")[0]
-    assert "1234.50" in decision
+    assert "1,234.50" in decision
     assert str(application.decision.get_assistance_type_display()) in decision
     pdf = client.get(NOTICE)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

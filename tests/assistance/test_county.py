@@ -242,5 +242,5 @@ def test_approved_case_page_shows_the_decision_read_only(client, staff, public_u
     application = approved(staff)
     client.force_login(staff.supervisor)
     page = client.get(f"/county/cases/{application.pk}/").content.decode()
-    assert "1234.50" in page and "刘洋" in page
+    assert "1,234.50" in page and "刘洋" in page
     assert "/tasks/" not in page

@@ -119,7 +119,7 @@ def test_excel_reads_back(client, history):
     total = dict(zip(header, read[-1], strict=True))
     assert total[header[2 + 3 * 6 + 3]] == 3000  # funds in the month
     page = client.get(f"/county/statistics/{NANGUAN}/", {"month": "2026-05"})
-    assert page.status_code == 200 and "3000.00" in page.content.decode()
+    assert page.status_code == 200 and "3,000.00" in page.content.decode()
 
 
 def test_bad_month(client, history):

@@ -91,7 +91,7 @@ def test_full_path_through_the_pages_each_step_by_its_role(client, staff):
     )
     assert response.status_code == 302
     html = client.get(url("application", application)).content.decode()
-    assert 'id="notice-link"' in html and "1234.50" in section(html, "records")
+    assert 'id="notice-link"' in html and "1,234.50" in section(html, "records")
     pdf = client.get(url("notice", application))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

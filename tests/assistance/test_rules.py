@@ -16,6 +16,7 @@ from yimen.assistance.rules.engine import (
     evaluate,
     explain_zh,
 )
+from yimen.assistance.rules.explain import PLACEHOLDER_ZH
 from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts
 from yimen.assistance.rules.params import Params
 
@@ -302,7 +303,11 @@ def test_explain_zh_quotes_the_figures_and_the_parameter():
     lines = explain_zh(evaluate(household(earner("420.00")), PARAMS, ON))
     assert "家庭月人均收入 420.00 元，低于低保标准 700.00 元（长春市 2020-11-01 起" in lines[1]
     assert any(line.startswith("结论：符合最低生活保障条件，每月补差 280.00 元") for line in lines)
-    assert any("演示" in line for line in lines)  # placeholder parameters are said to be so
+    # placeholder parameters are said to be so, to staff, in plain Chinese
+    assert any(PLACEHOLDER_ZH in line for line in lines)
+    # and not to citizens (the public self-check)
+    public = explain_zh(evaluate(household(earner("420.00")), PARAMS, ON), mark_placeholder=False)
+    assert not any(PLACEHOLDER_ZH in line or "演示" in line for line in public)
 
 
 def test_no_members_counted_means_nothing_eligible():

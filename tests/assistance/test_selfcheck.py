@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 
 from yimen.assistance import views_selfcheck
+from yimen.assistance.rules.explain import PLACEHOLDER_ZH, reference_zh
 from yimen.assistance.rules.params import Params
 
 URL = "/public/self-check/"
@@ -76,9 +77,11 @@ def test_valid_post_shows_the_estimate_with_reasons(client, db, demo):
     text = response.content.decode()
     assert response.context["evaluation"].proposed_type == "dibao"
     assert response.context["evaluation"].proposed_amount == Decimal("1200.00")  # 700×3 − 900
-    assert "1200.00" in text
-    assert "家庭月人均收入 300.00 元，低于低保标准 700.00 元（南关区 2020-11-01 起" in text
-    assert "演示参数 / demo parameters" in text  # the parameter reference is shown
+    assert "1,200.00" in text  # money as yuan: two decimals, thousands separated
+    assert "家庭月人均收入 300.00 元，低于低保标准 700.00 元（南关区 2020-11-01 起）" in text
+    # a citizen is shown which set was used, never its source note nor that it is an example
+    assert "演示参数 / demo parameters" not in text
+    assert "示例参数" not in text and "placeholder" not in text.lower()
     for code in ("dibao_income", "deposits", "vehicles", "homes", "market_entities"):
         assert f"rule-{code}" in text
     assert row_counts() == before  # nothing stored
@@ -135,4 +138,28 @@ def test_post_with_the_parameters_in_force_or_the_demo_set(client, db):
     response = client.post(URL, form())
     assert response.status_code == 200
     params = response.context["evaluation"].params
-    assert params.reference() in response.content.decode()
+    text = response.content.decode()
+    assert reference_zh(params, mark_placeholder=False) in text
+    assert params.source not in text  # the source note is for the parameter table, not citizens
+
+
+def test_staff_are_told_in_plain_chinese_that_example_parameters_await_confirmation(
+    client, tree, demo
+):
+    """House rule 14: a caseworker trying the self-check sees the marker, no source note."""
+    from tests.factories import NANLING, user_with
+    from yimen.accounts.roles import Role
+
+    client.force_login(user_with(Role.TOWNSHIP_CASEWORKER, NANLING))
+    text = client.post(URL, form()).content.decode()
+    assert 'id="placeholder-note"' in text and PLACEHOLDER_ZH in text
+    assert "演示参数 / demo parameters" not in text and "NOT FOUND" not in text
+
+
+def test_a_citizen_logged_in_is_not_shown_the_example_marker(client, tree, demo):
+    from tests.factories import HUAYANG, user_with
+    from yimen.accounts.roles import Role
+
+    client.force_login(user_with(Role.APPLICANT, HUAYANG))
+    text = client.post(URL, form()).content.decode()
+    assert 'id="placeholder-note"' not in text and PLACEHOLDER_ZH not in text

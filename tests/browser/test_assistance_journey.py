@@ -129,7 +129,7 @@ def test_application_to_masked_public_disclosure(live_server, browser_page, peop
     body = page.locator("main")
     expect(body).to_contain_text("张*明")
     expect(body).to_contain_text(HEAD_ID[:4] + "*" * 10 + HEAD_ID[-4:])
-    expect(body).to_contain_text("1234.50")
+    expect(body).to_contain_text("1,234.50")
     assert "张建明" not in body.inner_text() and HEAD_ID not in body.inner_text()
     assert "华阳街" not in body.inner_text()  # no address on the public list
     page.screenshot(path=str(Path(tempfile.gettempdir()) / "yimen-disclosure.png"), full_page=True)

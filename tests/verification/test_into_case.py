@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from yimen.assistance.models import VerificationRecord
 from yimen.assistance.services import steps
@@ -96,11 +97,11 @@ def test_the_decision_card_shows_the_differences_next_to_the_proposal(
     card = html.split('id="act-decide"')[1].split("</section>")[0]
     assert 'id="proposal"' in card
     differences = card.split('id="decide-verification"')[1]
-    # deposits: declared 3000.00, found 4500.50, 1500.50 more
-    assert "3000.00" in differences and "4500.50" in differences and "1500.50" in differences
+    # deposits: declared 3000.00, found 4500.50, 1500.50 more (as yuan)
+    assert "3,000.00" in differences and "4,500.50" in differences and "1,500.50" in differences
     assert 'class="warn"' in differences  # over the threshold
     records = html.split('id="verification-record"')[1].split("</dd>")[0]
-    assert 'id="verification-from-run"' in records and "4500.50" in records
+    assert 'id="verification-from-run"' in records and "4,500.50" in records
 
 
 def test_the_county_supervisor_reads_the_full_report(client, staff, requested, reported):
@@ -110,3 +111,15 @@ def test_the_county_supervisor_reads_the_full_report(client, staff, requested, r
     assert f"{batches['bank_deposits'].pk}:1, {batches['bank_deposits'].pk}:3" in section
     assert 'id="report-totals"' in section
     assert 'id="verification-record"' in html
+
+
+def test_the_findings_are_stored_in_chinese_whatever_language_started_the_run(
+    staff, requested, tmp_path
+):
+    """Issue 14, item 3: a run started from an English page stored English findings, which
+    the Chinese case page then showed."""
+    import_fixture(tmp_path)
+    with translation.override("en"):
+        run = run_execute(run_start(actor=staff.caseworker).pk, today=date(2026, 11, 16))
+    findings = VerificationRecord.objects.get(application=requested).findings
+    assert findings.startswith(f"第 {run.pk} 批核对报告") and "Verification" not in findings

@@ -107,7 +107,7 @@ def test_the_staff_case_page_shows_the_full_report(client, staff, reported):
     for who in ("caseworker", "supervisor"):
         html = get(client, getattr(staff, who), url).content.decode()
         section = html.split('id="verification-report"')[1].split("</section>")[0]
-        assert "4500.50" in section and "1500.17" in section
+        assert "4,500.50" in section and "1,500.17" in section
         assert f"{batches['bank_deposits'].pk}:1, {batches['bank_deposits'].pk}:3" in section
         assert "多于一处住房" in section  # a flag, in Chinese
     html = get(client, staff.village, url).content.decode()
@@ -130,6 +130,6 @@ def test_the_applicant_sees_a_summary_without_record_references(client, staff, r
     )
     html = client.get("/public/status/case/").content.decode()
     section = html.split('id="verification-report"')[1].split("</section>")[0]
-    assert "1500.50" in section  # the deposits' difference
+    assert "1,500.50" in section  # the deposits' difference, as yuan
     assert f"{batches['bank_deposits'].pk}:1" not in section  # no partner references
     assert "report-per-capita" not in section

@@ -21,7 +21,7 @@ from yimen.regions.models import Division
 from yimen.workflow.models import Case, Task
 
 from .limits import cycle_of
-from .models import Application
+from .models import Application, DisclosureSetting
 from .services import intake, steps
 from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 
@@ -146,10 +146,9 @@ def _household(
 
 
 def _attach(actor, application: Application) -> None:
-    for kind in ("id_card", "hukou"):
-        intake.attachment_add(
-            actor=actor, application=application, kind=kind, upload=_upload(f"{kind}.png")
-        )
+    # named as a person would name the scan: the page shows the file name
+    for kind, name in (("id_card", "身份证.png"), ("hukou", "户口簿.png")):
+        intake.attachment_add(actor=actor, application=application, kind=kind, upload=_upload(name))
 
 
 def _upload(name: str):
@@ -248,6 +247,18 @@ def load_assistance_demo() -> int:
         RoleBinding.objects.get_or_create(
             user=user, role=role, division=Division.objects.get(pk=code)
         )
+    # the district's disclosure settings; no source gives its supervision telephone, so the
+    # demo's number is an example, and staff read it so
+    DisclosureSetting.objects.get_or_create(
+        division_id="220102000000",
+        valid_from=date(2020, 1, 1),
+        defaults={
+            "period_days": 7,
+            "supervision_phone": "0431-8000 0000",
+            "example": True,
+            "source": "示例号码（来源中未找到南关区监督电话）",
+        },
+    )
     if Application.objects.filter(
         address__endswith="室",
         created_by__username__in=[t.caseworker for t in TOWNSHIPS]

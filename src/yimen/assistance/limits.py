@@ -16,7 +16,7 @@ from yimen.regions.codes import ancestor_codes
 from yimen.workflow.calendar import add_working_days, end_of_day, local_date
 from yimen.workflow.transitions import chunks
 
-from .models import CaseTimeLimit, CycleSchedule
+from .models import CaseTimeLimit, CycleSchedule, DisclosureSetting
 
 DEFAULT_SOURCE = (
     "default: seed (城市晚报 2020-11-05) “about 15 days”, twice-monthly cycles; "
@@ -68,6 +68,35 @@ def time_limit_for(division_code: str, on: date) -> TimeLimit:
     return TimeLimit(
         row.calendar_days, row.statutory_working_days, row.source, row.division_id, row.valid_from
     )
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """The disclosure (公示) settings in force for a village: the period's length and the
+    supervision telephone, ``example`` when the number still awaits confirmation."""
+
+    period_days: int
+    supervision_phone: str
+    example: bool
+    division_code: str | None = None
+    valid_from: date | None = None
+
+
+# the disclose step's own limit (process.DISCLOSE: 7 calendar days); no telephone without
+# a setting, rather than an invented one
+DEFAULT_DISCLOSURE = Disclosure(period_days=7, supervision_phone="", example=False)
+
+
+def disclosures_for(division_codes: Iterable[str], on: date) -> dict[str, Disclosure]:
+    """For each division, the disclosure settings in force on ``on`` (one query)."""
+    return {
+        code: DEFAULT_DISCLOSURE
+        if row is None
+        else Disclosure(
+            row.period_days, row.supervision_phone, row.example, row.division_id, row.valid_from
+        )
+        for code, row in nearest_rows(DisclosureSetting, division_codes, on).items()
+    }
 
 
 def deadlines_from(division_code: str, accepted_at: datetime) -> Deadlines:

@@ -156,6 +156,7 @@ def sample(request, draw_id):
         "assistance/county/dashboard_sample.html",
         {
             "draw": draw,
+            "default_source": sampling.DEFAULT_SOURCE,
             "rows": [
                 {"sampled": c, "head_id": mask_id(heads.get(c.application_id, ""))} for c in cases
             ],

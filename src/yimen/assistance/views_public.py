@@ -16,6 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yimen.accounts.roles import Role
+from yimen.accounts.scoping import bindings_of
 from yimen.accounts.views import client_address
 from yimen.errors import NotFound, YimenError
 from yimen.verification.display import applicant_summary
@@ -42,6 +44,22 @@ def noindex(view):
         return response
 
     return wrapper
+
+
+def staff_visitor(user) -> bool:
+    """Whether the visitor works for the administration (a role other than applicant):
+    only staff are told that an example value still awaits confirmation (house rule 14)."""
+    return any(b.role != Role.APPLICANT for b in bindings_of(user))
+
+
+def _village_context(request, village, rows) -> dict:
+    contact = public.disclosure_contact(village)
+    return {
+        "village": village,
+        "rows": rows,
+        "contact": contact,
+        "example_for_staff": contact.example and staff_visitor(request.user),
+    }
 
 
 def both_languages(exc: YimenError) -> str:
@@ -79,7 +97,7 @@ def disclosure_village(request, village_code):
     return render(
         request,
         "assistance/public/village.html",
-        {"village": village, "rows": public.disclosure_rows(village)},
+        _village_context(request, village, public.disclosure_rows(village)),
     )
 
 
@@ -112,7 +130,7 @@ def objection_lodge(request, village_code, application_id):
         return render(
             request,
             "assistance/public/village.html",
-            {"village": village, "rows": rows, "failed": failed},
+            {**_village_context(request, village, rows), "failed": failed},
             status=exc.status,
         )
     messages.success(request, _("Your objection was received. The township will review the case."))

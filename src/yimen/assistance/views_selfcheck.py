@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yimen.money import format_yuan
+
 from .choices import AssistanceType
 from .forms_selfcheck import (
     HouseholdForm,
@@ -26,7 +28,7 @@ from .forms_selfcheck import (
 from .rules.engine import evaluate, explain_zh
 from .rules.explain import reference_zh
 from .rules.params import Params
-from .views_public import noindex
+from .views_public import noindex, staff_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,21 @@ VALUE_LABELS = {
     "threshold_total": _("Threshold × members (yuan)"),
 }
 YES_NO = {"yes": _("Yes"), "no": _("No")}
+# values compared that are money, shown as yuan (house rule 14)
+MONEY_VALUES = frozenset(
+    {
+        "per_capita_income",
+        "standard",
+        "household_income",
+        "standard_total",
+        "deposits",
+        "per_capita_deposits",
+        "per_capita_limit",
+        "limit",
+        "threshold",
+        "threshold_total",
+    }
+)
 
 
 def demo_params(division_code: str) -> Params:
@@ -100,7 +117,10 @@ def params_in_force(division_code: str, on: date) -> Params:
 def _rows(evaluation, sentences):
     for rule, sentence in zip(evaluation.rules, sentences, strict=False):
         values = [
-            (VALUE_LABELS.get(key, key), YES_NO.get(value, value))
+            (
+                VALUE_LABELS.get(key, key),
+                format_yuan(value) if key in MONEY_VALUES else YES_NO.get(value, value),
+            )
             for key, value in rule.values.items()
         ]
         yield {"rule": rule, "values": values, "sentence": sentence}
@@ -124,7 +144,8 @@ def self_check(request):
         return render(request, "assistance/selfcheck/page.html", context, status=400)
     params = params_in_force(household.cleaned_data["division"], on)
     evaluation = evaluate(facts_from_forms(household, members, on), params, on)
-    sentences = explain_zh(evaluation)
+    staff = staff_visitor(request.user)
+    sentences = explain_zh(evaluation, mark_placeholder=staff)
     context.update(
         evaluation=evaluation,
         proposed_label=(
@@ -132,7 +153,7 @@ def self_check(request):
         ),
         rows=list(_rows(evaluation, sentences)),
         conclusion=sentences[len(evaluation.rules) :],
-        parameter_zh=reference_zh(params),
-        parameter=params.reference(),
+        parameter_zh=reference_zh(params, mark_placeholder=staff),
+        placeholder_for_staff=staff and params.placeholder,
     )
     return render(request, "assistance/selfcheck/page.html", context)

@@ -390,7 +390,7 @@ def attachment_download(request, application_id, attachment_id):
     return FileResponse(
         handle,
         content_type=attachment.content_type,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
+        filename=attachment.file_name,
     )
 
 

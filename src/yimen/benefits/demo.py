@@ -69,7 +69,7 @@ def historical_household(
     """A household approved before the system: application, head, roster row, entitlement."""
     application = Application.objects.create(
         division_id=village,
-        address=f"{village} 号",
+        address=f"幸福路{int(id_number[-4:-1]) % 90 + 1}号",
         hukou_type="urban",
         assistance_type=kind,
         channel="counter",
@@ -106,7 +106,7 @@ def historical_household(
         effective_month=start,
         status=EntitlementStatus.PAYING,
         monthly_amount=amount,
-        reason="系统上线前审批 approved before the system",
+        reason="系统上线前审批",
     )
     return beneficiary
 

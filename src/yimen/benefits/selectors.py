@@ -12,6 +12,8 @@ from yimen.regions.codes import prefix_of
 
 from .models import Entitlement, EntitlementStatus, FundLedgerEntry, PaymentLine
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class FundRow:
@@ -33,7 +35,13 @@ def funds_by_month(division_code: str, first_month: date, last_month: date) -> l
         .annotate(households=Sum("households"), amount=Sum("amount"))
         .order_by("month", "assistance_type")
     )
-    return [FundRow(r["month"], r["assistance_type"], r["households"], r["amount"]) for r in rows]
+    # SQLite sums a DecimalField as 5190.79000000000: back to cents, as the rolls hold them
+    return [
+        FundRow(
+            r["month"], r["assistance_type"], r["households"], Decimal(r["amount"]).quantize(CENT)
+        )
+        for r in rows
+    ]
 
 
 def has_rolls(division_code: str, first_month: date, last_month: date) -> bool:

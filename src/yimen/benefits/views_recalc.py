@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.errors import YimenError
+from yimen.regions.models import Division
 from yimen.spreadsheets import csv_writer
 
 from .services import recalc
@@ -71,11 +72,18 @@ def recalc_page(request):
         error = exc.render()
     if result is not None and request.GET.get("format") == "csv":
         return _csv(result)
+    changes = result.changes_list(SHOWN) if result else []
     context = {
         "division": division,
         "on": on,
         "result": result,
-        "changes": result.changes_list(SHOWN) if result else [],
+        "changes": changes,
+        # the villages' names for the table, in one query (labels, not codes)
+        "division_names": dict(
+            Division.objects.filter(pk__in={c.division_id for c in changes}).values_list(
+                "code", "name"
+            )
+        ),
         "error": error,
         "can_confirm": bool(result and result.count)
         and can(request.user, Action.CASE_DECIDE, division),

@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "yimen.web.context.workbench",
             ],
+            # labels not codes, money as yuan (house rule 14), on every page without {% load %}
+            "builtins": ["yimen.web.templatetags.labels"],
         },
     },
 ]

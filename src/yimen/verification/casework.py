@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from yimen.accounts.models import User
 from yimen.accounts.roles import Action, role_allows
@@ -80,11 +81,14 @@ def _claim(request_ids: list[int]) -> set[int]:
 
 
 def _findings(frame: pl.DataFrame, run_id: int) -> pl.Series:
-    """The VerificationRecord's findings, one line per household in the active language."""
-    template = gettext(
-        "Verification report of run %(run)d: %(differences)d differences from the "
-        "declaration, %(over)d above the thresholds."
-    )
+    """The VerificationRecord's findings, one line per household, in the site's language
+    (Chinese): the record is stored once and read on the Chinese pages, whoever started the
+    run and in whatever language (a run started from an English page wrote English)."""
+    with override(settings.LANGUAGE_CODE):
+        template = gettext(
+            "Verification report of run %(run)d: %(differences)d differences from the "
+            "declaration, %(over)d above the thresholds."
+        )
     parts = re.split(r"%\((run|differences|over)\)d", template)
     names = parts[1::2]
     values = {

@@ -162,8 +162,9 @@ def _enter(persons, village: str, found: dict, how: str, worker: User, signed_on
             assets=assets,
         ),
     )
-    for kind in ("id_card", "hukou"):
-        upload = SimpleUploadedFile(f"{kind}.png", PNG, content_type="image/png")
+    # named as a person would name the scan: the page shows the file name
+    for kind, name in (("id_card", "身份证.png"), ("hukou", "户口簿.png")):
+        upload = SimpleUploadedFile(name, PNG, content_type="image/png")
         intake.attachment_add(actor=worker, application=application, kind=kind, upload=upload)
     steps.case_accept(actor=worker, application=application)
     application.refresh_from_db()

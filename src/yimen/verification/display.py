@@ -13,7 +13,11 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 
 from .models import VerificationReport
+from .reports import ITEMS
 from .sources import SOURCES
+
+# the items whose figures are money (yuan), shown with two decimals; the others are counts
+MONEY_ITEMS = frozenset(item.code for item in ITEMS if item.money)
 
 ITEM_LABELS = {
     "deposits": _("Bank deposits"),
@@ -44,6 +48,7 @@ def report_view(report: VerificationReport, *, full: bool) -> dict:
             **d,
             "label": ITEM_LABELS.get(d["item"], d["item"]),
             "source_label": source_label(d["source"]),
+            "money": d["item"] in MONEY_ITEMS,
         }
         for d in report.differences
     ]

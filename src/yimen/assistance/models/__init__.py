@@ -15,6 +15,7 @@ from .records import (
     SupervisionFlag,
     VerificationRecord,
 )
+from .records import DisclosureSetting as DisclosureSetting  # issue 14 (one line)
 from .sampling import Finding as Finding  # issue 6 county sampling (one line each)
 from .sampling import SampledCase as SampledCase
 from .sampling import SampleDraw as SampleDraw

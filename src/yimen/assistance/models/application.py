@@ -289,3 +289,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.size} B)"
+
+    @property
+    def file_name(self) -> str:
+        """The file's name as uploaded (what a person recognises), without the folder."""
+        return self.file.name.rsplit("/", 1)[-1]

@@ -260,3 +260,41 @@ class CycleSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.division_id} from {self.valid_from}: days {self.days}"
+
+
+class DisclosureSetting(models.Model):
+    """Per-division, dated settings of the public disclosure (公示): how many days a
+    household stays on the list after its approval, and the supervision telephone (监督电话)
+    the page gives for objections and complaints. The nearest ancestor's setting applies.
+    No source gives Changchun's number, so a value may be marked ``example``: staff then
+    read that it awaits confirmation; the public sees the number only."""
+
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+    )
+    valid_from = models.DateField(_("valid from"))
+    period_days = models.PositiveSmallIntegerField(
+        _("disclosure period (calendar days)"), default=7
+    )
+    supervision_phone = models.CharField(_("supervision telephone"), max_length=40, blank=True)
+    example = models.BooleanField(
+        _("example value"),
+        default=False,
+        help_text=_("The telephone number is an example awaiting confirmation by the department."),
+    )
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("disclosure setting")
+        verbose_name_plural = _("disclosure settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "valid_from"], name="one_disclosure_setting_per_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_days__gte=1), name="disclosure_period_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} from {self.valid_from}: {self.period_days} days"

@@ -299,6 +299,7 @@ def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
     )
 
 
-def explain_zh(evaluation: Evaluation) -> list[str]:
-    """Plain-Chinese sentences of the reasons, for notices and the self-check page."""
-    return sentences_zh(evaluation)
+def explain_zh(evaluation: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
+    """Plain-Chinese sentences of the reasons, for notices and the self-check page;
+    ``mark_placeholder=False`` for what citizens read (example values are marked to staff)."""
+    return sentences_zh(evaluation, mark_placeholder=mark_placeholder)

@@ -5,7 +5,10 @@ language of the decision whatever the reader's interface language."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
+
+from yimen.money import format_yuan as y
 
 from .params import Params
 
@@ -34,18 +37,33 @@ def division_name(code: str) -> str:
     return _NAMES.get(code.ljust(12, "0"), code)
 
 
-def reference_zh(params: Params) -> str:
-    """The parameter set as a citation: 长春市 2020-11-01 起 (demo values marked)."""
+# What staff read when a set's values are placeholders (house rule 14): plain Chinese, no
+# source notes; citizens are not shown it (their pages pass mark_placeholder=False).
+PLACEHOLDER_ZH = "示例参数，待主管部门确认"
+
+
+def _factor(value) -> str:
+    """A factor of the standard as people write it: 1.5, not 1.500."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{number.normalize():f}"
+    return text
+
+
+def reference_zh(params: Params, *, mark_placeholder: bool = True) -> str:
+    """The parameter set as a citation: 长春市 2020-11-01 起 (example values marked for staff)."""
     span = f"{params.valid_from:%Y-%m-%d} 起"
     if params.valid_to:
         span = f"{params.valid_from:%Y-%m-%d} 至 {params.valid_to:%Y-%m-%d}"
-    note = "，演示/待确认参数" if params.placeholder else ""
+    note = f"（{PLACEHOLDER_ZH}）" if params.placeholder and mark_placeholder else ""
     return f"{division_name(params.division_code)} {span}{note}"
 
 
-def sentences_zh(ev: Evaluation) -> list[str]:
+def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
     """One sentence per rule, then the conclusion."""
-    ref = reference_zh(ev.params)
+    ref = reference_zh(ev.params, mark_placeholder=mark_placeholder)
     out: list[str] = []
     for r in ev.rules:
         v = r.values
@@ -59,14 +77,14 @@ def sentences_zh(ev: Evaluation) -> list[str]:
         elif r.code == "dibao_income":
             verb = "低于" if r.passed else "不低于"
             out.append(
-                f"家庭月人均收入 {v['per_capita_income']} 元，{verb}低保标准 "
-                f"{v['standard']} 元（{ref}）。"
+                f"家庭月人均收入 {y(v['per_capita_income'])} 元，{verb}低保标准 "
+                f"{y(v['standard'])} 元（{ref}）。"
             )
         elif r.code == "deposits":
             verb = "未超过" if r.passed else "超过"
             out.append(
-                f"家庭金融资产 {v['deposits']} 元，人均 {v['per_capita_deposits']} 元，{verb}"
-                f"人均限额 {v['per_capita_limit']} 元（低保标准的 {v['deposit_months']} 个月）。"
+                f"家庭金融资产 {y(v['deposits'])} 元，人均 {y(v['per_capita_deposits'])} 元，{verb}"
+                f"人均限额 {y(v['per_capita_limit'])} 元（低保标准的 {v['deposit_months']} 个月）。"
             )
         elif r.code == "vehicles":
             out.append(
@@ -116,19 +134,19 @@ def sentences_zh(ev: Evaluation) -> list[str]:
         elif r.code == "low_income":
             verb = "低于" if r.passed else "不低于"
             out.append(
-                f"家庭月人均收入 {v['per_capita_income']} 元，{verb}低收入认定标准 "
-                f"{v['threshold']} 元（低保标准的 {v['factor']} 倍）。"
+                f"家庭月人均收入 {y(v['per_capita_income'])} 元，{verb}低收入认定标准 "
+                f"{y(v['threshold'])} 元（低保标准的 {_factor(v['factor'])} 倍）。"
             )
     if ev.proposed_type == "tekun":
-        out.append(f"结论：符合特困人员条件，每月救助供养金额 {ev.proposed_amount} 元。")
+        out.append(f"结论：符合特困人员条件，每月救助供养金额 {y(ev.proposed_amount)} 元。")
     elif ev.proposed_type == "dibao":
         out.append(_dibao_conclusion(ev))
     elif ev.proposed_type == "low_income":
         out.append("结论：不符合低保条件，符合低保边缘家庭（低收入人口）条件。")
     else:
         out.append("结论：按所填情况，不符合低保、特困人员或低保边缘家庭条件。")
-    if ev.params.placeholder:
-        out.append("注意：所用参数是演示或待确认的默认值，不是正式公布的标准。")
+    if ev.params.placeholder and mark_placeholder:
+        out.append(f"注意：{PLACEHOLDER_ZH}。")
     return out
 
 
@@ -138,8 +156,8 @@ def _dibao_conclusion(ev: Evaluation) -> str:
     if ev.tier is not None:
         name = ev.tier.label or ev.tier.code
         return (
-            f"结论：符合最低生活保障条件，按分档“{name}”每月 {ev.proposed_amount} 元"
-            f"（每人 {ev.tier.amount_per_person} 元 × {ev.members} 人）。"
+            f"结论：符合最低生活保障条件，按分档“{name}”每月 {y(ev.proposed_amount)} 元"
+            f"（每人 {y(ev.tier.amount_per_person)} 元 × {ev.members} 人）。"
         )
     why = ""
     if ev.hardship_tier:
@@ -147,7 +165,7 @@ def _dibao_conclusion(ev: Evaluation) -> str:
     elif ev.params.tiers:
         why = "未确定分档，按补差计算；"
     return (
-        f"结论：符合最低生活保障条件，每月补差 {ev.proposed_amount} 元"
-        f"（{why}低保标准 {ev.standard} 元 × {ev.members} 人 − 家庭月收入 "
-        f"{ev.counted_income} 元）。"
+        f"结论：符合最低生活保障条件，每月补差 {y(ev.proposed_amount)} 元"
+        f"（{why}低保标准 {y(ev.standard)} 元 × {ev.members} 人 − 家庭月收入 "
+        f"{y(ev.counted_income)} 元）。"
     )

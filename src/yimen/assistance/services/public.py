@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from yimen.workflow.states import CaseStatus
 
 from ..choices import AssistanceType, Relationship
 from ..identity import mask_id, mask_name
+from ..limits import Disclosure, disclosures_for
 from ..models import Application, ApplicationStatus, Member, Objection
 
 REVIEW_PROCESS = "assist_review"
@@ -152,6 +154,8 @@ class DisclosedHousehold:
     size: int
     assistance_type: str
     monthly_amount: Decimal | None  # always set on an approval
+    disclosed_from: date  # the day of the approval
+    disclosed_until: date  # the period's last day, by the village's setting on that day
 
 
 def disclosure_villages(query: str = "", *, limit: int = 50) -> list[Division]:
@@ -176,9 +180,10 @@ def disclosure_village(village_code: str) -> Division:
 
 
 def disclosure_rows(village: Division) -> list[DisclosedHousehold]:
-    """The village's disclosed households, masked, newest decision first (one query)."""
+    """The village's disclosed households, masked, newest decision first (one query), each
+    with its 公示 period (one more query per distinct approval day, for the setting)."""
     heads = Member.objects.filter(application=OuterRef("pk"), relationship=Relationship.HEAD)
-    rows = (
+    query = (
         disclosed_applications()
         .filter(division=village)
         .annotate(
@@ -197,6 +202,12 @@ def disclosure_rows(village: Division) -> list[DisclosedHousehold]:
         )
         .order_by("-decision__decided_at", "-pk")
     )
+    rows = list(query)
+    starts = {timezone.localdate(r["decision__decided_at"]) for r in rows}
+    # the period in force on each approval day (a handful of days per village)
+    periods = {
+        day: disclosures_for([village.code], day)[village.code].period_days for day in starts
+    }
     return [
         DisclosedHousehold(
             application_id=r["pk"],
@@ -205,9 +216,16 @@ def disclosure_rows(village: Division) -> list[DisclosedHousehold]:
             size=r["size"],
             assistance_type=str(AssistanceType(r["decision__assistance_type"]).label),
             monthly_amount=r["decision__monthly_amount"],
+            disclosed_from=(start := timezone.localdate(r["decision__decided_at"])),
+            disclosed_until=start + timedelta(days=periods[start]),
         )
         for r in rows
     ]
+
+
+def disclosure_contact(village: Division) -> Disclosure:
+    """The village's disclosure settings in force today (its supervision telephone)."""
+    return disclosures_for([village.code], timezone.localdate())[village.code]
 
 
 # --- objections --------------------------------------------------------------------------

@@ -60,6 +60,12 @@ class Share:
     division_code: str | None = None
     valid_from: date | None = None
 
+    @property
+    def is_default(self) -> bool:
+        """No division set a share: the built-in default applies, which staff see as an
+        example value awaiting confirmation rather than its developer note."""
+        return self.division_code is None
+
 
 class NothingToSample(Invalid):
     code = "assistance.nothing_to_sample"

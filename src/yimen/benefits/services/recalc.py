@@ -93,6 +93,8 @@ class Recalculation:
     on: date
     evaluated: int = 0
     parameter_sets: list[str] = field(default_factory=list)
+    # the same, for a page: (division code, in force from), shown as 长春市, 2020-11-01 起
+    parameter_sources: list[tuple[str, date]] = field(default_factory=list)
     frame: pl.DataFrame = field(default_factory=lambda: _no_changes())
 
     @property
@@ -185,6 +187,7 @@ def recalc_compute(division_code: str, on: date) -> Recalculation:
     evaluated: list[pl.DataFrame] = []
     for params, villages in _params_groups(households, on):
         result.parameter_sets.append(f"{params.division_code} {params.valid_from}")
+        result.parameter_sources.append((params.division_code, params.valid_from))
         part = households.filter(pl.col("division_id").is_in(villages))
         members = frames.members
         if part.height != households.height:

@@ -48,6 +48,13 @@ INCOMING_DAYS = 5  # working days to sync the 信息表 (医保办发〔2021〕4
 OUTGOING_DAYS = 10  # the outgoing side's limit, watched from here
 
 
+# how the application came in, as the steps say it (the stored channel is a code)
+CHANNEL_TEXT = {
+    "counter": {"zh": "窗口受理", "en": "at the counter"},
+    "online": {"zh": "网上申请", "en": "online"},
+}
+
+
 def is_applicant(user) -> bool:
     return any(b.role == Role.APPLICANT for b in bindings_of(user))
 
@@ -123,7 +130,7 @@ def transfer_apply(*, actor: Any, data: dict[str, Any]) -> Transfer:
             "applied",
             _("Application received (%(channel)s); request sent to node %(peer)s."),
             actor=actor_label(actor),
-            channel=transfer.channel,
+            channel=CHANNEL_TEXT[transfer.channel],  # a label in each language, not the code
             peer=peer.node_id,
         )
         enqueue(
