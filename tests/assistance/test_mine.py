@@ -95,6 +95,8 @@ def test_staff_fields_posted_by_a_citizen_are_not_read(citizen):
         "hukou_type": "urban",
         "assistance_type": "dibao",
         "channel": Channel.SELF,
+        "phone": "13800000000",
+        "reason": "失业，无收入",
         "relative_of_staff": "on",
         "relative_note": "我是经办人的亲属",
         "has_able_supporter": "on",

@@ -163,16 +163,6 @@ class HouseholdForm(forms.Form):
             for name in STAFF_ONLY_FIELDS:
                 del self.fields[name]
 
-
-#: fields of the household form only the staff fill in (经办人员近亲属, 经办人认定, 困难分档,
-#: 发现报告): the ones the service refuses from an applicant
-STAFF_ONLY_FIELDS = STAFF_FINDINGS
-
-
-def may_record_findings(user) -> bool:
-    """Staff who enter applications at the counter or report households in need."""
-    return bool(bindings_for(user, Action.CASE_OPEN) or bindings_for(user, Action.CASE_REPORT))
-
     def clean(self):
         """An application (not a village's discovery report) gives a phone number and the
         household's reasons: the township calls back and the receipt names the case."""
@@ -182,6 +172,16 @@ def may_record_findings(user) -> bool:
                 if not (data.get(name) or "").strip() and name not in self.errors:
                     self.add_error(name, _("This is required."))
         return data
+
+
+#: fields of the household form only the staff fill in (经办人员近亲属, 经办人认定, 困难分档,
+#: 发现报告): the ones the service refuses from an applicant
+STAFF_ONLY_FIELDS = STAFF_FINDINGS
+
+
+def may_record_findings(user) -> bool:
+    """Staff who enter applications at the counter or report households in need."""
+    return bool(bindings_for(user, Action.CASE_OPEN) or bindings_for(user, Action.CASE_REPORT))
 
 
 class MemberForm(forms.Form):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -123,7 +123,10 @@ def menu_for(user) -> list[dict]:
             continue
         if item.when is not None and not item.when(user):
             continue
-        url = reverse(item.url_name)
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # the page is not mounted here (a partial URL conf)
+            continue
         if url in urls:
             continue
         urls.add(url)
