@@ -25,7 +25,8 @@ from yimen.benefits.services.recalc import (
 )
 from yimen.errors import Forbidden
 
-pytestmark = pytest.mark.django_db
+# the households are approved "today": pinned, since the dates below follow from it
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 ON = date(2027, 1, 1)
 
 
