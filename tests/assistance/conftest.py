@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from stdnum.cn import ric
 
 from tests.factories import HUAYANG, NANGUAN, NANLING, ZIQIANG, user_with
@@ -25,9 +26,16 @@ def id_number(birth: str, serial: str = "001", area: str = "220102") -> str:
     return body + ric.calc_check_digit(body + "0")  # the argument includes a check slot
 
 
+def signed_before_today() -> date:
+    """The day the test households signed their promise and authorisation."""
+    return timezone.localdate() - timedelta(days=35)
+
+
 def household_input(*, signed=True, disputed_income=False, **overrides) -> ApplicationInput:
     """A three-person urban household of 华阳社区 applying for 低保."""
-    signed_on = date(2026, 11, 2) if signed else None
+    # five weeks before today (2026-11-02 on the pinned day): a fixed day would lie in the
+    # future, and be refused, with the clock set back
+    signed_on = signed_before_today() if signed else None
     members = [
         MemberInput(
             name="张建明",

@@ -56,6 +56,33 @@ def test_supervisor_lists_the_county_cases_read_only(client, staff, cases):
     assert "task_complete" not in response.content.decode() and "/tasks/" not in table
 
 
+def test_a_household_without_a_case_is_not_listed(client, staff, cases):
+    """A roster household taken over from before the system has a submitted application
+    but no case (benefits.demo.historical_household): the list answered 500 on it."""
+    from stdnum.cn import ric
+
+    from yimen.benefits.demo import historical_household
+
+    body = "22010219500110300"
+    old = historical_household(
+        staff.caseworker,
+        name="曲凤兰",
+        id_number=body + ric.calc_check_digit(body + "0"),
+        village=cases[0].division_id,
+        kind="dibao",
+        amount=Decimal("500.00"),
+        start=timezone.localdate().replace(day=1),
+        account="",
+    )
+    client.force_login(staff.supervisor)
+    for query in ("", "?overdue=1", "?status=active"):
+        response = client.get("/county/cases/" + query)
+        assert response.status_code == 200, query
+        assert "曲凤兰" not in response.content.decode()
+    assert "张建明" in client.get("/county/cases/").content.decode()
+    assert client.get(f"/county/cases/{old.application_id}/").status_code == 404
+
+
 def test_filters_by_township_and_status(client, staff, cases):
     nanling, ziqiang = cases
     client.force_login(staff.supervisor)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 
-from tests.assistance.conftest import household_input, id_number
+from tests.assistance.conftest import household_input, id_number, signed_before_today
 from tests.assistance.test_case_paths import attach_basics, investigate
 from tests.factories import HUAYANG, NANLING, user_with
 from yimen.accounts.roles import Role
@@ -43,7 +42,7 @@ def public_urls(settings, tmp_path):
 def members(head: str, serial: str, *, others=(("李秀兰", "spouse"),), apart=()) -> list:
     """A household of distinct adults, all consents signed; ``serial`` (two digits) keeps
     ID numbers apart between the households of one test."""
-    signed = date(2026, 11, 2)
+    signed = signed_before_today()
     people = [(head, "head"), *others]
     return [
         MemberInput(

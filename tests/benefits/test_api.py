@@ -14,7 +14,8 @@ from yimen.benefits.models import PaymentRoll, Review
 from yimen.workflow import services as workflow
 from yimen.workflow.models import Task
 
-pytestmark = pytest.mark.django_db
+# changes are reported on fixed days, which must lie in the past: the clock is pinned
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def test_list_search_and_detail_are_scoped(staff):

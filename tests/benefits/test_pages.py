@@ -16,7 +16,8 @@ from tests.web.pdfcheck import assert_readable
 from yimen.benefits.models import PaymentRoll, Review
 from yimen.benefits.months import month_of
 
-pytestmark = pytest.mark.django_db
+# changes reported on fixed days (2026-11-02) must lie in the past: the clock is pinned
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def login(client, user):

@@ -25,7 +25,8 @@ from yimen.benefits.services.recalc import (
 )
 from yimen.errors import Forbidden
 
-pytestmark = pytest.mark.django_db
+# the households are approved "today": pinned, since the dates below follow from it
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 ON = date(2027, 1, 1)
 
 
@@ -66,6 +67,17 @@ def test_changes_equal_the_one_by_one_rules(staff, roster):
     rich = by_app[Beneficiary.objects.get(application=roster["rich"]).pk]
     assert rich.eligibility_changes and "dibao_income" in rich.failed
     assert Entitlement.objects.count() == 3  # the preview wrote nothing
+
+
+def test_a_household_approved_this_month_is_compared_with_the_amount_it_was_granted(staff, roster):
+    """Approved today, paid from next month: no entitlement is in force yet today, and it
+    was listed as a change from 0.00 to the amount it had just been granted."""
+    today = date(2026, 12, 7)  # the pinned day; the households start in January
+    changes = {c.beneficiary_id: c for c in recalc_compute(NANLING, today).changes}
+    assert roster["exact"].beneficiary.pk not in changes
+    other = changes[roster["other"].beneficiary.pk]
+    assert other.old_amount == Decimal("99.99") and other.new_amount != Decimal("99.99")
+    assert changes[roster["rich"].beneficiary.pk].old_amount == Decimal("300.00")
 
 
 def test_confirm_applies_amounts_and_opens_reviews(staff, roster):

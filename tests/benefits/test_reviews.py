@@ -24,7 +24,8 @@ from yimen.errors import Invalid, YimenError
 from yimen.workflow import services as workflow
 from yimen.workflow.models import Task
 
-pytestmark = pytest.mark.django_db
+# changes are reported on fixed days, which must lie in the past: the clock is pinned
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 NANLING_TOWN = NANLING
 
 

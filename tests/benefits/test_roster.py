@@ -18,7 +18,8 @@ from yimen.benefits.months import next_month
 from yimen.benefits.services import roster
 from yimen.errors import Invalid, NotFound
 
-pytestmark = pytest.mark.django_db
+# the households are approved "today": pinned, since the dates below follow from it
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 def test_disclosure_enrols_the_household_from_the_month_after_approval(staff, approved):

@@ -282,6 +282,7 @@ def test_xlsx_errors_name_spreadsheet_rows(data_dir, tmp_path):
     assert_nothing_written(data_dir)
 
 
+@pytest.mark.usefixtures("pinned_clock")  # the months must not lie in the future
 def test_parquet_imports(data_dir, tmp_path):
     path = tmp_path / "fund.parquet"
     pl.DataFrame(

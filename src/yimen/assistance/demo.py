@@ -5,11 +5,13 @@ demo's cases carry the same audit trail and deadlines as real ones. Safe to reru
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +24,7 @@ from yimen.workflow.models import Case, Task
 
 from .limits import cycle_of
 from .models import Application, DisclosureSetting
+from .proposal import proposal_for
 from .services import intake, steps
 from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 
@@ -207,12 +210,16 @@ def _drive(stage: str, t: Township, users: dict[str, User], index: int) -> None:
     if stage in ("disputed", "deciding"):
         return
     approve = stage != "refused"
+    # the approver grants what the rules propose for the household's facts, as a careful
+    # approver would: a roster built from these decisions is then what the rules give, and
+    # a recalculation with the same parameters finds nothing to change
+    proposal = proposal_for(application)
     steps.case_decide(
         actor=users[t.approver],
         application=application,
         approve=approve,
-        assistance_type=application.assistance_type if approve else "",
-        monthly_amount=Decimal("620.00") + index if approve else None,
+        assistance_type=(proposal.assistance_type or "") if approve else "",
+        monthly_amount=proposal.monthly_amount if approve else None,
         reasons="家庭人均收入低于当地保障标准" if approve else "家庭存款超过规定标准",
     )
     if stage == "disclosed":
@@ -234,9 +241,16 @@ def _ready_before_cycle(application: Application, township_code: str) -> None:
     Application.objects.filter(pk=application.pk).update(created_at=F("created_at") - shift)
 
 
+def ensure_parameters() -> None:
+    """The shipped Changchun parameter sets (idempotent): the demo's decisions are the
+    rules' proposals, which need parameters in force."""
+    call_command("load_parameters", verbosity=0, stdout=io.StringIO())
+
+
 @transaction.atomic
 def load_assistance_demo() -> int:
     """Create the demo households (once); returns how many were made."""
+    ensure_parameters()
     for username, full_name, role, code in EXTRA_USERS:
         from yimen.web.demo import DEMO_PASSWORD
 

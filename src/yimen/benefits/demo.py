@@ -8,6 +8,7 @@ path (the disclosure listener)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +17,9 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from yimen.accounts.models import User
-from yimen.assistance.models import Application, ApplicationStatus, Member
+from yimen.assistance.demo import ensure_parameters
+from yimen.assistance.models import Application, ApplicationStatus, Income, Member
+from yimen.assistance.proposal import proposal_for
 
 from .models import (
     Beneficiary,
@@ -65,8 +68,14 @@ def historical_household(
     start: date,
     account: str,
     members: int = 2,
+    head_work_ability: str = "partial",
+    head_wages: Decimal = Decimal("0"),
+    others: Sequence[tuple[str, str, str, str, bool]] = (),
 ) -> Beneficiary:
-    """A household approved before the system: application, head, roster row, entitlement."""
+    """A household approved before the system: application, members, roster row,
+    entitlement. ``others`` are the members besides the head as (name, ID number,
+    relationship, work ability, student); the demo gives ``members`` as their number plus
+    the head, so that the roster row and the facts the rules read agree."""
     application = Application.objects.create(
         division_id=village,
         address=f"幸福路{int(id_number[-4:-1]) % 90 + 1}号",
@@ -76,16 +85,11 @@ def historical_household(
         status=ApplicationStatus.SUBMITTED,
         created_by=created_by,
     )
-    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    Member.objects.create(
-        application=application,
-        name=name,
-        id_number=id_number,
-        relationship="head",
-        birth_date=birth,
-        sex="M" if int(id_number[16]) % 2 else "F",
-        work_ability="partial",
-    )
+    head = _member(application, name, id_number, "head", head_work_ability, student=False)
+    if head_wages:
+        Income.objects.create(member=head, category="wages", monthly_amount=head_wages)
+    for other in others:
+        _member(application, *other)
     beneficiary = Beneficiary.objects.create(
         application=application,
         division_id=village,
@@ -111,9 +115,53 @@ def historical_household(
     return beneficiary
 
 
-def _id(n: int) -> str:
-    body = f"220102{1950 + n:04d}0{1 + n % 9}{10 + n:02d}{300 + n:03d}"
+def _member(
+    application: Application,
+    name: str,
+    id_number: str,
+    relationship: str,
+    work_ability: str,
+    student: bool,
+) -> Member:
+    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return Member.objects.create(
+        application=application,
+        name=name,
+        id_number=id_number,
+        relationship=relationship,
+        birth_date=birth,
+        sex="M" if int(id_number[16]) % 2 else "F",
+        work_ability=work_ability,
+        student=student,
+    )
+
+
+def _id(n: int, year: int | None = None, serial: int = 300) -> str:
+    body = f"220102{year or 1950 + n:04d}0{1 + n % 9}{10 + n:02d}{serial + n:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def _facts(n: int, name: str, rng: random.Random) -> dict:
+    """The facts of demo household ``n``, chosen so that the type it is on is the one its
+    facts give: a 特困 household is one elderly person with no work ability, no income and
+    no supporter; a 低保 household has a working-age head earning a little (an income, so
+    never 特困 whatever his age) and, in some, a spouse and a schoolchild."""
+    if n % 6 == 0:
+        return {"id_number": _id(n), "head_work_ability": "none", "members": 1}
+    others = []
+    if n % 3:
+        others.append((name[0] + "小" + name[-1], _id(n, 2012 + n % 5, 600), "child", "none", True))
+    if n % 2:
+        spouse = NAMES[(n + 9) % len(NAMES)]
+        others.append((spouse, _id(n, 1975 + n % 10, 700), "spouse", "partial", False))
+    wages = Decimal(rng.randrange(100, 400) * (1 + len(others))).quantize(Decimal("0.01"))
+    return {
+        "id_number": _id(n, 1970 + n),
+        "head_work_ability": "partial",
+        "head_wages": wages,
+        "others": tuple(others),
+        "members": 1 + len(others),
+    }
 
 
 @transaction.atomic
@@ -121,6 +169,7 @@ def load() -> str:
     """Idempotent: does nothing if the demo township already has issued rolls."""
     if PaymentRoll.objects.filter(division_id=TOWNSHIP).exists():
         return "已存在 already loaded"
+    ensure_parameters()
     caseworker = User.objects.get(username="caseworker")
     approver = User.objects.get(username="approver")
     rng = random.Random(2020)
@@ -129,19 +178,24 @@ def load() -> str:
     homes = []
     for n, name in enumerate(NAMES):
         kind = "tekun" if n % 6 == 0 else "dibao"
-        homes.append(
-            historical_household(
-                caseworker,
-                name=name,
-                id_number=_id(n),
-                village=VILLAGES[n % 2],
-                kind=kind,
-                amount=Decimal(rng.randrange(30000, 120000)) / 100,
-                start=add_months(first, rng.choice((0, 0, 0, 2, 5))),
-                account=f"62210{rng.randrange(10**10, 10**11)}",
-                members=rng.randint(1, 5),
-            )
+        start = add_months(first, rng.choice((0, 0, 0, 2, 5)))
+        home = historical_household(
+            caseworker,
+            name=name,
+            village=VILLAGES[n % 2],
+            kind=kind,
+            amount=Decimal("0.00"),  # the rules' amount, just below
+            start=start,
+            account=f"62210{rng.randrange(10**10, 10**11)}",
+            **_facts(n, name, rng),
         )
+        # the amount its approval gave: what the rules give for its facts (a recalculation
+        # with the same parameters then finds nothing to change)
+        proposal = proposal_for(home.application, start)
+        if proposal.assistance_type != kind or proposal.monthly_amount is None:
+            raise RuntimeError(f"demo household {name}: the rules give {proposal}, not {kind}")
+        home.entitlements.update(monthly_amount=proposal.monthly_amount)
+        homes.append(home)
     # two past review outcomes (entitlements as the review path writes them)
     Entitlement.objects.create(
         beneficiary=homes[1],

@@ -207,7 +207,11 @@ def supervised_applications(
     user, *, township: str = "", status: str = "", overdue: bool = False, now=None
 ) -> QuerySet[Application]:
     """Submitted applications in the user's supervision area (and case-reading scope), with
-    the head's name, whether anything is overdue and whether a county request is open."""
+    the head's name, whether anything is overdue and whether a county request is open.
+
+    Only applications with a case: a household the roster took over from before the system
+    (``benefits.demo.historical_household``) has a submitted application but no case, so
+    nothing for the county to follow here (its detail page answers 404 too)."""
     now = now or timezone.now()
     heads = Member.objects.filter(application=OuterRef("pk"), relationship=Relationship.HEAD)
     late_task = Task.objects.filter(
@@ -215,7 +219,11 @@ def supervised_applications(
     )
     apps = (
         applications_visible_to(user)
-        .filter(division_q(user, Action.CASE_SUPERVISE), status=ApplicationStatus.SUBMITTED)
+        .filter(
+            division_q(user, Action.CASE_SUPERVISE),
+            status=ApplicationStatus.SUBMITTED,
+            case__isnull=False,
+        )
         .select_related("division__parent", "case")
         .annotate(
             head_full_name=Subquery(heads.values("name")[:1]),

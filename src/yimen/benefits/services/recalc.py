@@ -171,6 +171,41 @@ def _params_groups(households: pl.DataFrame, on: date) -> list[tuple[Params, lis
     return [(to_params(rows[pk]), villages[pk]) for pk in rows]
 
 
+def _upcoming_if_not_yet_paid(households: pl.DataFrame) -> pl.DataFrame:
+    """A household approved this month is paid from next month: no entitlement is in force
+    yet at the date, and without one it would be listed as a change from 0.00 to the very
+    amount it was just granted. Its first entitlement (the one its decision set) is what
+    the rules' amount is compared with. One query for all of them; there are few (only
+    households approved since the start of the month)."""
+    waiting = households.filter(pl.col("current_amount_fen").is_null())["household_id"]
+    if waiting.is_empty():
+        return households
+    first: dict[int, tuple[bool, int]] = {}
+    for beneficiary_id, status, amount in (
+        Entitlement.objects.filter(beneficiary_id__in=waiting.to_list())
+        .order_by("beneficiary_id", "effective_month", "id")
+        .values_list("beneficiary_id", "status", "monthly_amount")
+    ):
+        first.setdefault(beneficiary_id, (status == EntitlementStatus.PAYING, int(amount * 100)))
+    ids = list(first)
+    upcoming = pl.DataFrame(
+        {
+            "household_id": ids,
+            "_paying": [first[i][0] for i in ids],
+            "_amount": [first[i][1] for i in ids],
+        },
+        schema={"household_id": pl.Int64, "_paying": pl.Boolean, "_amount": pl.Int64},
+    )
+    return (
+        households.join(upcoming, on="household_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("current_paying").fill_null(pl.col("_paying")),
+            pl.col("current_amount_fen").fill_null(pl.col("_amount")),
+        )
+        .drop("_paying", "_amount")
+    )
+
+
 def recalc_compute(division_code: str, on: date) -> Recalculation:
     """Evaluate every household on assistance under ``division_code`` at ``on``."""
     division = Division.objects.filter(code=division_code).first()
@@ -178,8 +213,8 @@ def recalc_compute(division_code: str, on: date) -> Recalculation:
         raise NotFound(_("No such division."))
     result = Recalculation(division=division, on=on)
     frames = roster_frames(prefix_of(division_code), month_of(on))
-    households = frames.households.join(
-        frames.current, on="household_id", how="left", maintain_order="left"
+    households = _upcoming_if_not_yet_paid(
+        frames.households.join(frames.current, on="household_id", how="left", maintain_order="left")
     )
     result.evaluated = households.height
     if households.height == 0:
