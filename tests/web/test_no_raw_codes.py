@@ -79,11 +79,18 @@ class Page(HTMLParser):
         self.texts: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        self._spans: list[bool] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
         attributes = dict(attrs)
+        # hidden: scripts, and what a page shows verbatim on purpose (class="verbatim"): a
+        # user name, a division code in its own column beside the name (the statistics
+        # tables' 区划代码, as the official reports carry it)
+        code = tag == "span" and "verbatim" in (attributes.get("class") or "").split()
+        if tag == "span":
+            self._spans.append(code)
+        if tag in ("script", "style", "template") or code:
+            self._hidden += 1
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
         for name in SHOWN_ATTRIBUTES & attributes.keys():
@@ -93,6 +100,8 @@ class Page(HTMLParser):
             self.texts.append(attributes.get("value") or "")
 
     def handle_endtag(self, tag):
+        if tag == "span" and self._spans and self._spans.pop() and self._hidden:
+            self._hidden -= 1
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
 
