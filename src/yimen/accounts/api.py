@@ -9,6 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from yimen.web.problems import QueryChecked
+
 from .services import user_login
 from .views import client_address
 
@@ -18,7 +20,7 @@ class TokenRequest(serializers.Serializer):
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
-class TokenView(APIView):
+class TokenView(QueryChecked, APIView):
     """Exchange a user name and password for an API token."""
 
     permission_classes = [AllowAny]

@@ -206,7 +206,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yimen.web.problems.ProblemAutoSchema",  # problem responses
     "EXCEPTION_HANDLER": "yimen.web.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "yimen.web.paging.Pages",  # limit/offset, capped
     "PAGE_SIZE": 50,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, status
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from yimen.errors import Invalid, NotFound, YimenError
@@ -88,3 +93,143 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse(
         body, status=404, content_type=PROBLEM_TYPE, json_dumps_params={"ensure_ascii": False}
     )
+
+
+# What every refusal of the API looks like (RFC 9457 problem details). Inline: a field
+# named ``errors`` would shadow the ``Serializer.errors`` property on a class.
+PROBLEM_SCHEMA = inline_serializer(
+    "Problem",
+    fields={
+        "type": serializers.CharField(help_text="urn:yimen:error:<code>"),
+        "title": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "code": serializers.CharField(help_text="stable error code, e.g. invalid, not_found"),
+        "detail": serializers.CharField(help_text="in the language of the request"),
+        "detail_zh": serializers.CharField(),
+        "detail_en": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="invalid input: the messages per field",
+        ),
+    },
+)
+
+
+_PROBLEM_DESCRIPTIONS = {
+    400: "Invalid input (body, query parameter, NUL character); nothing was written.",
+    401: "Not logged in, or the token is not valid.",
+    403: "Not allowed for this user (or the account is locked).",
+    404: "Absent, or outside the user's area (the two look the same).",
+    409: "In the wrong state, or changed by someone else at the same time; nothing was written.",
+    429: "Too many requests; try again later.",
+}
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _page_query():
+    class PageQuery(serializers.Serializer):
+        limit = serializers.IntegerField(min_value=1, required=False)
+        offset = serializers.IntegerField(min_value=0, required=False)
+
+    return PageQuery
+
+
+class QueryChecked:
+    """Mixin of every API view: the query parameters are checked before the handler runs.
+    A name the operation does not document, a repeated one, or a value that is not valid
+    (``query_serializer``; ``limit``/``offset`` when paged) answers a 400 problem, rather
+    than being ignored — a client misspelling ``status`` would otherwise get every row.
+    The checked values are in ``self.query``."""
+
+    query_serializer: type[serializers.Serializer] | None = None
+    query: dict
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authenticate first
+        self.query = check_query(request, self.query_serializer, view=self)
+
+
+def _known_query(view, serializer_class) -> dict[str, serializers.Field]:
+    fields: dict[str, serializers.Field] = {}
+    if getattr(view, "pagination_class", None) is not None:
+        fields.update(_page_query()().fields)
+    if serializer_class is not None:
+        fields.update(serializer_class().fields)
+    return fields
+
+
+def check_query(request, serializer_class, *, view) -> dict:
+    """The query parameters checked against the operation's documented ones (see
+    ``QueryChecked``); raises a 400 problem (``invalid.query``)."""
+    known = _known_query(view, serializer_class)
+    allowed = set(known)
+    if len(view.renderer_classes) > 1:  # DRF's ?format= chooses among the renderers
+        allowed.add(api_settings.URL_FORMAT_OVERRIDE)
+    params = request.query_params
+    unknown = sorted(name for name in params if name not in allowed)
+    if unknown:
+        raise Invalid(
+            _("Unknown query parameter: %(names)s."),
+            code="invalid.query",
+            fields={name: [str(_("Not a parameter of this address."))] for name in unknown},
+            names=", ".join(unknown),
+        )
+    repeated = sorted(name for name in params if len(params.getlist(name)) > 1)
+    if repeated:
+        raise Invalid(
+            _("A query parameter is given more than once: %(names)s."),
+            code="invalid.query",
+            fields={name: [str(_("Give it once."))] for name in repeated},
+            names=", ".join(repeated),
+        )
+    values = {name: params[name] for name in params if name in known}
+    checker: serializers.Serializer = serializers.Serializer(data=values)
+    checker.fields.update({name: copy.deepcopy(field) for name, field in known.items()})
+    if not checker.is_valid():
+        raise Invalid(
+            _("Some query parameters are not valid."),
+            code="invalid.query",
+            fields=_field_errors(checker.errors),
+        )
+    return dict(checker.validated_data)
+
+
+class ProblemAutoSchema(AutoSchema):
+    """The project's OpenAPI schema: every operation documents the problem responses it
+    can give (so none can forget one) and its checked query parameters."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        query = getattr(self.view, "query_serializer", None)
+        if query is not None and self.method == "GET":
+            parameters.append(query)
+        return parameters
+
+    def _problem_statuses(self) -> list[int]:
+        statuses = [400]
+        if self.view.get_authenticators():
+            statuses.append(401)
+        if self.method in _WRITES:
+            statuses.append(403)  # a role that may not act; CSRF; a locked account
+        if "{" in self.path or getattr(self.view, "refers_to_rows", False):
+            statuses.append(404)
+        if self.method in _WRITES:
+            statuses.append(409)
+        if self.view.get_throttles():
+            statuses.append(429)
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status_code in self._problem_statuses():
+            responses.setdefault(
+                str(status_code),
+                self._get_response_for_code(
+                    OpenApiResponse(PROBLEM_SCHEMA, description=_PROBLEM_DESCRIPTIONS[status_code]),
+                    str(status_code),
+                    media_types=[PROBLEM_TYPE],
+                    direction=direction,
+                ),
+            )
+        return responses
