@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from yimen.web.problems import PROBLEM_TYPE, QueryChecked
 
-from .helpers import api_client
+from .helpers import api_client, post_json, problem
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,27 @@ def test_an_unknown_query_parameter_is_refused_everywhere(world):
         response = api.get(f"{path}?nonsense=1")
         assert response.status_code == 400, path
         assert response.json()["errors"] == {"nonsense": ["此地址没有这个参数。"]}
+
+
+def test_an_unknown_body_field_is_refused_and_nothing_written(world):
+    from yimen.audit.models import AuditEvent
+
+    api = api_client(world.caseworker)
+    events = AuditEvent.objects.count()
+    response = post_json(
+        api, f"/api/cases/{world.case.pk}/withdraw/", {"reason": "撤回", "reasn": "typo"}
+    )
+    body = problem(response, 400, "invalid")
+    assert body["errors"] == {"reasn": ["此处没有这个字段。"]}
+    assert AuditEvent.objects.count() == events
+    world.case.refresh_from_db()
+    assert world.case.status == "active"
+
+
+def test_request_bodies_are_documented_closed(client):
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    assert components["WithdrawRequestRequest"]["additionalProperties"] is False
+    assert components["MemberInRequest"]["additionalProperties"] is False
+    reason = components["WithdrawRequestRequest"]["properties"]["reason"]
+    assert reason["pattern"] == "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"

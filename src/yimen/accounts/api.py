@@ -9,13 +9,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yimen.web.problems import QueryChecked
+from yimen.web.problems import QueryChecked, StrictSerializer
 
 from .services import user_login
 from .views import client_address
 
 
-class TokenRequest(serializers.Serializer):
+class TokenRequest(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 

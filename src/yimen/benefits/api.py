@@ -19,7 +19,7 @@ from yimen.assistance.choices import AssistanceType
 from yimen.errors import Invalid, NotFound
 from yimen.web.ids import parse_id
 from yimen.web.paging import Pages
-from yimen.web.problems import QueryChecked
+from yimen.web.problems import QueryChecked, StrictSerializer
 
 from .models import (
     Beneficiary,
@@ -100,14 +100,14 @@ class RollOut(serializers.ModelSerializer):
         fields = ["id", "division", "month", "households", "total_amount", "issued_at", "digest"]
 
 
-class ChangeIn(serializers.Serializer):
+class ChangeIn(StrictSerializer):
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
     report = serializers.CharField(max_length=2000)
     occurred_on = serializers.DateField()
 
 
 @extend_schema_serializer(component_name="ReviewDecisionIn")  # not assistance's DecisionIn
-class DecisionIn(serializers.Serializer):
+class DecisionIn(StrictSerializer):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     reasons = serializers.CharField(max_length=2000)
     new_amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
@@ -116,12 +116,12 @@ class DecisionIn(serializers.Serializer):
     )
 
 
-class RollIn(serializers.Serializer):
+class RollIn(StrictSerializer):
     township = serializers.CharField(max_length=12, min_length=12)
-    month = serializers.CharField(max_length=7, help_text="YYYY-MM")
+    month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", max_length=7, help_text="YYYY-MM")
 
 
-class AdjustmentIn(serializers.Serializer):
+class AdjustmentIn(StrictSerializer):
     amount = serializers.DecimalField(**MONEY)
     reason = serializers.CharField(max_length=2000)
 

@@ -70,6 +70,7 @@ class DivisionListView(QueryChecked, generics.ListAPIView):
     serializer_class = DivisionSerializer
     queryset = Division.objects.none()  # for the schema; rows come from the selectors
     query_serializer = DivisionQuery
+    refers_to_rows = True  # an unknown ``parent`` answers 404
 
     @extend_schema(operation_id="divisions_list")
     def get(self, request, *args, **kwargs):

@@ -22,7 +22,7 @@ from yimen.workflow.states import CaseStatus
 
 from .ids import parse_id
 from .paging import Pages
-from .problems import QueryChecked
+from .problems import QueryChecked, StrictSerializer
 
 ID_PATH = OpenApiParameter("case_id", int, OpenApiParameter.PATH)
 TASK_PATH = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
@@ -113,22 +113,22 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
-class CompleteRequest(serializers.Serializer):
+class CompleteRequest(StrictSerializer):
     outcome = serializers.CharField(max_length=40, default="done")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class FlagRequest(serializers.Serializer):
+class FlagRequest(StrictSerializer):
     flag = serializers.CharField(max_length=40)
     value = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000)
 
 
-class WithdrawRequest(serializers.Serializer):
+class WithdrawRequest(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class BatchRequest(serializers.Serializer):
+class BatchRequest(StrictSerializer):
     process = serializers.CharField(max_length=40)
     step = serializers.CharField(max_length=40)
     outcome = serializers.CharField(max_length=40, default="done")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
@@ -122,6 +123,7 @@ _PROBLEM_DESCRIPTIONS = {
     403: "Not allowed for this user (or the account is locked).",
     404: "Absent, or outside the user's area (the two look the same).",
     409: "In the wrong state, or changed by someone else at the same time; nothing was written.",
+    415: "The request body is not JSON (or, for a file, multipart form data).",
     429: "Too many requests; try again later.",
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -195,6 +197,21 @@ def check_query(request, serializer_class, *, view) -> dict:
     return dict(checker.validated_data)
 
 
+class StrictSerializer(serializers.Serializer):
+    """A request body that refuses fields it does not know (400, field by field) instead of
+    ignoring them: a misspelt optional field would otherwise be silently dropped. The
+    schema says so too (``additionalProperties: false``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                raise exceptions.ValidationError(
+                    {name: [_("This field is not known here.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
 class ProblemAutoSchema(AutoSchema):
     """The project's OpenAPI schema: every operation documents the problem responses it
     can give (so none can forget one) and its checked query parameters."""
@@ -206,6 +223,20 @@ class ProblemAutoSchema(AutoSchema):
             parameters.append(query)
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        return schema
+
+    def map_parsers(self):
+        # JSON is the documented body; form-encoded bodies are still read for simple forms,
+        # but cannot carry the lists and objects the schema describes, so they are not
+        # offered (a view that declares its own parsers, like attachments, keeps them)
+        if "parser_classes" in vars(type(self.view)):
+            return super().map_parsers()
+        return ["application/json"]
+
     def _problem_statuses(self) -> list[int]:
         statuses = [400]
         if self.view.get_authenticators():
@@ -215,7 +246,7 @@ class ProblemAutoSchema(AutoSchema):
         if "{" in self.path or getattr(self.view, "refers_to_rows", False):
             statuses.append(404)
         if self.method in _WRITES:
-            statuses.append(409)
+            statuses.extend([409, 415])
         if self.view.get_throttles():
             statuses.append(429)
         return statuses
@@ -233,3 +264,34 @@ class ProblemAutoSchema(AutoSchema):
                 ),
             )
         return responses
+
+
+# No NUL anywhere (web.middleware refuses it in every parameter and JSON body; PostgreSQL
+# cannot store it), and a required text must hold more than white space (DRF trims it).
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+def _string_patterns(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"enum", "format", "pattern"} & set(node):
+            node["pattern"] = NOT_BLANK if node.get("minLength", 0) >= 1 else NO_NUL
+        for value in node.values():
+            _string_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _string_patterns(value)
+
+
+def document_text_rules(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every free text of a request (body fields and
+    parameters) says in its pattern what the API refuses, so a schema-valid request is
+    never refused for a NUL character or a blank required field."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _string_patterns(component)
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                _string_patterns(parameter.get("schema"))
+    return result
