@@ -206,7 +206,7 @@ class DecisionIn(StrictSerializer):
     reasons = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
-class AttachmentIn(serializers.Serializer):
+class AttachmentIn(StrictSerializer):
     kind = AttachmentKindField()
     file = serializers.FileField(help_text="JPEG, PNG or PDF")
 

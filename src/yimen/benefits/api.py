@@ -117,8 +117,10 @@ class DecisionIn(StrictSerializer):
 
 
 class RollIn(StrictSerializer):
-    township = serializers.CharField(max_length=12, min_length=12)
-    month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", max_length=7, help_text="YYYY-MM")
+    township = serializers.RegexField(r"^[0-9]{12}$", help_text="12-digit division code")
+    month = serializers.RegexField(  # what months.parse_month reads: 2000-01 to 2100-12
+        r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$", max_length=7, help_text="YYYY-MM"
+    )
 
 
 class AdjustmentIn(StrictSerializer):
