@@ -1,5 +1,8 @@
 """Property-based API test: every operation of the OpenAPI schema, fed generated input
-(valid and invalid) by Schemathesis through the WSGI app, must never answer with a 5xx.
+(valid and invalid) by Schemathesis through the WSGI app, must keep the schema's contract —
+all of Schemathesis's checks, not only "no 5xx": every status and body documented,
+schema-violating requests refused, schema-valid requests accepted (with the exceptions
+below, each with its reason).
 
 Runs as a demo-like township caseworker of 南岭街道 with a token, over the small world of
 tests/web/world.py, so generated ids hit real cases and tasks as well as absent ones.
@@ -19,11 +22,30 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 pytestmark = pytest.mark.django_db
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+# Operations whose schema-valid requests may still be refused with a coded 400, by a rule
+# that JSON Schema cannot state. ``positive_data_acceptance`` ("a schema-valid request is
+# accepted") does not hold for them; every other check does. Why, operation by operation:
+RULES_BEYOND_THE_SCHEMA = {
+    # the application is checked as a whole: ID-number check digits, ages against relations,
+    # one applicant, a division of the user's area (assistance.application_invalid)
+    "POST /api/assistance/applications/",
+    # the process and step must be ones the workflow defines, the step one of the process
+    # (workflow.unknown_process / unknown_step); steps depend on the process
+    "POST /api/cases/batch-decision/",
+    # the outcomes a task accepts are its step's (accepted/refused, approved/...), not one
+    # list for every task (workflow.unknown_outcome)
+    "POST /api/tasks/{task_id}/complete/",
+    # a user name and password that match no account is a refused login, 400
+    # accounts.login_refused (Schemathesis knows this only for OAuth-style token schemes)
+    "POST /api/auth/token/",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +68,7 @@ def token(world) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -54,5 +76,11 @@ def token(world) -> str:
         HealthCheck.filter_too_much,
     ],
 )
-def test_no_operation_answers_with_a_server_error(case, token):
-    case.call_and_validate(headers={"Authorization": token}, checks=[not_a_server_error])
+def test_every_operation_keeps_its_contract(case, token):
+    excluded = [positive_data_acceptance] if case.operation.label in RULES_BEYOND_THE_SCHEMA else []
+    case.call_and_validate(headers={"Authorization": token}, excluded_checks=excluded)
+
+
+def test_the_exceptions_are_operations_of_the_schema():
+    labels = {operation.label for operation in (r.ok() for r in schema.get_all_operations())}
+    assert labels >= RULES_BEYOND_THE_SCHEMA

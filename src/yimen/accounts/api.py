@@ -11,18 +11,19 @@ from rest_framework.views import APIView
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
+from yimen.web.problems import QueryChecked, StrictSerializer
 
 from .addresses import client_address
 from .services import user_login
 from .tokens import ExpiringTokenAuthentication, token_issue, token_lifetime, tokens_revoke
 
 
-class TokenRequest(serializers.Serializer):
+class TokenRequest(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
-class TokenView(APIView):
+class TokenView(QueryChecked, APIView):
     """Exchange a user name and password for an API token."""
 
     permission_classes = [AllowAny]

@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from rest_framework import serializers as drf_serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -26,6 +27,7 @@ from rest_framework.views import APIView
 from yimen.errors import NotFound
 from yimen.web.ids import parse_id
 from yimen.web.paging import Pages
+from yimen.web.problems import QueryChecked
 
 from . import notices, serializers
 from .errors import ApplicationInvalid, ApplicationNotFound
@@ -57,11 +59,16 @@ def parsed(serializer_class, request):
     return data.validated_data
 
 
-class ApplicationListView(ListAPIView):
+class ApplicationQuery(drf_serializers.Serializer):
+    status = drf_serializers.ChoiceField(choices=ApplicationStatus.choices, required=False)
+
+
+class ApplicationListView(QueryChecked, ListAPIView):
     """Applications in my area (drafts included), newest first; file a new one."""
 
     serializer_class = serializers.ApplicationOut
     pagination_class = Pages
+    query_serializer = ApplicationQuery
 
     def get_queryset(self):
         applications = (
@@ -69,14 +76,11 @@ class ApplicationListView(ListAPIView):
             .prefetch_related("members")
             .order_by("-created_at", "-id")
         )
-        status = self.request.query_params.get("status")
-        if status in ApplicationStatus.values:
-            applications = applications.filter(status=status)
+        if "status" in self.query:
+            applications = applications.filter(status=self.query["status"])
         return applications
 
-    @extend_schema(
-        tags=TAG, parameters=[OpenApiParameter("status", str, enum=ApplicationStatus.values)]
-    )
+    @extend_schema(tags=TAG)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -97,7 +101,7 @@ class ApplicationListView(ListAPIView):
         return Response(detail(request, application), status=201)
 
 
-class ApplicationDetailView(APIView):
+class ApplicationDetailView(QueryChecked, APIView):
     """One application with its household, materials, step records and tasks."""
 
     @extend_schema(tags=TAG, parameters=[ID_PATH], responses=DETAIL)
@@ -105,7 +109,7 @@ class ApplicationDetailView(APIView):
         return Response(DETAIL(application_for(request, application_id)).data)
 
 
-class SubmitView(APIView):
+class SubmitView(QueryChecked, APIView):
     """Submit a draft (a discovery report) to the township: the case opens."""
 
     @extend_schema(tags=TAG, parameters=[ID_PATH], request=None, responses=DETAIL)
@@ -115,7 +119,7 @@ class SubmitView(APIView):
         return Response(detail(request, application))
 
 
-class DiscardView(APIView):
+class DiscardView(QueryChecked, APIView):
     """Discard a draft the township will not pursue, with the reason."""
 
     @extend_schema(tags=TAG, parameters=[ID_PATH], request=serializers.ReasonIn, responses=DETAIL)
@@ -126,7 +130,7 @@ class DiscardView(APIView):
         return Response(detail(request, application))
 
 
-class AcceptView(APIView):
+class AcceptView(QueryChecked, APIView):
     """Accept the application, or issue one notice listing every missing item."""
 
     @extend_schema(tags=TAG, parameters=[ID_PATH], request=None, responses=serializers.AcceptOut)
@@ -136,7 +140,7 @@ class AcceptView(APIView):
         return Response({"missing_items": missing, "application": detail(request, application)})
 
 
-class StepView(APIView):
+class StepView(QueryChecked, APIView):
     """POST a step's record: the step's service checks it, records it and completes the
     step's task (thin: parse, call one service, answer with the application)."""
 
@@ -208,7 +212,7 @@ class DisclosureView(StepView):
     record = staticmethod(steps.disclosure_publish)
 
 
-class AttachmentView(APIView):
+class AttachmentView(QueryChecked, APIView):
     """Attach a scan or photo (JPEG, PNG or PDF) as multipart form data."""
 
     parser_classes = [MultiPartParser, FormParser]
@@ -242,7 +246,7 @@ class PdfRenderer(BaseRenderer):
         return json.dumps(data, ensure_ascii=False).encode()
 
 
-class NoticePdfView(APIView):
+class NoticePdfView(QueryChecked, APIView):
     """The confirmation or refusal notice as PDF, once the case is decided."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]

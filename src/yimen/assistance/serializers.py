@@ -12,6 +12,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from yimen.spreadsheets import refuse_formula_text
 from yimen.web.api import TaskSerializer
+from yimen.web.problems import StrictSerializer
 from yimen.workflow.states import TaskStatus
 
 from .choices import (
@@ -71,13 +72,13 @@ ConsentKindField = _enum_field(ConsentKind, "ConsentKindEnum")
 # --- requests ----------------------------------------------------------------------------
 
 
-class IncomeIn(serializers.Serializer):
+class IncomeIn(StrictSerializer):
     category = serializers.ChoiceField(IncomeCategory.choices)
     monthly_amount = money()
     note = serializers.CharField(max_length=200, allow_blank=True, default="")
 
 
-class MemberIn(serializers.Serializer):
+class MemberIn(StrictSerializer):
     name = serializers.CharField(max_length=50, allow_blank=True, validators=[refuse_formula_text])
     id_number = serializers.CharField(
         max_length=40, allow_blank=True, help_text="居民身份证号, 18 characters"
@@ -96,7 +97,7 @@ class MemberIn(serializers.Serializer):
     authorisation_signed_on = serializers.DateField(allow_null=True, default=None)
 
 
-class AssetIn(serializers.Serializer):
+class AssetIn(StrictSerializer):
     kind = AssetKindField()
     value = money(default=Decimal("0"))
     quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
@@ -104,7 +105,7 @@ class AssetIn(serializers.Serializer):
     note = serializers.CharField(max_length=200, allow_blank=True, default="")
 
 
-class ApplicationIn(serializers.Serializer):
+class ApplicationIn(StrictSerializer):
     division_code = serializers.CharField(
         max_length=12, allow_blank=True, help_text="12-digit code of the village or community"
     )
@@ -182,14 +183,14 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-class VerificationIn(serializers.Serializer):
+class VerificationIn(StrictSerializer):
     verified_monthly_income = money()
     verified_deposits = money()
     contradicts_declaration = serializers.BooleanField()
     findings = serializers.CharField(max_length=2000)
 
 
-class VisitIn(serializers.Serializer):
+class VisitIn(StrictSerializer):
     visited_on = serializers.DateField()
     investigator_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
@@ -203,11 +204,11 @@ class VisitIn(serializers.Serializer):
     family_signed = serializers.BooleanField()
 
 
-class ReasonIn(serializers.Serializer):
+class ReasonIn(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class AppraisalIn(serializers.Serializer):
+class AppraisalIn(StrictSerializer):
     held_on = serializers.DateField()
     participants = serializers.IntegerField(min_value=0, max_value=100000)
     votes_for = serializers.IntegerField(min_value=0, max_value=100000)
@@ -216,14 +217,14 @@ class AppraisalIn(serializers.Serializer):
     opinion = serializers.CharField(max_length=2000)
 
 
-class DecisionIn(serializers.Serializer):
+class DecisionIn(StrictSerializer):
     approve = serializers.BooleanField()
     assistance_type = serializers.ChoiceField(AssistanceType.choices, allow_blank=True, default="")
     monthly_amount = money(allow_null=True, default=None)
     reasons = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
-class AttachmentIn(serializers.Serializer):
+class AttachmentIn(StrictSerializer):
     kind = AttachmentKindField()
     file = serializers.FileField(help_text="JPEG, PNG or PDF")
 

@@ -7,7 +7,7 @@ services' yimen.errors, answered as RFC 9457 problem details by the project's ha
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from yimen.assistance.choices import AssistanceType
 from yimen.errors import Invalid, NotFound
 from yimen.web.ids import parse_id
 from yimen.web.paging import Pages
+from yimen.web.problems import QueryChecked, StrictSerializer
 
 from .models import (
     Beneficiary,
@@ -99,13 +100,14 @@ class RollOut(serializers.ModelSerializer):
         fields = ["id", "division", "month", "households", "total_amount", "issued_at", "digest"]
 
 
-class ChangeIn(serializers.Serializer):
+class ChangeIn(StrictSerializer):
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
     report = serializers.CharField(max_length=2000)
     occurred_on = serializers.DateField()
 
 
-class DecisionIn(serializers.Serializer):
+@extend_schema_serializer(component_name="ReviewDecisionIn")  # not assistance's DecisionIn
+class DecisionIn(StrictSerializer):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     reasons = serializers.CharField(max_length=2000)
     new_amount = serializers.DecimalField(required=False, allow_null=True, **MONEY)
@@ -114,12 +116,14 @@ class DecisionIn(serializers.Serializer):
     )
 
 
-class RollIn(serializers.Serializer):
-    township = serializers.CharField(max_length=12, min_length=12)
-    month = serializers.CharField(max_length=7, help_text="YYYY-MM")
+class RollIn(StrictSerializer):
+    township = serializers.RegexField(r"^[0-9]{12}$", help_text="12-digit division code")
+    month = serializers.RegexField(  # what months.parse_month reads: 2000-01 to 2100-12
+        r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$", max_length=7, help_text="YYYY-MM"
+    )
 
 
-class AdjustmentIn(serializers.Serializer):
+class AdjustmentIn(StrictSerializer):
     amount = serializers.DecimalField(**MONEY)
     reason = serializers.CharField(max_length=2000)
 
@@ -141,40 +145,41 @@ def household_for(request, raw) -> Beneficiary:
     return roster.beneficiary_for(request.user, pk)
 
 
-class HouseholdListView(ListAPIView):
+class HouseholdQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text="name, ID number or pinyin"
+    )
+    status = serializers.ChoiceField(choices=BeneficiaryStatus.choices, required=False)
+    kind = serializers.ChoiceField(choices=AssistanceType.choices, required=False)
+
+
+class HouseholdListView(QueryChecked, ListAPIView):
     """Households on assistance in my area; search by name, ID number or pinyin initials."""
 
     serializer_class = HouseholdOut
     pagination_class = Pages
+    query_serializer = HouseholdQuery
 
     def get_queryset(self):
-        params = self.request.query_params
         return roster.roster_search(
             self.request.user,
-            params.get("q", "")[:50],
-            status=params.get("status", ""),
-            kind=params.get("kind", ""),
+            self.query.get("q", ""),
+            status=self.query.get("status", ""),
+            kind=self.query.get("kind", ""),
         )
 
-    @extend_schema(
-        tags=TAG,
-        parameters=[
-            OpenApiParameter("q", str),
-            OpenApiParameter("status", str, enum=BeneficiaryStatus.values),
-            OpenApiParameter("kind", str, enum=AssistanceType.values),
-        ],
-    )
+    @extend_schema(tags=TAG)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-class HouseholdDetailView(APIView):
+class HouseholdDetailView(QueryChecked, APIView):
     @extend_schema(tags=TAG, responses=HouseholdDetailOut)
     def get(self, request, beneficiary_id):
         return Response(HouseholdDetailOut(household_for(request, beneficiary_id)).data)
 
 
-class ChangeView(APIView):
+class ChangeView(QueryChecked, APIView):
     """Report a change in the household: a review opens at once (or the open one grows)."""
 
     @extend_schema(tags=TAG, request=ChangeIn, responses={201: ReviewOut})
@@ -187,7 +192,7 @@ class ChangeView(APIView):
         return Response(ReviewOut(review).data, status=201)
 
 
-class AdjustmentView(APIView):
+class AdjustmentView(QueryChecked, APIView):
     """A correction paid (or recovered) in the next roll."""
 
     @extend_schema(tags=TAG, request=AdjustmentIn, responses={201: None})
@@ -200,7 +205,7 @@ class AdjustmentView(APIView):
         return Response({"id": adjustment.pk, "amount": str(adjustment.amount)}, status=201)
 
 
-class ReviewDecisionView(APIView):
+class ReviewDecisionView(QueryChecked, APIView):
     """The township approver's signed outcome of a review (effective next month)."""
 
     @extend_schema(tags=TAG, request=DecisionIn, responses=ReviewOut)
@@ -220,7 +225,7 @@ class ReviewDecisionView(APIView):
         return Response(ReviewOut(review).data)
 
 
-class RollListView(ListAPIView):
+class RollListView(QueryChecked, ListAPIView):
     """Issued payment rolls in my area, newest first; POST issues one (approver)."""
 
     serializer_class = RollOut

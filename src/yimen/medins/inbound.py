@@ -15,9 +15,11 @@ import time
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -126,6 +128,99 @@ def _authenticate(config: NodeConfig, request: HttpRequest) -> str | tuple[str, 
     return sender
 
 
+# Sequence numbers and amounts live in bigint columns; anything beyond is no real number.
+MAX_NUMBER = 2**62
+# How deep a message may nest: the deepest real one (a report's transfers) is 4 levels.
+MAX_DEPTH = 16
+# The text fields of a transfer request and the column width they are stored in.
+REQUEST_TEXT = {
+    "id_number": 18,
+    "name": 50,
+    "insurance_type": 10,
+    "from_division": 12,
+    "to_division": 12,
+}
+
+
+def _number(body: dict[str, Any], key: str, *, least: int, required: bool = False) -> None:
+    if key not in body and not required:
+        return
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value < MAX_NUMBER:
+        raise ValueError(f"{key} is no whole number from {least} to 2**62")
+
+
+def _text(body: dict[str, Any], key: str, *, longest: int, required: bool = True) -> None:
+    if key not in body and not required:
+        return
+    value = body.get(key)
+    if not isinstance(value, str) or len(value) > longest or (required and not value.strip()):
+        raise ValueError(f"{key} is no text of at most {longest} characters")
+
+
+def _plain(value: Any, depth: int = 0) -> None:
+    """No NUL character anywhere (PostgreSQL cannot store one in text or jsonb) and no
+    nesting deeper than any real message."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL character in the message")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _plain(key, depth + 1)
+            _plain(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _plain(item, depth + 1)
+    elif _is_number(value) and not -MAX_NUMBER < value < MAX_NUMBER:
+        # also NaN and Infinity, which Python's json module reads
+        raise ValueError("number out of range")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_envelope(kind: MessageKind, body: dict[str, Any]) -> None:
+    """Refuse (ValueError) a message whose fields a handler could not store or read: wrong
+    types, numbers beyond the database's bigint, text longer than its column, NUL, deep
+    nesting. A trusted peer's signature proves who sent it, not that it is well formed."""
+    _plain(body)
+    _number(body, "seq", least=1)
+    _number(body, "ack", least=0)
+    if kind == MessageKind.REPORT:
+        if not isinstance(body.get("report"), dict):
+            raise ValueError("report missing")
+        return
+    _text(body, "transfer_id", longest=40)
+    if kind == MessageKind.REQUEST:
+        for key, longest in REQUEST_TEXT.items():
+            _text(body, key, longest=longest)
+        _text(body, "applied_at", longest=40)
+        try:
+            applied_at = parse_datetime(body["applied_at"])
+        except ValueError:
+            applied_at = None
+        if applied_at is None or applied_at.tzinfo is None:
+            raise ValueError("applied_at is no date and time with its offset")
+        _text(body, "channel", longest=10, required=False)
+    elif kind == MessageKind.CONFIRM:
+        _number(body, "credited_fen", least=0)
+    elif kind == MessageKind.INFO:
+        info = body.get("info")
+        if not isinstance(info, dict):
+            raise ValueError("information form missing")
+        _text(body, "seal", longest=128)
+        _number(info, "balance_fen", least=0, required=False)
+    elif kind == MessageKind.REFUSAL:
+        reasons = body.get("reasons", [])
+        if not isinstance(reasons, list) or len(reasons) > 50:
+            raise ValueError("reasons are no list")
+        if not all(isinstance(r, dict) for r in reasons):
+            raise ValueError("a reason is no object")
+
+
 @csrf_exempt
 @require_POST
 def receive(request: HttpRequest) -> HttpResponse:
@@ -139,14 +234,13 @@ def receive(request: HttpRequest) -> HttpResponse:
     peer = who
     try:
         body: dict[str, Any] = json.loads(request.body)
+        if not isinstance(body, dict):
+            raise ValueError("the message is no JSON object")
         kind = MessageKind(body["kind"])
         message_id = request.headers[p.H_MESSAGE_ID]
         if body.get("message_id") != message_id:
             raise ValueError("message id missing")
-        if kind != MessageKind.REPORT and not isinstance(body.get("transfer_id"), str):
-            raise ValueError("transfer number missing")
-        if kind != MessageKind.REPORT and not body["transfer_id"]:
-            raise ValueError("transfer number missing")
+        check_envelope(kind, body)
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         return _refuse(config, request, "malformed", str(exc)[:200], status=400)
     if kind != MessageKind.REPORT and peers.held() is not None:
@@ -187,9 +281,18 @@ def receive(request: HttpRequest) -> HttpResponse:
     except ObjectDoesNotExist:
         # no such transfer from this peer (yet): the sender keeps retrying, reconcile shows it
         return _answer(config, request, 409, {"status": "error", "code": "unknown_transfer"})
-    except (KeyError, ValueError, TypeError) as exc:
-        # signed by a trusted peer but not a message we understand: refuse it, log it, and
-        # leave nothing behind (the inbox row rolled back with the rest)
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        DjangoValidationError,
+        DataError,
+    ) as exc:
+        # signed by a trusted peer but not a message we understand (check_envelope missed
+        # something deeper in it, or a value the database cannot hold): refuse it, log it,
+        # and leave nothing behind (the inbox row rolled back with the rest)
         return _refuse(config, request, "malformed", f"{type(exc).__name__}: {exc}", status=400)
     if duplicate:
         _refuse_duplicate(config, request, peer, message_id)

@@ -10,6 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
+from yimen.web.problems import QueryChecked
+
 from .models import Division
 from .selectors import ancestors, children, get_division, search
 
@@ -47,31 +49,35 @@ class DivisionDetailSerializer(DivisionSerializer):
         read_only_fields = fields
 
 
-class DivisionListView(generics.ListAPIView):
+class DivisionQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="part of a name, or the leading digits of a code",
+    )
+    parent = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        help_text="only the children of this division (2/4/6/9/12-digit code)",
+    )
+
+
+class DivisionListView(QueryChecked, generics.ListAPIView):
     """Divisions by name or code (``q``), optionally only the children of ``parent``."""
 
     serializer_class = DivisionSerializer
     queryset = Division.objects.none()  # for the schema; rows come from the selectors
+    query_serializer = DivisionQuery
+    refers_to_rows = True  # an unknown ``parent`` answers 404
 
-    @extend_schema(
-        operation_id="divisions_list",
-        parameters=[
-            OpenApiParameter(
-                "q", OpenApiTypes.STR, description="part of a name, or the leading digits of a code"
-            ),
-            OpenApiParameter(
-                "parent",
-                OpenApiTypes.STR,
-                description="only the children of this division (2/4/6/9/12-digit code)",
-            ),
-        ],
-    )
+    @extend_schema(operation_id="divisions_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        text, parent_code = params.get("q", "").strip(), params.get("parent", "").strip()
+        text, parent_code = self.query.get("q", "").strip(), self.query.get("parent", "").strip()
         if parent_code:
             parent = get_division(parent_code)
             return search(text).filter(parent_id=parent.code) if text else children(parent)
@@ -81,7 +87,7 @@ class DivisionListView(generics.ListAPIView):
         return Division.objects.filter(parent__isnull=True).order_by("code")
 
 
-class DivisionDetailView(generics.RetrieveAPIView):
+class DivisionDetailView(QueryChecked, generics.RetrieveAPIView):
     """One division with its ancestors."""
 
     serializer_class = DivisionDetailSerializer
@@ -97,7 +103,7 @@ class DivisionDetailView(generics.RetrieveAPIView):
         return division
 
 
-class DivisionChildrenView(generics.ListAPIView):
+class DivisionChildrenView(QueryChecked, generics.ListAPIView):
     """The divisions directly beneath one division."""
 
     serializer_class = DivisionSerializer

@@ -246,7 +246,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yimen.web.problems.ProblemAutoSchema",  # problem responses
     "EXCEPTION_HANDLER": "yimen.web.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "yimen.web.paging.Pages",  # limit/offset, capped
     "PAGE_SIZE": 50,
@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yimen.web.problems.document_text_rules",  # NUL and blank text, as refused
+    ],
 }
 
 LOGGING = {

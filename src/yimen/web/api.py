@@ -22,6 +22,7 @@ from yimen.workflow.states import CaseStatus
 
 from .ids import parse_id
 from .paging import Pages
+from .problems import QueryChecked, StrictSerializer
 
 ID_PATH = OpenApiParameter("case_id", int, OpenApiParameter.PATH)
 TASK_PATH = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
@@ -112,22 +113,22 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
-class CompleteRequest(serializers.Serializer):
+class CompleteRequest(StrictSerializer):
     outcome = serializers.CharField(max_length=40, default="done")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class FlagRequest(serializers.Serializer):
+class FlagRequest(StrictSerializer):
     flag = serializers.CharField(max_length=40)
     value = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000)
 
 
-class WithdrawRequest(serializers.Serializer):
+class WithdrawRequest(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class BatchRequest(serializers.Serializer):
+class BatchRequest(StrictSerializer):
     process = serializers.CharField(max_length=40)
     step = serializers.CharField(max_length=40)
     outcome = serializers.CharField(max_length=40, default="done")
@@ -147,7 +148,7 @@ class BatchResultSerializer(serializers.Serializer):
     closed = serializers.IntegerField()
 
 
-class MeView(APIView):
+class MeView(QueryChecked, APIView):
     """Who am I, and in which roles and divisions."""
 
     @extend_schema(responses=MeSerializer)
@@ -164,7 +165,7 @@ class MeView(APIView):
         )
 
 
-class MyTasksView(ListAPIView):
+class MyTasksView(QueryChecked, ListAPIView):
     """My open tasks, earliest deadline first."""
 
     serializer_class = TaskSerializer
@@ -174,25 +175,25 @@ class MyTasksView(ListAPIView):
         return selectors.my_tasks(self.request.user)
 
 
-class CaseListView(ListAPIView):
+class CaseQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+
+
+class CaseListView(QueryChecked, ListAPIView):
     """Cases in my area (or my own applications)."""
 
     serializer_class = CaseSerializer
     pagination_class = Pages
-
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=CaseStatus.values)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    query_serializer = CaseQuery
 
     def get_queryset(self):
         cases = selectors.cases_visible_to(self.request.user).order_by("-opened_at", "-id")
-        status = self.request.query_params.get("status")
-        if status in CaseStatus.values:
-            cases = cases.filter(status=status)
+        if "status" in self.query:
+            cases = cases.filter(status=self.query["status"])
         return cases
 
 
-class CaseDetailView(APIView):
+class CaseDetailView(QueryChecked, APIView):
     """One case with its tasks; 404 when absent or outside my area."""
 
     @extend_schema(parameters=[ID_PATH], responses=CaseDetailSerializer)
@@ -201,7 +202,7 @@ class CaseDetailView(APIView):
         return Response(CaseDetailSerializer(case).data)
 
 
-class CaseTimelineView(APIView):
+class CaseTimelineView(QueryChecked, APIView):
     """The audit events of a case: who did what, when and why."""
 
     @extend_schema(parameters=[ID_PATH], responses=EventSerializer(many=True))
@@ -211,7 +212,7 @@ class CaseTimelineView(APIView):
         return Response(EventSerializer(events, many=True).data)
 
 
-class TaskCompleteView(APIView):
+class TaskCompleteView(QueryChecked, APIView):
     """Finish one of my tasks with an outcome."""
 
     @extend_schema(parameters=[TASK_PATH], request=CompleteRequest, responses=TaskSerializer)
@@ -227,7 +228,7 @@ class TaskCompleteView(APIView):
         return Response(TaskSerializer(task).data)
 
 
-class CaseFlagView(APIView):
+class CaseFlagView(QueryChecked, APIView):
     """Set a condition of a case, such as "disputed"."""
 
     @extend_schema(parameters=[ID_PATH], request=FlagRequest, responses=CaseSerializer)
@@ -242,7 +243,7 @@ class CaseFlagView(APIView):
         return Response(CaseSerializer(case).data)
 
 
-class CaseWithdrawView(APIView):
+class CaseWithdrawView(QueryChecked, APIView):
     """Withdraw or terminate a case, with a reason."""
 
     @extend_schema(parameters=[ID_PATH], request=WithdrawRequest, responses=CaseSerializer)
@@ -257,7 +258,7 @@ class CaseWithdrawView(APIView):
         return Response(CaseSerializer(case).data)
 
 
-class BatchDecisionView(APIView):
+class BatchDecisionView(QueryChecked, APIView):
     """Decide one step for many cases at once; all or nothing."""
 
     @extend_schema(request=BatchRequest, responses=BatchResultSerializer)
