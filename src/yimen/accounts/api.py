@@ -50,7 +50,7 @@ class TokenView(QueryChecked, APIView):
         return Response({"token": token.key, "expires_at": expires})
 
 
-class TokenRevokeView(APIView):
+class TokenRevokeView(QueryChecked, APIView):
     """Log the API client out: its token stops working at once (audited as a logout)."""
 
     permission_classes = [IsAuthenticated]
