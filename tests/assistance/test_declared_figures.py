@@ -47,12 +47,12 @@ def test_the_verification_entry_shows_the_declared_figures(client, staff, accept
     body = as_user(client, staff.caseworker).get(url("application", accepted)).content.decode()
     cells = _row(body, "figure-verify-verified_monthly_income")
     assert cells[1] == "900.00" and cells[3] == "—"
-    assert _row(body, "figure-verify-verified_deposits")[1] == "3000.00"
+    assert _row(body, "figure-verify-verified_deposits")[1] == "3,000.00"
 
 
 def test_the_decision_shows_declared_beside_verified(client, staff, accepted):
     investigate(staff, accepted)  # verified: income 950.00, deposits 3000.00
     body = as_user(client, staff.approver).get(url("application", accepted)).content.decode()
     assert _row(body, "figure-decide-verified_monthly_income")[1:] == ["900.00", "950.00", "+50.00"]
-    assert _row(body, "figure-decide-verified_deposits")[1:] == ["3000.00", "3000.00", "0.00"]
+    assert _row(body, "figure-decide-verified_deposits")[1:] == ["3,000.00", "3,000.00", "0.00"]
     assert 'id="figures-verify"' not in body  # the approver has no verification to enter

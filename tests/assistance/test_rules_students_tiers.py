@@ -105,7 +105,7 @@ def test_tekun_is_not_tiered():
         (TIERED, "1", "按分档“一类”每月 440.00 元（每人 220.00 元 × 2 人）"),
         (TIERED, "", "未确定分档，按补差计算"),
         (TIERED, "9", "所定分档“9”不在所用参数的分档中，按补差计算"),
-        (PARAMS, "", "每月补差 1100.00 元（低保标准 700.00 元 × 2 人"),
+        (PARAMS, "", "每月补差 1,100.00 元（低保标准 700.00 元 × 2 人"),
     ],
 )
 def test_explanation_names_the_tier_or_the_difference(params, tier, says):

@@ -164,6 +164,10 @@ def other_township(world) -> dict[str, str]:
         "serial": filing.serial,
         "report_id": report.pk,
         "run_id": run.pk,
+        # the account managers' and password pages: 自强街道's caseworker and a role of hers
+        "user_id": world.other_caseworker.pk,
+        "binding_id": world.other_caseworker.bindings.first().pk,
+        "username": world.other_caseworker.username,
         "code": ZIQIANG,  # the county pages of a division: 自强街道's
         "object_id": "1",
         "content_type_id": "1",
