@@ -127,6 +127,22 @@ def _save(model, code: str, valid_from: date, values: dict, today: date):
     return row, None
 
 
+def _save_audited(model, event_type, actor, manager, code, valid_from, values, reason, today):
+    """Store the dated row (``_save``) and audit it with its old and new values."""
+    row, old = _save(model, code, valid_from, values, today)
+    record_event(
+        event_type=event_type,
+        subject=row,
+        actor=actor,
+        role=manager.role,
+        division_code=code,
+        reason=reason,
+        old=old,
+        new={"division": code, "valid_from": valid_from.isoformat(), **values},
+    )
+    return row
+
+
 @transaction.atomic
 def time_limit_set(
     *,
@@ -155,18 +171,10 @@ def time_limit_set(
         "statutory_working_days": statutory_working_days,
         "source": source,
     }
-    row, old = _save(CaseTimeLimit, code, valid_from, values, today)
-    record_event(
-        event_type=EventType.TIME_LIMIT_SET,
-        subject=row,
-        actor=actor,
-        role=manager.role,
-        division_code=code,
-        reason=reason,
-        old=old,
-        new={"division": code, "valid_from": valid_from.isoformat(), **values},
-    )
-    return row
+    return _save_audited(
+        CaseTimeLimit, EventType.TIME_LIMIT_SET, actor, manager, code, valid_from, values, reason,
+        today,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -195,18 +203,10 @@ def cycle_schedule_set(
     if errors:
         raise LimitsInvalid(errors)
     values = {"days": ",".join(str(d) for d in parsed or ()), "source": source}
-    row, old = _save(CycleSchedule, code, valid_from, values, today)
-    record_event(
-        event_type=EventType.CYCLE_SCHEDULE_SET,
-        subject=row,
-        actor=actor,
-        role=manager.role,
-        division_code=code,
-        reason=reason,
-        old=old,
-        new={"division": code, "valid_from": valid_from.isoformat(), **values},
-    )
-    return row
+    return _save_audited(
+        CycleSchedule, EventType.CYCLE_SCHEDULE_SET, actor, manager, code, valid_from, values,
+        reason, today,
+    )  # fmt: skip
 
 
 def time_limits_visible_to(actor) -> QuerySet[CaseTimeLimit]:
