@@ -1,20 +1,44 @@
 # Yimen — the two commands a newcomer needs: `make demo` and `make test`.
-# Both bootstrap .venv from pyproject.toml on a machine that has only Python 3.11.
+# Both bootstrap .venv from the lock files in requirements/ on a machine that has only
+# Python 3.11; `make lock` refreshes those.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-hainan test lint messages venv clean bench
+.PHONY: demo demo-hainan test lint messages venv lock clean bench
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+LOCK   := requirements/dev.txt
+# One resolution for every machine (Linux, macOS, Windows markers), on the Python we run.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock'
+
+# Installers and build backend first, pinned with hashes (requirements/bootstrap.txt).
+$(BIN)/uv: requirements/bootstrap.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/bootstrap.txt
+	touch $@
+
+# Every dependency (runtime and dev) exactly as locked, each file checked against its hash;
+# then the project itself, which brings nothing more. `pip check` fails if pyproject.toml
+# asks for something the lock lacks (run `make lock`).
+$(STAMP): $(BIN)/uv $(LOCK) pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# Refresh the locks: the newest releases that pyproject.toml's bounds allow, from PyPI.
+# requirements/runtime.txt (production: `pip install --require-hashes -r` it) holds the
+# same versions as requirements/dev.txt, less the dev tools.
+lock: $(BIN)/uv
+	$(UV_COMPILE) --upgrade requirements/bootstrap.in -o requirements/bootstrap.txt
+	$(UV_COMPILE) --upgrade --extra dev pyproject.toml -o requirements/dev.txt
+	cp requirements/dev.txt requirements/runtime.txt
+	$(UV_COMPILE) pyproject.toml -o requirements/runtime.txt
 
 # Compile translation catalogues with polib, so no system gettext is needed.
 messages: $(STAMP)
