@@ -29,7 +29,8 @@ $(STAMP): $(BIN)/uv $(LOCK) pyproject.toml
 	$(BIN)/pip check
 	touch $(STAMP)
 
-venv: $(STAMP)
+# The environment, with the translation catalogues compiled (a fresh clone has no .mo files).
+venv: messages
 
 # Refresh the locks: the newest releases that pyproject.toml's bounds allow, from PyPI.
 # requirements/runtime.txt (production: `pip install --require-hashes -r` it) holds the
