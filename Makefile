@@ -10,9 +10,10 @@ PYTEST_ARGS ?=
 .PHONY: demo demo-hainan test lint messages venv lock clean bench
 
 LOCK   := requirements/dev.txt
-# One resolution for every machine (Linux, macOS, Windows markers), on the Python we run.
-UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	--custom-compile-command 'make lock'
+# One resolution for every machine (Linux, macOS, Windows markers) from PyPI; "fewest" keeps
+# one version of each package (the project runs on 3.11 only, uv resolves for 3.11 and later).
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --fork-strategy fewest \
+	--generate-hashes --custom-compile-command 'make lock'
 
 # Installers and build backend first, pinned with hashes (requirements/bootstrap.txt).
 $(BIN)/uv: requirements/bootstrap.txt
