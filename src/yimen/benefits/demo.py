@@ -20,6 +20,7 @@ from yimen.accounts.models import User
 from yimen.assistance.demo import ensure_parameters
 from yimen.assistance.models import Application, ApplicationStatus, Income, Member
 from yimen.assistance.proposal import proposal_for
+from yimen.people import initials_of
 
 from .models import (
     Beneficiary,
@@ -30,7 +31,6 @@ from .models import (
 )
 from .months import add_months, month_of
 from .services.payments import roll_issue
-from .services.roster import initials_of
 
 TOWNSHIP = "220102001000"
 VILLAGES = ("220102001001", "220102001002")

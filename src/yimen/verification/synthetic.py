@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 from stdnum.cn import ric
 
+from yimen.people import age_on
 from yimen.spreadsheets import csv_writer, xlsx_append
 
 from .sources import AREA, DATE, MONEY, SOURCES, YEAR, Source
@@ -65,8 +66,7 @@ class Person:
     hukou_type: str  # "urban" or "rural"
 
     def age_on(self, day: date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
 
 
 @functools.cache

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
 from yimen.assistance.choices import AssistanceType
-from yimen.assistance.identity import mask_id
 from yimen.assistance.models import Member
 from yimen.assistance.selectors import case_ids_matching
 from yimen.errors import YimenError
+from yimen.people import mask_id
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
 from yimen.workflow.models import Case, Task

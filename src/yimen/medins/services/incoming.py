@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action, Role
 from yimen.accounts.scoping import bindings_of, can
-from yimen.assistance.identity import parse_id_number
 from yimen.audit.events import EventType
 from yimen.errors import Conflict, Forbidden, Invalid, YimenError
+from yimen.people import parse_id_number
 from yimen.regions.codes import parent_code
 from yimen.regions.models import Division
 from yimen.workflow.calendar import add_working_days, local_date
