@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from yimen.id_sets import chunks
 from yimen.regions.codes import ancestor_codes
 from yimen.workflow.calendar import add_working_days, end_of_day, local_date
-from yimen.workflow.transitions import chunks
 
 from .models import CaseTimeLimit, CycleSchedule, DisclosureSetting
 
