@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from yimen.months import next_month
 from yimen.web import pdf
 
 from .models import Application, Decision
@@ -27,10 +28,8 @@ def upper_rmb(amount) -> str:
 
 def first_payment_month(decided: date) -> str:
     """Payment starts the month after the decision [A2021 Art.21]."""
-    year, month = (
-        (decided.year + 1, 1) if decided.month == 12 else (decided.year, decided.month + 1)
-    )
-    return f"{year}年{month}月"
+    first = next_month(decided)
+    return f"{first.year}年{first.month}月"
 
 
 def notice_lines(application: Application, decision: Decision) -> tuple[str, list[str], list[str]]:

@@ -20,6 +20,7 @@ from yimen.accounts.models import User
 from yimen.assistance.demo import ensure_parameters
 from yimen.assistance.models import Application, ApplicationStatus, Income, Member
 from yimen.assistance.proposal import proposal_for
+from yimen.months import add_months, month_of
 from yimen.people import initials_of
 
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     PaymentRoll,
     Stability,
 )
-from .months import add_months, month_of
 from .services.payments import roll_issue
 
 TOWNSHIP = "220102001000"

@@ -13,10 +13,10 @@ from openpyxl import Workbook
 
 from yimen.assistance.choices import AssistanceType
 from yimen.assistance.notices import render_pdf, upper_rmb
+from yimen.months import month_of
 from yimen.spreadsheets import csv_writer, xlsx_append
 
 from .models import PaymentRoll
-from .months import month_of
 from .services.roster import entitlements_in_force
 
 CENT = Decimal("0.01")

@@ -22,6 +22,7 @@ from yimen.assistance.models import Application, Objection
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Forbidden, Invalid, NotFound
+from yimen.months import add_months, next_month
 from yimen.people import age_on, initials_of
 from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
@@ -33,7 +34,6 @@ from ..models import (
     EntitlementStatus,
     Stability,
 )
-from ..months import add_months, next_month
 from .policy import policy_for
 
 SUBJECT = "benefits.beneficiary"
