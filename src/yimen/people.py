@@ -67,11 +67,13 @@ def age_on(birth_date: date, on: date) -> int:
     return years - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def mask_id(number: str) -> str:
-    """2201**********1234: the first four and last four characters only."""
-    if len(number) <= 8:
+def mask_id(number: str, *, head: int = 4) -> str:
+    """2201**********1234: the first four and last four characters only. Hospital staff,
+    who settle for people from other regions, also see the area code (``head=6``:
+    220102********1234)."""
+    if len(number) <= head + 4:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:head] + "*" * (len(number) - head - 4) + number[-4:]
 
 
 def mask_name(name: str) -> str:
