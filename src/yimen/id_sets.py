@@ -8,7 +8,9 @@ PostgreSQL (``= ANY(%s)``), a JSON text read by ``json_each`` on SQLite — so a
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Iterable
+
+from django.db import connection, models
 from django.db.models import Lookup
 
 
@@ -32,6 +34,15 @@ class AnyOf(Lookup):
         values = self.rhs.ids if isinstance(self.rhs, IdSet) else self.rhs
         sql, params = any_of_sql(lhs, values, connection.vendor)
         return sql, [*lhs_params, *params]
+
+
+def chunks(ids: list, size: int | None = None) -> Iterable[list]:
+    """Split id lists so every IN (...) stays under the database's parameter limit: for
+    keys ``any_of`` cannot take (text codes such as division codes) or very large sets."""
+    # SQLite caps bound parameters (999 in Django's view); PostgreSQL does not.
+    limit = size or min(connection.features.max_query_params or 10_000, 10_000) - 50
+    for start in range(0, len(ids), limit):
+        yield ids[start : start + limit]
 
 
 def any_of_sql(column: str, ids, vendor: str) -> tuple[str, list]:

@@ -144,7 +144,7 @@ def test_a_decision_through_the_services_reaches_every_figure(staff, settings, t
     assert nanling.median_days == Decimal("0.0")  # accepted and decided within the test
     this_month = timezone.localdate().replace(day=1)
     assert board.funds == []  # counted from the month after approval
-    from yimen.assistance.areas import next_month
+    from yimen.months import next_month
 
     later = funds_by_month_from_decisions(NANGUAN, next_month(this_month), next_month(this_month))
     assert later == [FundRow(next_month(this_month), "dibao", 1, Decimal("876.50"))]

@@ -16,13 +16,13 @@ from django.utils.html import escape
 
 from tests.assistance.conftest import household_input
 from tests.web.world import _fast_password_hashing  # noqa: F401  (autouse fixture)
-from yimen.assistance.identity import parse_id_number
 from yimen.assistance.models import (
     Application,
     ApplicationStatus,
     Member,
 )
 from yimen.audit.models import AuditEvent
+from yimen.people import parse_id_number
 from yimen.workflow.states import CaseStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.assistance.urls_for_tests")]

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from yimen.assistance.rules.engine import (
-    age_on,
     counted_income,
     counted_members,
     evaluate,
@@ -19,6 +18,7 @@ from yimen.assistance.rules.engine import (
 from yimen.assistance.rules.explain import PLACEHOLDER_ZH
 from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts
 from yimen.assistance.rules.params import Params
+from yimen.people import age_on
 
 D = Decimal
 ON = date(2026, 11, 15)

@@ -14,7 +14,7 @@ from tests.benefits.conftest import quick_household
 from tests.factories import NANLING, TEST_PASSWORD
 from tests.web.pdfcheck import assert_readable
 from yimen.benefits.models import PaymentRoll, Review
-from yimen.benefits.months import month_of
+from yimen.months import month_of
 
 # changes reported on fixed days (2026-11-02) must lie in the past: the clock is pinned
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]

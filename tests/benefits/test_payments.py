@@ -27,7 +27,6 @@ from yimen.benefits.models import (
     PaymentRoll,
 )
 from yimen.benefits.models.payments import ImmutableError
-from yimen.benefits.months import add_months
 from yimen.benefits.selectors import funds_by_month
 from yimen.benefits.services.payments import (
     adjustment_add,
@@ -36,6 +35,7 @@ from yimen.benefits.services.payments import (
     roll_issue,
 )
 from yimen.errors import Conflict, Forbidden, Invalid
+from yimen.months import add_months
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
 

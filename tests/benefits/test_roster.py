@@ -14,9 +14,9 @@ from tests.benefits.conftest import quick_household
 from yimen.audit.models import AuditEvent
 from yimen.benefits.exports import roster_xlsx
 from yimen.benefits.models import Beneficiary, BeneficiaryStatus, EntitlementStatus, Stability
-from yimen.benefits.months import next_month
 from yimen.benefits.services import roster
 from yimen.errors import Invalid, NotFound
+from yimen.months import next_month
 
 # the households are approved "today": pinned, since the dates below follow from it
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]

@@ -248,6 +248,7 @@ def test_incomplete_policy_is_refused_with_every_problem():
 def test_yuan_text_in_integers_reads_as_the_decimal_form(fen):
     """The explanations' amounts, now formatted in integer arithmetic, read exactly as the
     Decimal formatting they replace: '1,234.56', '-0.05', '0.00'."""
-    from yimen.settlement.rules.money import fen_to_yuan, yuan_text
+    from yimen.money import format_fen, format_yuan
+    from yimen.settlement.rules.money import fen_to_yuan
 
-    assert yuan_text(fen) == f"{fen_to_yuan(fen):,}"
+    assert format_fen(fen) == f"{fen_to_yuan(fen):,}" == format_yuan(fen_to_yuan(fen))

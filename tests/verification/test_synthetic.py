@@ -9,7 +9,7 @@ from django.core.management import call_command
 from stdnum.cn import ric
 
 from tests.factories import TREE
-from yimen.assistance.identity import parse_id_number
+from yimen.people import parse_id_number
 from yimen.verification.importing import partner_data_import
 from yimen.verification.models import ImportBatch
 from yimen.verification.sources import SOURCES

@@ -6,7 +6,6 @@ import ast
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from tests.factories import HUAYANG
@@ -85,18 +84,6 @@ def test_cancelling_and_closing_touch_only_open_tasks_and_active_cases(people):
     assert transitions.move_cases_to_stage(case_ids=[case.pk], stage=4) == 0
     case.refresh_from_db()
     assert (case.status, case.stage) == (CaseStatus.WITHDRAWN, 1)
-
-
-def test_chunks_stay_under_the_parameter_limit():
-    ids = list(range(2000))
-    parts = list(transitions.chunks(ids, size=900))
-    assert [len(p) for p in parts] == [900, 900, 200]
-    assert [i for p in parts for i in p] == ids
-    assert list(transitions.chunks([])) == []
-    # each chunk leaves room under the database's limit for the statement's other parameters
-    limit = connection.features.max_query_params
-    if limit:
-        assert all(len(p) <= limit - 50 for p in transitions.chunks(list(range(5000))))
 
 
 def _status_writes(source: str) -> list[int]:

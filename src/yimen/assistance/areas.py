@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
 from yimen.errors import Invalid, NotFound
+from yimen.months import add_months, next_month
+from yimen.months import parse_month as month_from_text
 from yimen.regions.codes import PREFIX_LENGTH, InvalidCode, Level, level_of, normalize_code
 from yimen.regions.models import Division
 
@@ -122,27 +124,14 @@ class Period:
         return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
 
 
-def next_month(month: date) -> date:
-    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def month_start(month: date) -> datetime:
     return timezone.make_aware(datetime.combine(month, time.min))
 
 
 def parse_month(raw: str, field: str) -> date:
-    try:
-        year, month = raw.strip().split("-")
-        parsed = date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
-        message = _("Give the month as YYYY-MM.")
-        raise PeriodInvalid(message, fields={field: [str(message)]}) from None
-    if not 2000 <= parsed.year <= 2100:
+    """``YYYY-MM`` from the query string, or PeriodInvalid naming the field."""
+    parsed = month_from_text(raw)
+    if parsed is None:
         message = _("Give the month as YYYY-MM.")
         raise PeriodInvalid(message, fields={field: [str(message)]})
     return parsed

@@ -24,8 +24,9 @@ from django.db.models import Count, DateField, Min, Sum
 from django.db.models.functions import TruncMonth
 
 from yimen.benefits.selectors import FundRow  # one row shape for both sources
+from yimen.months import next_month
 
-from .areas import area_q, month_start, next_month
+from .areas import area_q, month_start
 from .facts import facts_sync
 from .models import DecisionFact, Objection
 

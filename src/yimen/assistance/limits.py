@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from yimen.regions.codes import ancestor_codes
+from yimen.regions.dated import nearest_row, nearest_rows
 from yimen.workflow.calendar import add_working_days, end_of_day, local_date
-from yimen.workflow.transitions import chunks
 
 from .models import CaseTimeLimit, CycleSchedule, DisclosureSetting
 
@@ -39,30 +37,8 @@ class Deadlines:
     statutory: datetime  # working days after acceptance (the legal hard line)
 
 
-def nearest_rows(model, division_codes: Iterable[str], on: date) -> dict[str, Any]:
-    """For each division, the row of ``model`` in force on ``on`` (its latest) of the
-    nearest division up the tree that has one, or None: one query for all the divisions
-    and their ancestors, however many divisions (a verification run covers hundreds)."""
-    chains = {code: [code, *reversed(ancestor_codes(code))] for code in set(division_codes)}
-    latest: dict[str, Any] = {}
-    for part in chunks(sorted({c for chain in chains.values() for c in chain})):
-        # ordered by valid_from: the dict keeps each division's latest row in force
-        for row in model.objects.filter(division_id__in=part, valid_from__lte=on).order_by(
-            "division_id", "valid_from"
-        ):
-            latest[row.division_id] = row
-    return {
-        code: next((latest[c] for c in chain if c in latest), None)
-        for code, chain in chains.items()
-    }
-
-
-def _nearest(model, division_code: str, on: date):
-    return nearest_rows(model, [division_code], on)[division_code]
-
-
 def time_limit_for(division_code: str, on: date) -> TimeLimit:
-    row = _nearest(CaseTimeLimit, division_code, on)
+    row = nearest_row(CaseTimeLimit, division_code, on)
     if row is None:
         return TimeLimit(15, 20, DEFAULT_SOURCE)
     return TimeLimit(
@@ -111,7 +87,7 @@ def deadlines_from(division_code: str, accepted_at: datetime) -> Deadlines:
 
 def cycle_days(division_code: str, on: date) -> tuple[int, ...]:
     """The days of the month on which the township's cycles run (default 1st and 16th)."""
-    row = _nearest(CycleSchedule, division_code, on)
+    row = nearest_row(CycleSchedule, division_code, on)
     if row is None:
         return (1, 16)
     days = sorted(

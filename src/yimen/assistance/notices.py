@@ -9,28 +9,22 @@ from __future__ import annotations
 
 from datetime import date
 
-import cn2an
 from django.utils import timezone, translation
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from yimen.money import format_yuan, yuan_in_capitals
+from yimen.months import next_month
 from yimen.web import pdf
 
 from .models import Application, Decision
 from .proposal import proposal_for
 
 
-def upper_rmb(amount) -> str:
-    """壹仟贰佰叁拾肆元伍角 for 1234.50."""
-    return cn2an.an2cn(f"{amount:.2f}", "rmb")
-
-
 def first_payment_month(decided: date) -> str:
     """Payment starts the month after the decision [A2021 Art.21]."""
-    year, month = (
-        (decided.year + 1, 1) if decided.month == 12 else (decided.year, decided.month + 1)
-    )
-    return f"{year}年{month}月"
+    first = next_month(decided)
+    return f"{first.year}年{first.month}月"
 
 
 def notice_lines(application: Application, decision: Decision) -> tuple[str, list[str], list[str]]:
@@ -56,7 +50,8 @@ def _notice_lines(application: Application, decision: Decision) -> tuple[str, li
         )
         lines += [
             f"    家庭保障人口：{application.members.filter(living_apart=False).count()}人",
-            f"    月救助金额：{amount:.2f}元（人民币{upper_rmb(amount)}）",
+            f"    月救助金额：{format_yuan(amount, grouped=False)}元"
+            f"（人民币{yuan_in_capitals(amount)}）",
             f"    自{first_payment_month(decided)}起按月发放至你户银行账户。",
             "    请如实报告家庭人口、收入和财产变化情况，接受定期复核。",
         ]

@@ -22,10 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 
+from yimen.months import next_month as _next_month
 from yimen.regions.models import Division
 
 from .areas import area_q, child_key, child_length, children_of, key_to_code, month_start
-from .areas import next_month as _next_month
 from .choices import AssistanceType, HukouType
 from .facts import facts_sync
 from .funds import paid_from_rolls

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from yimen.errors import Invalid, NotFound
+from yimen.people import parse_id_number
 from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
 from .choices import (
@@ -27,7 +28,6 @@ from .choices import (
     VehicleKind,
     WorkAbility,
 )
-from .identity import parse_id_number
 from .services.inputs import ApplicationInput, MemberInput
 
 MAX_MONEY = Decimal("100000000")  # 1亿: anything above is a typing error

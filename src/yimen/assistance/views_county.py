@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yimen.errors import YimenError
+from yimen.people import mask_id
 from yimen.verification.display import case_report_context
 from yimen.web.views import not_found_is_404
 from yimen.workflow.models import Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.states import CaseStatus, TaskStatus
 
-from .identity import mask_id
 from .models import SupervisionFlag
 from .selectors import access_application_by_id, applications_visible_to
 from .services import supervision

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
 from yimen.errors import YimenError
+from yimen.people import mask_id
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
 
 from .areas import PeriodInvalid, period_from
-from .identity import mask_id
 from .models import Finding, Member, SampledCase, SampleDraw
 from .services import sampling, supervision
 

@@ -17,6 +17,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
 from yimen.assistance.choices import AssistanceType
 from yimen.errors import Invalid, NotFound
+from yimen.months import parse_month
 from yimen.web.ids import parse_id
 from yimen.web.paging import Pages
 from yimen.web.problems import QueryChecked, StrictSerializer
@@ -30,7 +31,6 @@ from .models import (
     Review,
     ReviewOutcome,
 )
-from .months import parse_month
 from .services import payments, reviews, roster
 
 TAG = ["benefits"]

@@ -20,6 +20,8 @@ from yimen.accounts.models import User
 from yimen.assistance.demo import ensure_parameters
 from yimen.assistance.models import Application, ApplicationStatus, Income, Member
 from yimen.assistance.proposal import proposal_for
+from yimen.months import add_months, month_of
+from yimen.people import initials_of, parse_id_number
 
 from .models import (
     Beneficiary,
@@ -28,9 +30,7 @@ from .models import (
     PaymentRoll,
     Stability,
 )
-from .months import add_months, month_of
 from .services.payments import roll_issue
-from .services.roster import initials_of
 
 TOWNSHIP = "220102001000"
 VILLAGES = ("220102001001", "220102001002")
@@ -123,14 +123,14 @@ def _member(
     work_ability: str,
     student: bool,
 ) -> Member:
-    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    identity = parse_id_number(id_number)
     return Member.objects.create(
         application=application,
         name=name,
         id_number=id_number,
         relationship=relationship,
-        birth_date=birth,
-        sex="M" if int(id_number[16]) % 2 else "F",
+        birth_date=identity.birth_date,
+        sex=identity.sex,
         work_ability=work_ability,
         student=student,
     )

@@ -12,11 +12,12 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from yimen.assistance.choices import AssistanceType
-from yimen.assistance.notices import render_pdf, upper_rmb
+from yimen.assistance.notices import render_pdf
+from yimen.money import format_yuan, yuan_in_capitals
+from yimen.months import month_of
 from yimen.spreadsheets import csv_writer, xlsx_append
 
 from .models import PaymentRoll
-from .months import month_of
 from .services.roster import entitlements_in_force
 
 CENT = Decimal("0.01")
@@ -124,11 +125,13 @@ def roll_pdf(roll: PaymentRoll) -> bytes:
         f"乡镇（街道）：{roll.division.name}（{roll.division_id}）",
         f"发放月份：{roll.month:%Y年%m月}",
         f"发放户数：{roll.households} 户",
-        f"发放总额：{roll.total_amount:.2f} 元（{upper_rmb(roll.total_amount)}）",
+        f"发放总额：{format_yuan(roll.total_amount, grouped=False)} 元"
+        f"（{yuan_in_capitals(roll.total_amount)}）",
     ]
     for entry in roll.ledger.order_by("assistance_type"):
         label = AssistanceType(entry.assistance_type).label
-        lines.append(f"  {label}：{entry.households} 户，{entry.amount:.2f} 元")
+        amount = format_yuan(entry.amount, grouped=False)
+        lines.append(f"  {label}：{entry.households} 户，{amount} 元")
     issued = timezone.localtime(roll.issued_at)
     signer = roll.issued_by.get_full_name()
     lines += ["", f"校验码（SHA-256）：{roll.digest}"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 
-from yimen.assistance.notices import render_pdf, upper_rmb
+from yimen.assistance.notices import render_pdf
+from yimen.money import format_yuan, yuan_in_capitals
 
 from .models import Review, ReviewOutcome
 
@@ -23,7 +24,10 @@ def review_notice_lines(review: Review) -> tuple[str, list[str], list[str]]:
         ]
         if outcome == ReviewOutcome.ADJUST and review.new_amount is not None:
             amount = review.new_amount
-            lines.append(f"    调整后月救助金额：{amount:.2f}元（人民币{upper_rmb(amount)}）")
+            lines.append(
+                f"    调整后月救助金额：{format_yuan(amount, grouped=False)}元"
+                f"（人民币{yuan_in_capitals(amount)}）"
+            )
         if outcome == ReviewOutcome.PHASE_OUT:
             lines.append(f"    渐退期{review.phase_out_months}个月，期满后停止发放。")
         lines += ["    理由：", *(f"    {line}" for line in review.reasons.splitlines())]

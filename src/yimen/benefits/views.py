@@ -19,10 +19,10 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.assistance.choices import AssistanceType
 from yimen.errors import NotFound, YimenError
+from yimen.months import month_of
 
 from .exports import roster_xlsx
 from .models import BeneficiaryStatus, ChangeKind, Review, ReviewOutcome
-from .months import month_of
 from .notices import review_notice_pdf
 from .services import payments, reviews, roster
 

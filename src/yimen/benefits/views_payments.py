@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.roles import Action, Role
 from yimen.accounts.scoping import bindings_for, bindings_of, can
 from yimen.errors import YimenError
+from yimen.months import add_months, month_of, parse_month
 from yimen.regions.codes import Level, code_at_level, level_of
 
 from .exports import bank_csv, bank_xlsx, roll_pdf
 from .models import PaymentRoll
-from .months import add_months, month_of, parse_month
 from .services import payments
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

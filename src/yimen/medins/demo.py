@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import transaction
 
-from yimen.assistance.identity import parse_id_number
+from yimen.people import parse_id_number
 from yimen.regions.models import Division
 
 from .ledger import account_post

@@ -7,13 +7,14 @@ signature and seal block of yimen.web.pdf."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from itertools import groupby
 
-import cn2an
 from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from yimen.money import format_fen, yuan_in_capitals
 from yimen.regions.models import Division
 from yimen.web import pdf
 
@@ -37,8 +38,8 @@ def _place(code: str) -> str:
 
 
 def yuan(fen: int | None) -> str:
-    amount = (fen or 0) / 100
-    return f"{amount:,.2f} 元（{cn2an.an2cn(f'{amount:.2f}', 'rmb')}）"
+    """A form's amount: figures and capitals, ``1,234.56 元（壹仟贰佰叁拾肆元伍角陆分）``."""
+    return f"{format_fen(fen or 0)} 元（{yuan_in_capitals(Decimal(fen or 0) / 100)}）"
 
 
 def month_runs(months: list[dict]) -> list[str]:
@@ -52,7 +53,7 @@ def month_runs(months: list[dict]) -> list[str]:
         total = sum(int(m.get("amount_fen", 0)) for m in items)
         lines.append(
             f"{items[0]['month'][:7]} 至 {items[-1]['month'][:7]}  {len(items)} 个月  "
-            f"{division[:6]}  {employer or '（居民）'}  缴费 {total / 100:,.2f} 元"
+            f"{division[:6]}  {employer or '（居民）'}  缴费 {format_fen(total)} 元"
         )
     return lines
 

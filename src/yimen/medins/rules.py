@@ -12,6 +12,8 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from yimen.months import add_months, month_of, months_between
+
 BACK_PAYMENT_MAX_GAP = 3  # months: arrears may be paid, cover is continuous
 TYPE_SWITCH_MIN_MONTHS = 24  # ≥ 2 years of continuous cover for 职工↔居民 switches
 
@@ -90,22 +92,14 @@ def transfer_out_refusals(facts: OutgoingFacts) -> list[dict[str, str]]:
     return reasons
 
 
-def month_index(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def from_index(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def continuous_months_before(months: list[date]) -> int:
     """Length of the unbroken run of months ending at the last one."""
     if not months:
         return 0
-    indexes = sorted({month_index(m) for m in months})
+    ordered = sorted({month_of(m) for m in months})
     run = 1
-    for a, b in zip(reversed(indexes[:-1]), reversed(indexes[1:]), strict=True):
-        if b - a != 1:
+    for a, b in zip(reversed(ordered[:-1]), reversed(ordered[1:]), strict=True):
+        if months_between(a, b) != 1:
             break
         run += 1
     return run
@@ -133,7 +127,7 @@ def continuity(
             "reasons": [reason("no_prior_cover", _("No earlier cover was transferred."))],
         }
     last = max(transferred)
-    gap = max(0, month_index(start) - month_index(last) - 1)
+    gap = max(0, months_between(last, start) - 1)
     run = continuous_months_before(transferred)
     switched = type_before != type_after
     out: dict[str, Any] = {"gap_months": gap, "continuous_months_before": run}
@@ -147,7 +141,7 @@ def continuity(
         )
         return out
     if gap <= BACK_PAYMENT_MAX_GAP and (not switched or run >= TYPE_SWITCH_MIN_MONTHS):
-        arrears = [from_index(month_index(last) + i).isoformat() for i in range(1, gap + 1)]
+        arrears = [add_months(month_of(last), i).isoformat() for i in range(1, gap + 1)]
         out.update(
             rule="back_payment",
             arrears_months=arrears,
@@ -167,7 +161,7 @@ def continuity(
         )
         return out
     wait = max(0, min(6, waiting_period_months))
-    benefits = from_index(month_index(start) + wait)
+    benefits = add_months(start, wait)
     why = (
         reason(
             "type_switch_short_cover",

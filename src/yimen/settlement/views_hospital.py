@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, division_q
+from yimen.people import mask_id
 
 from .fsi.auth import credentials_for
 from .models import Encounter, FsiMessage, Institution, Settlement, SignIn
@@ -30,10 +31,6 @@ def institutions_operated_by(user):
     return Institution.objects.filter(
         division_q(user, Action.MEDINS_SETTLE, "division__code"), active=True
     ).select_related("division")
-
-
-def _mask_id(number: str) -> str:
-    return number[:6] + "*" * max(len(number) - 10, 0) + number[-4:] if len(number) > 10 else "*"
 
 
 @require_safe
@@ -62,11 +59,11 @@ def hospital(request):
             .order_by("-setl_time", "-pk")[:RECENT]
         )
         context.update(
-            visits=[{"visit": v, "id_masked": _mask_id(v.person.id_number)} for v in visits],
+            visits=[{"visit": v, "id_masked": mask_id(v.person.id_number, head=6)} for v in visits],
             settlements=[
                 {
                     "settlement": s,
-                    "id_masked": _mask_id(s.person.id_number),
+                    "id_masked": mask_id(s.person.id_number, head=6),
                     "total": fen_to_yuan(s.medfee_sumamt),
                     "fund": fen_to_yuan(s.fund_pay_sumamt),
                     "cash": fen_to_yuan(s.psn_cash_pay),

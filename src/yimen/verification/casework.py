@@ -33,12 +33,12 @@ from yimen.assistance.process import DISPUTED
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
 from yimen.bulk_rows import insert_frame
-from yimen.id_sets import IdSet, any_of_sql
+from yimen.id_sets import IdSet, any_of_sql, chunks
 from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding, tasks_bulk_complete
 from yimen.workflow.states import CaseStatus, TaskStatus
-from yimen.workflow.transitions import ID_BATCH, chunks
+from yimen.workflow.transitions import ID_BATCH
 
 from .models import VerificationReport, VerificationRequest, VerificationRequestStatus
 

@@ -25,7 +25,7 @@ from yimen.assistance.choices import IncomeCategory, VehicleKind
 from yimen.assistance.models import Application, Income, Member
 from yimen.assistance.parameters import parameter_set_in_force, to_params
 from yimen.assistance.rules.vectorised import INCOME_PREFIX, VEHICLE_PREFIX, evaluate_frame
-from yimen.workflow.transitions import chunks
+from yimen.id_sets import chunks
 
 from .matching import match_members
 from .reports import declared_frame, report_frame

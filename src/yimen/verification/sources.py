@@ -18,8 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yimen.assistance.choices import VehicleKind
-from yimen.assistance.identity import parse_id_number
 from yimen.errors import YimenError
+from yimen.people import parse_id_number
 
 from .errors import RowError
 

@@ -23,6 +23,8 @@ from typing import Any
 import polars as pl
 from stdnum.cn import ric
 
+from yimen.months import add_months, month_of
+from yimen.people import age_on
 from yimen.spreadsheets import csv_writer, xlsx_append
 
 from .sources import AREA, DATE, MONEY, SOURCES, YEAR, Source
@@ -65,8 +67,7 @@ class Person:
     hukou_type: str  # "urban" or "rural"
 
     def age_on(self, day: date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
 
 
 @functools.cache
@@ -150,14 +151,8 @@ def _past_day(rng: random.Random, today: date, years: int) -> date:
 
 def _months_back(today: date, count: int) -> list[str]:
     """The ``count`` months before this one, oldest first (YYYY-MM)."""
-    year, month = today.year, today.month
-    out = []
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        out.append(f"{year:04d}-{month:02d}")
-    return out[::-1]
+    this_month = month_of(today)
+    return [f"{add_months(this_month, -back):%Y-%m}" for back in range(count, 0, -1)]
 
 
 def rows_for(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from yimen.assistance.limits import _nearest, nearest_rows
+from yimen.regions.dated import nearest_row, nearest_rows
 
 from .models import VerificationThreshold
 
@@ -40,7 +40,7 @@ def _of(row: VerificationThreshold | None) -> Thresholds:
 
 
 def thresholds_for(division_code: str, on: date) -> Thresholds:
-    return _of(_nearest(VerificationThreshold, division_code, on))
+    return _of(nearest_row(VerificationThreshold, division_code, on))
 
 
 def thresholds_by_division(codes: Iterable[str], on: date) -> dict[str, Thresholds]:

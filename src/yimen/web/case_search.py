@@ -17,17 +17,17 @@ from django.utils.translation import gettext as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
 from yimen.assistance.choices import AssistanceType
-from yimen.assistance.identity import mask_id
 from yimen.assistance.models import Member
 from yimen.assistance.selectors import case_ids_matching
 from yimen.errors import YimenError
+from yimen.id_sets import chunks
+from yimen.people import mask_id
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
 from yimen.workflow.models import Case, Task
 from yimen.workflow.registry import all_processes, get_process
 from yimen.workflow.selectors import cases_filtered, cases_visible_to
 from yimen.workflow.states import CaseStatus, TaskStatus
-from yimen.workflow.transitions import chunks
 
 MAX_QUERY = 50
 

@@ -15,7 +15,7 @@ from yimen.accounts.roles import role_allows
 from yimen.accounts.scoping import Binding, bindings_of
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
-from yimen.id_sets import IdSet
+from yimen.id_sets import IdSet, chunks
 
 from . import transitions
 from .errors import (
@@ -110,7 +110,7 @@ def tasks_bulk_complete(
     now = timezone.now()
     tasks: dict[int, tuple[int, str]] = {}  # case id -> (task id, division)
     cases: list[CaseRow] = []
-    for part in transitions.chunks(ids, transitions.ID_BATCH):
+    for part in chunks(ids, transitions.ID_BATCH):
         cases += [
             CaseRow(*row)
             # locked in id order, as every batch locks them: two batches over the same cases

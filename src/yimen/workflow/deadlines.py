@@ -17,6 +17,7 @@ from django.utils.translation import override
 from yimen.accounts.models import RoleBinding
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
+from yimen.id_sets import chunks
 
 from .calendar import add_working_days, end_of_day, local_date
 from .errors import UnknownProcess
@@ -24,7 +25,6 @@ from .models import Notification, Task
 from .registry import get_process
 from .services import CASE_SUBJECT
 from .states import CaseStatus, TaskStatus
-from .transitions import chunks
 
 
 def due_soon_cutoff(now: datetime) -> datetime:

@@ -18,7 +18,7 @@ from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import Binding, bindings_of, can
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
-from yimen.id_sets import IdSet
+from yimen.id_sets import IdSet, chunks
 from yimen.regions.models import Division
 
 from . import transitions
@@ -274,7 +274,7 @@ def _after_steps(
         closed = {"status": outcome.closes_as}
         return dict.fromkeys(ids, closed)
     waiting: set[int] = set()
-    for part in transitions.chunks(ids, transitions.ID_BATCH):
+    for part in chunks(ids, transitions.ID_BATCH):
         # order_by(): the default ordering would add due_at and id to the DISTINCT
         waiting.update(
             Task.objects.filter(case_id__any_of=IdSet(part), status=TaskStatus.OPEN)
@@ -323,7 +323,7 @@ def _after_steps(
 def _latest_due(case_ids: list[int]) -> dict[int, datetime]:
     """The latest deadline among each case's tasks so far (one query per id batch)."""
     latest: dict[int, datetime] = {}
-    for part in transitions.chunks(case_ids, transitions.ID_BATCH):
+    for part in chunks(case_ids, transitions.ID_BATCH):
         latest.update(
             Task.objects.filter(case_id__any_of=IdSet(part), due_at__isnull=False)
             .order_by()

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F
 
 from yimen.bulk_rows import insert_rows
-from yimen.id_sets import IdSet, id_text
+from yimen.id_sets import IdSet, chunks, id_text
 
 from .models import Case, Task
 from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
@@ -32,14 +32,6 @@ def _check(table: dict[str, frozenset[str]], source: str, target: str) -> None:
 
 #: ids per statement with the ``any_of`` lookup (one parameter however many ids)
 ID_BATCH = 50_000
-
-
-def chunks(ids: list, size: int | None = None) -> Iterable[list]:
-    """Split id lists so every IN (...) stays under the database's parameter limit."""
-    # SQLite caps bound parameters (999 in Django's view); PostgreSQL does not.
-    limit = size or min(connection.features.max_query_params or 10_000, 10_000) - 50
-    for start in range(0, len(ids), limit):
-        yield ids[start : start + limit]
 
 
 def claim_task(*, task: Task, outcome: str, actor, note: str, now: datetime) -> bool:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yimen.people import age_on
+
 from ..choices import (
     AssetKind,
     AssistanceType,
@@ -189,8 +191,7 @@ class Member(models.Model):
         return self.name
 
     def age_on(self, day: date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, day)
 
     def is_adult_on(self, day: date) -> bool:
         return self.age_on(day) >= 18

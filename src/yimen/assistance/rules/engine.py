@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yimen.people import age_on
+
 from .explain import sentences_zh
 from .facts import HouseholdFacts, MemberFacts
 from .params import Params, Tier
@@ -70,13 +72,6 @@ class Evaluation:
 
     def rule(self, code: str) -> RuleResult:
         return next(r for r in self.rules if r.code == code)
-
-
-def age_on(birth_date: date, on: date) -> int:
-    """Age in whole years at ``on``: on the 60th birthday one is 60 (29 Feb birthdays
-    count from 1 March in other years)."""
-    years = on.year - birth_date.year
-    return years - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def counted_members(facts: HouseholdFacts) -> tuple[MemberFacts, ...]:

@@ -194,7 +194,7 @@ def evaluate_frame(
         income = pl.when(pl.col(wages).fill_null(0) > 0).then(income - deduction).otherwise(income)
     income = pl.max_horizontal(income, pl.lit(0, pl.Int64))
 
-    # engine.age_on is lexicographic on (year, month, day), so age ≥ A at `on` ⇔ born on
+    # people.age_on is lexicographic on (year, month, day), so age ≥ A at `on` ⇔ born on
     # or before the same day A years earlier — 28 February when that day is a 29 February
     # in a common year (nobody is born on the missing day). Plain date comparisons.
     elderly = pl.col("birth_date") <= _years_before(on, params.elderly_age)

@@ -18,6 +18,7 @@ from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Invalid
+from yimen.people import initials_of, parse_id_number
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
 from yimen.workflow.services import CASE_SUBJECT, case_open
@@ -25,7 +26,6 @@ from yimen.workflow.states import CaseStatus
 
 from ..choices import AttachmentKind, Channel, ConsentKind, DisabilityKind
 from ..errors import AlreadyAssisted, ApplicationInvalid, CannotApply, NotADraft
-from ..identity import initials_of, parse_id_number
 from ..models import (
     Application,
     ApplicationStatus,

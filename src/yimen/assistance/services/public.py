@@ -26,6 +26,7 @@ from yimen.accounts.roles import Role
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Forbidden, Invalid, NotFound, YimenError
+from yimen.people import mask_id, mask_name
 from yimen.regions import selectors as regions
 from yimen.regions.codes import InvalidCode, Level, code_at_level, normalize_code
 from yimen.regions.models import Division
@@ -37,7 +38,6 @@ from yimen.workflow.services import CASE_SUBJECT
 from yimen.workflow.states import CaseStatus
 
 from ..choices import AssistanceType, Relationship
-from ..identity import mask_id, mask_name
 from ..limits import Disclosure, disclosures_for
 from ..models import Application, ApplicationStatus, Member, Objection
 

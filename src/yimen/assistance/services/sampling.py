@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict, Invalid, NotFound
-from yimen.regions.codes import Level, ancestor_codes, code_at_level
+from yimen.regions.codes import Level, code_at_level
+from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
 
 from ..areas import Period, area_q
@@ -139,14 +140,7 @@ def population_digest(numbers: Iterable[str]) -> str:
 
 def share_for(division_code: str, on: date) -> Share:
     """The share in force on ``on``: the division's own or its nearest ancestor's."""
-    codes = [division_code, *reversed(ancestor_codes(division_code))]
-    rows = {
-        row.division_id: row
-        for row in SamplingShare.objects.filter(division_id__in=codes, valid_from__lte=on).order_by(
-            "division_id", "valid_from"
-        )
-    }
-    row = next((rows[c] for c in codes if c in rows), None)
+    row = nearest_row(SamplingShare, division_code, on)
     if row is None:
         return Share(DEFAULT_PERCENT, DEFAULT_SOURCE)
     return Share(row.percent, row.source, row.division_id, row.valid_from)

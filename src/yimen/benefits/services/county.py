@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from yimen.assistance.models import SupervisionFlag
+from yimen.months import add_months
 
 from ..models import Beneficiary, BeneficiaryStatus, Review, ReviewTrigger
-from ..months import add_months
 from .reviews import open_review, open_review_case
 
 

@@ -23,6 +23,7 @@ from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.months import add_months, month_of
 from yimen.regions.codes import Level, level_of, prefix_of
 from yimen.regions.models import Division
 
@@ -35,7 +36,6 @@ from ..models import (
     PaymentRoll,
 )
 from ..models.payments import LineKind
-from ..months import add_months, month_of
 from .roster import beneficiary_for, entitlements_in_force, subject
 
 ROLL_SUBJECT = "benefits.roll"

@@ -37,12 +37,12 @@ from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
 from yimen.errors import Conflict, Forbidden, NotFound
 from yimen.id_sets import IdSet
+from yimen.months import add_months, month_of, next_month
 from yimen.regions.codes import prefix_of
 from yimen.regions.models import Division
 
 from ..frames import roster_frames
 from ..models import Beneficiary, Entitlement, EntitlementStatus, Review, ReviewTrigger
-from ..months import add_months, month_of, next_month
 from .reviews import open_review, open_review_case
 from .roster import SUBJECT
 

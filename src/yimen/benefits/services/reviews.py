@@ -24,6 +24,7 @@ from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.months import add_months, next_month, same_day_months_later
 from yimen.workflow import services as workflow
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.states import TaskStatus
@@ -39,7 +40,6 @@ from ..models import (
     ReviewTrigger,
     Stability,
 )
-from ..months import add_months, next_month, same_day_months_later
 from ..process import BENEFIT_REVIEW_PROCESS
 from .policy import policy_for
 from .roster import beneficiary_for, current_entitlement, subject

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can, division_q
@@ -23,6 +22,8 @@ from yimen.assistance.models import Application, Objection
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Forbidden, Invalid, NotFound
+from yimen.months import add_months, next_month
+from yimen.people import age_on, initials_of
 from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
 from ..frames import store_household_facts
@@ -33,7 +34,6 @@ from ..models import (
     EntitlementStatus,
     Stability,
 )
-from ..months import add_months, next_month
 from .policy import policy_for
 
 SUBJECT = "benefits.beneficiary"
@@ -44,19 +44,10 @@ def subject(beneficiary: Beneficiary) -> tuple[str, str]:
     return (SUBJECT, str(beneficiary.pk))
 
 
-def initials_of(name: str) -> str:
-    """张三丰 → zsf, for searching the roster by pinyin initials."""
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
-
-
 def _stability(application: Application, on: date) -> str:
     """Unstable when a member of working age is able to work [A2021 Art.31]."""
     for member in application.members.all():
-        age = (
-            on.year
-            - member.birth_date.year
-            - ((on.month, on.day) < (member.birth_date.month, member.birth_date.day))
-        )
+        age = age_on(member.birth_date, on)
         if member.work_ability == WorkAbility.FULL and 16 <= age < 60:
             return Stability.UNSTABLE
     return Stability.STABLE

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yimen.assistance.identity import parse_id_number
 from yimen.errors import Invalid
+from yimen.people import parse_id_number
 
 
 def validate_id_number(value: str) -> None:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action, Role
 from yimen.accounts.scoping import bindings_of, can
-from yimen.assistance.identity import parse_id_number
 from yimen.audit.events import EventType
 from yimen.errors import Conflict, Forbidden, Invalid, YimenError
+from yimen.money import format_fen
+from yimen.people import parse_id_number
 from yimen.regions.codes import parent_code
 from yimen.regions.models import Division
 from yimen.workflow.calendar import add_working_days, local_date
@@ -282,7 +283,7 @@ def transfer_in_complete(*, transfer_pk: int, actor: Any) -> Transfer:
             "completed",
             _("%(yuan)s yuan credited, %(months)d month(s) merged; continuity: %(rule)s."),
             actor=actor_label(actor),
-            yuan=f"{balance / 100:.2f}",
+            yuan=format_fen(balance, grouped=False),
             months=len(months),
             rule=transfer.continuity["reasons"][0]["zh"],
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
 from yimen.errors import Invalid
+from yimen.money import format_fen
 from yimen.workflow.calendar import add_working_days, local_date
 
 from .. import protocol as p
@@ -171,7 +172,7 @@ def transfer_out_process(*, transfer_pk: int, actor: Any) -> Transfer:
             ),
             actor=by,
             months=len(info["months"]),
-            yuan=f"{balance / 100:.2f}",
+            yuan=format_fen(balance, grouped=False),
         )
         enqueue(
             peer=transfer.peer,
@@ -223,7 +224,7 @@ def on_confirm(*, peer: str, body: dict[str, Any]) -> str:
         transfer,
         "confirmed",
         _("The incoming node confirmed: %(yuan)s yuan credited, months merged."),
-        yuan=f"{transfer.peer_credited_fen / 100:.2f}",
+        yuan=format_fen(transfer.peer_credited_fen, grouped=False),
     )
     audit(
         transfer, EventType.MEDINS_TRANSFER_CONFIRMED, new={"credited": transfer.peer_credited_fen}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from yimen.errors import YimenError
 from yimen.medins.ledger import account_balance
 from yimen.medins.models import InsuredPerson, InsuredStatus
+from yimen.people import age_on
 
 from ..models import Encounter, FeeDetail, FilingCategory, FilingChannel, SettlementStatus, SignIn
 from ..models.encounter import EncounterKind, EncounterStatus
@@ -85,11 +86,7 @@ def person_info(ctx: Context) -> dict[str, Any]:
         raise Refuse("姓名与证件号码不符")
     born, gender = birth_and_gender(found.id_number)
     today = timezone.localdate()
-    age = (
-        (today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
-        if born
-        else None
-    )
+    age = age_on(born, today) if born else None
     balance = account_balance(found) if found.insurance_type == "employee" else 0
     return {
         "baseinfo": {

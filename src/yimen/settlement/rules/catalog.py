@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import mul_fen, pct, yuan_text
+from yimen.money import format_fen
+
+from .money import mul_fen, pct
 
 CLASS_A, CLASS_B, CLASS_C = "A", "B", "C"
 #: national chrgitm_lv codes: 01 甲类, 02 乙类, 03 丙类 (自费)
@@ -61,10 +63,10 @@ def split_line(line: BillLine) -> LineSplit:
             0,
             "03",
             Decimal(1),
-            (f"{'目录外项目' if unlisted else '丙类项目'}，全额自费 {yuan_text(amount)} 元"),
+            (f"{'目录外项目' if unlisted else '丙类项目'}，全额自费 {format_fen(amount)} 元"),
             (
                 f"{'Not in the catalog' if unlisted else 'Class C item'}: "
-                f"fully self-paid {yuan_text(amount)} yuan"
+                f"fully self-paid {format_fen(amount)} yuan"
             ),
         )
     overlmt = 0
@@ -77,10 +79,10 @@ def split_line(line: BillLine) -> LineSplit:
     inscp = remaining - preselfpay
     kind_zh = "甲类" if line.item_class == CLASS_A else f"乙类（先行自付 {pct(prop)}）"
     kind_en = "Class A" if line.item_class == CLASS_A else f"Class B (self-paid share {pct(prop)})"
-    zh = f"{kind_zh}；超限价 {yuan_text(overlmt)} 元；先行自付 {yuan_text(preselfpay)} 元；"
-    zh += f"政策范围内 {yuan_text(inscp)} 元"
-    en = f"{kind_en}; above the price cap {yuan_text(overlmt)}; self-paid share "
-    en += f"{yuan_text(preselfpay)}; in scope {yuan_text(inscp)} yuan"
+    zh = f"{kind_zh}；超限价 {format_fen(overlmt)} 元；先行自付 {format_fen(preselfpay)} 元；"
+    zh += f"政策范围内 {format_fen(inscp)} 元"
+    en = f"{kind_en}; above the price cap {format_fen(overlmt)}; self-paid share "
+    en += f"{format_fen(preselfpay)}; in scope {format_fen(inscp)} yuan"
     return LineSplit(
         line.sn, amount, 0, overlmt, preselfpay, inscp, CHRGITM_LV[line.item_class], prop, zh, en
     )

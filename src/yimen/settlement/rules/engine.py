@@ -25,8 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from yimen.money import format_fen
+
 from .catalog import LineSplit
-from .money import div_fen, mul_fen, pct, yuan_text
+from .money import div_fen, mul_fen, pct
 from .policy import Policy
 
 OUTPATIENT, INPATIENT = "outpatient", "inpatient"
@@ -171,28 +173,28 @@ def settle(
     r.inscp_scp_amt = sum(x.inscp_fen for x in lines)
     r.say(
         "medfee_sumamt",
-        f"{len(lines)} 条明细合计 {yuan_text(r.medfee_sumamt)} 元",
-        f"{len(lines)} lines total {yuan_text(r.medfee_sumamt)} yuan",
+        f"{len(lines)} 条明细合计 {format_fen(r.medfee_sumamt)} 元",
+        f"{len(lines)} lines total {format_fen(r.medfee_sumamt)} yuan",
     )
     r.say(
         "fulamt_ownpay_amt",
-        f"丙类及目录外项目全额自费 {yuan_text(r.fulamt_ownpay_amt)} 元",
-        f"Class C and unlisted items, fully self-paid: {yuan_text(r.fulamt_ownpay_amt)}",
+        f"丙类及目录外项目全额自费 {format_fen(r.fulamt_ownpay_amt)} 元",
+        f"Class C and unlisted items, fully self-paid: {format_fen(r.fulamt_ownpay_amt)}",
     )
     r.say(
         "overlmt_selfpay",
-        f"超出目录限价部分自付 {yuan_text(r.overlmt_selfpay)} 元",
-        f"Above the catalog price caps: {yuan_text(r.overlmt_selfpay)}",
+        f"超出目录限价部分自付 {format_fen(r.overlmt_selfpay)} 元",
+        f"Above the catalog price caps: {format_fen(r.overlmt_selfpay)}",
     )
     r.say(
         "preselfpay_amt",
-        f"乙类项目先行自付 {yuan_text(r.preselfpay_amt)} 元",
-        f"Self-paid share of class B items: {yuan_text(r.preselfpay_amt)}",
+        f"乙类项目先行自付 {format_fen(r.preselfpay_amt)} 元",
+        f"Self-paid share of class B items: {format_fen(r.preselfpay_amt)}",
     )
     r.say(
         "inscp_scp_amt",
-        f"符合政策范围金额 {yuan_text(r.inscp_scp_amt)} 元（就医地目录）",
-        f"Within the policy scope (treatment place's catalog): {yuan_text(r.inscp_scp_amt)}",
+        f"符合政策范围金额 {format_fen(r.inscp_scp_amt)} 元（就医地目录）",
+        f"Within the policy scope (treatment place's catalog): {format_fen(r.inscp_scp_amt)}",
     )
 
     scheme = (policy.inpatient if visit.kind == INPATIENT else policy.outpatient)[
@@ -221,20 +223,20 @@ def settle(
             if left < deductible:
                 note_zh = (
                     f"；本年第 {ytd.admissions + 1} 次住院，已付起付线 "
-                    f"{yuan_text(ytd.deductible_fen)} 元，年度累计上限 {yuan_text(ceiling)} 元"
+                    f"{format_fen(ytd.deductible_fen)} 元，年度累计上限 {format_fen(ceiling)} 元"
                 )
                 note_en = (
                     f"; admission {ytd.admissions + 1} this year, deductibles paid "
-                    f"{yuan_text(ytd.deductible_fen)} of the yearly {yuan_text(ceiling)}"
+                    f"{format_fen(ytd.deductible_fen)} of the yearly {format_fen(ceiling)}"
                 )
                 deductible = left
         r.act_pay_dedc = min(deductible, r.inscp_scp_amt)
         r.say(
             "act_pay_dedc",
-            f"{level_zh}医院{kind_zh}起付线 {yuan_text(terms.deductible_fen)} 元，实际扣除 "
-            f"{yuan_text(r.act_pay_dedc)} 元{note_zh}",
-            f"{level_en} {visit.kind} deductible {yuan_text(terms.deductible_fen)}, applied "
-            f"{yuan_text(r.act_pay_dedc)}{note_en}",
+            f"{level_zh}医院{kind_zh}起付线 {format_fen(terms.deductible_fen)} 元，实际扣除 "
+            f"{format_fen(r.act_pay_dedc)} 元{note_zh}",
+            f"{level_en} {visit.kind} deductible {format_fen(terms.deductible_fen)}, applied "
+            f"{format_fen(r.act_pay_dedc)}{note_en}",
         )
         eligible = r.inscp_scp_amt - r.act_pay_dedc
         r.ratio = _effective_ratio(policy, person, visit, terms.ratio)
@@ -253,14 +255,14 @@ def settle(
         r.say(
             "hifp_pay",
             f"统筹支付比例 {pct(terms.ratio)}{retiree}，{basis_zh}，实际比例 {pct(r.ratio)}；"
-            f"({yuan_text(r.inscp_scp_amt)} − {yuan_text(r.act_pay_dedc)}) × {pct(r.ratio)}"
-            f" = {yuan_text(full)} 元；年度限额 {yuan_text(scheme.annual_cap_fen)} 元，已用 "
-            f"{yuan_text(ytd.pool_paid_fen)} 元，本次支付 {yuan_text(r.hifp_pay)} 元",
+            f"({format_fen(r.inscp_scp_amt)} − {format_fen(r.act_pay_dedc)}) × {pct(r.ratio)}"
+            f" = {format_fen(full)} 元；年度限额 {format_fen(scheme.annual_cap_fen)} 元，已用 "
+            f"{format_fen(ytd.pool_paid_fen)} 元，本次支付 {format_fen(r.hifp_pay)} 元",
             f"Pool ratio {pct(terms.ratio)}{' (+2 points retired)' if retiree else ''}, "
-            f"{basis_en}, effective {pct(r.ratio)}; ({yuan_text(r.inscp_scp_amt)} − "
-            f"{yuan_text(r.act_pay_dedc)}) × {pct(r.ratio)} = {yuan_text(full)}; annual cap "
-            f"{yuan_text(scheme.annual_cap_fen)}, used {yuan_text(ytd.pool_paid_fen)}, "
-            f"paid now {yuan_text(r.hifp_pay)}",
+            f"{basis_en}, effective {pct(r.ratio)}; ({format_fen(r.inscp_scp_amt)} − "
+            f"{format_fen(r.act_pay_dedc)}) × {pct(r.ratio)} = {format_fen(full)}; annual cap "
+            f"{format_fen(scheme.annual_cap_fen)}, used {format_fen(ytd.pool_paid_fen)}, "
+            f"paid now {format_fen(r.hifp_pay)}",
         )
         r.setldetail.append(
             FundRow(pool_fund, r.inscp_scp_amt, eligible - over_cap, r.hifp_pay, r.reasons[-1].zh)
@@ -270,10 +272,11 @@ def settle(
             r.hifob_pay = min(mul_fen(over_cap, policy.large_amount_ratio), large_left)
             r.say(
                 "hifob_pay",
-                f"超过统筹年度限额部分 {yuan_text(over_cap)} 元 × {pct(policy.large_amount_ratio)}"
-                f"，大额补助剩余限额 {yuan_text(large_left)} 元，支付 {yuan_text(r.hifob_pay)} 元",
-                f"Above the pool cap {yuan_text(over_cap)} × {pct(policy.large_amount_ratio)}, "
-                f"large-amount limit left {yuan_text(large_left)}, paid {yuan_text(r.hifob_pay)}",
+                f"超过统筹年度限额部分 {format_fen(over_cap)} 元 × {pct(policy.large_amount_ratio)}"
+                f"，大额补助剩余限额 {format_fen(large_left)} 元，"
+                f"支付 {format_fen(r.hifob_pay)} 元",
+                f"Above the pool cap {format_fen(over_cap)} × {pct(policy.large_amount_ratio)}, "
+                f"large-amount limit left {format_fen(large_left)}, paid {format_fen(r.hifob_pay)}",
             )
             r.setldetail.append(
                 FundRow(
@@ -288,13 +291,13 @@ def settle(
         r.hifmi_pay = min(mul_fen(1, raw), critical_left)
         r.say(
             "hifmi_pay",
-            f"大病保险：本年政策范围内个人负担累计 {yuan_text(ytd.critical_base_fen)} → "
-            f"{yuan_text(ytd.critical_base_fen + in_scope_personal)} 元，分段按比例支付 "
-            f"{yuan_text(r.hifmi_pay)} 元（剩余限额 {yuan_text(critical_left)} 元）",
+            f"大病保险：本年政策范围内个人负担累计 {format_fen(ytd.critical_base_fen)} → "
+            f"{format_fen(ytd.critical_base_fen + in_scope_personal)} 元，分段按比例支付 "
+            f"{format_fen(r.hifmi_pay)} 元（剩余限额 {format_fen(critical_left)} 元）",
             f"Critical illness: the year's in-scope personal burden "
-            f"{yuan_text(ytd.critical_base_fen)} → "
-            f"{yuan_text(ytd.critical_base_fen + in_scope_personal)}, paid by bands "
-            f"{yuan_text(r.hifmi_pay)} (limit left {yuan_text(critical_left)})",
+            f"{format_fen(ytd.critical_base_fen)} → "
+            f"{format_fen(ytd.critical_base_fen + in_scope_personal)}, paid by bands "
+            f"{format_fen(r.hifmi_pay)} (limit left {format_fen(critical_left)})",
         )
         if r.hifmi_pay:
             r.setldetail.append(
@@ -310,23 +313,23 @@ def settle(
     r.psn_part_amt = r.medfee_sumamt - r.fund_pay_sumamt
     r.say(
         "fund_pay_sumamt",
-        f"基金支付合计 {yuan_text(r.fund_pay_sumamt)} 元",
-        f"Funds pay {yuan_text(r.fund_pay_sumamt)} yuan in total",
+        f"基金支付合计 {format_fen(r.fund_pay_sumamt)} 元",
+        f"Funds pay {format_fen(r.fund_pay_sumamt)} yuan in total",
     )
     r.say(
         "psn_part_amt",
-        f"个人负担 = 总额 {yuan_text(r.medfee_sumamt)} − 基金 {yuan_text(r.fund_pay_sumamt)} "
-        f"= {yuan_text(r.psn_part_amt)} 元",
-        f"Personal part = total {yuan_text(r.medfee_sumamt)} − funds "
-        f"{yuan_text(r.fund_pay_sumamt)} = {yuan_text(r.psn_part_amt)}",
+        f"个人负担 = 总额 {format_fen(r.medfee_sumamt)} − 基金 {format_fen(r.fund_pay_sumamt)} "
+        f"= {format_fen(r.psn_part_amt)} 元",
+        f"Personal part = total {format_fen(r.medfee_sumamt)} − funds "
+        f"{format_fen(r.fund_pay_sumamt)} = {format_fen(r.psn_part_amt)}",
     )
     balance = max(0, person.account_balance_fen)
     if person.insurance_type == "employee" and person.use_account:
         r.acct_pay = min(r.psn_part_amt, balance)
         r.say(
             "acct_pay",
-            f"个人账户余额 {yuan_text(balance)} 元，支付 {yuan_text(r.acct_pay)} 元",
-            f"Personal account balance {yuan_text(balance)}, pays {yuan_text(r.acct_pay)}",
+            f"个人账户余额 {format_fen(balance)} 元，支付 {format_fen(r.acct_pay)} 元",
+            f"Personal account balance {format_fen(balance)}, pays {format_fen(r.acct_pay)}",
         )
     else:
         r.say(
@@ -340,12 +343,12 @@ def settle(
     r.balc = balance - r.acct_pay if person.insurance_type == "employee" else 0
     r.say(
         "psn_cash_pay",
-        f"现金支付 {yuan_text(r.psn_cash_pay)} 元",
-        f"Paid in cash {yuan_text(r.psn_cash_pay)}",
+        f"现金支付 {format_fen(r.psn_cash_pay)} 元",
+        f"Paid in cash {format_fen(r.psn_cash_pay)}",
     )
     r.say(
         "balc",
-        f"结算后个人账户余额 {yuan_text(r.balc)} 元",
-        f"Account balance after settlement {yuan_text(r.balc)}",
+        f"结算后个人账户余额 {format_fen(r.balc)} 元",
+        f"Account balance after settlement {format_fen(r.balc)}",
     )
     return r

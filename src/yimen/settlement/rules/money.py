@@ -45,13 +45,6 @@ def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(FEN)
 
 
-def yuan_text(fen: int) -> str:
-    """Fen as '1,234.56' for explanations (what ``f"{fen_to_yuan(fen):,}"`` gives, in integer
-    arithmetic: a settlement writes some forty of these)."""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
-
-
 def pct(ratio: Decimal) -> str:
     """0.873 → '87.3%' for explanations."""
     text = f"{(ratio * 100).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")

@@ -15,7 +15,6 @@ Rules (医保发〔2022〕22号 Art.7–9, 16; policy.md §6):
 from __future__ import annotations
 
 import secrets
-from calendar import monthrange
 from datetime import date
 from typing import Any
 
@@ -29,6 +28,7 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
 from yimen.medins.models import InsuredPerson, InsuredStatus
+from yimen.months import same_day_months_later
 from yimen.regions.codes import InvalidCode, Level, level_of, normalize_code
 from yimen.regions.models import Division
 
@@ -39,12 +39,6 @@ DOC_IDENTITY, DOC_FORM = "identity", "form"
 DOC_RESIDENCE, DOC_COMMITMENT, DOC_REFERRAL = "residence_proof", "commitment", "referral_proof"
 DOCUMENTS = (DOC_IDENTITY, DOC_FORM, DOC_RESIDENCE, DOC_COMMITMENT, DOC_REFERRAL)
 TEMPORARY_MONTHS = 6
-
-
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _destination(raw: str, person: InsuredPerson) -> Division:
@@ -96,7 +90,7 @@ def _check(category: str, documents: list[str], begin: date, end: date | None) -
                 code="settlement.filing_long_stay_end",
             )
         return None
-    minimum = add_months(begin, TEMPORARY_MONTHS)
+    minimum = same_day_months_later(begin, TEMPORARY_MONTHS)
     if end is None:
         return minimum
     if end < minimum:

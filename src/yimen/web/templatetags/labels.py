@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 
 from yimen.accounts.roles import Role
 from yimen.assistance.choices import AssistanceType
-from yimen.money import format_yuan
+from yimen.money import format_fen, format_yuan
 from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
 from yimen.workflow.process import Step
@@ -35,7 +35,7 @@ def fen_yuan(fen) -> str:
     if fen is None or fen == "":
         return ""
     try:
-        return format_yuan(Decimal(int(fen)) / 100)
+        return format_fen(int(fen))
     except (TypeError, ValueError):
         return str(fen)
 

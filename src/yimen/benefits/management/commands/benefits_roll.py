@@ -3,9 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from yimen.benefits.months import parse_month
 from yimen.benefits.services.payments import roll_compute, roll_issue
 from yimen.errors import YimenError
+from yimen.months import parse_month
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from yimen.errors import YimenError
 from yimen.medins.models import PeerLink
 from yimen.medins.peers import release
 from yimen.medins.reconcile import compare, node_report
+from yimen.money import format_fen
 
 
 class Command(BaseCommand):
@@ -54,7 +55,8 @@ class Command(BaseCommand):
             return
         w = self.stdout.write
         w(f"节点 node {report['node']}  {report['at']}")
-        w(f"账户余额合计 balance total: {report['balance_total_fen'] / 100:.2f} 元")
+        total = format_fen(report["balance_total_fen"], grouped=False)
+        w(f"账户余额合计 balance total: {total} 元")
         w(f"在途转移 in flight: {len(report['in_flight'])}")
         for t in report["in_flight"]:
             flag = " 逾期 OVERDUE" if t["overdue"] else ""

@@ -1,4 +1,8 @@
-"""Calendar months as the first day of the month: payments and decisions run by month."""
+"""Calendar months as the first day of the month, and the arithmetic on them.
+
+Payments, decisions, statistics periods, insurance contribution months and filing validity
+all run by calendar month; this is the one place that counts them (a kernel module,
+DESIGN.md), so a month after December is January of the next year everywhere."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import date, timedelta
 
 
 def month_of(day: date) -> date:
+    """The month ``day`` falls in, as its first day."""
     return day.replace(day=1)
 
 
@@ -13,6 +18,12 @@ def add_months(month: date, n: int) -> date:
     """The first day of the month ``n`` months after ``month`` (n may be negative)."""
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Calendar months from ``earlier``'s month to ``later``'s (days ignored; negative when
+    ``later`` is the earlier month): 2026-12-31 → 2027-01-01 is 1."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def same_day_months_later(day: date, months: int) -> date:
