@@ -271,9 +271,10 @@ def run(args) -> None:
     from yimen.assistance import dashboard as d
     from yimen.assistance import funds as f
     from yimen.assistance import statistics as s
-    from yimen.assistance.areas import Period, add_months
+    from yimen.assistance.areas import Period
     from yimen.assistance.facts import facts_sync
     from yimen.assistance.services.sampling import approved_population
+    from yimen.months import add_months
 
     call_command("migrate", verbosity=0)
     now = timezone.now()

@@ -216,8 +216,8 @@ def run(args) -> None:
     from yimen.assistance.parameters import params_for
     from yimen.assistance.rules.vectorised import evaluate_frame
     from yimen.benefits.frames import roster_frames, roster_where, store_missing_facts
-    from yimen.benefits.months import month_of
     from yimen.benefits.services.recalc import recalc_compute
+    from yimen.months import month_of
     from yimen.regions.codes import Level
     from yimen.regions.models import Division
 
