@@ -8,20 +8,18 @@ import pytest
 from django.contrib.auth import authenticate
 
 from tests.factories import HUAYANG, NANGUAN, NANLING, UserFactory, user_with
-from yimen.accounts.models import RoleBinding, User
-from yimen.accounts.roles import Role
-from yimen.accounts.services import (
+from yimen.accounts.managing import (
     NothingChanged,
-    NotManager,
-    NotYourUser,
     ReasonRequired,
-    SelfManagement,
     UserInvalid,
-    role_grant,
     user_create,
     user_password_set,
     user_update,
 )
+from yimen.accounts.models import RoleBinding, User
+from yimen.accounts.reach import NotManager, NotYourUser, SelfManagement
+from yimen.accounts.roles import Role
+from yimen.accounts.services import role_grant
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.audit.verify import verify_chain

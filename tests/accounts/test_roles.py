@@ -7,10 +7,10 @@ import pytest
 
 from tests.factories import NANLING, ZIQIANG, UserFactory, user_with
 from yimen.accounts.models import RoleBinding
+from yimen.accounts.reach import NotManager
 from yimen.accounts.roles import Action, Role
 from yimen.accounts.scoping import can
 from yimen.accounts.services import (
-    NotManager,
     RoleExists,
     RoleNotActive,
     UnknownRole,

@@ -16,16 +16,11 @@ from rest_framework.authtoken.models import Token
 from tests.api.helpers import post_json, problem
 from tests.factories import NANGUAN, NANLING, ZIQIANG, user_with
 from tests.web.world import PASSWORD
+from yimen.accounts.managing import ReasonRequired, user_password_reset
 from yimen.accounts.models import User
+from yimen.accounts.passwords import PasswordRejected, WrongPassword, user_password_change
+from yimen.accounts.reach import NotYourUser
 from yimen.accounts.roles import Role
-from yimen.accounts.services import (
-    NotYourUser,
-    PasswordRejected,
-    ReasonRequired,
-    WrongPassword,
-    user_password_change,
-    user_password_reset,
-)
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.audit.verify import verify_chain

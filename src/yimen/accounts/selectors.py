@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from yimen.errors import NotFound
 
 from .models import RoleBinding, User
+from .reach import user_in_reach
 from .roles import Action
 from .scoping import bindings_for, division_q
-from .services import user_in_reach
 
 
 class UserNotFound(NotFound):

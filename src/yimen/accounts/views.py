@@ -21,13 +21,10 @@ from yimen.errors import YimenError
 
 from .addresses import client_address
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm
+from .managing import can_reset_password, user_password_reset
 from .models import User
-from .services import (
-    can_reset_password,
-    user_login,
-    user_password_change,
-    user_password_reset,
-)
+from .passwords import user_password_change
+from .services import user_login
 from .tokens import tokens_revoke
 
 __all__ = [

@@ -20,7 +20,7 @@ from yimen.errors import Invalid, NotFound, YimenError
 from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
 
-from . import forms, services
+from . import forms, managing, services
 from .models import RoleBinding
 from .roles import Action
 from .scoping import bindings_for
@@ -87,7 +87,7 @@ def user_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                user = services.user_create(
+                user = managing.user_create(
                     actor=request.user,
                     username=data["username"],
                     full_name=data["full_name"],
@@ -160,7 +160,7 @@ def user_edit(request, user_id):
         user,
         "edit",
         forms.UserEditForm(request.POST),
-        lambda d: services.user_update(
+        lambda d: managing.user_update(
             actor=request.user,
             user=user,
             full_name=d["full_name"],
@@ -181,7 +181,7 @@ def user_password(request, user_id):
         user,
         "password",
         forms.PasswordSetForm(request.POST),
-        lambda d: services.user_password_set(
+        lambda d: managing.user_password_set(
             actor=request.user, user=user, password=d["password"], reason=d["reason"]
         ),
     )

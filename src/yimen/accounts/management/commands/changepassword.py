@@ -10,7 +10,7 @@ from django.contrib.auth.management.commands import changepassword
 from django.core.management.base import CommandError
 
 from yimen.accounts.models import User
-from yimen.accounts.services import PasswordRejected, user_password_set_from_command_line
+from yimen.accounts.passwords import PasswordRejected, user_password_set_from_command_line
 
 MAX_TRIES = 3
 
