@@ -168,7 +168,13 @@ def send_reports(*, now=None) -> int:
     every = timedelta(seconds=config.report_every_seconds)
     now = now or timezone.now()
     sent = 0
-    for peer in config.peers:
+    # one unlocked read per round; a peer's row is locked only when its report is due
+    recent = set(
+        PeerLink.objects.filter(peer__in=config.peers, report_sent_at__gt=now - every).values_list(
+            "peer", flat=True
+        )
+    )
+    for peer in set(config.peers) - recent:
         with transaction.atomic():
             link = _link(peer, lock=True)
             if link.report_sent_at and now - link.report_sent_at < every:
