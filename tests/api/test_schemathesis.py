@@ -42,6 +42,9 @@ RULES_BEYOND_THE_SCHEMA = {
     # the outcomes a task accepts are its step's (accepted/refused, approved/...), not one
     # list for every task (workflow.unknown_outcome)
     "POST /api/tasks/{task_id}/complete/",
+    # the conditions a case can be flagged with are its own process's, not one list for every
+    # case (workflow.unknown_flag): seen when a generated id hit a real case of another process
+    "POST /api/cases/{case_id}/flags/",
     # a user name and password that match no account is a refused login, 400
     # accounts.login_refused (Schemathesis knows this only for OAuth-style token schemes)
     "POST /api/auth/token/",
@@ -69,6 +72,9 @@ def token(world) -> str:
 @schema.parametrize()
 @settings(
     max_examples=50,
+    # the same examples on every run: CI on a fresh clone must not turn red by the luck of a
+    # seed (a random id once hit a real case); explore with other seeds by hand
+    derandomize=True,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
