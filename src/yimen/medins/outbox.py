@@ -128,21 +128,17 @@ def _claim(message_id: int, seen_next: Any, lease: float) -> bool:
     )
 
 
-def _seq_unchanged(message: OutboxMessage) -> bool:
-    """False when a release renumbered the message while this attempt was on the wire."""
-    body = OutboxMessage.objects.filter(pk=message.pk).values_list("body", flat=True).first()
-    return bool(body) and body.get("seq") == message.body.get("seq")
-
-
 def _record(config: NodeConfig, message: OutboxMessage, delivered: bool, note: str) -> None:
-    if not delivered and '"sequence_reused"' in note and _seq_unchanged(message):
+    if not delivered and '"sequence_reused"' in note:
         # the peer, in a signed answer, has seen this sequence number on another message:
         # this node lost messages it sent (a restore) — stop new work until reconciled
-        from .peers import hold
+        from .peers import hold_unless_renumbered
 
-        hold(
-            message.peer,
-            f"node {message.peer} already received another message numbered "
+        hold_unless_renumbered(
+            peer=message.peer,
+            message_pk=message.pk,
+            seq=message.body.get("seq"),
+            reason=f"node {message.peer} already received another message numbered "
             f"{message.body.get('seq')}: this node's database lost history",
         )
     attempts = message.attempts + 1

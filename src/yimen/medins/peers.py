@@ -107,6 +107,17 @@ def hold(peer: str, reason: str) -> None:
     log.error("medins node held (peer %s): %s", peer, reason)
 
 
+def hold_unless_renumbered(*, peer: str, message_pk: int, seq: Any, reason: str) -> None:
+    """Hold for a message the peer refused as a reused number — unless a release renumbered
+    it while that attempt was on the wire. Read under the peer link's lock, the one
+    ``release`` holds while renumbering, so the check never sees a release half done."""
+    with transaction.atomic():
+        _link(peer, lock=True)
+        body = OutboxMessage.objects.filter(pk=message_pk).values_list("body", flat=True).first()
+        if body and body.get("seq") == seq:
+            hold(peer, reason)
+
+
 def _own_province() -> str:
     from .node import require_node
 

@@ -175,10 +175,21 @@ _PROBLEM_DESCRIPTIONS = {
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+class QueryInteger(serializers.IntegerField):
+    """A whole number as a query parameter: digits only. DRF's IntegerField also takes
+    ``0.0`` and ``1e0`` (it strips a zero fraction), which the schema's ``integer`` does not,
+    and which the paginator would then read as a different number."""
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, str) and data.lstrip("-").isdigit() and data.isascii()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _page_query():
     class PageQuery(serializers.Serializer):
-        limit = serializers.IntegerField(min_value=1, required=False)
-        offset = serializers.IntegerField(min_value=0, required=False)
+        limit = QueryInteger(min_value=1, required=False)
+        offset = QueryInteger(min_value=0, required=False)
 
     return PageQuery
 
