@@ -5,7 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
-    path("", include("yimen.web.urls")),
+    # the case and task pages, under the namespace they had in web/ (web:case_detail, ...)
+    path("", include("yimen.workflow.urls", namespace="web")),
     path("accounts/", include("yimen.accounts.urls")),
     path("assistance/cycles/", include("yimen.assistance.cycles_urls")),
     path("assistance/overview/", include("yimen.assistance.overview_urls")),
@@ -30,5 +31,6 @@ urlpatterns = [
     path("api/benefits/", include("yimen.benefits.api_urls")),
     path("api/medins/", include("yimen.medins.api_urls")),
     path("api/settlement/", include("yimen.settlement.api_urls")),
-    path("api/", include("yimen.web.api_urls")),
+    path("api/", include("yimen.workflow.api_urls")),  # cases and tasks
+    path("api/", include("yimen.web.api_urls")),  # me, tokens, then the catch-all
 ]

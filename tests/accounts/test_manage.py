@@ -293,7 +293,7 @@ def test_only_account_managers_open_the_pages(client, ours):
 
 
 def test_the_demo_county_admin_manages_its_county_only(tree, settings):
-    from yimen.web.demo import load_demo_users
+    from yimen.accounts.demo import load_demo_users
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_demo_users()

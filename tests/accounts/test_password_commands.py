@@ -67,7 +67,7 @@ def test_changepassword_gives_up_after_three_bad_tries(tree, monkeypatch):
 def test_the_demo_loader_still_works_and_checks_its_password(monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from yimen.web import demo
+    from yimen.accounts import demo
 
     call_command("load_divisions", verbosity=0)
     demo.load_demo_users()

@@ -147,8 +147,8 @@ def test_nothing_waiting_says_so(client, staff):
 
 @pytest.mark.django_db
 def test_the_demo_has_a_cycle_with_a_case_to_decide(settings, tmp_path):
+    from yimen.accounts.demo import load_demo_users
     from yimen.assistance.demo import load_assistance_demo
-    from yimen.web.demo import load_demo_users
 
     settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(VIEWED, tick=False):

@@ -3,10 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+from yimen.accounts.demo import load_demo_users
 from yimen.assistance.demo import STAGES, load_assistance_demo
 from yimen.assistance.models import Application, ApplicationStatus
 from yimen.audit.verify import verify_chain
-from yimen.web.demo import load_demo_users
 from yimen.workflow.models import Task
 
 

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from yimen.accounts.demo import load_demo_users
 from yimen.assistance.demo import load_assistance_demo
 from yimen.benefits import demo
 from yimen.benefits.models import Beneficiary, FundLedgerEntry, PaymentRoll, Review
 from yimen.benefits.services.payments import reconcile
 from yimen.benefits.services.recalc import recalc_compute
-from yimen.web.demo import load_demo_users
 
 # the demo's dates follow today: pinned, so that what a test expects does not move
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]

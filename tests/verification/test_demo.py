@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from yimen.accounts.demo import load_demo_users
 from yimen.assistance.demo import load_assistance_demo
 from yimen.assistance.models import VerificationRecord
 from yimen.audit.verify import verify_chain
 from yimen.verification import demo
 from yimen.verification.models import ImportBatch, RunStatus, VerificationReport, VerificationRun
-from yimen.web.demo import load_demo_users
 from yimen.workflow.models import Task
 
 pytestmark = pytest.mark.django_db

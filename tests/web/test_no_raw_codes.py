@@ -25,10 +25,10 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import pgettext
 
+from yimen.accounts.demo import DEMO_USERS
 from yimen.accounts.models import User
 from yimen.assistance.demo import EXTRA_USERS
 from yimen.regions.models import Division
-from yimen.web.demo import DEMO_USERS
 from yimen.workflow.registry import all_processes
 
 pytestmark = pytest.mark.django_db

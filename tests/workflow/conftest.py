@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import HUAYANG, NANGUAN, NANLING, ZIQIANG, user_with
+from tests.web.world import _fast_password_hashing, world  # noqa: F401  (fixtures of the pages and API moved from web)
 from yimen.accounts.roles import Role
 
 from .helpers import HENGAN, Clock, shanghai

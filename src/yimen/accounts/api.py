@@ -1,5 +1,5 @@
 """Token login for API clients, with the same lockout and audit as the page; tokens expire
-(settings.YIMEN_API_TOKEN_TTL_HOURS) and a client can revoke its own."""
+(settings.YIMEN_API_TOKEN_TTL_HOURS) and a client can revoke its own. And "who am I"."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from yimen.audit.services import record_event
 from yimen.web.problems import QueryChecked, StrictSerializer
 
 from .addresses import client_address
+from .scoping import bindings_of
 from .services import user_login
 from .tokens import ExpiringTokenAuthentication, token_issue, token_lifetime, tokens_revoke
 
@@ -66,3 +67,35 @@ class TokenRevokeView(QueryChecked, APIView):
             new={"tokens_revoked": revoked},
         )
         return Response(status=204)
+
+
+class BindingSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    role_label = serializers.SerializerMethodField()
+    division_code = serializers.CharField()
+
+    def get_role_label(self, binding) -> str:
+        return str(binding.role.label)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    bindings = BindingSerializer(many=True)
+
+
+class MeView(QueryChecked, APIView):
+    """Who am I, and in which roles and divisions."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        return Response(
+            MeSerializer(
+                {
+                    "username": user.get_username(),
+                    "full_name": user.get_full_name(),
+                    "bindings": bindings_of(user),
+                }
+            ).data
+        )

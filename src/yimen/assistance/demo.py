@@ -17,9 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum.cn import ric
 
-from yimen.accounts.models import RoleBinding, User
+from yimen.accounts.demo import DemoUser, ensure_demo_users
+from yimen.accounts.models import User
 from yimen.accounts.roles import Role
-from yimen.regions.models import Division
 from yimen.workflow.models import Case, Task
 
 from .limits import cycle_of
@@ -59,12 +59,14 @@ TOWNSHIPS = (
         "village2",
     ),
 )
-#: extra accounts for the second township (the first uses web.demo's accounts)
+#: extra accounts for the second township (the first uses accounts.demo's accounts)
 EXTRA_USERS = (
     ("socialworker2", "郑晓红", Role.SOCIAL_WORKER, "220102002000"),
     ("approver2", "冯建华", Role.TOWNSHIP_APPROVER, "220102002000"),
     ("village2", "高玉兰", Role.VILLAGE_STAFF, "220102002001"),
 )
+#: the same, as the demo's account list prints them (``demo_accounts`` on the app config)
+DEMO_ACCOUNTS = [DemoUser(*extra) for extra in EXTRA_USERS]
 #: (head, stage): every stage of the process, once per township
 STAGES = (
     "draft",
@@ -251,16 +253,7 @@ def ensure_parameters() -> None:
 def load_assistance_demo() -> int:
     """Create the demo households (once); returns how many were made."""
     ensure_parameters()
-    for username, full_name, role, code in EXTRA_USERS:
-        from yimen.web.demo import DEMO_PASSWORD
-
-        user, _ = User.objects.get_or_create(username=username)
-        user.full_name = full_name
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        RoleBinding.objects.get_or_create(
-            user=user, role=role, division=Division.objects.get(pk=code)
-        )
+    ensure_demo_users(DEMO_ACCOUNTS)
     # the district's disclosure settings; no source gives its supervision telephone, so the
     # demo's number is an example, and staff read it so
     DisclosureSetting.objects.get_or_create(
@@ -286,3 +279,8 @@ def load_assistance_demo() -> int:
             _drive(stage, township, users, index=offset * len(STAGES) + i)
             made += 1
     return made
+
+
+def load() -> str:
+    """The assistance app's ``demo_loader``: its parameters and households."""
+    return f"{load_assistance_demo()} 个新案件 new cases"

@@ -8,7 +8,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
 
 from .errors import ApplicationNotFound
-from .models import Application
+from .models import Application, Member
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -60,3 +60,11 @@ def case_ids_matching(text: str, *, assistance_type: str = "") -> QuerySet:
     if assistance_type:
         applications = applications.filter(assistance_type=assistance_type)
     return applications.values("case_id")
+
+
+def case_heads(case_ids: list[int]) -> QuerySet:
+    """(case id, head's name, head's ID number, assistance type) of the households behind
+    ``case_ids``: the generic case list's rows (workflow/case_facts.py)."""
+    return Member.objects.filter(
+        application__case_id__in=case_ids, relationship="head"
+    ).values_list("application__case_id", "name", "id_number", "application__assistance_type")

@@ -11,8 +11,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from yimen.spreadsheets import refuse_formula_text
-from yimen.web.api import TaskSerializer
 from yimen.web.problems import StrictSerializer
+from yimen.workflow.api import TaskSerializer
 from yimen.workflow.states import TaskStatus
 
 from .choices import (

@@ -7,3 +7,4 @@ class MedinsConfig(AppConfig):
     label = "medins"
     verbose_name = _("Medical insurance")
     demo_loader = "yimen.medins.demo.load"
+    demo_order = 60

@@ -6,3 +6,5 @@ class RegionsConfig(AppConfig):
     name = "yimen.regions"
     label = "regions"
     verbose_name = _("Divisions")
+    demo_loader = "yimen.regions.demo.load"
+    demo_order = 0

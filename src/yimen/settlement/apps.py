@@ -7,3 +7,4 @@ class SettlementConfig(AppConfig):
     label = "settlement"
     verbose_name = _("Cross-region direct settlement")
     demo_loader = "yimen.settlement.demo.load"
+    demo_order = 70

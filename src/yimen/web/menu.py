@@ -10,11 +10,11 @@ A new service adds its page in one line, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action, Role, role_allows
@@ -23,28 +23,18 @@ from yimen.accounts.scoping import bindings_of
 A = Action
 
 
-def _linked_to_insured_person(user) -> bool:
-    from yimen.settlement.models import PersonLink
-
-    return PersonLink.objects.filter(user=user).exists()
-
-
-def _node_configured(user) -> bool:
-    from yimen.medins.node import node_config
-
-    return node_config() is not None
-
-
 @dataclass(frozen=True)
 class MenuItem:
     """One link of the menu. ``needs`` is "any of": empty means every signed-in user.
-    ``when`` narrows further on the user's own data (a citizen linked to an insured person)."""
+    ``when`` narrows further on the user's own data (a citizen linked to an insured person):
+    the dotted path of a service's predicate ``(user) -> bool``, imported when the menu is
+    drawn, so the shell names pages and predicates as strings and imports no service."""
 
     key: str
     label: Promise
     url_name: str
     needs: frozenset[Action] = field(default_factory=frozenset)
-    when: Callable[[object], bool] | None = None
+    when: str | None = None
 
     def shown_to_roles(self, roles: set[Role]) -> bool:
         if not self.needs:
@@ -85,14 +75,14 @@ MENU: list[MenuItem] = [
         _("My filings for care away from home"),
         "settlement:my_filings",
         {A.CASE_VIEW_OWN},
-        _linked_to_insured_person,
+        "yimen.settlement.menu.linked_to_insured_person",
     ),
     _item(
         "my_transfers",
         _("My insurance transfers"),
         "medins:mine",
         {A.CASE_VIEW_OWN},
-        _node_configured,
+        "yimen.medins.menu.node_configured",
     ),
     # administration
     _item("accounts", _("Users and roles"), "accounts:manage_users", {A.ACCOUNT_MANAGE}),
@@ -121,7 +111,7 @@ def menu_for(user) -> list[dict]:
             continue
         if item.needs and not roles:
             continue
-        if item.when is not None and not item.when(user):
+        if item.when is not None and not import_string(item.when)(user):
             continue
         try:
             url = reverse(item.url_name)

@@ -13,10 +13,10 @@ from django import template
 from django.utils.functional import Promise
 
 from yimen.accounts.roles import Role
-from yimen.assistance.choices import AssistanceType
 from yimen.money import format_fen, format_yuan
 from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
+from yimen.workflow.case_facts import kind_choices
 from yimen.workflow.process import Step
 from yimen.workflow.registry import all_processes
 
@@ -104,11 +104,13 @@ def division_name(code, names: dict | None = None) -> str:
 
 
 @register.filter
-def assistance_type(code) -> str | Promise:
-    """An assistance type code (``dibao``) as its name (最低生活保障)."""
+def case_kind(code) -> str | Promise:
+    """A kind of case a service names (an assistance type ``dibao``) as its name
+    (最低生活保障); the services declare their kinds (workflow/case_facts.py)."""
     if not code:
         return ""
-    try:
-        return AssistanceType(code).label
-    except ValueError:
-        return str(code)
+    return dict(kind_choices()).get(str(code), str(code))
+
+
+# the name the benefits pages use for it
+assistance_type = register.filter("assistance_type", case_kind)

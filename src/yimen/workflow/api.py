@@ -1,7 +1,8 @@
 """The JSON API over cases and tasks. Thin: parse, call one selector or service, serialise.
 
 Every read goes through the workflow selectors (scoped, fails closed); every change through
-a workflow service. Errors come back as problem details (web/problems.py).
+a workflow service. Errors come back as problem details (web/problems.py). The routes
+are workflow/api_urls.py.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yimen.accounts.scoping import bindings_of
 from yimen.audit.models import AuditEvent
 from yimen.audit.selectors import events_for_subject
-from yimen.workflow import selectors, services
-from yimen.workflow.errors import CaseNotFound, TaskNotFound
-from yimen.workflow.states import CaseStatus
+from yimen.web.ids import parse_id
+from yimen.web.paging import Pages
+from yimen.web.problems import QueryChecked, StrictSerializer
 
-from .ids import parse_id
-from .paging import Pages
-from .problems import QueryChecked, StrictSerializer
+from . import selectors, services
+from .errors import CaseNotFound, TaskNotFound
+from .states import CaseStatus
 
 ID_PATH = OpenApiParameter("case_id", int, OpenApiParameter.PATH)
 TASK_PATH = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
@@ -41,21 +41,6 @@ def task_pk(raw) -> int:
     if pk is None:
         raise TaskNotFound()
     return pk
-
-
-class BindingSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    role_label = serializers.SerializerMethodField()
-    division_code = serializers.CharField()
-
-    def get_role_label(self, binding) -> str:
-        return str(binding.role.label)
-
-
-class MeSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    full_name = serializers.CharField()
-    bindings = BindingSerializer(many=True)
 
 
 class TaskSerializer(serializers.Serializer):
@@ -146,23 +131,6 @@ class BatchResultSerializer(serializers.Serializer):
     completed = serializers.IntegerField()
     advanced = serializers.IntegerField()
     closed = serializers.IntegerField()
-
-
-class MeView(QueryChecked, APIView):
-    """Who am I, and in which roles and divisions."""
-
-    @extend_schema(responses=MeSerializer)
-    def get(self, request):
-        user = request.user
-        return Response(
-            MeSerializer(
-                {
-                    "username": user.get_username(),
-                    "full_name": user.get_full_name(),
-                    "bindings": bindings_of(user),
-                }
-            ).data
-        )
 
 
 class MyTasksView(QueryChecked, ListAPIView):

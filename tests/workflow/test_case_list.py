@@ -16,7 +16,7 @@ from tests.assistance.conftest import household_input, id_number, staff  # noqa:
 from tests.assistance.test_case_paths import attach_basics
 from tests.web.world import _fast_password_hashing  # noqa: F401  (autouse fixture)
 from yimen.assistance.services import intake, steps
-from yimen.web import case_export
+from yimen.workflow import case_export
 
 SH = ZoneInfo("Asia/Shanghai")
 ENTERED = datetime(2026, 11, 9, 10, 0, tzinfo=SH)  # Monday
@@ -137,7 +137,7 @@ def test_export_keeps_to_the_users_area(client, staff, cases):  # noqa: F811
 
 
 def test_too_many_to_export_says_so(client, staff, cases, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("yimen.web.views.MAX_ROWS", 1)
+    monkeypatch.setattr("yimen.workflow.views.MAX_ROWS", 1)
     client.force_login(staff.caseworker)
     response = client.get("/cases/", {"kind": "", "export": "xlsx"}, follow=True)
     assert response.redirect_chain and response.status_code == 200

@@ -1,7 +1,11 @@
 """Demo data: one user for every role around 南岭街道 (Changchun, 南关区).
 
-Loaded by `yimen load_demo` (part of `make demo`); safe to rerun. The passwords are for a
-local demonstration only and are printed so a newcomer can log in as each role at once.
+Loaded by `yimen load_demo` (part of `make demo`) through ``demo_loader`` on the accounts
+app config, right after the divisions; safe to rerun. The accounts are the kernel's: every
+service's role is an accounts role, and a service that needs more people (a second
+township's staff) creates them with ``ensure_demo_users`` and lists them in its own
+``demo_accounts``. The passwords are for a local demonstration only and are printed so a
+newcomer can log in as each role at once.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from yimen.accounts.models import RoleBinding, User
-from yimen.accounts.roles import Role
 from yimen.regions.models import Division
+
+from .models import RoleBinding, User
+from .roles import Role
 
 DEMO_PASSWORD = "yimen-demo-2026"  # noqa: S105 — printed on purpose, demo only
 
@@ -55,7 +60,20 @@ DEMO_USERS = [
 @transaction.atomic
 def load_demo_users() -> list[DemoUser]:
     """Create (or reset) the demo accounts and their role bindings."""
-    for demo in DEMO_USERS:
+    return ensure_demo_users(DEMO_USERS)
+
+
+def load() -> str:
+    """The accounts app's ``demo_loader``."""
+    return f"{len(load_demo_users())} 个账号 accounts"
+
+
+@transaction.atomic
+def ensure_demo_users(users) -> list[DemoUser]:
+    """Create (or reset) ``users`` with the demo password and their role bindings; any app's
+    demo calls it for the accounts it adds."""
+    users = list(users)
+    for demo in users:
         user, _ = User.objects.get_or_create(username=demo.username)
         user.full_name = demo.full_name
         # only the province's administrator is also a Django superuser (/admin/); a
@@ -71,4 +89,4 @@ def load_demo_users() -> list[DemoUser]:
         RoleBinding.objects.get_or_create(
             user=user, role=demo.role, division=Division.objects.get(pk=demo.division)
         )
-    return DEMO_USERS
+    return users

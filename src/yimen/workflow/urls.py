@@ -1,11 +1,13 @@
+"""The case and task pages. yimen/urls.py mounts them under the ``web`` namespace, the
+name they had before they moved here, so ``web:case_detail`` and friends still resolve."""
+
 from django.urls import path
 
-from . import (
-    ids,  # noqa: F401  (registers the <id:…> converter)
-    views,
-)
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
-app_name = "web"
+from . import views
+
+app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),

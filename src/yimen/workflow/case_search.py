@@ -1,8 +1,9 @@
 """The case list's search and filters, and the rows it and its Excel export show.
 
 Cases of every service are listed; a search by ID number, name or pinyin initials and the
-type filter look at the assistance household behind a case (the services that own such
-facts answer with a subquery of case ids). Every read starts from the user's scope."""
+type filter look at the people behind a case: the services that own such facts register
+them (case_facts.py) and answer with a subquery of case ids. Every read starts from the
+user's scope."""
 
 from __future__ import annotations
 
@@ -16,18 +17,17 @@ from django.utils.translation import gettext as _
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
-from yimen.assistance.choices import AssistanceType
-from yimen.assistance.models import Member
-from yimen.assistance.selectors import case_ids_matching
 from yimen.errors import YimenError
 from yimen.id_sets import chunks
 from yimen.people import mask_id
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
-from yimen.workflow.models import Case, Task
-from yimen.workflow.registry import all_processes, get_process
-from yimen.workflow.selectors import cases_filtered, cases_visible_to
-from yimen.workflow.states import CaseStatus, TaskStatus
+
+from .case_facts import case_facts, kind_choices, kind_label
+from .models import Case, Task
+from .registry import all_processes, get_process
+from .selectors import cases_filtered, cases_visible_to
+from .states import CaseStatus, TaskStatus
 
 MAX_QUERY = 50
 
@@ -58,7 +58,7 @@ class CaseFilters:
     status: str = ""
     step: str = ""  # "process:step"
     village: str = ""
-    kind: str = ""  # an assistance type
+    kind: str = ""  # a kind of case a service names (an assistance type)
     overdue: bool = False
 
     @classmethod
@@ -69,7 +69,7 @@ class CaseFilters:
             status=params.get("status", "") if params.get("status") in CaseStatus.values else "",
             step=step if step in dict(step_choices()) else "",
             village=v if (v := params.get("village", "")).isdigit() and len(v) == 12 else "",
-            kind=params.get("kind", "") if params.get("kind") in AssistanceType.values else "",
+            kind=params.get("kind", "") if params.get("kind") in dict(kind_choices()) else "",
             overdue=params.get("overdue") == "1",
         )
 
@@ -100,7 +100,7 @@ class CaseFilters:
             name = (division.full_name or division.name) if division else self.village
             lines.append(_("Village or community: %(v)s") % {"v": name})
         if self.kind:
-            lines.append(_("Type: %(v)s") % {"v": AssistanceType(self.kind).label})
+            lines.append(_("Type: %(v)s") % {"v": kind_label(self.kind)})
         if self.overdue:
             lines.append(_("Overdue only"))
         return lines
@@ -122,13 +122,16 @@ def search_cases(user, filters: CaseFilters, now: datetime) -> QuerySet[Case]:
         overdue_at=now if filters.overdue else None,
     )
     if filters.q:
-        cases = cases.filter(
-            Q(number__icontains=filters.q)
-            | Q(title__icontains=filters.q)
-            | Q(pk__in=case_ids_matching(filters.q))
-        )
+        found = Q(number__icontains=filters.q) | Q(title__icontains=filters.q)
+        for facts in case_facts():
+            found |= Q(pk__in=facts.matching(filters.q, ""))
+        cases = cases.filter(found)
     if filters.kind:
-        cases = cases.filter(pk__in=case_ids_matching("", assistance_type=filters.kind))
+        kind = Q(pk__in=[])
+        for facts in case_facts():
+            if filters.kind in dict(facts.kinds()):
+                kind |= Q(pk__in=facts.matching("", filters.kind))
+        cases = cases.filter(kind)
     return cases.order_by("-opened_at", "-pk")
 
 
@@ -146,17 +149,17 @@ class CaseRow:
 
 
 def case_rows(cases: Iterable[Case], now: datetime) -> list[CaseRow]:
-    """Rows for ``cases``, with two queries per thousand cases (households, open steps)."""
+    """Rows for ``cases``, with one query per thousand cases for the open steps and one
+    for each service's heads of household."""
     rows: list[CaseRow] = []
-    kinds = dict(AssistanceType.choices)
+    kinds = {code: str(label) for code, label in kind_choices()}
     for part in chunks(list(cases), 1000):
         by_id = {c.pk: CaseRow(c) for c in part}
-        heads = Member.objects.filter(
-            application__case_id__in=list(by_id), relationship="head"
-        ).values_list("application__case_id", "name", "id_number", "application__assistance_type")
-        for case_id, name, number, kind in heads:
-            row = by_id[case_id]
-            row.head_name, row.id_number, row.kind = name, mask_id(number), str(kinds.get(kind, ""))
+        for facts in case_facts():
+            for case_id, name, number, kind in facts.heads(list(by_id)):
+                row = by_id[case_id]
+                row.head_name, row.id_number = name, mask_id(number)
+                row.kind = kinds.get(kind, "")
         open_tasks = Task.objects.filter(
             case_id__in=list(by_id), status=TaskStatus.OPEN
         ).values_list("case_id", "step", "due_at")
