@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-hainan test lint messages venv lock clean bench
+.PHONY: demo demo-hainan test lint lint-imports messages venv lock clean bench
 
 LOCK   := requirements/dev.txt
 # One resolution for every machine (Linux, macOS, Windows markers) from PyPI; "fewest" keeps
@@ -75,6 +75,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(MAKE) lint-imports
+
+# the layer contracts of pyproject.toml ([tool.importlinter]); this checkout's sources first
+lint-imports: $(STAMP)
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 bench: messages
 	$(BIN)/python bench/bulk_transition.py
