@@ -71,9 +71,13 @@ def private_imports() -> set[tuple[str, str]]:
                         foreign_modules[alias.asname or alias.name] = f"{source}.{alias.name}"
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    if alias.name.startswith("yimen.") and _app(alias.name) != _app(module):
-                        if any(_private(part) for part in alias.name.split(".")):
-                            found.add((module, alias.name))
+                    name = alias.name
+                    if (
+                        name.startswith("yimen.")
+                        and _app(name) != _app(module)
+                        and any(_private(part) for part in name.split("."))
+                    ):
+                        found.add((module, name))
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Attribute)
@@ -109,9 +113,7 @@ def test_the_check_sees_a_private_import(tmp_path, monkeypatch):
 
 def test_every_module_of_web_has_a_place_in_the_layers():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contract = next(
-        c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
-    )
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
     named = {
         part.strip().strip("()")
         for layer in contract["layers"]

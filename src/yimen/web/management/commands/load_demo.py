@@ -14,7 +14,9 @@ See docs/architecture.md ("Demo data")."""
 from __future__ import annotations
 
 from django.apps import AppConfig, apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 DEFAULT_ORDER = 100
@@ -43,9 +45,12 @@ class Command(BaseCommand):
     help = "Load the divisions, one demo user for every role, and every app's demo data."
 
     def handle(self, *args, **options):
-        for config in demo_configs():
-            summary = import_string(config.demo_loader)()
-            self.stdout.write(f"{config.verbose_name}: {summary}")
+        # the reasons and notes the loaders store are written in the site's language, whatever
+        # language the caller's thread has active (a test after an English page, say)
+        with translation.override(settings.LANGUAGE_CODE):
+            for config in demo_configs():
+                summary = import_string(config.demo_loader)()
+                self.stdout.write(f"{config.verbose_name}: {summary}")
         self.stdout.write(self.style.SUCCESS("演示数据已加载 demo data loaded"))
         self.stdout.write("")
         from yimen.accounts.demo import DEMO_PASSWORD
