@@ -25,10 +25,9 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from yimen.accounts.demo import DEMO_USERS
 from yimen.accounts.models import User
-from yimen.assistance.demo import EXTRA_USERS
 from yimen.regions.models import Division
+from yimen.web.management.commands.load_demo import demo_accounts
 from yimen.workflow.registry import all_processes
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +169,7 @@ def test_no_page_of_any_demo_account_shows_codes_or_developer_text(client, demo)
     codes = raw_codes()
     assert {"accepted", "done", "dibao", "tekun", "township_caseworker"} <= codes  # the list
     divisions = set(Division.objects.values_list("code", flat=True))
-    usernames = [u.username for u in DEMO_USERS] + [u[0] for u in EXTRA_USERS]
+    usernames = [u.username for u in demo_accounts()]  # every app's, as load_demo prints them
     found: list[str] = []
     pages = 0
 
