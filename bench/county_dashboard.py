@@ -268,13 +268,13 @@ def run(args) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from yimen.assistance import dashboard as d
-    from yimen.assistance import funds as f
-    from yimen.assistance import statistics as s
-    from yimen.assistance.areas import Period
     from yimen.assistance.facts import facts_sync
-    from yimen.assistance.services.sampling import approved_population
     from yimen.months import add_months
+    from yimen.supervision import dashboard as d
+    from yimen.supervision import funds as f
+    from yimen.supervision import statistics as s
+    from yimen.supervision.areas import Period
+    from yimen.supervision.services.sampling import approved_population
 
     call_command("migrate", verbosity=0)
     now = timezone.now()
