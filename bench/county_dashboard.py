@@ -4,7 +4,7 @@ of history for 200,000 households (issue 6: each under 200 ms on PostgreSQL).
 Generates a city of 4 counties × 8 townships × 10 villages and, per household, its case,
 acceptance task, members and (for most) the township's decision, straight into a fresh
 database with bulk_create (seeded, so every run has the same data); then times each query
-function of assistance/dashboard.py, funds.py, statistics.py and the sampling population
+function of supervision/dashboard.py, funds.py, statistics.py and the sampling population
 at the three levels (city, county, township), best of --repeat runs after one warm-up.
 
     .venv/bin/python bench/county_dashboard.py --postgres postgres://postgres@127.0.0.1:5432/postgres

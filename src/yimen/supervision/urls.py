@@ -1,5 +1,6 @@
 """County supervision pages (read-only, plus requests for township review) and the
-township's answers. Included by the site under ``county/`` (namespace ``county``)."""
+township's answers. Included by the site under ``county/`` (namespace ``supervision``);
+the paths keep their /county/ prefix so bookmarks still work."""
 
 from django.urls import path
 
