@@ -18,6 +18,7 @@ from yimen.assistance.services import steps
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.errors import Invalid
+from yimen.supervision import errors
 from yimen.supervision.models import SupervisionFlag
 from yimen.supervision.services import flags as supervision
 from yimen.workflow import services as workflow
@@ -117,7 +118,7 @@ def test_another_county_sees_nothing(client, staff, cases):
     client.force_login(other)
     assert nanling.case.number not in numbers(client.get("/county/cases/"))
     assert client.get(f"/county/cases/{nanling.pk}/").status_code == 404
-    with pytest.raises(supervision.SupervisionNotAllowed):
+    with pytest.raises(errors.SupervisionNotAllowed):
         supervision.supervision_flag_raise(actor=other, application=nanling, comment="抽查")
 
 
@@ -167,7 +168,7 @@ def test_flag_needs_a_comment_and_the_supervise_permission(client, staff, cases)
             actor=staff.supervisor, application=nanling, comment="x" * 2001
         )
     for actor in (staff.caseworker, staff.approver, staff.village):
-        with pytest.raises(supervision.SupervisionNotAllowed):
+        with pytest.raises(errors.SupervisionNotAllowed):
             supervision.supervision_flag_raise(actor=actor, application=nanling, comment="抽查")
     client.force_login(staff.caseworker)
     client.post(f"/county/cases/{nanling.pk}/flag/", {"comment": "抽查"})
@@ -191,7 +192,7 @@ def test_township_answers_the_flag(client, staff, cases):
     assert answered.actor_id == staff.caseworker.pk and answered.reason == flag.answer
     assert Notification.objects.filter(recipient=staff.supervisor, kind="info").exists()
     assert nanling.case.number not in client.get("/county/flags/").content.decode()
-    with pytest.raises(supervision.FlagAlreadyAnswered):
+    with pytest.raises(errors.FlagAlreadyAnswered):
         supervision.supervision_flag_answer(actor=staff.caseworker_b, flag=flag, answer="再答")
 
 
@@ -201,7 +202,7 @@ def test_only_the_case_township_answers(client, staff, cases):
         actor=staff.supervisor, application=nanling, comment="请核实"
     )
     for actor in (staff.supervisor, staff.other_caseworker, staff.village):
-        with pytest.raises(supervision.AnswerNotAllowed):
+        with pytest.raises(errors.AnswerNotAllowed):
             supervision.supervision_flag_answer(actor=actor, flag=flag, answer="答复")
     with pytest.raises(Invalid):
         supervision.supervision_flag_answer(actor=staff.caseworker, flag=flag, answer="")

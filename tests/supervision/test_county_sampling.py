@@ -18,6 +18,7 @@ from yimen.assistance.models import Decision
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.errors import Invalid
+from yimen.supervision import errors
 from yimen.supervision.areas import Period
 from yimen.supervision.models import Finding, SampledCase, SampleDraw, SupervisionFlag
 from yimen.supervision.services import flags as supervision
@@ -178,7 +179,7 @@ def test_the_share_in_force_is_dated_and_inherited(supervisor, approved_cases):
     draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1, seed="s")
     assert draw.sample_size == 5 and draw.share_source == "南关区民政局 2026 年抽查方案"
     assert AuditEvent.objects.filter(event_type=EventType.SAMPLING_SHARE_SET).count() == 1
-    with pytest.raises(sampling.ShareExists):
+    with pytest.raises(errors.ShareExists):
         sampling.sampling_share_set(
             actor=supervisor, division_code=NANGUAN, valid_from=today, percent=D("40"), source="x"
         )
@@ -214,13 +215,13 @@ def test_only_the_county_may_draw(approved_cases, tree):
         user_with(Role.CITY_VIEWER, "220100000000"),
         user_with(Role.COUNTY_SUPERVISOR, "220103000000"),
     ):
-        with pytest.raises(supervision.SupervisionNotAllowed):
+        with pytest.raises(errors.SupervisionNotAllowed):
             sampling.sample_draw(actor=actor, division_code=NANGUAN, period=H1, seed="s")
     assert not SampleDraw.objects.exists()
 
 
 def test_an_empty_population_writes_nothing(supervisor, tree):
-    with pytest.raises(sampling.NothingToSample):
+    with pytest.raises(errors.NothingToSample):
         sampling.sample_draw(actor=supervisor, division_code=NANGUAN, period=H1, seed="s")
     assert (
         not SampleDraw.objects.exists()
@@ -272,7 +273,7 @@ def test_findings_go_back_to_the_township_and_the_decision_stays(supervisor, app
     assert SupervisionFlag.objects.count() == 1
     events = AuditEvent.objects.filter(event_type=EventType.SAMPLE_CHECKED)
     assert sorted(e.new["finding"] for e in events) == ["no_issue", "review_requested"]
-    with pytest.raises(sampling.AlreadyChecked):
+    with pytest.raises(errors.AlreadyChecked):
         sampling.sample_finding_record(
             actor=supervisor, sampled=first, finding=Finding.NO_ISSUE, note=""
         )
@@ -296,7 +297,7 @@ def test_a_review_request_needs_a_note_and_writes_nothing_without(supervisor, ap
 def test_another_county_cannot_record_findings(supervisor, approved_cases):
     draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1, seed="s")
     other = user_with(Role.COUNTY_SUPERVISOR, "220103000000")
-    with pytest.raises(supervision.SupervisionNotAllowed):
+    with pytest.raises(errors.SupervisionNotAllowed):
         sampling.sample_finding_record(
             actor=other, sampled=draw.cases.first(), finding=Finding.NO_ISSUE, note=""
         )

@@ -18,25 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
-from yimen.errors import Invalid, NotFound
 from yimen.months import add_months, next_month
 from yimen.months import parse_month as month_from_text
 from yimen.regions.codes import PREFIX_LENGTH, InvalidCode, Level, level_of, normalize_code
 from yimen.regions.models import Division
 
+from .errors import AreaNotFound, PeriodInvalid
+
 CODE_LENGTH = 12
 MAX_MONTHS = 36  # a dashboard or export covers at most three years at once
-
-
-class AreaNotFound(NotFound):
-    code = "assistance.area_not_found"
-
-    def __init__(self):
-        super().__init__(_("This division is not in your area."))
-
-
-class PeriodInvalid(Invalid):
-    code = "assistance.period_invalid"
 
 
 def area_q(code: str, field: str = "division_id") -> Q:

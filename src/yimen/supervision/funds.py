@@ -22,10 +22,15 @@ from decimal import Decimal
 
 from django.db.models import Count, DateField, Min, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from yimen.assistance.facts import facts_sync
 from yimen.assistance.models import DecisionFact, Objection
-from yimen.benefits.selectors import FundRow  # one row shape for both sources
+from yimen.benefits.selectors import (
+    FundRow,  # one row shape for both sources
+    has_rolls,
+)
+from yimen.benefits.selectors import funds_by_month as paid_by_month
 from yimen.months import next_month
 
 from .areas import area_q, month_start
@@ -68,8 +73,6 @@ def revocations(division_code: str, before: date) -> list[dict]:
 
 
 def _month_of(moment) -> date:
-    from django.utils import timezone
-
     return timezone.localtime(moment).date().replace(day=1)
 
 
@@ -116,8 +119,6 @@ def funds_by_month_from_decisions(
 def paid_from_rolls(division_code: str, first_month: date, last_month: date) -> bool:
     """True when the area has issued payment rolls in the period: then the figure is what
     was paid (benefits' fund ledger), else the pre-payroll figure above."""
-    from yimen.benefits.selectors import has_rolls
-
     return has_rolls(division_code, first_month, last_month)
 
 
@@ -128,7 +129,5 @@ def funds_by_month(
     rolls where the area issues them in Yimen, otherwise what the decisions promised
     (pre-payroll). One source per call, never mixed."""
     if paid_from_rolls(division_code, first_month, last_month):
-        from yimen.benefits.selectors import funds_by_month as paid
-
-        return paid(division_code, first_month, last_month), True
+        return paid_by_month(division_code, first_month, last_month), True
     return funds_by_month_from_decisions(division_code, first_month, last_month), False

@@ -26,6 +26,7 @@ from yimen.assistance.choices import AssistanceType, HukouType
 from yimen.assistance.facts import facts_sync
 from yimen.assistance.models import DecisionFact, Objection
 from yimen.assistance.parameters import ParametersNotFound, parameter_set_in_force
+from yimen.benefits.selectors import paid_households_by_child, stops_by_child
 from yimen.months import next_month as _next_month
 from yimen.regions.models import Division
 
@@ -181,7 +182,6 @@ def monthly_statistics(code: str, month: date) -> MonthlyStatistics:
     facts_sync()
     paid = paid_from_rolls(code, month, month)
     if paid:  # the area issues its rolls: what was paid, and dynamic management's stops
-        from yimen.benefits.selectors import paid_households_by_child, stops_by_child
 
         def key(field: str):
             return child_key(code, field)

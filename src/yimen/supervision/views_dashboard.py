@@ -23,9 +23,10 @@ from yimen.assistance.choices import AssistanceType
 from yimen.regions.codes import Level, level_of
 from yimen.workflow.states import CaseStatus
 
-from .areas import AreaNotFound, Period, PeriodInvalid, may_view_stats, parse_month, period_from
+from .areas import Period, may_view_stats, parse_month, period_from
 from .areas import stats_area as _stats_area
 from .dashboard import dashboard
+from .errors import AreaNotFound, PeriodInvalid
 from .excel import XLSX, dashboard_workbook, statistics_columns, statistics_workbook
 from .excel import statistics_values as _statistics_values
 from .funds import FundRow

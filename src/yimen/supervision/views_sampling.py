@@ -24,7 +24,8 @@ from yimen.people import mask_id
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
 
-from .areas import PeriodInvalid, period_from
+from .areas import period_from
+from .errors import PeriodInvalid
 from .models import Finding, SampledCase, SampleDraw
 from .services import flags as supervision
 from .services import sampling

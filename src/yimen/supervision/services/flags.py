@@ -20,52 +20,19 @@ from yimen.assistance.services.public import case_number, notify_township
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.benefits.services.county import review_open_on_county_request
-from yimen.errors import Conflict, Forbidden, Invalid
+from yimen.errors import Invalid
 from yimen.regions.codes import Level, code_at_level, prefix_of
 from yimen.regions.models import Division
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.services import CASE_SUBJECT
 from yimen.workflow.states import CaseStatus, TaskStatus
 
+from ..errors import AnswerNotAllowed, FlagAlreadyAnswered, NotACase, SupervisionNotAllowed
 from ..models import SupervisionFlag
 
 TEXT_MAX_CHARS = 2000
 # Who answers for the township: its caseworkers and its approver.
 TOWNSHIP_ROLES = (Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_APPROVER)
-
-
-class SupervisionNotAllowed(Forbidden):
-    code = "assistance.supervision_not_allowed"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy("Only the county's supervisors may ask for a review of this case.")
-        )
-
-
-class AnswerNotAllowed(Forbidden):
-    code = "assistance.flag_answer_not_allowed"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy("Only the case's township may answer this request for review.")
-        )
-
-
-class FlagAlreadyAnswered(Conflict):
-    code = "assistance.flag_already_answered"
-
-    def __init__(self):
-        super().__init__(gettext_lazy("This request for review was already answered."))
-
-
-class NotACase(Conflict):
-    code = "assistance.not_a_case"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy("This application has not been submitted to the township yet.")
-        )
 
 
 def _text(field: str, value: str) -> str:

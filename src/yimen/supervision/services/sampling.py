@@ -29,14 +29,21 @@ from yimen.assistance.facts import facts_sync
 from yimen.assistance.models import Application, Decision, DecisionFact
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Invalid, NotFound
+from yimen.errors import Invalid
 from yimen.regions.codes import Level, code_at_level
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
 
 from ..areas import Period, area_q
+from ..errors import (
+    AlreadyChecked,
+    NothingToSample,
+    SampleNotFound,
+    ShareExists,
+    SupervisionNotAllowed,
+)
 from ..models import Finding, SampledCase, SampleDraw, SamplingShare
-from .flags import SupervisionNotAllowed, supervising_binding, supervision_flag_raise
+from .flags import supervising_binding, supervision_flag_raise
 
 DEFAULT_PERCENT = Decimal("30")
 DEFAULT_SOURCE = (
@@ -59,34 +66,6 @@ class Share:
         """No division set a share: the built-in default applies, which staff see as an
         example value awaiting confirmation rather than its developer note."""
         return self.division_code is None
-
-
-class NothingToSample(Invalid):
-    code = "assistance.nothing_to_sample"
-
-    def __init__(self):
-        super().__init__(_("No approved case was decided in this area and period."), fields={})
-
-
-class AlreadyChecked(Conflict):
-    code = "assistance.sample_already_checked"
-
-    def __init__(self):
-        super().__init__(_("A finding was already recorded for this sampled case."))
-
-
-class ShareExists(Conflict):
-    code = "assistance.sampling_share_exists"
-
-    def __init__(self):
-        super().__init__(_("A share is already set for this division from that day."))
-
-
-class SampleNotFound(NotFound):
-    code = "assistance.sample_not_found"
-
-    def __init__(self):
-        super().__init__(_("No such sample in your area."))
 
 
 def _invalid(field: str, message) -> Invalid:
