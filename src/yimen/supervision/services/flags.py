@@ -74,7 +74,8 @@ def supervision_flag_raise(*, actor, application: Application, comment: str) -> 
     """A county supervisor asks the township to review a case, with a comment.
 
     Needs CASE_SUPERVISE over the case's division; audited as SUPERVISION_FLAGGED and the
-    township's caseworkers get an in-app notification."""
+    township's caseworkers get an in-app notification. A household already on the roster
+    also gets a review (benefits), opened here in the same transaction."""
     binding = supervising_binding(actor, application.division_id)
     if binding is None:
         raise SupervisionNotAllowed()
