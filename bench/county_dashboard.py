@@ -4,7 +4,7 @@ of history for 200,000 households (issue 6: each under 200 ms on PostgreSQL).
 Generates a city of 4 counties × 8 townships × 10 villages and, per household, its case,
 acceptance task, members and (for most) the township's decision, straight into a fresh
 database with bulk_create (seeded, so every run has the same data); then times each query
-function of assistance/dashboard.py, funds.py, statistics.py and the sampling population
+function of supervision/dashboard.py, funds.py, statistics.py and the sampling population
 at the three levels (city, county, township), best of --repeat runs after one warm-up.
 
     .venv/bin/python bench/county_dashboard.py --postgres postgres://postgres@127.0.0.1:5432/postgres
@@ -268,13 +268,13 @@ def run(args) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from yimen.assistance import dashboard as d
-    from yimen.assistance import funds as f
-    from yimen.assistance import statistics as s
-    from yimen.assistance.areas import Period
     from yimen.assistance.facts import facts_sync
-    from yimen.assistance.services.sampling import approved_population
     from yimen.months import add_months
+    from yimen.supervision import dashboard as d
+    from yimen.supervision import funds as f
+    from yimen.supervision import statistics as s
+    from yimen.supervision.areas import Period
+    from yimen.supervision.services.sampling import approved_population
 
     call_command("migrate", verbosity=0)
     now = timezone.now()

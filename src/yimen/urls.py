@@ -14,7 +14,7 @@ urlpatterns = [
     path("assistance/", include("yimen.assistance.urls")),
     path("public/self-check/", include("yimen.assistance.selfcheck_urls")),
     path("public/", include("yimen.assistance.public_urls")),
-    path("county/", include("yimen.assistance.county_urls")),
+    path("county/", include("yimen.supervision.urls")),
     path("benefits/", include("yimen.benefits.urls")),
     path("medins/", include("yimen.medins.urls")),
     path("settlement/", include("yimen.settlement.urls")),

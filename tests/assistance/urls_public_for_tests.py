@@ -13,8 +13,8 @@ urlpatterns = [
         else []
     ),
     *(
-        [path("county/", include("yimen.assistance.county_urls"))]
-        if "county" not in _present
+        [path("county/", include("yimen.supervision.urls"))]
+        if "supervision" not in _present
         else []
     ),
     *site,

@@ -231,7 +231,7 @@ def test_a_reported_change_is_due_within_the_process_limit(staff):
 
 
 def test_a_county_finding_on_a_household_opens_a_review(staff, approved):
-    from yimen.assistance.services.supervision import supervision_flag_raise
+    from yimen.supervision.services.flags import supervision_flag_raise
 
     application = approved()
     home = application.beneficiary

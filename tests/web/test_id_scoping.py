@@ -26,13 +26,13 @@ from tests.benefits.conftest import quick_household
 from tests.factories import NANGUAN, TEST_PASSWORD, ZIQIANG, user_with
 from tests.web.world import BEIAN
 from yimen.accounts.roles import Role
-from yimen.assistance.models import SampledCase, SampleDraw, SupervisionFlag
 from yimen.assistance.services import intake
 from yimen.benefits.models import Review
 from yimen.benefits.services.payments import roll_issue
 from yimen.medins.models import InsuredPerson, Transfer
 from yimen.regions.models import Division
 from yimen.settlement.models import Filing
+from yimen.supervision.models import SampledCase, SampleDraw, SupervisionFlag
 from yimen.verification.models import VerificationReport, VerificationRequest, VerificationRun
 from yimen.workflow.models import Task
 

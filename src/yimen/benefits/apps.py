@@ -10,11 +10,9 @@ class BenefitsConfig(AppConfig):
     demo_order = 50
 
     def ready(self):
-        from yimen.assistance.services.supervision import on_flag_raised
         from yimen.workflow.registry import on_step_done, register, register_subject_page
 
         from .process import BENEFIT_REVIEW_PROCESS
-        from .services.county import review_on_county_flag
         from .services.roster import enrol_disclosed, stop_revoked
 
         register(BENEFIT_REVIEW_PROCESS)
@@ -23,5 +21,3 @@ class BenefitsConfig(AppConfig):
         # when the review of an objection revokes the approval
         on_step_done("assist", "disclose", enrol_disclosed)
         on_step_done("assist_review", "conclude", stop_revoked)
-        # the county's finding on a household on the roster opens a review of it
-        on_flag_raised(review_on_county_flag)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yimen.benefits",
     "yimen.medins",
     "yimen.settlement",
+    "yimen.supervision",  # above the services it reads
 ]
 
 MIDDLEWARE = [

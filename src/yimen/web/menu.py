@@ -61,8 +61,8 @@ MENU: list[MenuItem] = [
     _item("cycle", _("Cycle"), "assistance_cycles:page", {A.CASE_VERIFY, A.CASE_DECIDE}),
     _item("roster", _("Roster"), "benefits:roster", {A.ROSTER_VIEW}),
     _item("verification", _("Verification"), "verification:index", {A.VERIFICATION_VIEW}),
-    _item("county", _("County supervision"), "county:case_list", {A.CASE_SUPERVISE}),
-    _item("statistics", _("Statistics"), "county:dashboard_home", {A.STATS_VIEW}),
+    _item("county", _("County supervision"), "supervision:case_list", {A.CASE_SUPERVISE}),
+    _item("statistics", _("Statistics"), "supervision:dashboard_home", {A.STATS_VIEW}),
     # medical insurance
     _item("medins", _("Medical insurance"), "medins:index", {A.MEDINS_HANDLE}),
     _item("settlement", _("Cross-region settlement"), "settlement:filings", {A.MEDINS_HANDLE}),

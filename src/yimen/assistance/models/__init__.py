@@ -12,14 +12,9 @@ from .records import (
     HouseholdVisit,
     MissingItemsNotice,
     Objection,
-    SupervisionFlag,
     VerificationRecord,
 )
 from .records import DisclosureSetting as DisclosureSetting  # issue 14 (one line)
-from .sampling import Finding as Finding  # issue 6 county sampling (one line each)
-from .sampling import SampledCase as SampledCase
-from .sampling import SampleDraw as SampleDraw
-from .sampling import SamplingShare as SamplingShare
 
 __all__ = [
     "Application",
@@ -36,6 +31,5 @@ __all__ = [
     "Member",
     "MissingItemsNotice",
     "Objection",
-    "SupervisionFlag",
     "VerificationRecord",
 ]

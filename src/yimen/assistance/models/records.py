@@ -185,31 +185,6 @@ class Objection(models.Model):
         return f"objection {self.pk} to application {self.application_id}"
 
 
-class SupervisionFlag(models.Model):
-    """A county supervisor's request that the township review a case; never a decision."""
-
-    application = models.ForeignKey(
-        "assistance.Application",
-        on_delete=models.CASCADE,
-        related_name="supervision_flags",
-        verbose_name=_("application"),
-    )
-    comment = models.TextField(_("comment"))
-    raised_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
-    )
-    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
-
-    class Meta:
-        verbose_name = _("supervision flag")
-        verbose_name_plural = _("supervision flags")
-
-    def __str__(self) -> str:
-        return f"county flag {self.pk} on application {self.application_id}"
-
-
 class CaseTimeLimit(models.Model):
     """Per-division, dated time limits. The seed's "15 days" is local practice (policy.md
     marks it NOT FOUND), so it is data here; the statutory hard line is 20 working days

@@ -1,0 +1,1 @@
+"""Use cases of county supervision: requests for review (flags) and sampling."""

@@ -1,0 +1,36 @@
+"""County supervision pages (read-only, plus requests for township review) and the
+township's answers. Included by the site under ``county/`` (namespace ``supervision``);
+the paths keep their /county/ prefix so bookmarks still work."""
+
+from django.urls import path
+
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
+
+from . import views_cases as views
+from . import views_dashboard as board
+from . import views_sampling as samples
+
+app_name = "supervision"
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<id:application_id>/", views.case_detail, name="case_detail"),
+    path("cases/<id:application_id>/flag/", views.flag_raise, name="flag_raise"),
+    path("flags/", views.flags, name="flags"),
+    path("flags/<id:flag_id>/answer/", views.flag_answer, name="flag_answer"),
+    # issue 6 item 4–5: dashboard and statistics (codes are 12 digits; others are 404)
+    path("dashboard/", board.dashboard_page, name="dashboard_home"),
+    path("dashboard/<str:code>/", board.dashboard_page, name="dashboard"),
+    path("dashboard/<str:code>/excel/", board.dashboard_excel, name="dashboard_excel"),
+    path("statistics/", board.statistics_page, name="statistics_home"),
+    path("statistics/<str:code>/", board.statistics_page, name="statistics"),
+    path("statistics/<str:code>/excel/", board.statistics_excel, name="statistics_excel"),
+    path("samples/", samples.samples, name="samples"),
+    path("samples/draw/", samples.sample_draw, name="sample_draw"),
+    path("samples/share/", samples.share_set, name="sample_share"),
+    path("samples/<id:draw_id>/", samples.sample, name="sample"),
+    path(
+        "samples/<id:draw_id>/cases/<id:sampled_id>/finding/",
+        samples.sample_finding,
+        name="sample_finding",
+    ),
+]
