@@ -310,3 +310,16 @@ def test_fold_keeps_every_total_and_leaves_today_alone(db, tree):
     assert daily_totals_fold(before=today) == 0
     call_command("settlement_fold_daily", before=today + timedelta(days=1))
     assert DailyTotal.objects.filter(day=today).get().count == 1 + 4 + 8
+
+
+def test_fast_path_writes_the_ledger_only_through_medins_statement():
+    """Issue 16: the ledger's table is written by medins.ledger's statement, named nowhere in
+    settlement (a settlement-side INSERT would bypass the ledger's checks)."""
+    from pathlib import Path
+
+    import yimen.settlement as app
+
+    for path in Path(app.__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "INTO medins_accountentry" not in text, path
+        assert "AccountEntry.objects.create" not in text, path

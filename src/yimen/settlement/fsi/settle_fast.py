@@ -11,8 +11,9 @@ PostgreSQL and sent in a pipeline:
    account balance with the year's figures, the policy sets in force, the filings;
 3. the split by the same pure engine (``rules.engine.settle``), no database;
 4. two statements (the second a data-modifying WITH) + COMMIT: the settlement row, its fee
-   lines, the account debit, the visit's status, the daily total (an upsert), the stored
-   answer under the msgid.
+   lines, the account debit (``medins.ledger.posting_statement``: the ledger's own INSERT),
+   the visit's status (``transitions``), the daily total (an upsert), the stored answer
+   under the msgid.
 
 Only the accepted bill takes this path. Whenever anything is not plainly in order (no
 open sign-in, unknown visit, wrong person or state, amounts that differ, no lines, no
@@ -37,7 +38,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from yimen.errors import YimenError
-from yimen.medins.models import InsuredStatus
+from yimen.medins.ledger import BALANCE_OF, posting_statement
+from yimen.medins.models import EntryKind, InsuredStatus
 
 from ..models.encounter import AMOUNT_FIELDS, EncounterKind, EncounterStatus
 from ..rules.catalog import LineSplit
@@ -73,8 +75,7 @@ FEES = (
     " ORDER BY f.id"
 )
 FIGURES = (
-    "SELECT (SELECT COALESCE(SUM(a.amount_fen), 0) FROM medins_accountentry a"
-    " WHERE a.person_id = %s), COUNT(s.id), COALESCE(SUM(s.act_pay_dedc), 0),"
+    f"SELECT {BALANCE_OF}, COUNT(s.id), COALESCE(SUM(s.act_pay_dedc), 0),"  # noqa: S608
     " COALESCE(SUM(s.hifp_pay), 0), COALESCE(SUM(s.hifob_pay), 0),"
     " COALESCE(SUM(s.critical_base), 0), COALESCE(SUM(s.hifmi_pay), 0)"
     " FROM settlement_settlement s"
@@ -101,10 +102,6 @@ INSERT_SETTLEMENT = "INSERT INTO settlement_settlement ({}) VALUES ({})".format(
 LINK_FEES = (
     "UPDATE settlement_feedetail SET settlement_id ="
     " (SELECT id FROM settlement_settlement WHERE setl_id = %s) WHERE id IN ({ids})"
-)
-DEBIT = (
-    "INSERT INTO medins_accountentry (person_id, amount_fen, kind, reference, memo, created_at)"
-    " VALUES (%s, %s, 'settlement', %s, %s, %s)"
 )
 MARK_SETTLED = "UPDATE settlement_encounter SET status = 'settled' WHERE id = %s"
 STORE_ANSWER = (
@@ -200,12 +197,12 @@ class _Sequential:
 
 #: PostgreSQL: the four reads in one statement, each set as a JSON array
 READ_ALL = (
-    "SELECT (SELECT json_agg(json_build_array(f.id, f.feedetl_sn, f.amount_fen,"
+    "SELECT (SELECT json_agg(json_build_array(f.id, f.feedetl_sn, f.amount_fen,"  # noqa: S608
     " f.fulamt_ownpay_fen, f.overlmt_fen, f.preselfpay_fen, f.inscp_fen, f.selfpay_prop,"
     " f.er_flag) ORDER BY f.id) FROM settlement_feedetail f"
     " LEFT JOIN settlement_settlement s ON s.id = f.settlement_id"
     " WHERE f.encounter_id = %s AND (f.settlement_id IS NULL OR s.status = 'cancelled')),"
-    " (SELECT COALESCE(SUM(a.amount_fen), 0) FROM medins_accountentry a WHERE a.person_id = %s),"
+    f" {BALANCE_OF},"
     " y.*,"
     " (SELECT json_agg(json_build_array(id, division_id, valid_from) ORDER BY valid_from DESC)"
     " FROM settlement_policyset WHERE division_id = ANY(%s) AND valid_from <= %s),"
@@ -351,10 +348,12 @@ def _run(
         (LINK_FEES.format(ids=", ".join(["%s"] * len(fees))), [setl_id, *(f[0] for f in fees)]),
     ]
     if result.acct_pay:
-        # the balance it was checked against was read under the person's row lock, which
-        # every posting takes (medins.ledger), so it cannot be overdrawn meanwhile
-        writes.append((DEBIT, [person_id, -result.acct_pay, env.msgid, setl_id,
-                               ops.adapt_datetimefield_value(now)]))  # fmt: skip
+        # medins' own posting statement; its promises are kept here: the balance it was
+        # checked against was read under the person's row lock, which every posting takes
+        writes.append(posting_statement(
+            person_id=person_id, amount_fen=-result.acct_pay, kind=EntryKind.SETTLEMENT,
+            reference=env.msgid, memo=setl_id, at=now,
+        ))  # fmt: skip
     writes += [
         (MARK_SETTLED, [visit_id]),
         (DAILY_UPSERT, daily_params(
