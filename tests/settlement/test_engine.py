@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 
+from yimen.settlement.errors import PolicyError
 from yimen.settlement.rules.catalog import BillLine, split_line
 from yimen.settlement.rules.changchun import CHANGCHUN, CHANGCHUN_2025, VALID_FROM
 from yimen.settlement.rules.engine import PersonFacts, Visit, YearToDate, settle
-from yimen.settlement.rules.policy import PolicyError, policy_from_json
+from yimen.settlement.rules.policy import policy_from_json
 
 POLICY = policy_from_json(CHANGCHUN, VALID_FROM, CHANGCHUN_2025)
 EMPLOYED = PersonFacts("employee", retired=False, account_balance_fen=0)

@@ -9,6 +9,7 @@ from typing import Any
 
 from yimen.medins.models import InsuredPerson, InsuredStatus
 
+from ..errors import Refuse
 from ..models import Encounter, Institution
 from ..rules.money import yuan_to_fen
 from .envelope import Envelope
@@ -16,14 +17,6 @@ from .envelope import Envelope
 INSUTYPE = {"employee": "310", "resident": "390"}
 #: our dictionary for psn_type (national dictionary chapter not retrieved): 在职/退休/居民
 PSN_TYPE = {("employee", False): "11", ("employee", True): "21", ("resident", False): "90"}
-
-
-class Refuse(Exception):
-    """A business refusal: answered with infcode -1 and this Chinese err_msg."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass

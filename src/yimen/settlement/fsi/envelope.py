@@ -18,6 +18,8 @@ import orjson
 from django.conf import settings
 from django.utils import timezone
 
+from ..errors import EnvelopeError
+
 REQUIRED = (
     "infno",
     "msgid",
@@ -32,14 +34,6 @@ REQUIRED = (
     "fixmedins_name",
 )
 OPTIONAL = ("insuplc_admdvs", "sign_no", "dev_no", "dev_safe_info", "cainfo", "signtype")
-
-
-class EnvelopeError(ValueError):
-    """The message cannot be read; ``message`` is the Chinese err_msg."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

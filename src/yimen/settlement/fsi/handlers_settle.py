@@ -12,14 +12,15 @@ from typing import Any
 from yimen.audit.events import EventType
 from yimen.errors import YimenError
 
+from ..errors import AdmissionNotReversible, Refuse
 from ..models import FsiMessage, Settlement, SettlementStatus
 from ..models.encounter import AMOUNT_FIELDS, Encounter, EncounterKind, EncounterStatus
 from ..rules.engine import FUND_NAMES, Result
 from ..services.settling import cancel_settlement, compute, restore_settlement, settle_encounter
+from ..services.visits import visit_cancel
 from .context import (
     INSUTYPE,
     Context,
-    Refuse,
     amount,
     birth_and_gender,
     encounter,
@@ -212,9 +213,9 @@ def _undo(ctx: Context, oinfno: str, out: dict[str, Any]) -> None:
             .first()
         )
         if visit is None or visit.fees.exists() or visit.status == EncounterStatus.SETTLED:
-            raise Refuse("入院后已有费用或结算，不能冲正入院")
-        visit.status = EncounterStatus.CANCELLED
-        visit.save(update_fields=["status"])
+            raise AdmissionNotReversible()
+        if visit.status != EncounterStatus.CANCELLED:  # already withdrawn: nothing to undo
+            visit_cancel(visit)
         return
     setl_id = (out.get("setlinfo") or {}).get("setl_id", "")
     s = Settlement.objects.filter(setl_id=setl_id, institution=ctx.institution).first()

@@ -17,16 +17,17 @@ from yimen.medins.ledger import account_balance
 from yimen.medins.models import InsuredPerson, InsuredStatus
 from yimen.people import age_on
 
+from ..errors import Refuse
 from ..models import Encounter, FeeDetail, FilingCategory, FilingChannel, SettlementStatus, SignIn
 from ..models.encounter import EncounterKind, EncounterStatus
 from ..rules.catalog import BillLine, split_line
 from ..services.filing import DOC_FORM, DOC_IDENTITY, DOC_REFERRAL, filing_cancel, filing_create
 from ..services.lookup import catalog_for
 from ..services.settling import new_id
+from ..services.visits import visit_cancel, visit_discharge, visit_discharge_undo
 from .context import (
     INSUTYPE,
     Context,
-    Refuse,
     amount,
     birth_and_gender,
     decimal,
@@ -152,18 +153,8 @@ def register(ctx: Context) -> dict[str, Any]:
                      "ipt_otp_no": visit.ipt_otp_no}}  # fmt: skip
 
 
-def _cancel_visit(visit: Encounter) -> None:
-    if visit.status in (EncounterStatus.SETTLED, EncounterStatus.CANCELLED):
-        raise Refuse("该就诊已结算或已撤销，不能撤销")
-    if visit.fees.exists():
-        raise Refuse("该就诊仍有费用明细，请先撤销明细")
-    visit.status = EncounterStatus.CANCELLED
-    visit.save(update_fields=["status"])
-
-
 def unregister(ctx: Context) -> dict[str, Any]:
-    visit = encounter(ctx, node(ctx, "data"))
-    _cancel_visit(visit)
+    visit_cancel(encounter(ctx, node(ctx, "data")))
     return {}
 
 
@@ -285,12 +276,7 @@ def admit(ctx: Context) -> dict[str, Any]:
 
 def discharge(ctx: Context) -> dict[str, Any]:
     data = node(ctx, "dscginfo")
-    visit = encounter(ctx, data)
-    if visit.kind != EncounterKind.INPATIENT or visit.status != EncounterStatus.OPEN:
-        raise Refuse("该就诊不是在院状态，不能办理出院")
-    visit.endtime = when(data, "endtime", ctx.now)
-    visit.status = EncounterStatus.DISCHARGED
-    visit.save(update_fields=["endtime", "status"])
+    visit_discharge(encounter(ctx, data), at=when(data, "endtime", ctx.now))
     return {}
 
 
@@ -316,16 +302,12 @@ def cancel_admission(ctx: Context) -> dict[str, Any]:
     visit = encounter(ctx, node(ctx, "data"))
     if visit.kind != EncounterKind.INPATIENT:
         raise Refuse("该就诊不是住院")
-    _cancel_visit(visit)
+    visit_cancel(visit)
     return {}
 
 
 def cancel_discharge(ctx: Context) -> dict[str, Any]:
-    visit = encounter(ctx, node(ctx, "data"))
-    if visit.status != EncounterStatus.DISCHARGED:
-        raise Refuse("该就诊不是已出院未结算状态")
-    visit.status, visit.endtime = EncounterStatus.OPEN, None
-    visit.save(update_fields=["status", "endtime"])
+    visit_discharge_undo(encounter(ctx, node(ctx, "data")))
     return {}
 
 

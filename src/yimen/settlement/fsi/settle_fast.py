@@ -41,12 +41,14 @@ from yimen.errors import YimenError
 from yimen.medins.ledger import BALANCE_OF, posting_statement
 from yimen.medins.models import EntryKind, InsuredStatus
 
+from ..errors import Refuse
 from ..models.encounter import AMOUNT_FIELDS, EncounterKind, EncounterStatus
 from ..rules.catalog import LineSplit
 from ..rules.engine import PersonFacts, Result, Visit, YearToDate, settle
 from ..services.lookup import basis_of, covering, policy_in_force, policy_scope, same_city
 from ..services.settling import DAILY_UPSERT, daily_params, new_id
-from .context import Refuse, amount, text
+from ..transitions import SETTLEMENT_INITIAL, visit_settle_statement
+from .context import amount, text
 from .envelope import Envelope, answer
 
 KIND = {"2207": EncounterKind.OUTPATIENT, "2304": EncounterKind.INPATIENT}
@@ -103,7 +105,6 @@ LINK_FEES = (
     "UPDATE settlement_feedetail SET settlement_id ="
     " (SELECT id FROM settlement_settlement WHERE setl_id = %s) WHERE id IN ({ids})"
 )
-MARK_SETTLED = "UPDATE settlement_encounter SET status = 'settled' WHERE id = %s"
 STORE_ANSWER = (
     "INSERT INTO settlement_fsimessage (msgid, infno, fixmedins_code, infcode, response,"
     " received_at, reversed_by) VALUES (%s, %s, %s, 0, %s, %s, '')"
@@ -335,7 +336,8 @@ def _run(
     cross = insured[:2] != treatment[:2]
     ops = connection.ops
     settlement = [
-        setl_id, visit_id, person_id, inst_id, filing.pk if filing else None, kind, "settled",
+        setl_id, visit_id, person_id, inst_id, filing.pk if filing else None, kind,
+        SETTLEMENT_INITIAL.value,
         basis, level, emergency_row, cross, insured, treatment,
         ops.adapt_datetimefield_value(now), _day(on), on.year, env.msgid, "",
         ops.adapt_decimalfield_value(result.ratio, 5, 4), result.critical_base, len(fees),
@@ -355,7 +357,7 @@ def _run(
             reference=env.msgid, memo=setl_id, at=now,
         ))  # fmt: skip
     writes += [
-        (MARK_SETTLED, [visit_id]),
+        visit_settle_statement(visit_id=visit_id, source=status),
         (DAILY_UPSERT, daily_params(
             day=on, insured=insured, treatment=treatment, kind=kind, cross_province=cross,
             emergency=emergency_row, setl_id=setl_id, sign=1,

@@ -24,12 +24,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from yimen.errors import YimenError
 
+from ..errors import AuthFailed, EnvelopeError, Refuse
 from ..models import FsiMessage, Institution, SignIn
 from . import handlers_settle as s
 from . import handlers_visit as v
-from .auth import AuthFailed, authenticate
-from .context import Context, Refuse
-from .envelope import Envelope, EnvelopeError, answer, decode, parse
+from .auth import authenticate
+from .context import Context
+from .envelope import Envelope, answer, decode, parse
 from .settle_fast import settle_fast
 
 log = logging.getLogger(__name__)
