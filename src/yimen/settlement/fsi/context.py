@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from yimen.medins.models import InsuredPerson, InsuredStatus
+from yimen.workflow.calendar import SHANGHAI
 
 from ..errors import Refuse
 from ..models import Encounter, Institution
@@ -85,10 +86,20 @@ def when(data: dict[str, Any], name: str, default: datetime) -> datetime:
             parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
-        from django.utils import timezone
-
-        return timezone.make_aware(parsed)
+        return parsed.replace(tzinfo=SHANGHAI)  # a hospital's clock reads Beijing time
     raise Refuse(f"字段 {name} 应为 yyyy-MM-dd HH:mm:ss")
+
+
+def beijing(moment: datetime) -> datetime:
+    """``moment`` in Beijing time: every time the interface writes, prints or dates by (a
+    sign_no prefix, setl_time, the day of a bill) is Asia/Shanghai, whatever the server's or
+    the request's zone."""
+    return moment.astimezone(SHANGHAI)
+
+
+def stamp(moment: datetime) -> str:
+    """The interface's ``yyyy-MM-dd HH:mm:ss``, in Beijing time."""
+    return beijing(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def yuan(fen: int) -> float:

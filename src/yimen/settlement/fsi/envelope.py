@@ -18,6 +18,8 @@ import orjson
 from django.conf import settings
 from django.utils import timezone
 
+from yimen.workflow.calendar import SHANGHAI
+
 from ..errors import EnvelopeError
 
 REQUIRED = (
@@ -143,7 +145,7 @@ def _check_time(value: str) -> None:
 
 
 def _stamp() -> str:
-    now = timezone.localtime()
+    now = timezone.now().astimezone(SHANGHAI)  # Beijing time, as every time in the interface
     return now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
 
 

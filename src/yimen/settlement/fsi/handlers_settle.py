@@ -26,6 +26,7 @@ from .context import (
     encounter,
     node,
     psn_type,
+    stamp,
     text,
     yuan,
 )
@@ -45,7 +46,7 @@ def setlinfo(visit: Any, amounts: Any, *, setl_id: str, msgid: str, when, sign: 
         "psn_name": who.name, "psn_cert_type": "01", "certno": who.id_number, "gend": gender,
         "naty": "", "brdy": born.isoformat() if born else "", "age": None,
         "insutype": INSUTYPE[who.insurance_type], "psn_type": psn_type(who),
-        "cvlserv_flag": "0", "setl_time": when.strftime("%Y-%m-%d %H:%M:%S"),
+        "cvlserv_flag": "0", "setl_time": stamp(when),
         "mdtrt_cert_type": "02", "med_type": visit.med_type,
     }  # fmt: skip
     for name in AMOUNT_FIELDS:

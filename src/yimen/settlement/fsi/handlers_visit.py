@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from yimen.errors import YimenError
 from yimen.medins.ledger import account_balance
@@ -29,6 +28,7 @@ from .context import (
     INSUTYPE,
     Context,
     amount,
+    beijing,
     birth_and_gender,
     decimal,
     encounter,
@@ -36,6 +36,7 @@ from .context import (
     person,
     psn_type,
     rows,
+    stamp,
     text,
     when,
     yuan,
@@ -53,13 +54,12 @@ def _exp(data: dict[str, Any]) -> dict[str, Any]:
 def sign_in(ctx: Context) -> dict[str, Any]:
     data = node(ctx, "signIn")
     sign = SignIn.objects.create(
-        sign_no=ctx.now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6),
+        sign_no=beijing(ctx.now).strftime("%Y%m%d%H%M%S") + secrets.token_hex(6),
         institution=ctx.institution,
         opter=text(data, "opter_no", required=False) or ctx.env.opter,
         signed_in_at=ctx.now,
     )
-    stamp = timezone.localtime(ctx.now).strftime("%Y-%m-%d %H:%M:%S")
-    return {"signinoutb": {"sign_time": stamp, "sign_no": sign.sign_no}}
+    return {"signinoutb": {"sign_time": stamp(ctx.now), "sign_no": sign.sign_no}}
 
 
 def sign_out(ctx: Context) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def sign_out(ctx: Context) -> dict[str, Any]:
     ).update(signed_out_at=ctx.now)
     if not updated:
         raise Refuse("签到编号无效或已签退")
-    return {"signoutoutb": {"sign_time": timezone.localtime(ctx.now).strftime("%Y-%m-%d %H:%M:%S")}}
+    return {"signoutoutb": {"sign_time": stamp(ctx.now)}}
 
 
 def person_info(ctx: Context) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def person_info(ctx: Context) -> dict[str, Any]:
     if name and name != found.name:
         raise Refuse("姓名与证件号码不符")
     born, gender = birth_and_gender(found.id_number)
-    today = timezone.localdate()
+    today = beijing(ctx.now).date()
     age = age_on(born, today) if born else None
     balance = account_balance(found) if found.insurance_type == "employee" else 0
     return {
@@ -180,7 +180,7 @@ def _fee_lines(ctx: Context, kind: str) -> dict[str, Any]:
         kind == EncounterKind.INPATIENT and visit.status == EncounterStatus.DISCHARGED
     ):
         raise Refuse("该就诊已结算或已撤销，不能上传明细")
-    day = timezone.localtime(ctx.now).date()
+    day = beijing(ctx.now).date()
     catalog = catalog_for(
         visit.institution.division_id, [text(x, "med_list_codg") for x in lines], day
     )

@@ -48,7 +48,7 @@ from ..rules.engine import PersonFacts, Result, Visit, YearToDate, settle
 from ..services.lookup import basis_of, covering, policy_in_force, policy_scope, same_city
 from ..services.settling import DAILY_UPSERT, daily_params, new_id
 from ..transitions import SETTLEMENT_INITIAL, visit_settle_statement
-from .context import amount, text
+from .context import amount, beijing, text
 from .envelope import Envelope, answer
 
 KIND = {"2207": EncounterKind.OUTPATIENT, "2304": EncounterKind.INPATIENT}
@@ -294,7 +294,7 @@ def _run(
      person_status) = found  # fmt: skip
     _check(env, data, treatment, kind, status, insutype, person_id, insured)
     now = now or timezone.now()
-    local = timezone.localtime(now)
+    local = beijing(now)
     on = local.date()
     scope = policy_scope(insured)
     away = not same_city(insured, treatment)

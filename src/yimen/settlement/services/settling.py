@@ -21,6 +21,7 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.medins.ledger import account_balance, account_post
 from yimen.medins.models import EntryKind, InsuredPerson, InsuredStatus
+from yimen.workflow.calendar import SHANGHAI, local_date
 
 from ..errors import AlreadyCancelled, NoOpenLines, RestoreConflict
 from ..models import Encounter, FeeDetail, Filing, Settlement, SettlementStatus
@@ -40,8 +41,13 @@ class Computed:
     cross_province: bool
 
 
+def local_now() -> datetime:
+    """Now in Beijing time (ids, days and years of bills are Beijing's)."""
+    return timezone.now().astimezone(SHANGHAI)
+
+
 def new_id(prefix: str) -> str:
-    return prefix + timezone.localtime().strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
+    return prefix + local_now().strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
 
 
 def open_fees(encounter: Encounter) -> list[FeeDetail]:
@@ -91,7 +97,7 @@ def _line(fee: FeeDetail) -> LineSplit:
 
 def compute(encounter: Encounter, *, person: InsuredPerson, when: datetime, acct_used: bool):
     """The split of the encounter's open fee lines as of ``when`` (nothing written)."""
-    on = timezone.localtime(when).date()
+    on = local_date(when)
     fees = open_fees(encounter)
     emergency = encounter.emergency or any(f.er_flag for f in fees)
     insured = person.insured_division_id
@@ -214,7 +220,7 @@ def settle_encounter(
     if not c.fees:
         raise NoOpenLines()
     r = c.result
-    local = timezone.localtime(when)
+    local = when.astimezone(SHANGHAI)
     settlement = Settlement.objects.create(
         setl_id=new_id("S"),
         encounter=encounter,
