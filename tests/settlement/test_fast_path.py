@@ -188,13 +188,16 @@ def test_settled_visit_and_bill_without_lines_give_way(fsi, employee):
     assert Settlement.objects.count() == 1
 
 
-def test_duplicate_msgid_on_another_visit_replays_the_first_answer(fsi, employee):
+def test_duplicate_msgid_on_another_visit_is_refused_and_rolled_back(fsi, employee):
     first_visit = outpatient_bill(fsi, employee)
     second_visit = outpatient_bill(fsi, employee)
     msgid = "H22010200002202601011200006666"
     first = fsi.post(settle_body(fsi, *first_visit, msgid=msgid))[1]
     again = fsi.post(settle_body(fsi, *second_visit, msgid=msgid))[1]
-    assert first["infcode"] == 0 and again == first
+    # issue 20: another message under a used msgid is not a retry
+    assert first["infcode"] == 0 and again["infcode"] == -1
+    assert "已用于另一笔报文" in again["err_msg"]
+    assert fsi.post(settle_body(fsi, *first_visit, msgid=msgid))[1] == first  # a true retry
     # the second visit's fast settlement was rolled back whole
     assert Settlement.objects.count() == 1
     assert Encounter.objects.get(mdtrt_id=second_visit[1]).status == "open"

@@ -7,6 +7,7 @@ Every refusal is an answer with ``infcode`` -1 and a Chinese ``err_msg``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -142,6 +143,14 @@ def _check_time(value: str) -> None:
         datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
         return
     datetime(*(int(part) for part in found.groups()))  # type: ignore[misc]
+
+
+def message_digest(env: Envelope) -> str:
+    """SHA-256 (hex) of the message's canonical form: infno and input, keys sorted, compact
+    UTF-8 JSON. The envelope's other fields (times, sign_no, operator) may differ in a
+    retry; these two are what the message asks for."""
+    canonical = orjson.dumps([env.infno, env.input], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def _stamp() -> str:

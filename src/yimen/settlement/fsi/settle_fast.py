@@ -49,7 +49,7 @@ from ..services.lookup import basis_of, covering, policy_in_force, policy_scope,
 from ..services.settling import DAILY_UPSERT, daily_params, new_id
 from ..transitions import SETTLEMENT_INITIAL, visit_settle_statement
 from .context import amount, beijing, text
-from .envelope import Envelope, answer
+from .envelope import Envelope, answer, message_digest
 
 KIND = {"2207": EncounterKind.OUTPATIENT, "2304": EncounterKind.INPATIENT}
 
@@ -107,7 +107,7 @@ LINK_FEES = (
 )
 STORE_ANSWER = (
     "INSERT INTO settlement_fsimessage (msgid, infno, fixmedins_code, infcode, response,"
-    " received_at, reversed_by) VALUES (%s, %s, %s, 0, %s, %s, '')"
+    " received_at, reversed_by, digest) VALUES (%s, %s, %s, 0, %s, %s, '', %s)"
 )
 
 
@@ -364,7 +364,7 @@ def _run(
             medfee_fen=result.medfee_sumamt, fund_fen=result.fund_pay_sumamt,
         )),
         (STORE_ANSWER, [env.msgid, env.infno, inst_code, db.json(body),
-                        ops.adapt_datetimefield_value(now)]),
+                        ops.adapt_datetimefield_value(now), message_digest(env)]),
     ]  # fmt: skip
     db.write(writes)
     return body
