@@ -11,6 +11,7 @@ from typing import Any
 
 from yimen.audit.events import EventType
 from yimen.errors import YimenError
+from yimen.people import age_on
 
 from ..errors import AdmissionNotReversible, Refuse
 from ..models import FsiMessage, Settlement, SettlementStatus
@@ -22,6 +23,7 @@ from .context import (
     INSUTYPE,
     Context,
     amount,
+    beijing,
     birth_and_gender,
     encounter,
     node,
@@ -33,7 +35,8 @@ from .context import (
 from .envelope import answer
 
 REVERSIBLE = {"2207", "2208", "2304", "2305", "2401"}
-CHECKED_ON_SETTLE = ("fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt")
+#: the amounts a 2207/2304 may send that must equal ours (medfee_sumamt always must)
+CHECKED_ON_SETTLE = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
 
 
 def setlinfo(visit: Any, amounts: Any, *, setl_id: str, msgid: str, when, sign: int = 1,
@@ -44,7 +47,8 @@ def setlinfo(visit: Any, amounts: Any, *, setl_id: str, msgid: str, when, sign: 
     info: dict[str, Any] = {
         "mdtrt_id": visit.mdtrt_id, "setl_id": setl_id, "psn_no": str(who.pk),
         "psn_name": who.name, "psn_cert_type": "01", "certno": who.id_number, "gend": gender,
-        "naty": "", "brdy": born.isoformat() if born else "", "age": None,
+        "naty": "", "brdy": born.isoformat() if born else "",
+        "age": age_on(born, beijing(when).date()) if born else None,
         "insutype": INSUTYPE[who.insurance_type], "psn_type": psn_type(who),
         "cvlserv_flag": "0", "setl_time": stamp(when),
         "mdtrt_cert_type": "02", "med_type": visit.med_type,

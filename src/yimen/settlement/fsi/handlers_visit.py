@@ -110,7 +110,8 @@ def person_info(ctx: Context) -> dict[str, Any]:
                 "psn_insu_date": found.created_at.date().isoformat(),
                 "paus_insu_date": None,
                 "cvlserv_flag": "0",
-                "insuplc_admdvs": found.insured_division_id[:6],
+                # the pooling area (统筹区, the city), not the district: 220100 for Changchun
+                "insuplc_admdvs": found.insured_division_id[:4].ljust(6, "0"),
                 "emp_name": "",
             }
         ],

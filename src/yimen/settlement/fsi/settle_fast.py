@@ -50,6 +50,7 @@ from ..services.settling import DAILY_UPSERT, daily_params, new_id
 from ..transitions import SETTLEMENT_INITIAL, visit_settle_statement
 from .context import amount, beijing, text
 from .envelope import Envelope, answer, message_digest
+from .handlers_settle import CHECKED_ON_SETTLE
 
 KIND = {"2207": EncounterKind.OUTPATIENT, "2304": EncounterKind.INPATIENT}
 
@@ -407,7 +408,7 @@ def _check(env: Envelope, data: dict[str, Any], treatment: str, kind: str, statu
 
 
 def _compare(data: dict[str, Any], result: Result) -> None:
-    for name in ("medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt"):
+    for name in ("medfee_sumamt", *CHECKED_ON_SETTLE):
         sent = amount(data, name, required=name == "medfee_sumamt")
         if sent is not None and sent != getattr(result, name):
             raise GiveUp
