@@ -200,7 +200,9 @@ def _fee_lines(ctx: Context, kind: str) -> dict[str, Any]:
             decimal(raw, "pric"),
         )
         assert fen is not None
-        if abs(Decimal(fen) - cnt * pric * 100) > 1 or pric < 0:
+        if pric < 0:
+            raise Refuse(f"明细 {sn} 的单价 pric 不能为负数")
+        if abs(Decimal(fen) - cnt * pric * 100) > 1:
             raise Refuse(f"明细 {sn} 的金额与单价×数量不符")
         refund_ok = kind == EncounterKind.INPATIENT and text(raw, "init_feedetl_sn", False) in seen
         if (fen < 0 or cnt < 0) and not refund_ok:
