@@ -133,3 +133,39 @@ def test_concurrent_same_reference_posts_once():
     assert all(isinstance(o, AccountEntry) for o in outcomes), outcomes
     assert len({o.pk for o in outcomes}) == 1
     assert account_balance(person.pk) == 700
+
+
+def test_posting_statement_is_the_ledger_insert_both_paths_use(person):
+    """The statement the settlement fast path sends writes the row ``account_post`` would."""
+    from django.db import IntegrityError, connection, transaction
+    from django.utils import timezone
+
+    from yimen.medins.errors import UnknownEntryKind
+    from yimen.medins.ledger import posting_statement
+
+    account_post(person, 1000, EntryKind.CONTRIBUTION, "c-1")
+    at = timezone.now()
+    sql, params = posting_statement(
+        person_id=person.pk, amount_fen=-300, kind=EntryKind.SETTLEMENT, reference="m-1",
+        memo="S1" * 150, at=at,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    entry = AccountEntry.objects.get(kind=EntryKind.SETTLEMENT, reference="m-1")
+    assert (entry.person_id, entry.amount_fen, len(entry.memo)) == (person.pk, -300, 200)
+    assert entry.created_at == at
+    assert account_balance(person) == 700
+    # once per (kind, reference): a second send fails the unique index and writes nothing
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    assert account_balance(person) == 700
+    # the checks that need no database are the statement's own
+    with pytest.raises(ZeroPosting):
+        posting_statement(person_id=person.pk, amount_fen=0, kind=EntryKind.SETTLEMENT,
+                          reference="m-2", at=at)  # fmt: skip
+    with pytest.raises(UnknownEntryKind):
+        posting_statement(person_id=person.pk, amount_fen=1, kind="gift", reference="m-3", at=at)
+    # account_post returns the row it wrote, as read back
+    made = account_post(person, -200, EntryKind.SETTLEMENT, "m-4", memo="S2")
+    assert made == AccountEntry.objects.get(reference="m-4")
+    assert not made._state.adding

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 
+from yimen.settlement.errors import PolicyError
 from yimen.settlement.rules.catalog import BillLine, split_line
 from yimen.settlement.rules.changchun import CHANGCHUN, CHANGCHUN_2025, VALID_FROM
 from yimen.settlement.rules.engine import PersonFacts, Visit, YearToDate, settle
-from yimen.settlement.rules.policy import PolicyError, policy_from_json
+from yimen.settlement.rules.policy import policy_from_json
 
 POLICY = policy_from_json(CHANGCHUN, VALID_FROM, CHANGCHUN_2025)
 EMPLOYED = PersonFacts("employee", retired=False, account_balance_fen=0)
@@ -252,3 +253,32 @@ def test_yuan_text_in_integers_reads_as_the_decimal_form(fen):
     from yimen.settlement.rules.money import fen_to_yuan
 
     assert format_fen(fen) == f"{fen_to_yuan(fen):,}" == format_yuan(fen_to_yuan(fen))
+
+
+def test_reasons_read_the_same_in_both_languages_whatever_is_active():
+    """The reasons go through gettext (issue 16) and keep the wording they had as f-strings;
+    each is rendered in Chinese and English whatever language the request runs in."""
+    from django.utils import translation
+
+    person = PersonFacts("employee", retired=True, account_balance_fen=100000)
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            r = run([line("10000")], person)
+        said = {x.field: (x.zh, x.en) for x in r.reasons}
+        assert said["act_pay_dedc"] == (
+            "三级（市属）医院住院起付线 700.00 元，实际扣除 700.00 元",
+            "level 3 (city) inpatient deductible 700.00, applied 700.00",
+        )
+        assert said["hifp_pay"] == (
+            "统筹支付比例 88%（退休 +2 个百分点），参保地本地就医，实际比例 90%；"
+            "(10,000.00 − 700.00) × 90% = 8,370.00 元；年度限额 150,000.00 元，已用 0.00 元，"
+            "本次支付 8,370.00 元",
+            "Pool ratio 88% (+2 points retired), treated at home, effective 90%; "
+            "(10,000.00 − 700.00) × 90% = 8,370.00; annual cap 150,000.00, used 0.00, "
+            "paid now 8,370.00",
+        )
+        assert said["acct_pay"] == (
+            "个人账户余额 1,000.00 元，支付 1,000.00 元",
+            "Personal account balance 1,000.00, pays 1,000.00",
+        )
+        assert r.setldetail[0].setl_proc_info == said["hifp_pay"][0]

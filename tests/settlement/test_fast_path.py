@@ -188,13 +188,16 @@ def test_settled_visit_and_bill_without_lines_give_way(fsi, employee):
     assert Settlement.objects.count() == 1
 
 
-def test_duplicate_msgid_on_another_visit_replays_the_first_answer(fsi, employee):
+def test_duplicate_msgid_on_another_visit_is_refused_and_rolled_back(fsi, employee):
     first_visit = outpatient_bill(fsi, employee)
     second_visit = outpatient_bill(fsi, employee)
     msgid = "H22010200002202601011200006666"
     first = fsi.post(settle_body(fsi, *first_visit, msgid=msgid))[1]
     again = fsi.post(settle_body(fsi, *second_visit, msgid=msgid))[1]
-    assert first["infcode"] == 0 and again == first
+    # issue 20: another message under a used msgid is not a retry
+    assert first["infcode"] == 0 and again["infcode"] == -1
+    assert "已用于另一笔报文" in again["err_msg"]
+    assert fsi.post(settle_body(fsi, *first_visit, msgid=msgid))[1] == first  # a true retry
     # the second visit's fast settlement was rolled back whole
     assert Settlement.objects.count() == 1
     assert Encounter.objects.get(mdtrt_id=second_visit[1]).status == "open"
@@ -310,3 +313,16 @@ def test_fold_keeps_every_total_and_leaves_today_alone(db, tree):
     assert daily_totals_fold(before=today) == 0
     call_command("settlement_fold_daily", before=today + timedelta(days=1))
     assert DailyTotal.objects.filter(day=today).get().count == 1 + 4 + 8
+
+
+def test_fast_path_writes_the_ledger_only_through_medins_statement():
+    """Issue 16: the ledger's table is written by medins.ledger's statement, named nowhere in
+    settlement (a settlement-side INSERT would bypass the ledger's checks)."""
+    from pathlib import Path
+
+    import yimen.settlement as app
+
+    for path in Path(app.__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "INTO medins_accountentry" not in text, path
+        assert "AccountEntry.objects.create" not in text, path

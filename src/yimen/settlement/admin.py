@@ -10,8 +10,9 @@ from django.contrib import admin, messages
 
 from yimen.errors import YimenError
 
+from .errors import PolicyError
 from .models import CatalogItem, Institution, PersonLink, PolicySet
-from .rules.policy import PolicyError, policy_from_json
+from .rules.policy import policy_from_json
 from .services.policy import policy_set_add
 
 

@@ -28,6 +28,8 @@ from typing import Any
 
 from django.conf import settings
 
+from ..errors import AuthFailed
+
 
 @dataclass(frozen=True)
 class Credential:
@@ -36,12 +38,6 @@ class Credential:
 
     def allows(self, code: str) -> bool:
         return self.institutions is None or code in self.institutions
-
-
-class AuthFailed(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 def configured() -> list[dict[str, Any]]:

@@ -7,23 +7,19 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from yimen.medins.models import InsuredPerson, InsuredStatus
+from django.conf import settings
 
+from yimen.medins.models import InsuredPerson, InsuredStatus
+from yimen.workflow.calendar import SHANGHAI
+
+from ..errors import Refuse
 from ..models import Encounter, Institution
-from ..rules.money import yuan_to_fen
+from ..rules.money import FEN
 from .envelope import Envelope
 
 INSUTYPE = {"employee": "310", "resident": "390"}
 #: our dictionary for psn_type (national dictionary chapter not retrieved): 在职/退休/居民
 PSN_TYPE = {("employee", False): "11", ("employee", True): "21", ("resident", False): "90"}
-
-
-class Refuse(Exception):
-    """A business refusal: answered with infcode -1 and this Chinese err_msg."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass
@@ -63,23 +59,59 @@ def text(data: dict[str, Any], name: str, required: bool = True) -> str:
     return value
 
 
+#: the largest amount (yuan) a field may carry; a deployment may set others per field in
+#: YIMEN_FSI_AMOUNT_CEILINGS ({"det_item_fee_sumamt": "500000.00", ...}). Well inside the
+#: national 16,2 and the database's 64-bit fen, so nothing larger ever reaches either.
+AMOUNT_CEILINGS = {"det_item_fee_sumamt": Decimal("9999999.99")}
+DEFAULT_CEILING = Decimal("99999999.99")
+#: quantity and unit price: the decimals the catalogue's columns hold (cnt 16,4; pric 16,6)
+#: and a bound that keeps them inside 16 digits
+NUMBER_LIMITS = {"cnt": (4, Decimal("999999999999")), "pric": (6, Decimal("9999999999"))}
+
+
+def _ceiling(name: str) -> Decimal:
+    configured = getattr(settings, "YIMEN_FSI_AMOUNT_CEILINGS", None) or {}
+    return Decimal(str(configured.get(name, AMOUNT_CEILINGS.get(name, DEFAULT_CEILING))))
+
+
+def _finite(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
 def amount(data: dict[str, Any], name: str, required: bool = True) -> int | None:
+    """A yuan amount in fen: a finite number with at most two decimals, within the field's
+    ceiling (negative amounts are the callers' to allow or refuse). Refused, naming the
+    field, rather than rounded: 0.005 yuan is not an amount anyone can pay."""
     value = data.get(name)
     if value in (None, "") and not required:
         return None
-    try:
-        return yuan_to_fen(value)
-    except ValueError as exc:
-        raise Refuse(f"字段 {name} 应为金额") from exc
+    number = _finite(value)
+    if number is None:
+        raise Refuse(f"字段 {name} 应为金额")
+    ceiling = _ceiling(name)
+    if abs(number) > ceiling:
+        raise Refuse(f"字段 {name} 的金额超出上限 {ceiling} 元")
+    if number != number.quantize(FEN):
+        raise Refuse(f"字段 {name} 为金额，最多两位小数")
+    return int(number * 100)
 
 
 def decimal(data: dict[str, Any], name: str) -> Decimal:
-    try:
-        value = Decimal(str(data.get(name)).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise Refuse(f"字段 {name} 应为数字") from exc
-    if not value.is_finite():
+    """A quantity or unit price: finite, within the catalogue's decimals and bound."""
+    value = _finite(data.get(name))
+    if value is None:
         raise Refuse(f"字段 {name} 应为数字")
+    places, limit = NUMBER_LIMITS.get(name, (6, Decimal("9999999999")))
+    if abs(value) > limit:
+        raise Refuse(f"字段 {name} 超出上限 {limit}")
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise Refuse(f"字段 {name} 最多 {places} 位小数")
     return value
 
 
@@ -92,10 +124,20 @@ def when(data: dict[str, Any], name: str, default: datetime) -> datetime:
             parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
-        from django.utils import timezone
-
-        return timezone.make_aware(parsed)
+        return parsed.replace(tzinfo=SHANGHAI)  # a hospital's clock reads Beijing time
     raise Refuse(f"字段 {name} 应为 yyyy-MM-dd HH:mm:ss")
+
+
+def beijing(moment: datetime) -> datetime:
+    """``moment`` in Beijing time: every time the interface writes, prints or dates by (a
+    sign_no prefix, setl_time, the day of a bill) is Asia/Shanghai, whatever the server's or
+    the request's zone."""
+    return moment.astimezone(SHANGHAI)
+
+
+def stamp(moment: datetime) -> str:
+    """The interface's ``yyyy-MM-dd HH:mm:ss``, in Beijing time."""
+    return beijing(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def yuan(fen: int) -> float:

@@ -7,6 +7,7 @@ Every refusal is an answer with ``infcode`` -1 and a Chinese ``err_msg``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -17,6 +18,10 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.utils import timezone
+
+from yimen.workflow.calendar import SHANGHAI
+
+from ..errors import EnvelopeError
 
 REQUIRED = (
     "infno",
@@ -34,14 +39,6 @@ REQUIRED = (
 OPTIONAL = ("insuplc_admdvs", "sign_no", "dev_no", "dev_safe_info", "cainfo", "signtype")
 
 
-class EnvelopeError(ValueError):
-    """The message cannot be read; ``message`` is the Chinese err_msg."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
 @dataclass(frozen=True)
 class Envelope:
     infno: str
@@ -56,6 +53,8 @@ class Envelope:
     sign_no: str
     inf_time: str
     input: dict[str, Any]
+    #: message_digest of infno + input, computed when the envelope is read
+    digest: str = ""
 
 
 def decode(body: bytes) -> Any:
@@ -77,8 +76,11 @@ def decode(body: bytes) -> Any:
         pass
     try:  # what orjson refuses but json reads (integers beyond 64 bits, NaN): as before
         return json.loads(text)
-    except ValueError as exc:
-        raise EnvelopeError("报文不是合法的 JSON") from exc
+    except (ValueError, RecursionError) as exc:  # nested deeper than Python's stack
+        raise EnvelopeError(NOT_JSON) from exc
+
+
+NOT_JSON = "报文不是合法的 JSON"
 
 
 def _text(value: Any) -> str:
@@ -132,6 +134,7 @@ def parse(data: Any, path_infno: str | None) -> Envelope:
         sign_no=fields["sign_no"],
         inf_time=fields["inf_time"],
         input=payload,
+        digest=_digest(fields["infno"], payload),
     )
 
 
@@ -148,8 +151,29 @@ def _check_time(value: str) -> None:
     datetime(*(int(part) for part in found.groups()))  # type: ignore[misc]
 
 
+def message_digest(env: Envelope) -> str:
+    """SHA-256 (hex) of the message's canonical form: infno and input, keys sorted, compact
+    UTF-8 JSON. The envelope's other fields (times, sign_no, operator) may differ in a
+    retry; these two are what the message asks for."""
+    return env.digest or _digest(env.infno, env.input)
+
+
+def _digest(infno: str, payload: dict[str, Any]) -> str:
+    try:
+        canonical = orjson.dumps([infno, payload], option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        # what orjson does not write: integers beyond 64 bits and NaN (read by json, as
+        # before), or nesting deeper than its 254 levels (it reads 1,024)
+        try:
+            canonical = json.dumps([infno, payload], sort_keys=True, ensure_ascii=False,
+                                   separators=(",", ":")).encode()  # fmt: skip
+        except (ValueError, RecursionError) as exc:
+            raise EnvelopeError(NOT_JSON + "（嵌套层数过多）") from exc
+    return hashlib.sha256(canonical).hexdigest()
+
+
 def _stamp() -> str:
-    now = timezone.localtime()
+    now = timezone.now().astimezone(SHANGHAI)  # Beijing time, as every time in the interface
     return now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
 
 

@@ -11,27 +11,32 @@ from typing import Any
 
 from yimen.audit.events import EventType
 from yimen.errors import YimenError
+from yimen.people import age_on
 
+from ..errors import AdmissionNotReversible, Refuse
 from ..models import FsiMessage, Settlement, SettlementStatus
 from ..models.encounter import AMOUNT_FIELDS, Encounter, EncounterKind, EncounterStatus
 from ..rules.engine import FUND_NAMES, Result
 from ..services.settling import cancel_settlement, compute, restore_settlement, settle_encounter
+from ..services.visits import visit_cancel
 from .context import (
     INSUTYPE,
     Context,
-    Refuse,
     amount,
+    beijing,
     birth_and_gender,
     encounter,
     node,
     psn_type,
+    stamp,
     text,
     yuan,
 )
 from .envelope import answer
 
 REVERSIBLE = {"2207", "2208", "2304", "2305", "2401"}
-CHECKED_ON_SETTLE = ("fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt")
+#: the amounts a 2207/2304 may send that must equal ours (medfee_sumamt always must)
+CHECKED_ON_SETTLE = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
 
 
 def setlinfo(visit: Any, amounts: Any, *, setl_id: str, msgid: str, when, sign: int = 1,
@@ -42,9 +47,10 @@ def setlinfo(visit: Any, amounts: Any, *, setl_id: str, msgid: str, when, sign: 
     info: dict[str, Any] = {
         "mdtrt_id": visit.mdtrt_id, "setl_id": setl_id, "psn_no": str(who.pk),
         "psn_name": who.name, "psn_cert_type": "01", "certno": who.id_number, "gend": gender,
-        "naty": "", "brdy": born.isoformat() if born else "", "age": None,
+        "naty": "", "brdy": born.isoformat() if born else "",
+        "age": age_on(born, beijing(when).date()) if born else None,
         "insutype": INSUTYPE[who.insurance_type], "psn_type": psn_type(who),
-        "cvlserv_flag": "0", "setl_time": when.strftime("%Y-%m-%d %H:%M:%S"),
+        "cvlserv_flag": "0", "setl_time": stamp(when),
         "mdtrt_cert_type": "02", "med_type": visit.med_type,
     }  # fmt: skip
     for name in AMOUNT_FIELDS:
@@ -212,9 +218,9 @@ def _undo(ctx: Context, oinfno: str, out: dict[str, Any]) -> None:
             .first()
         )
         if visit is None or visit.fees.exists() or visit.status == EncounterStatus.SETTLED:
-            raise Refuse("入院后已有费用或结算，不能冲正入院")
-        visit.status = EncounterStatus.CANCELLED
-        visit.save(update_fields=["status"])
+            raise AdmissionNotReversible()
+        if visit.status != EncounterStatus.CANCELLED:  # already withdrawn: nothing to undo
+            visit_cancel(visit)
         return
     setl_id = (out.get("setlinfo") or {}).get("setl_id", "")
     s = Settlement.objects.filter(setl_id=setl_id, institution=ctx.institution).first()

@@ -10,24 +10,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from yimen.errors import YimenError
 from yimen.medins.ledger import account_balance
 from yimen.medins.models import InsuredPerson, InsuredStatus
 from yimen.people import age_on
 
+from ..errors import Refuse
 from ..models import Encounter, FeeDetail, FilingCategory, FilingChannel, SettlementStatus, SignIn
 from ..models.encounter import EncounterKind, EncounterStatus
 from ..rules.catalog import BillLine, split_line
 from ..services.filing import DOC_FORM, DOC_IDENTITY, DOC_REFERRAL, filing_cancel, filing_create
 from ..services.lookup import catalog_for
 from ..services.settling import new_id
+from ..services.visits import visit_cancel, visit_discharge, visit_discharge_undo
 from .context import (
     INSUTYPE,
     Context,
-    Refuse,
     amount,
+    beijing,
     birth_and_gender,
     decimal,
     encounter,
@@ -35,6 +36,7 @@ from .context import (
     person,
     psn_type,
     rows,
+    stamp,
     text,
     when,
     yuan,
@@ -52,13 +54,12 @@ def _exp(data: dict[str, Any]) -> dict[str, Any]:
 def sign_in(ctx: Context) -> dict[str, Any]:
     data = node(ctx, "signIn")
     sign = SignIn.objects.create(
-        sign_no=ctx.now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6),
+        sign_no=beijing(ctx.now).strftime("%Y%m%d%H%M%S") + secrets.token_hex(6),
         institution=ctx.institution,
         opter=text(data, "opter_no", required=False) or ctx.env.opter,
         signed_in_at=ctx.now,
     )
-    stamp = timezone.localtime(ctx.now).strftime("%Y-%m-%d %H:%M:%S")
-    return {"signinoutb": {"sign_time": stamp, "sign_no": sign.sign_no}}
+    return {"signinoutb": {"sign_time": stamp(ctx.now), "sign_no": sign.sign_no}}
 
 
 def sign_out(ctx: Context) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def sign_out(ctx: Context) -> dict[str, Any]:
     ).update(signed_out_at=ctx.now)
     if not updated:
         raise Refuse("签到编号无效或已签退")
-    return {"signoutoutb": {"sign_time": timezone.localtime(ctx.now).strftime("%Y-%m-%d %H:%M:%S")}}
+    return {"signoutoutb": {"sign_time": stamp(ctx.now)}}
 
 
 def person_info(ctx: Context) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def person_info(ctx: Context) -> dict[str, Any]:
     if name and name != found.name:
         raise Refuse("姓名与证件号码不符")
     born, gender = birth_and_gender(found.id_number)
-    today = timezone.localdate()
+    today = beijing(ctx.now).date()
     age = age_on(born, today) if born else None
     balance = account_balance(found) if found.insurance_type == "employee" else 0
     return {
@@ -109,7 +110,8 @@ def person_info(ctx: Context) -> dict[str, Any]:
                 "psn_insu_date": found.created_at.date().isoformat(),
                 "paus_insu_date": None,
                 "cvlserv_flag": "0",
-                "insuplc_admdvs": found.insured_division_id[:6],
+                # the pooling area (统筹区, the city), not the district: 220100 for Changchun
+                "insuplc_admdvs": found.insured_division_id[:4].ljust(6, "0"),
                 "emp_name": "",
             }
         ],
@@ -152,18 +154,8 @@ def register(ctx: Context) -> dict[str, Any]:
                      "ipt_otp_no": visit.ipt_otp_no}}  # fmt: skip
 
 
-def _cancel_visit(visit: Encounter) -> None:
-    if visit.status in (EncounterStatus.SETTLED, EncounterStatus.CANCELLED):
-        raise Refuse("该就诊已结算或已撤销，不能撤销")
-    if visit.fees.exists():
-        raise Refuse("该就诊仍有费用明细，请先撤销明细")
-    visit.status = EncounterStatus.CANCELLED
-    visit.save(update_fields=["status"])
-
-
 def unregister(ctx: Context) -> dict[str, Any]:
-    visit = encounter(ctx, node(ctx, "data"))
-    _cancel_visit(visit)
+    visit_cancel(encounter(ctx, node(ctx, "data")))
     return {}
 
 
@@ -189,7 +181,7 @@ def _fee_lines(ctx: Context, kind: str) -> dict[str, Any]:
         kind == EncounterKind.INPATIENT and visit.status == EncounterStatus.DISCHARGED
     ):
         raise Refuse("该就诊已结算或已撤销，不能上传明细")
-    day = timezone.localtime(ctx.now).date()
+    day = beijing(ctx.now).date()
     catalog = catalog_for(
         visit.institution.division_id, [text(x, "med_list_codg") for x in lines], day
     )
@@ -208,7 +200,9 @@ def _fee_lines(ctx: Context, kind: str) -> dict[str, Any]:
             decimal(raw, "pric"),
         )
         assert fen is not None
-        if abs(Decimal(fen) - cnt * pric * 100) > 1 or pric < 0:
+        if pric < 0:
+            raise Refuse(f"明细 {sn} 的单价 pric 不能为负数")
+        if abs(Decimal(fen) - cnt * pric * 100) > 1:
             raise Refuse(f"明细 {sn} 的金额与单价×数量不符")
         refund_ok = kind == EncounterKind.INPATIENT and text(raw, "init_feedetl_sn", False) in seen
         if (fen < 0 or cnt < 0) and not refund_ok:
@@ -285,12 +279,7 @@ def admit(ctx: Context) -> dict[str, Any]:
 
 def discharge(ctx: Context) -> dict[str, Any]:
     data = node(ctx, "dscginfo")
-    visit = encounter(ctx, data)
-    if visit.kind != EncounterKind.INPATIENT or visit.status != EncounterStatus.OPEN:
-        raise Refuse("该就诊不是在院状态，不能办理出院")
-    visit.endtime = when(data, "endtime", ctx.now)
-    visit.status = EncounterStatus.DISCHARGED
-    visit.save(update_fields=["endtime", "status"])
+    visit_discharge(encounter(ctx, data), at=when(data, "endtime", ctx.now))
     return {}
 
 
@@ -316,16 +305,12 @@ def cancel_admission(ctx: Context) -> dict[str, Any]:
     visit = encounter(ctx, node(ctx, "data"))
     if visit.kind != EncounterKind.INPATIENT:
         raise Refuse("该就诊不是住院")
-    _cancel_visit(visit)
+    visit_cancel(visit)
     return {}
 
 
 def cancel_discharge(ctx: Context) -> dict[str, Any]:
-    visit = encounter(ctx, node(ctx, "data"))
-    if visit.status != EncounterStatus.DISCHARGED:
-        raise Refuse("该就诊不是已出院未结算状态")
-    visit.status, visit.endtime = EncounterStatus.OPEN, None
-    visit.save(update_fields=["status", "endtime"])
+    visit_discharge_undo(encounter(ctx, node(ctx, "data")))
     return {}
 
 

@@ -11,8 +11,9 @@ PostgreSQL and sent in a pipeline:
    account balance with the year's figures, the policy sets in force, the filings;
 3. the split by the same pure engine (``rules.engine.settle``), no database;
 4. two statements (the second a data-modifying WITH) + COMMIT: the settlement row, its fee
-   lines, the account debit, the visit's status, the daily total (an upsert), the stored
-   answer under the msgid.
+   lines, the account debit (``medins.ledger.posting_statement``: the ledger's own INSERT),
+   the visit's status (``transitions``), the daily total (an upsert), the stored answer
+   under the msgid.
 
 Only the accepted bill takes this path. Whenever anything is not plainly in order (no
 open sign-in, unknown visit, wrong person or state, amounts that differ, no lines, no
@@ -37,15 +38,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from yimen.errors import YimenError
-from yimen.medins.models import InsuredStatus
+from yimen.medins.ledger import BALANCE_OF, posting_statement
+from yimen.medins.models import EntryKind, InsuredStatus
 
+from ..errors import Refuse
 from ..models.encounter import AMOUNT_FIELDS, EncounterKind, EncounterStatus
 from ..rules.catalog import LineSplit
 from ..rules.engine import PersonFacts, Result, Visit, YearToDate, settle
 from ..services.lookup import basis_of, covering, policy_in_force, policy_scope, same_city
 from ..services.settling import DAILY_UPSERT, daily_params, new_id
-from .context import Refuse, amount, text
-from .envelope import Envelope, answer
+from ..transitions import SETTLEMENT_INITIAL, visit_settle_statement
+from .context import amount, beijing, text
+from .envelope import Envelope, answer, message_digest
+from .handlers_settle import CHECKED_ON_SETTLE
 
 KIND = {"2207": EncounterKind.OUTPATIENT, "2304": EncounterKind.INPATIENT}
 
@@ -73,8 +78,7 @@ FEES = (
     " ORDER BY f.id"
 )
 FIGURES = (
-    "SELECT (SELECT COALESCE(SUM(a.amount_fen), 0) FROM medins_accountentry a"
-    " WHERE a.person_id = %s), COUNT(s.id), COALESCE(SUM(s.act_pay_dedc), 0),"
+    f"SELECT {BALANCE_OF}, COUNT(s.id), COALESCE(SUM(s.act_pay_dedc), 0),"  # noqa: S608
     " COALESCE(SUM(s.hifp_pay), 0), COALESCE(SUM(s.hifob_pay), 0),"
     " COALESCE(SUM(s.critical_base), 0), COALESCE(SUM(s.hifmi_pay), 0)"
     " FROM settlement_settlement s"
@@ -102,14 +106,9 @@ LINK_FEES = (
     "UPDATE settlement_feedetail SET settlement_id ="
     " (SELECT id FROM settlement_settlement WHERE setl_id = %s) WHERE id IN ({ids})"
 )
-DEBIT = (
-    "INSERT INTO medins_accountentry (person_id, amount_fen, kind, reference, memo, created_at)"
-    " VALUES (%s, %s, 'settlement', %s, %s, %s)"
-)
-MARK_SETTLED = "UPDATE settlement_encounter SET status = 'settled' WHERE id = %s"
 STORE_ANSWER = (
     "INSERT INTO settlement_fsimessage (msgid, infno, fixmedins_code, infcode, response,"
-    " received_at, reversed_by) VALUES (%s, %s, %s, 0, %s, %s, '')"
+    " received_at, reversed_by, digest) VALUES (%s, %s, %s, 0, %s, %s, '', %s)"
 )
 
 
@@ -200,12 +199,12 @@ class _Sequential:
 
 #: PostgreSQL: the four reads in one statement, each set as a JSON array
 READ_ALL = (
-    "SELECT (SELECT json_agg(json_build_array(f.id, f.feedetl_sn, f.amount_fen,"
+    "SELECT (SELECT json_agg(json_build_array(f.id, f.feedetl_sn, f.amount_fen,"  # noqa: S608
     " f.fulamt_ownpay_fen, f.overlmt_fen, f.preselfpay_fen, f.inscp_fen, f.selfpay_prop,"
     " f.er_flag) ORDER BY f.id) FROM settlement_feedetail f"
     " LEFT JOIN settlement_settlement s ON s.id = f.settlement_id"
     " WHERE f.encounter_id = %s AND (f.settlement_id IS NULL OR s.status = 'cancelled')),"
-    " (SELECT COALESCE(SUM(a.amount_fen), 0) FROM medins_accountentry a WHERE a.person_id = %s),"
+    f" {BALANCE_OF},"
     " y.*,"
     " (SELECT json_agg(json_build_array(id, division_id, valid_from) ORDER BY valid_from DESC)"
     " FROM settlement_policyset WHERE division_id = ANY(%s) AND valid_from <= %s),"
@@ -296,7 +295,7 @@ def _run(
      person_status) = found  # fmt: skip
     _check(env, data, treatment, kind, status, insutype, person_id, insured)
     now = now or timezone.now()
-    local = timezone.localtime(now)
+    local = beijing(now)
     on = local.date()
     scope = policy_scope(insured)
     away = not same_city(insured, treatment)
@@ -338,7 +337,8 @@ def _run(
     cross = insured[:2] != treatment[:2]
     ops = connection.ops
     settlement = [
-        setl_id, visit_id, person_id, inst_id, filing.pk if filing else None, kind, "settled",
+        setl_id, visit_id, person_id, inst_id, filing.pk if filing else None, kind,
+        SETTLEMENT_INITIAL.value,
         basis, level, emergency_row, cross, insured, treatment,
         ops.adapt_datetimefield_value(now), _day(on), on.year, env.msgid, "",
         ops.adapt_decimalfield_value(result.ratio, 5, 4), result.critical_base, len(fees),
@@ -351,19 +351,21 @@ def _run(
         (LINK_FEES.format(ids=", ".join(["%s"] * len(fees))), [setl_id, *(f[0] for f in fees)]),
     ]
     if result.acct_pay:
-        # the balance it was checked against was read under the person's row lock, which
-        # every posting takes (medins.ledger), so it cannot be overdrawn meanwhile
-        writes.append((DEBIT, [person_id, -result.acct_pay, env.msgid, setl_id,
-                               ops.adapt_datetimefield_value(now)]))  # fmt: skip
+        # medins' own posting statement; its promises are kept here: the balance it was
+        # checked against was read under the person's row lock, which every posting takes
+        writes.append(posting_statement(
+            person_id=person_id, amount_fen=-result.acct_pay, kind=EntryKind.SETTLEMENT,
+            reference=env.msgid, memo=setl_id, at=now,
+        ))  # fmt: skip
     writes += [
-        (MARK_SETTLED, [visit_id]),
+        visit_settle_statement(visit_id=visit_id, source=status),
         (DAILY_UPSERT, daily_params(
             day=on, insured=insured, treatment=treatment, kind=kind, cross_province=cross,
             emergency=emergency_row, setl_id=setl_id, sign=1,
             medfee_fen=result.medfee_sumamt, fund_fen=result.fund_pay_sumamt,
         )),
         (STORE_ANSWER, [env.msgid, env.infno, inst_code, db.json(body),
-                        ops.adapt_datetimefield_value(now)]),
+                        ops.adapt_datetimefield_value(now), message_digest(env)]),
     ]  # fmt: skip
     db.write(writes)
     return body
@@ -406,7 +408,7 @@ def _check(env: Envelope, data: dict[str, Any], treatment: str, kind: str, statu
 
 
 def _compare(data: dict[str, Any], result: Result) -> None:
-    for name in ("medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt"):
+    for name in ("medfee_sumamt", *CHECKED_ON_SETTLE):
         sent = amount(data, name, required=name == "medfee_sumamt")
         if sent is not None and sent != getattr(result, name):
             raise GiveUp

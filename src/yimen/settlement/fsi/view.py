@@ -24,12 +24,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from yimen.errors import YimenError
 
+from ..errors import AuthFailed, EnvelopeError, Refuse
 from ..models import FsiMessage, Institution, SignIn
 from . import handlers_settle as s
 from . import handlers_visit as v
-from .auth import AuthFailed, authenticate
-from .context import Context, Refuse
-from .envelope import Envelope, EnvelopeError, answer, decode, parse
+from .auth import authenticate
+from .context import Context
+from .envelope import Envelope, answer, decode, message_digest, parse
 from .settle_fast import settle_fast
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,14 @@ def _reply(body: dict[str, Any], status: int = 200) -> JsonResponse:
 
 
 def _replay(first: FsiMessage, env: Envelope) -> dict[str, Any]:
+    """The stored answer when ``env`` is a retry of the first message; a refusal (stored
+    nowhere: the msgid is taken) when it is another message under the same msgid."""
     if first.fixmedins_code != env.fixmedins_code:
         return answer(False, err_msg="msgid 重复", area=env.mdtrtarea_admvs)
+    if first.digest and first.digest != message_digest(env):
+        return answer(False, area=env.mdtrtarea_admvs, err_msg=(
+            f"msgid {env.msgid} 已用于另一笔报文（交易 {first.infno}），本次报文内容与之不同，"
+            "未予处理；重发须与原报文完全一致，新交易请使用新的 msgid"))  # fmt: skip
     return first.response
 
 
@@ -121,6 +128,7 @@ def _handle(env: Envelope, now: datetime | None = None) -> dict[str, Any]:
             FsiMessage.objects.create(
                 msgid=env.msgid, infno=env.infno, fixmedins_code=env.fixmedins_code,
                 infcode=0 if str(body["infcode"]) == "0" else -1, response=body,
+                digest=message_digest(env),
             )  # fmt: skip
     except IntegrityError:
         first = FsiMessage.objects.filter(msgid=env.msgid).first()

@@ -38,12 +38,12 @@ class EncounterKind(models.TextChoices):
 
 
 class EncounterStatus(models.TextChoices):
-    """open: registered/admitted; discharged: inpatient left; settled; cancelled."""
+    """A visit's states; the moves between them are declared in ``transitions``."""
 
-    OPEN = "open", _("Open")
-    DISCHARGED = "discharged", _("Discharged")
-    SETTLED = "settled", _("Settled")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", _("Open")  # registered (2201) or admitted (2401); fee lines may be uploaded
+    DISCHARGED = "discharged", _("Discharged")  # an inpatient left (2402); may be settled
+    SETTLED = "settled", _("Settled")  # its open lines are in a standing settlement
+    CANCELLED = "cancelled", _("Cancelled")  # registration or admission withdrawn; final
 
 
 class Encounter(models.Model):
@@ -117,8 +117,10 @@ class FeeDetail(models.Model):
 
 
 class SettlementStatus(models.TextChoices):
-    SETTLED = "settled", _("Settled")
-    CANCELLED = "cancelled", _("Cancelled")  # by 2208/2305 or by 2601 reversal
+    """A settlement's states; the moves between them are declared in ``transitions``."""
+
+    SETTLED = "settled", _("Settled")  # stands: funds and account paid, counted in the totals
+    CANCELLED = "cancelled", _("Cancelled")  # by 2208/2305 or by 2601 reversal; restorable
 
 
 class Settlement(models.Model):

@@ -38,10 +38,10 @@ class FilingChannel(models.TextChoices):
 
 
 class FilingStatus(models.TextChoices):
-    """active: in force (within its dates); cancelled: ended early by the insured or staff."""
+    """A filing's states; the move between them is declared in ``transitions``."""
 
-    ACTIVE = "active", _("Active")
-    CANCELLED = "cancelled", _("Cancelled")
+    ACTIVE = "active", _("Active")  # in force within its dates
+    CANCELLED = "cancelled", _("Cancelled")  # ended early by the insured or staff; final
 
 
 class Filing(models.Model):

@@ -10,7 +10,12 @@ class FsiMessage(models.Model):
     """The first answer given to a msgid; a retried msgid gets exactly this answer again.
 
     ``reversed_by`` is set when a 2601 undid this message; a message that arrives only after
-    its reversal is answered with a refusal stored here in advance."""
+    its reversal is answered with a refusal stored here in advance (with no digest: whatever
+    arrives under that msgid gets the refusal).
+
+    ``digest`` (SHA-256 of the canonical infno + input, ``fsi.envelope.message_digest``) tells
+    a retry (the same message: the stored answer again) from another message that reuses the
+    msgid (refused, nothing written)."""
 
     msgid = models.CharField(max_length=64)
     infno = models.CharField(max_length=8)
@@ -19,6 +24,7 @@ class FsiMessage(models.Model):
     response = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     reversed_by = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         # one index besides the id: msgid, what every message is stored and replayed by (a

@@ -19,17 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..errors import PolicyError
+
 LEVELS = ("community", "level1", "level2", "level3_city", "level3_provincial")
 INSURANCE_TYPES = ("employee", "resident")
 AWAY_BASES = ("long_stay", "referral", "emergency", "temporary_other", "unfiled_other")
-
-
-class PolicyError(ValueError):
-    """The JSON does not describe a complete policy; ``problems`` lists each defect."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 @dataclass(frozen=True)

@@ -20,20 +20,34 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
 from yimen.medins.models import InsuredPerson, InsuredStatus
 from yimen.months import same_day_months_later
 from yimen.regions.codes import InvalidCode, Level, level_of, normalize_code
 from yimen.regions.models import Division
 
+from ..errors import (
+    FilingCategoryUnknown,
+    FilingDestinationUnknown,
+    FilingDocumentsMissing,
+    FilingForbidden,
+    FilingInactive,
+    FilingInsuranceStopped,
+    FilingLocal,
+    FilingLongStayEnd,
+    FilingNotFound,
+    FilingProofMissing,
+    FilingReferralProofMissing,
+    FilingTooShort,
+    ReasonNeeded,
+)
 from ..models import Filing, FilingCategory, FilingChannel, FilingStatus, Institution, PersonLink
 from ..models.filing import LONG_STAY
+from ..transitions import filing_move
 
 DOC_IDENTITY, DOC_FORM = "identity", "form"
 DOC_RESIDENCE, DOC_COMMITMENT, DOC_REFERRAL = "residence_proof", "commitment", "referral_proof"
@@ -50,68 +64,38 @@ def _destination(raw: str, person: InsuredPerson) -> Division:
         code = code[:4].ljust(12, "0")  # a county or below: file to its city
     division = Division.objects.filter(pk=code).first() if code else None
     if division is None:
-        raise Invalid(
-            _("The destination %(value)s is not a known province or city."),
-            code="settlement.filing_destination",
-            value=raw,
-        )
+        raise FilingDestinationUnknown(value=raw)
     if level_of(code) == Level.CITY and code[:4] == person.insured_division_id[:4]:
-        raise Invalid(
-            _("The destination is the insured city itself; no filing is needed."),
-            code="settlement.filing_local",
-        )
+        raise FilingLocal()
     return division
 
 
 def _check(category: str, documents: list[str], begin: date, end: date | None) -> date | None:
     if category not in FilingCategory.values:
-        raise Invalid(_("Unknown filing category."), code="settlement.filing_category")
+        raise FilingCategoryUnknown()
     unknown = set(documents) - set(DOCUMENTS)
     missing = {DOC_IDENTITY, DOC_FORM} - set(documents)
     if unknown or missing:
-        raise Invalid(
-            _("A filing needs the identity credential and the filing form."),
-            code="settlement.filing_documents",
-        )
+        raise FilingDocumentsMissing()
     if category in LONG_STAY and not {DOC_RESIDENCE, DOC_COMMITMENT} & set(documents):
-        raise Invalid(
-            _("A long-stay filing needs proof of residence or a personal commitment (承诺书)."),
-            code="settlement.filing_proof",
-        )
+        raise FilingProofMissing()
     if category == FilingCategory.REFERRAL and DOC_REFERRAL not in documents:
-        raise Invalid(
-            _("A referral filing needs the designated hospital's referral proof."),
-            code="settlement.filing_referral_proof",
-        )
+        raise FilingReferralProofMissing()
     if category in LONG_STAY:
         if end is not None:
-            raise Invalid(
-                _("A long-stay filing is valid until cancelled; it takes no end date."),
-                code="settlement.filing_long_stay_end",
-            )
+            raise FilingLongStayEnd()
         return None
     minimum = same_day_months_later(begin, TEMPORARY_MONTHS)
     if end is None:
         return minimum
     if end < minimum:
-        raise Invalid(
-            _("A temporary filing is valid for at least 6 months (until %(date)s or later)."),
-            code="settlement.filing_too_short",
-            date=minimum.isoformat(),
-        )
+        raise FilingTooShort(date=minimum.isoformat())
     return end
 
 
 def _in_force(person: InsuredPerson) -> None:
     if person.status == InsuredStatus.STOPPED:
-        raise Invalid(
-            _(
-                "%(name)s's medical insurance is stopped; a filing needs insurance in force. "
-                "Resume contributions first."
-            ),
-            code="settlement.filing_insurance_stopped",
-            name=person.name,
-        )
+        raise FilingInsuranceStopped(name=person.name)
 
 
 def _may_act(actor: Any, person: InsuredPerson, channel: str) -> None:
@@ -122,7 +106,7 @@ def _may_act(actor: Any, person: InsuredPerson, channel: str) -> None:
             return
     elif can(actor, Action.MEDINS_HANDLE, person.insured_division_id):
         return
-    raise Forbidden(_("You may not file for this person."), code="settlement.filing_forbidden")
+    raise FilingForbidden()
 
 
 def new_serial() -> str:
@@ -177,7 +161,7 @@ def filing_create(
 def _locked(filing: Filing) -> Filing:
     locked = Filing.objects.select_for_update().select_related("person").get(pk=filing.pk)
     if locked.status != FilingStatus.ACTIVE:
-        raise Conflict(_("This filing is no longer active."), code="settlement.filing_inactive")
+        raise FilingInactive()
     return locked
 
 
@@ -221,11 +205,10 @@ def filing_cancel(actor: Any, *, filing: Filing, channel: str, reason: str) -> F
     filing = _locked(filing)
     _may_act(actor, filing.person, channel)
     if not reason.strip():
-        raise Invalid(_("Give a reason for the cancellation."), code="settlement.reason_needed")
-    filing.status = FilingStatus.CANCELLED
-    filing.cancelled_at = timezone.now()
-    filing.cancel_reason = reason[:200]
-    filing.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        raise ReasonNeeded()
+    filing_move(
+        filing, FilingStatus.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason[:200]
+    )
     record_event(
         event_type=EventType.SETTLEMENT_FILING_CANCELLED,
         subject=filing,
@@ -241,5 +224,5 @@ def filing_cancel(actor: Any, *, filing: Filing, channel: str, reason: str) -> F
 def filing_by_serial(serial: str, person: InsuredPerson) -> Filing:
     filing = Filing.objects.filter(serial=serial, person=person).first()
     if filing is None:
-        raise NotFound(_("No such filing for this person."), code="settlement.filing_not_found")
+        raise FilingNotFound()
     return filing

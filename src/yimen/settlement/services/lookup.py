@@ -12,11 +12,10 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Invalid
 from yimen.regions.codes import ancestor_codes, prefix_of
 
+from ..errors import NoPolicy
 from ..models import CatalogItem, Filing, FilingCategory, FilingStatus, PolicySet
 from ..models.filing import LONG_STAY
 from ..rules.engine import LOCAL
@@ -54,15 +53,6 @@ def policy_in_force(
     return None
 
 
-def no_policy(division_code: str, on: date) -> Invalid:
-    return Invalid(
-        _("No settlement policy is set for the insured division %(division)s on %(date)s."),
-        code="settlement.no_policy",
-        division=division_code[:6],
-        date=on.isoformat(),
-    )
-
-
 def policy_for(division_code: str, on: date) -> Policy:
     """The policy of the insured division (or its nearest ancestor with one) on ``on``."""
     rows = (
@@ -72,7 +62,7 @@ def policy_for(division_code: str, on: date) -> Policy:
     )
     policy = policy_in_force(division_code, on, rows)
     if policy is None:
-        raise no_policy(division_code, on)
+        raise NoPolicy(division=division_code[:6], date=on.isoformat())
     return policy
 
 

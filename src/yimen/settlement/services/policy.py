@@ -8,16 +8,21 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid
 
+from ..errors import (
+    PolicyDuplicate,
+    PolicyError,
+    PolicyForbidden,
+    PolicyInvalid,
+    PolicySourceMissing,
+)
 from ..models import PolicySet
-from ..rules.policy import PolicyError, policy_from_json
+from ..rules.policy import policy_from_json
 
 
 @transaction.atomic
@@ -28,21 +33,15 @@ def policy_set_add(
     if not (
         getattr(actor, "is_superuser", False) or can(actor, Action.MEDINS_HANDLE, division_code)
     ):
-        raise Forbidden(_("You may not set the settlement policy of this division."),
-                        code="settlement.policy_forbidden")  # fmt: skip
+        raise PolicyForbidden()
     try:
         policy_from_json(division_code, valid_from.isoformat(), values)
     except PolicyError as exc:
-        raise Invalid(_("The policy is incomplete: %(problems)s"), code="settlement.policy_invalid",
-                      problems="; ".join(exc.problems)) from exc  # fmt: skip
+        raise PolicyInvalid(problems="; ".join(exc.problems)) from exc
     if not source.strip():
-        raise Invalid(
-            _("Name the document the policy comes from."), code="settlement.policy_source"
-        )
+        raise PolicySourceMissing()
     if PolicySet.objects.filter(division_id=division_code, valid_from=valid_from).exists():
-        raise Conflict(
-            _("A policy set from this date exists already."), code="settlement.policy_dup"
-        )
+        raise PolicyDuplicate()
     row = PolicySet.objects.create(
         division_id=division_code, valid_from=valid_from, values=values, source=source
     )

@@ -16,18 +16,19 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict
 from yimen.medins.ledger import account_balance, account_post
 from yimen.medins.models import EntryKind, InsuredPerson, InsuredStatus
+from yimen.workflow.calendar import SHANGHAI, local_date
 
+from ..errors import AlreadyCancelled, NoOpenLines, RestoreConflict
 from ..models import Encounter, FeeDetail, Filing, Settlement, SettlementStatus
 from ..models.encounter import AMOUNT_FIELDS, DAILY_SHARDS, EncounterStatus
 from ..rules.catalog import LineSplit
 from ..rules.engine import INPATIENT, PersonFacts, Result, Visit, YearToDate, settle
+from ..transitions import settlement_move, visit_move
 from .lookup import basis_for, policy_for
 
 
@@ -40,8 +41,13 @@ class Computed:
     cross_province: bool
 
 
+def local_now() -> datetime:
+    """Now in Beijing time (ids, days and years of bills are Beijing's)."""
+    return timezone.now().astimezone(SHANGHAI)
+
+
 def new_id(prefix: str) -> str:
-    return prefix + timezone.localtime().strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
+    return prefix + local_now().strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
 
 
 def open_fees(encounter: Encounter) -> list[FeeDetail]:
@@ -91,7 +97,7 @@ def _line(fee: FeeDetail) -> LineSplit:
 
 def compute(encounter: Encounter, *, person: InsuredPerson, when: datetime, acct_used: bool):
     """The split of the encounter's open fee lines as of ``when`` (nothing written)."""
-    on = timezone.localtime(when).date()
+    on = local_date(when)
     fees = open_fees(encounter)
     emergency = encounter.emergency or any(f.er_flag for f in fees)
     insured = person.insured_division_id
@@ -212,9 +218,9 @@ def settle_encounter(
     person = lock_person(encounter.person_id)
     c = compute(encounter, person=person, when=when, acct_used=acct_used)
     if not c.fees:
-        raise Conflict(_("There are no unsettled fee lines."), code="settlement.no_lines")
+        raise NoOpenLines()
     r = c.result
-    local = timezone.localtime(when)
+    local = when.astimezone(SHANGHAI)
     settlement = Settlement.objects.create(
         setl_id=new_id("S"),
         encounter=encounter,
@@ -242,7 +248,7 @@ def settle_encounter(
     FeeDetail.objects.filter(pk__in=[f.pk for f in c.fees]).update(settlement=settlement)
     if r.acct_pay:
         account_post(person, -r.acct_pay, EntryKind.SETTLEMENT, msgid, memo=settlement.setl_id)
-    Encounter.objects.filter(pk=encounter.pk).update(status=EncounterStatus.SETTLED)
+    visit_move(encounter, EncounterStatus.SETTLED)
     _bump(settlement, +1)
     return settlement, c
 
@@ -252,20 +258,20 @@ def cancel_settlement(settlement: Settlement, *, msgid: str, event: EventType) -
     lock_person(settlement.person_id)
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
     if settlement.status != SettlementStatus.SETTLED:
-        raise Conflict(_("This settlement is already cancelled."), code="settlement.cancelled")
+        raise AlreadyCancelled()
     if settlement.acct_pay:
         account_post(
             settlement.person_id, settlement.acct_pay, EntryKind.SETTLEMENT_REVERSAL, msgid,
             memo=settlement.setl_id,
         )  # fmt: skip
-    settlement.status = SettlementStatus.CANCELLED
-    settlement.cancel_msgid = msgid
-    settlement.cancelled_at = timezone.now()
-    settlement.save(update_fields=["status", "cancel_msgid", "cancelled_at"])
+    settlement_move(
+        settlement, SettlementStatus.CANCELLED, cancel_msgid=msgid, cancelled_at=timezone.now()
+    )
+    visit = settlement.encounter
     back = EncounterStatus.DISCHARGED if settlement.kind == INPATIENT else EncounterStatus.OPEN
-    if settlement.kind == INPATIENT and settlement.encounter.endtime is None:
+    if settlement.kind == INPATIENT and visit.endtime is None:
         back = EncounterStatus.OPEN
-    Encounter.objects.filter(pk=settlement.encounter_id).update(status=back)
+    visit_move(visit, back)
     record_event(
         event_type=event,
         subject=settlement,
@@ -288,19 +294,12 @@ def restore_settlement(settlement: Settlement, *, msgid: str) -> Settlement:
     lines = FeeDetail.objects.filter(encounter_id=settlement.encounter_id, settlement=settlement)
     lines_gone = lines.count() != settlement.line_count
     if settlement.status != SettlementStatus.CANCELLED or others.exists() or lines_gone:
-        raise Conflict(
-            _("The cancellation can no longer be reversed: the visit was settled again or its "
-              "lines changed."),
-            code="settlement.restore_conflict",
-        )  # fmt: skip
+        raise RestoreConflict()
     if settlement.acct_pay:
         account_post(settlement.person_id, -settlement.acct_pay, EntryKind.SETTLEMENT, msgid,
                      memo=settlement.setl_id)  # fmt: skip
-    settlement.status = SettlementStatus.SETTLED
-    settlement.cancel_msgid = ""
-    settlement.cancelled_at = None
-    settlement.save(update_fields=["status", "cancel_msgid", "cancelled_at"])
-    Encounter.objects.filter(pk=settlement.encounter_id).update(status=EncounterStatus.SETTLED)
+    settlement_move(settlement, SettlementStatus.SETTLED, cancel_msgid="", cancelled_at=None)
+    visit_move(settlement.encounter, EncounterStatus.SETTLED)
     record_event(
         event_type=EventType.SETTLEMENT_REVERSED,
         subject=settlement,
