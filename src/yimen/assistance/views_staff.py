@@ -44,7 +44,8 @@ STEP_URLS = {
     "visit": "assistance:visit",
     "appraise": "assistance:appraisal",
     "decide": "assistance:decision",
-    "disclose": "assistance:disclosure",
+    # the disclosure enrols the household on the roster: its form is benefits' (above us)
+    "disclose": "benefits:disclosure",
 }
 
 

@@ -10,17 +10,15 @@ class BenefitsConfig(AppConfig):
 
     def ready(self):
         from yimen.assistance.services.supervision import on_flag_raised
-        from yimen.workflow.registry import on_step_done, register, register_subject_page
+        from yimen.workflow.registry import register, register_subject_page
 
         from .process import BENEFIT_REVIEW_PROCESS
         from .services.county import review_on_county_flag
-        from .services.roster import enrol_disclosed, stop_revoked
 
         register(BENEFIT_REVIEW_PROCESS)
         register_subject_page("benefits.beneficiary", "benefits:household")
-        # a household joins the roster when its approval has been disclosed, and leaves it
-        # when the review of an objection revokes the approval
-        on_step_done("assist", "disclose", enrol_disclosed)
-        on_step_done("assist_review", "conclude", stop_revoked)
+        # the conclusion of an objection's review has its form here: a revocation stops the
+        # household on the roster (services/enrolment.py)
+        register_subject_page("assistance.objection", "benefits:objection")
         # the county's finding on a household on the roster opens a review of it
         on_flag_raised(review_on_county_flag)

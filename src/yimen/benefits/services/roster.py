@@ -54,7 +54,8 @@ def _stability(application: Application, on: date) -> str:
 
 
 def enrol(application: Application, actor) -> Beneficiary | None:
-    """Put an approved, disclosed household on the roster (idempotent); None if refused."""
+    """Put an approved, disclosed household on the roster (idempotent); None if refused.
+    Called by enrolment.disclosure_publish, the use case of the disclosure."""
     decision = getattr(application, "decision", None)
     if decision is None or not decision.approved:
         return None
@@ -110,16 +111,9 @@ def enrol(application: Application, actor) -> Beneficiary | None:
     return beneficiary
 
 
-def enrol_disclosed(case_ids: list[int], outcome: str, actor) -> None:
-    """Workflow listener: the disclosure step of these assistance cases is done."""
-    for application in Application.objects.filter(case_id__in=case_ids).select_related("decision"):
-        enrol(application, actor)
-
-
-def stop_revoked(case_ids: list[int], outcome: str, actor) -> None:
-    """Workflow listener: an objection's review concluded; a revocation stops payment."""
-    if outcome != "revoked":
-        return
+def stop_revoked(*, case_ids: list[int], actor) -> None:
+    """Stop the households whose approval the review cases ``case_ids`` revoked, from the
+    next month (called by enrolment.objection_conclude)."""
     objections = Objection.objects.filter(review_case_id__in=case_ids)
     for beneficiary in Beneficiary.objects.filter(application__objections__in=objections).exclude(
         status=BeneficiaryStatus.STOPPED
