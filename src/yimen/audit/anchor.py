@@ -25,8 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Conflict, Invalid
+from yimen.errors import Invalid
 
+from .errors import ChainNotIntact, NoAuditKey, NoCheckpointDir
 from .keys import AuditKey, audit_key
 from .models import ChainHead
 
@@ -83,35 +84,6 @@ def read_checkpoints(directory: Path, key: AuditKey) -> tuple[list[Checkpoint], 
             bad.append(path)
     good.sort(key=lambda c: c.seq)
     return good, bad
-
-
-class NoAuditKey(Conflict):
-    code = "audit.no_key"
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "No audit key is configured (YIMEN_AUDIT_KEY or the key file): run "
-                "“yimen audit keygen” first."
-            )
-        )
-
-
-class NoCheckpointDir(Conflict):
-    code = "audit.no_checkpoint_dir"
-
-    def __init__(self):
-        super().__init__(_("No checkpoint directory is configured (YIMEN_AUDIT_CHECKPOINT_DIR)."))
-
-
-class ChainNotIntact(Conflict):
-    code = "audit.not_intact"
-
-    def __init__(self, message: str):
-        super().__init__(
-            _("No checkpoint was written: the chain is not intact. %(problem)s"),
-            problem=message,
-        )
 
 
 def checkpoint_create(*, seal_head: bool = False) -> Checkpoint:

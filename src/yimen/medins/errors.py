@@ -1,8 +1,12 @@
 """Stable error codes of medical insurance (codes never change once published)."""
 
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Conflict, Invalid, NotFound
+
+from .models import TransferStatus as S
 
 
 class InsufficientBalance(Invalid):
@@ -81,4 +85,29 @@ class FormOfAnotherTransfer(Invalid):
             ),
             form=form_transfer,
             transfer=transfer,
+        )
+
+
+class NodeHeld(Conflict):
+    code = "medins.node_held"
+
+    def __init__(self, reason: str = ""):
+        super().__init__(
+            _(
+                "This insurance node is held for reconciliation with its peer (%(reason)s); "
+                "no transfer can be applied for or processed until the operators release it."
+            ),
+            reason=reason,
+        )
+
+
+class WrongState(Conflict):
+    code = "medins.wrong_state"
+
+    def __init__(self, transfer, target):
+        super().__init__(
+            _("Transfer %(number)s is “%(status)s”; it cannot become “%(target)s”."),
+            number=transfer.transfer_id,
+            status=transfer.get_status_display(),
+            target=S(target).label,
         )

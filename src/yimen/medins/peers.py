@@ -23,22 +23,10 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict
 
+from .errors import NodeHeld
 from .models import InboxMessage, MessageKind, OutboxMessage, PeerLink
 
 log = logging.getLogger("yimen.medins.peers")
-
-
-class NodeHeld(Conflict):
-    code = "medins.node_held"
-
-    def __init__(self, reason: str = ""):
-        super().__init__(
-            _(
-                "This insurance node is held for reconciliation with its peer (%(reason)s); "
-                "no transfer can be applied for or processed until the operators release it."
-            ),
-            reason=reason,
-        )
 
 
 def sequence_number(value: Any) -> int | None:

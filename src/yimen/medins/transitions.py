@@ -6,10 +6,8 @@ Outgoing side: received → info_sent → confirmed, or received → refused."""
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Conflict
-
+from .errors import WrongState
 from .models import Side, Transfer, TransferStatus, TransferStep
 from .rules import reason
 
@@ -27,18 +25,6 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
 }
 TERMINAL = frozenset({S.COMPLETED, S.CONFIRMED, S.REFUSED})
 INITIAL = {Side.INCOMING: S.REQUESTED, Side.OUTGOING: S.RECEIVED}
-
-
-class WrongState(Conflict):
-    code = "medins.wrong_state"
-
-    def __init__(self, transfer, target):
-        super().__init__(
-            _("Transfer %(number)s is “%(status)s”; it cannot become “%(target)s”."),
-            number=transfer.transfer_id,
-            status=transfer.get_status_display(),
-            target=S(target).label,
-        )
 
 
 def initial_status(side: str) -> str:

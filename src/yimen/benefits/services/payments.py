@@ -22,11 +22,12 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, month_of
 from yimen.regions.codes import Level, level_of, prefix_of
 from yimen.regions.models import Division
 
+from ..errors import RollAlreadyIssued, RollRefused
 from ..models import (
     Beneficiary,
     EntitlementStatus,
@@ -40,14 +41,6 @@ from .roster import beneficiary_for, entitlements_in_force, subject
 
 ROLL_SUBJECT = "benefits.roll"
 ZERO = Decimal("0")
-
-
-class RollRefused(Invalid):
-    code = "benefits.roll_invalid"
-
-
-class RollAlreadyIssued(Conflict):
-    code = "benefits.roll_issued"
 
 
 @dataclass

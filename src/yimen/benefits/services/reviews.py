@@ -23,12 +23,13 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, next_month, same_day_months_later
 from yimen.workflow import services as workflow
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.states import TaskStatus
 
+from ..errors import ReviewAlreadyOpen, ReviewRefused
 from ..models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -52,14 +53,6 @@ OUTCOME_STATUS = {
     ReviewOutcome.SUSPEND: BeneficiaryStatus.SUSPENDED,
     ReviewOutcome.STOP: BeneficiaryStatus.STOPPED,
 }
-
-
-class ReviewRefused(Invalid):
-    code = "benefits.review_invalid"
-
-
-class ReviewAlreadyOpen(Conflict):
-    code = "benefits.review_open"
 
 
 def open_review(beneficiary: Beneficiary) -> Review | None:

@@ -21,11 +21,12 @@ from yimen.assistance.choices import Relationship, WorkAbility
 from yimen.assistance.models import Application, Objection
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Forbidden, Invalid, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, next_month
 from yimen.people import age_on, initials_of
 from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
+from ..errors import AccountRefused
 from ..frames import store_household_facts
 from ..models import (
     Beneficiary,
@@ -199,10 +200,6 @@ def current_entitlement(beneficiary: Beneficiary, month: date) -> Entitlement | 
         .order_by("-effective_month", "-id")
         .first()
     )
-
-
-class AccountRefused(Invalid):
-    code = "benefits.account_invalid"
 
 
 @transaction.atomic
