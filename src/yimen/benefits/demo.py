@@ -25,8 +25,10 @@ from yimen.people import initials_of, parse_id_number
 from yimen.workflow.models import Task
 from yimen.workflow.states import TaskStatus
 
+from . import transitions
 from .models import (
     Beneficiary,
+    BeneficiaryStatus,
     Entitlement,
     EntitlementStatus,
     PaymentRoll,
@@ -230,7 +232,7 @@ def load() -> str:
         monthly_amount=0,
         reason="渐退期满",
     )
-    Beneficiary.objects.filter(pk=homes[1].pk).update(status="stopped")
+    transitions.set_household_status(homes[1], BeneficiaryStatus.STOPPED)
     Beneficiary.objects.filter(pk=homes[2].pk).update(next_review_on=this_month)
     # demo households of the assistance demo approved today get accounts too
     for b in Beneficiary.objects.filter(account_number=""):

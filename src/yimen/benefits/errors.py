@@ -31,3 +31,8 @@ class RosterChanged(Conflict):
 
 class ImmutableError(Exception):
     """An issued roll, its lines and its ledger entries are never changed."""
+
+
+class RosterTransitionRefused(Exception):
+    """A state change that transitions.py does not allow, or lost to a concurrent one: a
+    bug or a race, never a user's input (the services refuse those with coded errors)."""

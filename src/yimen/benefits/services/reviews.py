@@ -29,6 +29,7 @@ from yimen.workflow import services as workflow
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.states import TaskStatus
 
+from .. import transitions
 from ..errors import ReviewAlreadyOpen, ReviewRefused
 from ..models import (
     Beneficiary,
@@ -292,11 +293,13 @@ def review_decide(*, actor, decision: ReviewDecision, today: date | None = None)
         if beneficiary.stability == Stability.STABLE
         else policy.unstable_months
     )
-    Beneficiary.objects.filter(pk=beneficiary.pk).update(
-        status=status, next_review_on=add_months(effective, interval)
+    old_status = beneficiary.status
+    transitions.set_household_status(
+        beneficiary, status, next_review_on=add_months(effective, interval)
     )
     now = timezone.now()
-    Review.objects.filter(pk=review.pk).update(
+    transitions.decide_review(
+        review,
         outcome=decision.outcome,
         new_amount=decision.new_amount if decision.outcome == ReviewOutcome.ADJUST else None,
         phase_out_months=decision.phase_out_months
@@ -313,7 +316,7 @@ def review_decide(*, actor, decision: ReviewDecision, today: date | None = None)
         subject=subject(beneficiary),
         actor=actor,
         division_code=beneficiary.division_id,
-        old={"status": beneficiary.status, "amount": _last_paid_amount(beneficiary)},
+        old={"status": old_status, "amount": _last_paid_amount(beneficiary)},
         new={
             "outcome": decision.outcome,
             "from": effective,

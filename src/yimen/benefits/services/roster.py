@@ -26,6 +26,7 @@ from yimen.months import add_months, next_month
 from yimen.people import age_on, initials_of
 from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
+from .. import transitions
 from ..errors import AccountRefused
 from ..frames import store_household_facts
 from ..models import (
@@ -128,7 +129,7 @@ def stop_revoked(*, case_ids: list[int], actor) -> None:
             reason=str(_("Approval revoked after an objection")),
             decided_by=actor,
         )
-        Beneficiary.objects.filter(pk=beneficiary.pk).update(status=BeneficiaryStatus.STOPPED)
+        transitions.set_household_status(beneficiary, BeneficiaryStatus.STOPPED)
         record_event(
             event_type=EventType.APPROVAL_REVOKED,
             subject=subject(beneficiary),
