@@ -30,6 +30,8 @@ def objection_for(user, objection_id: int) -> Objection:
 
 def open_conclusion(objection: Objection) -> Task | None:
     """The open ``conclude`` task of the objection's review, if the review is there."""
+    if objection.review_case_id is None:
+        return None
     return Task.objects.filter(
         case_id=objection.review_case_id, step=CONCLUDE.code, status=TaskStatus.OPEN
     ).first()
@@ -39,7 +41,8 @@ def open_conclusion(objection: Objection) -> Task | None:
 def objection_conclude(*, actor, objection: Objection, outcome: str, reason: str) -> Task:
     """The approver keeps (``upheld``) or revokes (``revoked``) the approval, signed, with
     the reason; the engine checks the role, the outcome and that a reason is given."""
-    Case.objects.select_for_update().filter(pk=objection.review_case_id).first()
+    if objection.review_case_id is not None:
+        Case.objects.select_for_update().filter(pk=objection.review_case_id).first()
     task = open_conclusion(objection)
     if task is None:
         raise WrongStep(CONCLUDE.label)

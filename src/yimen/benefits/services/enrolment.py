@@ -35,5 +35,5 @@ def objection_conclude(*, actor, objection: Objection, outcome: str, reason: str
         actor=actor, objection=objection, outcome=outcome, reason=reason
     )
     if outcome == "revoked":
-        roster.stop_revoked(case_ids=[objection.review_case_id], actor=actor)
+        roster.stop_revoked(case_ids=[task.case_id], actor=actor)
     return task
