@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
@@ -43,8 +42,8 @@ class DivisionUnknown(Invalid):
     def __init__(self):
 
         super().__init__(
-            gettext_lazy("There is no division with this code."),
-            fields={"division_code": [str(gettext_lazy("There is no division with this code."))]},
+            _("There is no division with this code."),
+            fields={"division_code": [str(_("There is no division with this code."))]},
         )
 
 
@@ -93,8 +92,6 @@ class UserNotFound(NotFound):
     code = "accounts.user_not_found"
 
     def __init__(self):
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__(_("There is no such user in your area."))
 
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound, YimenError
@@ -186,7 +185,7 @@ class NotDisclosed(NotFound):
     code = "assistance.not_disclosed"
 
     def __init__(self):
-        super().__init__(gettext_lazy("This household is not on a public disclosure list."))
+        super().__init__(_("This household is not on a public disclosure list."))
 
 
 class TooManyObjections(YimenError):
@@ -195,7 +194,7 @@ class TooManyObjections(YimenError):
 
     def __init__(self):
         super().__init__(
-            gettext_lazy(
+            _(
                 "Too many objections were sent from your network in the "
                 "last hour. Please try again later, or contact the "
                 "township office."
@@ -210,7 +209,7 @@ class StatusLookupFailed(NotFound):
 
     def __init__(self):
         super().__init__(
-            gettext_lazy(
+            _(
                 "No case matches these details. Check the case number, "
                 "the ID number and the receipt code."
             )
@@ -223,9 +222,7 @@ class TooManyLookups(YimenError):
 
     def __init__(self):
         super().__init__(
-            gettext_lazy(
-                "Too many unsuccessful look-ups from your network. Please try again in an hour."
-            )
+            _("Too many unsuccessful look-ups from your network. Please try again in an hour.")
         )
 
 
@@ -234,7 +231,5 @@ class WithdrawalNeedsAccount(Forbidden):
 
     def __init__(self):
         super().__init__(
-            gettext_lazy(
-                "To withdraw, log in with the account you applied with, or ask the township office."
-            )
+            _("To withdraw, log in with the account you applied with, or ask the township office.")
         )

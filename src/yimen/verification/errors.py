@@ -131,6 +131,4 @@ class RunActive(Conflict):
     code = "verification.run_active"
 
     def __init__(self):
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__(_("A verification run is already queued or running."))
