@@ -558,7 +558,7 @@ def time_parts() -> dict[str, list[float]]:
         timed(casework, name)
     timed(casework, "insert_frame", "insert reports")
     timed(casework, "append_events", "audit (reported, flagged)")
-    timed(bulk, "_after_steps", "bulk: next stage")
+    timed(bulk, "after_steps", "bulk: next stage")
     timed(bulk, "append_events", "bulk: audit")
     # the chunks' commits (PostgreSQL checks the deferred foreign keys there)
     from django.db.backends.base.base import BaseDatabaseWrapper

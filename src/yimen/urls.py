@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/divisions/", include("yimen.regions.api_urls")),
+    # the disclosure step enrols the household on the roster: benefits' code, same path
+    path("api/assistance/", include("yimen.benefits.enrolment_api_urls")),
     path("api/assistance/", include("yimen.assistance.api_urls")),
     path("api/benefits/", include("yimen.benefits.api_urls")),
     path("api/medins/", include("yimen.medins.api_urls")),

@@ -8,8 +8,14 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yimen.settings.base")
-django_application = get_wsgi_application()
 
-from yimen.settlement.fsi.wsgi import fsi_first  # noqa: E402 — needs Django set up first
 
-application = fsi_first(django_application)
+def _application():
+    """Django set up first: the hospital interface's module imports models."""
+    django_application = get_wsgi_application()
+    from yimen.settlement.fsi.wsgi import fsi_first
+
+    return fsi_first(django_application)
+
+
+application = _application()

@@ -37,7 +37,9 @@ def _media(settings, tmp_path):
 
 def url(name, application=None, *more):
     args = [application.pk, *more] if application is not None else []
-    return reverse(f"assistance:{name}", args=args)
+    # the disclosure's form is benefits' (it enrols the household on the roster)
+    namespace = "benefits" if name == "disclosure" else "assistance"
+    return reverse(f"{namespace}:{name}", args=args)
 
 
 def form_data(data, *, member_rows=4, asset_rows=2, blank_at=()) -> dict:

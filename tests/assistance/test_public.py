@@ -268,6 +268,7 @@ def test_objections_are_rate_limited_per_address(client, staff, public_urls):
 def test_objection_opens_a_review_case_and_a_revocation_ends_the_disclosure(staff, public_urls):
     """The review runs in the engine: the township re-investigates, the approver concludes
     (signed); "revoked" takes the household off the public list."""
+    from yimen.assistance.services.objections import objection_conclude
     from yimen.workflow.services import task_complete
 
     application = approved(staff)
@@ -282,9 +283,8 @@ def test_objection_opens_a_review_case_and_a_revocation_ends_the_disclosure(staf
     opened = review.tasks.get(step="review")
     task_complete(task_id=opened.pk, actor=staff.caseworker, outcome="founded")
     assert application in public.disclosed_applications()  # nothing decided yet
-    conclude = review.tasks.get(step="conclude")
-    task_complete(
-        task_id=conclude.pk, actor=staff.approver, outcome="revoked", reason="核实隐瞒工资收入"
+    objection_conclude(
+        actor=staff.approver, objection=objection, outcome="revoked", reason="核实隐瞒工资收入"
     )
     assert application not in public.disclosed_applications()
     signed = AuditEvent.objects.filter(

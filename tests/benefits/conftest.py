@@ -21,6 +21,7 @@ from yimen.assistance.services import intake, steps
 from yimen.assistance.services.inputs import IncomeInput
 from yimen.benefits.demo import historical_household
 from yimen.benefits.models import Beneficiary
+from yimen.benefits.services import enrolment
 
 _serial = count(100)
 
@@ -70,7 +71,7 @@ def approved(staff, settings, tmp_path):  # noqa: F811
             monthly_amount=amount,
             reasons="人均收入低于保障标准",
         )
-        steps.disclosure_publish(actor=staff.village, application=application)
+        enrolment.disclosure_publish(actor=staff.village, application=application)
         return application
 
     return make

@@ -118,6 +118,7 @@ def test_roster_export_reads_back(staff):
 def test_revoked_approval_stops_the_household_next_month(staff, approved):
     from yimen.assistance.models import Objection
     from yimen.assistance.services.public import objection_lodge
+    from yimen.benefits.services import enrolment
     from yimen.workflow import services as workflow
     from yimen.workflow.models import Task
 
@@ -129,9 +130,8 @@ def test_revoked_approval_stops_the_household_next_month(staff, approved):
     review = objection.review_case
     task = Task.objects.get(case=review, step="review")
     workflow.task_complete(task_id=task.pk, actor=staff.caseworker, outcome="founded")
-    task = Task.objects.get(case=review, step="conclude")
-    workflow.task_complete(
-        task_id=task.pk, actor=staff.approver, outcome="revoked", reason="核实有经营收入"
+    enrolment.objection_conclude(
+        actor=staff.approver, objection=objection, outcome="revoked", reason="核实有经营收入"
     )
     beneficiary = Beneficiary.objects.get(application=application)
     assert beneficiary.status == BeneficiaryStatus.STOPPED

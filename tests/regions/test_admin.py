@@ -90,7 +90,7 @@ def test_a_refusal_after_the_form_checks_is_shown_and_nothing_logged(client, sta
     """Someone changed the tree between the form's check and the write."""
     from django.contrib.admin.models import LogEntry
 
-    monkeypatch.setattr("yimen.regions.forms.division_add_check", lambda **kwargs: None)
+    monkeypatch.setattr("yimen.accounts.forms_divisions.division_add_check", lambda **kwargs: None)
 
     response = client.post(
         ADD_URL,

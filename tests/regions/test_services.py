@@ -3,13 +3,13 @@
 import pytest
 
 from tests.factories import NANLING, user_with
+from yimen.accounts.divisions import division_add
 from yimen.accounts.roles import Role
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.errors import Forbidden, Invalid
 from yimen.regions.codes import Level
 from yimen.regions.models import Division
-from yimen.regions.services import division_add
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,7 @@ from tests.benefits.conftest import quick_household
 from tests.factories import NANGUAN, TEST_PASSWORD, ZIQIANG, user_with
 from tests.web.world import BEIAN
 from yimen.accounts.roles import Role
+from yimen.assistance.models import Objection
 from yimen.assistance.services import intake
 from yimen.benefits.models import Review
 from yimen.benefits.services.payments import roll_issue
@@ -146,12 +147,16 @@ def other_township(world) -> dict[str, str]:
         channel="counter",
     )
     task = Task.objects.filter(case=world.other_case).first()
+    objection = Objection.objects.create(
+        application=application, text="此户有车", review_case=world.other_case
+    )
     return {
         "case_id": world.other_case.pk,
         "task_id": task.pk,
         "application_id": application.pk,
         "attachment_id": attachment.pk,
         "flag_id": flag.pk,
+        "objection_id": objection.pk,
         "draw_id": draw.pk,
         "sampled_id": sampled.pk,
         "beneficiary_id": household.pk,

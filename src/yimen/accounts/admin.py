@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import YimenError
 
+from . import admin_divisions  # noqa: F401  (registers the division admin)
 from .addresses import client_address
 from .models import User
 from .services import user_login

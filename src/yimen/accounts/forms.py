@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .roles import Role
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -17,8 +19,6 @@ class LoginForm(forms.Form):
 
 
 # --- managing users (issue 14): forms only parse; the services check and write ----------
-
-from .roles import Role  # noqa: E402
 
 
 def _reason_field() -> forms.CharField:

@@ -9,46 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Invalid
 from yimen.regions.models import Division
 
+from .errors import NothingChanged, ReasonRequired, UserInvalid, UsernameTaken
 from .models import RoleBinding, User
 from .passwords import password_problems, password_replace, store_password
 from .reach import NotYourUser, check_reach, manager_binding
 from .roles import Action, Role
 from .scoping import Binding, bindings_for, forget_bindings
 from .services import UnknownRole
-
-
-class ReasonRequired(Invalid):
-    code = "accounts.reason_required"
-
-    def __init__(self):
-        super().__init__(
-            _("Give the reason for the change; it is kept in the audit log."),
-            fields={"reason": [str(_("This field is required."))]},
-        )
-
-
-class UserInvalid(Invalid):
-    code = "accounts.user_invalid"
-
-    def __init__(self, fields: dict[str, list[str]]):
-        super().__init__(_("Some entries are not valid; nothing was saved."), fields=fields)
-
-
-class UsernameTaken(Conflict):
-    code = "accounts.username_taken"
-
-    def __init__(self, username: str):
-        super().__init__(_("The user name “%(username)s” is already taken."), username=username)
-
-
-class NothingChanged(Invalid):
-    code = "accounts.nothing_changed"
-
-    def __init__(self):
-        super().__init__(_("Nothing was changed."))
 
 
 def _reason(reason: str) -> str:

@@ -6,41 +6,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Invalid
 
+from .errors import PasswordRejected, WrongPassword
 from .models import User
-
-
-class PasswordRejected(Invalid):
-    code = "accounts.password_rejected"
-
-    def __init__(self, problems: dict[str, list[str]]):
-        # Django's validators translate their messages when they raise, so the reasons are
-        # kept in both languages (``problems`` by language) and picked when rendered
-        self.problems = problems
-        active = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
-        super().__init__(
-            _("The new password is not accepted: %(problems)s"),
-            problems="",
-            fields={"new_password": problems[active]},
-        )
-
-    def render(self, language: str | None = None) -> str:
-        language = language or translation.get_language() or "zh-hans"
-        reasons = self.problems["en" if language.startswith("en") else "zh-hans"]
-        with translation.override(language):
-            return str(self.message) % {"problems": " ".join(reasons)}
-
-
-class WrongPassword(Invalid):
-    code = "accounts.wrong_password"
-
-    def __init__(self):
-        super().__init__(_("The current password is not correct."))
 
 
 def password_problems(password: str, user: User | None) -> list[str]:

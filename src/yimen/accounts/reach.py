@@ -6,36 +6,10 @@ reach (another administrator changes an administrator's own account). Used by gr
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
-from yimen.errors import Forbidden
-
+from .errors import NotManager, NotYourUser, SelfManagement
 from .models import RoleBinding, User
 from .roles import Action
 from .scoping import Binding, bindings_for
-
-
-class NotManager(Forbidden):
-    code = "accounts.not_manager"
-
-    def __init__(self):
-        super().__init__(_("You may not manage accounts in this division."))
-
-
-class NotYourUser(Forbidden):
-    code = "accounts.not_your_user"
-
-    def __init__(self):
-        super().__init__(_("This user holds roles outside your area; you may not change them."))
-
-
-class SelfManagement(Forbidden):
-    code = "accounts.self_management"
-
-    def __init__(self):
-        super().__init__(
-            _("You may not change your own account or roles; ask another administrator.")
-        )
 
 
 def manager_binding(actor, division_code: str) -> Binding:

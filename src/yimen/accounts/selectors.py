@@ -5,21 +5,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from yimen.errors import NotFound
-
+from .errors import UserNotFound
 from .models import RoleBinding, User
 from .reach import user_in_reach
 from .roles import Action
 from .scoping import bindings_for, division_q
-
-
-class UserNotFound(NotFound):
-    code = "accounts.user_not_found"
-
-    def __init__(self):
-        from django.utils.translation import gettext_lazy as _
-
-        super().__init__(_("There is no such user in your area."))
 
 
 def users_managed_by(actor) -> QuerySet[User]:

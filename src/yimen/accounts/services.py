@@ -4,38 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid
 from yimen.regions.models import Division
 
 from . import lockout
+from .errors import AccountLocked, LoginRefused, RoleExists, RoleNotActive, UnknownRole
 from .models import RoleBinding, User
 from .reach import check_reach, manager_binding
 from .roles import Role
 from .scoping import forget_bindings
-
-
-class LoginRefused(Invalid):
-    code = "accounts.login_refused"
-
-    def __init__(self):
-        super().__init__(_("The user name or password is not correct."))
-
-
-class AccountLocked(Forbidden):
-    code = "accounts.locked"
-
-    def __init__(self, minutes: int):
-        super().__init__(
-            _(
-                "Too many failed logins. Try again in %(minutes)d minutes or ask "
-                "the system administrator."
-            ),
-            minutes=minutes,
-        )
 
 
 def user_login(*, username: str, password: str, address: str | None, request=None) -> User:
@@ -70,27 +49,6 @@ def user_login(*, username: str, password: str, address: str | None, request=Non
             raise AccountLocked(minutes)
         raise LoginRefused()
     return user
-
-
-class RoleExists(Conflict):
-    code = "accounts.role_exists"
-
-    def __init__(self):
-        super().__init__(_("This user already holds this role in this division."))
-
-
-class UnknownRole(Invalid):
-    code = "accounts.unknown_role"
-
-    def __init__(self, role):
-        super().__init__(_("There is no role “%(role)s”."), role=role)
-
-
-class RoleNotActive(Conflict):
-    code = "accounts.role_not_active"
-
-    def __init__(self):
-        super().__init__(_("This role was already revoked."))
 
 
 @transaction.atomic

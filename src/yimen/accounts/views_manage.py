@@ -16,27 +16,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from yimen.errors import Invalid, NotFound, YimenError
+from yimen.errors import NotFound, YimenError
 from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
 
 from . import forms, managing, services
+from .errors import DivisionUnknown
 from .models import RoleBinding
 from .roles import Action
 from .scoping import bindings_for
 from .selectors import access_user_by_id, search_users, user_in_reach
-
-
-class DivisionUnknown(Invalid):
-    code = "accounts.division_unknown"
-
-    def __init__(self):
-        from django.utils.translation import gettext_lazy
-
-        super().__init__(
-            gettext_lazy("There is no division with this code."),
-            fields={"division_code": [str(gettext_lazy("There is no division with this code."))]},
-        )
 
 
 def _require_manager(request) -> None:

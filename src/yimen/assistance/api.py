@@ -205,13 +205,6 @@ class DecisionView(StepView):
     record = staticmethod(steps.case_decide)
 
 
-@step_schema(None)
-class DisclosureView(StepView):
-    """Confirm that the approved household is on the public notice."""
-
-    record = staticmethod(steps.disclosure_publish)
-
-
 class AttachmentView(QueryChecked, APIView):
     """Attach a scan or photo (JPEG, PNG or PDF) as multipart form data."""
 

@@ -18,7 +18,6 @@ urlpatterns = [
     path(P + "dispute/", api.DisputeView.as_view(), name="api-assistance-dispute"),
     path(P + "appraisal/", api.AppraisalView.as_view(), name="api-assistance-appraisal"),
     path(P + "decision/", api.DecisionView.as_view(), name="api-assistance-decision"),
-    path(P + "disclosure/", api.DisclosureView.as_view(), name="api-assistance-disclosure"),
     path(P + "attachments/", api.AttachmentView.as_view(), name="api-assistance-attachments"),
     path(P + "notice.pdf", api.NoticePdfView.as_view(), name="api-assistance-notice"),
 ]

@@ -21,16 +21,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
 from yimen.regions.codes import InvalidCode, ancestor_codes, normalize_code
 from yimen.regions.models import Division
 
+from .errors import ParametersForbidden, ParametersInForce, ParametersInvalid, ParametersNotFound
 from .models.parameters import ParameterSet
 from .parameter_checks import (
     VALUE_FIELDS,
@@ -39,48 +38,6 @@ from .parameter_checks import (
     parameter_set_check,
 )
 from .rules.params import Params, Tier
-
-
-class ParametersNotFound(NotFound):
-    code = "assistance.parameters_not_found"
-
-    def __init__(self, division_code: str, on: date):
-        super().__init__(
-            _("No assistance parameters are set for division %(division)s on %(date)s."),
-            division=division_code,
-            date=on.isoformat(),
-        )
-
-
-class ParametersInvalid(Invalid):
-    code = "assistance.parameters_invalid"
-
-    def __init__(self, fields: dict[str, list[str]]):
-        super().__init__(
-            _("The parameter set has errors; nothing was saved. Correct the marked items."),
-            fields=fields,
-        )
-
-
-class ParametersInForce(Conflict):
-    code = "assistance.parameters_in_force"
-
-    def __init__(self, valid_from: date):
-        super().__init__(
-            _(
-                "This parameter set has applied since %(date)s and is kept as history; "
-                "add a new set from today or a later date instead."
-            ),
-            date=valid_from.isoformat(),
-        )
-
-
-class ParametersForbidden(Forbidden):
-    code = "assistance.parameters_forbidden"
-
-    def __init__(self):
-        super().__init__(_("You may not set assistance parameters for this division."))
-
 
 # -- selectors ---------------------------------------------------------------------------
 

@@ -144,6 +144,8 @@ CONCLUDE = Step(
     Action.CASE_DECIDE,
     deadline=Duration(5),
     signed=True,
+    # on its own form: a revocation also stops the household's payments on the roster
+    service_only=True,
     outcomes=(
         Outcome("upheld", _("Keep the approval"), needs_reason=True),
         Outcome("revoked", _("Revoke the approval"), needs_reason=True),

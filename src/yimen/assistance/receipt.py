@@ -8,10 +8,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from yimen.errors import Invalid
 from yimen.workflow.calendar import local_date
 from yimen.workflow.models import Task
 
+from .errors import NoReceipt
 from .limits import time_limit_for
 from .models import Application
 
@@ -37,10 +37,6 @@ class Receipt:
 def mask_phone(phone: str) -> str:
     """138****5678: the first three and last four digits."""
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else phone
-
-
-class NoReceipt(Invalid):
-    code = "assistance.no_receipt"
 
 
 def receipt_for(application: Application) -> Receipt:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from .errors import ApplicationTransitionRefused
 from .models import Application, ApplicationStatus
 
 ALLOWED = {
     ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED, ApplicationStatus.DISCARDED},
 }
-
-
-class ApplicationTransitionRefused(Exception):
-    pass
 
 
 def set_application_status(application: Application, target: ApplicationStatus) -> None:

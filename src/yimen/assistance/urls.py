@@ -44,5 +44,4 @@ urlpatterns = [
     path("applications/<id:application_id>/dispute/", step_views.dispute, name="dispute"),
     path("applications/<id:application_id>/appraisal/", step_views.appraisal, name="appraisal"),
     path("applications/<id:application_id>/decision/", step_views.decision, name="decision"),
-    path("applications/<id:application_id>/disclosure/", step_views.disclosure, name="disclosure"),
 ]

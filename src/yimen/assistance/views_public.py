@@ -20,7 +20,6 @@ from yimen.accounts.roles import Role
 from yimen.accounts.scoping import bindings_of
 from yimen.accounts.views import client_address
 from yimen.errors import NotFound, YimenError
-from yimen.verification.display import applicant_summary
 from yimen.workflow.registry import get_process
 from yimen.workflow.states import CaseStatus, TaskStatus
 
@@ -210,7 +209,6 @@ def status_case(request):
             "steps": steps,
             "decision": getattr(application, "decision", None),
             "missing": notice.items if notice else [],
-            "verification_report": applicant_summary(application),
             # the session's look-up (or the applicant's own account) proves who asks
             "can_withdraw": case.status == CaseStatus.ACTIVE,
         },

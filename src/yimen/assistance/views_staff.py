@@ -22,7 +22,6 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.selectors import events_for_subject
 from yimen.errors import NotFound, YimenError
-from yimen.verification.display import case_report_context
 from yimen.web.views import not_found_is_404
 from yimen.workflow.case_view import case_page_context
 from yimen.workflow.states import CaseStatus
@@ -44,7 +43,8 @@ STEP_URLS = {
     "visit": "assistance:visit",
     "appraise": "assistance:appraisal",
     "decide": "assistance:decision",
-    "disclose": "assistance:disclosure",
+    # the disclosure enrols the household on the roster: its form is benefits' (above us)
+    "disclose": "benefits:disclosure",
 }
 
 
@@ -270,7 +270,6 @@ def case_context(request, application: Application, bound: dict | None = None) -
         "decision": Decision.objects.filter(application=application).first(),
         "actions": [],
         "missing": [],
-        "verification_report": case_report_context(user, application),
     }
     case = application.case
     if case is not None:

@@ -149,10 +149,3 @@ def decision(request, application, data) -> str:
         if approve
         else _("Refused and signed. The refusal notice is ready.")
     )
-
-
-@step_view("disclose")
-def disclosure(request, application, data) -> str:
-    """Confirm the approved household is on the public notice."""
-    steps.disclosure_publish(actor=request.user, application=application)
-    return _("Public disclosure confirmed.")

@@ -15,103 +15,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Conflict, Invalid
+from yimen.errors import Invalid
 
-from .keys import AuditKey, audit_key
+from .checkpoints import FORMAT, Checkpoint, checkpoint_dir, read_checkpoints, signed_bytes
+from .errors import ChainNotIntact, NoAuditKey, NoCheckpointDir
+from .keys import audit_key
 from .models import ChainHead
-
-FORMAT = "yimen-audit-checkpoint/1"
-PATTERN = "checkpoint-*.json"
-_HASH = re.compile(r"^[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """A verified checkpoint file: the head (seq, hash) it pins and when it was made."""
-
-    seq: int
-    hash: str
-    made_at: str
-    path: Path
-
-
-def checkpoint_dir() -> Path | None:
-    """The configured directory (None: this deployment exports no checkpoints)."""
-    configured = getattr(settings, "AUDIT_CHECKPOINT_DIR", "") or ""
-    return Path(configured) if str(configured) else None
-
-
-def _signed_bytes(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def read_checkpoints(directory: Path, key: AuditKey) -> tuple[list[Checkpoint], list[Path]]:
-    """The checkpoints in ``directory`` signed by ``key``, by seq; and the files that are
-    not (unreadable, malformed, or signed by another key) — which verification reports."""
-    good: list[Checkpoint] = []
-    bad: list[Path] = []
-    if not directory.is_dir():
-        return good, bad
-    for path in sorted(directory.glob(PATTERN)):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            body, signature = data["checkpoint"], data["signature"]
-            seq, chain_hash = body["seq"], body["hash"]
-            valid = (
-                body.get("format") == FORMAT
-                and isinstance(seq, int)
-                and seq > 0
-                and isinstance(chain_hash, str)
-                and bool(_HASH.match(chain_hash))
-                and key.verifies(signature, _signed_bytes(body))
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            valid = False
-        if valid:
-            good.append(Checkpoint(seq, chain_hash, str(body.get("made_at", "")), path))
-        else:
-            bad.append(path)
-    good.sort(key=lambda c: c.seq)
-    return good, bad
-
-
-class NoAuditKey(Conflict):
-    code = "audit.no_key"
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "No audit key is configured (YIMEN_AUDIT_KEY or the key file): run "
-                "“yimen audit keygen” first."
-            )
-        )
-
-
-class NoCheckpointDir(Conflict):
-    code = "audit.no_checkpoint_dir"
-
-    def __init__(self):
-        super().__init__(_("No checkpoint directory is configured (YIMEN_AUDIT_CHECKPOINT_DIR)."))
-
-
-class ChainNotIntact(Conflict):
-    code = "audit.not_intact"
-
-    def __init__(self, message: str):
-        super().__init__(
-            _("No checkpoint was written: the chain is not intact. %(problem)s"),
-            problem=message,
-        )
+from .verify import HEAD_UNSEALED, verify_chain
 
 
 def checkpoint_create(*, seal_head: bool = False) -> Checkpoint:
@@ -122,8 +38,6 @@ def checkpoint_create(*, seal_head: bool = False) -> Checkpoint:
     after the whole chain is verified — for the first checkpoint after installing the key.
     Once a checkpoint exists the head has been sealed before, so an unsealed head then is
     tampering and is refused, as is a head with a wrong MAC."""
-    from .verify import HEAD_UNSEALED, verify_chain
-
     key = audit_key()
     if key is None:
         raise NoAuditKey()
@@ -157,7 +71,7 @@ def checkpoint_create(*, seal_head: bool = False) -> Checkpoint:
             "public_key": key.public_b64,
         }
         text = json.dumps(
-            {"checkpoint": body, "signature": key.sign(_signed_bytes(body))},
+            {"checkpoint": body, "signature": key.sign(signed_bytes(body))},
             ensure_ascii=False,
             indent=1,
         )

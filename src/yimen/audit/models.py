@@ -11,11 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .errors import AppendOnlyError
 from .events import EventType
-
-
-class AppendOnlyError(RuntimeError):
-    """An attempt to change or delete an audit event."""
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Max
 from django.utils import translation
@@ -27,11 +27,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .chain import GENESIS, hash_of_row
+from .checkpoints import Checkpoint, checkpoint_dir, read_checkpoints
 from .keys import audit_key
 from .models import AuditEvent, ChainHead
-
-if TYPE_CHECKING:
-    from .anchor import Checkpoint
 
 # Stable problem codes (house rule 7): never change one once published.
 HASH_MISMATCH = "audit.hash_mismatch"
@@ -150,8 +148,6 @@ def verify_chain(*, batch: int = 5000, since: Checkpoint | None = None) -> Verif
     with the audit key also a head not sealed by it and any disagreement with the signed
     checkpoints. ``since`` (a verified checkpoint) starts the walk there: the prefix it
     pins is not re-read — how ``yimen audit checkpoint`` checks only what is new."""
-    from .anchor import checkpoint_dir, read_checkpoints
-
     key = audit_key()
     directory = checkpoint_dir()
     anchors: list[Checkpoint] = []

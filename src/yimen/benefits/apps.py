@@ -10,14 +10,12 @@ class BenefitsConfig(AppConfig):
     demo_order = 50
 
     def ready(self):
-        from yimen.workflow.registry import on_step_done, register, register_subject_page
+        from yimen.workflow.registry import register, register_subject_page
 
         from .process import BENEFIT_REVIEW_PROCESS
-        from .services.roster import enrol_disclosed, stop_revoked
 
         register(BENEFIT_REVIEW_PROCESS)
         register_subject_page("benefits.beneficiary", "benefits:household")
-        # a household joins the roster when its approval has been disclosed, and leaves it
-        # when the review of an objection revokes the approval
-        on_step_done("assist", "disclose", enrol_disclosed)
-        on_step_done("assist_review", "conclude", stop_revoked)
+        # the conclusion of an objection's review has its form here: a revocation stops the
+        # household on the roster (services/enrolment.py)
+        register_subject_page("assistance.objection", "benefits:objection")

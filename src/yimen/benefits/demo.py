@@ -2,8 +2,8 @@
 issued payment rolls, a phase-out and a suspension decided by review, and one review due.
 
 The historical households are written straight into the tables (their approvals predate the
-system); the households the assistance demo approves and discloses join through the real
-path (the disclosure listener)."""
+system); the households the assistance demo approves and discloses join as the real path
+enrols them (``enrol_disclosed``: the assistance demo may not call the roster)."""
 
 from __future__ import annotations
 
@@ -22,15 +22,20 @@ from yimen.assistance.models import Application, ApplicationStatus, Income, Memb
 from yimen.assistance.proposal import proposal_for
 from yimen.months import add_months, month_of
 from yimen.people import initials_of, parse_id_number
+from yimen.workflow.models import Task
+from yimen.workflow.states import TaskStatus
 
+from . import transitions
 from .models import (
     Beneficiary,
+    BeneficiaryStatus,
     Entitlement,
     EntitlementStatus,
     PaymentRoll,
     Stability,
 )
 from .services.payments import roll_issue
+from .services.roster import enrol
 
 TOWNSHIP = "220102001000"
 VILLAGES = ("220102001001", "220102001002")
@@ -165,8 +170,24 @@ def _facts(n: int, name: str, rng: random.Random) -> dict:
 
 
 @transaction.atomic
+def enrol_disclosed() -> None:
+    """Enrol the households whose disclosure the assistance demo confirmed, by the village
+    staff who confirmed it — what ``enrolment.disclosure_publish`` does in one step (the
+    assistance demo, below benefits, completes the step through assistance's service)."""
+    done = Task.objects.filter(step="disclose", status=TaskStatus.DONE, case__process="assist")
+    for task in done.select_related("completed_by").order_by("completed_at", "pk"):
+        application = (
+            Application.objects.filter(case_id=task.case_id, beneficiary__isnull=True)
+            .select_related("decision")
+            .first()
+        )
+        if application is not None:
+            enrol(application, task.completed_by)
+
+
 def load() -> str:
     """Idempotent: does nothing if the demo township already has issued rolls."""
+    enrol_disclosed()
     if PaymentRoll.objects.filter(division_id=TOWNSHIP).exists():
         return "已存在 already loaded"
     ensure_parameters()
@@ -211,7 +232,7 @@ def load() -> str:
         monthly_amount=0,
         reason="渐退期满",
     )
-    Beneficiary.objects.filter(pk=homes[1].pk).update(status="stopped")
+    transitions.set_household_status(homes[1], BeneficiaryStatus.STOPPED)
     Beneficiary.objects.filter(pk=homes[2].pk).update(next_review_on=this_month)
     # demo households of the assistance demo approved today get accounts too
     for b in Beneficiary.objects.filter(account_number=""):

@@ -4,7 +4,7 @@ from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
-from . import views, views_recalc
+from . import views, views_enrolment, views_recalc
 from . import views_payments as pay
 
 app_name = "benefits"
@@ -16,6 +16,13 @@ urlpatterns = [
     path("households/<id:beneficiary_id>/adjustment/", views.adjustment, name="adjustment"),
     path("reviews/<id:review_id>/decide/", views.review_decide, name="review_decide"),
     path("reviews/<id:review_id>/notice.pdf", views.review_notice, name="review_notice"),
+    # assistance's steps whose use case reaches the roster (services/enrolment.py)
+    path(
+        "applications/<id:application_id>/disclosure/",
+        views_enrolment.disclosure,
+        name="disclosure",
+    ),
+    path("objections/<id:objection_id>/", views_enrolment.objection_page, name="objection"),
     path("recalc/", views_recalc.recalc_page, name="recalc"),
     path("rolls/", pay.rolls_page, name="rolls"),
     path("rolls/issue/", pay.roll_issue, name="roll_issue"),

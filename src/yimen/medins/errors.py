@@ -1,5 +1,7 @@
 """Stable error codes of medical insurance (codes never change once published)."""
 
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Conflict, Invalid, NotFound

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codes import Level, level_of, normalize_code
+from .errors import SourceError
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "data" / "divisions.csv"
 
@@ -41,10 +42,6 @@ PROVENANCE = [
     "  (2022 edition: as of 2022-10-31), so a few codes may differ from the 2023 levels above.",
     "Codes: the 12-digit statistical code (streets' 9-digit codes followed by 000).",
 ]
-
-
-class SourceError(ValueError):
-    """The source extract is inconsistent in a way a person must look at."""
 
 
 @dataclass

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .errors import InvalidCode
+
 
 class Level(models.IntegerChoices):
     """Levels of the administrative tree, top down."""
@@ -29,10 +31,6 @@ PREFIX_LENGTH = {
     Level.TOWNSHIP: 9,
     Level.VILLAGE: 12,
 }
-
-
-class InvalidCode(ValueError):
-    """The text is not a division code."""
 
 
 def normalize_code(raw: str) -> str:

@@ -78,3 +78,15 @@ class MayNotAddDivision(Forbidden):
             super().__init__(_("You may not add divisions under %(parent)s."), parent=parent_code)
         else:
             super().__init__(_("Provinces come from the shipped division file only."))
+
+
+class SourceError(ValueError):
+    """The source extract is inconsistent in a way a person must look at."""
+
+
+class DivisionFileError(ValueError):
+    """A division file cannot be loaded; the message names the line. Nothing was written."""
+
+
+class InvalidCode(ValueError):
+    """The text is not a division code."""

@@ -20,6 +20,7 @@ from django.db import transaction
 from yimen.import_limits import import_limits, too_big_file, too_many
 
 from .codes import InvalidCode, ancestor_codes, level_of, normalize_code, prefix_of
+from .errors import DivisionFileError
 from .models import Division
 from .naming import full_name_below
 
@@ -27,10 +28,6 @@ DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "divisions.csv"
 BATCH_SIZE = 1000
 NAME_MAX_LENGTH = Division._meta.get_field("name").max_length
 FIELDS = ("name", "level", "parent_id", "prefix", "full_name")
-
-
-class DivisionFileError(ValueError):
-    """A division file cannot be loaded; the message names the line. Nothing was written."""
 
 
 @dataclass(frozen=True)

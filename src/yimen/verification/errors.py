@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Invalid
+from yimen.errors import Conflict, Invalid
 
 #: A refused file reports at most this many row errors (the count of all is kept).
 MAX_REPORTED_ERRORS = 200
@@ -111,3 +111,24 @@ class FileTooLarge(ImportRefused):
 
     def __init__(self, refused):
         super().__init__(refused.message, **refused.params)
+
+
+class AuthorisationMissing(Invalid):
+    code = "verification.authorisation_missing"
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            _(
+                "Verification needs the signed authorisation of every adult member; "
+                "missing for: %(names)s."
+            ),
+            names="、".join(names),
+        )
+        self.names = names
+
+
+class RunActive(Conflict):
+    code = "verification.run_active"
+
+    def __init__(self):
+        super().__init__(_("A verification run is already queued or running."))

@@ -4,34 +4,19 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yimen.assistance.choices import ConsentKind
 from yimen.assistance.models import Application
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Invalid
 from yimen.workflow.errors import NotYourTask
 from yimen.workflow.registry import get_process
 from yimen.workflow.services import CASE_SUBJECT, performer_binding
 
+from .errors import AuthorisationMissing
 from .models import VerificationRequest, VerificationRequestStatus
 
 VERIFY_STEP = "verify"
-
-
-class AuthorisationMissing(Invalid):
-    code = "verification.authorisation_missing"
-
-    def __init__(self, names: list[str]):
-        super().__init__(
-            _(
-                "Verification needs the signed authorisation of every adult member; "
-                "missing for: %(names)s."
-            ),
-            names="、".join(names),
-        )
-        self.names = names
 
 
 @transaction.atomic

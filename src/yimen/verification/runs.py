@@ -28,9 +28,9 @@ from yimen.assistance.limits import cycle_days
 from yimen.assistance.models import Application
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict
 
 from .casework import ChunkResult, store_chunk
+from .errors import RunActive
 from .matching import connect, match_members
 from .models import RunStatus, VerificationRequest, VerificationRequestStatus, VerificationRun
 from .reports import declared_frame, payload_columns, report_frame, with_refs
@@ -38,15 +38,6 @@ from .reports import declared_frame, payload_columns, report_frame, with_refs
 STALE = timedelta(hours=6)
 CHUNK = 5000  # households stored per transaction (and per progress step)
 Progress = Callable[[VerificationRun], None]
-
-
-class RunActive(Conflict):
-    code = "verification.run_active"
-
-    def __init__(self):
-        from django.utils.translation import gettext_lazy as _
-
-        super().__init__(_("A verification run is already queued or running."))
 
 
 PENDING_SCHEMA = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -18,6 +17,7 @@ from yimen.audit.services import EventDraft, append_events
 from yimen.id_sets import IdSet, chunks
 
 from . import transitions
+from .advance import after_steps, outcome_of
 from .errors import (
     BatchConflict,
     EmptyBatch,
@@ -26,9 +26,8 @@ from .errors import (
     TaskAlreadyDone,
     UnknownStep,
 )
-from .models import Case, Task
-from .registry import get_process, step_done
-from .services import CASE_SUBJECT, _after_steps, _outcome
+from .models import CASE_SUBJECT, Case, Task
+from .registry import get_process
 from .states import CaseStatus, TaskStatus
 
 
@@ -96,7 +95,7 @@ def tasks_bulk_complete(
     ids = sorted({int(i) for i in case_ids})
     if not ids:
         raise EmptyBatch()
-    chosen = _outcome(step, outcome, reason)
+    chosen = outcome_of(step, outcome, reason)
     if actors is None:
         if actor is None:
             raise NotYourTask(step.label)
@@ -130,9 +129,6 @@ def tasks_bulk_complete(
     missing = [i for i in ids if i not in found]
     if missing:
         raise BatchConflict(len(missing), ", ".join(map(str, missing[:5])))
-    by_actor: dict[int, list[int]] = defaultdict(list)
-    for case in cases:
-        by_actor[id(actors[case.pk])].append(case.pk)
     claimed = transitions.claim_tasks_for(
         done_by=[(tasks[c.pk][0], actors[c.pk].pk) for c in cases],
         outcome=chosen.code,
@@ -141,9 +137,7 @@ def tasks_bulk_complete(
     )
     if claimed != len(tasks):
         raise TaskAlreadyDone()
-    states = _after_steps(process, cases, chosen, now)
-    for key, members in by_actor.items():
-        step_done(process.code, step.code, members, chosen.code, people[key])
+    states = after_steps(process, cases, chosen, now)
     batch_id = uuid.uuid4().hex
     # the same old/new objects for the cases that share them: the log normalises each once
     olds: dict[int, dict] = {}

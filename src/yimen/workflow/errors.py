@@ -1,5 +1,7 @@
 """Stable error codes of the workflow engine."""
 
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
@@ -132,3 +134,7 @@ class StepHasOwnForm(Forbidden):
             ),
             step=step_label,
         )
+
+
+class TransitionRefused(Exception):
+    """The state machine has no such transition."""

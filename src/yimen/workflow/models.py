@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .states import CaseStatus, TaskStatus
 
+# how a case is named as the subject of its audit events
+CASE_SUBJECT = "workflow.case"
+
 
 class Case(models.Model):
     """A matter of any service, from opening to closing, decided in one division."""

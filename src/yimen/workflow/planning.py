@@ -58,7 +58,7 @@ def task_division(case_division: str, step_or_level: Step | int) -> str:
     return code_at_level(case_division, min(level, level_of(case_division)))
 
 
-def _task_rows(plan: StagePlan, now: datetime) -> list[tuple]:
+def task_rows(plan: StagePlan, now: datetime) -> list[tuple]:
     """The tasks a plan starts, per case the same: (step, stage, roles, level, due_at,
     skipped); the deadline is computed once here, not once per case."""
     rows: list[tuple] = [
@@ -78,7 +78,7 @@ def _task_rows(plan: StagePlan, now: datetime) -> list[tuple]:
     return rows
 
 
-def _tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime) -> list[Task]:
+def tasks_for(case_id: int, case_division: str, plan: StagePlan, now: datetime) -> list[Task]:
     tasks = []
     for index, step in plan.skipped:
         tasks.append(
@@ -122,7 +122,7 @@ def _roles_key(step: Step) -> str:
     return "|" + "|".join(step.roles) + "|"
 
 
-def _plan_summary(plan: StagePlan) -> dict:
+def plan_summary(plan: StagePlan) -> dict:
     return {
         "stage": plan.stage,
         "opened": [s.code for s in plan.runnable],

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
-from typing import Any
-
 from .process import Process
 
 _PROCESSES: dict[str, Process] = {}
@@ -48,21 +44,3 @@ def subject_page(subject_type: str, subject_id: str) -> str | None:
 
     url_name = _SUBJECT_PAGES.get(subject_type)
     return reverse(url_name, args=[subject_id]) if url_name and subject_id else None
-
-
-StepListener = Callable[[list[int], str, Any], None]
-_LISTENERS: dict[tuple[str, str], list[StepListener]] = defaultdict(list)
-
-
-def on_step_done(process_code: str, step_code: str, listener: StepListener) -> None:
-    """Call ``listener(case_ids, outcome, actor)`` whenever tasks of that step complete.
-
-    It runs inside the completing transaction, after the cases moved on, so a service can
-    act on the result of another's process (the roster enrols a household when its approval
-    has been disclosed) without the workflow knowing about it. Registered in ready()."""
-    _LISTENERS[(process_code, step_code)].append(listener)
-
-
-def step_done(process_code: str, step_code: str, case_ids: list[int], outcome: str, actor) -> None:
-    for listener in _LISTENERS.get((process_code, step_code), ()):
-        listener(case_ids, outcome, actor)

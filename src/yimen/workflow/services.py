@@ -6,22 +6,23 @@ withdraw, and decide a batch. Each is atomic, checks permission, changes state o
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import Binding, bindings_of, can
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
-from yimen.id_sets import IdSet, chunks
 from yimen.regions.models import Division
 
 from . import transitions
+from .advance import after_steps, outcome_of
+
+# the batch decision lives in bulk.py; imported here so callers keep one door for workflow
+# use cases
+from .bulk import BatchResult, tasks_bulk_complete  # noqa: F401
 from .calendar import local_date
 from .errors import (
     CaseClosed,
@@ -32,26 +33,13 @@ from .errors import (
     StepSkipped,
     TaskAlreadyDone,
     UnknownFlag,
-    UnknownOutcome,
 )
-from .models import Case, Task
-from .planning import (
-    CaseLike,
-    _plan_summary,
-    _task_rows,
-    _tasks_for,
-    flags_key,
-    not_before,
-    plan_from,
-    task_division,
-)
-from .process import Outcome, Process, Step
-from .registry import get_process, step_done
+from .models import CASE_SUBJECT, Case, Task
+from .planning import plan_from, plan_summary, tasks_for
+from .process import Process, Step
+from .registry import get_process
 from .selectors import access_case_by_id, access_task_by_id
 from .states import CaseStatus, TaskStatus
-
-CASE_SUBJECT = "workflow.case"
-
 
 # --- who acts ----------------------------------------------------------------------------
 
@@ -154,7 +142,7 @@ def case_open(
     case.save()
     case.number = f"{process.code.upper()}-{local_date(now):%Y%m%d}-{case.pk:06d}"
     plan = plan_from(process, 0, flags)
-    Task.objects.bulk_create(_tasks_for(case.pk, division.code, plan, now))
+    Task.objects.bulk_create(tasks_for(case.pk, division.code, plan, now))
     Case.objects.filter(pk=case.pk).update(number=case.number, stage=plan.stage or 0)
     case.stage = plan.stage or 0
     if plan.stage is None:
@@ -177,7 +165,7 @@ def case_open(
                     "division": division.code,
                     "flags": flags,
                     "status": case.status,
-                    **_plan_summary(plan),
+                    **plan_summary(plan),
                 },
             )
         ]
@@ -192,15 +180,6 @@ def _check_flags(process: Process, flags: dict) -> None:
     for flag in flags:
         if flag not in known:
             raise UnknownFlag(flag)
-
-
-def _outcome(step: Step, code: str, reason: str) -> Outcome:
-    outcome = step.outcome(code)
-    if outcome is None:
-        raise UnknownOutcome(code, ", ".join(o.code for o in step.outcomes))
-    if outcome.needs_reason and not reason.strip():
-        raise ReasonRequired()
-    return outcome
 
 
 @transaction.atomic
@@ -222,7 +201,7 @@ def task_complete(
         raise NotYourTask(step.label)
     if step.service_only and not via_service:
         raise StepHasOwnForm(step.label)
-    chosen = _outcome(step, outcome, reason)
+    chosen = outcome_of(step, outcome, reason)
     # Read under the case lock, so whoever held it before us has committed: the loser of a
     # race learns that the task was done, even when the winner's decision closed the case.
     status = Task.objects.filter(pk=task.pk).values_list("status", flat=True).get()
@@ -237,7 +216,7 @@ def task_complete(
         task=task, outcome=chosen.code, actor=actor, note=reason, now=now
     ):
         raise TaskAlreadyDone()
-    new = _after_steps(process, [case], chosen, now)[case.pk]
+    new = after_steps(process, [case], chosen, now)[case.pk]
     record_events(
         [
             _draft(
@@ -253,85 +232,7 @@ def task_complete(
             )
         ]
     )
-    step_done(process.code, step.code, [case.pk], chosen.code, actor)
     return task
-
-
-def _after_steps(
-    process: Process, cases: Sequence[CaseLike], outcome: Outcome, now: datetime
-) -> dict[int, dict]:
-    """Move cases on after one of their tasks finished; returns each case's new state.
-
-    Set-based for any number of cases: one query finds the cases still waiting for a
-    sibling in their stage, the rest are grouped by where they land; the next stage's
-    tasks are inserted as plain rows (their deadlines computed once per step). The state
-    dicts are shared by the cases of a group (the audit log normalises each once)."""
-    ids = [c.pk for c in cases]
-    result: dict[int, dict] = {}
-    if outcome.closes_as:
-        transitions.cancel_open_tasks(case_ids=ids, now=now)
-        transitions.close_cases(case_ids=ids, target=CaseStatus(outcome.closes_as), now=now)
-        closed = {"status": outcome.closes_as}
-        return dict.fromkeys(ids, closed)
-    waiting: set[int] = set()
-    for part in chunks(ids, transitions.ID_BATCH):
-        # order_by(): the default ordering would add due_at and id to the DISTINCT
-        waiting.update(
-            Task.objects.filter(case_id__any_of=IdSet(part), status=TaskStatus.OPEN)
-            .order_by()
-            .values_list("case_id", flat=True)
-            .distinct()
-        )
-    groups: dict[tuple, list[CaseLike]] = defaultdict(list)
-    still: dict[int, dict] = {}
-    for case in cases:
-        if case.pk in waiting:
-            if case.stage not in still:
-                still[case.stage] = {
-                    "status": CaseStatus.ACTIVE,
-                    "stage": case.stage,
-                    "waiting": True,
-                }
-            result[case.pk] = still[case.stage]
-        else:
-            groups[(case.stage, flags_key(process, case.flags))].append(case)
-    new_tasks: list[tuple[tuple, bool]] = []
-    where: dict[tuple[str, int], str] = {}  # (case division, level) -> the task's division
-    floors = _latest_due([c.pk for members in groups.values() for c in members])
-    for (stage, _key), members in groups.items():
-        plan = plan_from(process, stage + 1, members[0].flags)
-        member_ids = [c.pk for c in members]
-        rows = _task_rows(plan, now)
-        for case in members:
-            for step, at, roles, level, due, skip in rows:
-                key = (case.division_id, level)
-                if key not in where:
-                    where[key] = task_division(case.division_id, level)
-                due = not_before(due, floors.get(case.pk))
-                new_tasks.append(((case.pk, step, at, roles, where[key], now, due), skip))
-        if plan.stage is None:
-            transitions.close_cases(case_ids=member_ids, target=CaseStatus.COMPLETED, now=now)
-            summary = {"status": CaseStatus.COMPLETED, **_plan_summary(plan)}
-        else:
-            transitions.move_cases_to_stage(case_ids=member_ids, stage=plan.stage)
-            summary = {"status": CaseStatus.ACTIVE, **_plan_summary(plan)}
-        result.update(dict.fromkeys(member_ids, summary))
-    transitions.insert_new_tasks(new_tasks)
-    return result
-
-
-def _latest_due(case_ids: list[int]) -> dict[int, datetime]:
-    """The latest deadline among each case's tasks so far (one query per id batch)."""
-    latest: dict[int, datetime] = {}
-    for part in chunks(case_ids, transitions.ID_BATCH):
-        latest.update(
-            Task.objects.filter(case_id__any_of=IdSet(part), due_at__isnull=False)
-            .order_by()
-            .values("case_id")
-            .annotate(latest=Max("due_at"))
-            .values_list("case_id", "latest")
-        )
-    return latest
 
 
 @transaction.atomic
@@ -461,8 +362,3 @@ def case_open_by_system(
         reason=reason,
         on_behalf_of_public=True,
     )
-
-
-# the batch decision lives in bulk.py (it builds on the helpers above); re-exported here so
-# callers keep one door for workflow use cases
-from .bulk import BatchResult, tasks_bulk_complete  # noqa: E402, F401

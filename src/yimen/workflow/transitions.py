@@ -17,12 +17,9 @@ from django.db.models import F
 from yimen.bulk_rows import insert_rows
 from yimen.id_sets import IdSet, chunks, id_text
 
+from .errors import TransitionRefused
 from .models import Case, Task
 from .states import CASE_TRANSITIONS, TASK_TRANSITIONS, CaseStatus, TaskStatus
-
-
-class TransitionRefused(Exception):
-    """The state machine has no such transition."""
 
 
 def _check(table: dict[str, frozenset[str]], source: str, target: str) -> None:

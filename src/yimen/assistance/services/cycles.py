@@ -4,14 +4,12 @@ decides the cycle's cases on one page, each decision signed on its own."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Invalid, NotFound, YimenError
@@ -19,6 +17,7 @@ from yimen.workflow.calendar import end_of_day, local_date
 from yimen.workflow.models import Case, Task
 from yimen.workflow.states import TaskStatus
 
+from ..errors import CycleRowRefused, NotInCycle
 from ..limits import cycle_of
 from ..models import Application, Decision
 from ..proposal import Proposal, proposal_for
@@ -111,39 +110,6 @@ class CycleDecision:
     reasons: str = ""
     assistance_type: str = ""
     monthly_amount: Decimal | None = None
-
-
-class CycleRowRefused(YimenError):
-    """A row of the cycle page was refused: the refusal, prefixed with the case it names,
-    so the approver sees which of many rows to correct. Code, status and the fields keep
-    the underlying refusal's."""
-
-    def __init__(self, *, application: Application, cause: YimenError):
-        self.application_id = application.pk
-        self.number = application.case.number if application.case else str(application.pk)
-        self.head = application.head_name
-        self.cause = cause
-        self.code = cause.code
-        self.status = cause.status
-        self.fields = getattr(cause, "fields", {})
-        super().__init__(_("Case %(number)s (%(head)s): %(reason)s"))
-
-    def render(self, language: str | None = None) -> str:
-        with translation.override(language) if language else nullcontext():
-            return str(self.message) % {
-                "number": self.number,
-                "head": self.head,
-                "reason": self.cause.render(language),
-            }
-
-
-class NotInCycle(Invalid):
-    code = "assistance.not_in_cycle"
-
-    def __init__(self, number):
-        super().__init__(
-            _("Case %(number)s is not waiting for a decision in this cycle."), number=number
-        )
 
 
 @transaction.atomic

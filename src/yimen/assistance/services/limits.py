@@ -20,41 +20,15 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, division_q
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid
 from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
 
+from ..errors import LimitsForbidden, LimitsInvalid, SettingInForce
 from ..models import CaseTimeLimit, CycleSchedule
 
 CALENDAR_DAYS = (1, 90)
 WORKING_DAYS = (1, 60)
 SOURCE_MAX = 200
-
-
-class LimitsForbidden(Forbidden):
-    code = "assistance.limits_forbidden"
-
-    def __init__(self):
-        super().__init__(_("You may not set time limits or cycle days for this division."))
-
-
-class LimitsInvalid(Invalid):
-    code = "assistance.limits_invalid"
-
-    def __init__(self, fields: dict[str, list[str]]):
-        super().__init__(_("Some entries are not valid; nothing was saved."), fields=fields)
-
-
-class SettingInForce(Conflict):
-    code = "assistance.setting_in_force"
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "A setting from this date is already in force and cannot be changed; "
-                "add a new one from a later date."
-            )
-        )
 
 
 def _manager(actor, code: str):

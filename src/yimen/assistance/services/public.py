@@ -25,7 +25,7 @@ from yimen.accounts.models import RoleBinding
 from yimen.accounts.roles import Role
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Forbidden, Invalid, NotFound, YimenError
+from yimen.errors import Invalid
 from yimen.people import mask_id, mask_name
 from yimen.regions import selectors as regions
 from yimen.regions.codes import InvalidCode, Level, code_at_level, normalize_code
@@ -38,6 +38,13 @@ from yimen.workflow.services import CASE_SUBJECT
 from yimen.workflow.states import CaseStatus
 
 from ..choices import AssistanceType, Relationship
+from ..errors import (
+    NotDisclosed,
+    StatusLookupFailed,
+    TooManyLookups,
+    TooManyObjections,
+    WithdrawalNeedsAccount,
+)
 from ..limits import Disclosure, disclosures_for
 from ..models import Application, ApplicationStatus, Member, Objection
 
@@ -55,64 +62,6 @@ LIMITS = {
 
 
 # --- errors (stable codes; bilingual through yimen.errors) -------------------------------
-
-
-class NotDisclosed(NotFound):
-    code = "assistance.not_disclosed"
-
-    def __init__(self):
-        super().__init__(gettext_lazy("This household is not on a public disclosure list."))
-
-
-class TooManyObjections(YimenError):
-    status = 429
-    code = "assistance.too_many_objections"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "Too many objections were sent from your network in the "
-                "last hour. Please try again later, or contact the "
-                "township office."
-            )
-        )
-
-
-class StatusLookupFailed(NotFound):
-    """One message for every wrong value, so a guess never learns which part was right."""
-
-    code = "assistance.status_lookup_failed"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "No case matches these details. Check the case number, "
-                "the ID number and the receipt code."
-            )
-        )
-
-
-class TooManyLookups(YimenError):
-    status = 429
-    code = "assistance.too_many_lookups"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "Too many unsuccessful look-ups from your network. Please try again in an hour."
-            )
-        )
-
-
-class WithdrawalNeedsAccount(Forbidden):
-    code = "assistance.withdrawal_needs_account"
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "To withdraw, log in with the account you applied with, or ask the township office."
-            )
-        )
 
 
 # --- rate limits -------------------------------------------------------------------------

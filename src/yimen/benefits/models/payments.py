@@ -12,11 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yimen.assistance.choices import AssistanceType
 
+from ..errors import ImmutableError
 from .roster import MONEY
-
-
-class ImmutableError(Exception):
-    """An issued roll, its lines and its ledger entries are never changed."""
 
 
 class ImmutableQuerySet(models.QuerySet):

@@ -26,11 +26,14 @@ class ChangeKind(models.TextChoices):
 
 
 class ReviewOutcome(models.TextChoices):
-    CONTINUE = "continue", _("Continue unchanged")
-    ADJUST = "adjust", _("Adjust the amount")
-    PHASE_OUT = "phase_out", _("Phase out")
-    SUSPEND = "suspend", _("Suspend")
-    STOP = "stop", _("Stop")
+    """How a review ends (an open review has none); set once by
+    ``transitions.decide_review``, it moves the household as ``OUTCOME_STATUS`` says."""
+
+    CONTINUE = "continue", _("Continue unchanged")  # the household stays (or returns) active
+    ADJUST = "adjust", _("Adjust the amount")  # active, a new monthly amount from next month
+    PHASE_OUT = "phase_out", _("Phase out")  # paid some more months, then stopped
+    SUSPEND = "suspend", _("Suspend")  # payment paused until a review resumes it
+    STOP = "stop", _("Stop")  # final
 
 
 class ReviewPolicy(models.Model):

@@ -17,10 +17,12 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class BeneficiaryStatus(models.TextChoices):
-    ACTIVE = "active", _("On assistance")
-    PHASING_OUT = "phasing_out", _("Phasing out")  # 渐退期
-    SUSPENDED = "suspended", _("Suspended")
-    STOPPED = "stopped", _("Stopped")
+    """A household's state on the roster; its transitions are in ``benefits/transitions.py``."""
+
+    ACTIVE = "active", _("On assistance")  # enrolled after disclosure, or resumed by a review
+    PHASING_OUT = "phasing_out", _("Phasing out")  # 渐退期: paid a few more months, then stops
+    SUSPENDED = "suspended", _("Suspended")  # a review suspended payment; a review resumes it
+    STOPPED = "stopped", _("Stopped")  # final: by a review or a revoked approval; kept on record
 
 
 class Stability(models.TextChoices):

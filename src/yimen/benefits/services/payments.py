@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +22,13 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, month_of
 from yimen.regions.codes import Level, level_of, prefix_of
 from yimen.regions.models import Division
 
+from .. import transitions
+from ..errors import RollAlreadyIssued, RollRefused
 from ..models import (
     Beneficiary,
     EntitlementStatus,
@@ -40,14 +42,6 @@ from .roster import beneficiary_for, entitlements_in_force, subject
 
 ROLL_SUBJECT = "benefits.roll"
 ZERO = Decimal("0")
-
-
-class RollRefused(Invalid):
-    code = "benefits.roll_invalid"
-
-
-class RollAlreadyIssued(Conflict):
-    code = "benefits.roll_issued"
 
 
 @dataclass
@@ -217,28 +211,22 @@ def roll_issue(*, actor, township_code: str, month: date, today: date | None = N
         )
         for ln in preview.lines
     ]
-    try:
-        with transaction.atomic():
-            roll = PaymentRoll.objects.create(
-                division_id=township_code,
-                month=month,
-                households=preview.households,
-                total_amount=preview.total,
-                issued_by=actor,
-                digest=digest_of(rows),
-            )
-    except IntegrityError:  # another approver issued it at the same moment
-        raise RollAlreadyIssued(_("The roll of this month has already been issued.")) from None
+    roll = transitions.issue_roll(
+        division_id=township_code,
+        month=month,
+        households=preview.households,
+        total_amount=preview.total,
+        issued_by=actor,
+        digest=digest_of(rows),
+    )
+    if roll is None:  # another approver issued it at the same moment
+        raise RollAlreadyIssued(_("The roll of this month has already been issued."))
     for row in rows:
         row.roll = roll
     PaymentLine.objects.bulk_create(rows, batch_size=2000)
     adjustments = [ln.adjustment_id for ln in preview.lines if ln.adjustment_id]
-    if adjustments:
-        settled = PaymentAdjustment.objects.filter(
-            pk__in=adjustments, settled_in__isnull=True
-        ).update(settled_in=roll)
-        if settled != len(adjustments):
-            raise RollAlreadyIssued(_("An adjustment was paid in another roll; try again."))
+    if adjustments and not transitions.settle_adjustments(adjustments, roll):
+        raise RollAlreadyIssued(_("An adjustment was paid in another roll; try again."))
     FundLedgerEntry.objects.bulk_create(
         [
             FundLedgerEntry(

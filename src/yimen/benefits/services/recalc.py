@@ -35,12 +35,13 @@ from yimen.assistance.rules.params import Params
 from yimen.assistance.rules.vectorised import RULE_CODES, evaluate_frame, from_fen
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
-from yimen.errors import Conflict, Forbidden, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.id_sets import IdSet
 from yimen.months import add_months, month_of, next_month
 from yimen.regions.codes import prefix_of
 from yimen.regions.models import Division
 
+from ..errors import RosterChanged
 from ..frames import roster_frames
 from ..models import Beneficiary, Entitlement, EntitlementStatus, Review, ReviewTrigger
 from .reviews import open_review, open_review_case
@@ -58,10 +59,6 @@ RULE_LABELS = {
     "tekun_no_supporter": _("no able supporter (extreme poverty)"),
     "low_income": _("income below the low-income threshold"),
 }
-
-
-class RosterChanged(Conflict):
-    code = "benefits.recalc_changed"
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,14 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, next_month, same_day_months_later
 from yimen.workflow import services as workflow
 from yimen.workflow.models import Notification, Task
 from yimen.workflow.states import TaskStatus
 
+from .. import transitions
+from ..errors import ReviewAlreadyOpen, ReviewRefused
 from ..models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -52,14 +54,6 @@ OUTCOME_STATUS = {
     ReviewOutcome.SUSPEND: BeneficiaryStatus.SUSPENDED,
     ReviewOutcome.STOP: BeneficiaryStatus.STOPPED,
 }
-
-
-class ReviewRefused(Invalid):
-    code = "benefits.review_invalid"
-
-
-class ReviewAlreadyOpen(Conflict):
-    code = "benefits.review_open"
 
 
 def open_review(beneficiary: Beneficiary) -> Review | None:
@@ -299,11 +293,13 @@ def review_decide(*, actor, decision: ReviewDecision, today: date | None = None)
         if beneficiary.stability == Stability.STABLE
         else policy.unstable_months
     )
-    Beneficiary.objects.filter(pk=beneficiary.pk).update(
-        status=status, next_review_on=add_months(effective, interval)
+    old_status = beneficiary.status
+    transitions.set_household_status(
+        beneficiary, status, next_review_on=add_months(effective, interval)
     )
     now = timezone.now()
-    Review.objects.filter(pk=review.pk).update(
+    transitions.decide_review(
+        review,
         outcome=decision.outcome,
         new_amount=decision.new_amount if decision.outcome == ReviewOutcome.ADJUST else None,
         phase_out_months=decision.phase_out_months
@@ -320,7 +316,7 @@ def review_decide(*, actor, decision: ReviewDecision, today: date | None = None)
         subject=subject(beneficiary),
         actor=actor,
         division_code=beneficiary.division_id,
-        old={"status": beneficiary.status, "amount": _last_paid_amount(beneficiary)},
+        old={"status": old_status, "amount": _last_paid_amount(beneficiary)},
         new={
             "outcome": decision.outcome,
             "from": effective,

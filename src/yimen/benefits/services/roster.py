@@ -21,11 +21,13 @@ from yimen.assistance.choices import Relationship, WorkAbility
 from yimen.assistance.models import Application, Objection
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.errors import Forbidden, Invalid, NotFound
+from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, next_month
 from yimen.people import age_on, initials_of
 from yimen.spreadsheets import FORMULA_TEXT_MESSAGE, starts_like_formula
 
+from .. import transitions
+from ..errors import AccountRefused
 from ..frames import store_household_facts
 from ..models import (
     Beneficiary,
@@ -54,7 +56,8 @@ def _stability(application: Application, on: date) -> str:
 
 
 def enrol(application: Application, actor) -> Beneficiary | None:
-    """Put an approved, disclosed household on the roster (idempotent); None if refused."""
+    """Put an approved, disclosed household on the roster (idempotent); None if refused.
+    Called by enrolment.disclosure_publish, the use case of the disclosure."""
     decision = getattr(application, "decision", None)
     if decision is None or not decision.approved:
         return None
@@ -110,16 +113,9 @@ def enrol(application: Application, actor) -> Beneficiary | None:
     return beneficiary
 
 
-def enrol_disclosed(case_ids: list[int], outcome: str, actor) -> None:
-    """Workflow listener: the disclosure step of these assistance cases is done."""
-    for application in Application.objects.filter(case_id__in=case_ids).select_related("decision"):
-        enrol(application, actor)
-
-
-def stop_revoked(case_ids: list[int], outcome: str, actor) -> None:
-    """Workflow listener: an objection's review concluded; a revocation stops payment."""
-    if outcome != "revoked":
-        return
+def stop_revoked(*, case_ids: list[int], actor) -> None:
+    """Stop the households whose approval the review cases ``case_ids`` revoked, from the
+    next month (called by enrolment.objection_conclude)."""
     objections = Objection.objects.filter(review_case_id__in=case_ids)
     for beneficiary in Beneficiary.objects.filter(application__objections__in=objections).exclude(
         status=BeneficiaryStatus.STOPPED
@@ -133,7 +129,7 @@ def stop_revoked(case_ids: list[int], outcome: str, actor) -> None:
             reason=str(_("Approval revoked after an objection")),
             decided_by=actor,
         )
-        Beneficiary.objects.filter(pk=beneficiary.pk).update(status=BeneficiaryStatus.STOPPED)
+        transitions.set_household_status(beneficiary, BeneficiaryStatus.STOPPED)
         record_event(
             event_type=EventType.APPROVAL_REVOKED,
             subject=subject(beneficiary),
@@ -205,10 +201,6 @@ def current_entitlement(beneficiary: Beneficiary, month: date) -> Entitlement | 
         .order_by("-effective_month", "-id")
         .first()
     )
-
-
-class AccountRefused(Invalid):
-    code = "benefits.account_invalid"
 
 
 @transaction.atomic

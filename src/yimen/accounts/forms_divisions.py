@@ -9,10 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import YimenError
+from yimen.regions.errors import DivisionExists, InvalidDivisionCode, InvalidDivisionName
+from yimen.regions.models import Division
 
-from .errors import DivisionExists, InvalidDivisionCode, InvalidDivisionName
-from .models import Division
-from .services import division_add_check
+from .divisions import division_add_check
 
 #: refusals that concern one field; the others (forbidden, parent missing) are the form's
 _FIELD_OF = {InvalidDivisionCode: "code", DivisionExists: "code", InvalidDivisionName: "name"}

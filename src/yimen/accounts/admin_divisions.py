@@ -1,4 +1,5 @@
-"""Divisions in the admin: browse and search the tree, add a division through the service.
+"""Divisions in the admin: browse and search the tree, add a division through the service
+(accounts/divisions.py; imported by accounts/admin.py, which registers it).
 
 Existing divisions are read-only here: renaming or moving one has no use case (and no
 audit) yet, so the admin offers none rather than a silent, unaudited edit.
@@ -10,10 +11,10 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
 from yimen.errors import YimenError
+from yimen.regions.models import Division
 
-from .forms import DivisionAddForm
-from .models import Division
-from .services import division_add
+from .divisions import division_add
+from .forms_divisions import DivisionAddForm
 
 _REFUSED = "_yimen_division_add_refused"
 

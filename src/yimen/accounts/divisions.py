@@ -1,5 +1,8 @@
 """Use cases that change the division tree (house rule 1).
 
+They check the actor's role, so they live in accounts, above regions: regions is the tree
+and its codes (the kernel's lowest layer) and imports nothing of accounts.
+
 The tree itself comes from the shipped file (see loading.py); a system administrator adds
 a division by hand when a new township or village is created between two editions.
 """
@@ -11,24 +14,30 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from yimen.accounts.roles import Action
-from yimen.accounts.scoping import Binding, bindings_for, can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-
-from .codes import InvalidCode, display_code, level_of, normalize_code, parent_code
-from .errors import (
+from yimen.regions.codes import (
+    InvalidCode,
+    display_code,
+    level_of,
+    normalize_code,
+    parent_code,
+)
+from yimen.regions.errors import (
     DivisionExists,
     InvalidDivisionCode,
     InvalidDivisionName,
     MayNotAddDivision,
     ParentMissing,
 )
-from .models import Division
-from .naming import full_name_below
+from yimen.regions.models import Division
+from yimen.regions.naming import full_name_below
+
+from .roles import Action
+from .scoping import Binding, bindings_for, can
 
 if TYPE_CHECKING:
-    from yimen.accounts.models import User
+    from .models import User
 
 NAME_MAX_LENGTH: int = Division._meta.get_field("name").max_length or 100
 
