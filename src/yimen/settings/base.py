@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "yimen.benefits",
     "yimen.medins",
     "yimen.settlement",
+    # --- issue 19: safety exams ---
+    "yimen.exams",
+    # --- end issue 19 ---
 ]
 
 MIDDLEWARE = [
