@@ -47,17 +47,33 @@ class ExamWorld:
 
     def candidate(self, *, birth="19850312", education="senior", name="赵国庆", user=None, **kw):
         data = CandidateData(
-            id_for(birth), name, education, kw.pop("health", TODAY - timedelta(days=30)),
-            kw.pop("hours", 48), "培训记录",
+            id_for(birth),
+            name,
+            education,
+            kw.pop("health", TODAY - timedelta(days=30)),
+            kw.pop("hours", 48),
+            "培训记录",
         )
-        return candidate_register(data=data, division=self.nanguan, actor=self.admin,
-                                  employer=kw.pop("employer", self.employer), user=user,
-                                  today=TODAY)
+        return candidate_register(
+            data=data,
+            division=self.nanguan,
+            actor=self.admin,
+            employer=kw.pop("employer", self.employer),
+            user=user,
+            today=TODAY,
+        )
 
     def session(self, *, starts_at: datetime, capacity=10, division=None) -> ExamSession:
-        return session_open(name="第1期", division=division or self.nanguan, site="考点",
-                            room="1", starts_at=starts_at, capacity=capacity,
-                            invigilators="甲, 乙", actor=self.admin)
+        return session_open(
+            name="第1期",
+            division=division or self.nanguan,
+            site="考点",
+            room="1",
+            starts_at=starts_at,
+            capacity=capacity,
+            invigilators="甲, 乙",
+            actor=self.admin,
+        )
 
     def seated(self, *, code="T-EL-LV", session=None, starts_at=None, **kw):
         person = self.candidate(**kw)
@@ -74,8 +90,9 @@ def exam_world(tree) -> ExamWorld:
     admin = user_with(Role.EXAM_ADMIN, PROVINCE, full_name="朱红梅")
     employer_user = user_with(Role.EXAM_EMPLOYER, NANGUAN, full_name="邓丽华")
     nanguan = Division.objects.get(pk=NANGUAN)
-    employer = employer_register(uscc_code=uscc_for(), name="示例化工", division=nanguan,
-                                 contact=employer_user, actor=admin)
+    employer = employer_register(
+        uscc_code=uscc_for(), name="示例化工", division=nanguan, contact=employer_user, actor=admin
+    )
     return ExamWorld(
         admin=admin,
         staff=user_with(Role.EXAM_STAFF, CITY, full_name="石磊"),

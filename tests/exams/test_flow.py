@@ -37,10 +37,12 @@ def at(day: date, hour=9) -> datetime:
 
 
 def sit(paper: Paper, right: int, when: datetime) -> Paper:
-    paper = paper_sign_in(id_number=paper.application.candidate.id_number, ticket=paper.ticket,
-                          now=when)
-    keys = dict(Question.objects.filter(pk__in=[i["q"] for i in paper.items])
-                .values_list("pk", "answer"))
+    paper = paper_sign_in(
+        id_number=paper.application.candidate.id_number, ticket=paper.ticket, now=when
+    )
+    keys = dict(
+        Question.objects.filter(pk__in=[i["q"] for i in paper.items]).values_list("pk", "answer")
+    )
     for pos, item in enumerate(paper.items):
         shown = sorted(item["order"].index(k) for k in keys[item["q"]])
         if pos >= right:
@@ -52,8 +54,9 @@ def sit(paper: Paper, right: int, when: datetime) -> Paper:
 
 def test_an_ineligible_application_is_kept_with_its_reasons(exam_world):
     person = exam_world.candidate(education="junior")
-    app = application_submit(candidate=person, category_code="T-HC-AU", actor=exam_world.admin,
-                             on=TODAY)
+    app = application_submit(
+        candidate=person, category_code="T-HC-AU", actor=exam_world.admin, on=TODAY
+    )
     assert app.status == "refused"
     assert [r["code"] for r in app.refusal] == ["education"]
     assert AuditEvent.objects.filter(event_type="exams.applied").exists()
@@ -61,18 +64,21 @@ def test_an_ineligible_application_is_kept_with_its_reasons(exam_world):
 
 def test_the_category_in_force_on_the_day_of_application_decides(exam_world):
     person = exam_world.candidate()
-    before = application_submit(candidate=person, category_code="T-EL-LV",
-                                actor=exam_world.admin, on=date(2026, 5, 31))
-    after = application_submit(candidate=person, category_code="T-EL-LV",
-                               actor=exam_world.admin, on=date(2026, 6, 1))
+    before = application_submit(
+        candidate=person, category_code="T-EL-LV", actor=exam_world.admin, on=date(2026, 5, 31)
+    )
+    after = application_submit(
+        candidate=person, category_code="T-EL-LV", actor=exam_world.admin, on=date(2026, 6, 1)
+    )
     assert before.category.valid_from == date(2010, 7, 1)
     assert after.category.valid_from == date(2026, 6, 1) and after.category.placeholder
 
 
 def test_the_exam_must_be_held_within_sixty_days(exam_world):
     person = exam_world.candidate()
-    app = application_submit(candidate=person, category_code="T-EL-LV", actor=exam_world.admin,
-                             on=TODAY)
+    app = application_submit(
+        candidate=person, category_code="T-EL-LV", actor=exam_world.admin, on=TODAY
+    )
     assert app.exam_due_on == TODAY + timedelta(days=60)
     late = exam_world.session(starts_at=at(TODAY + timedelta(days=61)))
     with pytest.raises(errors.TooLate):
@@ -86,12 +92,21 @@ def test_a_full_session_refuses_and_the_green_channel_goes_first(exam_world):
     room = exam_world.session(starts_at=at(TODAY + timedelta(days=10)), capacity=1)
     plain = exam_world.candidate(employer=None, name="甲")
     green = exam_world.candidate(name="乙")
-    a = application_submit(candidate=plain, category_code="T-EL-LV", actor=exam_world.admin,
-                           on=TODAY - timedelta(days=3))
-    green_channel_approve(employer=exam_world.employer, reason="复工复产",
-                          valid_until=TODAY + timedelta(days=30), actor=exam_world.admin)
-    b = application_submit(candidate=green, category_code="T-EL-LV", actor=exam_world.admin,
-                           on=TODAY)
+    a = application_submit(
+        candidate=plain,
+        category_code="T-EL-LV",
+        actor=exam_world.admin,
+        on=TODAY - timedelta(days=3),
+    )
+    green_channel_approve(
+        employer=exam_world.employer,
+        reason="复工复产",
+        valid_until=TODAY + timedelta(days=30),
+        actor=exam_world.admin,
+    )
+    b = application_submit(
+        candidate=green, category_code="T-EL-LV", actor=exam_world.admin, on=TODAY
+    )
     assert b.green_channel and not a.green_channel
     seated = schedule_waiting(session=room, actor=exam_world.admin)
     assert [p.application_id for p in seated] == [b.pk]
@@ -116,14 +131,20 @@ def test_one_retake_then_retraining(exam_world):
     sit(paper, right=79, when=at(day))
     app = Application.objects.get(pk=paper.application_id)
     assert app.status == "applied" and app.theory_attempts == 1
-    second = application_schedule(application=app, session=exam_world.session(
-        starts_at=at(day + timedelta(days=70))), actor=exam_world.admin)  # a retake may be late
+    second = application_schedule(
+        application=app,
+        session=exam_world.session(starts_at=at(day + timedelta(days=70))),
+        actor=exam_world.admin,
+    )  # a retake may be late
     sit(second, right=50, when=at(day + timedelta(days=70)))
     app.refresh_from_db()
     assert app.status == "failed" and app.theory_attempts == 2
     with pytest.raises(errors.RetakesUsed):
-        application_schedule(application=app, session=exam_world.session(
-            starts_at=at(day + timedelta(days=80))), actor=exam_world.admin)
+        application_schedule(
+            application=app,
+            session=exam_world.session(starts_at=at(day + timedelta(days=80))),
+            actor=exam_world.admin,
+        )
 
 
 def test_practical_two_examiners_a_third_when_apart_and_twelve_months_validity(exam_world):
@@ -132,12 +153,14 @@ def test_practical_two_examiners_a_third_when_apart_and_twelve_months_validity(e
     sit(paper, right=90, when=at(day))
     app = Application.objects.get(pk=paper.application_id)
     assert app.status == "theory_passed" and app.theory_passed_on == day
-    assert practical_mark(application=app, score=Decimal(70), actor=exam_world.staff,
-                          day=day) is None
+    assert (
+        practical_mark(application=app, score=Decimal(70), actor=exam_world.staff, day=day) is None
+    )
     with pytest.raises(errors.SameExaminer):
         practical_mark(application=app, score=Decimal(75), actor=exam_world.staff, day=day)
-    assert practical_mark(application=app, score=Decimal(90), actor=exam_world.admin,
-                          day=day) is None  # 20 apart: a third examiner
+    assert (
+        practical_mark(application=app, score=Decimal(90), actor=exam_world.admin, day=day) is None
+    )  # 20 apart: a third examiner
     third = user_with(Role.EXAM_STAFF, NANGUAN, full_name="第三考评员")
     final = practical_mark(application=app, score=Decimal(86), actor=third, day=day)
     assert final == Decimal(88)  # the third and the nearer of the two
@@ -148,8 +171,12 @@ def test_practical_two_examiners_a_third_when_apart_and_twelve_months_validity(e
     sit(other, right=90, when=at(day))
     late = Application.objects.get(pk=other.application_id)
     with pytest.raises(errors.TheoryExpired):
-        practical_mark(application=late, score=Decimal(90), actor=exam_world.staff,
-                       day=day + timedelta(days=366))
+        practical_mark(
+            application=late,
+            score=Decimal(90),
+            actor=exam_world.staff,
+            day=day + timedelta(days=366),
+        )
 
 
 def _certified(exam_world, day):
@@ -165,11 +192,13 @@ def _certified(exam_world, day):
 def test_acceptance_lists_missing_items_at_once_then_issue_with_t_number(exam_world):
     day = TODAY + timedelta(days=7)
     cert = _certified(exam_world, day)
-    cert = certs.certificate_accept(certificate=cert, missing=["健康证明", "学历证明", ""],
-                                    actor=exam_world.certifier, day=day)
+    cert = certs.certificate_accept(
+        certificate=cert, missing=["健康证明", "学历证明", ""], actor=exam_world.certifier, day=day
+    )
     assert cert.status == "missing" and cert.missing_items == ["健康证明", "学历证明"]
-    cert = certs.certificate_accept(certificate=cert, missing=[], actor=exam_world.certifier,
-                                    day=day)
+    cert = certs.certificate_accept(
+        certificate=cert, missing=[], actor=exam_world.certifier, day=day
+    )
     assert cert.issue_due_on == add_working_days(day, 20)
     with pytest.raises(errors.NotAllowed):
         certs.certificate_issue(certificate=cert, actor=exam_world.staff, day=day)
@@ -189,16 +218,24 @@ def test_review_only_in_its_window_refused_with_reasons_or_extended(exam_world):
     due = cert.review_due_on
     review = dict(health_ok=True, training_hours=8, exam_score=Decimal(85))
     with pytest.raises(errors.OutsideReviewWindow):
-        certs.certificate_review(certificate=cert, actor=exam_world.certifier,
-                                 day=due - timedelta(days=61), **review)
-    refused = certs.certificate_review(certificate=cert, actor=exam_world.certifier,
-                                       day=due - timedelta(days=60),
-                                       **{**review, "training_hours": 4, "violations": 2})
+        certs.certificate_review(
+            certificate=cert, actor=exam_world.certifier, day=due - timedelta(days=61), **review
+        )
+    refused = certs.certificate_review(
+        certificate=cert,
+        actor=exam_world.certifier,
+        day=due - timedelta(days=60),
+        **{**review, "training_hours": 4, "violations": 2},
+    )
     assert [r.code for r in refused] == ["violations", "training"]
     cert.refresh_from_db()
     assert cert.status == "review_refused"
-    assert certs.certificate_review(certificate=cert, actor=exam_world.certifier, day=due,
-                                    years_in_trade=12, **review) == []
+    assert (
+        certs.certificate_review(
+            certificate=cert, actor=exam_world.certifier, day=due, years_in_trade=12, **review
+        )
+        == []
+    )
     cert.refresh_from_db()
     assert cert.status == "valid" and cert.review_due_on == date(2035, 12, 14)
 
@@ -210,13 +247,22 @@ def test_revocation_bars_new_applications_for_three_years(exam_world):
     certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
     with pytest.raises(errors.ReasonNeeded):
         certs.certificate_revoke(certificate=cert, reason=" ", actor=exam_world.certifier, day=day)
-    certs.certificate_revoke(certificate=cert, reason="伪造材料", actor=exam_world.certifier,
-                             day=day)
+    certs.certificate_revoke(
+        certificate=cert, reason="伪造材料", actor=exam_world.certifier, day=day
+    )
     with pytest.raises(errors.RevocationBar):
-        application_submit(candidate=cert.candidate, category_code="T-EL-LV",
-                           actor=exam_world.admin, on=day + timedelta(days=365 * 3 - 2))
+        application_submit(
+            candidate=cert.candidate,
+            category_code="T-EL-LV",
+            actor=exam_world.admin,
+            on=day + timedelta(days=365 * 3 - 2),
+        )
     with time_machine.travel(at(day + timedelta(days=365 * 3 + 1)), tick=False):
-        app = application_submit(candidate=cert.candidate, category_code="T-EL-LV",
-                                 actor=exam_world.admin, on=day + timedelta(days=365 * 3 + 1))
+        app = application_submit(
+            candidate=cert.candidate,
+            category_code="T-EL-LV",
+            actor=exam_world.admin,
+            on=day + timedelta(days=365 * 3 + 1),
+        )
     # the bar is over; only the health certificate has aged meanwhile
     assert [r["code"] for r in app.refusal] == ["old_health_check"]

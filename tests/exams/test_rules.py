@@ -9,15 +9,34 @@ from types import SimpleNamespace
 
 from yimen.exams import rules
 
-SPECIAL = SimpleNamespace(min_age=18, max_age=60, min_education="junior", health_check=True,
-                          health_check_months=12, training_hours=0)
+SPECIAL = SimpleNamespace(
+    min_age=18,
+    max_age=60,
+    min_education="junior",
+    health_check=True,
+    health_check_months=12,
+    training_hours=0,
+)
 HAZCHEM = SimpleNamespace(**{**vars(SPECIAL), "min_education": "senior"})
 
 
-def check(category=SPECIAL, *, birth=date(2008, 12, 7), education="junior",
-          health=date(2026, 10, 1), hours=0, on=date(2026, 12, 7)):
-    return rules.eligibility(birth_date=birth, education=education, health_checked_on=health,
-                             training_hours=hours, on=on, category=category)
+def check(
+    category=SPECIAL,
+    *,
+    birth=date(2008, 12, 7),
+    education="junior",
+    health=date(2026, 10, 1),
+    hours=0,
+    on=date(2026, 12, 7),
+):
+    return rules.eligibility(
+        birth_date=birth,
+        education=education,
+        health_checked_on=health,
+        training_hours=hours,
+        on=on,
+        category=category,
+    )
 
 
 def test_eighteen_on_the_birthday_is_eligible_seventeen_the_day_before():
@@ -61,9 +80,11 @@ def test_results_due_ten_working_days_skipping_the_national_day_holiday():
     assert rules.results_due(date(2026, 9, 28)) > date(2026, 10, 12)
 
 
-BANK = [(n, "tf", 2) for n in range(1, 61)] + [(n, "single", 4) for n in range(61, 141)] + [
-    (n, "multiple", 4) for n in range(141, 161)
-]
+BANK = (
+    [(n, "tf", 2) for n in range(1, 61)]
+    + [(n, "single", 4) for n in range(61, 141)]
+    + [(n, "multiple", 4) for n in range(141, 161)]
+)
 BLUEPRINT = {"tf": 40, "single": 50, "multiple": 10}
 
 
@@ -130,14 +151,25 @@ def test_review_window_opens_sixty_days_before_the_due_date():
 
 
 def test_review_refusals_each_listed():
-    ok = dict(health_ok=True, violations=0, serious_violation=False, penalised=False,
-              obstructed=False, training_hours=8, exam_score=Decimal(85))
+    ok = dict(
+        health_ok=True,
+        violations=0,
+        serious_violation=False,
+        penalised=False,
+        obstructed=False,
+        training_hours=8,
+        exam_score=Decimal(85),
+    )
     assert rules.review_refusals(**ok) == []
     assert [r.code for r in rules.review_refusals(**{**ok, "violations": 2})] == ["violations"]
     assert rules.review_refusals(**{**ok, "violations": 1}) == []
     assert [r.code for r in rules.review_refusals(**{**ok, "training_hours": 7})] == ["training"]
-    codes = [r.code for r in rules.review_refusals(**{**ok, "health_ok": False, "penalised": True,
-                                                      "obstructed": True, "exam_score": None})]
+    codes = [
+        r.code
+        for r in rules.review_refusals(
+            **{**ok, "health_ok": False, "penalised": True, "obstructed": True, "exam_score": None}
+        )
+    ]
     assert codes == ["health", "penalised", "obstructed", "exam"]
 
 

@@ -20,18 +20,18 @@ def employers_of(user) -> QuerySet[Employer]:
     if not bindings_for(user, Action.EXAM_ENROL):
         return Employer.objects.none()
     return Employer.objects.filter(contact=user).filter(
-        division_q(user, Action.EXAM_ENROL, "division_id")
+        division_q(user, Action.EXAM_ENROL, "division__code")
     )
 
 
 def employers_administered(user) -> QuerySet[Employer]:
     return Employer.objects.filter(
-        division_q(user, Action.EXAM_ADMINISTER, "division_id")
+        division_q(user, Action.EXAM_ADMINISTER, "division__code")
     ).order_by("name")
 
 
 def candidates_visible_to(user) -> QuerySet[Candidate]:
-    q = division_q(user, Action.EXAM_VIEW, "division_id")
+    q = division_q(user, Action.EXAM_VIEW, "division__code")
     if bindings_for(user, Action.EXAM_ENROL):
         q |= Q(employer__in=employers_of(user))
     if bindings_for(user, Action.EXAM_SIT):
@@ -54,20 +54,20 @@ def access_candidate(user, pk: int) -> Candidate:
 
 def applications_visible_to(user) -> QuerySet[Application]:
     return Application.objects.filter(
-        Q(division_q(user, Action.EXAM_VIEW, "division_id"))
+        Q(division_q(user, Action.EXAM_VIEW, "division__code"))
         | Q(candidate__in=candidates_visible_to(user))
     )
 
 
 def access_application(user, pk: int, action: Action = Action.EXAM_VIEW) -> Application:
-    found = Application.objects.filter(division_q(user, action, "division_id"), pk=pk).first()
+    found = Application.objects.filter(division_q(user, action, "division__code"), pk=pk).first()
     if found is None:
         raise NotInScope()
     return found
 
 
 def sessions_visible_to(user) -> QuerySet[ExamSession]:
-    return ExamSession.objects.filter(division_q(user, Action.EXAM_VIEW, "division_id"))
+    return ExamSession.objects.filter(division_q(user, Action.EXAM_VIEW, "division__code"))
 
 
 def access_session(user, pk: int) -> ExamSession:
@@ -79,7 +79,7 @@ def access_session(user, pk: int) -> ExamSession:
 
 def access_paper(user, pk: int, action: Action = Action.EXAM_INVIGILATE) -> Paper:
     found = (
-        Paper.objects.filter(division_q(user, action, "session__division_id"), pk=pk)
+        Paper.objects.filter(division_q(user, action, "session__division__code"), pk=pk)
         .select_related("session", "application__candidate")
         .first()
     )
@@ -90,7 +90,7 @@ def access_paper(user, pk: int, action: Action = Action.EXAM_INVIGILATE) -> Pape
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(
-        Q(division_q(user, Action.EXAM_VIEW, "division_id"))
+        Q(division_q(user, Action.EXAM_VIEW, "division__code"))
         | Q(candidate__in=candidates_visible_to(user))
     )
 
