@@ -105,4 +105,4 @@ def exam_world(tree) -> ExamWorld:
     )
 
 
-__all__ = ["Candidate", "ExamWorld", "TODAY", "id_for", "uscc_for"]
+__all__ = ["TODAY", "Candidate", "ExamWorld", "id_for", "uscc_for"]
