@@ -207,7 +207,7 @@ def room_event(*, paper: Paper, kind: str, actor, reason: str = "", minutes: int
         move(paper, PaperStatus.VOIDED, note=reason[:300], submitted_at=timezone.now(), score=0)
         record_theory(application=paper.application, score=0, day=timezone.localdate())
     elif kind == "extra_time" and 0 < minutes <= 60 and paper.status in ("issued", "sitting"):
-        fields = {"extra_minutes": paper.extra_minutes + minutes}
+        fields: dict[str, object] = {"extra_minutes": paper.extra_minutes + minutes}
         if paper.ends_at:
             fields["ends_at"] = paper.ends_at + timedelta(minutes=minutes)
         type(paper).objects.filter(pk=paper.pk).update(**fields)
