@@ -188,3 +188,34 @@ def test_verification_states():
     )
     assert rules.verification_state("valid", date(2030, 1, 1), date(2026, 12, 1), on) == "expired"
     assert rules.verification_state("revoked", date(2030, 1, 1), None, on) == "revoked"
+
+
+def test_batch_scoring_agrees_with_paper_by_paper_scoring():
+    import random
+
+    rng = random.Random(3)
+    keys = {
+        q: [rng.randrange(n)] if k != "multiple" else sorted(rng.sample(range(n), 2))
+        for q, k, n in BANK
+    }
+    papers = [rules.draw_paper(f"s{n}", BANK, BLUEPRINT) for n in range(20)]
+    answers = []
+    for items in papers:
+        chosen = {}
+        for pos, item in enumerate(items):
+            if rng.random() < 0.9:
+                shown = sorted(item["order"].index(k) for k in keys[item["q"]])
+                chosen[pos] = shown if rng.random() < 0.7 else [0]
+        answers.append(chosen)
+    qids = [[i["q"] for i in items] for items in papers]
+    orders = [[i["order"] + [0] * (4 - len(i["order"])) for i in items] for items in papers]
+    masks = [
+        [sum(1 << c for c in ch.get(pos, [])) for pos in range(len(items))]
+        for items, ch in zip(papers, answers, strict=True)
+    ]
+    batch = rules.score_batch(qids, orders, masks, rules.key_masks(keys))
+    single = [
+        float(rules.score_answers(items, keys, ch))
+        for items, ch in zip(papers, answers, strict=True)
+    ]
+    assert list(batch) == single

@@ -178,17 +178,32 @@ def draw_paper(
     """Draw a paper: for each question type in the blueprint its count of questions from
     ``bank`` (id, type, option count), ordered by id so the same seed draws the same paper;
     options shuffled per question. Raises ValueError when the bank is too small."""
+    return draw_from(seed, group_bank(bank), blueprint)
+
+
+def group_bank(bank: list[tuple[int, str, int]]) -> dict[str, list[tuple[int, str, int]]]:
+    """The bank by question type, each ordered by id (done once for many papers)."""
+    pools: dict[str, list[tuple[int, str, int]]] = {}
+    for row in sorted(bank):
+        pools.setdefault(row[1], []).append(row)
+    return pools
+
+
+def draw_from(
+    seed: str, pools: dict[str, list[tuple[int, str, int]]], blueprint: dict[str, int]
+) -> list[dict]:
+    """``draw_paper`` over a bank already grouped by ``group_bank``."""
     rng = random.Random(seed)
     items: list[dict] = []
     for kind in sorted(blueprint):
-        pool = sorted((q for q in bank if q[1] == kind), key=lambda q: q[0])
+        pool = pools.get(kind, [])
         count = blueprint[kind]
         if len(pool) < count:
             raise ValueError(kind)
-        for qid, _kind, n_options in rng.sample(pool, count):
+        for qid, kind_, n_options in rng.sample(pool, count):
             order = list(range(n_options))
             rng.shuffle(order)
-            items.append({"q": qid, "order": order})
+            items.append({"q": qid, "k": kind_, "order": order})
     rng.shuffle(items)
     return items
 
@@ -212,6 +227,32 @@ def score_answers(
 
 
 # --- certificates ---------------------------------------------------------------------
+
+
+def key_masks(keys: dict[int, list[int]]) -> dict[int, int]:
+    """Each question's key as a bit mask of original option indexes."""
+    return {q: sum(1 << i for i in key) for q, key in keys.items()}
+
+
+def score_batch(qids, orders, chosen, masks: dict[int, int]):
+    """Scores of many papers at once (numpy): ``qids`` (papers × items) question ids,
+    ``orders`` (papers × items × 4) shown→original option index (padded with 0),
+    ``chosen`` (papers × items) bit masks of the shown options chosen (0: unanswered).
+    The same result as ``score_answers`` paper by paper, for a whole session's papers."""
+    import numpy as np
+
+    qids = np.asarray(qids)
+    orders = np.asarray(orders, dtype=np.int64)
+    chosen = np.asarray(chosen, dtype=np.int64)
+    lookup = np.zeros(int(qids.max()) + 1, dtype=np.int64)
+    for q, m in masks.items():
+        if q < len(lookup):
+            lookup[q] = m
+    original = np.zeros_like(chosen)
+    for i in range(orders.shape[2]):
+        original |= ((chosen >> i) & 1) << orders[:, :, i]
+    right = ((original == lookup[qids]) & (chosen != 0)).sum(axis=1)
+    return np.round(100.0 * right / qids.shape[1], 1)
 
 
 def certificate_number(post: str, id_number: str, serial: int) -> str:

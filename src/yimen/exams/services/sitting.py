@@ -141,11 +141,16 @@ def answer_save(
     chosen = sorted(set(chosen))
     if not chosen or any(not 0 <= c < size for c in chosen):
         raise BadAnswer()
-    kind = Question.objects.filter(pk=paper.items[position]["q"]).values_list("kind", flat=True)[0]
+    item = paper.items[position]
+    kind = item.get("k") or Question.objects.get(pk=item["q"]).kind  # "k": drawn since 2026-12
     if kind != QuestionKind.MULTIPLE and len(chosen) != 1:
         raise BadAnswer()
-    Answer.objects.update_or_create(
-        paper_id=paper_id, position=position, defaults={"chosen": chosen, "saved_at": now}
+    # one statement: insert, or replace the earlier answer at this position
+    Answer.objects.bulk_create(
+        [Answer(paper_id=paper_id, position=position, chosen=chosen, saved_at=now)],
+        update_conflicts=True,
+        unique_fields=["paper", "position"],
+        update_fields=["chosen", "saved_at"],
     )
 
 
