@@ -69,9 +69,8 @@ def run(args) -> None:
 
     rng = random.Random(7)
     qids = [[i["q"] for i in papers[n % 1000]] for n in range(10_000)]
-    orders = [
-        [i["order"] + [0] * (4 - len(i["order"])) for i in papers[n % 1000]] for n in range(10_000)
-    ]
+    packed = [[rules.pack_order(i["order"]) for i in p] for p in papers]
+    orders = [packed[n % 1000] for n in range(10_000)]
     chosen = [
         [1 << rng.randrange(len(i["order"])) for i in papers[n % 1000]] for n in range(10_000)
     ]

@@ -208,7 +208,7 @@ def test_batch_scoring_agrees_with_paper_by_paper_scoring():
                 chosen[pos] = shown if rng.random() < 0.7 else [0]
         answers.append(chosen)
     qids = [[i["q"] for i in items] for items in papers]
-    orders = [[i["order"] + [0] * (4 - len(i["order"])) for i in items] for items in papers]
+    orders = [[rules.pack_order(i["order"]) for i in items] for items in papers]
     masks = [
         [sum(1 << c for c in ch.get(pos, [])) for pos in range(len(items))]
         for items, ch in zip(papers, answers, strict=True)

@@ -6,7 +6,6 @@ Each result carries reasons (code + message) so staff and the candidate see why.
 from __future__ import annotations
 
 import hashlib
-import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -192,20 +191,25 @@ def group_bank(bank: list[tuple[int, str, int]]) -> dict[str, list[tuple[int, st
 def draw_from(
     seed: str, pools: dict[str, list[tuple[int, str, int]]], blueprint: dict[str, int]
 ) -> list[dict]:
-    """``draw_paper`` over a bank already grouped by ``group_bank``."""
-    rng = random.Random(seed)
+    """``draw_paper`` over a bank already grouped by ``group_bank``: numpy's generator,
+    seeded from ``seed``, picks the questions, shuffles each question's options and then
+    the order of the questions (vectorised: a session's papers are drawn at sign-in)."""
+    import numpy as np
+
+    rng = np.random.default_rng(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
     items: list[dict] = []
     for kind in sorted(blueprint):
         pool = pools.get(kind, [])
         count = blueprint[kind]
         if len(pool) < count:
             raise ValueError(kind)
-        for qid, kind_, n_options in rng.sample(pool, count):
-            order = list(range(n_options))
-            rng.shuffle(order)
+        picked = [pool[int(i)] for i in rng.choice(len(pool), size=count, replace=False)]
+        width = max((n for _q, _k, n in picked), default=0)
+        ranks = np.argsort(rng.random((count, width)), axis=1).tolist()
+        for (qid, kind_, n_options), rank in zip(picked, ranks, strict=True):
+            order = [i for i in rank if i < n_options]
             items.append({"q": qid, "k": kind_, "order": order})
-    rng.shuffle(items)
-    return items
+    return [items[int(i)] for i in rng.permutation(len(items))]
 
 
 def score_answers(
@@ -234,23 +238,28 @@ def key_masks(keys: dict[int, list[int]]) -> dict[int, int]:
     return {q: sum(1 << i for i in key) for q, key in keys.items()}
 
 
-def score_batch(qids, orders, chosen, masks: dict[int, int]):
+def pack_order(order: list[int]) -> int:
+    """A shown→original option order as one integer, two bits per shown option."""
+    return sum(o << (2 * i) for i, o in enumerate(order))
+
+
+def score_batch(qids, packed_orders, chosen, masks: dict[int, int]):
     """Scores of many papers at once (numpy): ``qids`` (papers × items) question ids,
-    ``orders`` (papers × items × 4) shown→original option index (padded with 0),
-    ``chosen`` (papers × items) bit masks of the shown options chosen (0: unanswered).
-    The same result as ``score_answers`` paper by paper, for a whole session's papers."""
+    ``packed_orders`` (papers × items) orders packed by ``pack_order``, ``chosen``
+    (papers × items) bit masks of the shown options chosen (0: unanswered). The same
+    result as ``score_answers`` paper by paper, for a whole session's papers."""
     import numpy as np
 
-    qids = np.asarray(qids)
-    orders = np.asarray(orders, dtype=np.int64)
+    qids = np.asarray(qids, dtype=np.int64)
+    packed = np.asarray(packed_orders, dtype=np.int64)
     chosen = np.asarray(chosen, dtype=np.int64)
     lookup = np.zeros(int(qids.max()) + 1, dtype=np.int64)
     for q, m in masks.items():
         if q < len(lookup):
             lookup[q] = m
     original = np.zeros_like(chosen)
-    for i in range(orders.shape[2]):
-        original |= ((chosen >> i) & 1) << orders[:, :, i]
+    for i in range(4):
+        original |= ((chosen >> i) & 1) << ((packed >> (2 * i)) & 3)
     right = ((original == lookup[qids]) & (chosen != 0)).sum(axis=1)
     return np.round(100.0 * right / qids.shape[1], 1)
 
