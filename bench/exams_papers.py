@@ -21,7 +21,7 @@ import platform
 import random
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 from common import configured_database
 
@@ -94,7 +94,8 @@ def run(args) -> None:
     now = timezone.now()
     seated = []
     for n in range(args.candidates):
-        body = f"220102{19700101 + (n // 28) * 100 + n % 28:08d}{n % 1000:03d}"[:17]
+        birth = date(1970, 1, 1) + timedelta(days=n)
+        body = f"220102{birth:%Y%m%d}{n % 1000:03d}"
         number = body + ric.calc_check_digit(body + "0")
         person = Candidate.objects.create(
             id_number=number,

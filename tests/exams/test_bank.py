@@ -58,7 +58,7 @@ def test_a_clean_sheet_is_imported_as_a_version_and_repeats_are_skipped(exam_wor
     rows = {q.kind: q for q in Question.objects.filter(category_code=code)}
     assert rows["tf"].answer == [0] and rows["multiple"].answer == [0, 1, 3]
     assert rows["multiple"].tier == "provincial"
-    again = GOOD[:1] + [["判断", "新题：作业前须检查。", None, None, None, None, "错误", 1, "国家"]]
+    again = [GOOD[0], ["判断", "新题：作业前须检查。", None, None, None, None, "错误", 1, "国家"]]
     assert (
         questions_import(
             category_code=code,
