@@ -75,7 +75,8 @@ def test_a_clean_sheet_is_imported_as_a_version_and_repeats_are_skipped(exam_wor
 
 
 def test_every_bad_row_is_refused_with_its_number_and_nothing_imported(exam_world):
-    bad = GOOD + [
+    bad = [
+        *GOOD,
         ["问答", "题型不对", None, None, None, None, "A", 1, "国家"],  # row 5
         ["单选", "两个答案", "甲", "乙", "丙", None, "AB", 1, "国家"],  # row 6
         ["多选", "一个答案", "甲", "乙", "丙", None, "A", 1, "国家"],  # row 7
