@@ -197,3 +197,35 @@ def test_the_ticket_pdf_and_the_console_for_staff_only(exam_world):
         as_user(exam_world.employer_user).get(f"/exams/papers/{paper.pk}/ticket.pdf").status_code
         == 404
     )
+
+
+def test_the_administrator_opens_a_session_and_approves_a_green_channel(exam_world):
+    client = as_user(exam_world.admin)
+    assert client.get("/exams/manage/").status_code == 200
+    response = client.post(
+        "/exams/manage/",
+        {
+            "form": "session",
+            "s-name": "第9期",
+            "s-site": "考点",
+            "s-room": "3",
+            "s-starts_at": "2026-12-20T09:00",
+            "s-capacity": 30,
+            "s-invigilators": "甲, 乙",
+        },
+    )
+    assert response.status_code == 302
+    client.post(
+        "/exams/manage/",
+        {
+            "form": "green",
+            "g-employer": exam_world.employer.pk,
+            "g-reason": "复工复产",
+            "g-valid_until": "2027-03-01",
+        },
+    )
+    assert exam_world.employer.channels.get().approved_by == exam_world.admin
+    page = client.get("/exams/manage/").content.decode()
+    assert "复工复产" in page
+    for other in (exam_world.staff, exam_world.certifier, exam_world.employer_user):
+        assert as_user(other).get("/exams/manage/").status_code == 404

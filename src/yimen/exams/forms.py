@@ -77,3 +77,35 @@ class ReasonForm(forms.Form):
 class VerifyForm(forms.Form):
     number = forms.CharField(label=_("Certificate number"), max_length=24)
     name = forms.CharField(label=_("Name"), max_length=50)
+
+
+class SessionForm(forms.Form):
+    name = forms.CharField(label=_("Session"), max_length=100)
+    site = forms.CharField(label=_("Site"), max_length=100)
+    room = forms.CharField(label=_("Room"), max_length=50)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500)
+    invigilators = forms.CharField(label=_("Invigilators (two, comma-separated)"), max_length=100)
+
+
+class GreenChannelForm(forms.Form):
+    employer = forms.ChoiceField(label=_("Employer"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [(e.pk, e.name) for e in employers]
+
+
+class QuestionImportForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.name) for c in categories]

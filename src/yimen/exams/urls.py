@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import views_mine, views_sit, views_staff
+from . import views_manage, views_mine, views_sit, views_staff
 
 app_name = "exams"
 
 urlpatterns = [
     path("", views_staff.index, name="index"),
     path("categories/", views_staff.categories, name="categories"),
+    path("manage/", views_manage.manage, name="manage"),
     path("candidates/", views_staff.candidates, name="candidates"),
     path("candidates/<int:exam_candidate_id>/", views_staff.candidate, name="candidate"),
     path("applications/<int:exam_application_id>/schedule/", views_staff.schedule, name="schedule"),

@@ -75,6 +75,7 @@ def index(request):
             .filter(status=CertificateStatus.PENDING, accept_due_on__lt=today)
             .count(),
             "clocks": clocks,
+            "can_administer": bool(bindings_for(request.user, Action.EXAM_ADMINISTER)),
         },
     )
 
