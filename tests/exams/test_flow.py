@@ -266,3 +266,21 @@ def test_revocation_bars_new_applications_for_three_years(exam_world):
         )
     # the bar is over; only the health certificate has aged meanwhile
     assert [r["code"] for r in app.refusal] == ["old_health_check"]
+
+
+def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
+    from yimen.exams.services.certificates import review_reminders
+    from yimen.workflow.models import Notification
+
+    day = TODAY + timedelta(days=7)
+    cert = _certified(exam_world, day)
+    cert.candidate.user = exam_world.candidate_user
+    cert.candidate.save()
+    certs.certificate_accept(certificate=cert, missing=[], actor=exam_world.certifier, day=day)
+    cert = certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+    due = cert.review_due_on
+    assert review_reminders(on=due - timedelta(days=61)) == 0
+    assert review_reminders(on=due - timedelta(days=60)) == 1
+    assert review_reminders(on=due - timedelta(days=30)) == 0  # once per window
+    note = Notification.objects.get(recipient=exam_world.candidate_user)
+    assert cert.number in note.message

@@ -3,7 +3,7 @@ issue by a named certificate officer, review (复审) within its window, revocat
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -160,3 +160,34 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor, day: dat
         signer=actor,
     )
     return cert
+
+
+def review_reminders(*, on: date) -> int:
+    """Remind holders whose review window is open (60 days before the due date): one
+    in-app notification per certificate and window, with an account to send it to. A task,
+    safe to rerun (``yimen exam_review_reminders``); returns how many were sent."""
+    from yimen.workflow.models import Notification
+
+    sent = 0
+    due = Certificate.objects.filter(
+        status=CS.VALID,
+        review_due_on__gte=on,
+        review_due_on__lte=on + timedelta(days=rules.REVIEW_WINDOW_DAYS),
+        candidate__user__isnull=False,
+    ).select_related("candidate", "application__category")
+    for cert in due:
+        assert cert.review_due_on is not None
+        opens = rules.review_window_opens(cert.review_due_on)
+        message = (
+            f"证书 {cert.number}（{cert.application.category.name}）须于 "
+            f"{cert.review_due_on:%Y-%m-%d} 前复审，请完成8学时复审培训后申请。"
+        )
+        _, created = Notification.objects.get_or_create(
+            recipient=cert.candidate.user,
+            task=None,
+            kind=Notification.Kind.INFO,
+            day=opens,
+            message=message[:300],
+        )
+        sent += created
+    return sent
