@@ -15,6 +15,7 @@ from yimen.exams.models import Paper
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.usefixtures("pinned_clock"),  # the world's dates are the pinned day's
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
 ]
 PHONE = {"width": 390, "height": 844}
