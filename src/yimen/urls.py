@@ -19,6 +19,9 @@ urlpatterns = [
     path("medins/", include("yimen.medins.urls")),
     path("settlement/", include("yimen.settlement.urls")),
     path("verification/", include("yimen.verification.urls")),
+    # --- issue 19: safety exams ---
+    path("exams/", include("yimen.exams.urls")),
+    # --- end issue 19 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

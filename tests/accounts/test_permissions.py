@@ -158,6 +158,11 @@ MENU_DIVISIONS = {
     Role.ENV_INSPECTOR: JILIN,
     Role.EXAM_ADMIN: JILIN,
     Role.SYSTEM_ADMIN: JILIN,
+    # --- issue 19: safety exams ---
+    Role.EXAM_CANDIDATE: NANGUAN,
+    Role.EXAM_EMPLOYER: NANGUAN,
+    Role.EXAM_STAFF: CHANGCHUN,
+    Role.EXAM_CERTIFIER: JILIN,
 }
 
 

@@ -150,7 +150,9 @@ def other_township(world) -> dict[str, str]:
     objection = Objection.objects.create(
         application=application, text="此户有车", review_case=world.other_case
     )
+    exam = exam_objects(now)
     return {
+        **exam,
         "case_id": world.other_case.pk,
         "task_id": task.pk,
         "application_id": application.pk,
@@ -178,6 +180,64 @@ def other_township(world) -> dict[str, str]:
         "content_type_id": "1",
         "app_label": "assistance",  # the admin's regular-expression patterns
         "url": "assistance/",
+    }
+
+
+def exam_objects(now) -> dict:
+    """自强街道's safety-exam candidate with an application, a seat, and a certificate (issue
+    19); township roles carry no exam action, so every exam page must refuse them."""
+    from yimen.exams.models import Application, Candidate, Category, Certificate, ExamSession, Paper
+
+    ziqiang = Division.objects.get(pk=ZIQIANG)
+    category = Category.objects.create(
+        code="T-EL-LV",
+        name="低压电工作业",
+        post="special_operator",
+        industry="电工作业",
+        parts="theory_practical",
+        valid_from=date(2010, 7, 1),
+    )
+    person = Candidate.objects.create(
+        id_number=id_number("19800101", "031"),
+        name="赵淑珍",
+        birth_date=date(1980, 1, 1),
+        education="senior",
+        division=ziqiang,
+    )
+    app = Application.objects.create(
+        candidate=person,
+        category=category,
+        division=ziqiang,
+        applied_on=MONTH,
+        exam_due_on=MONTH,
+        status="passed",
+    )
+    room = ExamSession.objects.create(
+        name="自强街道考场",
+        division=ziqiang,
+        site="考点",
+        room="1",
+        starts_at=now,
+        capacity=5,
+        invigilators="甲, 乙",
+    )
+    paper = Paper.objects.create(application=app, session=room, seat=1, ticket="ZQ000001", seed="1")
+    cert = Certificate.objects.create(
+        application=app,
+        candidate=person,
+        division=ziqiang,
+        requested_on=MONTH,
+        accept_due_on=MONTH,
+        status="valid",
+        number="T" + person.id_number,
+    )
+    return {
+        "exam_candidate_id": person.pk,
+        "exam_application_id": app.pk,
+        "exam_session_id": room.pk,
+        "exam_paper_id": paper.pk,
+        "exam_certificate_id": cert.pk,
+        "step": "issue",
     }
 
 

@@ -27,6 +27,11 @@ class Role(models.TextChoices):
     ENV_INSPECTOR = "env_inspector", _("Environmental inspector")
     EXAM_ADMIN = "exam_admin", _("Exam administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    # --- issue 19: safety exams (exams app) ---
+    EXAM_CANDIDATE = "exam_candidate", _("Exam candidate")
+    EXAM_EMPLOYER = "exam_employer", _("Employer (registers its staff for exams)")
+    EXAM_STAFF = "exam_staff", _("Exam centre staff (site manager, invigilator, examiner)")
+    EXAM_CERTIFIER = "exam_certifier", _("Certificate officer (reviews and issues)")
 
 
 class Action(models.TextChoices):
@@ -64,6 +69,12 @@ class Action(models.TextChoices):
     # --- issue 5: household economic verification (verification app) ---
     VERIFICATION_VIEW = "verification.view", _("Read verification imports, requests and reports")
     VERIFICATION_RUN = "verification.run", _("Start a verification batch run")
+    # --- issue 19: safety exams (exams app) ---
+    EXAM_VIEW = "exam.view", _("Read exam candidates, sessions and statistics")
+    EXAM_SIT = "exam.sit", _("Register for and sit one's own exams")
+    EXAM_ENROL = "exam.enrol", _("Register one's staff for exams")
+    EXAM_INVIGILATE = "exam.invigilate", _("Invigilate and mark practicals")
+    EXAM_CERTIFY = "exam.certify", _("Accept, issue, review and revoke certificates")
 
 
 A = Action
@@ -123,6 +134,19 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.VERIFICATION_VIEW, A.VERIFICATION_RUN}
 PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.VERIFICATION_VIEW, A.VERIFICATION_RUN}
 PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.VERIFICATION_VIEW}
+
+
+# --- issue 19: safety exams ---
+# The province's (or city's) exam administrator runs everything of the exams in its area;
+# centre staff invigilate and mark; the certificate officer decides certificates; the
+# county and city read the exam statistics; candidates and employers see their own only.
+PERMISSIONS[Role.EXAM_ADMIN] |= {A.EXAM_VIEW, A.EXAM_INVIGILATE, A.EXAM_CERTIFY}
+PERMISSIONS[Role.EXAM_CANDIDATE] = frozenset({A.EXAM_SIT})
+PERMISSIONS[Role.EXAM_EMPLOYER] = frozenset({A.EXAM_ENROL})
+PERMISSIONS[Role.EXAM_STAFF] = frozenset({A.EXAM_VIEW, A.EXAM_INVIGILATE})
+PERMISSIONS[Role.EXAM_CERTIFIER] = frozenset({A.EXAM_VIEW, A.EXAM_CERTIFY})
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.EXAM_VIEW}
+PERMISSIONS[Role.CITY_VIEWER] |= {A.EXAM_VIEW}
 
 
 def role_allows(role: str, action: str) -> bool:

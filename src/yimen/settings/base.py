@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "yimen.medins",
     "yimen.settlement",
     "yimen.supervision",  # above the services it reads
+    # --- issue 19: safety exams ---
+    "yimen.exams",
+    # --- end issue 19 ---
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,14 @@ MENU: list[MenuItem] = [
     _item("medins", _("Medical insurance"), "medins:index", {A.MEDINS_HANDLE}),
     _item("settlement", _("Cross-region settlement"), "settlement:filings", {A.MEDINS_HANDLE}),
     _item("hospital", _("My institution"), "settlement:hospital", {A.MEDINS_SETTLE}),
+    # --- issue 19: safety exams ---
+    _item("exams", _("Safety exams"), "exams:index", {A.EXAM_VIEW}),
+    _item("exam_sessions", _("Exam sessions"), "exams:sessions", {A.EXAM_VIEW}),
+    _item("exam_certificates", _("Certificates"), "exams:certificates", {A.EXAM_VIEW}),
+    _item("exam_statistics", _("Exam statistics"), "exams:statistics", {A.EXAM_VIEW}),
+    _item("exam_employer", _("My staff's exams"), "exams:employer", {A.EXAM_ENROL}),
+    _item("exam_mine", _("My safety exams"), "exams:mine", {A.EXAM_SIT}),
+    # --- end issue 19 ---
     # the citizen
     _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),
     _item("apply", _("Apply for assistance"), "assistance:application_new", {A.CASE_APPLY}),

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExamsConfig(AppConfig):
+    name = "yimen.exams"
+    label = "exams"
+    verbose_name = _("Safety qualification exams")
+    demo_loader = "yimen.exams.demo.load_demo"
+    demo_accounts = "yimen.exams.demo.ACCOUNTS"

@@ -1,0 +1,158 @@
+"""Stable error codes of the safety exams (codes never change once published)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+class NotInScope(NotFound):
+    code = "exams.not_found"
+
+    def __init__(self):
+        super().__init__(_("No such exam record, or it is outside your area."))
+
+
+class NotAllowed(Forbidden):
+    code = "exams.forbidden"
+
+    def __init__(self):
+        super().__init__(_("Your role may not do this in the safety exams."))
+
+
+class WrongState(Conflict):
+    code = "exams.wrong_state"
+
+    def __init__(self, *, what, status, target):
+        super().__init__(
+            _("%(what)s is “%(status)s”; it cannot become “%(target)s”."),
+            what=what,
+            status=status,
+            target=target,
+        )
+
+
+class BadUscc(Invalid):
+    code = "exams.invalid_uscc"
+
+    def __init__(self, value):
+        super().__init__(
+            _("“%(value)s” is not a valid unified social credit code."), value=str(value)[:30]
+        )
+
+
+class ImportRefused(Invalid):
+    """Every bad row with its number; nothing was imported."""
+
+    code = "exams.import_refused"
+
+    def __init__(self, rows: list[tuple[int, str]]):
+        self.rows = rows
+        text = "; ".join(f"{n}: {msg}" for n, msg in rows[:50])
+        super().__init__(
+            _("%(count)s rows refused, nothing was imported: %(rows)s"),
+            count=len(rows),
+            rows=text,
+        )
+
+
+class NoCategory(NotFound):
+    code = "exams.no_category"
+
+    def __init__(self, code):
+        super().__init__(_("No exam category “%(code)s” in force on that day."), code=code)
+
+
+class SessionFull(Conflict):
+    code = "exams.session_full"
+
+    def __init__(self):
+        super().__init__(_("Every seat of this session is taken."))
+
+
+class TooLate(Invalid):
+    code = "exams.past_exam_due"
+
+    def __init__(self, *, due):
+        super().__init__(
+            _("The session is after %(due)s, the last day the exam may be held."), due=due
+        )
+
+
+class RetakesUsed(Conflict):
+    code = "exams.retakes_used"
+
+    def __init__(self):
+        super().__init__(_("The one retake is used; the candidate must retrain and apply again."))
+
+
+class BadTicket(NotFound):
+    code = "exams.bad_ticket"
+
+    def __init__(self):
+        super().__init__(_("ID number and ticket code do not match an exam open now."))
+
+
+class PaperClosed(Conflict):
+    code = "exams.paper_closed"
+
+    def __init__(self):
+        super().__init__(_("This paper is closed; the answer was not saved."))
+
+
+class BadAnswer(Invalid):
+    code = "exams.bad_answer"
+
+    def __init__(self):
+        super().__init__(_("That answer does not fit the question."))
+
+
+class BankTooSmall(Conflict):
+    code = "exams.bank_too_small"
+
+    def __init__(self, kind):
+        super().__init__(
+            _("The question bank has too few questions of type %(kind)s for the blueprint."),
+            kind=kind,
+        )
+
+
+class TheoryExpired(Conflict):
+    code = "exams.theory_expired"
+
+    def __init__(self):
+        super().__init__(_("The passed theory part is older than 12 months; sit it again."))
+
+
+class SameExaminer(Conflict):
+    code = "exams.same_examiner"
+
+    def __init__(self):
+        super().__init__(_("This examiner has already marked this practical."))
+
+
+class OutsideReviewWindow(Invalid):
+    code = "exams.outside_review_window"
+
+    def __init__(self, *, opens, due):
+        super().__init__(
+            _("Review opens %(opens)s and is due %(due)s; today is outside that window."),
+            opens=opens,
+            due=due,
+        )
+
+
+class ReasonNeeded(Invalid):
+    code = "exams.reason_needed"
+
+    def __init__(self):
+        super().__init__(_("Give a reason."))
+
+
+class RevocationBar(Conflict):
+    code = "exams.revocation_bar"
+
+    def __init__(self, *, until):
+        super().__init__(
+            _("A certificate of this person was revoked; no application before %(until)s."),
+            until=until,
+        )

@@ -1,0 +1,111 @@
+"""Input forms of the exams pages (parsing only; the rules live in services and rules)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Education
+
+
+class RegisterForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
+    health_checked_on = forms.DateField(
+        label=_("Health certificate date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    training_hours = forms.IntegerField(label=_("Training hours"), min_value=0, max_value=999)
+    training_record = forms.CharField(label=_("Training record"), max_length=200, required=False)
+
+
+class ApplyForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.name) for c in categories]
+
+
+class ImportForm(forms.Form):
+    employer = forms.ChoiceField(label=_("Employer"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [(e.pk, e.name) for e in employers]
+
+
+class SignInForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    ticket = forms.CharField(label=_("Ticket code"), max_length=12)
+
+
+class RoomEventForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Record"),
+        choices=[
+            ("absent", _("Absent")),
+            ("misconduct", _("Misconduct (ends the paper)")),
+            ("extra_time", _("Extra time")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=60, required=False)
+
+
+class MarkForm(forms.Form):
+    score = forms.DecimalField(
+        label=_("Practical score"), min_value=0, max_value=100, decimal_places=1
+    )
+
+
+class AcceptForm(forms.Form):
+    missing = forms.CharField(
+        label=_("Missing items (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number"), max_length=24)
+    name = forms.CharField(label=_("Name"), max_length=50)
+
+
+class SessionForm(forms.Form):
+    name = forms.CharField(label=_("Session"), max_length=100)
+    site = forms.CharField(label=_("Site"), max_length=100)
+    room = forms.CharField(label=_("Room"), max_length=50)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500)
+    invigilators = forms.CharField(label=_("Invigilators (two, comma-separated)"), max_length=100)
+
+
+class GreenChannelForm(forms.Form):
+    employer = forms.ChoiceField(label=_("Employer"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [(e.pk, e.name) for e in employers]
+
+
+class QuestionImportForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.name) for c in categories]

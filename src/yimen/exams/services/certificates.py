@@ -1,0 +1,193 @@
+"""Certificates: acceptance within 5 working days (every missing item in one notice),
+issue by a named certificate officer, review (复审) within its window, revocation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from yimen.accounts.roles import Action
+from yimen.audit.events import EventType
+from yimen.workflow.calendar import add_working_days
+
+from .. import rules
+from ..errors import OutsideReviewWindow, ReasonNeeded
+from ..models import ApplicationStatus, Certificate, Post
+from ..models import CertificateStatus as CS
+from ..transitions import move
+from .common import audit, require, settings_for
+
+
+def _locked(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update()
+        .select_related("application__category", "candidate")
+        .get(pk=certificate.pk)
+    )
+
+
+@transaction.atomic
+def certificate_accept(
+    *, certificate: Certificate, missing: list[str], actor, day: date
+) -> Certificate:
+    """Accept the request, or notify every missing item at once (then accept later)."""
+    role = require(actor, Action.EXAM_CERTIFY, certificate.division_id)
+    cert = _locked(certificate)
+    missing = [m.strip()[:100] for m in missing if m.strip()]
+    if missing:
+        move(cert, CS.MISSING, missing_items=missing)
+    else:
+        clocks = settings_for(cert.division_id, day)
+        days = (
+            clocks.green_issue_working_days
+            if cert.application.green_channel
+            else clocks.issue_working_days
+        )
+        move(cert, CS.ACCEPTED, missing_items=[], issue_due_on=add_working_days(day, days))
+    audit(
+        EventType.EXAM_CERTIFICATE_ACCEPTED,
+        cert,
+        actor=actor,
+        role=role,
+        division=cert.division_id,
+        new={"missing": missing},
+    )
+    return cert
+
+
+@transaction.atomic
+def certificate_issue(*, certificate: Certificate, actor, day: date) -> Certificate:
+    """Issue: the number ("T" + ID number for special operators), the validity and the
+    first review date; the officer is the named signer."""
+    role = require(actor, Action.EXAM_CERTIFY, certificate.division_id)
+    cert = _locked(certificate)
+    category = cert.application.category
+    number = rules.certificate_number(category.post, cert.candidate.id_number, cert.pk)
+    due = rules.review_due(day, category.review_years, category.validity_years)
+    move(
+        cert,
+        CS.VALID,
+        number=number,
+        issued_on=day,
+        signer=actor,
+        valid_until=rules.add_years(day, category.validity_years),
+        review_due_on=due,
+    )
+    move(cert.application, ApplicationStatus.CERTIFIED)
+    audit(
+        EventType.EXAM_CERTIFICATE_ISSUED,
+        cert,
+        actor=actor,
+        role=role,
+        division=cert.division_id,
+        signer=actor,
+        new={"number": number},
+    )
+    return cert
+
+
+@transaction.atomic
+def certificate_review(
+    *,
+    certificate: Certificate,
+    actor,
+    day: date,
+    health_ok: bool,
+    violations: int = 0,
+    serious_violation: bool = False,
+    penalised: bool = False,
+    obstructed: bool = False,
+    training_hours: int,
+    exam_score: Decimal | None,
+    years_in_trade: int = 0,
+) -> list[rules.Reason]:
+    """The review (复审) inside its window (60 days before the due date): passed, the next
+    review is 3 years on — 6 when the holder has ≥10 clean years in the trade; refused,
+    with every reason. Returns the reasons (empty when passed)."""
+    role = require(actor, Action.EXAM_CERTIFY, certificate.division_id)
+    cert = _locked(certificate)
+    due = cert.review_due_on or cert.valid_until
+    if due is None or not rules.in_review_window(due, day):
+        raise OutsideReviewWindow(opens=due and rules.review_window_opens(due), due=due)
+    refusals = rules.review_refusals(
+        health_ok=health_ok,
+        violations=violations,
+        serious_violation=serious_violation,
+        penalised=penalised,
+        obstructed=obstructed,
+        training_hours=training_hours,
+        exam_score=exam_score,
+    )
+    category = cert.application.category
+    if refusals:
+        move(cert, CS.REVIEW_REFUSED, reason="; ".join(r.message for r in refusals)[:300])
+    else:
+        step = category.review_years or category.validity_years
+        if years_in_trade >= 10 and not violations and category.post == Post.SPECIAL_OPERATOR:
+            step = 2 * step  # T30 Art 21: the issuing authority may extend to 6 years
+        new_due = rules.add_years(due, step)
+        valid = max(cert.valid_until or due, new_due) if category.review_years else new_due
+        move(cert, CS.VALID, review_due_on=new_due, valid_until=valid, reason="")
+    audit(
+        EventType.EXAM_CERTIFICATE_REVIEWED,
+        cert,
+        actor=actor,
+        role=role,
+        division=cert.division_id,
+        signer=actor,
+        new={"refused": [r.code for r in refusals]},
+    )
+    return refusals
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, actor, day: date) -> Certificate:
+    """Revoke (a 3-year bar on new applications follows from ``revoked_on``)."""
+    role = require(actor, Action.EXAM_CERTIFY, certificate.division_id)
+    if not reason.strip():
+        raise ReasonNeeded()
+    cert = _locked(certificate)
+    move(cert, CS.REVOKED, revoked_on=day, reason=reason.strip()[:300])
+    audit(
+        EventType.EXAM_CERTIFICATE_REVOKED,
+        cert,
+        actor=actor,
+        role=role,
+        division=cert.division_id,
+        reason=reason,
+        signer=actor,
+    )
+    return cert
+
+
+def review_reminders(*, on: date) -> int:
+    """Remind holders whose review window is open (60 days before the due date): one
+    in-app notification per certificate and window, with an account to send it to. A task,
+    safe to rerun (``yimen exam_review_reminders``); returns how many were sent."""
+    from yimen.workflow.models import Notification
+
+    sent = 0
+    due = Certificate.objects.filter(
+        status=CS.VALID,
+        review_due_on__gte=on,
+        review_due_on__lte=on + timedelta(days=rules.REVIEW_WINDOW_DAYS),
+        candidate__user__isnull=False,
+    ).select_related("candidate", "application__category")
+    for cert in due:
+        assert cert.review_due_on is not None
+        opens = rules.review_window_opens(cert.review_due_on)
+        message = (
+            f"证书 {cert.number}（{cert.application.category.name}）须于 "
+            f"{cert.review_due_on:%Y-%m-%d} 前复审，请完成8学时复审培训后申请。"
+        )
+        _, created = Notification.objects.get_or_create(
+            recipient=cert.candidate.user,
+            task=None,
+            kind=Notification.Kind.INFO,
+            day=opens,
+            message=message[:300],
+        )
+        sent += created
+    return sent
