@@ -11,7 +11,16 @@ from django.core.management import call_command
 
 from yimen.web.management.commands import load_demo
 
-TODAY = ["regions", "accounts", "assistance", "verification", "benefits", "medins", "settlement"]
+TODAY = [
+    "regions",
+    "accounts",
+    "assistance",
+    "verification",
+    "benefits",
+    "medins",
+    "settlement",
+    "exams",
+]
 
 
 def test_loaders_run_in_their_declared_order_and_apps_without_one_last(monkeypatch):

@@ -6,5 +6,6 @@ class ExamsConfig(AppConfig):
     name = "yimen.exams"
     label = "exams"
     verbose_name = _("Safety qualification exams")
+    demo_order = 80
     demo_loader = "yimen.exams.demo.load_demo"
     demo_accounts = "yimen.exams.demo.ACCOUNTS"
