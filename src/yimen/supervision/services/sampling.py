@@ -13,13 +13,10 @@ never touches the decision (its roles carry no CASE_DECIDE)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +30,7 @@ from yimen.errors import Invalid
 from yimen.regions.codes import Level, code_at_level
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
+from yimen.sampling import draw_sample, population_digest, sample_size, sort_key  # noqa: F401
 
 from ..areas import Period, area_q
 from ..errors import (
@@ -70,41 +68,6 @@ class Share:
 
 def _invalid(field: str, message) -> Invalid:
     return Invalid(message, code="assistance.sampling_invalid", fields={field: [str(message)]})
-
-
-# --- the pure part ------------------------------------------------------------------------
-
-
-def sample_size(population: int, percent: Decimal) -> int:
-    """ceil(population × percent / 100), exactly (Decimal, no float rounding)."""
-    if population <= 0:
-        return 0
-    size = (Decimal(population) * percent / Decimal(100)).to_integral_value(ROUND_CEILING)
-    return min(population, int(size))
-
-
-def sort_key(seed: str, case_number: str) -> str:
-    return hashlib.sha256(f"{seed}\x1f{case_number}".encode()).hexdigest()
-
-
-def draw_sample(
-    population: Iterable[tuple[str, str]], seed: str, percent: Decimal
-) -> list[tuple[str, str, int]]:
-    """(case number, stratum) pairs → the drawn (case number, stratum, rank) triples,
-    ordered by stratum and rank. Deterministic in (seed, set of pairs)."""
-    strata: dict[str, list[str]] = defaultdict(list)
-    for number, stratum in population:
-        strata[stratum].append(number)
-    drawn: list[tuple[str, str, int]] = []
-    for stratum in sorted(strata):
-        ordered = sorted(strata[stratum], key=lambda n: (sort_key(seed, n), n))
-        size = sample_size(len(ordered), percent)
-        drawn += [(n, stratum, rank) for rank, n in enumerate(ordered[:size], start=1)]
-    return drawn
-
-
-def population_digest(numbers: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(numbers)).encode()).hexdigest()
 
 
 # --- configuration ------------------------------------------------------------------------
