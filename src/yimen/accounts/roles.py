@@ -32,6 +32,12 @@ class Role(models.TextChoices):
     EXAM_EMPLOYER = "exam_employer", _("Employer (registers its staff for exams)")
     EXAM_STAFF = "exam_staff", _("Exam centre staff (site manager, invigilator, examiner)")
     EXAM_CERTIFIER = "exam_certifier", _("Certificate officer (reviews and issues)")
+    # --- issue 18: straw-burning supervision (burning app) ---
+    GRID_HEAD = "grid_head", _("Grid head (straw-burning grid)")
+    BAOBAO_PERSON = "baobao_person", _("Village responsible person (包保)")
+    BURNING_TOWNSHIP = "burning_township", _("Township straw-burning duty staff")
+    BURNING_COUNTY = "burning_county", _("County straw-burning office")
+    INSPECTION_MEMBER = "inspection_member", _("Inspection group member")
 
 
 class Action(models.TextChoices):
@@ -75,6 +81,18 @@ class Action(models.TextChoices):
     EXAM_ENROL = "exam.enrol", _("Register one's staff for exams")
     EXAM_INVIGILATE = "exam.invigilate", _("Invigilate and mark practicals")
     EXAM_CERTIFY = "exam.certify", _("Accept, issue, review and revoke certificates")
+    # --- issue 18: straw-burning supervision (burning app) ---
+    BURNING_VIEW = "burning.view", _("Read fire points, cases, grids and the map")
+    BURNING_VERIFY = "burning.verify", _("Go on site and record a fire point's verification")
+    BURNING_REPORT = "burning.report", _("Report a fire seen on patrol or by hotline")
+    BURNING_CLOSE = "burning.close", _("Sign a fire case closed (township)")
+    BURNING_MANAGE = "burning.manage", _("Keep the grids, zones, permits and responsible people")
+    BURNING_IMPORT = "burning.import", _("Import satellite fire points")
+    BURNING_SUPERVISE = "burning.supervise", _("Re-check a sample of closed fire cases")
+    BURNING_ACCOUNT = (
+        "burning.account",
+        _("Hold counties to account: summons, warnings, deductions"),
+    )
 
 
 A = Action
@@ -147,6 +165,32 @@ PERMISSIONS[Role.EXAM_STAFF] = frozenset({A.EXAM_VIEW, A.EXAM_INVIGILATE})
 PERMISSIONS[Role.EXAM_CERTIFIER] = frozenset({A.EXAM_VIEW, A.EXAM_CERTIFY})
 PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.EXAM_VIEW}
 PERMISSIONS[Role.CITY_VIEWER] |= {A.EXAM_VIEW}
+
+
+# --- issue 18: straw-burning supervision ---
+# Field people (grid head, village 包保 person) see their village's fire cases, go on site
+# and report fires; the township's duty staff also sign cases closed; the county keeps its
+# grids, zones, permits and responsible people, imports fire points and re-checks a
+# sample, but never verifies or closes (its view of the cases is read-only); the city or
+# province environment inspector (ENV_INSPECTOR) imports the satellite feed and holds
+# counties to account (summons, deductions, inspection groups); a group member records
+# the group's visits.
+PERMISSIONS[Role.GRID_HEAD] = frozenset({A.BURNING_VIEW, A.BURNING_VERIFY, A.BURNING_REPORT})
+PERMISSIONS[Role.BAOBAO_PERSON] = frozenset({A.BURNING_VIEW, A.BURNING_VERIFY, A.BURNING_REPORT})
+PERMISSIONS[Role.BURNING_TOWNSHIP] = frozenset(
+    {A.BURNING_VIEW, A.BURNING_VERIFY, A.BURNING_REPORT, A.BURNING_CLOSE}
+)
+PERMISSIONS[Role.BURNING_COUNTY] = frozenset(
+    {
+        A.BURNING_VIEW,
+        A.BURNING_REPORT,
+        A.BURNING_MANAGE,
+        A.BURNING_IMPORT,
+        A.BURNING_SUPERVISE,
+    }
+)
+PERMISSIONS[Role.ENV_INSPECTOR] |= {A.BURNING_VIEW, A.BURNING_IMPORT, A.BURNING_ACCOUNT}
+PERMISSIONS[Role.INSPECTION_MEMBER] = frozenset({A.BURNING_VIEW, A.BURNING_INSPECT})
 
 
 def role_allows(role: str, action: str) -> bool:

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     # --- issue 19: safety exams ---
     "yimen.exams",
     # --- end issue 19 ---
+    # --- issue 18: straw-burning supervision ---
+    "yimen.burning",
+    # --- end issue 18 ---
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+ACCOUNTS = []
+
+
+def load_demo():
+    return ""

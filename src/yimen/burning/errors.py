@@ -1,0 +1,163 @@
+"""Stable error codes of straw-burning supervision (codes never change once published)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+class NotInScope(NotFound):
+    code = "burning.not_found"
+
+    def __init__(self):
+        super().__init__(_("No such straw-burning record, or it is outside your area."))
+
+
+class NotAllowed(Forbidden):
+    code = "burning.forbidden"
+
+    def __init__(self):
+        super().__init__(_("Your role may not do this in straw-burning supervision."))
+
+
+class WrongState(Conflict):
+    code = "burning.wrong_state"
+
+    def __init__(self, *, what, status, target):
+        super().__init__(
+            _("%(what)s is “%(status)s”; it cannot become “%(target)s”."),
+            what=what,
+            status=status,
+            target=target,
+        )
+
+
+class RowsRefused(Invalid):
+    """Every bad row (or feature) with its number; nothing was imported."""
+
+    code = "burning.import_refused"
+
+    def __init__(self, rows: list[tuple[int, str]]):
+        self.rows = rows
+        text = "; ".join(f"{n}: {msg}" for n, msg in rows[:50])
+        super().__init__(
+            _("%(count)s rows refused, nothing was imported: %(rows)s"),
+            count=len(rows),
+            rows=text,
+        )
+
+
+class UnreadableFile(Invalid):
+    code = "burning.unreadable_file"
+
+    def __init__(self, detail: str):
+        super().__init__(_("The file cannot be read: %(detail)s"), detail=str(detail)[:300])
+
+
+class PersonOutOfScope(Invalid):
+    code = "burning.person_out_of_scope"
+
+    def __init__(self):
+        super().__init__(
+            _("That person holds no straw-burning role over this unit; grant the role first.")
+        )
+
+
+class HistoryFixed(Conflict):
+    code = "burning.history_fixed"
+
+    def __init__(self, *, day):
+        super().__init__(
+            _("A later entry already starts on %(day)s; dated history is not rewritten."),
+            day=day,
+        )
+
+
+class NotAGrid(Invalid):
+    code = "burning.not_a_grid"
+
+    def __init__(self):
+        super().__init__(_("Zones and permits belong to grids and plots."))
+
+
+class NotLimitedZone(Conflict):
+    code = "burning.not_limited_zone"
+
+    def __init__(self, *, day):
+        super().__init__(
+            _("On %(day)s the grid is not a limited-burning zone; no planned burning there."),
+            day=day,
+        )
+
+
+class BadWindow(Invalid):
+    code = "burning.bad_window"
+
+    def __init__(self):
+        super().__init__(_("A permit's window must end after it starts, within 7 days."))
+
+
+class ReasonNeeded(Invalid):
+    code = "burning.reason_needed"
+
+    def __init__(self):
+        super().__init__(_("Say why it was not a straw fire."))
+
+
+class AreaNeeded(Invalid):
+    code = "burning.area_needed"
+
+    def __init__(self):
+        super().__init__(_("Give the burnt area (m²) of a straw fire."))
+
+
+class PhotoNeeded(Invalid):
+    code = "burning.photo_needed"
+
+    def __init__(self):
+        super().__init__(_("Add at least one photo from the site."))
+
+
+class BadPhoto(Invalid):
+    code = "burning.bad_photo"
+
+    def __init__(self, name: str):
+        super().__init__(
+            _("“%(name)s” is not a JPEG or PNG photo of at most 10 MB."), name=str(name)[:80]
+        )
+
+
+class BadPosition(Invalid):
+    code = "burning.bad_position"
+
+    def __init__(self):
+        super().__init__(_("The position is not a longitude and latitude in China."))
+
+
+class NothingToSample(Conflict):
+    code = "burning.nothing_to_sample"
+
+    def __init__(self):
+        super().__init__(_("No closed case in that county and period to re-check."))
+
+
+class AlreadyChecked(Conflict):
+    code = "burning.already_checked"
+
+    def __init__(self):
+        super().__init__(_("This case of the sample has been re-checked already."))
+
+
+class NotGroupMember(Forbidden):
+    code = "burning.not_group_member"
+
+    def __init__(self):
+        super().__init__(
+            _("Only a member of the group records its visits, in a county assigned to it.")
+        )
+
+
+class BadInput(Invalid):
+    code = "burning.bad_input"
+
+    def __init__(self, message):
+        super().__init__(message)

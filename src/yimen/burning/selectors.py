@@ -1,0 +1,147 @@
+"""Scoped reads of straw-burning supervision (fail closed): a user sees the subtree of the
+division of each binding whose role carries the action; anything else is "not found"."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from yimen.accounts.roles import Action
+from yimen.accounts.scoping import bindings_for, division_q
+from yimen.regions.codes import Level
+from yimen.regions.models import Division
+
+from .errors import NotInScope
+from .models import (
+    Detection,
+    FireCase,
+    InspectionGroup,
+    Penalty,
+    RecheckDraw,
+    RecheckItem,
+    Summons,
+    Unit,
+    Visit,
+)
+from .models.fires import OPEN_STATUSES
+
+A = Action
+
+
+def can_see(user) -> bool:
+    return bool(bindings_for(user, A.BURNING_VIEW))
+
+
+def may(user, action: Action) -> bool:
+    return bool(bindings_for(user, action))
+
+
+def cases_visible_to(user, action: Action = A.BURNING_VIEW) -> QuerySet[FireCase]:
+    return FireCase.objects.filter(division_q(user, action, "division__code"))
+
+
+def access_case(user, pk: int, action: Action = A.BURNING_VIEW) -> FireCase:
+    found = cases_visible_to(user, action).filter(pk=pk).select_related("unit").first()
+    if found is None:
+        raise NotInScope()
+    return found
+
+
+def my_open_cases(user) -> QuerySet[FireCase]:
+    """The open cases routed to ``user`` (responsible person or grid head), within the
+    area of a role that may verify them."""
+    return (
+        cases_visible_to(user, A.BURNING_VERIFY)
+        .filter(Q(responsible=user) | Q(grid_head=user), status__in=OPEN_STATUSES)
+        .select_related("unit")
+        .order_by("arrive_due_at", "pk")
+    )
+
+
+def township_queue(user) -> QuerySet[FireCase]:
+    """Verified cases awaiting a township's signature."""
+    return (
+        cases_visible_to(user, A.BURNING_CLOSE)
+        .filter(status="verified")
+        .select_related("unit")
+        .order_by("verified_at")
+    )
+
+
+def detections_visible_to(user) -> QuerySet[Detection]:
+    return Detection.objects.filter(division_q(user, A.BURNING_VIEW, "division__code"))
+
+
+def units_visible_to(user, action: Action = A.BURNING_VIEW) -> QuerySet[Unit]:
+    return Unit.objects.filter(division_q(user, action, "division__code"))
+
+
+def access_unit(user, pk: int, action: Action = A.BURNING_VIEW) -> Unit:
+    found = units_visible_to(user, action).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope()
+    return found
+
+
+def counties_of(user, action: Action = A.BURNING_VIEW) -> QuerySet[Division]:
+    """The counties in the user's area that have a 包保 tree, for the pickers; a user bound
+    below a county gets that county (their view stays inside their own subtree)."""
+    prefixes = sorted({b.prefix for b in bindings_for(user, action)})
+    if not prefixes:
+        return Division.objects.none()
+    counties = set(
+        Unit.objects.filter(division_q(user, action, "division__code"))
+        .exclude(county_code="")
+        .values_list("county_code", flat=True)
+    )
+    return Division.objects.filter(
+        level=Level.COUNTY, code__in=[c.ljust(12, "0") for c in counties]
+    ).order_by("code")
+
+
+def summonses_visible_to(user) -> QuerySet[Summons]:
+    return Summons.objects.filter(division_q(user, A.BURNING_VIEW, "division__code"))
+
+
+def access_summons(user, pk: int, action: Action = A.BURNING_ACCOUNT) -> Summons:
+    found = Summons.objects.filter(division_q(user, action, "division__code"), pk=pk).first()
+    if found is None:
+        raise NotInScope()
+    return found
+
+
+def penalties_visible_to(user) -> QuerySet[Penalty]:
+    return Penalty.objects.filter(division_q(user, A.BURNING_VIEW, "county__code"))
+
+
+def groups_visible_to(user) -> QuerySet[InspectionGroup]:
+    """Groups sent by a division in the user's area, or that the user is a member of."""
+    return InspectionGroup.objects.filter(
+        division_q(user, A.BURNING_VIEW, "division__code") | Q(members=user)
+    ).distinct()
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    return Visit.objects.filter(division_q(user, A.BURNING_VIEW, "county__code"))
+
+
+def draws_visible_to(user) -> QuerySet[RecheckDraw]:
+    return RecheckDraw.objects.filter(division_q(user, A.BURNING_VIEW, "county__code"))
+
+
+def access_draw(user, pk: int) -> RecheckDraw:
+    found = draws_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotInScope()
+    return found
+
+
+def access_recheck_item(user, pk: int) -> RecheckItem:
+    found = (
+        RecheckItem.objects.filter(division_q(user, A.BURNING_SUPERVISE, "draw__county__code"))
+        .filter(pk=pk)
+        .select_related("draw", "case")
+        .first()
+    )
+    if found is None:
+        raise NotInScope()
+    return found
