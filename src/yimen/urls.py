@@ -22,6 +22,9 @@ urlpatterns = [
     # --- issue 19: safety exams ---
     path("exams/", include("yimen.exams.urls")),
     # --- end issue 19 ---
+    # --- issue 18: straw-burning supervision ---
+    path("burning/", include("yimen.burning.urls")),
+    # --- end issue 18 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -163,6 +163,12 @@ MENU_DIVISIONS = {
     Role.EXAM_EMPLOYER: NANGUAN,
     Role.EXAM_STAFF: CHANGCHUN,
     Role.EXAM_CERTIFIER: JILIN,
+    # --- issue 18: straw-burning supervision ---
+    Role.GRID_HEAD: HUAYANG,
+    Role.BAOBAO_PERSON: HUAYANG,
+    Role.BURNING_TOWNSHIP: NANLING,
+    Role.BURNING_COUNTY: NANGUAN,
+    Role.INSPECTION_MEMBER: JILIN,
 }
 
 

@@ -145,3 +145,54 @@ def access_recheck_item(user, pk: int) -> RecheckItem:
     if found is None:
         raise NotInScope()
     return found
+
+
+def tree_rows(user, county_code6: str, day) -> list[dict]:
+    """The county's 包保 tree as rows in depth-first order, each with who answered for the
+    unit on ``day`` (responsible person, grid head) and its zone that day."""
+    from .models import Assignment, Zone, ZoneKind
+
+    units = list(
+        units_visible_to(user)
+        .filter(county_code=county_code6)
+        .order_by("level", "code")
+        .only("pk", "code", "name", "level", "parent_id", "synthetic", "geometry")
+    )
+    ids = [u.pk for u in units]
+    people: dict[int, dict[str, str]] = {}
+    for a in Assignment.objects.filter(Assignment.on(day), unit_id__in=ids).select_related(
+        "person"
+    ):
+        people.setdefault(a.unit_id, {})[a.kind] = a.person.get_full_name() or a.person.username
+    zones: dict[int, str] = {}
+    for z in (
+        Zone.objects.filter(unit_id__in=ids, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .order_by("valid_from")
+    ):
+        zones[z.unit_id] = z.kind
+    children: dict[int | None, list] = {}
+    present = set(ids)
+    for u in units:
+        parent = u.parent_id if u.parent_id in present else None
+        children.setdefault(parent, []).append(u)
+    rows: list[dict] = []
+
+    def walk(parent, depth):
+        for u in children.get(parent, []):
+            rows.append(
+                {
+                    "unit": u,
+                    "depth": depth,
+                    "indent": depth * 1.2,
+                    "responsible": people.get(u.pk, {}).get("responsible", ""),
+                    "grid_head": people.get(u.pk, {}).get("grid_head", ""),
+                    "zone": ZoneKind(zones[u.pk]).label
+                    if u.pk in zones
+                    else (ZoneKind.BAN.label if u.level >= 6 else ""),
+                }
+            )
+            walk(u.pk, depth + 1)
+
+    walk(None, 0)
+    return rows

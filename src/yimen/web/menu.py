@@ -75,6 +75,19 @@ MENU: list[MenuItem] = [
     _item("exam_employer", _("My staff's exams"), "exams:employer", {A.EXAM_ENROL}),
     _item("exam_mine", _("My safety exams"), "exams:mine", {A.EXAM_SIT}),
     # --- end issue 19 ---
+    # --- issue 18: straw-burning supervision ---
+    _item("burning", _("Straw burning"), "burning:index", {A.BURNING_VIEW}),
+    _item("burning_mine", _("My fire cases"), "burning:mine", {A.BURNING_VERIFY}),
+    _item("burning_map", _("Fire-point map"), "burning:map", {A.BURNING_VIEW}),
+    _item("burning_reports", _("Dispatch and bulletin"), "burning:reports", {A.BURNING_VIEW}),
+    _item(
+        "burning_account",
+        _("Accountability"),
+        "burning:accountability",
+        {A.BURNING_ACCOUNT, A.BURNING_INSPECT},
+    ),
+    _item("burning_rechecks", _("Re-checks"), "burning:rechecks", {A.BURNING_SUPERVISE}),
+    # --- end issue 18 ---
     # the citizen
     _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),
     _item("apply", _("Apply for assistance"), "assistance:application_new", {A.CASE_APPLY}),

@@ -1,0 +1,84 @@
+"""The map's data for one county and day, from our own GeoJSON (no tiles, no outside
+scripts): the grids with their zone that day, and the fire points with a link to their
+case; scoped like every read (a user sees only grids and points of their area)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+
+from . import selectors
+from .feeds import CONFIDENCE_ORDER
+from .models import Source, UnitLevel, Zone, ZoneKind
+
+
+def map_payload(user, county6: str, day: date, *, source: str = "", confidence: str = "") -> dict:
+    grids = list(
+        selectors.units_visible_to(user)
+        .filter(county_code=county6, level__in=(UnitLevel.GRID, UnitLevel.PLOT))
+        .exclude(geometry=None)
+        .values("pk", "code", "name", "geometry", "synthetic")
+    )
+    zones: dict[int, str] = {}
+    for unit_id, kind in (
+        Zone.objects.filter(unit_id__in=[g["pk"] for g in grids], valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .order_by("valid_from")
+        .values_list("unit_id", "kind")
+    ):
+        zones[unit_id] = kind
+    points = selectors.detections_visible_to(user).filter(county_code=county6, day=day)
+    if source in Source.values:
+        points = points.filter(source=source)
+    floor = CONFIDENCE_ORDER.get(confidence, 0)
+    if floor:
+        points = points.filter(
+            confidence_level__in=[k for k, v in CONFIDENCE_ORDER.items() if v >= floor and k]
+        )
+    case_url = reverse("burning:case_detail", args=[0])[:-2]  # ".../cases/"
+    return {
+        "county": county6,
+        "day": day.isoformat(),
+        "synthetic": any(g["synthetic"] for g in grids),
+        "zones": {k: str(ZoneKind(k).label) for k in ZoneKind.values},
+        "grids": {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "name": g["code"],
+                        "label": g["name"],
+                        "zone": zones.get(g["pk"], ZoneKind.BAN),
+                    },
+                    "geometry": g["geometry"],
+                }
+                for g in grids
+            ],
+        },
+        "points": [
+            {
+                "lon": p["longitude"],
+                "lat": p["latitude"],
+                "source": p["source"],
+                "confidence": p["confidence"],
+                "time": timezone.localtime(p["acquired_at"]).strftime("%H:%M")
+                if p["time_known"]
+                else "",
+                "case": p["case__number"] or "",
+                "url": f"{case_url}{p['case_id']}/" if p["case_id"] else "",
+            }
+            for p in points.values(
+                "longitude",
+                "latitude",
+                "source",
+                "confidence",
+                "acquired_at",
+                "time_known",
+                "case_id",
+                "case__number",
+            )
+        ],
+    }
