@@ -8,6 +8,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .feeds import CONFIDENCE_ORDER
@@ -50,7 +51,9 @@ def map_payload(user, county6: str, day: date, *, source: str = "", confidence: 
                     "type": "Feature",
                     "properties": {
                         "name": g["code"],
-                        "label": g["name"],
+                        "label": _("%(name)s (synthetic)") % {"name": g["name"]}
+                        if g["synthetic"]
+                        else g["name"],
                         "zone": zones.get(g["pk"], ZoneKind.BAN),
                     },
                     "geometry": g["geometry"],

@@ -71,7 +71,7 @@ def daily(user, county: Division, day: date) -> Daily:
             {
                 "number": c.number,
                 "township": towns.get(c.township_code.ljust(12, "0"), ""),
-                "unit": c.unit.name,
+                "unit": c.unit.label,
                 "responsible": c.responsible.get_full_name() if c.responsible else "",
                 "detected": timezone.localtime(c.first_detected_at).strftime("%m-%d %H:%M"),
                 "arrived": timezone.localtime(c.arrived_at).strftime("%m-%d %H:%M")

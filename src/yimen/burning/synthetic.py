@@ -69,9 +69,7 @@ def grids(villages=VILLAGES, per_side: int = GRIDS_PER_SIDE) -> list[SyntheticGr
                     dx, dy = width / per_side / 4, height / per_side / 4
                     hole = (x0 + dx, y0 + dy, x0 + 3 * dx, y0 + 3 * dy)
                 made.append(
-                    SyntheticGrid(
-                        f"{code}-G{n:02d}", f"{name}第{n}网格（示例）", code, bounds, hole
-                    )
+                    SyntheticGrid(f"{code}-G{n:02d}", f"{name}第{n}网格", code, bounds, hole)
                 )
     return made
 

@@ -66,7 +66,7 @@ class CaseStatus(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched, awaiting arrival")  # the on-site clock runs
     ON_SITE = "on_site", _("On site, awaiting verification")
     VERIFIED = "verified", _("Verified, awaiting the township's signature")
-    CLOSED = "closed", _("Closed")  # signed by the township
+    CLOSED = "closed", _("Closed, signed by the township")
     PERMITTED = "permitted", _("Permitted burning, recorded")  # closed at once
 
 

@@ -107,6 +107,13 @@ class Unit(models.Model):
     def has_boundary(self) -> bool:
         return self.geometry is not None
 
+    @property
+    def label(self) -> str:
+        """The name, marked when the boundary is synthetic (wherever it is shown)."""
+        if self.synthetic:
+            return _("%(name)s (synthetic)") % {"name": self.name}
+        return self.name
+
 
 class AssignmentKind(models.TextChoices):
     RESPONSIBLE = "responsible", _("Responsible person (包保责任人)")
