@@ -206,3 +206,16 @@ def test_only_field_people_of_the_area_may_verify(burning_world, case):
             case_arrive(case=case, actor=outsider)
         with pytest.raises(NotAllowed):
             case_verify(case=case, actor=outsider, outcome="false", reason="x", photos=photo)
+
+
+def test_the_clock_command_escalates(burning_world, case):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with time_machine.travel(case.arrive_due_at + timedelta(minutes=5), tick=False):
+        call_command("burning_clock", stdout=out)
+    assert "escalations: 1" in out.getvalue()
+    assert FireCase.objects.get(pk=case.pk).escalation_level == 1

@@ -219,6 +219,11 @@ def area_m2(geom, proj: LocalMetres | None = None) -> float:
     return float(proj.geometry(geom).area)
 
 
+def shapes_from_text(texts: Sequence[str]) -> np.ndarray:
+    """GeoJSON geometries given as JSON text → shapely geometries, in one vectorised call."""
+    return shapely.from_geojson(np.asarray(list(texts), dtype=object))
+
+
 def to_geojson(geom) -> dict:
     return json.loads(shapely.to_geojson(geom))
 
@@ -243,7 +248,7 @@ class GridIndex:
     one in a hole of a grid is outside it. A point outside every grid goes to the nearest
     grid within ``within_m`` metres, measured on the local projection."""
 
-    def __init__(self, codes: Sequence[str], geoms: Sequence):
+    def __init__(self, codes: Sequence[str], geoms: Iterable):
         self.codes = list(codes)
         self.geoms = np.asarray(list(geoms), dtype=object)
         self.tree = shapely.STRtree(self.geoms)

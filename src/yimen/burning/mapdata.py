@@ -1,11 +1,18 @@
 """The map's data for one county and day, from our own GeoJSON (no tiles, no outside
 scripts): the grids with their zone that day, and the fire points with a link to their
-case; scoped like every read (a user sees only grids and points of their area)."""
+case; scoped like every read (a user sees only grids and points of their area).
+
+The boundaries are read from the database as JSON text and spliced into the answer as
+they are (``orjson.Fragment``): parsing and re-serialising a county's 1,782 polygons
+(Changchun's count) was most of the time of a request (docs/performance.md)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import orjson
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +22,19 @@ from .feeds import CONFIDENCE_ORDER
 from .models import Source, UnitLevel, Zone, ZoneKind
 
 
+def map_json(user, county6: str, day: date, *, source: str = "", confidence: str = "") -> bytes:
+    """The map's data as JSON bytes."""
+    return orjson.dumps(map_payload(user, county6, day, source=source, confidence=confidence))
+
+
 def map_payload(user, county6: str, day: date, *, source: str = "", confidence: str = "") -> dict:
+    """The map's data; each grid's geometry is an ``orjson.Fragment`` of its GeoJSON."""
     grids = list(
         selectors.units_visible_to(user)
         .filter(county_code=county6, level__in=(UnitLevel.GRID, UnitLevel.PLOT))
         .exclude(geometry=None)
-        .values("pk", "code", "name", "geometry", "synthetic")
+        .annotate(boundary=Cast("geometry", output_field=TextField()))
+        .values("pk", "code", "name", "boundary", "synthetic")
     )
     zones: dict[int, str] = {}
     for unit_id, kind in (
@@ -56,7 +70,7 @@ def map_payload(user, county6: str, day: date, *, source: str = "", confidence: 
                         else g["name"],
                         "zone": zones.get(g["pk"], ZoneKind.BAN),
                     },
-                    "geometry": g["geometry"],
+                    "geometry": orjson.Fragment(g["boundary"]),
                 }
                 for g in grids
             ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from yimen.errors import YimenError
 
 from . import selectors
 from .forms import FireImportForm
-from .mapdata import map_payload
+from .mapdata import map_json
 from .models import FireImport, Placement, Source
 from .services.fires import fires_import
 from .views_field import page_of, parse_day
@@ -102,11 +102,11 @@ def map_data(request):
     _counties, county, day = _map_filters(request)
     if not county:
         return JsonResponse({"grids": {"type": "FeatureCollection", "features": []}, "points": []})
-    payload = map_payload(
+    body = map_json(
         request.user,
         county,
         day,
         source=request.GET.get("source", ""),
         confidence=request.GET.get("confidence", ""),
     )
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(body, content_type="application/json")
