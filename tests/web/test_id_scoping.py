@@ -151,8 +151,10 @@ def other_township(world) -> dict[str, str]:
         application=application, text="此户有车", review_case=world.other_case
     )
     exam = exam_objects(now)
+    burning = burning_objects(now, other)
     return {
         **exam,
+        **burning,
         "case_id": world.other_case.pk,
         "task_id": task.pk,
         "application_id": application.pk,
@@ -238,6 +240,72 @@ def exam_objects(now) -> dict:
         "exam_paper_id": paper.pk,
         "exam_certificate_id": cert.pk,
         "step": "issue",
+    }
+
+
+def burning_objects(now, other) -> dict:
+    """自强街道's straw-burning grid, fire case with a photo, summons and re-check sample
+    (issue 18); township caseworkers and approvers carry no burning action, so every
+    burning page must refuse them."""
+    from yimen.burning.models import FireCase as BurningCase
+    from yimen.burning.models import (
+        Photo,
+        RecheckDraw,
+        RecheckItem,
+        Summons,
+        Unit,
+        Verification,
+    )
+
+    beian = Division.objects.get(pk=BEIAN)
+    grid = Unit.objects.create(
+        code=f"{BEIAN}-G01", name="北安社区网格", level=6, division=beian, county_code="220102"
+    )
+    fire = BurningCase.objects.create(
+        number="HD22010220261201001",
+        unit=grid,
+        division=beian,
+        county_code="220102",
+        township_code="220102002",
+        latitude=43.87,
+        longitude=125.33,
+        zone_kind="ban",
+        status="verified",
+        first_detected_at=now,
+        last_detected_at=now,
+    )
+    check = Verification.objects.create(case=fire, verifier=other, outcome="false", reason="误报")
+    photo = Photo.objects.create(
+        verification=check, file="burning/x.jpg", content_type="image/jpeg", size=1, position="none"
+    )
+    summons = Summons.objects.create(
+        division=Division.objects.get(pk=ZIQIANG),
+        summoned_name="赵淑珍",
+        summoned_post="书记",
+        summoner=other,
+        summoner_office="县",
+        held_on=MONTH,
+        problems="火点",
+        rectification_due=MONTH,
+    )
+    recheck = RecheckDraw.objects.create(
+        county=Division.objects.get(pk=NANGUAN),
+        period_from=MONTH,
+        period_to=MONTH,
+        seed="1",
+        percent=Decimal("10"),
+        population=1,
+        population_digest="0" * 64,
+        drawn_by=other,
+    )
+    item = RecheckItem.objects.create(draw=recheck, case=fire, stratum="220102002", rank=1)
+    return {
+        "fire_case_id": fire.pk,
+        "fire_photo_id": photo.pk,
+        "burning_unit_id": grid.pk,
+        "fire_summons_id": summons.pk,
+        "recheck_draw_id": recheck.pk,
+        "recheck_item_id": item.pk,
     }
 
 

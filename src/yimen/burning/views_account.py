@@ -151,8 +151,8 @@ def accountability(request):
 @login_required
 @require_POST
 @not_found_is_404
-def rectification(request, summons_id: int):
-    summons = selectors.access_summons(request.user, summons_id)
+def rectification(request, fire_summons_id: int):
+    summons = selectors.access_summons(request.user, fire_summons_id)
     form = RectificationForm(request.POST)
     if form.is_valid():
         try:
@@ -266,8 +266,8 @@ def rechecks(request):
 
 @login_required
 @not_found_is_404
-def recheck(request, draw_id: int):
-    draw = selectors.access_draw(request.user, draw_id)
+def recheck(request, recheck_draw_id: int):
+    draw = selectors.access_draw(request.user, recheck_draw_id)
     return render(
         request,
         "burning/recheck.html",
@@ -283,8 +283,8 @@ def recheck(request, draw_id: int):
 @login_required
 @require_POST
 @not_found_is_404
-def recheck_item(request, item_id: int):
-    item = selectors.access_recheck_item(request.user, item_id)
+def recheck_item(request, recheck_item_id: int):
+    item = selectors.access_recheck_item(request.user, recheck_item_id)
     form = FindingForm(request.POST)
     if form.is_valid():
         try:

@@ -279,10 +279,10 @@ def report(request):
 
 
 @login_required
-def photo(request, photo_id: int):
+def photo(request, fire_photo_id: int):
     """A site photo, for whoever may read its case."""
     found = (
-        Photo.objects.filter(pk=photo_id)
+        Photo.objects.filter(pk=fire_photo_id)
         .filter(verification__case__in=selectors.cases_visible_to(request.user))
         .first()
     )

@@ -62,8 +62,8 @@ def _people_for(unit):
 
 @login_required
 @not_found_is_404
-def unit(request, unit_id: int):
-    found = selectors.access_unit(request.user, unit_id)
+def unit(request, burning_unit_id: int):
+    found = selectors.access_unit(request.user, burning_unit_id)
     manage = selectors.units_visible_to(request.user, A.BURNING_MANAGE).filter(pk=found.pk).exists()
     today = timezone.localdate()
     forms = {}
