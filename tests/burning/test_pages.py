@@ -219,3 +219,39 @@ def test_the_synthetic_layout_is_what_the_demo_imports():
     doc = json.loads(synthetic.geojson())
     assert doc["name"].startswith("synthetic")
     assert all(f["properties"]["synthetic"] for f in doc["features"])
+
+
+def test_settings_are_dated_audited_and_never_backdated(burning_world):
+    from yimen.audit.models import AuditEvent
+    from yimen.burning.models import BurningSettings
+
+    county = as_user(burning_world.county)
+    page = county.get("/burning/settings/").content.decode()
+    assert 'id="placeholder-note"' in page  # the defaults are example values
+    form = {
+        "valid_from": "2026-12-08",
+        "arrive_minutes": "45",
+        "verify_hours": "24",
+        "escalate_minutes": "60",
+        "join_metres": "1000",
+        "join_hours": "24",
+        "nearest_metres": "500",
+        "county_metres": "20000",
+        "photo_metres": "500",
+        "grid_tolerance_metres": "50",
+        "rectification_days": "30",
+        "recheck_percent": "10",
+        "first_point_yuan": "500000",
+        "later_point_yuan": "300000",
+        "season_start_month": "10",
+        "season_start_day": "1",
+        "season_end_month": "5",
+        "season_end_day": "1",
+    }
+    assert county.post("/burning/settings/", form).status_code == 302
+    row = BurningSettings.objects.get()
+    assert row.division_id == "220122000000" and row.arrive_minutes == 45 and not row.placeholder
+    assert AuditEvent.objects.filter(event_type="burning.settings_set").count() == 1
+    backdated = county.post("/burning/settings/", {**form, "valid_from": "2026-12-01"})
+    assert backdated.status_code == 200 and BurningSettings.objects.count() == 1
+    assert as_user(burning_world.grid_head).get("/burning/settings/").status_code == 404

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AssignmentKind, Outcome, PenaltyKind, RecheckFinding, Source, ZoneKind
+from .models import (
+    AssignmentKind,
+    BurningSettings,
+    Outcome,
+    PenaltyKind,
+    RecheckFinding,
+    Source,
+    ZoneKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -187,3 +195,31 @@ class DrawForm(forms.Form):
 class FindingForm(forms.Form):
     finding = forms.ChoiceField(label=_("Finding"), choices=RecheckFinding.choices)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class SettingsForm(forms.ModelForm):
+    """A new dated row of the straw-burning settings (clocks, distances, amounts)."""
+
+    class Meta:
+        model = BurningSettings
+        fields = [
+            "valid_from",
+            "arrive_minutes",
+            "verify_hours",
+            "escalate_minutes",
+            "join_metres",
+            "join_hours",
+            "nearest_metres",
+            "county_metres",
+            "photo_metres",
+            "grid_tolerance_metres",
+            "rectification_days",
+            "recheck_percent",
+            "first_point_yuan",
+            "later_point_yuan",
+            "season_start_month",
+            "season_start_day",
+            "season_end_month",
+            "season_end_day",
+        ]
+        widgets = {"valid_from": DATE}

@@ -23,6 +23,7 @@ urlpatterns = [
     path("units/", views_tree.units, name="units"),
     path("units/<int:burning_unit_id>/", views_tree.unit, name="unit"),
     path("grids/import/", views_tree.grid_import, name="grid_import"),
+    path("settings/", views_tree.settings_page, name="settings"),
     path("reports/", views_reports.reports_page, name="reports"),
     path("statistics/", views_reports.statistics, name="statistics"),
     path("accountability/", views_account.accountability, name="accountability"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from yimen.accounts.models import RoleBinding, User
 from yimen.accounts.roles import Action, role_allows
-from yimen.accounts.scoping import division_q
+from yimen.accounts.scoping import bindings_of, division_q
 from yimen.errors import YimenError
 from yimen.regions.codes import ancestor_codes
 from yimen.regions.models import Division
@@ -20,9 +20,17 @@ from yimen.web.views import not_found_is_404
 
 from . import selectors
 from .errors import NotInScope
-from .forms import AssignForm, GridImportForm, PermitForm, ZoneForm
-from .models import Assignment, UnitLevel
-from .services.tree import assignment_set, grids_import, permit_issue, zone_set
+from .forms import AssignForm, GridImportForm, PermitForm, SettingsForm, ZoneForm
+from .models import Assignment, BurningSettings, UnitLevel
+from .services.common import settings_for
+from .services.tree import (
+    SETTING_FIELDS,
+    assignment_set,
+    grids_import,
+    permit_issue,
+    settings_set,
+    zone_set,
+)
 from .views_field import parse_day
 
 A = Action
@@ -189,3 +197,55 @@ def grid_import(request):
         "burning/grid_import.html",
         {"form": form, "refused": refused, "result": result},
     )
+
+
+@login_required
+def settings_page(request):
+    """The clocks, distances and amounts in force for the user's area, and a new dated row
+    (the county's office for its county; the province's inspector for the province)."""
+    user = request.user
+    bindings = [
+        b
+        for b in bindings_of(user)
+        if role_allows(b.role, A.BURNING_MANAGE) or role_allows(b.role, A.BURNING_ACCOUNT)
+    ]
+    if not bindings:
+        raise Http404
+    division = Division.objects.get(pk=bindings[0].division_code)
+    today = timezone.localdate()
+    current = settings_for(division.code, today)
+    form = SettingsForm(request.POST or None, instance=None, initial=_initial(current, today))
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "valid_from"}
+        try:
+            settings_set(
+                division=division,
+                valid_from=form.cleaned_data["valid_from"],
+                values=values,
+                actor=user,
+            )
+        except YimenError as exc:
+            messages.error(request, exc.render())
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("burning:settings")
+    rows = BurningSettings.objects.filter(division=division).order_by("-valid_from")
+    return render(
+        request,
+        "burning/settings.html",
+        {
+            "division": division,
+            "current": current,
+            "fields": [(f.verbose_name, getattr(current, f.name)) for f in _setting_fields()],
+            "rows": rows,
+            "form": form,
+        },
+    )
+
+
+def _setting_fields():
+    return [BurningSettings._meta.get_field(name) for name in SETTING_FIELDS]
+
+
+def _initial(current, today) -> dict:
+    return {"valid_from": today, **{name: getattr(current, name) for name in SETTING_FIELDS}}

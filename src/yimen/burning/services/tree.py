@@ -25,12 +25,14 @@ from ..errors import (
     BadWindow,
     HistoryFixed,
     NotAGrid,
+    NotAllowed,
     NotLimitedZone,
     PersonOutOfScope,
     RowsRefused,
 )
 from ..models import (
     Assignment,
+    BurningSettings,
     BurnPermit,
     GridImport,
     Unit,
@@ -330,3 +332,49 @@ def permit_issue(
         new={"unit": unit.code, "from": starts_at, "until": ends_at, "holder": holder},
     )
     return permit
+
+
+SETTING_FIELDS = [
+    f.name
+    for f in BurningSettings._meta.get_fields()
+    if f.concrete and f.name not in ("id", "division", "valid_from", "placeholder", "set_by")
+]
+
+
+@transaction.atomic
+def settings_set(*, division: Division, valid_from: date, values: dict, actor) -> BurningSettings:
+    """New dated settings for a division (its subtree, until a lower division has its own),
+    from ``valid_from`` on — never backdated, so a case's clock is never changed after it
+    started. Set by a person, the values are no longer placeholders."""
+    try:
+        role = require(actor, Action.BURNING_MANAGE, division.code)
+    except NotAllowed:
+        role = require(actor, Action.BURNING_ACCOUNT, division.code)
+    if valid_from < timezone.localdate():
+        raise BadInput(_("Settings apply from today or a later day, never backdated."))
+    if BurningSettings.objects.filter(division=division, valid_from=valid_from).exists():
+        raise HistoryFixed(day=valid_from)
+    before = settings_for(division.code, valid_from)
+    merged = {name: values.get(name, getattr(before, name)) for name in SETTING_FIELDS}
+    for month, day in (
+        ("season_start_month", "season_start_day"),
+        ("season_end_month", "season_end_day"),
+    ):
+        try:
+            date(2001, int(merged[month]), int(merged[day]))  # not a leap year: no 29 Feb
+        except (TypeError, ValueError):
+            raise BadInput(_("The season's start and end must be days of the year.")) from None
+    row = BurningSettings(division=division, valid_from=valid_from, placeholder=False, set_by=actor)
+    for name in SETTING_FIELDS:
+        setattr(row, name, merged[name])
+    row.save()
+    audit(
+        EventType.BURNING_SETTINGS_SET,
+        row,
+        actor=actor,
+        role=role,
+        division=division.code,
+        old={name: getattr(before, name) for name in SETTING_FIELDS},
+        new={"from": valid_from, **{name: getattr(row, name) for name in SETTING_FIELDS}},
+    )
+    return row
