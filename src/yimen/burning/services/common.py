@@ -12,6 +12,7 @@ from yimen.accounts.roles import Action, role_allows
 from yimen.accounts.scoping import bindings_for
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
+from yimen.id_sets import chunks
 from yimen.regions.codes import Level, level_of, parent_code
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
@@ -100,6 +101,32 @@ def answerable(unit: Unit, day: date) -> dict[str, Assignment]:
     }
 
 
+def answerable_many(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], dict]:
+    """``answerable`` for many (unit id, day) pairs, in one query per chunk of units: a
+    file of thousands of fire points opens thousands of cases."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    days = [d for _u, d in pairs]
+    rows: dict[int, list[Assignment]] = {}
+    for part in chunks(sorted({u for u, _d in pairs})):
+        for a in (
+            Assignment.objects.filter(unit_id__in=part, valid_from__lte=max(days))
+            .exclude(valid_to__lt=min(days))
+            .select_related("person")
+            .order_by("valid_from")
+        ):
+            rows.setdefault(a.unit_id, []).append(a)
+    found: dict[tuple[int, date], dict] = {}
+    for unit_id, day in pairs:
+        found[(unit_id, day)] = {
+            a.kind: a
+            for a in rows.get(unit_id, ())
+            if a.valid_from <= day and (a.valid_to is None or a.valid_to >= day)
+        }
+    return found
+
+
 def answerable_people(unit: Unit, day: date) -> list:
     """The users answering for ``unit`` on ``day``: responsible person first, grid head."""
     found = answerable(unit, day)
@@ -124,12 +151,20 @@ def duty_staff(division_code: str, action: Action) -> list[int]:
     )
 
 
-def notify(user_ids: Iterable[int], message: str, *, day: date, overdue: bool = False) -> None:
-    """In-app notices (the workbench's notification list)."""
+def notices(
+    user_ids: Iterable[int], message: str, *, day: date, overdue: bool = False
+) -> list[Notification]:
+    """In-app notices (the workbench's notification list), not yet written."""
     kind = Notification.Kind.OVERDUE if overdue else Notification.Kind.INFO
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient_id=uid, kind=kind, day=day, message=message[:300])
-            for uid in dict.fromkeys(user_ids)
-        ]
-    )
+    return [
+        Notification(recipient_id=uid, kind=kind, day=day, message=message[:300])
+        for uid in dict.fromkeys(user_ids)
+    ]
+
+
+def notify(user_ids: Iterable[int], message: str, *, day: date, overdue: bool = False) -> None:
+    send(notices(user_ids, message, day=day, overdue=overdue))
+
+
+def send(batch: list[Notification]) -> None:
+    Notification.objects.bulk_create(batch, batch_size=2000)

@@ -46,7 +46,14 @@ from ..models import (
 )
 from ..models.fires import OPEN_STATUSES
 from ..placement import Joiner, OpenCase, locate
-from .common import answerable, duty_staff, notify, settings_for, unit_for_division
+from .common import (
+    answerable_many,
+    duty_staff,
+    notices,
+    send,
+    settings_for,
+    unit_for_division,
+)
 
 GRID_LEVELS = (UnitLevel.GRID, UnitLevel.PLOT)
 
@@ -235,7 +242,7 @@ def _grids_near(actor, action: Action, rows, margin_deg: float) -> list[Unit]:
     # decoding each JSON value and building its shape one by one)
     return list(
         qs.annotate(boundary=Cast("geometry", output_field=TextField())).only(
-            "pk", "code", "level", "division_id", "county_code"
+            "pk", "code", "name", "level", "division_id", "county_code", "synthetic"
         )
     )
 
@@ -433,7 +440,7 @@ def _dispatch(detections: list[Detection], *, now: datetime) -> tuple[list[FireC
     touched: dict[int, FireCase] = {}
     joined = permitted = 0
     numbers: dict[str, int] = {}
-    people: dict[tuple[int, date], dict] = {}
+    people = answerable_many({(d.unit.pk, d.day) for d in placed if d.unit is not None})
     for d in sorted(placed, key=lambda d: (d.acquired_at, d.latitude, d.longitude)):
         joiner = joiners[d.county_code]
         found = joiner.find(d.county_code, d.longitude, d.latitude, d.acquired_at, d.permit_id)
@@ -480,10 +487,7 @@ def _new_case(d: Detection, *, now, rules, numbers: dict, people: dict) -> FireC
     if prefix not in numbers:
         numbers[prefix] = FireCase.objects.filter(number__startswith=prefix).count()
     numbers[prefix] += 1
-    key = (unit.pk, d.day)
-    if key not in people:
-        people[key] = answerable(unit, d.day)
-    who = people[key]
+    who = people.get((unit.pk, d.day), {})
     is_permitted = d.permit_id is not None
     township = ""
     if len(unit.division_id) == 12 and unit.division_id[6:9] != "000":
@@ -544,6 +548,7 @@ def _announce(opened: list[FireCase], actor, action: Action) -> None:
         ]
     )
     staff: dict[str, list[int]] = {}
+    batch: list = []
     with override(settings.LANGUAGE_CODE):
         for case in opened:
             if case.status != transitions.initial(False):
@@ -559,8 +564,9 @@ def _announce(opened: list[FireCase], actor, action: Action) -> None:
                 "due": due,
             }
             people = [p for p in (case.responsible_id, case.grid_head_id) if p]
-            notify(
+            batch += notices(
                 [*people, *staff.get(case.township_code, [])],
                 text,
                 day=timezone.localtime(case.opened_at).date(),
             )
+    send(batch)
