@@ -148,3 +148,35 @@ def test_haversine_and_the_local_projection_agree():
     proj = geo.LocalMetres(125.1, 44.4)
     a, b = proj.points([125.1, 125.11], [44.4, 44.41])
     assert a.distance(b) == pytest.approx(geo.haversine_m(125.1, 44.4, 125.11, 44.41), rel=0.01)
+
+
+def test_chinese_property_names_are_read():
+    data = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "编码": "G-1",
+                        "名称": "一号网格",
+                        "上级编码": DONGZHENCHAI,
+                        "层级": "地块",
+                        "户数": "12",
+                    },
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [square(125.0, 44.0, 125.01, 44.01)],
+                    },
+                }
+            ],
+        }
+    ).encode()
+    features, errors = geo.parse_features(data)
+    assert errors == []
+    assert (features[0].code, features[0].level, features[0].parent, features[0].households) == (
+        "G-1",
+        UnitLevel.PLOT,
+        DONGZHENCHAI,
+        12,
+    )

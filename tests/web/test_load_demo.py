@@ -20,6 +20,7 @@ TODAY = [
     "medins",
     "settlement",
     "exams",
+    "burning",
 ]
 
 

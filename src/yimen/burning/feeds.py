@@ -403,3 +403,12 @@ def beijing_day(moment: datetime) -> date:
 
 def window(moment: datetime, hours: int) -> tuple[datetime, datetime]:
     return moment - timedelta(hours=hours), moment + timedelta(hours=hours)
+
+
+def format_dms(value: float, axis: str) -> str:
+    """Decimal degrees → ``125°04′48.0″E`` (to a tenth of a second, about 3 m)."""
+    hemi = ("E" if value >= 0 else "W") if axis == "lon" else ("N" if value >= 0 else "S")
+    tenths = round(abs(value) * 36000)
+    degrees, rest = divmod(tenths, 36000)
+    minutes, rest = divmod(rest, 600)
+    return f"{degrees}°{minutes:02d}′{rest / 10:04.1f}″{hemi}"

@@ -27,7 +27,7 @@ M_PER_DEG_LON_AT_EQUATOR = 111_320.0
 LON_RANGE, LAT_RANGE = (70.0, 140.0), (15.0, 56.0)
 #: overlaps smaller than this (m²) are rounding between neighbours, not worth reporting
 OVERLAP_FLOOR_M2 = 1.0
-UNIT_LEVELS = {"village": 5, "grid": 6, "plot": 7}
+UNIT_LEVELS = {"village": 5, "grid": 6, "plot": 7, "村": 5, "网格": 6, "屯": 6, "地块": 7}
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -111,7 +111,8 @@ def parse_features(data: bytes) -> tuple[list[Feature], list[tuple[int, str]]]:
     """A GeoJSON FeatureCollection → features, and every refused feature with its number.
     Properties: ``code``, ``name``, ``parent`` (the parent unit's code: a village's 12-digit
     division code, or another feature of the file), optional ``level`` (village, grid —
-    the default —, plot) and ``households``."""
+    the default —, plot) and ``households``; or their Chinese names 编码, 名称, 上级编码,
+    层级 (村, 网格 or 屯, 地块) and 户数."""
     errors: list[tuple[int, str]] = []
     try:
         doc = json.loads(data.decode("utf-8-sig"))
@@ -131,7 +132,7 @@ def parse_features(data: bytes) -> tuple[list[Feature], list[tuple[int, str]]]:
             props = {}
         code = _prop(props, "code", "编码", "网格编码")
         name = _prop(props, "name", "名称", "网格名称")
-        parent = _prop(props, "parent", "上级编码", "village")
+        parent = _prop(props, "parent", "上级编码", "上级")
         level_name = _prop(props, "level", "层级").lower() or "grid"
         if not code or len(code) > 40:
             problems.append("code missing or longer than 40 characters")
