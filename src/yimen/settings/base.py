@@ -16,6 +16,11 @@ YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-
 YIMEN_CACHE_URL      redis://host:6379/0: Django's cache (and with it the rate-limit counters) in
                      Redis; unset: the counters live in the database, no cache needed
 YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
+YIMEN_SMS_BACKEND    file (default: JSON lines in YIMEN_SMS_FILE) or http (yimen.notify.gateway)
+YIMEN_SMS_URL, YIMEN_SMS_KEY, YIMEN_SMS_TIMEOUT  the HTTP gateway, its bearer key, seconds (5)
+YIMEN_SMS_FILE       default $YIMEN_DATA_DIR/sms-outbox.jsonl
+YIMEN_SMS_QUIET_HOURS  Beijing time with no optional texts (default 21:00-08:00; empty: none)
+YIMEN_SMS_MAX_ATTEMPTS  gateway tries before a message is failed (default 5)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -82,6 +87,7 @@ INSTALLED_APPS = [
     "yimen.regions",
     "yimen.audit",
     "yimen.workflow",
+    "yimen.notify",
     "yimen.web",
     "yimen.assistance",
     "yimen.verification",
@@ -297,3 +303,14 @@ YIMEN_IMPORT_LIMITS = {
 # The largest request body (multipart uploads included), refused from its declared length
 # before it is read: above the largest attachment (YIMEN_MAX_UPLOAD_BYTES, 10 MB) and its form.
 YIMEN_MAX_REQUEST_BYTES = int(os.environ.get("YIMEN_MAX_REQUEST_BYTES", 12 * 2**20))
+
+# Notifications (yimen.notify): the SMS gateway and its quiet hours
+SMS_BACKEND = os.environ.get("YIMEN_SMS_BACKEND", "file")
+SMS_URL = os.environ.get("YIMEN_SMS_URL", "")
+SMS_KEY = os.environ.get("YIMEN_SMS_KEY", "")
+SMS_TIMEOUT = float(os.environ.get("YIMEN_SMS_TIMEOUT", 5))
+SMS_FILE = os.environ.get("YIMEN_SMS_FILE", str(DATA_DIR / "sms-outbox.jsonl"))
+SMS_QUIET_HOURS = os.environ.get("YIMEN_SMS_QUIET_HOURS", "21:00-08:00")
+SMS_MAX_ATTEMPTS = int(os.environ.get("YIMEN_SMS_MAX_ATTEMPTS", 5))
+if SMS_BACKEND == "http" and not SMS_URL:
+    raise ImproperlyConfigured("YIMEN_SMS_BACKEND=http needs YIMEN_SMS_URL")
