@@ -16,6 +16,9 @@ YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-
 YIMEN_CACHE_URL      redis://host:6379/0: Django's cache (and with it the rate-limit counters) in
                      Redis; unset: the counters live in the database, no cache needed
 YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
+YIMEN_FSI_DEMO_CREDENTIAL  1 (with YIMEN_DEBUG only; `make demo` sets it): the hospital interface
+                     also accepts the published demo credential for the demo hospital
+                     (settlement/fsi/auth.py DEMO_CREDENTIALS); ignored when debug is off
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -43,6 +46,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("YIMEN_DEBUG")
 # roster batches may read through a second, read-only connection as Arrow columns
 COLUMN_READS = env_bool("YIMEN_COLUMN_READS", default=True)
+# the published demo credential of the hospital interface: never outside a debug deployment
+YIMEN_FSI_DEMO_CREDENTIAL = DEBUG and env_bool("YIMEN_FSI_DEMO_CREDENTIAL")
 DATA_DIR = Path(os.environ.get("YIMEN_DATA_DIR", REPO_DIR / "var"))
 # The audit key and the signed checkpoints live outside the database (docs/operations.md).
 AUDIT_KEY = os.environ.get("YIMEN_AUDIT_KEY", "")
