@@ -32,6 +32,7 @@ signs in instead of answering 401; ``yimen load_demo`` prints them with the demo
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -64,14 +65,20 @@ DEMO_CREDENTIALS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4)
+def _from_environment(raw: str) -> list[Any]:
+    """YIMEN_FSI_AUTH as JSON, parsed once per value (it is read on every call)."""
+    try:
+        value = json.loads(raw) if raw else []
+    except ValueError:
+        value = []
+    return value if isinstance(value, list) else []
+
+
 def configured() -> list[dict[str, Any]]:
     value = getattr(settings, "YIMEN_FSI_AUTH", None)
     if value is None:
-        raw = os.environ.get("YIMEN_FSI_AUTH", "")
-        try:
-            value = json.loads(raw) if raw else []
-        except ValueError:
-            value = []
+        value = _from_environment(os.environ.get("YIMEN_FSI_AUTH", ""))
     if not isinstance(value, list):
         value = []
     if getattr(settings, "YIMEN_FSI_DEMO_CREDENTIAL", False) and settings.DEBUG:
