@@ -20,6 +20,8 @@ import pytest
 import time_machine
 from django.db import connection
 
+from tests.factories import user_with
+from yimen.accounts.roles import Role
 from yimen.settlement.fsi.auth import csb_headers
 from yimen.settlement.models import FsiMessage, Settlement
 
@@ -250,3 +252,13 @@ def test_recorded_sdk_exchange_replays(client, world, employee, settings):
         assert mask(answer) == mask(step["response"]), (message["infno"], answer)
         _collect(step["response"], answer, found)
     assert Settlement.objects.filter(person=employee).count() == 1
+
+
+def test_the_hospital_page_names_the_access_key_never_the_secret(client, csb):
+    client.force_login(user_with(Role.HOSPITAL_OPERATOR, "220102"))
+    page = "/settlement/hospital/"
+    text = client.get(page, {"institution": CHANGCHUN_HOSPITAL[0]}).content.decode()
+    status = text.split('id="interface-status"')[1].split("</section>")[0]
+    assert "his-a" in status and "his-b" not in status  # only this institution's key
+    assert "secret-a" not in text and "secret-b" not in text
+    assert status.count('class="credential-state"') == 3  # bearer (*), tif and csb
