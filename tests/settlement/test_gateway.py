@@ -262,3 +262,17 @@ def test_the_hospital_page_names_the_access_key_never_the_secret(client, csb):
     assert "his-a" in status and "his-b" not in status  # only this institution's key
     assert "secret-a" not in text and "secret-b" not in text
     assert status.count('class="credential-state"') == 3  # bearer (*), tif and csb
+
+
+def test_non_ascii_credentials_are_refused_as_such(client, csb):
+    """Header values arrive decoded as Latin-1 and may hold any byte: a 401, never an error."""
+    body = json.dumps(envelope("9001", SIGN_IN), ensure_ascii=False)
+    odd = {
+        "HTTP_AUTHORIZATION": "Bearer tést",
+        "HTTP_X_TIF_PAASID": "yimen-test", "HTTP_X_TIF_TIMESTAMP": str(int(time.time())),
+        "HTTP_X_TIF_NONCE": "n", "HTTP_X_TIF_SIGNATURE": "é" * 64,
+        **meta({**csb_headers("his-a", "secret-a"), "_api_signature": "ü" * 28}),
+    }  # fmt: skip
+    response = client.post("/fsi/api/rsfComIfsService/callService", body,
+                           content_type=CONTENT_TYPE, **odd)  # fmt: skip
+    assert response.status_code == 401 and response.json()["err_msg"] == "接口鉴权失败"

@@ -103,13 +103,19 @@ def _tif(entry: dict[str, Any], headers: Any) -> bool:
     if skew > int(entry.get("max_skew", 300)):
         return False
     expected = hashlib.sha256(f"{stamp}{entry.get('token', '')}{nonce}{stamp}".encode()).hexdigest()
-    return hmac.compare_digest(expected, signature.lower())
+    # as bytes: compare_digest refuses str with non-ASCII characters (a header decoded as
+    # Latin-1 can carry them), which would otherwise surface as an error, not a 401
+    return hmac.compare_digest(expected.encode(), signature.lower().encode())
 
 
 def _bearer(entry: dict[str, Any], headers: Any) -> bool:
     value = headers.get("authorization", "")
     token = str(entry.get("token", ""))
-    return bool(token) and value.startswith("Bearer ") and hmac.compare_digest(value[7:], token)
+    return (
+        bool(token)
+        and value.startswith("Bearer ")
+        and hmac.compare_digest(value[7:].encode(), token.encode())
+    )
 
 
 #: the headers the csb signature covers, in the order it signs them (sorted by name)
