@@ -52,6 +52,7 @@ messages: $(STAMP)
 # It is also Jilin's medical-insurance node; `make demo-hainan` (another terminal) starts
 # Hainan's on :8001, and `yimen medins_outbox --loop` on each side carries the messages.
 demo: export YIMEN_DEBUG = 1
+demo: export YIMEN_FSI_DEMO_CREDENTIAL = 1
 demo: export YIMEN_MEDINS_NODE_CONFIG = $(CURDIR)/var/medins-node-jilin.json
 demo: messages
 	mkdir -p var

@@ -21,6 +21,9 @@ YIMEN_SMS_URL, YIMEN_SMS_KEY, YIMEN_SMS_TIMEOUT  the HTTP gateway, its bearer ke
 YIMEN_SMS_FILE       default $YIMEN_DATA_DIR/sms-outbox.jsonl
 YIMEN_SMS_QUIET_HOURS  Beijing time with no optional texts (default 21:00-08:00; empty: none)
 YIMEN_SMS_MAX_ATTEMPTS  gateway tries before a message is failed (default 5)
+YIMEN_FSI_DEMO_CREDENTIAL  1 (with YIMEN_DEBUG only; `make demo` sets it): the hospital interface
+                     also accepts the published demo credential for the demo hospital
+                     (settlement/fsi/auth.py DEMO_CREDENTIALS); ignored when debug is off
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -48,6 +51,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("YIMEN_DEBUG")
 # roster batches may read through a second, read-only connection as Arrow columns
 COLUMN_READS = env_bool("YIMEN_COLUMN_READS", default=True)
+# the published demo credential of the hospital interface: never outside a debug deployment
+YIMEN_FSI_DEMO_CREDENTIAL = DEBUG and env_bool("YIMEN_FSI_DEMO_CREDENTIAL")
 DATA_DIR = Path(os.environ.get("YIMEN_DATA_DIR", REPO_DIR / "var"))
 # The audit key and the signed checkpoints live outside the database (docs/operations.md).
 AUDIT_KEY = os.environ.get("YIMEN_AUDIT_KEY", "")
