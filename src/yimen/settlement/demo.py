@@ -235,6 +235,7 @@ def _traffic_persons(first_day: date) -> list[tuple[InsuredPerson, str]]:
                 staff, person=person, category=category, destination_code="460000",
                 begin_date=first_day - timedelta(days=60), channel="counter",
                 documents=[DOC_IDENTITY, DOC_FORM, DOC_COMMITMENT],
+                phone=f"1360431{serial:04d}",  # a demo mobile number (texts go to a file)
             )  # fmt: skip
         persons.append((person, category))
     return persons
