@@ -115,7 +115,12 @@ def test_member_living_apart_excluded_from_size_and_income():
     [
         ({"wages": D("500")}, "300.00"),  # 500 − 200
         ({"wages": D("150")}, "0.00"),  # not below zero
-        ({"wages": D("150"), "transfer": D("100")}, "50.00"),  # deduction on the member
+        # the deduction never exceeds the wages it belongs to (issue 21, item 2)
+        ({"wages": D("150"), "transfer": D("100")}, "100.00"),
+        ({"wages": D("199.99"), "transfer": D("100")}, "100.00"),  # one fen below
+        ({"wages": D("200.00"), "transfer": D("100")}, "100.00"),  # at the deduction
+        ({"wages": D("200.01"), "transfer": D("100")}, "100.01"),  # one fen above
+        ({"wages": D("10"), "other": D("1000")}, "1000.00"),  # not 810
         ({"transfer": D("500")}, "500.00"),  # no wages, no deduction
     ],
 )
@@ -290,9 +295,11 @@ def test_every_rule_carries_values_and_the_parameter_reference():
         "homes",
         "market_entities",
         "tekun_no_work_ability",
+        "tekun_assets",
         "tekun_no_living_source",
         "tekun_no_supporter",
         "low_income",
+        "low_income_assets",
     }
     for r in ev.rules:
         assert r.values and all(isinstance(v, str) for v in r.values.values())

@@ -212,6 +212,11 @@ class MemberForm(forms.Form):
         required=False,
         help_text=Member._meta.get_field("student").help_text,
     )
+    tekun_as_minor = forms.BooleanField(
+        label=label(Member, "tekun_as_minor"),
+        required=False,
+        help_text=Member._meta.get_field("tekun_as_minor").help_text,
+    )
     living_apart = forms.BooleanField(label=label(Member, "living_apart"), required=False)
     promise_signed_on = forms.DateField(label=_("Promise signed on"), required=False, widget=DATE)
     authorisation_signed_on = forms.DateField(
@@ -330,6 +335,7 @@ def application_input(household, member_set, asset_set) -> tuple[ApplicationInpu
                 serious_illness=d.get("serious_illness", False),
                 work_ability=d.get("work_ability") or WorkAbility.FULL,
                 student=d.get("student", False),
+                tekun_as_minor=d.get("tekun_as_minor", False),
                 living_apart=d.get("living_apart", False),
                 incomes=incomes,
                 promise_signed_on=d.get("promise_signed_on"),

@@ -91,6 +91,7 @@ class MemberIn(StrictSerializer):
     serious_illness = serializers.BooleanField(default=False)
     work_ability = serializers.ChoiceField(WorkAbility.choices, default=WorkAbility.FULL)
     student = serializers.BooleanField(default=False)
+    tekun_as_minor = serializers.BooleanField(default=False)
     living_apart = serializers.BooleanField(default=False)
     incomes = IncomeIn(many=True, required=False, max_length=20)
     promise_signed_on = serializers.DateField(allow_null=True, default=None)
@@ -266,6 +267,7 @@ class MemberOut(serializers.ModelSerializer):
             "serious_illness",
             "work_ability",
             "student",
+            "tekun_as_minor",
             "living_apart",
             "incomes",
             "consents",

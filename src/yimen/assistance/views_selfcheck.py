@@ -62,6 +62,10 @@ VALUE_LABELS = {
     "threshold": _("Low-income threshold per person (yuan)"),
     "factor": _("Factor of the standard"),
     "threshold_total": _("Threshold × members (yuan)"),
+    "lookback_months": _("Months seasonal income is averaged over"),
+    "period_total": _("Seasonal and irregular income over those months (yuan)"),
+    "period_monthly": _("Its monthly average (yuan)"),
+    "students": _("Students past the minor age"),
 }
 YES_NO = {"yes": _("Yes"), "no": _("No")}
 # values compared that are money, shown as yuan (house rule 14)
@@ -76,7 +80,8 @@ MONEY_VALUES = frozenset(
         "per_capita_limit",
         "limit",
         "threshold",
-        "threshold_total",
+        "period_total",
+        "period_monthly",
     }
 )
 

@@ -76,9 +76,24 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
             out.append(f"计入共同生活的家庭成员 {v['members']} 人{apart}。")
         elif r.code == "dibao_income":
             verb = "低于" if r.passed else "不低于"
+            period = ""
+            if v.get("period_total", "0.00") not in ("0", "0.00"):
+                period = (
+                    f"其中季节性、不固定收入近 {v['lookback_months']} 个月合计 "
+                    f"{y(v['period_total'])} 元，按月平均计 {y(v['period_monthly'])} 元；"
+                )
             out.append(
-                f"家庭月人均收入 {y(v['per_capita_income'])} 元，{verb}低保标准 "
+                f"{period}家庭月人均收入 {y(v['per_capita_income'])} 元，{verb}低保标准 "
                 f"{y(v['standard'])} 元（{ref}）。"
+            )
+        elif r.code in ("tekun_assets", "low_income_assets"):
+            scheme = "特困人员" if r.code == "tekun_assets" else "低收入人口"
+            verb = "符合" if r.passed else "不符合"
+            out.append(
+                f"{scheme}财产条件：金融资产 {y(v['deposits'])} 元（限额 {y(v['limit'])} 元，"
+                f"低保标准的 {v['deposit_months']} 个月 × 人数），住房 {v['homes']} 套"
+                f"（限 {v['max_homes']} 套），计入财产的机动车 {v['counted_vehicles']} 辆，"
+                f"市场主体登记 {v['market_entities']} 个：{verb}。"
             )
         elif r.code == "deposits":
             verb = "未超过" if r.passed else "超过"
@@ -121,9 +136,13 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
                 out.append(f"{v['members']} 名成员中有 {able} 人有劳动能力，不符合特困人员条件。")
         elif r.code == "tekun_no_living_source":
             out.append(
-                "无生活来源：人均收入低于低保标准，且财产符合规定。"
-                if r.passed
-                else "有生活来源：人均收入不低于低保标准，或财产超过规定。"
+                f"按特困人员收入规定（基本养老金、基本医疗保险等社会保险、优待抚恤金、高龄津贴"
+                f"不计入）计算，月人均收入 {y(v['per_capita_income'])} 元。"
+                + (
+                    "无生活来源：人均收入低于低保标准，且财产符合特困人员规定。"
+                    if r.passed
+                    else "有生活来源：人均收入不低于低保标准，或财产超过特困人员规定。"
+                )
             )
         elif r.code == "tekun_no_supporter":
             out.append(
@@ -138,9 +157,11 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
                 f"{y(v['threshold'])} 元（低保标准的 {_factor(v['factor'])} 倍）。"
             )
     if ev.proposed_type == "tekun":
-        out.append(f"结论：符合特困人员条件，每月救助供养金额 {y(ev.proposed_amount)} 元。")
+        out.append(f"结论：符合特困人员条件，每月救助供养金额 {y(ev.tekun_computed)} 元。")
+        out.extend(_adjustment(ev.tekun_computed, ev.tekun_amount, ev))
     elif ev.proposed_type == "dibao":
         out.append(_dibao_conclusion(ev))
+        out.extend(_adjustment(ev.dibao_computed, ev.dibao_amount, ev))
     elif ev.proposed_type == "low_income":
         out.append("结论：不符合低保条件，符合低保边缘家庭（低收入人口）条件。")
     else:
@@ -150,13 +171,31 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
     return out
 
 
+ROUNDING_ZH = {"fen": "分", "jiao": "角", "yuan": "元"}
+MODE_ZH = {"half_up": "四舍五入", "up": "向上", "down": "向下"}
+
+
+def _adjustment(computed, paid, ev: Evaluation) -> list[str]:
+    """The payment rounding or minimum of the set in force, when it changed the amount."""
+    if computed == paid:
+        return []
+    p = ev.params
+    parts = []
+    if p.payment_rounding != "fen":
+        parts.append(f"按{MODE_ZH[p.payment_rounding_mode]}取整到{ROUNDING_ZH[p.payment_rounding]}")
+    if p.payment_minimum > 0 and paid == (p.payment_minimum * ev.members).quantize(paid):
+        parts.append(f"不低于每人每月 {y(p.payment_minimum)} 元的最低发放额")
+    how = "、".join(parts) or "按本地发放规定"
+    return [f"计算金额 {y(computed)} 元，{how}，发放 {y(paid)} 元。"]
+
+
 def _dibao_conclusion(ev: Evaluation) -> str:
     """分档 when the household has a tier of the set in force [A2021 Art.23], else 补差
     (saying why when the set has tiers)."""
     if ev.tier is not None:
         name = ev.tier.label or ev.tier.code
         return (
-            f"结论：符合最低生活保障条件，按分档“{name}”每月 {y(ev.proposed_amount)} 元"
+            f"结论：符合最低生活保障条件，按分档“{name}”每月 {y(ev.dibao_computed)} 元"
             f"（每人 {y(ev.tier.amount_per_person)} 元 × {ev.members} 人）。"
         )
     why = ""
@@ -165,7 +204,7 @@ def _dibao_conclusion(ev: Evaluation) -> str:
     elif ev.params.tiers:
         why = "未确定分档，按补差计算；"
     return (
-        f"结论：符合最低生活保障条件，每月补差 {y(ev.proposed_amount)} 元"
+        f"结论：符合最低生活保障条件，每月补差 {y(ev.dibao_computed)} 元"
         f"（{why}低保标准 {y(ev.standard)} 元 × {ev.members} 人 − 家庭月收入 "
         f"{y(ev.counted_income)} 元）。"
     )

@@ -26,9 +26,12 @@ class MemberFacts:
     disability_grade: int | None = None  # 1 (most severe) … 4
     work_ability: str = "full"  # choices.WorkAbility
     student: bool = False  # in compulsory education, 普通高中 or 中职 (not university)
+    tekun_as_minor: bool = False  # supported as a 特困 minor [TK2021 Art.24 note]
     living_apart: bool = False  # not counted in size or income [A2021 Art.7]
     serious_illness: bool = False
     incomes: dict[str, Decimal] = field(default_factory=dict)  # IncomeCategory → monthly
+    # seasonal or irregular income: IncomeCategory → total over the look-back period
+    period_incomes: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,11 @@ def facts_from_application(application: Application) -> HouseholdFacts:
     members = []
     for member in application.members.all().prefetch_related("incomes"):
         incomes: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        periods: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for income in member.incomes.all():
             incomes[income.category] += income.monthly_amount
+            if income.period_amount:
+                periods[income.category] += income.period_amount
         members.append(
             MemberFacts(
                 birth_date=member.birth_date,
@@ -63,9 +69,11 @@ def facts_from_application(application: Application) -> HouseholdFacts:
                 disability_grade=member.disability_grade,
                 work_ability=member.work_ability,
                 student=member.student,
+                tekun_as_minor=member.tekun_as_minor,
                 living_apart=member.living_apart,
                 serious_illness=member.serious_illness,
                 incomes=dict(incomes),
+                period_incomes=dict(periods),
             )
         )
     deposits = ZERO

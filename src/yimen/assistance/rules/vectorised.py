@@ -37,9 +37,13 @@ means zero for everybody):
     work_ability        String    "full" | "partial" | "none"; Enum/Categorical ok
     living_apart        Boolean   not counted in size or income
     student             Boolean   optional (missing = False): in compulsory education,
-                                  普通高中 or 中职 — without work ability for 特困 at any age
+                                  普通高中 or 中职
+    tekun_as_minor      Boolean   optional (missing = False): supported as a 特困 minor; with
+                                  ``student``, without work ability past the minor age
     income_<category>   Int64     monthly income of each choices.IncomeCategory, fen
                                   (income_wages, income_transfer, income_x_assistance, …)
+    period_<category>   Int64     optional: seasonal or irregular income of a category, its
+                                  total in fen over ``params.income_lookback_months``
 
 Output: one row per household, in the order of ``households``; see ``OUTPUT_COLUMNS``.
 The rule columns are named ``rule_<code>`` after the codes of ``engine.evaluate``."""
@@ -49,14 +53,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import polars as pl
 
 from .engine import TEKUN_DISABILITY_MAX_GRADE, money
 from .facts import HouseholdFacts
-from .params import Params
+from .params import PAYMENT_ROUNDING, Params
 
 INCOME_PREFIX = "income_"
+PERIOD_PREFIX = "period_"
 VEHICLE_PREFIX = "vehicle_"
 
 RULE_CODES = (
@@ -68,8 +74,10 @@ RULE_CODES = (
     "market_entities",
     "tekun_no_work_ability",
     "tekun_no_living_source",
+    "tekun_assets",
     "tekun_no_supporter",
     "low_income",
+    "low_income_assets",
 )
 
 OUTPUT_COLUMNS = (
@@ -81,10 +89,12 @@ OUTPUT_COLUMNS = (
     "per_capita_income_fen",
     *(f"rule_{code}" for code in RULE_CODES),
     "dibao_eligible",
-    "dibao_amount_fen",
+    "dibao_amount_fen",  # after the set's payment rounding and minimum
+    "dibao_computed_fen",  # before them
     "tier_amount_fen",  # 分档 amount per person of the household's tier, null when none
     "tekun_eligible",
     "tekun_amount_fen",
+    "tekun_computed_fen",
     "low_income_eligible",
     "proposed_type",  # "tekun" | "dibao" | "low_income" | null
     "proposed_amount_fen",
@@ -129,11 +139,50 @@ def _comparable(frame: pl.DataFrame, column: str, literals) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).cast(pl.String))
 
 
+def _adjusted(amount: pl.Expr, n: pl.Expr, params: Params, *, minimum: bool) -> pl.Expr:
+    """``engine.adjust_payment`` on whole fen (amounts are never negative): rounding to
+    the set's unit by its mode, then the minimum per member for 低保."""
+    unit = PAYMENT_ROUNDING[params.payment_rounding]
+    result = amount
+    if unit > 1:
+        mode = params.payment_rounding_mode
+        offset = {"half_up": unit // 2, "up": unit - 1, "down": 0}[mode]
+        result = (amount + offset) // unit * unit
+    if minimum:
+        floor = n * to_fen(money(params.payment_minimum))
+        result = pl.when(result < floor).then(floor).otherwise(result)
+    return pl.when(amount > 0).then(result).otherwise(amount)
+
+
+def _half_up(value: pl.Expr, divisor: int) -> pl.Expr:
+    """value / divisor rounded half up (value ≥ 0), as engine.money_of."""
+    return value if divisor == 1 else (2 * value + divisor) // (2 * divisor)
+
+
+def _assets_ok(
+    households: pl.DataFrame,
+    params: Params,
+    standard_total: pl.Expr,
+    deposit_months: int,
+    max_homes: int,
+    allow_market_entity: bool,
+) -> pl.Expr:
+    """engine.assets_within: one set of asset limits."""
+    vehicles = _prefixed(households, VEHICLE_PREFIX)
+    counted_vehicles = _sum(c for c, k in vehicles.items() if k not in params.exempt_vehicles)
+    return (
+        (pl.col("deposits_fen").fill_null(0) <= deposit_months * standard_total)
+        & (counted_vehicles == 0)
+        & (pl.col("homes").fill_null(0) <= max_homes)
+        & ((pl.col("market_entities").fill_null(0) == 0) | pl.lit(allow_market_entity))
+    )
+
+
 def _by_hukou(hukou: pl.Expr, rural: int, urban: int) -> pl.Expr:
     return pl.when(hukou == "rural").then(pl.lit(rural, pl.Int64)).otherwise(pl.lit(urban))
 
 
-SUMMED = ("_all", "members", "counted_income_fen", "_unable", "_care")
+SUMMED = ("_all", "members", "_income_scaled", "_tekun_income_scaled", "_unable", "_care")
 
 
 def _sums_per_household(values: pl.LazyFrame, sorted_by_household: bool) -> pl.LazyFrame:
@@ -152,6 +201,39 @@ def _sums_per_household(values: pl.LazyFrame, sorted_by_household: bool) -> pl.L
         .with_columns(*(pl.col(c).diff().fill_null(pl.col(c)) for c in SUMMED))
         .with_columns(key.set_sorted())
     )
+
+
+def _member_income(
+    incomes: dict[str, str],
+    periods: dict[str, str],
+    exempt: frozenset[str],
+    deduction: int,
+    scale: int,
+) -> pl.Expr:
+    """A member's counted income × ``scale`` (engine.member_income_exact): monthly columns
+    × scale plus period totals (scale = the look-back months); the deduction comes off
+    the wages only, never below zero."""
+
+    def part(columns: dict[str, str], keep) -> list[str]:
+        return [c for c, cat in columns.items() if cat not in exempt and keep(cat)]
+
+    def scaled(keep) -> pl.Expr:
+        monthly = _sum(part(incomes, keep))
+        if scale != 1:
+            monthly = monthly * scale
+        return monthly + _sum(part(periods, keep)) if periods else monthly
+
+    other = scaled(lambda cat: cat != "wages")
+    if "wages" in exempt or not ("wages" in incomes.values() or "wages" in periods.values()):
+        return pl.max_horizontal(other, pl.lit(0, pl.Int64))
+    w = scaled(lambda cat: cat == "wages")
+    net = pl.when(w > 0).then(pl.max_horizontal(w - deduction * scale, pl.lit(0, pl.Int64)))
+    return pl.max_horizontal(other + net.otherwise(w), pl.lit(0, pl.Int64))
+
+
+def _flag(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """An optional Boolean column, False where missing or null."""
+    return pl.col(column).fill_null(False) if column in frame.columns else pl.lit(False)
 
 
 def _prefixed(frame: pl.DataFrame, prefix: str) -> dict[str, str]:
@@ -178,7 +260,10 @@ def evaluate_frame(
     # Parameter scalars in fen, rounded as engine.evaluate rounds them.
     std = {h: to_fen(money(params.standard(h))) for h in ("urban", "rural")}
     basic = {h: _rounded_fen(params.tekun_factor * from_fen(std[h])) for h in std}
-    threshold = {h: _rounded_fen(params.low_income_factor * from_fen(std[h])) for h in std}
+    # the low-income line, exactly: inc < n × (p/q) × std ⇔ inc < ⌈n × p × std / q⌉ for
+    # whole fen (engine.below), so income is never multiplied and cannot overflow first
+    factor = Fraction(params.low_income_factor)
+    p_factor, q_factor = factor.numerator, factor.denominator
     deduction = to_fen(params.employment_cost_deduction)
     care_full = _rounded_fen(params.tekun_care_full)
     care_partial = _rounded_fen(params.tekun_care_partial)
@@ -186,13 +271,13 @@ def evaluate_frame(
 
     # --- members: counted income and work ability, one row each -----------------------
     incomes = _prefixed(members, INCOME_PREFIX)
-    counted_cols = [c for c, cat in incomes.items() if cat not in params.exempt_income]
-    wages = f"{INCOME_PREFIX}wages"
-    income = _sum(counted_cols)
-    if wages in incomes:
-        # the deduction is taken once per member with wages > 0 [engine.member_income]
-        income = pl.when(pl.col(wages).fill_null(0) > 0).then(income - deduction).otherwise(income)
-    income = pl.max_horizontal(income, pl.lit(0, pl.Int64))
+    periods = _prefixed(members, PERIOD_PREFIX)
+    # Incomes are summed in units of fen / ``scale``: seasonal income totals over the
+    # look-back months are averaged exactly (engine.member_income_exact), everything
+    # else multiplied by the months. Without period columns the scale is 1.
+    scale = params.income_lookback_months if periods else 1
+    income = _member_income(incomes, periods, params.exempt_income, deduction, scale)
+    tekun_income = _member_income(incomes, periods, params.tekun_exempt_income, deduction, scale)
 
     # people.age_on is lexicographic on (year, month, day), so age ≥ A at `on` ⇔ born on
     # or before the same day A years earlier — 28 February when that day is a 29 February
@@ -207,8 +292,8 @@ def evaluate_frame(
             False
         )
     ability = pl.col("work_ability")
-    # a student past the minor age keeps 特困 support [TK2021 Art.24 note; YJ2020 item 5]
-    student = pl.col("student").fill_null(False) if "student" in members.columns else pl.lit(False)
+    # a 特困 minor still at school past the minor age keeps support [TK2021 Art.24 note]
+    student = _flag(members, "student") & _flag(members, "tekun_as_minor")
     unable = elderly | minor | student | disabled | (ability == "none")
     care = (
         pl.when(ability == "none")
@@ -230,7 +315,8 @@ def evaluate_frame(
         pl.col("household_id"),
         pl.lit(1, pl.Int64).alias("_all"),
         counted.cast(pl.Int64).alias("members"),
-        pl.when(counted).then(income).otherwise(0).alias("counted_income_fen"),
+        pl.when(counted).then(income).otherwise(0).alias("_income_scaled"),
+        pl.when(counted).then(tekun_income).otherwise(0).alias("_tekun_income_scaled"),
         (counted & unable).cast(pl.Int64).alias("_unable"),
         pl.when(counted).then(care).otherwise(0).alias("_care"),
     )
@@ -250,13 +336,15 @@ def evaluate_frame(
                 pl.when(pl.col("hardship_tier") == code).then(pl.lit(fen, pl.Int64)).otherwise(tier)
             )
     n = pl.col("members")
-    inc = pl.col("counted_income_fen")
+    inc = pl.col("_income_scaled")  # fen × scale
+    tekun_inc = pl.col("_tekun_income_scaled")
     standard = pl.col("standard_fen")
     standard_total = standard * n
+    scaled_total = standard_total * scale if scale != 1 else standard_total
     has_members = n > 0
     rule = {
         "household_size": has_members,
-        "dibao_income": has_members & (inc < standard_total),
+        "dibao_income": has_members & (inc < scaled_total),
         "deposits": pl.col("deposits_fen").fill_null(0) <= params.deposit_months * standard * n,
         "vehicles": counted_vehicles == 0,
         "homes": pl.col("homes").fill_null(0) <= params.max_homes,
@@ -264,13 +352,32 @@ def evaluate_frame(
         | pl.lit(params.allow_market_entity),
         "tekun_no_supporter": ~pl.col("has_able_supporter").fill_null(False),
         "tekun_no_work_ability": has_members & (pl.col("_unable") == n),
-        "low_income": has_members & (inc < pl.col("_threshold") * n),
+        "low_income": has_members
+        & (inc < (n * p_factor * scale * standard + (q_factor - 1)) // q_factor),
+        "tekun_assets": _assets_ok(
+            households,
+            params,
+            standard * n,
+            params.tekun_deposit_months,
+            params.tekun_max_homes,
+            params.tekun_allow_market_entity,
+        ),
+        "low_income_assets": _assets_ok(
+            households,
+            params,
+            standard * n,
+            params.low_income_deposit_months,
+            params.low_income_max_homes,
+            params.low_income_allow_market_entity,
+        ),
     }
     r = {code: pl.col(f"rule_{code}") for code in RULE_CODES}
     assets_ok = r["deposits"] & r["vehicles"] & r["homes"] & r["market_entities"]
     dibao = r["household_size"] & r["dibao_income"] & assets_ok
     tekun = r["tekun_no_work_ability"] & r["tekun_no_living_source"] & r["tekun_no_supporter"]
-    low_income = r["household_size"] & ~pl.col("dibao_eligible") & r["low_income"] & assets_ok
+    low_income = (
+        r["household_size"] & ~pl.col("dibao_eligible") & r["low_income"] & r["low_income_assets"]
+    )
     zero = pl.lit(0, pl.Int64)
 
     result = (
@@ -278,41 +385,52 @@ def evaluate_frame(
         .join(per_household, on="household_id", how="left", maintain_order="left")
         .with_columns(
             pl.col("members").fill_null(0),
-            pl.col("counted_income_fen").fill_null(0),
+            pl.col("_income_scaled").fill_null(0),
+            pl.col("_tekun_income_scaled").fill_null(0),
             pl.col("_unable").fill_null(0),
             pl.col("_care").fill_null(0),
             (pl.col("_all").fill_null(0) - pl.col("members").fill_null(0)).alias("living_apart"),
             _by_hukou(hukou, std["rural"], std["urban"]).alias("standard_fen"),
             _by_hukou(hukou, basic["rural"], basic["urban"]).alias("_basic"),
-            _by_hukou(hukou, threshold["rural"], threshold["urban"]).alias("_threshold"),
             tier.alias("tier_amount_fen"),
         )
         .with_columns(
             # engine.money(income / n): half up on whole fen
             pl.when(has_members)
-            .then((2 * inc + n) // (2 * n))
+            .then((2 * inc + scale * n) // (2 * scale * n))
             .otherwise(zero)
             .alias("per_capita_income_fen"),
+            _half_up(inc, scale).alias("counted_income_fen"),
             *(expr.alias(f"rule_{code}") for code, expr in rule.items()),
         )
         .with_columns(
-            (r["household_size"] & r["dibao_income"] & assets_ok).alias(
+            (r["household_size"] & (tekun_inc < scaled_total) & r["tekun_assets"]).alias(
                 "rule_tekun_no_living_source"
             ),
             dibao.alias("dibao_eligible"),
             pl.when(dibao & pl.col("tier_amount_fen").is_not_null())
             .then(pl.col("tier_amount_fen") * n)
             .when(dibao)
-            .then(standard_total - inc)
+            .then(_half_up(scaled_total - inc, scale))
             .otherwise(zero)
-            .alias("dibao_amount_fen"),
+            .alias("dibao_computed_fen"),
+        )
+        .with_columns(
+            _adjusted(pl.col("dibao_computed_fen"), n, params, minimum=True).alias(
+                "dibao_amount_fen"
+            )
         )
         .with_columns(tekun.alias("tekun_eligible"), low_income.alias("low_income_eligible"))
         .with_columns(
             pl.when(pl.col("tekun_eligible"))
             .then(pl.col("_basic") * n + pl.col("_care"))
             .otherwise(zero)
-            .alias("tekun_amount_fen"),
+            .alias("tekun_computed_fen"),
+        )
+        .with_columns(
+            _adjusted(pl.col("tekun_computed_fen"), n, params, minimum=False).alias(
+                "tekun_amount_fen"
+            )
         )
         .with_columns(
             pl.when(pl.col("tekun_eligible"))
@@ -342,6 +460,7 @@ def frames_from_facts(
     0, 1, … unless given. Builds Python rows, so it is not the path for a whole roster."""
     ids = list(household_ids) if household_ids is not None else list(range(len(facts)))
     income_cats = sorted({c for f in facts for m in f.members for c in m.incomes} | {"wages"})
+    period_cats = sorted({c for f in facts for m in f.members for c in m.period_incomes})
     vehicle_kinds = sorted({v for f in facts for v in f.vehicles} | {"car"})
     h_rows: list[dict[str, object]] = []
     m_rows: list[dict[str, object]] = []
@@ -367,9 +486,12 @@ def frames_from_facts(
                 "work_ability": m.work_ability,
                 "living_apart": m.living_apart,
                 "student": m.student,
+                "tekun_as_minor": m.tekun_as_minor,
             }
             for c in income_cats:
                 m_row[INCOME_PREFIX + c] = to_fen(m.incomes.get(c, Decimal(0)))
+            for c in period_cats:
+                m_row[PERIOD_PREFIX + c] = to_fen(m.period_incomes.get(c, Decimal(0)))
             m_rows.append(m_row)
     h_schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "household_id": pl.Int64,
@@ -389,7 +511,9 @@ def frames_from_facts(
         "work_ability": pl.String,
         "living_apart": pl.Boolean,
         "student": pl.Boolean,
+        "tekun_as_minor": pl.Boolean,
         **{INCOME_PREFIX + c: pl.Int64 for c in income_cats},
+        **{PERIOD_PREFIX + c: pl.Int64 for c in period_cats},
     }
     return (
         pl.DataFrame(h_rows, schema=h_schema),

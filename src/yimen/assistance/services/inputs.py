@@ -25,6 +25,7 @@ class MemberInput:
     serious_illness: bool = False
     work_ability: str = "full"
     student: bool = False
+    tekun_as_minor: bool = False  # supported as a 特困 minor [TK2021 Art.24 note]
     living_apart: bool = False
     incomes: list[IncomeInput] = field(default_factory=list)
     promise_signed_on: date | None = None

@@ -180,6 +180,7 @@ def _write_household(application: Application, data: ApplicationInput) -> None:
             serious_illness=m.serious_illness,
             work_ability=m.work_ability,
             student=m.student,
+            tekun_as_minor=m.tekun_as_minor,
             living_apart=m.living_apart,
         )
         Income.objects.bulk_create(
