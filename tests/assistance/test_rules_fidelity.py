@@ -131,3 +131,127 @@ def test_tekun_amount_is_rounded_but_has_no_minimum():
     assert (ev.tekun_computed, ev.tekun_amount) == (D("1010.13"), D("1010.00"))
     row = vector_row(facts, replace(params, dibao_standard_urban=D("700.10")))
     assert from_fen(row["tekun_amount_fen"]) == D("1010.00")
+
+
+# --- item 5: 特困's own income exemptions and asset limits; low-income asset limits ------
+
+OLD = ON.replace(year=1950)
+
+
+@pytest.mark.parametrize(
+    ("category", "amount", "dibao", "tekun"),
+    [
+        # 高龄津贴 counts for 低保 but not for 特困 [TK2021 Art.6]
+        ("elderly_allowance", "699.99", True, True),
+        ("elderly_allowance", "700.00", False, True),
+        ("elderly_allowance", "700.01", False, True),
+        ("social_insurance", "700.00", False, True),
+        ("x_preferential", "900.00", True, True),  # exempt for both
+        ("transfer", "699.99", True, True),  # counted for both
+        ("transfer", "700.00", False, False),
+    ],
+)
+def test_tekun_has_its_own_income_exemptions(category, amount, dibao, tekun):
+    facts = household(member(OLD, incomes={category: D(amount)}))
+    ev = evaluate(facts, PARAMS, ON)
+    assert ev.dibao_eligible is dibao
+    assert ev.rule("tekun_no_living_source").passed is tekun
+    assert ev.tekun_eligible is tekun
+    row = vector_row(facts, PARAMS)
+    assert (row["dibao_eligible"], row["tekun_eligible"]) == (dibao, tekun)
+
+
+@pytest.mark.parametrize(
+    ("deposits", "dibao", "tekun", "low_income"),
+    [
+        # one member at 700: 低保 24 months = 16,800; 特困 12 months = 8,400;
+        # low income 36 months = 25,200
+        ("8399.99", True, True, False),
+        ("8400.00", True, True, False),
+        ("8400.01", True, False, False),
+        ("16800.01", False, False, False),  # income 0 → not low income but 低保 fails assets
+    ],
+)
+def test_each_scheme_has_its_own_asset_limits(deposits, dibao, tekun, low_income):
+    params = replace(PARAMS, tekun_deposit_months=12, low_income_deposit_months=36)
+    facts = household(member(OLD), deposits=D(deposits))
+    ev = evaluate(facts, params, ON)
+    assert (ev.dibao_eligible, ev.tekun_eligible) == (dibao, tekun)
+    assert ev.rule("tekun_assets").values["limit"] == "8400.00"
+    row = vector_row(facts, params)
+    assert (row["dibao_eligible"], row["tekun_eligible"]) == (dibao, tekun)
+
+
+@pytest.mark.parametrize(
+    ("deposits", "low_income"),
+    [("25199.99", True), ("25200.00", True), ("25200.01", False)],
+)
+def test_low_income_asset_limit(deposits, low_income):
+    # income 800 (above the 低保 line, below 1.5 × 700): 低保边缘 on its own limits
+    params = replace(PARAMS, low_income_deposit_months=36)
+    facts = household(earner("800.00"), deposits=D(deposits))
+    ev = evaluate(facts, params, ON)
+    assert ev.rule("low_income_assets").passed is low_income
+    assert ev.low_income_eligible is low_income
+    assert vector_row(facts, params)["low_income_eligible"] is low_income
+
+
+def test_low_income_homes_and_registration_follow_their_own_settings():
+    params = replace(PARAMS, low_income_max_homes=2, low_income_allow_market_entity=True)
+    facts = household(earner("800.00"), homes=2, market_entities=1)
+    ev = evaluate(facts, params, ON)
+    assert ev.low_income_eligible and not ev.rule("homes").passed
+    assert not evaluate(facts, PARAMS, ON).low_income_eligible
+    assert vector_row(facts, params)["low_income_eligible"] is True
+
+
+# --- item 9: seasonal and irregular income over the look-back period ---------------------
+
+
+def seasonal(total: str, monthly: str = "0", **kw):
+    return member(incomes={"other": D(monthly)}, period_incomes={"business": D(total)}, **kw)
+
+
+@pytest.mark.parametrize(
+    ("total", "dibao", "amount"),
+    [
+        # 12 months: 8,400 / 12 = 700 exactly at the standard
+        ("8399.99", True, "0.00"),  # 699.999…: eligible, 补差 0.0008 rounds to 0.00
+        ("8399.88", True, "0.01"),  # 699.99
+        ("8400.00", False, "0.00"),
+        ("8400.01", False, "0.00"),
+    ],
+)
+def test_seasonal_income_is_averaged_over_the_look_back(total, dibao, amount):
+    facts = household(seasonal(total))
+    ev = evaluate(facts, PARAMS, ON)
+    assert ev.dibao_eligible is dibao
+    assert ev.dibao_amount == D(amount)
+    values = ev.rule("dibao_income").values
+    assert (values["lookback_months"], values["period_total"]) == ("12", total)
+    row = vector_row(facts, PARAMS)
+    assert row["dibao_eligible"] is dibao
+    assert from_fen(row["dibao_amount_fen"]) == D(amount)
+    assert from_fen(row["counted_income_fen"]) == ev.counted_income
+
+
+def test_look_back_months_are_dated_configuration():
+    facts = household(seasonal("4200.00"))
+    six = replace(PARAMS, income_lookback_months=6)  # 700 a month: not eligible
+    assert evaluate(facts, PARAMS, ON).dibao_amount == D("350.00")  # 700 − 350
+    assert not evaluate(facts, six, ON).dibao_eligible
+    assert vector_row(facts, six)["dibao_eligible"] is False
+
+
+def test_explanation_shows_the_period_and_the_sum():
+    text = "".join(explain_zh(evaluate(household(seasonal("6000.00", "100.00")), PARAMS, ON)))
+    assert "季节性、不固定收入近 12 个月合计 6,000.00 元，按月平均计 500.00 元" in text
+    assert "家庭月人均收入 600.00 元" in text
+
+
+def test_seasonal_wages_take_the_deduction_once_and_never_more():
+    params = replace(PARAMS, employment_cost_deduction=D("200.00"))
+    wages = member(period_incomes={"wages": D("1200.00")}, incomes={"other": D("50.00")})
+    ev = evaluate(household(wages), params, ON)
+    assert ev.counted_income == D("50.00")  # 100 a month of wages, less at most 100
+    assert from_fen(vector_row(household(wages), params)["counted_income_fen"]) == D("50.00")

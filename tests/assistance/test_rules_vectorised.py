@@ -215,7 +215,15 @@ def test_categorical_columns_are_read_like_strings():
 # --- 1,000 seeded random households ----------------------------------------------------
 
 KINDS = ("", "visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
-INCOME_CATEGORIES = ("wages", "business", "property", "transfer", "other")
+INCOME_CATEGORIES = (
+    "wages",
+    "business",
+    "property",
+    "transfer",
+    "other",
+    "elderly_allowance",  # counted for 低保, not for 特困 (issue 21, item 5)
+    "social_insurance",
+)
 EXEMPT = ("x_preferential", "x_scholarship", "x_assistance", "x_basic_pension")
 VEHICLES = ("car", "ebike", "motorcycle", "farm", "disabled_carriage")
 
@@ -244,8 +252,13 @@ def random_member(rng: random.Random, on: date) -> MemberFacts:
             edge = rng.choice((0, 1, 19_999, 20_000, 20_001))
             fen = rng.choice((edge, rng.randint(50_000, 110_000), rng.randint(0, 150_000)))
             incomes[category] = D(fen) / 100
+    periods: dict[str, Decimal] = {}
+    for category in ("wages", "business", "other"):
+        if rng.random() < 0.1:  # seasonal income over the look-back months (item 9)
+            periods[category] = D(rng.choice((rng.randint(0, 1_500_000), 840_000, 839_999))) / 100
     return MemberFacts(
         birth_date=birth,
+        period_incomes=periods,
         disability_kind=kind,
         disability_grade=rng.choice((None, 1, 2, 3, 4)) if kind else None,
         work_ability=rng.choices(("full", "partial", "none"), (0.6, 0.2, 0.2))[0],
@@ -276,8 +289,26 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
         (replace(PARAMS, employment_cost_deduction=D("200.00")), ON),
         (replace(PARAMS, tekun_factor=D("1.333"), low_income_factor=D("1.55")), date(2028, 2, 29)),
         (replace(st.TIERED, employment_cost_deduction=D("200.00")), ON),
+        (
+            replace(
+                PARAMS,
+                dibao_standard_urban=D("733.33"),
+                employment_cost_deduction=D("200.00"),
+                tekun_deposit_months=12,
+                tekun_max_homes=1,
+                low_income_deposit_months=36,
+                low_income_max_homes=2,
+                low_income_allow_market_entity=True,
+                income_lookback_months=7,
+                payment_rounding="jiao",
+                payment_rounding_mode="up",
+                payment_minimum=D("30.00"),
+            ),
+            ON,
+        ),
+        (replace(PARAMS, payment_rounding="yuan", tekun_exempt_income=frozenset()), ON),
     ],
-    ids=["deduction", "odd-factors-leap-day", "tiers"],
+    ids=["deduction", "odd-factors-leap-day", "tiers", "issue-21-settings", "round-yuan"],
 )
 def test_random_households_agree_with_one_by_one_evaluation(params, on):
     rng = random.Random(20261129)
@@ -291,6 +322,25 @@ def test_random_households_agree_with_one_by_one_evaluation(params, on):
         proposals[ev.proposed_type] = proposals.get(ev.proposed_type, 0) + 1
     # the sample reaches every outcome, so agreement is not only on refusals
     assert all(proposals.get(k, 0) >= 25 for k in ("tekun", "dibao", "low_income", None)), proposals
+    # ... and the facts of issue 21 decide some of them: seasonal income, 特困 students
+    # past 18, 特困's own income and asset rules, low-income asset rules
+    evs = [evaluate(f, params, on) for f in facts]
+    seasonal = sum(
+        1
+        for f, ev in zip(facts, evs, strict=True)
+        if ev.rule("dibao_income").passed and any(m.period_incomes for m in f.members)
+    )
+    students = sum(ev.rule("tekun_no_work_ability").values["students"] != "0" for ev in evs)
+    own_tekun = sum(
+        ev.rule("tekun_no_living_source").passed
+        != (ev.rule("dibao_income").passed and ev.rule("tekun_assets").passed)
+        for ev in evs
+    )
+    assets = [ev.rule(c).passed for ev in evs for c in ("tekun_assets", "low_income_assets")]
+    assert seasonal >= 10 and students >= 10 and own_tekun >= 5, (seasonal, students, own_tekun)
+    assert 0 < sum(assets) < len(assets)
+    if params.payment_rounding != "fen":  # payments adjusted, and both paths agree on them
+        assert sum(ev.dibao_amount != ev.dibao_computed for ev in evs) >= 25
     if params.tiers:  # and both ways of setting the 低保 amount
         dibao = [evaluate(f, params, on) for f in facts]
         tiered = sum(1 for ev in dibao if ev.dibao_eligible and ev.tier is not None)
@@ -325,6 +375,8 @@ def test_sums_stay_exact_when_the_running_totals_wrap_around():
     ][:3]
     assert len(chosen) == 3
     huge = pl.col("household_id").is_in(chosen) & ~pl.col("living_apart")
+    # without period columns incomes are summed in plain fen (scale 1)
+    members = members.drop([c for c in members.columns if c.startswith("period_")])
     members = members.with_columns(
         pl.when(huge).then(pl.lit(2**61)).otherwise(pl.col("income_wages")).alias("income_wages")
     )
