@@ -215,10 +215,10 @@ def test_disability_grade_edges_for_tekun(kind, grade, unable):
 
 def test_tekun_amount_basic_plus_care_and_preferred_over_dibao():
     old = date(1950, 1, 1)
-    facts = household(member(old, work_ability="none"), member(old, work_ability="partial"))
+    facts = household(member(old, self_care_failed=4), member(old, self_care_failed=3))
     ev = evaluate(facts, PARAMS, ON)
     assert ev.dibao_eligible and ev.tekun_eligible
-    # basic 1.3 × 700 = 910 each; care 600 + 300
+    # basic 1.3 × 700 = 910 each; care by the self-care assessment: 4 failed 600, 3 failed 300
     assert ev.tekun_amount == D("2720.00")
     assert (ev.proposed_type, ev.proposed_amount) == ("tekun", D("2720.00"))
 

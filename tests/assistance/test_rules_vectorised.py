@@ -16,7 +16,7 @@ from tests.assistance import test_rules as t
 from tests.assistance import test_rules_students_tiers as st
 from tests.assistance.test_rules import ON, PARAMS, earner, household, member
 from yimen.assistance.rules.engine import Evaluation, evaluate
-from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts
+from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts, SupporterFacts
 from yimen.assistance.rules.params import Params
 from yimen.assistance.rules.vectorised import (
     OUTPUT_COLUMNS,
@@ -24,6 +24,7 @@ from yimen.assistance.rules.vectorised import (
     evaluate_frame,
     frames_from_facts,
     from_fen,
+    supporters_from_facts,
     to_fen,
 )
 
@@ -69,7 +70,7 @@ def boundary_cases() -> list[tuple[str, HouseholdFacts, Params, date]]:
     cases.append(
         (
             "tekun care",
-            household(member(OLD, work_ability="none"), member(OLD, work_ability="partial")),
+            household(member(OLD, self_care_failed=4), member(OLD, self_care_failed=3)),
             PARAMS,
             ON,
         )
@@ -177,7 +178,7 @@ def test_income_edges_by_themselves(income, proposed, amount):
 
 def test_tekun_amount_and_sixtieth_birthday_by_themselves():
     facts = [
-        household(member(OLD, work_ability="none"), member(OLD, work_ability="partial")),
+        household(member(OLD, self_care_failed=4), member(OLD, self_care_failed=3)),
         household(member(date(1966, 11, 15))),  # 60 today
         household(member(date(1966, 11, 16))),  # 60 tomorrow
     ]
@@ -259,6 +260,11 @@ def random_member(rng: random.Random, on: date) -> MemberFacts:
     return MemberFacts(
         birth_date=birth,
         period_incomes=periods,
+        # further certificates (多重残疾) and the self-care assessment (items 7, 8)
+        disabilities=tuple(
+            (rng.choice(KINDS[1:]), rng.randint(1, 4)) for _ in range(rng.choice((0, 0, 0, 1, 2)))
+        ),
+        self_care_failed=rng.choice((None, 0, 1, 3, 4, 6)),
         disability_kind=kind,
         disability_grade=rng.choice((None, 1, 2, 3, 4)) if kind else None,
         work_ability=rng.choices(("full", "partial", "none"), (0.6, 0.2, 0.2))[0],
@@ -278,8 +284,31 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
         vehicles=tuple(rng.choice(VEHICLES) for _ in range(rng.choice((0, 0, 0, 1, 2)))),
         homes=rng.choices((0, 1, 2), (0.3, 0.6, 0.1))[0],
         market_entities=1 if rng.random() < 0.05 else 0,
-        has_able_supporter=rng.random() < 0.3,
+        has_able_supporter=rng.choice((None, None, None, True, False)),
+        supporters=tuple(random_supporter(rng, on) for _ in range(rng.choice((0, 0, 1, 1, 2)))),
         hardship_tier=rng.choice(("", "", "1", "2", "3", "9")),  # "9": in no parameter set
+    )
+
+
+def random_supporter(rng: random.Random, on: date) -> SupporterFacts:
+    """A legal supporter near each edge of TK2021 Art.8 (item 6)."""
+    age = rng.choice((59, 60, 69, 70, 45, 80))
+    return SupporterFacts(
+        birth_date=years_before(on, age) + timedelta(days=rng.choice((0, 0, 1))),
+        is_tekun=rng.random() < 0.1,
+        dibao_recipient=rng.random() < 0.3,
+        annual_income=D(rng.choice((3_599_999, 3_600_000, rng.randint(0, 9_000_000)))) / 100,
+        deposits=D(rng.choice((0, 1_680_000, 1_680_001, rng.randint(0, 3_000_000)))) / 100,
+        homes=rng.choice((0, 1, 1, 2)),
+        vehicles=tuple(rng.choice(VEHICLES) for _ in range(rng.choice((0, 0, 1)))),
+        disability_kind=(kind := rng.choice(KINDS) if rng.random() < 0.3 else ""),
+        disability_grade=rng.randint(1, 4) if kind else None,
+        disabilities=tuple(
+            (rng.choice(KINDS[1:]), rng.randint(1, 4)) for _ in range(rng.choice((0, 0, 1)))
+        ),
+        incapacitated=rng.random() < 0.1,
+        missing=rng.random() < 0.05,
+        imprisoned=rng.random() < 0.05,
     )
 
 
@@ -313,7 +342,8 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
 def test_random_households_agree_with_one_by_one_evaluation(params, on):
     rng = random.Random(20261129)
     facts = [random_household(rng, on) for _ in range(1000)]
-    result = evaluate_frame(*frames_from_facts(facts), params, on)
+    params = replace(params, disposable_income_last_year=D("36000.00"))
+    result = evaluate_frame(*frames_from_facts(facts), params, on, supporters_from_facts(facts))
     assert result.height == 1000
     proposals: dict[str | None, int] = {}
     for i, row in enumerate(result.iter_rows(named=True)):
@@ -339,6 +369,10 @@ def test_random_households_agree_with_one_by_one_evaluation(params, on):
     assets = [ev.rule(c).passed for ev in evs for c in ("tekun_assets", "low_income_assets")]
     assert seasonal >= 10 and students >= 10 and own_tekun >= 5, (seasonal, students, own_tekun)
     assert 0 < sum(assets) < len(assets)
+    reasons = {c for ev in evs for c in ev.rule("tekun_no_supporter").values["reasons"].split(",")}
+    assert reasons >= {"tekun", "dibao_elderly", "elderly_low_income", "disabled_low_income"}
+    assert {"incapacitated", "able"} <= reasons
+    assert {lv for ev in evs for lv in ev.care_levels} == {"unassessed", "full", "partial", "none"}
     if params.payment_rounding != "fen":  # payments adjusted, and both paths agree on them
         assert sum(ev.dibao_amount != ev.dibao_computed for ev in evs) >= 25
     if params.tiers:  # and both ways of setting the 低保 amount

@@ -94,7 +94,9 @@ def test_a_household_that_does_not_qualify_is_told_so(client, db, demo):
 
 
 def test_elderly_alone_is_estimated_as_tekun(client, db, demo):
-    data = form(**{"m1-age": "75", "m1-wages": "", "m1-work_ability": "none"})
+    data = form(
+        **{"m1-age": "75", "m1-wages": "", "m1-work_ability": "none", "m1-self_care_failed": "4"}
+    )
     for key in ("m2-age", "m2-exempt", "m3-age"):
         data.pop(key)
     response = client.post(URL, data)

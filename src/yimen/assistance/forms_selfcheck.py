@@ -84,6 +84,17 @@ class MemberForm(forms.Form):
     work_ability = forms.ChoiceField(
         label=_("Work ability"), choices=WorkAbility.choices, initial=WorkAbility.FULL
     )
+    # the six-item self-care assessment [TK2021 Art.21–22] sets the 特困 care amount
+    self_care_failed = forms.TypedChoiceField(
+        label=_("Self-care items not managed (of 6)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Not assessed")), *((n, str(n)) for n in range(7))],
+        help_text=_(
+            "Eating, dressing, getting in and out of bed, toileting, walking indoors, bathing."
+        ),
+    )
     living_apart = forms.BooleanField(label=_("Lives apart"), required=False)
     wages = money_field(_("Wages"))
     business = money_field(_("Business"))
@@ -139,6 +150,7 @@ def facts_from_forms(
                 disability_kind=m.get("disability_kind") or "",
                 disability_grade=m.get("disability_grade"),
                 work_ability=m.get("work_ability") or WorkAbility.FULL,
+                self_care_failed=m.get("self_care_failed"),
                 living_apart=bool(m.get("living_apart")),
                 incomes={
                     category: m[name] for name, category in INCOME_FIELDS.items() if m.get(name)

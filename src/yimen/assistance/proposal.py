@@ -21,6 +21,7 @@ class Proposal:
     assistance_type: str | None
     monthly_amount: Decimal | None
     reasons_zh: list[str] = field(default_factory=list)
+    grounds_zh: list[str] = field(default_factory=list)  # the proposed scheme's rules only
     rules: tuple = ()
     unavailable: str = ""
     tier: str = ""  # the 分档 tier the amount follows ("code label"), "" for 补差
@@ -57,6 +58,7 @@ def proposal_for(application: Application, on: date | None = None) -> Proposal:
         assistance_type=evaluation.proposed_type,
         monthly_amount=evaluation.proposed_amount,
         reasons_zh=list(explain_zh(evaluation)),
+        grounds_zh=list(explain_zh(evaluation, scheme=evaluation.proposed_type)),
         rules=tuple(evaluation.rules),
         per_capita_income=evaluation.per_capita_income,
         tier=(

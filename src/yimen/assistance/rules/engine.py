@@ -24,12 +24,20 @@ from yimen.people import age_on
 from .explain import sentences_zh
 from .facts import HouseholdFacts, MemberFacts
 from .params import PAYMENT_ROUNDING, Params, Tier
+from .persons import (
+    TEKUN_DISABILITY_MAX_GRADE,
+    care_level,
+    certificates,
+    disability_unable_to_work,
+    may_apply_alone,
+    paid_care_level,
+    supporter_reason,
+)
+
+__all__ = ["TEKUN_DISABILITY_MAX_GRADE", "Evaluation", "RuleResult", "evaluate", "money"]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-# [TK2021 Art.5]: disability kinds and the grades (1 = most severe) that mean no work ability
-TEKUN_DISABILITY_MAX_GRADE = {"intellectual": 3, "mental": 3, "physical": 2, "visual": 1}
 
 
 def money(value: Decimal | int) -> Decimal:
@@ -96,6 +104,8 @@ class Evaluation:
     low_income_eligible: bool
     proposed_type: str | None  # choices.AssistanceType value, or None
     proposed_amount: Decimal
+    care_levels: tuple[str, ...] = ()  # per counted member: persons.care_level
+    alone_members: tuple[int, ...] = ()  # indexes of members who may apply alone
     dibao_computed: Decimal = ZERO  # 补差 or tier amount before rounding / minimum
     tekun_computed: Decimal = ZERO  # before rounding
     hardship_tier: str = ""  # the tier code the household was assigned ("" = none)
@@ -233,20 +243,19 @@ def unable_to_work(member: MemberFacts, params: Params, on: date) -> bool:
         return True
     if student_past_minor_age(member, params, on):
         return True
-    max_grade = TEKUN_DISABILITY_MAX_GRADE.get(member.disability_kind)
-    grade = member.disability_grade
-    if max_grade is not None and grade is not None and 1 <= grade <= max_grade:
+    if disability_unable_to_work(certificates(member)):  # every certificate, 多重残疾
         return True
     return member.work_ability == "none"
 
 
 def care_standard(member: MemberFacts, params: Params) -> Decimal:
-    """特困 care standard by self-care level [TK2021 Art.21–22]. The facts carry no
-    self-care assessment, so work ability stands in for it: unable to work → 完全丧失
-    (care_none), partly → 部分丧失 (care_partial), otherwise self-caring (care_full)."""
-    if member.work_ability == "none":
+    """特困 care standard by the self-care assessment [TK2021 Art.21–22], not by work
+    ability: 完全丧失 → care_none, 部分丧失 → care_partial, otherwise (and until the
+    member is assessed) care_full."""
+    level = paid_care_level(member)
+    if level == "none":
         return money(params.tekun_care_none)
-    if member.work_ability == "partial":
+    if level == "partial":
         return money(params.tekun_care_partial)
     return money(params.tekun_care_full)
 
@@ -379,11 +388,22 @@ def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
         standard=standard,
         assets_within_limits="yes" if tekun_assets_ok else "no",
     )
+    # [TK2021 Art.8] computed from each supporter's facts; a caseworker's finding, when
+    # recorded (with its reason, audited), decides and is shown beside the computation
+    reasons = [supporter_reason(s, params, standard, on) for s in facts.supporters]
+    computed_able = "able" in reasons
+    finding = facts.has_able_supporter
+    able = computed_able if finding is None else finding
     no_supporter = rule(
         "tekun_no_supporter",
         _("No supporter able to provide support"),
-        not facts.has_able_supporter,
-        able_supporter="yes" if facts.has_able_supporter else "no",
+        not able,
+        able_supporter="yes" if able else "no",
+        supporters=len(reasons),
+        reasons=",".join(reasons),
+        computed="yes" if computed_able else "no",
+        finding="" if finding is None else ("yes" if finding else "no"),
+        disposable_income=money(params.disposable_income_last_year),
     )
     tekun_eligible = no_work and no_living and no_supporter
     basic = money(params.tekun_factor * standard)
@@ -450,12 +470,17 @@ def evaluate(facts: HouseholdFacts, params: Params, on: date) -> Evaluation:
         proposed_amount=proposed_amount,
         dibao_computed=dibao_computed,
         tekun_computed=tekun_computed,
+        care_levels=tuple(care_level(m.self_care_failed) for m in counted),
+        alone_members=tuple(i for i, m in enumerate(facts.members) if may_apply_alone(m)),
         hardship_tier=facts.hardship_tier,
         tier=tier,
     )
 
 
-def explain_zh(evaluation: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
+def explain_zh(
+    evaluation: Evaluation, *, mark_placeholder: bool = True, scheme: str | None = None
+) -> list[str]:
     """Plain-Chinese sentences of the reasons, for notices and the self-check page;
-    ``mark_placeholder=False`` for what citizens read (example values are marked to staff)."""
-    return sentences_zh(evaluation, mark_placeholder=mark_placeholder)
+    ``mark_placeholder=False`` for what citizens read (example values are marked to staff);
+    ``scheme`` keeps only the rules of that scheme (a notice's grounds)."""
+    return sentences_zh(evaluation, mark_placeholder=mark_placeholder, scheme=scheme)

@@ -61,11 +61,38 @@ def reference_zh(params: Params, *, mark_placeholder: bool = True) -> str:
     return f"{division_name(params.division_code)} {span}{note}"
 
 
-def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
-    """One sentence per rule, then the conclusion."""
+#: the rules each scheme rests on, for a notice that quotes only its own grounds
+SCHEME_RULES = {
+    "dibao": (
+        "household_size",
+        "dibao_income",
+        "deposits",
+        "vehicles",
+        "homes",
+        "market_entities",
+    ),
+    "tekun": (
+        "household_size",
+        "tekun_no_work_ability",
+        "tekun_assets",
+        "tekun_no_living_source",
+        "tekun_no_supporter",
+    ),
+    "low_income": ("household_size", "dibao_income", "low_income", "low_income_assets"),
+}
+
+
+def sentences_zh(
+    ev: Evaluation, *, mark_placeholder: bool = True, scheme: str | None = None
+) -> list[str]:
+    """One sentence per rule, then the conclusion; with ``scheme`` only that scheme's
+    rules (a notice of a 低保 decision need not cite the 特困 tests)."""
     ref = reference_zh(ev.params, mark_placeholder=mark_placeholder)
     out: list[str] = []
+    wanted = SCHEME_RULES.get(scheme or "")
     for r in ev.rules:
+        if wanted is not None and r.code not in wanted:
+            continue
         v = r.values
         if r.code == "household_size":
             apart = (
@@ -90,10 +117,8 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
             scheme = "特困人员" if r.code == "tekun_assets" else "低收入人口"
             verb = "符合" if r.passed else "不符合"
             out.append(
-                f"{scheme}财产条件：金融资产 {y(v['deposits'])} 元（限额 {y(v['limit'])} 元，"
-                f"低保标准的 {v['deposit_months']} 个月 × 人数），住房 {v['homes']} 套"
-                f"（限 {v['max_homes']} 套），计入财产的机动车 {v['counted_vehicles']} 辆，"
-                f"市场主体登记 {v['market_entities']} 个：{verb}。"
+                f"财产{verb}{scheme}规定（金融资产限额 {y(v['limit'])} 元，住房限 "
+                f"{v['max_homes']} 套）。"
             )
         elif r.code == "deposits":
             verb = "未超过" if r.passed else "超过"
@@ -136,20 +161,15 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
                 out.append(f"{v['members']} 名成员中有 {able} 人有劳动能力，不符合特困人员条件。")
         elif r.code == "tekun_no_living_source":
             out.append(
-                f"按特困人员收入规定（基本养老金、基本医疗保险等社会保险、优待抚恤金、高龄津贴"
-                f"不计入）计算，月人均收入 {y(v['per_capita_income'])} 元。"
+                f"按特困人员收入规定计算月人均收入 {y(v['per_capita_income'])} 元，"
                 + (
-                    "无生活来源：人均收入低于低保标准，且财产符合特困人员规定。"
+                    "无生活来源。"
                     if r.passed
-                    else "有生活来源：人均收入不低于低保标准，或财产超过特困人员规定。"
+                    else "有生活来源（收入不低于低保标准或财产超过规定）。"
                 )
             )
         elif r.code == "tekun_no_supporter":
-            out.append(
-                "无具备履行能力的法定赡养、抚养、扶养义务人。"
-                if r.passed
-                else "有具备履行能力的法定赡养、抚养、扶养义务人，不符合特困人员条件。"
-            )
+            out.append(_supporter_sentence(r.passed, v))
         elif r.code == "low_income":
             verb = "低于" if r.passed else "不低于"
             out.append(
@@ -158,6 +178,7 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
             )
     if ev.proposed_type == "tekun":
         out.append(f"结论：符合特困人员条件，每月救助供养金额 {y(ev.tekun_computed)} 元。")
+        out.append(_care_sentence(ev.care_levels))
         out.extend(_adjustment(ev.tekun_computed, ev.tekun_amount, ev))
     elif ev.proposed_type == "dibao":
         out.append(_dibao_conclusion(ev))
@@ -169,6 +190,60 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
     if ev.params.placeholder and mark_placeholder:
         out.append(f"注意：{PLACEHOLDER_ZH}。")
     return out
+
+
+SUPPORTER_REASON_ZH = {
+    "tekun": "本人是特困人员",
+    "dibao_elderly": "是60周岁以上的最低生活保障对象",
+    "elderly_low_income": "年满70周岁，收入低于当地上年人均可支配收入，财产符合低收入人口规定",
+    "disabled_low_income": (
+        "是重度残疾人或三级智力、精神残疾人，收入低于当地上年人均可支配收入，财产符合低收入人口规定"
+    ),
+    "incapacitated": "无民事行为能力、被宣告失踪或在监狱服刑，财产符合低收入人口规定",
+    "able": "不属于无履行能力的情形，具备履行能力",
+}
+
+
+def _supporter_sentence(passed: bool, v: dict[str, str]) -> str:
+    """The supporter test of TK2021 Art.8 in plain words, supporter by supporter, and the
+    caseworker's finding when it departs from the computation."""
+    reasons = [c for c in v.get("reasons", "").split(",") if c]
+    if not reasons:
+        head = ""
+    else:
+        parts = [
+            f"第 {i} 位义务人{SUPPORTER_REASON_ZH.get(c, c)}" for i, c in enumerate(reasons, 1)
+        ]
+        head = "；".join(parts) + "。"
+    finding = v.get("finding", "")
+    computed_able = v.get("computed") == "yes"
+    if finding and (finding == "yes") != computed_able:
+        head += (
+            "经办人员认定"
+            + ("有" if finding == "yes" else "无")
+            + "具备履行能力的义务人（与按所填情况的判断不同，已记录理由）。"
+        )
+    return head + (
+        "无具备履行能力的法定赡养、抚养、扶养义务人。"
+        if passed
+        else "有具备履行能力的法定赡养、抚养、扶养义务人，不符合特困人员条件。"
+    )
+
+
+CARE_ZH = {
+    "full": "具备生活自理能力",
+    "partial": "生活自理能力部分丧失",
+    "none": "生活自理能力完全丧失",
+    "unassessed": "尚未评估生活自理能力（评估前按具备自理能力计发照料护理费）",
+}
+
+
+def _care_sentence(levels: tuple[str, ...]) -> str:
+    """How many members are at each self-care level [TK2021 Art.21–22]."""
+    counts = [
+        f"{levels.count(code)} 人{text}" for code, text in CARE_ZH.items() if levels.count(code)
+    ]
+    return "照料护理：" + "，".join(counts) + "。"
 
 
 ROUNDING_ZH = {"fen": "分", "jiao": "角", "yuan": "元"}

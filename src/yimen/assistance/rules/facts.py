@@ -32,6 +32,30 @@ class MemberFacts:
     incomes: dict[str, Decimal] = field(default_factory=dict)  # IncomeCategory → monthly
     # seasonal or irregular income: IncomeCategory → total over the look-back period
     period_incomes: dict[str, Decimal] = field(default_factory=dict)
+    # further disability certificates (kind, grade) besides the one above [A2021 Art.8]
+    disabilities: tuple[tuple[str, int], ...] = ()
+    # items of the six-item self-care assessment failed, None = not assessed [TK2021 Art.21]
+    self_care_failed: int | None = None
+
+
+@dataclass(frozen=True)
+class SupporterFacts:
+    """A legal supporter (赡养/抚养/扶养义务人) as TK2021 Art.8 reads them."""
+
+    birth_date: date
+    is_tekun: bool = False
+    dibao_recipient: bool = False
+    annual_income: Decimal = ZERO  # the supporter's own income over the last year
+    deposits: Decimal = ZERO
+    homes: int = 0
+    vehicles: tuple[str, ...] = ()  # choices.VehicleKind, one entry per vehicle
+    market_entities: int = 0
+    disability_kind: str = ""
+    disability_grade: int | None = None
+    disabilities: tuple[tuple[str, int], ...] = ()
+    incapacitated: bool = False  # 无民事行为能力或限制民事行为能力
+    missing: bool = False  # 失踪
+    imprisoned: bool = False  # 在监狱服刑
 
 
 @dataclass(frozen=True)
@@ -44,7 +68,9 @@ class HouseholdFacts:
     vehicles: tuple[str, ...] = ()  # choices.VehicleKind, one entry per vehicle
     homes: int = 0
     market_entities: int = 0
-    has_able_supporter: bool = False  # 特困: a legal supporter able to support [TK2021 Art.8]
+    supporters: tuple[SupporterFacts, ...] = ()  # 特困: legal supporters [TK2021 Art.8]
+    # the caseworker's finding, overriding the computed test (None = no finding recorded)
+    has_able_supporter: bool | None = None
     hardship_tier: str = ""  # 分档: code of a Params tier chosen by the caseworker, "" = none
 
 

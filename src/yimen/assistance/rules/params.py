@@ -82,6 +82,10 @@ class Params:
     # seasonal / irregular income averaged over this many months (NOT FOUND nationally,
     # policy.md §1.2 "规定期限": a local setting)
     income_lookback_months: int = 12
+    # last year's local per-capita disposable income, yuan a year: the supporter test of
+    # TK2021 Art.8 (NOT FOUND for Changchun: dated configuration; 0 = no supporter
+    # qualifies by income until it is set)
+    disposable_income_last_year: Decimal = Decimal("0")
     # Payment rounding and minimum [A2021 Art.23 leaves the amount to local rules; a
     # national minimum is NOT FOUND, policy.md §1.5]: dated configuration, default none.
     payment_rounding: str = "fen"  # PAYMENT_ROUNDING: the unit a payment is rounded to

@@ -23,7 +23,9 @@ means zero for everybody):
     deposits_fen        Int64     financial assets in total, fen
     homes               Int64     number of homes
     market_entities     Int64     market-entity registrations
-    has_able_supporter  Boolean   a legal supporter able to support (特困)
+    has_able_supporter  Boolean   the caseworker's finding that a legal supporter is able
+                                  to support (特困); null = none recorded, computed from
+                                  ``supporters``
     hardship_tier       String    optional: the 分档 tier code chosen for the household, ""
                                   or null for none; a code ``params.tiers`` lacks is none
     vehicle_<kind>      Int64     number of vehicles of each choices.VehicleKind
@@ -42,8 +44,18 @@ means zero for everybody):
                                   ``student``, without work ability past the minor age
     income_<category>   Int64     monthly income of each choices.IncomeCategory, fen
                                   (income_wages, income_transfer, income_x_assistance, …)
+    cert_<kind>         Int64     optional: the grade of a further disability certificate of
+                                  that kind (null = none); 多重残疾 counts by the most
+                                  severe grade
+    self_care_failed    Int64     optional: failed items of the six-item self-care
+                                  assessment, null = not assessed (care as self-caring)
     period_<category>   Int64     optional: seasonal or irregular income of a category, its
                                   total in fen over ``params.income_lookback_months``
+
+``supporters`` — optional, one row per legal supporter (TK2021 Art.8)
+    household_id, birth_date; is_tekun, dibao_recipient, incapacitated, missing,
+    imprisoned (Boolean); annual_income_fen, deposits_fen, homes, market_entities,
+    vehicle_<kind> (Int64); disability_kind, disability_grade, cert_<kind> as above
 
 Output: one row per household, in the order of ``households``; see ``OUTPUT_COLUMNS``.
 The rule columns are named ``rule_<code>`` after the codes of ``engine.evaluate``."""
@@ -57,12 +69,21 @@ from fractions import Fraction
 
 import polars as pl
 
-from .engine import TEKUN_DISABILITY_MAX_GRADE, money
+from .engine import money
 from .facts import HouseholdFacts
 from .params import PAYMENT_ROUNDING, Params
+from .persons import (
+    DIBAO_SUPPORTER_AGE,
+    ELDERLY_SUPPORTER_AGE,
+    GRADE_3_KINDS,
+    SELF_CARE_NONE_FROM,
+    SEVERE_MAX_GRADE,
+    TEKUN_DISABILITY_MAX_GRADE,
+)
 
 INCOME_PREFIX = "income_"
 PERIOD_PREFIX = "period_"
+CERT_PREFIX = "cert_"
 VEHICLE_PREFIX = "vehicle_"
 
 RULE_CODES = (
@@ -246,11 +267,115 @@ def _sum(columns: Iterable[str]) -> pl.Expr:
     return pl.sum_horizontal(exprs) if exprs else pl.lit(0, pl.Int64)
 
 
+def _certificates(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """(without work ability by disability, severely disabled) of persons.py over the
+    certificate columns: ``disability_kind`` / ``disability_grade`` and the optional
+    ``cert_<kind>`` grades of further certificates; 多重残疾 = two kinds or more, at the
+    most severe grade."""
+    kind, grade = pl.col("disability_kind"), pl.col("disability_grade")
+    primary = (grade >= 1).fill_null(False) & (kind != "").fill_null(False)
+    certs: list[tuple[pl.Expr, pl.Expr, str | None]] = [(primary, grade, None)]
+    for column, extra_kind in _prefixed(frame, CERT_PREFIX).items():
+        g = pl.col(column)
+        certs.append(((g >= 1).fill_null(False), g, extra_kind))
+    unable, severe = pl.lit(False), pl.lit(False)
+    for held, g, extra_kind in certs:
+        for disability, max_grade in TEKUN_DISABILITY_MAX_GRADE.items():
+            is_kind = kind == disability if extra_kind is None else pl.lit(extra_kind == disability)
+            unable = unable | (held & is_kind.fill_null(False) & (g <= max_grade).fill_null(False))
+        grade3 = (
+            kind.is_in(GRADE_3_KINDS) if extra_kind is None else pl.lit(extra_kind in GRADE_3_KINDS)
+        )
+        severe = severe | (
+            held & ((g <= SEVERE_MAX_GRADE) | ((g == 3) & grade3.fill_null(False))).fill_null(False)
+        )
+    if len(certs) > 1:  # 多重残疾: certificates of two kinds or more
+        kinds = primary.cast(pl.Int64)
+        for held, _g, extra_kind in certs[1:]:
+            kinds = kinds + (held & ~(primary & (kind == extra_kind).fill_null(False))).cast(
+                pl.Int64
+            )
+        most_severe = pl.min_horizontal(
+            *(pl.when(held).then(g).otherwise(None) for held, g, _k in certs)
+        )
+        multiple = (kinds >= 2) & (most_severe <= TEKUN_DISABILITY_MAX_GRADE["multiple"])
+        unable = unable | multiple.fill_null(False)
+    return unable, severe
+
+
+def _finding(households: pl.DataFrame) -> pl.Expr:
+    """The caseworker's finding on supporters (null: none recorded)."""
+    if "has_able_supporter" in households.columns:
+        return pl.col("has_able_supporter").cast(pl.Boolean)
+    return pl.lit(None, pl.Boolean)
+
+
+def _able_supporters(
+    supporters: pl.DataFrame | None,
+    households: pl.DataFrame,
+    params: Params,
+    on: date,
+    std: dict[str, int],
+) -> pl.LazyFrame:
+    """household_id → ``_supporter_able``: whether any recorded supporter is able to
+    support, by persons.supporter_reason [TK2021 Art.8]."""
+    if supporters is None or supporters.height == 0:
+        return pl.LazyFrame(
+            {"household_id": [], "_supporter_able": []},
+            schema={"household_id": pl.Int64, "_supporter_able": pl.Boolean},
+        )
+    supporters = _comparable(supporters, "disability_kind", TEKUN_DISABILITY_MAX_GRADE)
+    hukou = households.lazy().select("household_id", "hukou_type")
+    _unable, severe = _certificates(supporters)
+    vehicles = _prefixed(supporters, VEHICLE_PREFIX)
+    counted_vehicles = _sum(c for c, k in vehicles.items() if k not in params.exempt_vehicles)
+    standard = _by_hukou(pl.col("hukou_type"), std["rural"], std["urban"])
+    assets_low = (
+        (pl.col("deposits_fen").fill_null(0) <= params.low_income_deposit_months * standard)
+        & (counted_vehicles == 0)
+        & (pl.col("homes").fill_null(0) <= params.low_income_max_homes)
+        & (
+            (pl.col("market_entities").fill_null(0) == 0)
+            | pl.lit(params.low_income_allow_market_entity)
+        )
+    )
+    income_low = pl.col("annual_income_fen").fill_null(0) < to_fen(
+        money(params.disposable_income_last_year)
+    )
+    birth = pl.col("birth_date")
+    unable = (
+        _flag(supporters, "is_tekun")
+        | (_flag(supporters, "dibao_recipient") & (birth <= _years_before(on, DIBAO_SUPPORTER_AGE)))
+        | ((birth <= _years_before(on, ELDERLY_SUPPORTER_AGE)) & income_low & assets_low)
+        | (severe & income_low & assets_low)
+        | (
+            (
+                _flag(supporters, "incapacitated")
+                | _flag(supporters, "missing")
+                | _flag(supporters, "imprisoned")
+            )
+            & assets_low
+        )
+    )
+    return (
+        supporters.lazy()
+        .join(hukou, on="household_id", how="left")
+        .group_by("household_id")
+        .agg((~unable).any().alias("_supporter_able"))
+    )
+
+
 def evaluate_frame(
-    households: pl.DataFrame, members: pl.DataFrame, params: Params, on: date
+    households: pl.DataFrame,
+    members: pl.DataFrame,
+    params: Params,
+    on: date,
+    supporters: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Every household of ``households`` evaluated at ``on`` under ``params`` (the caller
-    picks the parameter set in force), exactly as ``engine.evaluate`` would one by one."""
+    picks the parameter set in force), exactly as ``engine.evaluate`` would one by one.
+    ``supporters`` (optional) lists legal supporters, one row each (see the module
+    docstring); without it no household has a recorded supporter."""
     members = _comparable(members, "disability_kind", TEKUN_DISABILITY_MAX_GRADE)
     members = _comparable(members, "work_ability", ("none", "partial"))
     households = _comparable(households, "hukou_type", ("rural",))
@@ -284,24 +409,24 @@ def evaluate_frame(
     # in a common year (nobody is born on the missing day). Plain date comparisons.
     elderly = pl.col("birth_date") <= _years_before(on, params.elderly_age)
     minor = pl.col("birth_date") > _years_before(on, params.minor_age)
-    kind = pl.col("disability_kind")
-    grade = pl.col("disability_grade")
-    disabled = pl.lit(False)
-    for disability, max_grade in TEKUN_DISABILITY_MAX_GRADE.items():
-        disabled = disabled | ((kind == disability) & grade.is_between(1, max_grade)).fill_null(
-            False
-        )
+    disabled, _severe = _certificates(members)
     ability = pl.col("work_ability")
     # a 特困 minor still at school past the minor age keeps support [TK2021 Art.24 note]
     student = _flag(members, "student") & _flag(members, "tekun_as_minor")
     unable = elderly | minor | student | disabled | (ability == "none")
-    care = (
-        pl.when(ability == "none")
-        .then(pl.lit(care_none, pl.Int64))
-        .when(ability == "partial")
-        .then(pl.lit(care_partial, pl.Int64))
-        .otherwise(pl.lit(care_full, pl.Int64))
-    )
+    # the care amount follows the self-care assessment [TK2021 Art.21–22]: failed items
+    # ≥ 4 wholly lost, 1–3 partly, else (or not assessed) self-caring (persons.care_level)
+    if "self_care_failed" in members.columns:
+        failed = pl.col("self_care_failed").fill_null(0)
+        care = (
+            pl.when(failed >= SELF_CARE_NONE_FROM)
+            .then(pl.lit(care_none, pl.Int64))
+            .when(failed >= 1)
+            .then(pl.lit(care_partial, pl.Int64))
+            .otherwise(pl.lit(care_full, pl.Int64))
+        )
+    else:
+        care = pl.lit(care_full, pl.Int64)
     counted = ~pl.col("living_apart").fill_null(False)
 
     # Rosters come sorted by household; telling Polars so lets group_by and the join take
@@ -350,7 +475,8 @@ def evaluate_frame(
         "homes": pl.col("homes").fill_null(0) <= params.max_homes,
         "market_entities": (pl.col("market_entities").fill_null(0) == 0)
         | pl.lit(params.allow_market_entity),
-        "tekun_no_supporter": ~pl.col("has_able_supporter").fill_null(False),
+        # the caseworker's finding when recorded, else computed [TK2021 Art.8]
+        "tekun_no_supporter": ~_finding(households).fill_null(pl.col("_supporter_able")),
         "tekun_no_work_ability": has_members & (pl.col("_unable") == n),
         "low_income": has_members
         & (inc < (n * p_factor * scale * standard + (q_factor - 1)) // q_factor),
@@ -383,12 +509,19 @@ def evaluate_frame(
     result = (
         households.lazy()
         .join(per_household, on="household_id", how="left", maintain_order="left")
+        .join(
+            _able_supporters(supporters, households, params, on, std),
+            on="household_id",
+            how="left",
+            maintain_order="left",
+        )
         .with_columns(
             pl.col("members").fill_null(0),
             pl.col("_income_scaled").fill_null(0),
             pl.col("_tekun_income_scaled").fill_null(0),
             pl.col("_unable").fill_null(0),
             pl.col("_care").fill_null(0),
+            pl.col("_supporter_able").fill_null(False),
             (pl.col("_all").fill_null(0) - pl.col("members").fill_null(0)).alias("living_apart"),
             _by_hukou(hukou, std["rural"], std["urban"]).alias("standard_fen"),
             _by_hukou(hukou, basic["rural"], basic["urban"]).alias("_basic"),
@@ -462,6 +595,7 @@ def frames_from_facts(
     income_cats = sorted({c for f in facts for m in f.members for c in m.incomes} | {"wages"})
     period_cats = sorted({c for f in facts for m in f.members for c in m.period_incomes})
     vehicle_kinds = sorted({v for f in facts for v in f.vehicles} | {"car"})
+    cert_kinds = sorted({k for f in facts for m in f.members for k, _ in m.disabilities})
     h_rows: list[dict[str, object]] = []
     m_rows: list[dict[str, object]] = []
     for hid, f in zip(ids, facts, strict=True):
@@ -487,6 +621,8 @@ def frames_from_facts(
                 "living_apart": m.living_apart,
                 "student": m.student,
                 "tekun_as_minor": m.tekun_as_minor,
+                "self_care_failed": m.self_care_failed,
+                **_cert_columns(m.disabilities, cert_kinds),
             }
             for c in income_cats:
                 m_row[INCOME_PREFIX + c] = to_fen(m.incomes.get(c, Decimal(0)))
@@ -512,6 +648,8 @@ def frames_from_facts(
         "living_apart": pl.Boolean,
         "student": pl.Boolean,
         "tekun_as_minor": pl.Boolean,
+        "self_care_failed": pl.Int64,
+        **{CERT_PREFIX + k: pl.Int64 for k in cert_kinds},
         **{INCOME_PREFIX + c: pl.Int64 for c in income_cats},
         **{PERIOD_PREFIX + c: pl.Int64 for c in period_cats},
     }
@@ -519,3 +657,61 @@ def frames_from_facts(
         pl.DataFrame(h_rows, schema=h_schema),
         pl.DataFrame(m_rows, schema=m_schema),
     )
+
+
+def _cert_columns(disabilities, kinds) -> dict[str, int | None]:
+    """cert_<kind> grades (the most severe per kind) of further certificates."""
+    out: dict[str, int | None] = {CERT_PREFIX + k: None for k in kinds}
+    for kind, grade in disabilities:
+        key = CERT_PREFIX + kind
+        current = out.get(key)
+        out[key] = grade if current is None else min(current, grade)
+    return out
+
+
+def supporters_from_facts(
+    facts: Sequence[HouseholdFacts], household_ids: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """The ``supporters`` frame of plain facts (tests and small batches)."""
+    ids = list(household_ids) if household_ids is not None else list(range(len(facts)))
+    vehicle_kinds = sorted({v for f in facts for s in f.supporters for v in s.vehicles} | {"car"})
+    cert_kinds = sorted({k for f in facts for s in f.supporters for k, _ in s.disabilities})
+    rows = [
+        {
+            "household_id": hid,
+            "birth_date": s.birth_date,
+            "is_tekun": s.is_tekun,
+            "dibao_recipient": s.dibao_recipient,
+            "annual_income_fen": to_fen(s.annual_income),
+            "deposits_fen": to_fen(money(s.deposits)),
+            "homes": s.homes,
+            "market_entities": s.market_entities,
+            "disability_kind": s.disability_kind,
+            "disability_grade": s.disability_grade,
+            "incapacitated": s.incapacitated,
+            "missing": s.missing,
+            "imprisoned": s.imprisoned,
+            **{VEHICLE_PREFIX + k: s.vehicles.count(k) for k in vehicle_kinds},
+            **_cert_columns(s.disabilities, cert_kinds),
+        }
+        for hid, f in zip(ids, facts, strict=True)
+        for s in f.supporters
+    ]
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "household_id": pl.Int64,
+        "birth_date": pl.Date,
+        "is_tekun": pl.Boolean,
+        "dibao_recipient": pl.Boolean,
+        "annual_income_fen": pl.Int64,
+        "deposits_fen": pl.Int64,
+        "homes": pl.Int64,
+        "market_entities": pl.Int64,
+        "disability_kind": pl.String,
+        "disability_grade": pl.Int64,
+        "incapacitated": pl.Boolean,
+        "missing": pl.Boolean,
+        "imprisoned": pl.Boolean,
+        **{VEHICLE_PREFIX + k: pl.Int64 for k in vehicle_kinds},
+        **{CERT_PREFIX + k: pl.Int64 for k in cert_kinds},
+    }
+    return pl.DataFrame(rows, schema=schema)
