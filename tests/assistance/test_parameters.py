@@ -61,6 +61,7 @@ def values(**overrides):
         "low_income_max_homes": 2,
         "low_income_allow_market_entity": True,
         "income_lookback_months": 12,
+        "disposable_income_last_year": "36000.00",
         "payment_rounding": "fen",
         "payment_rounding_mode": "half_up",
         "payment_minimum": "0",

@@ -328,7 +328,7 @@ def test_no_members_counted_means_nothing_eligible():
 
 def test_facts_from_application_reads_members_incomes_and_assets(staff):
     from tests.assistance.conftest import household_input
-    from yimen.assistance.rules.facts import facts_from_application
+    from yimen.assistance.application_facts import facts_from_application
     from yimen.assistance.services import intake
 
     application = intake.application_create(actor=staff.caseworker, data=household_input())

@@ -60,6 +60,7 @@ class ParameterSetAddForm(forms.ModelForm):
             "low_income_max_homes",
             "low_income_allow_market_entity",
             "income_lookback_months",
+            "disposable_income_last_year",
             "tiers",
             "payment_rounding",
             "payment_rounding_mode",

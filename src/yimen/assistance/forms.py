@@ -113,9 +113,16 @@ class HouseholdForm(forms.Form):
         label=label(Application, "relative_of_staff"), required=False
     )
     relative_note = text_field(Application, "relative_note", max_length=200)
-    has_able_supporter = forms.BooleanField(
+    has_able_supporter = forms.TypedChoiceField(
         label=label(Application, "has_able_supporter"),
         required=False,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        choices=[
+            ("", _("Decided by the rules from the supporters recorded")),
+            ("yes", _("Finding: a supporter is able to support")),
+            ("no", _("Finding: no supporter is able to support")),
+        ],
         help_text=Application._meta.get_field("has_able_supporter").help_text,
     )
     supporter_note = text_field(Application, "supporter_note", max_length=200)
@@ -372,7 +379,7 @@ def application_input(household, member_set, asset_set) -> tuple[ApplicationInpu
         discovery_note=h.get("discovery_note", ""),
         relative_of_staff=h.get("relative_of_staff", False),
         relative_note=h.get("relative_note", ""),
-        has_able_supporter=h.get("has_able_supporter", False),
+        has_able_supporter=h.get("has_able_supporter"),
         supporter_note=h.get("supporter_note", ""),
         hardship_tier=h.get("hardship_tier", ""),
         phone=h.get("phone", ""),

@@ -29,6 +29,7 @@ MONEY_FIELDS = (
     "tekun_care_none",
     "employment_cost_deduction",
     "payment_minimum",
+    "disposable_income_last_year",
 )
 FACTOR_FIELDS = ("tekun_factor", "low_income_factor")
 #: whole-number fields and their sane inclusive ranges

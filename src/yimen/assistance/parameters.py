@@ -76,6 +76,7 @@ def to_params(row: ParameterSet) -> Params:
         low_income_max_homes=row.low_income_max_homes,
         low_income_allow_market_entity=row.low_income_allow_market_entity,
         income_lookback_months=row.income_lookback_months,
+        disposable_income_last_year=Decimal(row.disposable_income_last_year),
         tiers=tuple(
             Tier(
                 code=str(t["code"]),

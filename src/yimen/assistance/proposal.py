@@ -44,9 +44,9 @@ class Proposal:
 
 def proposal_for(application: Application, on: date | None = None) -> Proposal:
     """Evaluate the household's declared facts with the parameters in force on ``on``."""
+    from .application_facts import facts_from_application
     from .parameters import params_for
     from .rules.engine import evaluate, explain_zh
-    from .rules.facts import facts_from_application
 
     on = on or timezone.localdate()
     try:

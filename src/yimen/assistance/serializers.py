@@ -125,7 +125,12 @@ class ApplicationIn(StrictSerializer):
     relative_of_staff = serializers.BooleanField(default=False)
     relative_note = serializers.CharField(max_length=200, allow_blank=True, default="")
     has_able_supporter = serializers.BooleanField(
-        default=False, help_text="特困: a legal supporter able to support [TK2021 Art.8]"
+        allow_null=True,
+        default=None,
+        help_text=(
+            "特困: the caseworker's finding that a legal supporter can support [TK2021 Art.8]; "
+            "null = computed from the supporters recorded"
+        ),
     )
     supporter_note = serializers.CharField(max_length=200, allow_blank=True, default="")
     hardship_tier = serializers.CharField(

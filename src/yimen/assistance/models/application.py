@@ -96,11 +96,13 @@ class Application(models.Model):
     # 特困 [TK2021 Art.4, Art.8]: the caseworker's finding on the legal supporters
     has_able_supporter = models.BooleanField(
         _("has a legal supporter able to support"),
-        default=False,
+        null=True,
+        blank=True,
+        default=None,
         help_text=_(
-            "A legal supporter (赡养、抚养、扶养义务人) able to support the person; a "
-            "supporter who is 特困, a 低保 recipient aged 60 or more, severely disabled, "
-            "missing or imprisoned counts as unable."
+            "Empty: the rules decide from the supporters recorded (TK2021 Art.8). Yes or "
+            "no: the caseworker's finding, with its reason in the note; it decides and is "
+            "audited as a departure."
         ),
     )
     supporter_note = models.CharField(_("note on supporters"), max_length=200, blank=True)

@@ -111,6 +111,9 @@ class ParameterSet(models.Model):
     low_income_allow_market_entity = models.BooleanField(
         _("low-income: market-entity registration allowed"), default=False
     )
+    disposable_income_last_year = models.DecimalField(
+        _("last year's per-capita disposable income (yuan a year)"), **MONEY
+    )
     income_lookback_months = models.PositiveSmallIntegerField(
         _("months seasonal and irregular income is averaged over"), default=12
     )

@@ -11,7 +11,6 @@ accept a household sitting exactly on the line. Per-capita figures are shown for
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -33,6 +32,7 @@ from .persons import (
     paid_care_level,
     supporter_reason,
 )
+from .results import Evaluation, RuleResult
 
 __all__ = ["TEKUN_DISABILITY_MAX_GRADE", "Evaluation", "RuleResult", "evaluate", "money"]
 
@@ -72,51 +72,6 @@ def adjust_payment(amount: Decimal, members: int, params: Params, *, minimum: bo
     if minimum:
         result = max(result, money(params.payment_minimum * members))
     return result
-
-
-@dataclass(frozen=True)
-class RuleResult:
-    """One rule: whether it passed, the values compared and the parameter set used."""
-
-    code: str
-    label: str | Promise
-    passed: bool
-    values: dict[str, str]
-    parameter: str
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """The outcome for one household at one date, with every rule that led to it."""
-
-    on: date
-    params: Params
-    hukou_type: str
-    members: int  # counted members
-    standard: Decimal  # 低保 standard applied, per person per month
-    counted_income: Decimal  # household, per month
-    per_capita_income: Decimal
-    rules: tuple[RuleResult, ...]
-    dibao_eligible: bool
-    dibao_amount: Decimal
-    tekun_eligible: bool
-    tekun_amount: Decimal
-    low_income_eligible: bool
-    proposed_type: str | None  # choices.AssistanceType value, or None
-    proposed_amount: Decimal
-    care_levels: tuple[str, ...] = ()  # per counted member: persons.care_level
-    alone_members: tuple[int, ...] = ()  # indexes of members who may apply alone
-    dibao_computed: Decimal = ZERO  # 补差 or tier amount before rounding / minimum
-    tekun_computed: Decimal = ZERO  # before rounding
-    hardship_tier: str = ""  # the tier code the household was assigned ("" = none)
-    tier: Tier | None = None  # that tier in ``params`` (None: 补差 applies)
-
-    @property
-    def tiers_available(self) -> bool:
-        return bool(self.params.tiers)
-
-    def rule(self, code: str) -> RuleResult:
-        return next(r for r in self.rules if r.code == code)
 
 
 def counted_members(facts: HouseholdFacts) -> tuple[MemberFacts, ...]:

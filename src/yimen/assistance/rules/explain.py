@@ -6,14 +6,11 @@ language of the decision whatever the reader's interface language."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from yimen.money import format_yuan as y
 
 from .params import Params
-
-if TYPE_CHECKING:
-    from .engine import Evaluation
+from .results import Evaluation
 
 #: Changchun and its districts and counties (GB/T 2260, 12-digit), for citing parameters
 CHANGCHUN_DIVISIONS: tuple[tuple[str, str], ...] = (

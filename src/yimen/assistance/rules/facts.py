@@ -1,18 +1,14 @@
 """A household's facts at a date, as plain frozen data the rules read (no database).
 
-`facts_from_application` reads them from an assistance Application; the public self-check
-builds them from a form; the batch builds the same shape column-wise."""
+``assistance.application_facts`` reads them from a stored application (so the rules never
+import the models); the public self-check builds them from a form; the batch builds the
+same shape column-wise."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from yimen.assistance.models import Application
 
 ZERO = Decimal("0.00")
 
@@ -72,55 +68,3 @@ class HouseholdFacts:
     # the caseworker's finding, overriding the computed test (None = no finding recorded)
     has_able_supporter: bool | None = None
     hardship_tier: str = ""  # 分档: code of a Params tier chosen by the caseworker, "" = none
-
-
-def facts_from_application(application: Application) -> HouseholdFacts:
-    """The facts of an application as declared (reads only; writes nothing).
-
-    A vehicle recorded without a kind counts as a car: the rule must not exempt what the
-    household did not say was exempt. Whether a legal supporter is able to support and the
-    hardship tier are the caseworker's findings recorded on the application."""
-    members = []
-    for member in application.members.all().prefetch_related("incomes"):
-        incomes: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        periods: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for income in member.incomes.all():
-            incomes[income.category] += income.monthly_amount
-            if income.period_amount:
-                periods[income.category] += income.period_amount
-        members.append(
-            MemberFacts(
-                birth_date=member.birth_date,
-                disability_kind=member.disability_kind or "",
-                disability_grade=member.disability_grade,
-                work_ability=member.work_ability,
-                student=member.student,
-                tekun_as_minor=member.tekun_as_minor,
-                living_apart=member.living_apart,
-                serious_illness=member.serious_illness,
-                incomes=dict(incomes),
-                period_incomes=dict(periods),
-            )
-        )
-    deposits = ZERO
-    vehicles: list[str] = []
-    homes = market_entities = 0
-    for asset in application.assets.all():
-        if asset.kind in ("deposit", "securities"):
-            deposits += asset.value
-        elif asset.kind == "vehicle":
-            vehicles.extend([asset.vehicle_kind or "car"] * max(asset.quantity, 1))
-        elif asset.kind == "housing":
-            homes += asset.quantity
-        elif asset.kind == "market_entity":
-            market_entities += asset.quantity
-    return HouseholdFacts(
-        hukou_type=application.hukou_type,
-        members=tuple(members),
-        deposits=deposits,
-        vehicles=tuple(vehicles),
-        homes=homes,
-        market_entities=market_entities,
-        has_able_supporter=application.has_able_supporter,
-        hardship_tier=application.hardship_tier,
-    )

@@ -155,7 +155,13 @@ STAFF_FINDINGS = (
 
 
 def _refuse_staff_findings(data: ApplicationInput) -> None:
-    given = [name for name in STAFF_FINDINGS if getattr(data, name)]
+    given = [
+        name
+        for name in STAFF_FINDINGS
+        if (
+            getattr(data, name) is not None if name == "has_able_supporter" else getattr(data, name)
+        )
+    ]
     if given:
         raise ApplicationInvalid(
             {
