@@ -459,3 +459,17 @@ def test_tier_column_may_be_coded(dtype):
     coded = households.with_columns(pl.col("hardship_tier").cast(dtype))
     assert evaluate_frame(coded, members, st.TIERED, ON).equals(plain)
     assert plain["tier_amount_fen"].to_list() == [22_000, None, None]
+
+
+def test_unsorted_supporters_give_the_same_rows():
+    """Supporters sorted by household take the running totals, others ``group_by``."""
+    rng = random.Random(5)
+    facts = [random_household(rng, ON) for _ in range(300)]
+    params = replace(PARAMS, disposable_income_last_year=D("36000.00"))
+    supporters = supporters_from_facts(facts)
+    assert supporters.height >= 100
+    households, members = frames_from_facts(facts)
+    expected = evaluate_frame(households, members, params, ON, supporters)
+    shuffled = supporters.sample(fraction=1.0, shuffle=True, seed=2)
+    assert not shuffled["household_id"].is_sorted()
+    assert evaluate_frame(households, members, params, ON, shuffled).equals(expected)
