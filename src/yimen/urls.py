@@ -21,6 +21,7 @@ urlpatterns = [
     path("verification/", include("yimen.verification.urls")),
     # --- issue 19: safety exams ---
     path("exams/", include("yimen.exams.urls")),
+    path("inbox/", include("yimen.notify.urls")),
     # --- end issue 19 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),

@@ -8,3 +8,4 @@ class SettlementConfig(AppConfig):
     verbose_name = _("Cross-region direct settlement")
     demo_loader = "yimen.settlement.demo.load"
     demo_order = 70
+    demo_credentials = "yimen.settlement.demo.credential_lines"

@@ -101,7 +101,7 @@ MENU: list[MenuItem] = [
         {A.ACCOUNT_MANAGE},
     ),
     # everyone
-    _item("notifications", _("Notifications"), "web:notifications"),
+    _item("notifications", _("Notifications"), "notify:inbox"),
 ]
 
 
