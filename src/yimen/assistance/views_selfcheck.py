@@ -20,10 +20,12 @@ from yimen.money import format_yuan
 
 from .choices import AssistanceType
 from .forms_selfcheck import (
+    MAX_MEMBERS,
     HouseholdForm,
     facts_from_forms,
     member_forms,
     no_member_error,
+    supporter_forms,
 )
 from .rules.engine import evaluate, explain_zh
 from .rules.explain import reference_zh
@@ -62,6 +64,10 @@ VALUE_LABELS = {
     "threshold": _("Low-income threshold per person (yuan)"),
     "factor": _("Factor of the standard"),
     "threshold_total": _("Threshold × members (yuan)"),
+    "lookback_months": _("Months seasonal income is averaged over"),
+    "period_total": _("Seasonal and irregular income over those months (yuan)"),
+    "period_monthly": _("Its monthly average (yuan)"),
+    "students": _("Students past the minor age"),
 }
 YES_NO = {"yes": _("Yes"), "no": _("No")}
 # values compared that are money, shown as yuan (house rule 14)
@@ -76,7 +82,8 @@ MONEY_VALUES = frozenset(
         "per_capita_limit",
         "limit",
         "threshold",
-        "threshold_total",
+        "period_total",
+        "period_monthly",
     }
 )
 
@@ -131,19 +138,32 @@ def self_check(request):
     """GET: the blank form. POST: the estimate above the filled form, or the form's errors."""
     on = timezone.localdate()
     if request.method != "POST":
-        context = {"household": HouseholdForm(), "members": member_forms(), "on": on}
+        context = {
+            "household": HouseholdForm(),
+            "members": member_forms(),
+            "supporters": supporter_forms(),
+            "max_members": MAX_MEMBERS,
+            "on": on,
+        }
         return render(request, "assistance/selfcheck/page.html", context)
     household = HouseholdForm(request.POST)
     members = member_forms(request.POST)
-    valid = household.is_valid() & all([m.is_valid() for m in members])
-    context = {"household": household, "members": members, "on": on}
+    supporters = supporter_forms(request.POST)
+    valid = household.is_valid() & all([m.is_valid() for m in (*members, *supporters)])
+    context = {
+        "household": household,
+        "members": members,
+        "supporters": supporters,
+        "max_members": MAX_MEMBERS,
+        "on": on,
+    }
     if valid and not any(m.used() for m in members):
         context["members_error"] = no_member_error()
         valid = False
     if not valid:
         return render(request, "assistance/selfcheck/page.html", context, status=400)
     params = params_in_force(household.cleaned_data["division"], on)
-    evaluation = evaluate(facts_from_forms(household, members, on), params, on)
+    evaluation = evaluate(facts_from_forms(household, members, on, supporters), params, on)
     staff = staff_visitor(request.user)
     sentences = explain_zh(evaluation, mark_placeholder=staff)
     context.update(

@@ -39,6 +39,11 @@ class EventType(models.TextChoices):
     OBJECTION_LODGED = "assistance.objection_lodged", _("Objection lodged")
     SUPERVISION_FLAGGED = "assistance.supervision_flagged", _("County asked for a review")
     DECISION_DEPARTED = "assistance.decision_departed", _("Decision departs from the rules")
+    SUPPORTER_RECORDED = "assistance.supporter_recorded", _("Legal supporter recorded")
+    SUPPORTER_REMOVED = "assistance.supporter_removed", _("Legal supporter removed")
+    SUPPORTER_FINDING = "assistance.supporter_finding", _("Finding on the legal supporters")
+    SELF_CARE_ASSESSED = "assistance.self_care_assessed", _("Self-care assessed")
+    CERTIFICATE_ADDED = "assistance.certificate_added", _("Disability certificate added")
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
     # issue 6, county supervision: sampling of approved cases
