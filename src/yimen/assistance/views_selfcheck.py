@@ -68,8 +68,22 @@ VALUE_LABELS = {
     "period_total": _("Seasonal and irregular income over those months (yuan)"),
     "period_monthly": _("Its monthly average (yuan)"),
     "students": _("Students past the minor age"),
+    "supporters": _("Legal supporters entered"),
+    "reasons": _("Each supporter"),
+    "computed": _("Able supporter by the rules"),
+    "finding": _("Caseworker's finding"),
+    "disposable_income": _("Last year's per-capita disposable income (yuan)"),
 }
-YES_NO = {"yes": _("Yes"), "no": _("No")}
+YES_NO = {"yes": _("Yes"), "no": _("No"), "": _("None recorded")}
+#: why a supporter cannot support [TK2021 Art.8] (rules/persons.py supporter_reason)
+SUPPORTER_REASONS = {
+    "able": _("able to support"),
+    "tekun": _("is an extreme-poverty person"),
+    "dibao_elderly": _("receives the minimum living allowance and is 60 or older"),
+    "elderly_low_income": _("is 70 or older with low income and few assets"),
+    "disabled_low_income": _("is severely disabled with low income and few assets"),
+    "incapacitated": _("lacks capacity, is missing or in prison, with few assets"),
+}
 # values compared that are money, shown as yuan (house rule 14)
 MONEY_VALUES = frozenset(
     {
@@ -84,6 +98,8 @@ MONEY_VALUES = frozenset(
         "threshold",
         "period_total",
         "period_monthly",
+        "threshold_total",
+        "disposable_income",
     }
 )
 
@@ -121,14 +137,21 @@ def params_in_force(division_code: str, on: date) -> Params:
     return params if isinstance(params, Params) else demo_params(division_code)
 
 
+def _shown(key: str, value):
+    """A compared value as a reader reads it: yuan, yes/no, or the supporters' reasons."""
+    if key in MONEY_VALUES:
+        return format_yuan(value)
+    if key == "reasons":
+        return "；".join(
+            str(SUPPORTER_REASONS.get(code, code)) for code in str(value).split(",") if code
+        ) or _("None recorded")
+    return YES_NO.get(value, value)
+
+
 def _rows(evaluation, sentences):
     for rule, sentence in zip(evaluation.rules, sentences, strict=False):
         values = [
-            (
-                VALUE_LABELS.get(key, key),
-                format_yuan(value) if key in MONEY_VALUES else YES_NO.get(value, value),
-            )
-            for key, value in rule.values.items()
+            (VALUE_LABELS.get(key, key), _shown(key, value)) for key, value in rule.values.items()
         ]
         yield {"rule": rule, "values": values, "sentence": sentence}
 
