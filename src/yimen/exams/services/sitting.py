@@ -20,6 +20,7 @@ from ..errors import BadAnswer, BadTicket, BankTooSmall, PaperClosed, ReasonNeed
 from ..models import (
     Answer,
     ApplicationStatus,
+    ExamSession,
     Paper,
     PaperStatus,
     Question,
@@ -122,11 +123,15 @@ def paper_view(paper: Paper) -> list[dict]:
 
 def answer_save(
     *, paper_id: int, position: int, chosen: list[int], now: datetime | None = None
-) -> None:
-    """Save one answer (replacing the earlier one at that position). Refused when the
-    paper is closed or its time is up (then it is submitted)."""
+) -> int:
+    """Save one answer (replacing the earlier one at that position) and return the seconds
+    left. Refused when the paper is closed or gone, or its time is up (then it is
+    submitted). Two statements — read the paper, upsert the answer — since this runs for
+    every click of every candidate in the room (bench/exams_load.py)."""
     now = now or timezone.now()
-    paper = Paper.objects.only("id", "status", "ends_at", "items").get(pk=paper_id)
+    paper = Paper.objects.only("id", "status", "ends_at", "items").filter(pk=paper_id).first()
+    if paper is None:
+        raise PaperClosed()
     if paper.status != PaperStatus.SITTING:
         raise PaperClosed()
     if paper.ends_at is not None and now >= paper.ends_at:
@@ -152,6 +157,7 @@ def answer_save(
         unique_fields=["paper", "position"],
         update_fields=["chosen", "saved_at"],
     )
+    return seconds_left(paper, now)
 
 
 @transaction.atomic
@@ -218,7 +224,9 @@ def room_event(*, paper: Paper, kind: str, actor, reason: str = "", minutes: int
         type(paper).objects.filter(pk=paper.pk).update(**fields)
     else:
         raise BadAnswer()
-    session = paper.session
+    # the room's record is one JSON list: lock the room so two invigilators' entries at the
+    # same moment both land (read-modify-write)
+    session = ExamSession.objects.select_for_update().get(pk=paper.session_id)
     session.log = [
         *session.log,
         {
