@@ -106,3 +106,5 @@ class EventType(models.TextChoices):
     EXAM_CERTIFICATE_ISSUED = "exams.certificate_issued", _("Certificate issued")
     EXAM_CERTIFICATE_REVIEWED = "exams.certificate_reviewed", _("Certificate reviewed")
     EXAM_CERTIFICATE_REVOKED = "exams.certificate_revoked", _("Certificate revoked")
+    EXAM_REVIEW_REQUESTED = "exams.review_requested", _("Certificate review applied for")
+    EXAM_PHOTO_SET = "exams.photo_set", _("Exam candidate photo uploaded")

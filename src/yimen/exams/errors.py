@@ -141,6 +141,36 @@ class OutsideReviewWindow(Invalid):
         )
 
 
+class ReviewAlreadyRequested(Conflict):
+    code = "exams.review_already_requested"
+
+    def __init__(self):
+        super().__init__(_("The review of this certificate has already been applied for."))
+
+
+class ReviewNotOpen(Conflict):
+    code = "exams.review_not_open"
+
+    def __init__(self):
+        super().__init__(_("Only a valid certificate can be reviewed."))
+
+
+class BadPhoto(Invalid):
+    code = "exams.bad_photo"
+    PROBLEMS = {
+        "empty": _("the file is empty"),
+        "size": _("the file is larger than 2 MB"),
+        "type": _("it is not a JPEG or PNG image, or the file is damaged"),
+        "dimensions": _("each side must be between 100 and 8,000 pixels"),
+    }
+
+    def __init__(self, problem: str):
+        super().__init__(
+            _("The photo was not accepted: %(problem)s."),
+            problem=self.PROBLEMS.get(problem, problem),
+        )
+
+
 class ReasonNeeded(Invalid):
     code = "exams.reason_needed"
 

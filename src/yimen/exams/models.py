@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import photos
+
 
 class Post(models.TextChoices):
     PRINCIPAL = "principal", _("Principal leader")
@@ -151,7 +153,7 @@ class Candidate(models.Model):
     health_checked_on = models.DateField(_("health certificate date"), null=True, blank=True)
     training_hours = models.PositiveSmallIntegerField(_("training hours"), default=0)
     training_record = models.CharField(_("training record"), max_length=200, blank=True)
-    photo = models.FileField(_("photo"), upload_to="exams/photos/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=photos.photo_name, blank=True)
     employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT)
     division = models.ForeignKey(
         "regions.Division", on_delete=models.PROTECT, verbose_name=_("applied at")
@@ -357,6 +359,10 @@ class Certificate(models.Model):
     issued_on = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     review_due_on = models.DateField(null=True, blank=True)
+    #: the holder applied for the review (复审) due on ``review_due_on`` (T30 Art 22);
+    #: cleared when the certificate officer decides it
+    review_requested_on = models.DateField(_("review applied for on"), null=True, blank=True)
+    review_training_hours = models.PositiveSmallIntegerField(_("review training hours"), default=0)
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )

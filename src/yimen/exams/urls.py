@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_manage, views_mine, views_sit, views_staff
+from . import views_manage, views_mine, views_review, views_sit, views_staff
 
 app_name = "exams"
 
@@ -20,6 +20,22 @@ urlpatterns = [
     path("papers/<int:exam_paper_id>/event/", views_staff.paper_event, name="paper_event"),
     path("papers/<int:exam_paper_id>/ticket.pdf", views_staff.ticket, name="ticket"),
     path("certificates/", views_staff.certificates, name="certificates"),
+    path(
+        "certificates/<int:exam_certificate_id>/review/",
+        views_review.review,
+        name="certificate_review",
+    ),
+    path(
+        "certificates/<int:exam_certificate_id>/review/apply/",
+        views_review.review_request,
+        name="review_request",
+    ),
+    path("candidates/<int:exam_candidate_id>/photo.jpg", views_review.photo, name="photo"),
+    path(
+        "candidates/<int:exam_candidate_id>/photo/",
+        views_review.photo_upload,
+        name="photo_upload",
+    ),
     path(
         "certificates/<int:exam_certificate_id>/<str:step>/",
         views_staff.certificate_act,

@@ -22,7 +22,7 @@ from yimen.spreadsheets import xlsx_append
 
 from . import rules, selectors
 from .errors import ImportRefused
-from .forms import ApplyForm, ImportForm, RegisterForm, VerifyForm
+from .forms import ApplyForm, ImportForm, PhotoForm, RegisterForm, VerifyForm
 from .models import Category, Certificate, Post
 from .services.candidates import (
     IMPORT_COLUMNS,
@@ -87,8 +87,20 @@ def mine(request):
             .prefetch_related("papers__session")
             .order_by("-applied_on", "-pk")
         )
-        context["certificates"] = person.certificates.select_related("application__category")
+        context["certificates"] = [
+            _with_review_window(c, today)
+            for c in person.certificates.select_related("application__category")
+        ]
+        context["photo_form"] = PhotoForm()
     return render(request, "exams/mine.html", context)
+
+
+def _with_review_window(cert: Certificate, today):
+    """The certificate with when its review window opens and whether it is open today."""
+    due = cert.review_due_on
+    cert.review_opens = rules.review_window_opens(due) if due else None  # type: ignore[attr-defined]
+    cert.review_open = bool(due and rules.in_review_window(due, today))  # type: ignore[attr-defined]
+    return cert
 
 
 @login_required

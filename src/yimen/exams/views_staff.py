@@ -20,7 +20,7 @@ from yimen.errors import YimenError
 from . import selectors
 from .documents import certificate_pdf, ticket_pdf
 from .errors import NotInScope
-from .forms import AcceptForm, MarkForm, ReasonForm, RoomEventForm
+from .forms import AcceptForm, MarkForm, PhotoForm, ReasonForm, RoomEventForm
 from .models import ApplicationStatus, Category, CertificateStatus
 from .services import certificates as certs
 from .services.common import settings_for
@@ -122,7 +122,18 @@ def candidate(request, exam_candidate_id: int):
     return render(
         request,
         "exams/candidate.html",
-        {"person": person, "applications": apps, "sessions": sessions},
+        {
+            "person": person,
+            "applications": apps,
+            "sessions": sessions,
+            "photo_form": PhotoForm(),
+            "can_upload": person.user_id == request.user.pk
+            or (person.employer is not None and person.employer.contact_id == request.user.pk)
+            or any(
+                b.covers(person.division_id)
+                for b in bindings_for(request.user, Action.EXAM_ADMINISTER)
+            ),
+        },
     )
 
 
