@@ -229,3 +229,11 @@ def test_the_administrator_opens_a_session_and_approves_a_green_channel(exam_wor
     assert "复工复产" in page
     for other in (exam_world.staff, exam_world.certifier, exam_world.employer_user):
         assert as_user(other).get("/exams/manage/").status_code == 404
+
+
+def test_the_categories_page_shows_the_blueprint_in_words(exam_world):
+    page = as_user(exam_world.staff).get("/exams/categories/").content.decode()
+    assert "判断题 40（省级 8）" in page
+    assert "单选题 50（省级 10，国家级 难度3 5）" in page
+    assert "每题 1 分，满分 100 分，120 分钟，80 分及格" in page
+    assert '"cells"' not in page and "provincial" not in page  # labels, not codes

@@ -18,6 +18,7 @@ from yimen.accounts.scoping import bindings_for
 from yimen.errors import YimenError
 
 from . import selectors
+from .catalogue import blueprint_text
 from .documents import certificate_pdf, ticket_pdf
 from .errors import NotInScope
 from .forms import AcceptForm, MarkForm, PhotoForm, ReasonForm, RoomEventForm
@@ -89,6 +90,7 @@ def categories(request):
     for row in rows:
         if row.valid_from <= today:
             in_force[row.code] = row.pk
+        row.blueprint_text = blueprint_text(row.blueprint)  # type: ignore[attr-defined]
     return render(
         request, "exams/categories.html", {"rows": rows, "in_force": set(in_force.values())}
     )

@@ -40,11 +40,13 @@ def _draw(paper: Paper) -> list[dict]:
     bank = list(
         Question.objects.filter(category_code=category.code)
         .order_by("pk")
-        .values_list("pk", "kind", "options")
+        .values_list("pk", "kind", "options", "tier", "difficulty")
     )
     blueprint = category.blueprint or {"tf": 40, "single": 50, "multiple": 10}
     try:
-        return rules.draw_paper(paper.seed, [(q, k, len(o)) for q, k, o in bank], blueprint)
+        return rules.draw_paper(
+            paper.seed, [(q, k, len(o), t, d) for q, k, o, t, d in bank], blueprint
+        )
     except ValueError as exc:
         raise BankTooSmall(str(exc)) from None
 
