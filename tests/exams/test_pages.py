@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from tests.exams.conftest import TODAY, id_for
+from tests.exams.conftest import TODAY, id_for, uscc_for
 from tests.factories import NANGUAN, ZIQIANG, user_with
 from yimen.accounts.roles import Role
 from yimen.exams import errors
@@ -237,3 +237,40 @@ def test_the_categories_page_shows_the_blueprint_in_words(exam_world):
     assert "单选题 50（省级 10，国家级 难度3 5）" in page
     assert "每题 1 分，满分 100 分，120 分钟，80 分及格" in page
     assert '"cells"' not in page and "provincial" not in page  # labels, not codes
+
+
+def test_self_registration_cannot_take_over_someone_elses_record(exam_world):
+    staffer = exam_world.candidate(name="钱晓东")  # registered by the administrator
+    client = as_user(exam_world.candidate_user)
+    response = client.post(
+        "/exams/mine/",
+        {
+            "reg-id_number": staffer.id_number,
+            "reg-name": "冒名",
+            "reg-education": "college",
+            "reg-training_hours": 99,
+        },
+    )
+    assert "该身份证号已登记" in response.content.decode()
+    staffer.refresh_from_db()
+    assert staffer.user_id is None and staffer.name == "钱晓东" and staffer.education == "senior"
+    assert not Candidate.objects.filter(user=exam_world.candidate_user).exists()
+
+
+def test_the_candidate_applies_where_registered_or_where_working(exam_world):
+    from yimen.exams.services.candidates import employer_register
+    from yimen.regions.models import Division
+
+    yushu = Division.objects.get(pk="220182000000")
+    works = employer_register(
+        uscc_code=uscc_for("91220182MA14XQ3C8"), name="榆树电力", division=yushu,
+        contact=None, actor=exam_world.admin,
+    )  # fmt: skip
+    person = exam_world.candidate(user=exam_world.candidate_user, employer=works)
+    client = as_user(exam_world.candidate_user)
+    page = client.get("/exams/mine/").content.decode()
+    assert "（工作单位所在地）" in page and "（户籍或登记地）" in page
+    client.post("/exams/mine/", {"app-category": "T-EL-LV", "app-division": "999999999999"})
+    assert not person.applications.exists()  # not one of the two places: nothing written
+    client.post("/exams/mine/", {"app-category": "T-EL-LV", "app-division": yushu.pk})
+    assert person.applications.get().division_id == yushu.pk

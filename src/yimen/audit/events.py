@@ -108,3 +108,4 @@ class EventType(models.TextChoices):
     EXAM_CERTIFICATE_REVOKED = "exams.certificate_revoked", _("Certificate revoked")
     EXAM_REVIEW_REQUESTED = "exams.review_requested", _("Certificate review applied for")
     EXAM_PHOTO_SET = "exams.photo_set", _("Exam candidate photo uploaded")
+    EXAM_SESSION_CLOSED = "exams.session_closed", _("Exam session closed")

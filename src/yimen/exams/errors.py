@@ -31,6 +31,27 @@ class WrongState(Conflict):
         )
 
 
+class IdNumberTaken(Conflict):
+    code = "exams.id_number_taken"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This ID number is already registered. If it is yours, ask your employer or "
+                "the exam office to link it to your account."
+            )
+        )
+
+
+class PapersStillOpen(Conflict):
+    code = "exams.papers_still_open"
+
+    def __init__(self, *, n):
+        super().__init__(
+            _("%(n)s candidates are still writing; close the room when their time is up."), n=n
+        )
+
+
 class BadUscc(Invalid):
     code = "exams.invalid_uscc"
 

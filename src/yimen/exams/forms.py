@@ -23,10 +23,16 @@ class RegisterForm(forms.Form):
 
 class ApplyForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
+    division = forms.ChoiceField(label=_("Apply at"), required=False)
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), places=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, c.name) for c in categories]
+        # where registered or where working (T30 Art 13): the candidate's own division and
+        # the employer's, as (code, label)
+        self.fields["division"].choices = list(places)
+        if len(self.fields["division"].choices) < 2:
+            del self.fields["division"]
 
 
 class ImportForm(forms.Form):

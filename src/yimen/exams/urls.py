@@ -17,6 +17,11 @@ urlpatterns = [
     path("sessions/", views_staff.sessions, name="sessions"),
     path("sessions/<int:exam_session_id>/", views_staff.session, name="session"),
     path("sessions/<int:exam_session_id>/fill/", views_staff.session_fill, name="session_fill"),
+    path(
+        "sessions/<int:exam_session_id>/close/",
+        views_staff.session_close_view,
+        name="session_close",
+    ),
     path("papers/<int:exam_paper_id>/event/", views_staff.paper_event, name="paper_event"),
     path("papers/<int:exam_paper_id>/ticket.pdf", views_staff.ticket, name="ticket"),
     path("certificates/", views_staff.certificates, name="certificates"),

@@ -57,7 +57,12 @@ def mine(request):
     today = timezone.localdate()
     person = selectors.candidate_of(request.user)
     register = RegisterForm(request.POST or None, prefix="reg") if person is None else None
-    apply = ApplyForm(request.POST or None, prefix="app", categories=_categories(today))
+    apply = ApplyForm(
+        request.POST or None,
+        prefix="app",
+        categories=_categories(today),
+        places=_places(person),
+    )
     if request.method == "POST":
         try:
             if register is not None and register.is_valid():
@@ -71,11 +76,13 @@ def mine(request):
                 )
                 return redirect("exams:mine")
             if person is not None and apply.is_valid():
+                place = apply.cleaned_data.get("division")
                 application_submit(
                     candidate=person,
                     category_code=apply.cleaned_data["category"],
                     actor=request.user,
                     on=today,
+                    division=Division.objects.get(pk=place) if place else None,
                 )
                 return redirect("exams:mine")
         except YimenError as exc:
@@ -93,6 +100,24 @@ def mine(request):
         ]
         context["photo_form"] = PhotoForm()
     return render(request, "exams/mine.html", context)
+
+
+def _places(person) -> list[tuple[str, str]]:
+    """Where the candidate may apply: where registered (the record's division) or where
+    working (the employer's division), T30 Art 13 — labels, not codes."""
+    if person is None:
+        return []
+    places = [
+        (person.division_id, _("%(name)s (where registered)") % {"name": person.division.name})
+    ]
+    if person.employer is not None and person.employer.division_id != person.division_id:
+        places.append(
+            (
+                person.employer.division_id,
+                _("%(name)s (where working)") % {"name": person.employer.division.name},
+            )
+        )
+    return places
 
 
 def _with_review_window(cert: Certificate, today):

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yimen.accounts.roles import Action
@@ -27,7 +28,7 @@ from .services import certificates as certs
 from .services.common import settings_for
 from .services.marking import practical_mark
 from .services.scheduling import application_schedule, schedule_waiting
-from .services.sitting import room_event
+from .services.sitting import room_event, session_close
 
 
 def _staff(request):
@@ -206,9 +207,23 @@ def session_fill(request, exam_session_id: int):
     try:
         room = selectors.access_session(request.user, exam_session_id)
         done = schedule_waiting(session=room, actor=request.user)
-        messages.success(request, str(len(done)))
+        messages.success(request, _("%(n)s seats filled from the waiting list.") % {"n": len(done)})
     except NotInScope:
         raise Http404 from None
+    except YimenError as exc:
+        _refused(request, exc)
+    return redirect("exams:session", exam_session_id)
+
+
+@login_required
+@require_POST
+def session_close_view(request, exam_session_id: int):
+    try:
+        room = selectors.access_session(request.user, exam_session_id)
+    except NotInScope:
+        raise Http404 from None
+    try:
+        session_close(session=room, actor=request.user)
     except YimenError as exc:
         _refused(request, exc)
     return redirect("exams:session", exam_session_id)

@@ -18,7 +18,7 @@ from yimen.import_limits import xlsx_rows
 from yimen.people import parse_id_number
 from yimen.regions.models import Division
 
-from ..errors import BadUscc, ImportRefused
+from ..errors import BadUscc, IdNumberTaken, ImportRefused
 from ..models import Candidate, Education, Employer
 from ..photos import normalised_photo
 from .common import audit, require
@@ -101,9 +101,15 @@ def candidate_register(
     *, data: CandidateData, division: Division, actor, employer=None, user=None, today: date
 ) -> Candidate:
     """Register one candidate: by themself (``user`` is the actor) or by staff/employer.
-    A known ID number updates the record's education, health and training."""
+    A known ID number updates the record's education, health and training — except by
+    self-registration: typing someone else's ID number must not take over their record,
+    results and certificates, so an account may update only the record linked to it."""
     if user is not None and actor == user:
         role = require(actor, Action.EXAM_SIT, division.code)
+        number = parse_id_number(data.id_number, today=today).number
+        known = Candidate.objects.filter(id_number=number).first()
+        if known is not None and known.user_id != user.pk:
+            raise IdNumberTaken()
     elif employer is not None and employer.contact_id == getattr(actor, "pk", None):
         role = require(actor, Action.EXAM_ENROL, employer.division_id)
     else:

@@ -16,7 +16,14 @@ from yimen.accounts.roles import Action
 from yimen.audit.events import EventType
 
 from .. import rules
-from ..errors import BadAnswer, BadTicket, BankTooSmall, PaperClosed, ReasonNeeded
+from ..errors import (
+    BadAnswer,
+    BadTicket,
+    BankTooSmall,
+    PaperClosed,
+    PapersStillOpen,
+    ReasonNeeded,
+)
 from ..models import (
     Answer,
     ApplicationStatus,
@@ -232,7 +239,7 @@ def room_event(*, paper: Paper, kind: str, actor, reason: str = "", minutes: int
     session.log = [
         *session.log,
         {
-            "at": timezone.now().isoformat(),
+            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             "seat": paper.seat,
             "kind": kind,
             "reason": reason,
@@ -251,3 +258,59 @@ def room_event(*, paper: Paper, kind: str, actor, reason: str = "", minutes: int
         new={"kind": kind, "minutes": minutes},
     )
     return paper
+
+
+@transaction.atomic
+def session_close(*, session: ExamSession, actor, now: datetime | None = None) -> ExamSession:
+    """Close the room after the exam (site manager, invigilator or administrator): every
+    paper whose time is up is submitted, every paper never started is recorded absent (its
+    application goes back to the waiting list), and the room is closed — after which no
+    paper of it can be started or resumed. Refused while a candidate still has time left.
+    The closing goes to the room record and the audit log."""
+    now = now or timezone.now()
+    role = require(actor, Action.EXAM_INVIGILATE, session.division_id)
+    room = ExamSession.objects.select_for_update().get(pk=session.pk)
+    papers = list(
+        Paper.objects.select_for_update()
+        .select_related("session", "application")
+        .filter(session=room, status__in=[PaperStatus.ISSUED, PaperStatus.SITTING])
+    )
+    writing = [
+        p for p in papers if p.status == PaperStatus.SITTING and p.ends_at and now < p.ends_at
+    ]
+    if writing:
+        raise PapersStillOpen(n=len(writing))
+    submitted = absent = 0
+    for paper in papers:
+        if paper.status == PaperStatus.SITTING:
+            paper_submit(paper=paper, now=now)
+            submitted += 1
+        else:
+            move(paper, PaperStatus.ABSENT)
+            if paper.application.status == ApplicationStatus.SCHEDULED:
+                move(paper.application, ApplicationStatus.APPLIED)
+            absent += 1
+    move(room, SessionStatus.CLOSED)
+    room.log = [
+        *room.log,
+        {
+            "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+            "seat": "",
+            "kind": "closed",
+            "reason": "",
+            "minutes": 0,
+            "by": actor.get_full_name() if actor else "",
+            "submitted": submitted,
+            "absent": absent,
+        },
+    ]
+    room.save(update_fields=["log"])
+    audit(
+        EventType.EXAM_SESSION_CLOSED,
+        room,
+        actor=actor,
+        role=role,
+        division=room.division_id,
+        new={"submitted": submitted, "absent": absent},
+    )
+    return room
