@@ -130,6 +130,10 @@ def candidate(request, exam_candidate_id: int):
             "applications": apps,
             "sessions": sessions,
             "photo_form": PhotoForm(),
+            "can_mark": any(
+                b.covers(person.division_id)
+                for b in bindings_for(request.user, Action.EXAM_INVIGILATE)
+            ),
             "can_upload": person.user_id == request.user.pk
             or (person.employer is not None and person.employer.contact_id == request.user.pk)
             or any(
