@@ -148,3 +148,16 @@ def test_review_page_scoping_and_permission(exam_world):
     # the list links to the page
     listing = as_user(exam_world.certifier).get("/exams/certificates/").content.decode()
     assert f"/exams/certificates/{cert.pk}/review/" in listing
+
+
+def test_the_overview_counts_and_the_list_filters_certificates_in_their_window(exam_world):
+    inside = issued(exam_world, due_in_days=30)
+    officer = as_user(exam_world.certifier)
+    index = officer.get("/exams/").content.decode()
+    assert "复审窗口内的证书 1 份" in index
+    listing = officer.get("/exams/certificates/", {"review": "1"}).content.decode()
+    assert f'id="certificate-{inside.pk}"' in listing
+    Certificate.objects.filter(pk=inside.pk).update(review_due_on=TODAY + timedelta(days=61))
+    listing = officer.get("/exams/certificates/", {"review": "1"}).content.decode()
+    assert f'id="certificate-{inside.pk}"' not in listing
+    assert "复审窗口内的证书 0 份" in officer.get("/exams/").content.decode()

@@ -77,6 +77,7 @@ def index(request):
             .filter(status=CertificateStatus.PENDING, accept_due_on__lt=today)
             .count(),
             "clocks": clocks,
+            "in_review": selectors.certificates_in_review_window(request.user, today).count(),
             "can_administer": bool(bindings_for(request.user, Action.EXAM_ADMINISTER)),
         },
     )
@@ -295,12 +296,18 @@ def certificates(request):
     status = request.GET.get("status", "")
     if status in CertificateStatus.values:
         qs = qs.filter(status=status)
+    review = request.GET.get("review") == "1"
+    if review:
+        qs = qs.filter(
+            pk__in=selectors.certificates_in_review_window(request.user, timezone.localdate())
+        )
     return render(
         request,
         "exams/certificates.html",
         {
             "page": page_of(request, qs.order_by("accept_due_on", "pk")),
             "status": status,
+            "review": review,
             "statuses": CertificateStatus.choices,
             "today": timezone.localdate(),
             "can_certify": bool(bindings_for(request.user, Action.EXAM_CERTIFY)),
