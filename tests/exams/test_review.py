@@ -161,3 +161,19 @@ def test_the_overview_counts_and_the_list_filters_certificates_in_their_window(e
     listing = officer.get("/exams/certificates/", {"review": "1"}).content.decode()
     assert f'id="certificate-{inside.pk}"' not in listing
     assert "复审窗口内的证书 0 份" in officer.get("/exams/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exams/certificates/{n}/review/",
+        "/exams/candidates/{n}/photo.jpg",
+        "/exams/candidates/{n}/",
+        "/exams/sessions/{n}/",
+        "/exams/papers/{n}/ticket.pdf",
+    ],
+)
+def test_an_id_past_the_databases_integers_is_not_found_not_a_500(exam_world, path):
+    officer = as_user(exam_world.admin)
+    for n in ("9" * 19, "9" * 40, "１"):
+        assert officer.get(path.format(n=n)).status_code == 404

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
+
 from . import views_manage, views_mine, views_review, views_sit, views_staff
 
 app_name = "exams"
@@ -11,43 +13,43 @@ urlpatterns = [
     path("categories/", views_staff.categories, name="categories"),
     path("manage/", views_manage.manage, name="manage"),
     path("candidates/", views_staff.candidates, name="candidates"),
-    path("candidates/<int:exam_candidate_id>/", views_staff.candidate, name="candidate"),
-    path("applications/<int:exam_application_id>/schedule/", views_staff.schedule, name="schedule"),
-    path("applications/<int:exam_application_id>/mark/", views_staff.mark, name="mark"),
+    path("candidates/<id:exam_candidate_id>/", views_staff.candidate, name="candidate"),
+    path("applications/<id:exam_application_id>/schedule/", views_staff.schedule, name="schedule"),
+    path("applications/<id:exam_application_id>/mark/", views_staff.mark, name="mark"),
     path("sessions/", views_staff.sessions, name="sessions"),
-    path("sessions/<int:exam_session_id>/", views_staff.session, name="session"),
-    path("sessions/<int:exam_session_id>/fill/", views_staff.session_fill, name="session_fill"),
+    path("sessions/<id:exam_session_id>/", views_staff.session, name="session"),
+    path("sessions/<id:exam_session_id>/fill/", views_staff.session_fill, name="session_fill"),
     path(
-        "sessions/<int:exam_session_id>/close/",
+        "sessions/<id:exam_session_id>/close/",
         views_staff.session_close_view,
         name="session_close",
     ),
-    path("papers/<int:exam_paper_id>/event/", views_staff.paper_event, name="paper_event"),
-    path("papers/<int:exam_paper_id>/ticket.pdf", views_staff.ticket, name="ticket"),
+    path("papers/<id:exam_paper_id>/event/", views_staff.paper_event, name="paper_event"),
+    path("papers/<id:exam_paper_id>/ticket.pdf", views_staff.ticket, name="ticket"),
     path("certificates/", views_staff.certificates, name="certificates"),
     path(
-        "certificates/<int:exam_certificate_id>/review/",
+        "certificates/<id:exam_certificate_id>/review/",
         views_review.review,
         name="certificate_review",
     ),
     path(
-        "certificates/<int:exam_certificate_id>/review/apply/",
+        "certificates/<id:exam_certificate_id>/review/apply/",
         views_review.review_request,
         name="review_request",
     ),
-    path("candidates/<int:exam_candidate_id>/photo.jpg", views_review.photo, name="photo"),
+    path("candidates/<id:exam_candidate_id>/photo.jpg", views_review.photo, name="photo"),
     path(
-        "candidates/<int:exam_candidate_id>/photo/",
+        "candidates/<id:exam_candidate_id>/photo/",
         views_review.photo_upload,
         name="photo_upload",
     ),
     path(
-        "certificates/<int:exam_certificate_id>/<str:step>/",
+        "certificates/<id:exam_certificate_id>/<str:step>/",
         views_staff.certificate_act,
         name="certificate_act",
     ),
     path(
-        "certificates/<int:exam_certificate_id>.pdf",
+        "certificates/<id:exam_certificate_id>.pdf",
         views_staff.certificate_file,
         name="certificate_file",
     ),
