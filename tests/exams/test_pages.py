@@ -18,7 +18,7 @@ from tests.exams.conftest import TODAY, id_for, uscc_for
 from tests.factories import NANGUAN, ZIQIANG, user_with
 from yimen.accounts.roles import Role
 from yimen.exams import errors
-from yimen.exams.models import Candidate, Certificate
+from yimen.exams.models import Candidate, Certificate, ExamSession
 from yimen.exams.services import certificates as certs
 from yimen.exams.services.candidates import check_uscc
 from yimen.exams.services.scheduling import application_submit
@@ -215,6 +215,21 @@ def test_the_administrator_opens_a_session_and_approves_a_green_channel(exam_wor
         },
     )
     assert response.status_code == 302
+    one = client.post(
+        "/exams/manage/",
+        {
+            "form": "session",
+            "s-name": "第10期",
+            "s-site": "考点",
+            "s-room": "4",
+            "s-starts_at": "2026-12-21T09:00",
+            "s-capacity": 30,
+            "s-invigilators": "甲",
+        },
+        follow=True,
+    )
+    assert "请填写本考场的两名监考人员" in one.content.decode()
+    assert not ExamSession.objects.filter(name="第10期").exists()
     client.post(
         "/exams/manage/",
         {

@@ -52,6 +52,13 @@ class PapersStillOpen(Conflict):
         )
 
 
+class TwoInvigilators(Invalid):
+    code = "exams.two_invigilators"
+
+    def __init__(self):
+        super().__init__(_("Name two invigilators for the room, separated by a comma."))
+
+
 class BadUscc(Invalid):
     code = "exams.invalid_uscc"
 

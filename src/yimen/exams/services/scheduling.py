@@ -18,7 +18,15 @@ from yimen.regions.codes import prefix_of
 from yimen.regions.models import Division
 
 from .. import rules
-from ..errors import NoCategory, ReasonNeeded, RetakesUsed, RevocationBar, SessionFull, TooLate
+from ..errors import (
+    NoCategory,
+    ReasonNeeded,
+    RetakesUsed,
+    RevocationBar,
+    SessionFull,
+    TooLate,
+    TwoInvigilators,
+)
 from ..models import (
     Application,
     ApplicationStatus,
@@ -141,7 +149,7 @@ def session_open(
     """A sitting in one room; two invigilators are named (the room record names them)."""
     role = require(actor, Action.EXAM_ADMINISTER, division.code)
     if len([n for n in invigilators.replace("，", ",").split(",") if n.strip()]) < 2:
-        raise ReasonNeeded()
+        raise TwoInvigilators()
     session = ExamSession.objects.create(
         name=name,
         division=division,
