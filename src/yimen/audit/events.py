@@ -109,3 +109,5 @@ class EventType(models.TextChoices):
     EXAM_REVIEW_REQUESTED = "exams.review_requested", _("Certificate review applied for")
     EXAM_PHOTO_SET = "exams.photo_set", _("Exam candidate photo uploaded")
     EXAM_SESSION_CLOSED = "exams.session_closed", _("Exam session closed")
+    EXAM_GREEN_REQUESTED = "exams.green_requested", _("Green channel requested by a firm")
+    EXAM_GREEN_REFUSED = "exams.green_refused", _("Green channel request refused")

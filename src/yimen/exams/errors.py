@@ -59,6 +59,13 @@ class TwoInvigilators(Invalid):
         super().__init__(_("Name two invigilators for the room, separated by a comma."))
 
 
+class RequestPending(Conflict):
+    code = "exams.green_request_pending"
+
+    def __init__(self):
+        super().__init__(_("A green channel request of this firm is already waiting."))
+
+
 class BadUscc(Invalid):
     code = "exams.invalid_uscc"
 

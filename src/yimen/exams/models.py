@@ -143,6 +143,36 @@ class GreenChannel(models.Model):
         return f"{self.employer_id} {self.valid_until}"
 
 
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")  # waiting for the administrator
+    APPROVED = "approved", _("Approved")  # a GreenChannel was granted from it
+    REFUSED = "refused", _("Refused")  # with the administrator's reason
+
+
+class GreenChannelRequest(models.Model):
+    """A firm's own request for the green channel, sent from the employer's page; the exam
+    administrator approves it (a ``GreenChannel`` with the approver as signer) or refuses
+    it with a reason."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="requests")
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_on = models.DateField(_("requested on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default="requested"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("decision note"), max_length=300, blank=True)
+    channel = models.ForeignKey(GreenChannel, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.requested_on}"
+
+
 class Candidate(models.Model):
     """A person who sits the exams; the ID number gives birth date (age rule)."""
 

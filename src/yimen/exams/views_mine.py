@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
@@ -23,14 +24,14 @@ from yimen.spreadsheets import xlsx_append
 from . import rules, selectors
 from .errors import ImportRefused
 from .forms import ApplyForm, ImportForm, PhotoForm, RegisterForm, VerifyForm
-from .models import Category, Certificate, Post
+from .models import Category, Certificate, GreenChannelRequest, Post
 from .services.candidates import (
     IMPORT_COLUMNS,
     CandidateData,
     candidate_register,
     candidates_import,
 )
-from .services.scheduling import application_submit
+from .services.scheduling import application_submit, green_channel_request
 from .statistics import figures
 
 STATES = {
@@ -165,8 +166,33 @@ def employer(request):
             "form": form,
             "refused": refused,
             "staff": staff.prefetch_related("applications__category").order_by("name"),
+            "requests": GreenChannelRequest.objects.filter(employer__in=employers).order_by(
+                "-requested_on", "-pk"
+            )[:5],
         },
     )
+
+
+@login_required
+@require_POST
+def green_request(request):
+    """The employer's contact asks for the green channel (a reason, e.g. resuming work)."""
+    employers = list(selectors.employers_of(request.user))
+    chosen = next((e for e in employers if str(e.pk) == request.POST.get("employer")), None)
+    if chosen is None:
+        raise Http404
+    try:
+        green_channel_request(
+            employer=chosen,
+            reason=request.POST.get("reason", "")[:300],
+            actor=request.user,
+            today=timezone.localdate(),
+        )
+    except YimenError as exc:
+        messages.error(request, exc.render())
+    else:
+        messages.success(request, _("Request sent to the exam administrator."))
+    return redirect("exams:employer")
 
 
 @login_required
