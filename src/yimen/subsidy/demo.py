@@ -364,7 +364,7 @@ def load_demo() -> str:
         actor=users["subsidyunit"],
         now=recent,
     )
-    submitted = _submit(
+    _submit(  # submitted: waiting for the inspectors
         s[1],
         current,
         surveyor,
@@ -384,7 +384,10 @@ def load_demo() -> str:
     _inspect(inspected, a, b, day, now, pit=(Decimal("14.6"), Decimal("8"), Decimal("2.9")))
     _inspect(approved, a, b, day, now, feed=Decimal("76"))
     application_decide(application=approved, actor=reviewer, approve=True, note="核查属实")
-    return "2 个方案、13 个主体、各阶段申报、1 个已拨付批次 2 schemes, 13 units, every stage, 1 paid batch"
+    return (
+        "2 个方案、13 个主体、各阶段申报、1 个已拨付批次 "
+        "2 schemes, 13 units, every stage, 1 paid batch"
+    )
 
 
 def _submit(survey, scheme, actor, now, *facts):
