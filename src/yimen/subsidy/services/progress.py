@@ -137,7 +137,7 @@ def figures(user) -> dict:
         )
     )
     counties = []
-    total = defaultdict(lambda: ZERO)
+    total: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for code in sorted(rows):
         row = dict(rows[code])
         row["code"] = code.ljust(12, "0")
@@ -153,7 +153,7 @@ def targets(prefixes: list[str]) -> list[dict]:
     q = Q(pk__in=[])
     for p in prefixes:
         q |= Q(division__code__startswith=p)
-    entered = defaultdict(lambda: ZERO)
+    entered: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     for programme, metric, value in (
         ProgressFigure.objects.filter(q)
         .values_list("programme_id", "metric")

@@ -169,8 +169,10 @@ def measure_of(item: Item) -> Measure:
         qty = pit_volume(*dims) if volume is not None else ZERO
         return Measure(item.pk, item.item_type, qty, RateUnit.CUBIC_METRE)
     if item.item_type == ItemType.FEED:
-        qty = item.measured_quantity if item.finding else item.quantity
-        return Measure(item.pk, item.item_type, qty or ZERO, item.quantity_unit or RateUnit.TONNE)
+        amount = item.measured_quantity if item.finding else item.quantity
+        return Measure(
+            item.pk, item.item_type, amount or ZERO, item.quantity_unit or RateUnit.TONNE
+        )
     return Measure(item.pk, item.item_type, Decimal("1"), RateUnit.MACHINE)
 
 
@@ -271,7 +273,7 @@ def application_decide(
             application,
             Status.APPROVED,
             computed_amount=sum((c.amount for c in computed), ZERO),
-            approved_amount=sum((i.approved_amount for i in items), ZERO),
+            approved_amount=sum((i.approved_amount or ZERO for i in items), ZERO),
             decided_by=actor,
             decided_at=timezone.now(),
             decision_note=note,
