@@ -457,3 +457,20 @@ def test_a_refusal_frees_the_machines_serial(world):
     application_decide(application=app, actor=world.reviewer, approve=False, note="现场未见机械")
     again = world.submitted(machine(serial="SN-R", invoice="INV-R"))
     assert again.status == Status.SUBMITTED
+
+
+def test_the_deadline_command_closes_the_drafts_of_passed_schemes_only(world):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    survey = world.unit()
+    app = application_start(scheme=world.scheme, unit=survey.unit, actor=world.surveyor, now=NOV)
+    out = io.StringIO()
+    with time_machine.travel(DEADLINE, tick=False):
+        call_command("subsidy_close_drafts", stdout=out)
+    assert Application.objects.get(pk=app.pk).status == Status.DRAFT
+    with time_machine.travel(DEADLINE + timedelta(seconds=1), tick=False):
+        call_command("subsidy_close_drafts", stdout=out)
+    assert Application.objects.get(pk=app.pk).status == Status.LAPSED
