@@ -329,3 +329,10 @@ def test_item_types_have_labels_not_codes(world, client):
     page = login(client, world.reviewer).get(f"/subsidy/applications/{app.pk}/").content.decode()
     assert "贮窖" in page and ">pit<" not in page
     assert ItemType.PIT.label
+
+
+def test_progress_of_an_area_without_subsidy_still_downloads(world, client):
+    page = login(client, world.outsider).get("/subsidy/progress/?format=xlsx")
+    assert page.status_code == 200
+    rows = list(load_workbook(io.BytesIO(page.content)).active.iter_rows(values_only=True))
+    assert rows[-1][1] == 0  # the totals row, all zero

@@ -45,6 +45,24 @@ INSPECTED = [Status.INSPECTED, Status.APPROVED, Status.REFUSED, Status.DISCLOSED
 APPROVED = [Status.APPROVED, Status.DISCLOSED, Status.PAID]
 
 
+def blank_row() -> dict:
+    """One county's figures before counting (the totals row starts the same)."""
+    return {
+        "surveyed": 0,
+        "vetted": 0,
+        "applied": 0,
+        "inspected": 0,
+        "approved": 0,
+        "paid": 0,
+        "approved_amount": ZERO,
+        "paid_amount": ZERO,
+        "pit_m3": ZERO,
+        "feed_t": ZERO,
+        "feed_m3": ZERO,
+        "machines": 0,
+    }
+
+
 def stats_prefixes(user) -> list[str]:
     return sorted({b.prefix for b in bindings_for(user, Action.SUBSIDY_STATS)})
 
@@ -56,24 +74,9 @@ def _county(code: str) -> str:
 def figures(user) -> dict:
     """The dashboard's figures for the user's area: one row per county, and the totals."""
     prefixes = stats_prefixes(user)
-    rows: dict[str, dict] = defaultdict(
-        lambda: {
-            "surveyed": 0,
-            "vetted": 0,
-            "applied": 0,
-            "inspected": 0,
-            "approved": 0,
-            "paid": 0,
-            "approved_amount": ZERO,
-            "paid_amount": ZERO,
-            "pit_m3": ZERO,
-            "feed_t": ZERO,
-            "feed_m3": ZERO,
-            "machines": 0,
-        }
-    )
+    rows: dict[str, dict] = defaultdict(blank_row)
     if not prefixes:
-        return {"counties": [], "totals": rows["total"], "targets": []}
+        return {"counties": [], "totals": blank_row(), "targets": []}
 
     def scoped(qs, field):
         q = Q(pk__in=[])
@@ -137,7 +140,7 @@ def figures(user) -> dict:
         )
     )
     counties = []
-    total: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    total = blank_row()
     for code in sorted(rows):
         row = dict(rows[code])
         row["code"] = code.ljust(12, "0")
@@ -145,7 +148,7 @@ def figures(user) -> dict:
         counties.append(row)
         for k, v in rows[code].items():
             total[k] += v
-    return {"counties": counties, "totals": dict(total), "targets": targets(prefixes)}
+    return {"counties": counties, "totals": total, "targets": targets(prefixes)}
 
 
 def targets(prefixes: list[str]) -> list[dict]:
