@@ -49,6 +49,9 @@ TYPE_BY_NAME = {
 }
 
 
+APPLICANT_TYPES = frozenset(ApplicantType.values)  # read once: the enum rebuilds its list
+
+
 @dataclass(frozen=True)
 class UnitData:
     applicant_type: str
@@ -69,7 +72,7 @@ def check_identity(applicant_type: str, raw: str, *, today: date) -> tuple[str, 
     """(id kind, normalised identity): households and farms by an 18-digit ID number or a
     credit code; cooperatives and processors by the credit code only."""
     value = (raw or "").strip().upper().replace(" ", "")
-    if applicant_type not in ApplicantType.values:
+    if applicant_type not in APPLICANT_TYPES:
         raise BadIdentity(gettext_lazy("Choose the applicant type."))
     if applicant_type == ApplicantType.FARM and not _looks_like_uscc(value):
         try:
