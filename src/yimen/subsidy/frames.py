@@ -144,55 +144,45 @@ def scheme_amounts(scheme, *, on, statuses) -> pl.DataFrame:
     """Every item of the scheme's applications in ``statuses``, paid as the review pays it
     (the measured volume and quantity once inspected, nothing for an item not found), under
     the rate rows in force on ``on``: one read of the items, one vectorised pass."""
+    from django.db.models import BigIntegerField, F
+    from django.db.models.functions import Cast, Round
+
     from .models import Finding, Item, ItemType
     from .services.review import rates_in_force
 
-    rows = Item.objects.filter(
-        application__scheme=scheme, application__status__in=list(statuses)
-    ).values_list(
-        "application_id",
-        "pk",
-        "item_type",
-        "finding",
-        "length_m",
-        "width_m",
-        "depth_m",
-        "measured_length_m",
-        "measured_width_m",
-        "measured_depth_m",
-        "quantity",
-        "measured_quantity",
-        "quantity_unit",
+    # the decimals come back as integer hundredths, rounded by the database: no Decimal
+    # object per value (that was most of the time at 150,000 items)
+    centi = {
+        name: Cast(Round(F(field) * 100), BigIntegerField())
+        for name, field in (
+            ("l", "length_m"),
+            ("w", "width_m"),
+            ("d", "depth_m"),
+            ("ml", "measured_length_m"),
+            ("mw", "measured_width_m"),
+            ("md", "measured_depth_m"),
+            ("q", "quantity"),
+            ("mq", "measured_quantity"),
+        )
+    }
+    names = ["application", "item", "item_type", "finding", *centi, "q_unit"]
+    rows = (
+        Item.objects.filter(application__scheme=scheme, application__status__in=list(statuses))
+        .annotate(**centi)
+        .values_list("application_id", "pk", "item_type", "finding", *centi, "quantity_unit")
     )
-    columns = list(zip(*rows, strict=True)) or [[] for _ in range(13)]
-    names = [
-        "application",
-        "item",
-        "item_type",
-        "finding",
-        "l",
-        "w",
-        "d",
-        "ml",
-        "mw",
-        "md",
-        "q",
-        "mq",
-        "q_unit",
-    ]
+    columns = list(zip(*rows, strict=True)) or [[] for _ in names]
     frame = pl.DataFrame(
-        {
-            name: [None if v is None else (_centi(v) if isinstance(v, Decimal) else v) for v in col]
-            for name, col in zip(names, columns, strict=True)
-        },
+        dict(zip(names, columns, strict=True)),
         schema={
             "application": pl.Int64,
             "item": pl.Int64,
             "item_type": pl.String,
             "finding": pl.String,
-            **{k: pl.Int64 for k in ("l", "w", "d", "ml", "mw", "md", "q", "mq")},
+            **{k: pl.Int64 for k in centi},
             "q_unit": pl.String,
         },
+        orient="col",
     )
     inspected = pl.col("finding") != ""
     pit = pl.col("item_type") == ItemType.PIT.value

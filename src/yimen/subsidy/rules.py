@@ -211,23 +211,28 @@ def compute_amounts(measures: Sequence[Measure], rates: Iterable[RateRow]) -> li
             result.reasons.append(
                 str(_("%(q)s %(from)s converted at %(f)s t/m³: %(r)s %(to)s."))
                 % {
-                    "q": m.quantity,
+                    "q": format_yuan(m.quantity),
                     "from": str(RateUnit(m.unit).label),
                     "f": rate.tonnes_per_m3,
-                    "r": qty,
+                    "r": format_yuan(qty),
                     "to": unit_label,
                 }
             )
         if qty < rate.min_quantity:
             result.reasons.append(
                 str(_("%(q)s %(unit)s is below the minimum of %(min)s %(unit)s: nothing is paid."))
-                % {"q": qty, "unit": unit_label, "min": rate.min_quantity}
+                % {"q": format_yuan(qty), "unit": unit_label, "min": format_yuan(rate.min_quantity)}
             )
             continue
         amount = (qty * rate.rate).quantize(CENT, ROUND_HALF_UP)
         result.reasons.append(
             str(_("%(q)s %(unit)s × %(rate)s yuan = %(amount)s yuan."))
-            % {"q": qty, "unit": unit_label, "rate": rate.rate, "amount": format_yuan(amount)}
+            % {
+                "q": format_yuan(qty),
+                "unit": unit_label,
+                "rate": format_yuan(rate.rate),
+                "amount": format_yuan(amount),
+            }
         )
         if rate.cap_per_item is not None and amount > rate.cap_per_item:
             amount = rate.cap_per_item

@@ -92,9 +92,9 @@ def index(request):
 
 
 @login_required
-def scheme(request, scheme_id: int):
+def scheme(request, subsidy_scheme_id: int):
     """The scheme as configured: window, admitted types and materials, the rate table."""
-    item = _scheme(request, scheme_id)
+    item = _scheme(request, subsidy_scheme_id)
     rates = item.rates.order_by("item_type", "valid_from")
     return render(
         request, "subsidy/scheme.html", {"scheme": item, "rates": rates, "now": timezone.now()}
@@ -182,9 +182,9 @@ def units(request):
 
 @login_required
 @require_POST
-def vet(request, survey_id: int):
+def vet(request, subsidy_survey_id: int):
     try:
-        survey = selectors.access_survey(request.user, survey_id)
+        survey = selectors.access_survey(request.user, subsidy_survey_id)
     except NotInScope:
         raise Http404 from None
     form = VetForm(request.POST)
@@ -273,8 +273,8 @@ def _may_edit(user, app) -> bool:
 
 
 @login_required
-def application(request, application_id: int):
-    app = _application(request, application_id)
+def application(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     items = list(app.items.order_by("pk"))
     user = request.user
     may_inspect = app.status == Status.SUBMITTED and can(
@@ -342,8 +342,8 @@ def _facts(data) -> ItemFacts:
 
 @login_required
 @require_POST
-def item_add(request, application_id: int):
-    app = _application(request, application_id)
+def item_add(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     form = ItemForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -362,9 +362,9 @@ def item_add(request, application_id: int):
 
 @login_required
 @require_POST
-def item_remove(request, application_id: int, item_id: int):
-    app = _application(request, application_id)
-    item = Item.objects.filter(pk=item_id, application=app).first()
+def item_remove(request, subsidy_application_id: int, subsidy_item_id: int):
+    app = _application(request, subsidy_application_id)
+    item = Item.objects.filter(pk=subsidy_item_id, application=app).first()
     if item is None:
         raise Http404
     try:
@@ -376,8 +376,8 @@ def item_remove(request, application_id: int, item_id: int):
 
 @login_required
 @require_POST
-def submit(request, application_id: int):
-    app = _application(request, application_id)
+def submit(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     try:
         apps.application_submit(application=app, actor=request.user, now=timezone.now())
         messages.success(request, _("Application submitted."))
@@ -388,8 +388,8 @@ def submit(request, application_id: int):
 
 @login_required
 @require_POST
-def photo(request, application_id: int):
-    app = _application(request, application_id)
+def photo(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     items = list(app.items.all())
     form = PhotoForm(request.POST, request.FILES, items=items)
     if not form.is_valid():
@@ -424,8 +424,8 @@ def photo(request, application_id: int):
 
 @login_required
 @require_POST
-def inspect(request, application_id: int):
-    app = _application(request, application_id)
+def inspect(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     if not can(request.user, Action.SUBSIDY_INSPECT, app.division_id):
         raise Http404
     head = InspectionHeadForm(
@@ -473,8 +473,8 @@ def inspect(request, application_id: int):
 
 @login_required
 @require_POST
-def decide(request, application_id: int):
-    app = _application(request, application_id)
+def decide(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the decision."))
@@ -501,8 +501,8 @@ def decide(request, application_id: int):
 
 
 @login_required
-def application_file(request, application_id: int):
-    app = _application(request, application_id)
+def application_file(request, subsidy_application_id: int):
+    app = _application(request, subsidy_application_id)
     response = HttpResponse(application_pdf(app), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{app.number}.pdf"'
     return response

@@ -138,9 +138,9 @@ def payments(request):
 
 
 @login_required
-def batch(request, batch_id: int):
+def batch(request, subsidy_batch_id: int):
     try:
-        item = selectors.access_batch(request.user, batch_id)
+        item = selectors.access_batch(request.user, subsidy_batch_id)
     except NotInScope:
         raise Http404 from None
     return render(
@@ -155,9 +155,9 @@ def batch(request, batch_id: int):
 
 
 @login_required
-def batch_file(request, batch_id: int, kind: str):
+def batch_file(request, subsidy_batch_id: int, kind: str):
     try:
-        item = selectors.access_batch(request.user, batch_id)
+        item = selectors.access_batch(request.user, subsidy_batch_id)
     except NotInScope:
         raise Http404 from None
     name = f"subsidy-{item.scheme.code}-{item.number:03d}"
@@ -301,9 +301,9 @@ def county(request):
 
 @login_required
 @require_POST
-def review_request(request, application_id: int):
+def review_request(request, subsidy_application_id: int):
     try:
-        app = selectors.access_application(request.user, application_id)
+        app = selectors.access_application(request.user, subsidy_application_id)
     except NotInScope:
         raise Http404 from None
     form = CommentForm(request.POST)
@@ -320,8 +320,8 @@ def review_request(request, application_id: int):
 
 @login_required
 @require_POST
-def review_answer(request, request_id: int):
-    item = ReviewRequest.objects.filter(pk=request_id).select_related("application").first()
+def review_answer(request, subsidy_request_id: int):
+    item = ReviewRequest.objects.filter(pk=subsidy_request_id).select_related("application").first()
     if item is None:
         raise Http404
     try:
