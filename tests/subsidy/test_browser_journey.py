@@ -98,7 +98,7 @@ def test_survey_to_payment_on_a_phone(transactional_db, tree_for_browser, live_s
     page.fill("#id_quantity", "120")
     page.select_option("#id_quantity_unit", "t")
     page.locator("#item-form button").click()
-    expect(page.locator("#computed-total")).to_contain_text("6000")
+    expect(page.locator("#computed-total")).to_contain_text("6,000.00")
     assert fits(page)
     page.locator("#submit-form button").click()
     expect(page.locator("#status")).to_have_text("已申报，待核查")
@@ -115,7 +115,7 @@ def test_survey_to_payment_on_a_phone(transactional_db, tree_for_browser, live_s
     assert fits(ipage)
 
     rpage.goto(f"{base}/subsidy/applications/{app.pk}/")
-    expect(rpage.locator("#computed-total")).to_contain_text("5500")  # the measured 110 t
+    expect(rpage.locator("#computed-total")).to_contain_text("5,500.00")  # the measured 110 t
     rpage.locator("#decide-form > button").click()
     expect(rpage.locator("#signer")).to_contain_text("孙立军")
     rpage.goto(f"{base}/subsidy/disclosure/")
