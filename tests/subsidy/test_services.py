@@ -474,3 +474,40 @@ def test_the_deadline_command_closes_the_drafts_of_passed_schemes_only(world):
     with time_machine.travel(DEADLINE + timedelta(seconds=1), tick=False):
         call_command("subsidy_close_drafts", stdout=out)
     assert Application.objects.get(pk=app.pk).status == Status.LAPSED
+
+
+def test_a_photo_far_from_the_declared_pit_is_flagged(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yimen.subsidy.models import PhotoStage
+    from yimen.subsidy.services.applications import photo_add
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    app = world.submitted(pit(lat="44.826100", lon="126.533200"))
+    item = app.items.get()
+
+    def shot(lat):
+        return photo_add(
+            application=app,
+            actor=world.inspector,
+            file=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff" + b"0" * 32, "image/jpeg"),
+            kind="photo",
+            item=item,
+            latitude=Decimal(lat),
+            longitude=Decimal("126.533200"),
+            taken_at=datetime(2020, 12, 5, 10, tzinfo=BJ),
+            stage=PhotoStage.INSPECTION,
+        )
+
+    near = shot("44.827000")  # about 100 m north: within the scheme's 200 m
+    far = shot("44.829000")  # about 322 m north
+    assert (near.far, far.far) == (False, True)
+    assert 95 <= near.distance_m <= 105 and 315 <= far.distance_m <= 330
+    with pytest.raises(NotAllowed):  # the surveyor takes no inspection photos
+        photo_add(
+            application=app,
+            actor=world.surveyor,
+            file=SimpleUploadedFile("p.jpg", b"0", "image/jpeg"),
+            kind="photo",
+            stage=PhotoStage.INSPECTION,
+        )
