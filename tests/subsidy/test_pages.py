@@ -336,3 +336,16 @@ def test_progress_of_an_area_without_subsidy_still_downloads(world, client):
     assert page.status_code == 200
     rows = list(load_workbook(io.BytesIO(page.content)).active.iter_rows(values_only=True))
     assert rows[-1][1] == 0  # the totals row, all zero
+
+
+def test_a_second_county_scheme_is_configured_in_the_admin_without_code(world, client):
+    from tests.factories import user_with
+    from yimen.accounts.roles import Role
+    from yimen.subsidy.models import Scheme
+
+    admin = user_with(Role.SYSTEM_ADMIN, "220000000000", is_staff=True, is_superuser=True)
+    login(client, admin)
+    assert client.get("/admin/subsidy/scheme/").status_code == 200
+    page = client.get(f"/admin/subsidy/scheme/{world.scheme.pk}/change/")
+    assert page.status_code == 200 and "rates-0-rate" in page.content.decode()
+    assert Scheme.objects.count() == 1
