@@ -23,6 +23,9 @@ urlpatterns = [
     path("exams/", include("yimen.exams.urls")),
     path("inbox/", include("yimen.notify.urls")),
     # --- end issue 19 ---
+    # --- issue 17: straw-to-meat subsidy ---
+    path("subsidy/", include("yimen.subsidy.urls")),
+    # --- end issue 17 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -151,8 +151,10 @@ def other_township(world) -> dict[str, str]:
         application=application, text="此户有车", review_case=world.other_case
     )
     exam = exam_objects(now)
+    subsidy = subsidy_objects(now, world.other_caseworker)
     return {
         **exam,
+        **subsidy,
         "case_id": world.other_case.pk,
         "task_id": task.pk,
         "application_id": application.pk,
@@ -238,6 +240,66 @@ def exam_objects(now) -> dict:
         "exam_paper_id": paper.pk,
         "exam_certificate_id": cert.pk,
         "step": "issue",
+    }
+
+
+def subsidy_objects(now, user) -> dict:
+    """A straw-to-meat subsidy unit of 北安社区 with an application, an item, a review request
+    and a paid batch (issue 17); township roles carry no subsidy action, so every subsidy
+    page must refuse them."""
+    from yimen.subsidy import models as sb
+
+    programme = sb.Programme.objects.create(
+        code="P", name="秸秆变肉", division_id="220000000000", start_year=2020, target_year=2025
+    )
+    scheme = sb.Scheme.objects.create(
+        programme=programme,
+        code="NG",
+        name="南关区试点",
+        division_id=NANGUAN,
+        opens_at=now,
+        deadline=now,
+        earliest_work_date=MONTH,
+        crop_year=2020,
+    )
+    unit = sb.Unit.objects.create(
+        applicant_type="farm",
+        name="赵淑珍",
+        id_kind="ric",
+        identity=id_number("19600101", "041"),
+        division_id=BEIAN,
+    )
+    survey = sb.Survey.objects.create(scheme=scheme, unit=unit, surveyed_by=user)
+    app = sb.Application.objects.create(
+        scheme=scheme,
+        unit=unit,
+        division_id=BEIAN,
+        number="NG-000001",
+        channel="counter",
+        created_by=user,
+        approved_amount=Decimal("100"),
+    )
+    item = sb.Item.objects.create(application=app, item_type="machine", serial_number="S1")
+    request = sb.ReviewRequest.objects.create(application=app, comment="核实", raised_by=user)
+    batch = sb.PaymentBatch.objects.create(
+        scheme=scheme, number=1, units=1, total_amount=Decimal("100"), issued_by=user, digest="0"
+    )
+    sb.PaymentLine.objects.create(
+        batch=batch,
+        application=app,
+        amount=Decimal("100"),
+        payee_name="赵淑珍",
+        bank_name="银行",
+        account_number="1",
+        reference="NG-1",
+    )
+    return {
+        "subsidy_scheme_id": scheme.pk,
+        "subsidy_survey_id": survey.pk,
+        "subsidy_application_id": app.pk,
+        "subsidy_item_id": item.pk,
+        "subsidy_request_id": request.pk,
+        "subsidy_batch_id": batch.pk,
     }
 
 

@@ -116,3 +116,22 @@ class EventType(models.TextChoices):
     EXAM_SESSION_CLOSED = "exams.session_closed", _("Exam session closed")
     EXAM_GREEN_REQUESTED = "exams.green_requested", _("Green channel requested by a firm")
     EXAM_GREEN_REFUSED = "exams.green_refused", _("Green channel request refused")
+    # --- issue 17: straw-to-meat subsidy (subsidy app) ---
+    SUBSIDY_UNIT_SURVEYED = "subsidy.unit_surveyed", _("Subsidy unit surveyed")
+    SUBSIDY_SURVEY_IMPORTED = "subsidy.survey_imported", _("Subsidy survey sheet imported")
+    SUBSIDY_UNIT_VETTED = "subsidy.unit_vetted", _("Subsidy unit vetted")
+    SUBSIDY_APPLICATION_SAVED = "subsidy.application_saved", _("Subsidy application changed")
+    SUBSIDY_APPLICATION_SUBMITTED = (
+        "subsidy.application_submitted",
+        _("Subsidy application submitted"),
+    )
+    SUBSIDY_DRAFT_LAPSED = "subsidy.draft_lapsed", _("Subsidy draft closed at the deadline")
+    SUBSIDY_PHOTO_ADDED = "subsidy.photo_added", _("Subsidy photo added")
+    SUBSIDY_INSPECTED = "subsidy.inspected", _("Subsidy items inspected on site")
+    SUBSIDY_DECIDED = "subsidy.decided", _("Subsidy application decided")
+    SUBSIDY_DISCLOSED = "subsidy.disclosed", _("Subsidy disclosure published")
+    SUBSIDY_OBJECTION = "subsidy.objection", _("Objection to a subsidy disclosure")
+    SUBSIDY_BATCH_ISSUED = "subsidy.batch_issued", _("Subsidy payment batch issued")
+    SUBSIDY_REVIEW_REQUESTED = "subsidy.review_requested", _("County asked for a subsidy review")
+    SUBSIDY_REVIEW_ANSWERED = "subsidy.review_answered", _("Bureau answered the county")
+    SUBSIDY_PROGRESS_SET = "subsidy.progress_set", _("Programme figures entered")

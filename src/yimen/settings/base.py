@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     # --- issue 19: safety exams ---
     "yimen.exams",
     # --- end issue 19 ---
+    # --- issue 17: straw-to-meat subsidy ---
+    "yimen.subsidy",
+    # --- end issue 17 ---
 ]
 
 MIDDLEWARE = [

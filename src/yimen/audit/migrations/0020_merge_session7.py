@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('audit', '0019_assistance_person_events'),
         ('audit', '0019_exams_review_photo_close_green_events'),
+        ('audit', '0019_subsidy_events'),
     ]
 
     operations = [
