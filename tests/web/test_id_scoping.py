@@ -150,7 +150,7 @@ def other_township(world) -> dict[str, str]:
     objection = Objection.objects.create(
         application=application, text="此户有车", review_case=world.other_case
     )
-    exam = exam_objects(now)
+    exam = exam_objects(now, world.other_caseworker)
     subsidy = subsidy_objects(now, world.other_caseworker)
     return {
         **exam,
@@ -185,10 +185,19 @@ def other_township(world) -> dict[str, str]:
     }
 
 
-def exam_objects(now) -> dict:
+def exam_objects(now, user) -> dict:
     """自强街道's safety-exam candidate with an application, a seat, and a certificate (issue
     19); township roles carry no exam action, so every exam page must refuse them."""
-    from yimen.exams.models import Application, Candidate, Category, Certificate, ExamSession, Paper
+    from yimen.exams.models import (
+        Application,
+        Candidate,
+        Category,
+        Certificate,
+        Employer,
+        ExamSession,
+        GreenChannelRequest,
+        Paper,
+    )
 
     ziqiang = Division.objects.get(pk=ZIQIANG)
     category = Category.objects.create(
@@ -233,7 +242,12 @@ def exam_objects(now) -> dict:
         status="valid",
         number="T" + person.id_number,
     )
+    firm = Employer.objects.create(uscc="91220102MA00000001", name="自强化工", division=ziqiang)
+    green = GreenChannelRequest.objects.create(
+        employer=firm, reason="复工复产", requested_by=user, requested_on=MONTH
+    )
     return {
+        "request_id": green.pk,
         "exam_candidate_id": person.pk,
         "exam_application_id": app.pk,
         "exam_session_id": room.pk,
