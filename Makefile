@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# the suite runs on every core (pytest-xdist); `make test PYTEST_WORKERS=0` runs it in one process
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo demo-hainan test lint lint-imports messages venv lock clean bench
 
@@ -50,6 +52,7 @@ messages: $(STAMP)
 # It is also Jilin's medical-insurance node; `make demo-hainan` (another terminal) starts
 # Hainan's on :8001, and `yimen medins_outbox --loop` on each side carries the messages.
 demo: export YIMEN_DEBUG = 1
+demo: export YIMEN_FSI_DEMO_CREDENTIAL = 1
 demo: export YIMEN_MEDINS_NODE_CONFIG = $(CURDIR)/var/medins-node-jilin.json
 demo: messages
 	mkdir -p var
@@ -69,7 +72,7 @@ demo-hainan: messages
 	$(BIN)/yimen runserver 127.0.0.1:8001
 
 test: messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

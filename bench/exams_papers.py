@@ -57,7 +57,12 @@ def run(args) -> None:
     call_command("load_divisions", verbosity=0)
     load_catalogue()
     Question.objects.bulk_create(generate_bank("T-EL-LV", tf=150, single=200, multiple=50))
-    bank = [(q, k, len(o)) for q, k, o in Question.objects.values_list("pk", "kind", "options")]
+    bank = [
+        (q, k, len(o), t, d)
+        for q, k, o, t, d in Question.objects.values_list(
+            "pk", "kind", "options", "tier", "difficulty"
+        )
+    ]
     keys = dict(Question.objects.values_list("pk", "answer"))
     print(f"{connection.vendor}, {platform.python_version()}, bank {len(bank)} questions")
 

@@ -10,8 +10,12 @@ best of ``--repeat`` runs of each, their ratio (target ≤ 3×) and the peak RSS
 
     .venv/bin/python bench/rules_roster.py [--households N] [--repeat R] [--seed S]
 
-The end-to-end part (database → list of changes) is not here: the roster (issue 6)
-does not exist yet."""
+Issue 21's facts are generated too: 特困 minors at school, seasonal income over the
+look-back (so incomes are summed × 12, exactly), further disability certificates
+(多重残疾), self-care assessments, the caseworker's finding or, for most households,
+legal supporters in a third frame whose Art.8 test decides. The references compute the
+same formulas in NumPy. The end-to-end part (database → list of changes) is
+``bench/roster_recalc.py``."""
 
 from __future__ import annotations
 
@@ -52,7 +56,9 @@ PARAMS = Params(
     tekun_care_partial=Decimal("300.00"),
     tekun_care_none=Decimal("600.00"),
     employment_cost_deduction=Decimal("200.00"),
+    disposable_income_last_year=Decimal("36000.00"),
 )
+LOOKBACK = PARAMS.income_lookback_months
 #: 分档 [A2021 Art.23], used with --tiers (the example amounts of policy.md §1.5)
 TIERS = (
     Tier("1", "一类", Decimal("220.00")),
@@ -117,6 +123,16 @@ def generate(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             "income_transfer": money(0.15, 80_000),
             "income_x_assistance": money(0.10, 50_000),
             "income_x_basic_pension": money(0.20, 30_000),
+            # issue 21: 特困 minors still at school, seasonal income over 12 months,
+            # a further certificate, the self-care assessment
+            "tekun_as_minor": rng.random(people) < 0.3,
+            "period_business": money(0.03, 2_400_000),
+            "cert_hearing": pl.Series(
+                np.where(rng.random(people) < 0.02, rng.integers(1, 5, people), 0)
+            ).replace(0, None),
+            "self_care_failed": pl.Series(
+                np.where(rng.random(people) < 0.3, rng.integers(0, 7, people), -1)
+            ).replace(-1, None),
         }
     )
     households = pl.DataFrame(
@@ -126,21 +142,62 @@ def generate(n: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             "deposits_fen": np.where(rng.random(n) < 0.6, rng.integers(0, 10_000_000, n), 0),
             "homes": rng.choice(3, n, p=[0.25, 0.65, 0.10]),
             "market_entities": (rng.random(n) < 0.03).astype(np.int64),
-            "has_able_supporter": rng.random(n) < 0.3,
+            # the caseworker's finding for 15 %, else computed from the supporters
+            "has_able_supporter": pl.Series(rng.choice(3, n, p=[0.85, 0.1, 0.05])).replace_strict(
+                {0: None, 1: True, 2: False}, return_dtype=pl.Boolean
+            ),
             "hardship_tier": enum(rng.choice(4, n, p=[0.5, 0.2, 0.2, 0.1]), TIER_CODES),
             "vehicle_car": (rng.random(n) < 0.06).astype(np.int64),
             "vehicle_ebike": (rng.random(n) < 0.3).astype(np.int64),
         }
     )
-    return households, members
+    return households, members, supporters_frame(n, rng)
+
+
+def supporters_frame(n: int, rng: np.random.Generator) -> pl.DataFrame:
+    """About 0.6 legal supporters per household, sorted by household, near each edge
+    of TK2021 Art.8."""
+    count = int(n * 0.6)
+    hid = np.sort(rng.integers(0, n, count))
+    epoch = np.datetime64("1970-01-01")
+    on_day = (np.datetime64(ON) - epoch).astype(np.int64)
+    birth = on_day - rng.integers(30 * 365, 90 * 366, count)
+    return pl.DataFrame(
+        {
+            "household_id": hid.astype(np.int64),
+            "birth_date": pl.Series(birth.astype(np.int32)).cast(pl.Date),
+            "is_tekun": rng.random(count) < 0.05,
+            "dibao_recipient": rng.random(count) < 0.15,
+            "annual_income_fen": rng.integers(0, 8_000_000, count),
+            "deposits_fen": np.where(rng.random(count) < 0.5, rng.integers(0, 4_000_000, count), 0),
+            "homes": rng.choice(3, count, p=[0.3, 0.6, 0.1]),
+            "market_entities": (rng.random(count) < 0.05).astype(np.int64),
+            "vehicle_car": (rng.random(count) < 0.2).astype(np.int64),
+            "disability_kind": enum(
+                np.where(rng.random(count) < 0.1, rng.integers(1, len(KINDS), count), 0), KINDS
+            ),
+            "disability_grade": pl.Series(rng.integers(1, 5, count)),
+            "incapacitated": rng.random(count) < 0.03,
+            "missing": rng.random(count) < 0.01,
+            "imprisoned": rng.random(count) < 0.01,
+        }
+    )
+
+
+def scaled_income(m: dict[str, np.ndarray], exempt: frozenset[str]) -> np.ndarray:
+    """engine.member_income_exact × 12 in fen: monthly × 12 + the seasonal total, the
+    deduction (× 12) off the wages only."""
+    deduction = to_fen(PARAMS.employment_cost_deduction) * LOOKBACK
+    other = sum(m[f"income_{c}"] for c in (*COUNTED, *EXEMPT) if c != "wages" and c not in exempt)
+    other = other * LOOKBACK + m["period_business"]
+    wages = m["income_wages"] * LOOKBACK
+    return other + np.where(wages > 0, np.maximum(wages - deduction, 0), wages)
 
 
 def numpy_dibao(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> np.ndarray:
     """The 低保 amount in fen (0 when not eligible) in plain NumPy: the reference.
     Member rows are sorted by household and every household has at least one row."""
-    deduction = to_fen(PARAMS.employment_cost_deduction)
-    income = sum(m[f"income_{c}"] for c in COUNTED)
-    income = np.maximum(np.where(m["income_wages"] > 0, income - deduction, income), 0)
+    income = scaled_income(m, PARAMS.exempt_income)
     counted = ~m["living_apart"]
     starts = m["starts"]
     n = np.add.reduceat(counted.astype(np.int64), starts)
@@ -151,14 +208,15 @@ def numpy_dibao(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> np.ndarra
     total = standard * n
     eligible = (
         (n > 0)
-        & (household_income < total)
+        & (household_income < total * LOOKBACK)
         & (h["deposits_fen"] <= PARAMS.deposit_months * total)
         & (h["vehicle_car"] == 0)
         & (h["homes"] <= PARAMS.max_homes)
         & (h["market_entities"] == 0)
     )
     tier = h["tier_fen"]
-    return np.where(eligible, np.where(tier >= 0, tier * n, total - household_income), 0)
+    difference = (2 * (total * LOOKBACK - household_income) + LOOKBACK) // (2 * LOOKBACK)
+    return np.where(eligible, np.where(tier >= 0, tier * n, difference), 0)
 
 
 def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -169,29 +227,35 @@ def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, n
     rural = h["rural"]
     std = np.where(rural, to_fen(PARAMS.dibao_standard_rural), to_fen(PARAMS.dibao_standard_urban))
     basic = np.where(rural, m["basic_rural"], m["basic_urban"])
-    threshold = np.where(rural, m["threshold_rural"], m["threshold_urban"])
-    deduction = to_fen(PARAMS.employment_cost_deduction)
-    income = sum(m[f"income_{c}"] for c in COUNTED)
-    income = np.maximum(np.where(m["income_wages"] > 0, income - deduction, income), 0)
+    income = scaled_income(m, PARAMS.exempt_income)
+    tekun_income = scaled_income(m, PARAMS.tekun_exempt_income)
     counted = ~m["living_apart"]
     birth = m["birth_days"]
     kind, grade, ability = m["kind"], m["grade"], m["ability"]
     disabled = np.zeros(len(birth), dtype=bool)
     for code, max_grade in m["disability_max"]:
         disabled |= (kind == code) & (grade >= 1) & (grade <= max_grade)
+    # 多重残疾: a hearing certificate besides a certificate of another kind
+    hearing = m["cert_hearing"]
+    primary = (kind != 0) & (grade >= 1)
+    two_kinds = primary & (kind != m["hearing_code"]) & (hearing >= 1)
+    most_severe = np.minimum(np.where(primary, grade, 9), np.where(hearing >= 1, hearing, 9))
+    disabled |= two_kinds & (most_severe <= TEKUN_DISABILITY_MAX_GRADE["multiple"])
     unable = (
         (birth <= m["elderly_before"])
         | (birth > m["minor_after"])
-        | m["student"]
+        | (m["student"] & m["tekun_as_minor"])
         | disabled
         | (ability == 2)
     )
+    failed = m["self_care_failed"]
     care = np.where(
-        ability == 2, m["care_none"], np.where(ability == 1, m["care_partial"], m["care_full"])
+        failed >= 4, m["care_none"], np.where(failed >= 1, m["care_partial"], m["care_full"])
     )
     starts = m["starts"]
     n = np.add.reduceat(counted.astype(np.int64), starts)
     inc = np.add.reduceat(income * counted, starts)
+    tekun_inc = np.add.reduceat(tekun_income * counted, starts)
     unable_n = np.add.reduceat((counted & unable).astype(np.int64), starts)
     care_sum = np.add.reduceat(care * counted, starts)
     total = std * n
@@ -202,10 +266,16 @@ def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, n
         & (h["homes"] <= PARAMS.max_homes)
         & (h["market_entities"] == 0)
     )
-    dibao = has & (inc < total) & assets_ok
-    tekun = has & (unable_n == n) & dibao & ~h["has_able_supporter"]
-    low = has & ~dibao & (inc < threshold * n) & assets_ok
-    dibao_amount = np.where(dibao, np.where(h["tier_fen"] >= 0, h["tier_fen"] * n, total - inc), 0)
+    dibao = has & (inc < total * LOOKBACK) & assets_ok
+    # 特困's own income (the bench's 特困 asset limits are the 低保 ones)
+    no_living = has & (tekun_inc < total * LOOKBACK) & assets_ok
+    finding = h["finding"]  # -1 none, 0 no able supporter, 1 able
+    able = np.where(finding >= 0, finding == 1, h["supporter_able"])
+    tekun = has & (unable_n == n) & no_living & ~able
+    # 1.5 × standard exactly: inc < ⌈12 × n × 3 × std / 2⌉
+    low = has & ~dibao & (inc < (LOOKBACK * n * 3 * std + 1) // 2) & assets_ok
+    difference = (2 * (total * LOOKBACK - inc) + LOOKBACK) // (2 * LOOKBACK)
+    dibao_amount = np.where(dibao, np.where(h["tier_fen"] >= 0, h["tier_fen"] * n, difference), 0)
     tekun_amount = np.where(tekun, basic * n + care_sum, 0)
     proposed = np.where(tekun, 1, np.where(dibao, 2, np.where(low, 3, 0)))
     return {
@@ -215,6 +285,53 @@ def numpy_all(h: dict[str, np.ndarray], m: dict[str, np.ndarray]) -> dict[str, n
         "proposed": proposed,
         "proposed_amount_fen": np.where(tekun, tekun_amount, dibao_amount),
     }
+
+
+def numpy_supporters_able(supporters: pl.DataFrame, rural: np.ndarray) -> np.ndarray:
+    """Whether any supporter of each household can support (persons.supporter_reason),
+    in NumPy; extracted outside the timing like the other arrays (not timed)."""
+    epoch = date(1970, 1, 1)
+    birth = supporters["birth_date"].cast(pl.Int32).to_numpy()
+    sixty = (years_before(ON, 60) - epoch).days
+    seventy = (years_before(ON, 70) - epoch).days
+    hid = supporters["household_id"].to_numpy()
+    # the household's standard (the supporter test reads the local one)
+    n = len(rural)
+    std = np.where(
+        rural[hid], to_fen(PARAMS.dibao_standard_rural), to_fen(PARAMS.dibao_standard_urban)
+    )
+    kind = supporters["disability_kind"].to_physical().to_numpy()
+    grade = supporters["disability_grade"].to_numpy()
+    severe = (kind != 0) & (
+        (grade <= 2)
+        | ((grade == 3) & np.isin(kind, [KINDS.index("intellectual"), KINDS.index("mental")]))
+    )
+    assets_low = (
+        (supporters["deposits_fen"].to_numpy() <= PARAMS.low_income_deposit_months * std)
+        & (supporters["vehicle_car"].to_numpy() == 0)
+        & (supporters["homes"].to_numpy() <= PARAMS.low_income_max_homes)
+        & (supporters["market_entities"].to_numpy() == 0)
+    )
+    income_low = supporters["annual_income_fen"].to_numpy() < to_fen(
+        PARAMS.disposable_income_last_year
+    )
+    unable = (
+        supporters["is_tekun"].to_numpy()
+        | (supporters["dibao_recipient"].to_numpy() & (birth <= sixty))
+        | ((birth <= seventy) & income_low & assets_low)
+        | (severe & income_low & assets_low)
+        | (
+            (
+                supporters["incapacitated"].to_numpy()
+                | supporters["missing"].to_numpy()
+                | supporters["imprisoned"].to_numpy()
+            )
+            & assets_low
+        )
+    )
+    able = np.zeros(n, dtype=bool)
+    np.logical_or.at(able, hid, ~unable)
+    return able
 
 
 def best_of(repeat: int, fn):  # type: ignore[no-untyped-def]
@@ -239,13 +356,18 @@ def main() -> None:
     args = parser.parse_args()
     params = replace(PARAMS, tiers=TIERS) if args.tiers else PARAMS
 
-    households, members = generate(args.households, args.seed)
+    households, members, supporters = generate(args.households, args.seed)
     # the reference reads plain arrays, extracted outside its timing
     h = {c: households[c].to_numpy() for c in households.columns if c != "hukou_type"}
     h["rural"] = (households["hukou_type"] == "rural").to_numpy()
     m = {c: members[c].to_numpy() for c in members.columns if c.startswith("income_")}
     m["living_apart"] = members["living_apart"].to_numpy()
     m["student"] = members["student"].to_numpy()
+    m["tekun_as_minor"] = members["tekun_as_minor"].to_numpy()
+    m["period_business"] = members["period_business"].to_numpy()
+    m["cert_hearing"] = members["cert_hearing"].fill_null(0).to_numpy()
+    m["hearing_code"] = KINDS.index("hearing")
+    m["self_care_failed"] = members["self_care_failed"].fill_null(0).to_numpy()
     sizes = np.bincount(members["household_id"].to_numpy(), minlength=households.height)
     m["starts"] = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     epoch = date(1970, 1, 1)
@@ -265,12 +387,15 @@ def main() -> None:
         standard = from_fen(to_fen(PARAMS.standard(hukou)))
         m[f"basic_{hukou}"] = to_fen(money(PARAMS.tekun_factor * standard))
         m[f"threshold_{hukou}"] = to_fen(money(PARAMS.low_income_factor * standard))
-    h["has_able_supporter"] = households["has_able_supporter"].to_numpy()
+    h["finding"] = households["has_able_supporter"].cast(pl.Int64).fill_null(-1).to_numpy()
+    h["supporter_able"] = numpy_supporters_able(supporters, h["rural"])
     tier_fen = {t.code: to_fen(t.amount_per_person) for t in params.tiers}
     by_code = np.array([tier_fen.get(code, -1) for code in TIER_CODES], dtype=np.int64)
     h["tier_fen"] = by_code[households["hardship_tier"].to_physical().to_numpy()]
 
-    frame_s, result = best_of(args.repeat, lambda: evaluate_frame(households, members, params, ON))
+    frame_s, result = best_of(
+        args.repeat, lambda: evaluate_frame(households, members, params, ON, supporters)
+    )
     numpy_s, reference = best_of(args.repeat, lambda: numpy_dibao(h, m))
     if not np.array_equal(result["dibao_amount_fen"].to_numpy(), reference):
         raise SystemExit("evaluate_frame and the NumPy reference disagree on the 低保 amount")

@@ -21,7 +21,11 @@ urlpatterns = [
     path("verification/", include("yimen.verification.urls")),
     # --- issue 19: safety exams ---
     path("exams/", include("yimen.exams.urls")),
+    path("inbox/", include("yimen.notify.urls")),
     # --- end issue 19 ---
+    # --- issue 17: straw-to-meat subsidy ---
+    path("subsidy/", include("yimen.subsidy.urls")),
+    # --- end issue 17 ---
     # --- issue 18: straw-burning supervision ---
     path("burning/", include("yimen.burning.urls")),
     # --- end issue 18 ---

@@ -163,6 +163,11 @@ MENU_DIVISIONS = {
     Role.EXAM_EMPLOYER: NANGUAN,
     Role.EXAM_STAFF: CHANGCHUN,
     Role.EXAM_CERTIFIER: JILIN,
+    # --- issue 17: straw-to-meat subsidy ---
+    Role.SUBSIDY_UNIT: YUSHU,
+    Role.SUBSIDY_SURVEYOR: YUSHU,
+    Role.SUBSIDY_INSPECTOR: YUSHU,
+    Role.SUBSIDY_FINANCE: YUSHU,
     # --- issue 18: straw-burning supervision ---
     Role.GRID_HEAD: HUAYANG,
     Role.BAOBAO_PERSON: HUAYANG,

@@ -15,8 +15,10 @@ def test_demo_covers_every_stage_in_two_townships(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("load_divisions", verbosity=0)
     load_demo_users()
-    assert load_assistance_demo() == 2 * len(STAGES)
+    assert load_assistance_demo() == 2 * len(STAGES) + 1  # and the citizen's own
     assert load_assistance_demo() == 0  # rerunning adds nothing
+    own = Application.objects.get(applicant__username="citizen")
+    assert own.channel == "self" and own.phone and own.receipt_code
     for township in ("220102001", "220102002"):
         apps = Application.objects.filter(division__code__startswith=township)
         assert apps.filter(status=ApplicationStatus.DRAFT).count() == 1

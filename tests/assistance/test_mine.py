@@ -99,7 +99,7 @@ def test_staff_fields_posted_by_a_citizen_are_not_read(citizen):
         "reason": "失业，无收入",
         "relative_of_staff": "on",
         "relative_note": "我是经办人的亲属",
-        "has_able_supporter": "on",
+        "has_able_supporter": "yes",
         "hardship_tier": "一档",
         "discovery_note": "x",
     }

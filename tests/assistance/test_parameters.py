@@ -53,6 +53,18 @@ def values(**overrides):
         "exempt_income": ["x_assistance"],
         "exempt_vehicles": ["ebike"],
         "tiers": [{"code": "A", "label": "一类", "amount_per_person": "220"}],
+        "tekun_exempt_income": ["x_basic_pension", "elderly_allowance"],
+        "tekun_deposit_months": 12,
+        "tekun_max_homes": 1,
+        "tekun_allow_market_entity": False,
+        "low_income_deposit_months": 36,
+        "low_income_max_homes": 2,
+        "low_income_allow_market_entity": True,
+        "income_lookback_months": 12,
+        "disposable_income_last_year": "36000.00",
+        "payment_rounding": "fen",
+        "payment_rounding_mode": "half_up",
+        "payment_minimum": "0",
         "source": "test",
         "placeholder": True,
     }
@@ -264,10 +276,15 @@ def form_data(**overrides):
     data = values(**overrides)
     form = {k: v for k, v in data.items() if k != "division_code"}
     form["division"] = data["division_code"]
-    for name in ("exempt_income", "exempt_vehicles", "tiers"):
+    for name in ("exempt_income", "exempt_vehicles", "tekun_exempt_income", "tiers"):
         form[name] = json.dumps(data[name])
     form["valid_to"] = data["valid_to"] or ""
-    for name in ("allow_market_entity", "placeholder"):
+    for name in (
+        "allow_market_entity",
+        "tekun_allow_market_entity",
+        "low_income_allow_market_entity",
+        "placeholder",
+    ):
         if not form[name]:
             del form[name]
         else:
@@ -323,3 +340,40 @@ def test_the_admin_shows_a_negative_amount_on_the_form(client, superuser):
     assert response.status_code == 200
     assert "may not be negative" in response.text
     assert not ParameterSet.objects.exists()
+
+
+# -- issue 21, item 1: a set is complete or refused ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exempt_income",
+        "exempt_vehicles",
+        "tekun_exempt_income",
+        "income_lookback_months",
+        "tekun_care_none",
+        "payment_rounding",
+        "payment_minimum",
+    ],
+)
+def test_a_set_missing_a_list_or_value_is_refused_and_nothing_written(admin_user, name):
+    data = values()
+    del data[name]
+    with pytest.raises(ParametersInvalid) as refused:
+        parameter_set_save(actor=admin_user, data=data)
+    assert name in refused.value.fields
+    assert not ParameterSet.objects.exists()
+
+
+def test_empty_exempt_lists_given_as_empty_are_kept(admin_user):
+    row = parameter_set_save(actor=admin_user, data=values(exempt_income=[], exempt_vehicles=[]))
+    p = params_for(CHANGCHUN, date(2021, 1, 1))
+    assert row.exempt_income == [] and p.exempt_income == frozenset()
+    assert p.exempt_vehicles == frozenset()
+
+
+def test_an_unknown_rounding_is_refused(admin_user):
+    with pytest.raises(ParametersInvalid) as refused:
+        parameter_set_save(actor=admin_user, data=values(payment_rounding="cent"))
+    assert "payment_rounding" in refused.value.fields

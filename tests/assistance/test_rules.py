@@ -115,7 +115,12 @@ def test_member_living_apart_excluded_from_size_and_income():
     [
         ({"wages": D("500")}, "300.00"),  # 500 − 200
         ({"wages": D("150")}, "0.00"),  # not below zero
-        ({"wages": D("150"), "transfer": D("100")}, "50.00"),  # deduction on the member
+        # the deduction never exceeds the wages it belongs to (issue 21, item 2)
+        ({"wages": D("150"), "transfer": D("100")}, "100.00"),
+        ({"wages": D("199.99"), "transfer": D("100")}, "100.00"),  # one fen below
+        ({"wages": D("200.00"), "transfer": D("100")}, "100.00"),  # at the deduction
+        ({"wages": D("200.01"), "transfer": D("100")}, "100.01"),  # one fen above
+        ({"wages": D("10"), "other": D("1000")}, "1000.00"),  # not 810
         ({"transfer": D("500")}, "500.00"),  # no wages, no deduction
     ],
 )
@@ -210,10 +215,10 @@ def test_disability_grade_edges_for_tekun(kind, grade, unable):
 
 def test_tekun_amount_basic_plus_care_and_preferred_over_dibao():
     old = date(1950, 1, 1)
-    facts = household(member(old, work_ability="none"), member(old, work_ability="partial"))
+    facts = household(member(old, self_care_failed=4), member(old, self_care_failed=3))
     ev = evaluate(facts, PARAMS, ON)
     assert ev.dibao_eligible and ev.tekun_eligible
-    # basic 1.3 × 700 = 910 each; care 600 + 300
+    # basic 1.3 × 700 = 910 each; care by the self-care assessment: 4 failed 600, 3 failed 300
     assert ev.tekun_amount == D("2720.00")
     assert (ev.proposed_type, ev.proposed_amount) == ("tekun", D("2720.00"))
 
@@ -290,9 +295,11 @@ def test_every_rule_carries_values_and_the_parameter_reference():
         "homes",
         "market_entities",
         "tekun_no_work_ability",
+        "tekun_assets",
         "tekun_no_living_source",
         "tekun_no_supporter",
         "low_income",
+        "low_income_assets",
     }
     for r in ev.rules:
         assert r.values and all(isinstance(v, str) for v in r.values.values())
@@ -321,7 +328,7 @@ def test_no_members_counted_means_nothing_eligible():
 
 def test_facts_from_application_reads_members_incomes_and_assets(staff):
     from tests.assistance.conftest import household_input
-    from yimen.assistance.rules.facts import facts_from_application
+    from yimen.assistance.application_facts import facts_from_application
     from yimen.assistance.services import intake
 
     application = intake.application_create(actor=staff.caseworker, data=household_input())

@@ -30,18 +30,21 @@ TIERED = replace(PARAMS, tiers=TIERS)
 
 
 @pytest.mark.parametrize(
-    ("birth", "student", "unable"),
+    ("birth", "student", "minor", "unable"),
     [
-        (AGE_17, False, True),  # a minor whatever the schooling
-        (AGE_17, True, True),
-        (AGE_18, False, False),  # 18 today: able to work unless a student
-        (AGE_18, True, True),
-        (AGE_19, False, False),
-        (AGE_19, True, True),  # still at 普通高中 / 中职 at 19
+        (AGE_17, False, False, True),  # a minor whatever the schooling
+        (AGE_17, True, False, True),
+        (AGE_18, False, True, False),  # 18 today: able to work unless still at school
+        (AGE_18, True, True, True),  # the 18th birthday: a 特困 minor still at school
+        (AGE_18, True, False, False),  # a student never supported as a 特困 minor
+        (AGE_19, False, True, False),
+        (AGE_19, True, True, True),  # still at 普通高中 / 中职 at 19
+        (AGE_19, True, False, False),
+        (date(1986, 1, 1), True, False, False),  # a 40-year-old "student" (issue 21, item 3)
     ],
 )
-def test_student_past_the_minor_age_is_unable_to_work(birth, student, unable):
-    facts = household(member(birth, student=student))
+def test_student_past_the_minor_age_is_unable_to_work(birth, student, minor, unable):
+    facts = household(member(birth, student=student, tekun_as_minor=minor))
     assert unable_to_work(facts.members[0], PARAMS, ON) is unable
     ev = evaluate(facts, PARAMS, ON)
     assert ev.rule("tekun_no_work_ability").passed is unable
@@ -50,14 +53,17 @@ def test_student_past_the_minor_age_is_unable_to_work(birth, student, unable):
 
 
 def test_student_sentence_and_count_in_the_explanation():
-    ev = evaluate(household(member(AGE_19, student=True), member(AGE_17)), PARAMS, ON)
+    facts = household(member(AGE_19, student=True, tekun_as_minor=True), member(AGE_17))
+    ev = evaluate(facts, PARAMS, ON)
     assert ev.rule("tekun_no_work_ability").values["students"] == "1"
     text = "".join(explain_zh(ev))
     assert "1 名成员年满 18 周岁但仍在接受义务教育或在普通高中、中等职业学校就读" in text
 
 
 def test_student_does_not_lift_the_other_tekun_conditions():
-    with_supporter = household(member(AGE_19, student=True), has_able_supporter=True)
+    with_supporter = household(
+        member(AGE_19, student=True, tekun_as_minor=True), has_able_supporter=True
+    )
     ev = evaluate(with_supporter, PARAMS, ON)
     assert ev.rule("tekun_no_work_ability").passed
     assert not ev.tekun_eligible and not ev.rule("tekun_no_supporter").passed

@@ -16,7 +16,7 @@ from tests.assistance import test_rules as t
 from tests.assistance import test_rules_students_tiers as st
 from tests.assistance.test_rules import ON, PARAMS, earner, household, member
 from yimen.assistance.rules.engine import Evaluation, evaluate
-from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts
+from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts, SupporterFacts
 from yimen.assistance.rules.params import Params
 from yimen.assistance.rules.vectorised import (
     OUTPUT_COLUMNS,
@@ -24,6 +24,7 @@ from yimen.assistance.rules.vectorised import (
     evaluate_frame,
     frames_from_facts,
     from_fen,
+    supporters_from_facts,
     to_fen,
 )
 
@@ -69,7 +70,7 @@ def boundary_cases() -> list[tuple[str, HouseholdFacts, Params, date]]:
     cases.append(
         (
             "tekun care",
-            household(member(OLD, work_ability="none"), member(OLD, work_ability="partial")),
+            household(member(OLD, self_care_failed=4), member(OLD, self_care_failed=3)),
             PARAMS,
             ON,
         )
@@ -98,9 +99,9 @@ def boundary_cases() -> list[tuple[str, HouseholdFacts, Params, date]]:
     cases.append(
         ("born 1966-03-01", household(member(date(1966, 3, 1))), PARAMS, date(2026, 2, 28))
     )
-    for birth, student, _ in table(st.test_student_past_the_minor_age_is_unable_to_work):
-        facts = household(member(birth, student=student))
-        cases.append((f"student {student} born {birth}", facts, PARAMS, ON))
+    for birth, student, minor, _ in table(st.test_student_past_the_minor_age_is_unable_to_work):
+        facts = household(member(birth, student=student, tekun_as_minor=minor))
+        cases.append((f"student {student} {minor} born {birth}", facts, PARAMS, ON))
     for params, tier, income, _, _ in table(st.test_tier_amount_replaces_the_difference):
         facts = household(earner(income), member(), hardship_tier=tier)
         cases.append((f"tier {tier!r} {income} {bool(params.tiers)}", facts, params, ON))
@@ -118,7 +119,9 @@ def assert_same(row: dict, ev: Evaluation, label: str) -> None:
         "counted_income": from_fen(row["counted_income_fen"]),
         "per_capita_income": from_fen(row["per_capita_income_fen"]),
         "dibao": (row["dibao_eligible"], from_fen(row["dibao_amount_fen"])),
+        "dibao_computed": from_fen(row["dibao_computed_fen"]),
         "tekun": (row["tekun_eligible"], from_fen(row["tekun_amount_fen"])),
+        "tekun_computed": from_fen(row["tekun_computed_fen"]),
         "low_income": row["low_income_eligible"],
         "proposal": (row["proposed_type"], from_fen(row["proposed_amount_fen"])),
         "rules": {code: row[f"rule_{code}"] for code in RULE_CODES},
@@ -130,7 +133,9 @@ def assert_same(row: dict, ev: Evaluation, label: str) -> None:
         "counted_income": ev.counted_income,
         "per_capita_income": ev.per_capita_income,
         "dibao": (ev.dibao_eligible, ev.dibao_amount),
+        "dibao_computed": ev.dibao_computed,
         "tekun": (ev.tekun_eligible, ev.tekun_amount),
+        "tekun_computed": ev.tekun_computed,
         "low_income": ev.low_income_eligible,
         "proposal": (ev.proposed_type, ev.proposed_amount),
         "rules": {code: ev.rule(code).passed for code in RULE_CODES},
@@ -173,7 +178,7 @@ def test_income_edges_by_themselves(income, proposed, amount):
 
 def test_tekun_amount_and_sixtieth_birthday_by_themselves():
     facts = [
-        household(member(OLD, work_ability="none"), member(OLD, work_ability="partial")),
+        household(member(OLD, self_care_failed=4), member(OLD, self_care_failed=3)),
         household(member(date(1966, 11, 15))),  # 60 today
         household(member(date(1966, 11, 16))),  # 60 tomorrow
     ]
@@ -211,7 +216,15 @@ def test_categorical_columns_are_read_like_strings():
 # --- 1,000 seeded random households ----------------------------------------------------
 
 KINDS = ("", "visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
-INCOME_CATEGORIES = ("wages", "business", "property", "transfer", "other")
+INCOME_CATEGORIES = (
+    "wages",
+    "business",
+    "property",
+    "transfer",
+    "other",
+    "elderly_allowance",  # counted for 低保, not for 特困 (issue 21, item 5)
+    "social_insurance",
+)
 EXEMPT = ("x_preferential", "x_scholarship", "x_assistance", "x_basic_pension")
 VEHICLES = ("car", "ebike", "motorcycle", "farm", "disabled_carriage")
 
@@ -240,13 +253,24 @@ def random_member(rng: random.Random, on: date) -> MemberFacts:
             edge = rng.choice((0, 1, 19_999, 20_000, 20_001))
             fen = rng.choice((edge, rng.randint(50_000, 110_000), rng.randint(0, 150_000)))
             incomes[category] = D(fen) / 100
+    periods: dict[str, Decimal] = {}
+    for category in ("wages", "business", "other"):
+        if rng.random() < 0.1:  # seasonal income over the look-back months (item 9)
+            periods[category] = D(rng.choice((rng.randint(0, 1_500_000), 840_000, 839_999))) / 100
     return MemberFacts(
         birth_date=birth,
+        period_incomes=periods,
+        # further certificates (多重残疾) and the self-care assessment (items 7, 8)
+        disabilities=tuple(
+            (rng.choice(KINDS[1:]), rng.randint(1, 4)) for _ in range(rng.choice((0, 0, 0, 1, 2)))
+        ),
+        self_care_failed=rng.choice((None, 0, 1, 3, 4, 6)),
         disability_kind=kind,
         disability_grade=rng.choice((None, 1, 2, 3, 4)) if kind else None,
         work_ability=rng.choices(("full", "partial", "none"), (0.6, 0.2, 0.2))[0],
         living_apart=rng.random() < 0.1,
         student=rng.random() < 0.2,
+        tekun_as_minor=rng.random() < 0.5,
         incomes=incomes,
     )
 
@@ -260,8 +284,31 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
         vehicles=tuple(rng.choice(VEHICLES) for _ in range(rng.choice((0, 0, 0, 1, 2)))),
         homes=rng.choices((0, 1, 2), (0.3, 0.6, 0.1))[0],
         market_entities=1 if rng.random() < 0.05 else 0,
-        has_able_supporter=rng.random() < 0.3,
+        has_able_supporter=rng.choice((None, None, None, True, False)),
+        supporters=tuple(random_supporter(rng, on) for _ in range(rng.choice((0, 0, 1, 1, 2)))),
         hardship_tier=rng.choice(("", "", "1", "2", "3", "9")),  # "9": in no parameter set
+    )
+
+
+def random_supporter(rng: random.Random, on: date) -> SupporterFacts:
+    """A legal supporter near each edge of TK2021 Art.8 (item 6)."""
+    age = rng.choice((59, 60, 69, 70, 45, 80))
+    return SupporterFacts(
+        birth_date=years_before(on, age) + timedelta(days=rng.choice((0, 0, 1))),
+        is_tekun=rng.random() < 0.1,
+        dibao_recipient=rng.random() < 0.3,
+        annual_income=D(rng.choice((3_599_999, 3_600_000, rng.randint(0, 9_000_000)))) / 100,
+        deposits=D(rng.choice((0, 1_680_000, 1_680_001, rng.randint(0, 3_000_000)))) / 100,
+        homes=rng.choice((0, 1, 1, 2)),
+        vehicles=tuple(rng.choice(VEHICLES) for _ in range(rng.choice((0, 0, 1)))),
+        disability_kind=(kind := rng.choice(KINDS) if rng.random() < 0.3 else ""),
+        disability_grade=rng.randint(1, 4) if kind else None,
+        disabilities=tuple(
+            (rng.choice(KINDS[1:]), rng.randint(1, 4)) for _ in range(rng.choice((0, 0, 1)))
+        ),
+        incapacitated=rng.random() < 0.1,
+        missing=rng.random() < 0.05,
+        imprisoned=rng.random() < 0.05,
     )
 
 
@@ -271,13 +318,32 @@ def random_household(rng: random.Random, on: date) -> HouseholdFacts:
         (replace(PARAMS, employment_cost_deduction=D("200.00")), ON),
         (replace(PARAMS, tekun_factor=D("1.333"), low_income_factor=D("1.55")), date(2028, 2, 29)),
         (replace(st.TIERED, employment_cost_deduction=D("200.00")), ON),
+        (
+            replace(
+                PARAMS,
+                dibao_standard_urban=D("733.33"),
+                employment_cost_deduction=D("200.00"),
+                tekun_deposit_months=12,
+                tekun_max_homes=1,
+                low_income_deposit_months=36,
+                low_income_max_homes=2,
+                low_income_allow_market_entity=True,
+                income_lookback_months=7,
+                payment_rounding="jiao",
+                payment_rounding_mode="up",
+                payment_minimum=D("30.00"),
+            ),
+            ON,
+        ),
+        (replace(PARAMS, payment_rounding="yuan", tekun_exempt_income=frozenset()), ON),
     ],
-    ids=["deduction", "odd-factors-leap-day", "tiers"],
+    ids=["deduction", "odd-factors-leap-day", "tiers", "issue-21-settings", "round-yuan"],
 )
 def test_random_households_agree_with_one_by_one_evaluation(params, on):
     rng = random.Random(20261129)
     facts = [random_household(rng, on) for _ in range(1000)]
-    result = evaluate_frame(*frames_from_facts(facts), params, on)
+    params = replace(params, disposable_income_last_year=D("36000.00"))
+    result = evaluate_frame(*frames_from_facts(facts), params, on, supporters_from_facts(facts))
     assert result.height == 1000
     proposals: dict[str | None, int] = {}
     for i, row in enumerate(result.iter_rows(named=True)):
@@ -286,6 +352,29 @@ def test_random_households_agree_with_one_by_one_evaluation(params, on):
         proposals[ev.proposed_type] = proposals.get(ev.proposed_type, 0) + 1
     # the sample reaches every outcome, so agreement is not only on refusals
     assert all(proposals.get(k, 0) >= 25 for k in ("tekun", "dibao", "low_income", None)), proposals
+    # ... and the facts of issue 21 decide some of them: seasonal income, 特困 students
+    # past 18, 特困's own income and asset rules, low-income asset rules
+    evs = [evaluate(f, params, on) for f in facts]
+    seasonal = sum(
+        1
+        for f, ev in zip(facts, evs, strict=True)
+        if ev.rule("dibao_income").passed and any(m.period_incomes for m in f.members)
+    )
+    students = sum(ev.rule("tekun_no_work_ability").values["students"] != "0" for ev in evs)
+    own_tekun = sum(
+        ev.rule("tekun_no_living_source").passed
+        != (ev.rule("dibao_income").passed and ev.rule("tekun_assets").passed)
+        for ev in evs
+    )
+    assets = [ev.rule(c).passed for ev in evs for c in ("tekun_assets", "low_income_assets")]
+    assert seasonal >= 10 and students >= 10 and own_tekun >= 5, (seasonal, students, own_tekun)
+    assert 0 < sum(assets) < len(assets)
+    reasons = {c for ev in evs for c in ev.rule("tekun_no_supporter").values["reasons"].split(",")}
+    assert reasons >= {"tekun", "dibao_elderly", "elderly_low_income", "disabled_low_income"}
+    assert {"incapacitated", "able"} <= reasons
+    assert {lv for ev in evs for lv in ev.care_levels} == {"unassessed", "full", "partial", "none"}
+    if params.payment_rounding != "fen":  # payments adjusted, and both paths agree on them
+        assert sum(ev.dibao_amount != ev.dibao_computed for ev in evs) >= 25
     if params.tiers:  # and both ways of setting the 低保 amount
         dibao = [evaluate(f, params, on) for f in facts]
         tiered = sum(1 for ev in dibao if ev.dibao_eligible and ev.tier is not None)
@@ -313,7 +402,15 @@ def test_sums_stay_exact_when_the_running_totals_wrap_around():
     rng = random.Random(11)
     facts = [random_household(rng, ON) for _ in range(200)]
     households, members = frames_from_facts(facts)
-    huge = pl.col("household_id").is_in([3, 90, 150]) & ~pl.col("living_apart")
+    # three households of 2–3 members living together: their own sums stay below 2⁶³
+    # (each member 2⁶¹), the running total over them does not
+    chosen = [
+        i for i, f in enumerate(facts) if 2 <= sum(not m.living_apart for m in f.members) <= 3
+    ][:3]
+    assert len(chosen) == 3
+    huge = pl.col("household_id").is_in(chosen) & ~pl.col("living_apart")
+    # without period columns incomes are summed in plain fen (scale 1)
+    members = members.drop([c for c in members.columns if c.startswith("period_")])
     members = members.with_columns(
         pl.when(huge).then(pl.lit(2**61)).otherwise(pl.col("income_wages")).alias("income_wages")
     )
@@ -321,7 +418,7 @@ def test_sums_stay_exact_when_the_running_totals_wrap_around():
     by_running_totals = evaluate_frame(households, members, PARAMS, ON)
     hashed = evaluate_frame(households, members.reverse(), PARAMS, ON)
     assert by_running_totals.equals(hashed)
-    incomes = by_running_totals.filter(pl.col("household_id").is_in([3, 90, 150]))
+    incomes = by_running_totals.filter(pl.col("household_id").is_in(chosen))
     assert incomes["counted_income_fen"].min() >= 2**61 - 10**9
 
 
@@ -337,10 +434,10 @@ def test_tier_amounts_by_themselves():
 
 def test_student_and_tier_columns_are_optional():
     """Frames without ``student`` / ``hardship_tier`` (older callers) read as none."""
-    facts = [household(member(st.AGE_19, student=True), hardship_tier="1")]
+    facts = [household(member(st.AGE_19, student=True, tekun_as_minor=True), hardship_tier="1")]
     households, members = frames_from_facts(facts)
     row = evaluate_frame(
-        households.drop("hardship_tier"), members.drop("student"), st.TIERED, ON
+        households.drop("hardship_tier"), members.drop("student", "tekun_as_minor"), st.TIERED, ON
     ).row(0, named=True)
     assert (row["proposed_type"], row["proposed_amount_fen"], row["tier_amount_fen"]) == (
         "dibao",
@@ -362,3 +459,17 @@ def test_tier_column_may_be_coded(dtype):
     coded = households.with_columns(pl.col("hardship_tier").cast(dtype))
     assert evaluate_frame(coded, members, st.TIERED, ON).equals(plain)
     assert plain["tier_amount_fen"].to_list() == [22_000, None, None]
+
+
+def test_unsorted_supporters_give_the_same_rows():
+    """Supporters sorted by household take the running totals, others ``group_by``."""
+    rng = random.Random(5)
+    facts = [random_household(rng, ON) for _ in range(300)]
+    params = replace(PARAMS, disposable_income_last_year=D("36000.00"))
+    supporters = supporters_from_facts(facts)
+    assert supporters.height >= 100
+    households, members = frames_from_facts(facts)
+    expected = evaluate_frame(households, members, params, ON, supporters)
+    shuffled = supporters.sample(fraction=1.0, shuffle=True, seed=2)
+    assert not shuffled["household_id"].is_sorted()
+    assert evaluate_frame(households, members, params, ON, shuffled).equals(expected)

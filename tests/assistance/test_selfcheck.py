@@ -94,7 +94,9 @@ def test_a_household_that_does_not_qualify_is_told_so(client, db, demo):
 
 
 def test_elderly_alone_is_estimated_as_tekun(client, db, demo):
-    data = form(**{"m1-age": "75", "m1-wages": "", "m1-work_ability": "none"})
+    data = form(
+        **{"m1-age": "75", "m1-wages": "", "m1-work_ability": "none", "m1-self_care_failed": "4"}
+    )
     for key in ("m2-age", "m2-exempt", "m3-age"):
         data.pop(key)
     response = client.post(URL, data)
@@ -163,3 +165,63 @@ def test_a_citizen_logged_in_is_not_shown_the_example_marker(client, tree, demo)
     client.force_login(user_with(Role.APPLICANT, HUAYANG))
     text = client.post(URL, form()).content.decode()
     assert 'id="placeholder-note"' not in text and PLACEHOLDER_ZH not in text
+
+
+# --- issue 21, item 11 -----------------------------------------------------------------
+
+
+@pytest.fixture
+def with_income_line(monkeypatch):
+    """The demo set with last year's per-capita disposable income set (36,000 a year)."""
+    from dataclasses import replace
+
+    monkeypatch.setattr(
+        views_selfcheck,
+        "params_in_force",
+        lambda code, on: replace(_demo(code), disposable_income_last_year=Decimal("36000")),
+    )
+
+
+def test_birth_dates_more_than_six_members_and_old_age_allowance(client, db, demo):
+    before = row_counts()
+    data = form(**{"m1-wages": "", "m2-exempt": ""})
+    for i in range(4, 9):  # eight members in all
+        data[f"m{i}-age"] = "30"
+    data["m8-age"] = ""
+    data["m8-birth_date"] = "1990-01-01"
+    data["m1-elderly_allowance"] = "100"
+    response = client.post(URL, data)
+    assert response.status_code == 200, response.text[:500]
+    evaluation = response.context["evaluation"]
+    assert evaluation.members == 8
+    assert evaluation.counted_income == Decimal("100.00")  # the allowance counts for 低保
+    assert row_counts() == before  # still stores nothing
+
+
+def test_a_student_past_18_counts_only_as_a_tekun_minor(client, db, demo):
+    base = {"m1-age": "19", "m1-wages": "", "m1-student": "on"}
+    for key in ("m2-age", "m2-exempt", "m3-age"):
+        base[key] = ""
+    plain = client.post(URL, form(**base)).context["evaluation"]
+    minor = client.post(URL, form(**base, **{"m1-tekun_as_minor": "on"})).context["evaluation"]
+    assert (plain.proposed_type, minor.proposed_type) == ("dibao", "tekun")
+
+
+@pytest.mark.parametrize(("age", "tekun"), [("69", False), ("70", True)])
+def test_the_supporter_test_is_computed_and_explained(client, db, with_income_line, age, tekun):
+    data = form(**{"m1-age": "75", "m1-wages": "", "s1-age": age, "s1-annual_income": "12000"})
+    for key in ("m2-age", "m2-exempt", "m3-age"):
+        data.pop(key)
+    response = client.post(URL, data)
+    evaluation = response.context["evaluation"]
+    assert (evaluation.proposed_type == "tekun") is tekun
+    text = response.content.decode()
+    if tekun:
+        assert "第 1 位义务人年满70周岁，收入低于当地上年人均可支配收入" in text
+    else:
+        assert "第 1 位义务人不属于无履行能力的情形" in text
+
+
+def test_a_bad_birth_date_or_supporter_row_is_refused(client, db, demo):
+    assert client.post(URL, form(**{"m1-birth_date": "2999-01-01"})).status_code == 400
+    assert client.post(URL, form(**{"s1-annual_income": "100"})).status_code == 400

@@ -14,10 +14,10 @@ from tests.assistance.conftest import household_input
 from tests.assistance.test_api import BASE, body_of
 from tests.assistance.test_pages_staff import as_user, errors_of, form_data, url
 from tests.web.world import _fast_password_hashing  # noqa: F401  (autouse fixture)
+from yimen.assistance.application_facts import facts_from_application
 from yimen.assistance.errors import ApplicationInvalid
 from yimen.assistance.models import Application, ParameterSet
 from yimen.assistance.proposal import proposal_for
-from yimen.assistance.rules.facts import facts_from_application
 from yimen.assistance.services import intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.assistance.urls_for_tests")]
@@ -44,7 +44,7 @@ def tiered(shipped):
 def test_defaults_read_as_no_supporter_and_no_tier(staff, shipped):
     application = intake.application_create(actor=staff.caseworker, data=household_input())
     facts = facts_from_application(application)
-    assert (facts.has_able_supporter, facts.hardship_tier) == (False, "")
+    assert (facts.has_able_supporter, facts.hardship_tier) == (None, "")  # computed
 
 
 def test_able_supporter_is_stored_read_by_the_rules_and_refuses_tekun(staff, shipped):
@@ -114,7 +114,7 @@ def test_the_api_takes_and_returns_the_findings(staff, tiered):
 
 def test_the_entry_form_takes_the_findings_and_the_case_page_shows_them(client, staff, tiered):
     post = form_data(household_input())
-    post.update(has_able_supporter="on", supporter_note="儿子有赡养能力", hardship_tier="9")
+    post.update(has_able_supporter="yes", supporter_note="儿子有赡养能力", hardship_tier="9")
     response = as_user(client, staff.caseworker).post(url("application_new"), post)
     assert response.status_code == 400 and not Application.objects.exists()
     assert "1 (一类)" in errors_of(response.content.decode(), "id_hardship_tier")

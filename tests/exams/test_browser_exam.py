@@ -75,3 +75,38 @@ def test_exam_closed_half_way_resumes_in_a_new_context_and_submits_at_time(
     paper.refresh_from_db()
     assert paper.status == "submitted" and paper.answers.count() == 10
     second.close()
+
+
+def test_the_candidates_own_pages_fit_a_phone(
+    transactional_db, exam_world, live_server, chromium, settings, tmp_path
+):
+    """/exams/mine/ with everything on it (photo, applications, a certificate in its review
+    window with the apply form), the seat sign-in and the public verification page."""
+    from django.test import Client
+
+    from tests.exams.test_photo import image
+    from tests.exams.test_review import issued
+    from yimen.exams.services.candidates import candidate_photo_set
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cert = issued(exam_world, due_in_days=30)
+    candidate_photo_set(candidate=cert.candidate, data=image(), actor=exam_world.admin)
+    login = Client()
+    login.force_login(exam_world.candidate_user)
+    context = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
+    context.add_cookies(
+        [{"name": "sessionid", "value": login.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    wide = {}
+    for path in ("/exams/mine/", "/exams/sit/", f"/exams/verify/?number={cert.number}&name=赵国庆"):
+        page.goto(live_server.url + path)
+        wide[path] = page.evaluate(
+            "Math.max(document.documentElement.scrollWidth, window.innerWidth)"
+        )
+    page.goto(live_server.url + "/exams/mine/")
+    assert page.locator("form.review-apply button").is_visible()  # the window is open
+    assert page.locator("#photo img").evaluate("i => i.naturalWidth") > 0  # the photo loads
+    context.close()
+    assert wide == dict.fromkeys(wide, PHONE["width"]), wide

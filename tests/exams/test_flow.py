@@ -284,3 +284,24 @@ def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
     assert review_reminders(on=due - timedelta(days=30)) == 0  # once per window
     note = Notification.objects.get(recipient=exam_world.candidate_user)
     assert cert.number in note.message
+
+
+def test_the_candidate_is_told_the_result_and_the_certificate(exam_world):
+    """Issue 22: the theory result and the issued certificate reach the candidate's inbox."""
+    from yimen.notify.dispatch import dispatch_all
+    from yimen.notify.models import Notice
+
+    day = TODAY + timedelta(days=7)
+    cert = _certified(exam_world, day)
+    cert = certs.certificate_accept(
+        certificate=cert, missing=[], actor=exam_world.certifier, day=day
+    )
+    cert = certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+    candidate = cert.candidate
+    candidate.user = exam_world.candidate_user
+    candidate.save(update_fields=["user"])
+    dispatch_all()
+    notices = {n.kind: n.params for n in Notice.objects.filter(recipient=exam_world.candidate_user)}
+    assert set(notices) == {"exams.result", "exams.certificate"}
+    assert notices["exams.certificate"]["number"] == cert.number
+    assert notices["exams.result"]["verdict"] == "合格"

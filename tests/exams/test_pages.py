@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from tests.exams.conftest import TODAY, id_for
+from tests.exams.conftest import TODAY, id_for, uscc_for
 from tests.factories import NANGUAN, ZIQIANG, user_with
 from yimen.accounts.roles import Role
 from yimen.exams import errors
-from yimen.exams.models import Candidate, Certificate
+from yimen.exams.models import Candidate, Certificate, ExamSession
 from yimen.exams.services import certificates as certs
 from yimen.exams.services.candidates import check_uscc
 from yimen.exams.services.scheduling import application_submit
@@ -215,6 +215,21 @@ def test_the_administrator_opens_a_session_and_approves_a_green_channel(exam_wor
         },
     )
     assert response.status_code == 302
+    one = client.post(
+        "/exams/manage/",
+        {
+            "form": "session",
+            "s-name": "第10期",
+            "s-site": "考点",
+            "s-room": "4",
+            "s-starts_at": "2026-12-21T09:00",
+            "s-capacity": 30,
+            "s-invigilators": "甲",
+        },
+        follow=True,
+    )
+    assert "请填写本考场的两名监考人员" in one.content.decode()
+    assert not ExamSession.objects.filter(name="第10期").exists()
     client.post(
         "/exams/manage/",
         {
@@ -229,3 +244,48 @@ def test_the_administrator_opens_a_session_and_approves_a_green_channel(exam_wor
     assert "复工复产" in page
     for other in (exam_world.staff, exam_world.certifier, exam_world.employer_user):
         assert as_user(other).get("/exams/manage/").status_code == 404
+
+
+def test_the_categories_page_shows_the_blueprint_in_words(exam_world):
+    page = as_user(exam_world.staff).get("/exams/categories/").content.decode()
+    assert "判断题 40（省级 8）" in page
+    assert "单选题 50（省级 10，国家级 难度3 5）" in page
+    assert "每题 1 分，满分 100 分，120 分钟，80 分及格" in page
+    assert '"cells"' not in page and "provincial" not in page  # labels, not codes
+
+
+def test_self_registration_cannot_take_over_someone_elses_record(exam_world):
+    staffer = exam_world.candidate(name="钱晓东")  # registered by the administrator
+    client = as_user(exam_world.candidate_user)
+    response = client.post(
+        "/exams/mine/",
+        {
+            "reg-id_number": staffer.id_number,
+            "reg-name": "冒名",
+            "reg-education": "college",
+            "reg-training_hours": 99,
+        },
+    )
+    assert "该身份证号已登记" in response.content.decode()
+    staffer.refresh_from_db()
+    assert staffer.user_id is None and staffer.name == "钱晓东" and staffer.education == "senior"
+    assert not Candidate.objects.filter(user=exam_world.candidate_user).exists()
+
+
+def test_the_candidate_applies_where_registered_or_where_working(exam_world):
+    from yimen.exams.services.candidates import employer_register
+    from yimen.regions.models import Division
+
+    yushu = Division.objects.get(pk="220182000000")
+    works = employer_register(
+        uscc_code=uscc_for("91220182MA14XQ3C8"), name="榆树电力", division=yushu,
+        contact=None, actor=exam_world.admin,
+    )  # fmt: skip
+    person = exam_world.candidate(user=exam_world.candidate_user, employer=works)
+    client = as_user(exam_world.candidate_user)
+    page = client.get("/exams/mine/").content.decode()
+    assert "（工作单位所在地）" in page and "（户籍或登记地）" in page
+    client.post("/exams/mine/", {"app-category": "T-EL-LV", "app-division": "999999999999"})
+    assert not person.applications.exists()  # not one of the two places: nothing written
+    client.post("/exams/mine/", {"app-category": "T-EL-LV", "app-division": yushu.pk})
+    assert person.applications.get().division_id == yushu.pk

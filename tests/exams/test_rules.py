@@ -96,6 +96,44 @@ def test_the_paper_follows_the_blueprint_counts():
     assert len({i["q"] for i in items}) == 100  # no question twice
 
 
+TIERED = [(q, k, n, "provincial" if q % 4 == 0 else "national", q % 3 + 1) for q, k, n in BANK]
+CELLS = {
+    **BLUEPRINT,
+    "cells": [
+        {"kind": "tf", "tier": "provincial", "count": 15},
+        {"kind": "single", "tier": "provincial", "count": 10},
+        {"kind": "single", "difficulty": 3, "count": 25},
+        {"kind": "multiple", "tier": "provincial", "count": 5},
+    ],
+}  # every provincial true/false and multiple question, nearly every hard single one:
+# a draw that ignored the cells would almost never meet them
+
+
+def test_the_blueprint_cells_fix_counts_by_tier_and_difficulty():
+    rows = {r[0]: r for r in TIERED}
+    for seed in ("a", "b", "c"):
+        items = rules.draw_paper(seed, TIERED, CELLS)
+        drawn = [rows[i["q"]] for i in items]
+        by_kind = {k: [r for r in drawn if r[1] == k] for k in ("tf", "single", "multiple")}
+        assert {k: len(v) for k, v in by_kind.items()} == BLUEPRINT
+        assert sum(r[3] == "provincial" for r in by_kind["tf"]) == 15
+        assert sum(r[3] == "provincial" for r in by_kind["multiple"]) == 5
+        assert sum(r[3] == "provincial" for r in by_kind["single"]) >= 10
+        assert sum(r[4] == 3 for r in by_kind["single"]) >= 25
+        assert len({r[0] for r in drawn}) == 100
+    assert rules.draw_paper("a", list(reversed(TIERED)), CELLS) == rules.draw_paper(
+        "a", TIERED, CELLS
+    )
+    # a cell the bank cannot fill is refused, naming the type
+    import pytest
+
+    hard = {**BLUEPRINT, "cells": [{"kind": "multiple", "difficulty": 3, "count": 9}]}
+    with pytest.raises(ValueError, match="multiple"):
+        rules.draw_paper("a", TIERED, hard)
+    assert rules.blueprint_problems(CELLS) == []
+    assert rules.blueprint_problems({**BLUEPRINT, "cells": [{"kind": "tf", "count": 41}]}) == ["tf"]
+
+
 def test_the_same_seed_draws_the_same_paper_another_seed_another():
     first = rules.draw_paper("abc", BANK, BLUEPRINT)
     assert rules.draw_paper("abc", list(reversed(BANK)), BLUEPRINT) == first

@@ -145,3 +145,47 @@ def test_the_invigilator_extends_time_and_ends_a_paper_for_misconduct(exam_world
     assert save(client, 0, [0]).status_code == 409
     console = staff.get(f"/exams/sessions/{paper.session_id}/").content.decode()
     assert "夹带" in console and "电脑故障" in console
+
+
+def test_closing_the_room_submits_at_time_records_absence_and_stops_late_starts(exam_world):
+    from yimen.audit.models import AuditEvent
+    from yimen.exams.models import Application
+
+    room_start = timezone.now() - timedelta(minutes=5)
+    writing = exam_world.seated(starts_at=room_start)
+    room = writing.session
+    never = exam_world.seated(session=room, name="未到")
+    client = Client()
+    sign_in(client, writing)
+    save(client, 0, [0])
+    staff = Client()
+    staff.force_login(exam_world.staff)
+    # while a candidate still has time the room stays open
+    staff.post(f"/exams/sessions/{room.pk}/close/")
+    room.refresh_from_db()
+    assert room.status == "open"
+    page = staff.get(f"/exams/sessions/{room.pk}/").content.decode()
+    assert "正在作答" in page
+    # another area's administrator cannot close it
+    other = Client()
+    other.force_login(exam_world.yushu_admin)
+    assert other.post(f"/exams/sessions/{room.pk}/close/").status_code == 404
+    with time_machine.travel(timezone.now() + timedelta(minutes=121), tick=False):
+        staff.post(f"/exams/sessions/{room.pk}/close/")
+        room.refresh_from_db()
+        writing.refresh_from_db()
+        never.refresh_from_db()
+        assert room.status == "closed"
+        assert writing.status == "submitted" and writing.score is not None
+        assert never.status == "absent"
+        assert Application.objects.get(pk=never.application_id).status == "applied"
+        # the candidate who never came cannot start the paper afterwards
+        late = Client().post(
+            "/exams/sit/",
+            {"id_number": never.application.candidate.id_number, "ticket": never.ticket},
+        )
+        assert late.status_code == 400
+        console = staff.get(f"/exams/sessions/{room.pk}/").content.decode()
+        assert "考场已关闭：到时交卷 1 份，缺考 1 人" in console
+        assert 'id="close-room"' not in console
+    assert AuditEvent.objects.filter(event_type="exams.session_closed").count() == 1

@@ -196,3 +196,23 @@ def test_a_refusal_after_the_form_was_credited_is_flagged_not_ignored(client, st
     assert AuditEvent.objects.filter(event_type="medins.transfer_contradicted").count() == 1
     notice = Notification.objects.get(recipient=staff)
     assert transfer.transfer_id in notice.message
+
+
+def test_the_applicant_is_told_of_completion_and_of_refusal(client, staff, jilin_peer):
+    """Issue 22: the transfer's outcome reaches the applicant's phone, once."""
+    from yimen.notify.dispatch import dispatch_all
+    from yimen.notify.models import SmsMessage
+
+    done = transfer_apply(actor=staff, data=application())
+    send(client, jilin_peer, info_message(jilin_peer, done), to="hainan")
+    refused = transfer_apply(actor=staff, data=application(2, phone="13800000002"))
+    reasons = [{"code": "retired", "zh": "退休人员不办理", "en": "Retired"}]
+    body = {"kind": "transfer.refusal", "transfer_id": refused.transfer_id, "reasons": reasons}
+    send(client, jilin_peer, body, to="hainan")
+    dispatch_all()
+    dispatch_all()
+    texts = dict(SmsMessage.objects.values_list("kind", "body"))
+    assert set(texts) == {"medins.transferred_in", "medins.transfer_refused"}
+    assert done.transfer_id in texts["medins.transferred_in"]
+    assert "退休人员不办理" in texts["medins.transfer_refused"]
+    assert SmsMessage.objects.count() == 2

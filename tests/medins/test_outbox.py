@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from yimen.medins.node import node_config
-from yimen.medins.outbox import backoff_seconds, deliver_due, enqueue
+from yimen.medins.outbox import backoff_seconds, deliver_due
+from yimen.medins.queue import enqueue
 
 pytestmark = pytest.mark.django_db
 

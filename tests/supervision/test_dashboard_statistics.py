@@ -31,6 +31,7 @@ def history(tree):
         deposit_months=24,
         max_homes=1,
         allow_market_entity=False,
+        disposable_income_last_year=D("36000.00"),
         source="test",
         created_by=user_with(Role.SYSTEM_ADMIN, "220000000000"),
     )

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from yimen.accounts.models import User
+from yimen.notify.models import Notice, SmsMessage
 
 # the marker makes pytest-django set the test database up; the crawl itself runs once, in
 # the module's fixture, inside a transaction it rolls back
@@ -119,6 +120,7 @@ class Crawl:
     errors: list[str] = field(default_factory=list)  # 5xx
     menu_refusals: list[str] = field(default_factory=list)  # 403/404 of a menu link
     statuses: Counter = field(default_factory=Counter)
+    notices: dict = field(default_factory=dict)  # the kinds notify made of the demo
 
 
 def _get(client: Client, url: str, crawl: Crawl, who: str, came_from: str):
@@ -193,10 +195,19 @@ def crawl(django_db_setup, django_db_blocker, tmp_path_factory):
     jilin = json.loads((nodes / "medins-node-jilin.json").read_text(encoding="utf-8"))
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=[MD5], MEDINS_NODE=jilin),
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=[MD5],
+            MEDINS_NODE=jilin,
+            SMS_FILE=str(tmp_path_factory.mktemp("sms") / "sms.jsonl"),
+        ),
         transaction.atomic(),
     ):
         call_command("load_demo", stdout=io.StringIO())
+        result.notices = {
+            "inbox": set(Notice.objects.values_list("kind", flat=True)),
+            "sms": set(SmsMessage.objects.values_list("kind", flat=True)),
+        }
         started = time.monotonic()
         users = list(User.objects.filter(is_active=True).order_by("username"))
         assert len(users) >= 18, "every demo account of the README"
@@ -211,6 +222,20 @@ def test_no_page_of_the_demo_answers_5xx(crawl):
     assert crawl.requests > 300, crawl.statuses  # the crawl did reach the pages
     assert crawl.statuses[200] > 200
     assert not crawl.errors, "\n".join(crawl.errors)
+
+
+def test_the_demos_events_became_notices(crawl):
+    """Every notification rule ran on the demo's own events (issue 22): the citizen and
+    the candidate have notices in their inbox, the households texts."""
+    texts = {
+        "assistance.received",
+        "assistance.missing",
+        "assistance.approved",
+        "benefits.paid",
+        "settlement.filed",
+    }
+    assert texts <= crawl.notices["sms"], crawl.notices
+    assert {"assistance.received"} <= crawl.notices["inbox"], crawl.notices  # the citizen's
 
 
 def test_no_menu_link_is_refused(crawl):

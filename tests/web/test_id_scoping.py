@@ -150,10 +150,12 @@ def other_township(world) -> dict[str, str]:
     objection = Objection.objects.create(
         application=application, text="此户有车", review_case=world.other_case
     )
-    exam = exam_objects(now)
+    exam = exam_objects(now, world.other_caseworker)
+    subsidy = subsidy_objects(now, world.other_caseworker)
     burning = burning_objects(now, other)
     return {
         **exam,
+        **subsidy,
         **burning,
         "case_id": world.other_case.pk,
         "task_id": task.pk,
@@ -185,10 +187,19 @@ def other_township(world) -> dict[str, str]:
     }
 
 
-def exam_objects(now) -> dict:
+def exam_objects(now, user) -> dict:
     """自强街道's safety-exam candidate with an application, a seat, and a certificate (issue
     19); township roles carry no exam action, so every exam page must refuse them."""
-    from yimen.exams.models import Application, Candidate, Category, Certificate, ExamSession, Paper
+    from yimen.exams.models import (
+        Application,
+        Candidate,
+        Category,
+        Certificate,
+        Employer,
+        ExamSession,
+        GreenChannelRequest,
+        Paper,
+    )
 
     ziqiang = Division.objects.get(pk=ZIQIANG)
     category = Category.objects.create(
@@ -233,13 +244,78 @@ def exam_objects(now) -> dict:
         status="valid",
         number="T" + person.id_number,
     )
+    firm = Employer.objects.create(uscc="91220102MA00000001", name="自强化工", division=ziqiang)
+    green = GreenChannelRequest.objects.create(
+        employer=firm, reason="复工复产", requested_by=user, requested_on=MONTH
+    )
     return {
+        "request_id": green.pk,
         "exam_candidate_id": person.pk,
         "exam_application_id": app.pk,
         "exam_session_id": room.pk,
         "exam_paper_id": paper.pk,
         "exam_certificate_id": cert.pk,
         "step": "issue",
+    }
+
+
+def subsidy_objects(now, user) -> dict:
+    """A straw-to-meat subsidy unit of 北安社区 with an application, an item, a review request
+    and a paid batch (issue 17); township roles carry no subsidy action, so every subsidy
+    page must refuse them."""
+    from yimen.subsidy import models as sb
+
+    programme = sb.Programme.objects.create(
+        code="P", name="秸秆变肉", division_id="220000000000", start_year=2020, target_year=2025
+    )
+    scheme = sb.Scheme.objects.create(
+        programme=programme,
+        code="NG",
+        name="南关区试点",
+        division_id=NANGUAN,
+        opens_at=now,
+        deadline=now,
+        earliest_work_date=MONTH,
+        crop_year=2020,
+    )
+    unit = sb.Unit.objects.create(
+        applicant_type="farm",
+        name="赵淑珍",
+        id_kind="ric",
+        identity=id_number("19600101", "041"),
+        division_id=BEIAN,
+    )
+    survey = sb.Survey.objects.create(scheme=scheme, unit=unit, surveyed_by=user)
+    app = sb.Application.objects.create(
+        scheme=scheme,
+        unit=unit,
+        division_id=BEIAN,
+        number="NG-000001",
+        channel="counter",
+        created_by=user,
+        approved_amount=Decimal("100"),
+    )
+    item = sb.Item.objects.create(application=app, item_type="machine", serial_number="S1")
+    request = sb.ReviewRequest.objects.create(application=app, comment="核实", raised_by=user)
+    batch = sb.PaymentBatch.objects.create(
+        scheme=scheme, number=1, units=1, total_amount=Decimal("100"), issued_by=user, digest="0"
+    )
+    sb.PaymentLine.objects.create(
+        batch=batch,
+        application=app,
+        amount=Decimal("100"),
+        payee_name="赵淑珍",
+        bank_name="银行",
+        account_number="1",
+        reference="NG-1",
+    )
+    return {
+        "subsidy_scheme_id": scheme.pk,
+        "subsidy_survey_id": survey.pk,
+        "subsidy_application_id": app.pk,
+        "subsidy_item_id": item.pk,
+        "subsidy_request_id": request.pk,
+        "subsidy_batch_id": batch.pk,
     }
 
 

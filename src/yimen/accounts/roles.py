@@ -32,6 +32,11 @@ class Role(models.TextChoices):
     EXAM_EMPLOYER = "exam_employer", _("Employer (registers its staff for exams)")
     EXAM_STAFF = "exam_staff", _("Exam centre staff (site manager, invigilator, examiner)")
     EXAM_CERTIFIER = "exam_certifier", _("Certificate officer (reviews and issues)")
+    # --- issue 17: straw-to-meat subsidy (subsidy app) ---
+    SUBSIDY_UNIT = "subsidy_unit", _("Subsidy applicant unit (farm, cooperative or processor)")
+    SUBSIDY_SURVEYOR = "subsidy_surveyor", _("Subsidy surveyor (livestock bureau)")
+    SUBSIDY_INSPECTOR = "subsidy_inspector", _("Subsidy field inspector (livestock bureau)")
+    SUBSIDY_FINANCE = "subsidy_finance", _("Subsidy finance officer (pays the subsidy)")
     # --- issue 18: straw-burning supervision (burning app) ---
     GRID_HEAD = "grid_head", _("Grid head (straw-burning grid)")
     BAOBAO_PERSON = "baobao_person", _("Village responsible person (包保)")
@@ -81,6 +86,17 @@ class Action(models.TextChoices):
     EXAM_ENROL = "exam.enrol", _("Register one's staff for exams")
     EXAM_INVIGILATE = "exam.invigilate", _("Invigilate and mark practicals")
     EXAM_CERTIFY = "exam.certify", _("Accept, issue, review and revoke certificates")
+    # --- issue 17: straw-to-meat subsidy (subsidy app) ---
+    SUBSIDY_VIEW = "subsidy.view", _("Read subsidy units, applications and payments in scope")
+    SUBSIDY_SURVEY = (
+        "subsidy.survey",
+        _("Survey units and enter subsidy applications at the counter"),
+    )
+    SUBSIDY_APPLY = "subsidy.apply", _("Apply for a subsidy as the unit itself")
+    SUBSIDY_INSPECT = "subsidy.inspect", _("Inspect subsidised items on site")
+    SUBSIDY_PAY = "subsidy.pay", _("Prepare and issue subsidy payment batches")
+    SUBSIDY_SUPERVISE = "subsidy.supervise", _("Supervise subsidy cases: read and ask for a review")
+    SUBSIDY_STATS = "subsidy.stats", _("Read the straw-to-meat programme's progress")
     # --- issue 18: straw-burning supervision (burning app) ---
     BURNING_VIEW = "burning.view", _("Read fire points, cases, grids and the map")
     BURNING_VERIFY = "burning.verify", _("Go on site and record a fire point's verification")
@@ -165,6 +181,21 @@ PERMISSIONS[Role.EXAM_STAFF] = frozenset({A.EXAM_VIEW, A.EXAM_INVIGILATE})
 PERMISSIONS[Role.EXAM_CERTIFIER] = frozenset({A.EXAM_VIEW, A.EXAM_CERTIFY})
 PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.EXAM_VIEW}
 PERMISSIONS[Role.CITY_VIEWER] |= {A.EXAM_VIEW}
+
+
+# --- issue 17: straw-to-meat subsidy ---
+# The county livestock bureau runs it: the surveyor registers and enters, two inspectors
+# measure on site, the reviewer vets units and signs the decision (谁审批、谁签字、谁负责),
+# publishes the disclosure and enters the programme's yearly figures; finance pays. The unit
+# itself applies only for its own record (the service checks the unit's account too). The
+# county supervisor reads and asks for reviews; the city/province read the progress.
+PERMISSIONS[Role.SUBSIDY_REVIEWER] |= {A.SUBSIDY_VIEW, A.SUBSIDY_STATS}
+PERMISSIONS[Role.SUBSIDY_UNIT] = frozenset({A.SUBSIDY_APPLY})
+PERMISSIONS[Role.SUBSIDY_SURVEYOR] = frozenset({A.SUBSIDY_VIEW, A.SUBSIDY_SURVEY, A.SUBSIDY_STATS})
+PERMISSIONS[Role.SUBSIDY_INSPECTOR] = frozenset({A.SUBSIDY_VIEW, A.SUBSIDY_INSPECT})
+PERMISSIONS[Role.SUBSIDY_FINANCE] = frozenset({A.SUBSIDY_VIEW, A.SUBSIDY_PAY, A.SUBSIDY_STATS})
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.SUBSIDY_SUPERVISE, A.SUBSIDY_STATS}
+PERMISSIONS[Role.CITY_VIEWER] |= {A.SUBSIDY_STATS}
 
 
 # --- issue 18: straw-burning supervision ---

@@ -9,6 +9,7 @@ class AssistanceConfig(AppConfig):
     demo_loader = "yimen.assistance.demo.load"
     demo_order = 30
     demo_accounts = "yimen.assistance.demo.DEMO_ACCOUNTS"
+    notifications = "yimen.assistance.notifications.RULES"
 
     def ready(self):
         from yimen.workflow.case_facts import CaseFacts, register_case_facts

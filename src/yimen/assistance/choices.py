@@ -80,6 +80,12 @@ class IncomeCategory(models.TextChoices):
         "x_basic_pension",
         _("Central basic pension of the residents' scheme (exempt)"),
     )
+    # counted for 低保, left out for 特困 [TK2021 Art.6] (Params.tekun_exempt_income)
+    ELDERLY_ALLOWANCE = "elderly_allowance", _("Old-age allowance (高龄津贴)")
+    SOCIAL_INSURANCE = (
+        "social_insurance",
+        _("Medical and other social-insurance benefits"),
+    )
 
     @property
     def counted(self) -> bool:

@@ -147,6 +147,8 @@ def _household(
         members=members,
         assets=[AssetInput("deposit", Decimal(800 * index))],
         discovery_note="网格走访发现生活困难，主动报告" if channel == "discovery" else "",
+        # a demo mobile number (the demo's texts go to a file, var/sms-outbox.jsonl)
+        phone=f"1390431{index:04d}",
     )
 
 
@@ -278,6 +280,12 @@ def load_assistance_demo() -> int:
         for i, stage in enumerate(STAGES):
             _drive(stage, township, users, index=offset * len(STAGES) + i)
             made += 1
+    citizen = users.get("citizen")
+    if citizen is not None:  # the citizen's own online application: "My applications"
+        own = _household(len(TOWNSHIPS) * len(STAGES), "220102001001", channel="self")
+        own.members[0].name = citizen.full_name or own.members[0].name
+        intake.application_create(actor=citizen, data=own)
+        made += 1
     return made
 
 

@@ -113,9 +113,16 @@ class HouseholdForm(forms.Form):
         label=label(Application, "relative_of_staff"), required=False
     )
     relative_note = text_field(Application, "relative_note", max_length=200)
-    has_able_supporter = forms.BooleanField(
+    has_able_supporter = forms.TypedChoiceField(
         label=label(Application, "has_able_supporter"),
         required=False,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        choices=[
+            ("", _("Decided by the rules from the supporters recorded")),
+            ("yes", _("Finding: a supporter is able to support")),
+            ("no", _("Finding: no supporter is able to support")),
+        ],
         help_text=Application._meta.get_field("has_able_supporter").help_text,
     )
     supporter_note = text_field(Application, "supporter_note", max_length=200)
@@ -211,6 +218,11 @@ class MemberForm(forms.Form):
         label=label(Member, "student"),
         required=False,
         help_text=Member._meta.get_field("student").help_text,
+    )
+    tekun_as_minor = forms.BooleanField(
+        label=label(Member, "tekun_as_minor"),
+        required=False,
+        help_text=Member._meta.get_field("tekun_as_minor").help_text,
     )
     living_apart = forms.BooleanField(label=label(Member, "living_apart"), required=False)
     promise_signed_on = forms.DateField(label=_("Promise signed on"), required=False, widget=DATE)
@@ -330,6 +342,7 @@ def application_input(household, member_set, asset_set) -> tuple[ApplicationInpu
                 serious_illness=d.get("serious_illness", False),
                 work_ability=d.get("work_ability") or WorkAbility.FULL,
                 student=d.get("student", False),
+                tekun_as_minor=d.get("tekun_as_minor", False),
                 living_apart=d.get("living_apart", False),
                 incomes=incomes,
                 promise_signed_on=d.get("promise_signed_on"),
@@ -366,7 +379,7 @@ def application_input(household, member_set, asset_set) -> tuple[ApplicationInpu
         discovery_note=h.get("discovery_note", ""),
         relative_of_staff=h.get("relative_of_staff", False),
         relative_note=h.get("relative_note", ""),
-        has_able_supporter=h.get("has_able_supporter", False),
+        has_able_supporter=h.get("has_able_supporter"),
         supporter_note=h.get("supporter_note", ""),
         hardship_tier=h.get("hardship_tier", ""),
         phone=h.get("phone", ""),

@@ -55,7 +55,7 @@ def _notice_lines(application: Application, decision: Decision) -> tuple[str, li
             f"    自{first_payment_month(decided)}起按月发放至你户银行账户。",
             "    请如实报告家庭人口、收入和财产变化情况，接受定期复核。",
         ]
-        grounds = proposal_for(application, on=decided).reasons_zh
+        grounds = proposal_for(application, on=decided).grounds_zh
         if grounds:
             lines += ["    审核依据：", *(f"    {g}" for g in grounds)]
     else:

@@ -19,6 +19,7 @@ from yimen.regions.codes import InvalidCode, normalize_code
 from yimen.regions.models import Division
 
 from .models.parameters import ParameterSet
+from .rules.params import PAYMENT_ROUNDING, ROUNDING_MODES
 
 MONEY_FIELDS = (
     "dibao_standard_urban",
@@ -27,6 +28,8 @@ MONEY_FIELDS = (
     "tekun_care_partial",
     "tekun_care_none",
     "employment_cost_deduction",
+    "payment_minimum",
+    "disposable_income_last_year",
 )
 FACTOR_FIELDS = ("tekun_factor", "low_income_factor")
 #: whole-number fields and their sane inclusive ranges
@@ -35,7 +38,20 @@ INT_RANGES = {
     "max_homes": (0, 20),
     "elderly_age": (40, 100),
     "minor_age": (14, 25),
+    "tekun_deposit_months": (0, 240),
+    "tekun_max_homes": (0, 20),
+    "low_income_deposit_months": (0, 240),
+    "low_income_max_homes": (0, 20),
+    "income_lookback_months": (1, 36),
 }
+#: lists every set must give, even as empty lists (an absent one is refused)
+LIST_FIELDS = ("exempt_income", "exempt_vehicles", "tekun_exempt_income")
+BOOL_FIELDS = (
+    "allow_market_entity",
+    "tekun_allow_market_entity",
+    "low_income_allow_market_entity",
+    "placeholder",
+)
 MAX_FACTOR = Decimal("10")
 MAX_MONEY = Decimal("9999999999.99")
 #: the values a set carries besides its division and period (audited on every change)
@@ -44,8 +60,11 @@ VALUE_FIELDS = (
     *FACTOR_FIELDS,
     *INT_RANGES,
     "allow_market_entity",
-    "exempt_income",
-    "exempt_vehicles",
+    "tekun_allow_market_entity",
+    "low_income_allow_market_entity",
+    "payment_rounding",
+    "payment_rounding_mode",
+    *LIST_FIELDS,
     "tiers",
     "source",
     "placeholder",
@@ -103,8 +122,11 @@ def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]
         fail("valid_to", _("The end date may not be before the start date."))
 
     for name in MONEY_FIELDS:
+        if data.get(name) in (None, ""):
+            fail(name, _("This field is required."))
+            continue
         try:
-            value = _as_decimal(data.get(name, "0"))
+            value = _as_decimal(data.get(name))
         except (TypeError, ValueError, InvalidOperation):
             fail(name, _("Enter an amount in yuan."))
             continue
@@ -144,14 +166,29 @@ def _clean(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]
             )
         clean[name] = number
 
-    for name in ("allow_market_entity", "placeholder"):
+    for name in BOOL_FIELDS:
         value = data.get(name, False)
         if not isinstance(value, bool):
             fail(name, _("Enter true or false."))
         clean[name] = bool(value)
 
-    for name in ("exempt_income", "exempt_vehicles"):
-        value = data.get(name, [])
+    for name, choices in (
+        ("payment_rounding", PAYMENT_ROUNDING),
+        ("payment_rounding_mode", ROUNDING_MODES),
+    ):
+        value = data.get(name)
+        if value not in choices:
+            fail(name, _("Choose one of the listed values."))
+            continue
+        clean[name] = value
+
+    # a list that is absent is refused, never read as empty: an exemption silently lost
+    # would count an exempt income or disqualify a disabled person's carriage
+    for name in LIST_FIELDS:
+        if name not in data or data[name] is None:
+            fail(name, _("This list is required; give an empty list for none."))
+            continue
+        value = data[name]
         if not isinstance(value, list | tuple | set | frozenset) or not all(
             isinstance(v, str) and v for v in value
         ):

@@ -65,6 +65,18 @@ def to_params(row: ParameterSet) -> Params:
         minor_age=row.minor_age,
         exempt_income=frozenset(row.exempt_income),
         exempt_vehicles=frozenset(row.exempt_vehicles),
+        payment_rounding=row.payment_rounding,
+        payment_rounding_mode=row.payment_rounding_mode,
+        payment_minimum=Decimal(row.payment_minimum),
+        tekun_exempt_income=frozenset(row.tekun_exempt_income),
+        tekun_deposit_months=row.tekun_deposit_months,
+        tekun_max_homes=row.tekun_max_homes,
+        tekun_allow_market_entity=row.tekun_allow_market_entity,
+        low_income_deposit_months=row.low_income_deposit_months,
+        low_income_max_homes=row.low_income_max_homes,
+        low_income_allow_market_entity=row.low_income_allow_market_entity,
+        income_lookback_months=row.income_lookback_months,
+        disposable_income_last_year=Decimal(row.disposable_income_last_year),
         tiers=tuple(
             Tier(
                 code=str(t["code"]),

@@ -21,6 +21,7 @@ class Proposal:
     assistance_type: str | None
     monthly_amount: Decimal | None
     reasons_zh: list[str] = field(default_factory=list)
+    grounds_zh: list[str] = field(default_factory=list)  # the proposed scheme's rules only
     rules: tuple = ()
     unavailable: str = ""
     tier: str = ""  # the 分档 tier the amount follows ("code label"), "" for 补差
@@ -43,9 +44,9 @@ class Proposal:
 
 def proposal_for(application: Application, on: date | None = None) -> Proposal:
     """Evaluate the household's declared facts with the parameters in force on ``on``."""
+    from .application_facts import facts_from_application
     from .parameters import params_for
     from .rules.engine import evaluate, explain_zh
-    from .rules.facts import facts_from_application
 
     on = on or timezone.localdate()
     try:
@@ -57,6 +58,7 @@ def proposal_for(application: Application, on: date | None = None) -> Proposal:
         assistance_type=evaluation.proposed_type,
         monthly_amount=evaluation.proposed_amount,
         reasons_zh=list(explain_zh(evaluation)),
+        grounds_zh=list(explain_zh(evaluation, scheme=evaluation.proposed_type)),
         rules=tuple(evaluation.rules),
         per_capita_income=evaluation.per_capita_income,
         tier=(

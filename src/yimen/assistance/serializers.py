@@ -91,6 +91,7 @@ class MemberIn(StrictSerializer):
     serious_illness = serializers.BooleanField(default=False)
     work_ability = serializers.ChoiceField(WorkAbility.choices, default=WorkAbility.FULL)
     student = serializers.BooleanField(default=False)
+    tekun_as_minor = serializers.BooleanField(default=False)
     living_apart = serializers.BooleanField(default=False)
     incomes = IncomeIn(many=True, required=False, max_length=20)
     promise_signed_on = serializers.DateField(allow_null=True, default=None)
@@ -124,7 +125,12 @@ class ApplicationIn(StrictSerializer):
     relative_of_staff = serializers.BooleanField(default=False)
     relative_note = serializers.CharField(max_length=200, allow_blank=True, default="")
     has_able_supporter = serializers.BooleanField(
-        default=False, help_text="特困: a legal supporter able to support [TK2021 Art.8]"
+        allow_null=True,
+        default=None,
+        help_text=(
+            "特困: the caseworker's finding that a legal supporter can support [TK2021 Art.8]; "
+            "null = computed from the supporters recorded"
+        ),
     )
     supporter_note = serializers.CharField(max_length=200, allow_blank=True, default="")
     hardship_tier = serializers.CharField(
@@ -266,6 +272,7 @@ class MemberOut(serializers.ModelSerializer):
             "serious_illness",
             "work_ability",
             "student",
+            "tekun_as_minor",
             "living_apart",
             "incomes",
             "consents",

@@ -5,7 +5,7 @@ from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
-from . import views_mine
+from . import views_mine, views_persons
 from . import views_staff as views
 from . import views_staff_steps as step_views
 
@@ -44,4 +44,9 @@ urlpatterns = [
     path("applications/<id:application_id>/dispute/", step_views.dispute, name="dispute"),
     path("applications/<id:application_id>/appraisal/", step_views.appraisal, name="appraisal"),
     path("applications/<id:application_id>/decision/", step_views.decision, name="decision"),
+    path(
+        "applications/<id:application_id>/persons/",
+        views_persons.persons_page,
+        name="persons",
+    ),
 ]

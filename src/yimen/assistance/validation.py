@@ -226,6 +226,8 @@ def validate_application(data: ApplicationInput, today: date) -> dict[str, list[
     _phone(errors, data.phone, required=False)
     _text(errors, "reason", data.reason, max_length=2000, required=False)
     _payment(errors, data)
-    _text(errors, "supporter_note", data.supporter_note, max_length=200, required=False)
+    # a finding on the supporters departs from the computed test: its reason is required
+    finding = data.has_able_supporter is not None
+    _text(errors, "supporter_note", data.supporter_note, max_length=200, required=finding)
     _text(errors, "hardship_tier", data.hardship_tier, max_length=50, required=False)
     return errors

@@ -20,10 +20,12 @@ from yimen.money import format_yuan
 
 from .choices import AssistanceType
 from .forms_selfcheck import (
+    MAX_MEMBERS,
     HouseholdForm,
     facts_from_forms,
     member_forms,
     no_member_error,
+    supporter_forms,
 )
 from .rules.engine import evaluate, explain_zh
 from .rules.explain import reference_zh
@@ -62,8 +64,26 @@ VALUE_LABELS = {
     "threshold": _("Low-income threshold per person (yuan)"),
     "factor": _("Factor of the standard"),
     "threshold_total": _("Threshold × members (yuan)"),
+    "lookback_months": _("Months seasonal income is averaged over"),
+    "period_total": _("Seasonal and irregular income over those months (yuan)"),
+    "period_monthly": _("Its monthly average (yuan)"),
+    "students": _("Students past the minor age"),
+    "supporters": _("Legal supporters entered"),
+    "reasons": _("Each supporter"),
+    "computed": _("Able supporter by the rules"),
+    "finding": _("Caseworker's finding"),
+    "disposable_income": _("Last year's per-capita disposable income (yuan)"),
 }
-YES_NO = {"yes": _("Yes"), "no": _("No")}
+YES_NO = {"yes": _("Yes"), "no": _("No"), "": _("None recorded")}
+#: why a supporter cannot support [TK2021 Art.8] (rules/persons.py supporter_reason)
+SUPPORTER_REASONS = {
+    "able": _("able to support"),
+    "tekun": _("is an extreme-poverty person"),
+    "dibao_elderly": _("receives the minimum living allowance and is 60 or older"),
+    "elderly_low_income": _("is 70 or older with low income and few assets"),
+    "disabled_low_income": _("is severely disabled with low income and few assets"),
+    "incapacitated": _("lacks capacity, is missing or in prison, with few assets"),
+}
 # values compared that are money, shown as yuan (house rule 14)
 MONEY_VALUES = frozenset(
     {
@@ -76,7 +96,10 @@ MONEY_VALUES = frozenset(
         "per_capita_limit",
         "limit",
         "threshold",
+        "period_total",
+        "period_monthly",
         "threshold_total",
+        "disposable_income",
     }
 )
 
@@ -114,14 +137,21 @@ def params_in_force(division_code: str, on: date) -> Params:
     return params if isinstance(params, Params) else demo_params(division_code)
 
 
+def _shown(key: str, value):
+    """A compared value as a reader reads it: yuan, yes/no, or the supporters' reasons."""
+    if key in MONEY_VALUES:
+        return format_yuan(value)
+    if key == "reasons":
+        return "；".join(
+            str(SUPPORTER_REASONS.get(code, code)) for code in str(value).split(",") if code
+        ) or _("None recorded")
+    return YES_NO.get(value, value)
+
+
 def _rows(evaluation, sentences):
     for rule, sentence in zip(evaluation.rules, sentences, strict=False):
         values = [
-            (
-                VALUE_LABELS.get(key, key),
-                format_yuan(value) if key in MONEY_VALUES else YES_NO.get(value, value),
-            )
-            for key, value in rule.values.items()
+            (VALUE_LABELS.get(key, key), _shown(key, value)) for key, value in rule.values.items()
         ]
         yield {"rule": rule, "values": values, "sentence": sentence}
 
@@ -131,19 +161,32 @@ def self_check(request):
     """GET: the blank form. POST: the estimate above the filled form, or the form's errors."""
     on = timezone.localdate()
     if request.method != "POST":
-        context = {"household": HouseholdForm(), "members": member_forms(), "on": on}
+        context = {
+            "household": HouseholdForm(),
+            "members": member_forms(),
+            "supporters": supporter_forms(),
+            "max_members": MAX_MEMBERS,
+            "on": on,
+        }
         return render(request, "assistance/selfcheck/page.html", context)
     household = HouseholdForm(request.POST)
     members = member_forms(request.POST)
-    valid = household.is_valid() & all([m.is_valid() for m in members])
-    context = {"household": household, "members": members, "on": on}
+    supporters = supporter_forms(request.POST)
+    valid = household.is_valid() & all([m.is_valid() for m in (*members, *supporters)])
+    context = {
+        "household": household,
+        "members": members,
+        "supporters": supporters,
+        "max_members": MAX_MEMBERS,
+        "on": on,
+    }
     if valid and not any(m.used() for m in members):
         context["members_error"] = no_member_error()
         valid = False
     if not valid:
         return render(request, "assistance/selfcheck/page.html", context, status=400)
     params = params_in_force(household.cleaned_data["division"], on)
-    evaluation = evaluate(facts_from_forms(household, members, on), params, on)
+    evaluation = evaluate(facts_from_forms(household, members, on, supporters), params, on)
     staff = staff_visitor(request.user)
     sentences = explain_zh(evaluation, mark_placeholder=staff)
     context.update(

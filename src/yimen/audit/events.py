@@ -39,6 +39,11 @@ class EventType(models.TextChoices):
     OBJECTION_LODGED = "assistance.objection_lodged", _("Objection lodged")
     SUPERVISION_FLAGGED = "assistance.supervision_flagged", _("County asked for a review")
     DECISION_DEPARTED = "assistance.decision_departed", _("Decision departs from the rules")
+    SUPPORTER_RECORDED = "assistance.supporter_recorded", _("Legal supporter recorded")
+    SUPPORTER_REMOVED = "assistance.supporter_removed", _("Legal supporter removed")
+    SUPPORTER_FINDING = "assistance.supporter_finding", _("Finding on the legal supporters")
+    SELF_CARE_ASSESSED = "assistance.self_care_assessed", _("Self-care assessed")
+    CERTIFICATE_ADDED = "assistance.certificate_added", _("Disability certificate added")
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")
     # issue 6, county supervision: sampling of approved cases
@@ -106,6 +111,30 @@ class EventType(models.TextChoices):
     EXAM_CERTIFICATE_ISSUED = "exams.certificate_issued", _("Certificate issued")
     EXAM_CERTIFICATE_REVIEWED = "exams.certificate_reviewed", _("Certificate reviewed")
     EXAM_CERTIFICATE_REVOKED = "exams.certificate_revoked", _("Certificate revoked")
+    EXAM_REVIEW_REQUESTED = "exams.review_requested", _("Certificate review applied for")
+    EXAM_PHOTO_SET = "exams.photo_set", _("Exam candidate photo uploaded")
+    EXAM_SESSION_CLOSED = "exams.session_closed", _("Exam session closed")
+    EXAM_GREEN_REQUESTED = "exams.green_requested", _("Green channel requested by a firm")
+    EXAM_GREEN_REFUSED = "exams.green_refused", _("Green channel request refused")
+    # --- issue 17: straw-to-meat subsidy (subsidy app) ---
+    SUBSIDY_UNIT_SURVEYED = "subsidy.unit_surveyed", _("Subsidy unit surveyed")
+    SUBSIDY_SURVEY_IMPORTED = "subsidy.survey_imported", _("Subsidy survey sheet imported")
+    SUBSIDY_UNIT_VETTED = "subsidy.unit_vetted", _("Subsidy unit vetted")
+    SUBSIDY_APPLICATION_SAVED = "subsidy.application_saved", _("Subsidy application changed")
+    SUBSIDY_APPLICATION_SUBMITTED = (
+        "subsidy.application_submitted",
+        _("Subsidy application submitted"),
+    )
+    SUBSIDY_DRAFT_LAPSED = "subsidy.draft_lapsed", _("Subsidy draft closed at the deadline")
+    SUBSIDY_PHOTO_ADDED = "subsidy.photo_added", _("Subsidy photo added")
+    SUBSIDY_INSPECTED = "subsidy.inspected", _("Subsidy items inspected on site")
+    SUBSIDY_DECIDED = "subsidy.decided", _("Subsidy application decided")
+    SUBSIDY_DISCLOSED = "subsidy.disclosed", _("Subsidy disclosure published")
+    SUBSIDY_OBJECTION = "subsidy.objection", _("Objection to a subsidy disclosure")
+    SUBSIDY_BATCH_ISSUED = "subsidy.batch_issued", _("Subsidy payment batch issued")
+    SUBSIDY_REVIEW_REQUESTED = "subsidy.review_requested", _("County asked for a subsidy review")
+    SUBSIDY_REVIEW_ANSWERED = "subsidy.review_answered", _("Bureau answered the county")
+    SUBSIDY_PROGRESS_SET = "subsidy.progress_set", _("Programme figures entered")
     # --- issue 18: straw-burning supervision (burning app) ---
     BURNING_UNIT_SAVED = "burning.unit_saved", _("包保 unit added or changed")
     BURNING_ASSIGNED = "burning.assigned", _("Responsible person or grid head assigned")

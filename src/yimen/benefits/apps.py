@@ -7,6 +7,7 @@ class BenefitsConfig(AppConfig):
     label = "benefits"
     verbose_name = _("Beneficiary roster, reviews and payments")
     demo_loader = "yimen.benefits.demo.load"
+    notifications = "yimen.benefits.notifications.RULES"
     demo_order = 50
 
     def ready(self):

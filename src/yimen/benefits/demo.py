@@ -89,6 +89,7 @@ def historical_household(
         channel="counter",
         status=ApplicationStatus.SUBMITTED,
         created_by=created_by,
+        phone=f"1370431{id_number[-5:-1]}",  # a demo mobile number (texts go to a file)
     )
     head = _member(application, name, id_number, "head", head_work_ability, student=False)
     if head_wages:

@@ -99,7 +99,13 @@ def _bank_rows(roll: PaymentRoll) -> list[list]:
 
 def bank_csv(roll: PaymentRoll, encoding: str = "utf-8-sig") -> bytes:
     """CSV for the bank: UTF-8 with BOM by default (Excel), or GB18030 if the bank asks."""
-    rows = _bank_rows(roll)
+    return bank_file_csv(_bank_rows(roll), encoding)
+
+
+def bank_file_csv(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
+    """The bank's CSV of any payment batch: rows of [No., payee, bank, account, Decimal
+    amount, reference], then the totals row the bank checks the transfer against. The
+    subsidy's batches (subsidy app) are written by the same function as the rolls."""
     buffer = io.StringIO()
     writer = csv_writer(buffer, lineterminator="\r\n")  # a payee cannot become a formula
     writer.writerow(BANK_HEADER)
@@ -113,7 +119,11 @@ def bank_csv(roll: PaymentRoll, encoding: str = "utf-8-sig") -> bytes:
 
 
 def bank_xlsx(roll: PaymentRoll) -> bytes:
-    rows = _bank_rows(roll)
+    return bank_file_xlsx(_bank_rows(roll))
+
+
+def bank_file_xlsx(rows: list[list]) -> bytes:
+    """The same rows as ``bank_file_csv``, as an Excel sheet with its totals row."""
     total = sum((row[4] for row in rows), Decimal("0"))
     body = [[*row[:4], float(row[4]), row[5]] for row in rows]
     return _xlsx([BANK_HEADER, *body, ["合计 Total", len(rows), "", "", float(total), ""]], "发放")

@@ -6,6 +6,6 @@ class BurningConfig(AppConfig):
     name = "yimen.burning"
     label = "burning"
     verbose_name = _("Straw-burning supervision")
-    demo_order = 90
+    demo_order = 95
     demo_loader = "yimen.burning.demo.load_demo"
     demo_accounts = "yimen.burning.demo.ACCOUNTS"

@@ -1,4 +1,4 @@
-"""Demo data of straw-burning supervision (``demo_loader`` on the app config, order 90):
+"""Demo data of straw-burning supervision (``demo_loader`` on the app config, order 95):
 the synthetic grids of 农安县 (labelled synthetic: official polygons were not found), the
 包保 tree with dated assignments, a week of fire points in NASA FIRMS VIIRS format
 generated for the county and imported day by day, cases at every stage (dispatched,

@@ -8,4 +8,5 @@ class ExamsConfig(AppConfig):
     verbose_name = _("Safety qualification exams")
     demo_order = 80
     demo_loader = "yimen.exams.demo.load_demo"
+    notifications = "yimen.exams.notifications.RULES"
     demo_accounts = "yimen.exams.demo.ACCOUNTS"

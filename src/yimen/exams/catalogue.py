@@ -9,11 +9,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Category
+from django.utils.translation import gettext as _
+
+from .models import Category, QuestionKind
 
 T30 = date(2010, 7, 1)  # 原安监总局令第30号 in force
 N19 = date(2026, 6, 1)  # 应急管理部令第19号 (text not read: placeholder)
-BLUEPRINT = {"tf": 40, "single": 50, "multiple": 10}  # type mix NOT FOUND: placeholder
+#: counts by type, and inside a type by tier and difficulty; every question 1 point of 100,
+#: 120 minutes, pass ≥ 80 (ZX Art 9). The type mix and the cells are NOT FOUND: placeholder.
+#: Cells of one type should not overlap (each is drawn from what the earlier ones left).
+BLUEPRINT = {
+    "tf": 40,
+    "single": 50,
+    "multiple": 10,
+    "cells": [
+        {"kind": "tf", "tier": "provincial", "count": 8},
+        {"kind": "single", "tier": "provincial", "count": 10},
+        {"kind": "single", "tier": "national", "difficulty": 3, "count": 5},
+        {"kind": "multiple", "tier": "provincial", "count": 2},
+    ],
+}
 
 #: (code, name, post, industry, high_risk, min_education, parts)
 ROWS = [
@@ -92,3 +107,31 @@ def load_catalogue() -> int:
             )
             made += created
     return made
+
+
+def blueprint_text(blueprint: dict) -> str:
+    """The paper's structure in words, for the categories page: counts by type, and inside a
+    type by tier and difficulty, then points, time and the pass mark (labels, not codes)."""
+    tiers = {"national": _("national tier"), "provincial": _("provincial tier")}
+    parts = []
+    for kind in QuestionKind:
+        count = blueprint.get(kind.value)
+        if not count:
+            continue
+        inside = []
+        for cell in blueprint.get("cells", []):
+            if cell.get("kind") != kind.value:
+                continue
+            what = [str(tiers.get(cell.get("tier"), ""))] if cell.get("tier") else []
+            if cell.get("difficulty"):
+                what.append(_("difficulty %(d)s") % {"d": cell["difficulty"]})
+            inside.append(f"{' '.join(what)} {cell.get('count')}")
+        parts.append(f"{kind.label} {count}" + (f"（{'，'.join(inside)}）" if inside else ""))
+    total = sum(blueprint.get(k.value, 0) for k in QuestionKind)
+    if not total:
+        return ""
+    points = 100 / total
+    tail = _("%(points)s point(s) each, 100 points, 120 minutes, pass at 80") % {
+        "points": f"{points:g}"
+    }
+    return "；".join([*parts, tail])

@@ -21,7 +21,12 @@ from .bank import generate_bank
 from .catalogue import load_catalogue
 from .models import Candidate, Certificate, ExamSession, ExamSettings, Question
 from .services import certificates as certs
-from .services.candidates import CandidateData, candidate_register, employer_register
+from .services.candidates import (
+    CandidateData,
+    candidate_photo_set,
+    candidate_register,
+    employer_register,
+)
 from .services.marking import practical_mark
 from .services.scheduling import (
     application_schedule,
@@ -29,7 +34,7 @@ from .services.scheduling import (
     green_channel_approve,
     session_open,
 )
-from .services.sitting import answer_save, paper_sign_in, paper_submit
+from .services.sitting import answer_save, paper_sign_in, paper_submit, session_close
 
 PROVINCE, CITY, DISTRICT = "220000000000", "220100000000", "220102000000"
 BANKS = ("T-EL-LV", "PL-HAZ", "T-HC-AU")
@@ -71,6 +76,35 @@ def _users() -> dict[str, User]:
     """The exam roles' demo accounts, made the way every app's are (accounts.demo)."""
     ensure_demo_users(ACCOUNTS)
     return {u.username: u for u in User.objects.filter(username__in=[a.username for a in ACCOUNTS])}
+
+
+def _portrait() -> bytes:
+    """A plain drawn portrait (head and shoulders) for the demo candidate's ticket."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (300, 400), (225, 232, 240))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 70, 205, 190), fill=(120, 130, 145))
+    draw.ellipse((40, 210, 260, 480), fill=(120, 130, 145))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _review_due(cert: Certificate, today: date) -> None:
+    """Demo shortcut: date this certificate as issued nearly three years ago, so its review
+    (复审) is due in 30 days — the window is open and the officer's review page has work.
+    Only dates move (no status), and only in the demo."""
+    from .rules import add_years
+
+    issued = add_years(today + timedelta(days=30), -3)
+    Certificate.objects.filter(pk=cert.pk).update(
+        issued_on=issued,
+        valid_until=add_years(issued, 6),
+        review_due_on=today + timedelta(days=30),
+    )
 
 
 def _sit(paper, *, right: int, when) -> None:
@@ -162,6 +196,7 @@ def load_demo() -> str:
         if n == 13:
             person.user = users["examcandidate"]
             person.save(update_fields=["user"])
+            candidate_photo_set(candidate=person, data=_portrait(), actor=admin)
         day = today - timedelta(days=2) if stage.startswith("waiting") else applied_on
         app = application_submit(candidate=person, category_code=code, actor=admin, on=day)
         if stage in ("refused", "waiting", "waiting_green"):
@@ -192,10 +227,7 @@ def load_demo() -> str:
                 right=60,
                 when=past + timedelta(days=3),
             )
-            retake.status = (
-                "closed"  # a finished room (demo shortcut, no use case closes rooms yet)
-            )
-            ExamSession.objects.filter(pk=retake.pk).update(status="closed")
+            session_close(session=retake, actor=staff)
             continue
         app.refresh_from_db()
         if code.startswith("T-") and stage in ("passed", "certified"):
@@ -215,8 +247,10 @@ def load_demo() -> str:
         elif stage in ("accepted", "certified"):
             certs.certificate_accept(certificate=cert, missing=[], actor=reviewer, day=today)
             if stage == "certified":
-                certs.certificate_issue(certificate=cert, actor=reviewer, day=today)
-    ExamSession.objects.filter(pk=finished.pk).update(status="closed")
+                cert = certs.certificate_issue(certificate=cert, actor=reviewer, day=today)
+                if name == "孙建华":
+                    _review_due(cert, today)
+    session_close(session=finished, actor=staff)
     return (
         f"{catalogue} categories, {Question.objects.count()} questions, "
         f"{Candidate.objects.count()} candidates, {ExamSession.objects.count()} sessions, "

@@ -3,6 +3,7 @@ whose QR code leads to the public verification page (number + name)."""
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
+from reportlab.platypus import Image
 
 from yimen.people import mask_id
 from yimen.web import pdf
@@ -25,8 +27,22 @@ def _qr(text: str, size: float = 32 * mm) -> Drawing:
     return drawing
 
 
+def _photo(candidate) -> Image | None:
+    """The candidate's photo (a JPEG normalised at upload, photos.py), 30 × 40 mm, or None
+    when there is none or its file is gone."""
+    if not candidate.photo:
+        return None
+    try:
+        with candidate.photo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return Image(io.BytesIO(data), width=30 * mm, height=40 * mm, kind="proportional")
+
+
 def ticket_pdf(paper: Paper) -> bytes:
-    """The admission ticket: seat, room, time and the ticket code for signing in."""
+    """The admission ticket: the photo (so the invigilator can match the face at the seat),
+    seat, room, time and the ticket code for signing in."""
     candidate = paper.application.candidate
     rows = [
         (_("Name"), candidate.name),
@@ -38,8 +54,10 @@ def ticket_pdf(paper: Paper) -> bytes:
         (_("Seat"), str(paper.seat)),
         (_("Ticket code"), paper.ticket),
     ]
+    photo = _photo(candidate)
     story = [
         *pdf.title(_("Admission ticket")),
+        *([photo] if photo is not None else [pdf.TextBlock(_("No photo on file."))]),
         pdf.LabelledRows(rows),
         pdf.TextBlock(_("Sign in at your seat with your ID number and this ticket code.")),
     ]

@@ -31,6 +31,41 @@ class WrongState(Conflict):
         )
 
 
+class IdNumberTaken(Conflict):
+    code = "exams.id_number_taken"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This ID number is already registered. If it is yours, ask your employer or "
+                "the exam office to link it to your account."
+            )
+        )
+
+
+class PapersStillOpen(Conflict):
+    code = "exams.papers_still_open"
+
+    def __init__(self, *, n):
+        super().__init__(
+            _("%(n)s candidates are still writing; close the room when their time is up."), n=n
+        )
+
+
+class TwoInvigilators(Invalid):
+    code = "exams.two_invigilators"
+
+    def __init__(self):
+        super().__init__(_("Name two invigilators for the room, separated by a comma."))
+
+
+class RequestPending(Conflict):
+    code = "exams.green_request_pending"
+
+    def __init__(self):
+        super().__init__(_("A green channel request of this firm is already waiting."))
+
+
 class BadUscc(Invalid):
     code = "exams.invalid_uscc"
 
@@ -138,6 +173,36 @@ class OutsideReviewWindow(Invalid):
             _("Review opens %(opens)s and is due %(due)s; today is outside that window."),
             opens=opens,
             due=due,
+        )
+
+
+class ReviewAlreadyRequested(Conflict):
+    code = "exams.review_already_requested"
+
+    def __init__(self):
+        super().__init__(_("The review of this certificate has already been applied for."))
+
+
+class ReviewNotOpen(Conflict):
+    code = "exams.review_not_open"
+
+    def __init__(self):
+        super().__init__(_("Only a valid certificate can be reviewed."))
+
+
+class BadPhoto(Invalid):
+    code = "exams.bad_photo"
+    PROBLEMS = {
+        "empty": _("the file is empty"),
+        "size": _("the file is larger than 2 MB"),
+        "type": _("it is not a JPEG or PNG image, or the file is damaged"),
+        "dimensions": _("each side must be between 100 and 8,000 pixels"),
+    }
+
+    def __init__(self, problem: str):
+        super().__init__(
+            _("The photo was not accepted: %(problem)s."),
+            problem=self.PROBLEMS.get(problem, problem),
         )
 
 

@@ -23,10 +23,16 @@ class RegisterForm(forms.Form):
 
 class ApplyForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
+    division = forms.ChoiceField(label=_("Apply at"), required=False)
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), places=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, c.name) for c in categories]
+        # where registered or where working (T30 Art 13): the candidate's own division and
+        # the employer's, as (code, label)
+        self.fields["division"].choices = list(places)
+        if len(self.fields["division"].choices) < 2:
+            del self.fields["division"]
 
 
 class ImportForm(forms.Form):
@@ -109,3 +115,45 @@ class QuestionImportForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, c.name) for c in categories]
+
+
+class ReviewForm(forms.Form):
+    """The certificate officer's review (复审) record: the facts T30 Arts 23 and 25 name."""
+
+    health_ok = forms.BooleanField(label=_("Health check passed"), required=False)
+    violations = forms.IntegerField(
+        label=_("Verified violations in the period"), min_value=0, max_value=99, initial=0
+    )
+    serious_violation = forms.BooleanField(
+        label=_("A violation with serious consequences"), required=False
+    )
+    penalised = forms.BooleanField(
+        label=_("Administrative penalty for a safety violation"), required=False
+    )
+    obstructed = forms.BooleanField(label=_("Obstructed inspection"), required=False)
+    training_hours = forms.IntegerField(
+        label=_("Review training hours"), min_value=0, max_value=999
+    )
+    exam_score = forms.DecimalField(
+        label=_("Review exam score (no retake)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        required=False,
+    )
+    years_in_trade = forms.IntegerField(
+        label=_("Years in the trade"), min_value=0, max_value=70, initial=0
+    )
+
+
+class ReviewRequestForm(forms.Form):
+    training_hours = forms.IntegerField(
+        label=_("Review training hours done"), min_value=0, max_value=999
+    )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo (JPEG or PNG, at most 2 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )

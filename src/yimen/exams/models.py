@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import photos
+
 
 class Post(models.TextChoices):
     PRINCIPAL = "principal", _("Principal leader")
@@ -141,6 +143,36 @@ class GreenChannel(models.Model):
         return f"{self.employer_id} {self.valid_until}"
 
 
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")  # waiting for the administrator
+    APPROVED = "approved", _("Approved")  # a GreenChannel was granted from it
+    REFUSED = "refused", _("Refused")  # with the administrator's reason
+
+
+class GreenChannelRequest(models.Model):
+    """A firm's own request for the green channel, sent from the employer's page; the exam
+    administrator approves it (a ``GreenChannel`` with the approver as signer) or refuses
+    it with a reason."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="requests")
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_on = models.DateField(_("requested on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default="requested"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("decision note"), max_length=300, blank=True)
+    channel = models.ForeignKey(GreenChannel, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.requested_on}"
+
+
 class Candidate(models.Model):
     """A person who sits the exams; the ID number gives birth date (age rule)."""
 
@@ -151,7 +183,7 @@ class Candidate(models.Model):
     health_checked_on = models.DateField(_("health certificate date"), null=True, blank=True)
     training_hours = models.PositiveSmallIntegerField(_("training hours"), default=0)
     training_record = models.CharField(_("training record"), max_length=200, blank=True)
-    photo = models.FileField(_("photo"), upload_to="exams/photos/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=photos.photo_name, blank=True)
     employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT)
     division = models.ForeignKey(
         "regions.Division", on_delete=models.PROTECT, verbose_name=_("applied at")
@@ -357,6 +389,10 @@ class Certificate(models.Model):
     issued_on = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     review_due_on = models.DateField(null=True, blank=True)
+    #: the holder applied for the review (复审) due on ``review_due_on`` (T30 Art 22);
+    #: cleared when the certificate officer decides it
+    review_requested_on = models.DateField(_("review applied for on"), null=True, blank=True)
+    review_training_hours = models.PositiveSmallIntegerField(_("review training hours"), default=0)
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )

@@ -171,44 +171,90 @@ def paper_seed(ticket: str, bank_version: int) -> str:
     return hashlib.sha256(f"{ticket}:{bank_version}".encode()).hexdigest()[:32]
 
 
-def draw_paper(
-    seed: str, bank: list[tuple[int, str, int]], blueprint: dict[str, int]
-) -> list[dict]:
+KINDS = ("tf", "single", "multiple")
+#: a bank row: (id, type, option count) or (id, type, option count, tier, difficulty)
+BankRow = tuple
+
+
+def blueprint_cells(blueprint: dict) -> list[dict]:
+    """The blueprint's finer counts inside a type — ``{"kind", "tier"?, "difficulty"?,
+    "count"}`` — in a fixed order (the draw must not depend on how the JSON was written)."""
+    cells = [c for c in blueprint.get("cells", []) if c.get("kind") in KINDS]
+    return sorted(cells, key=lambda c: (c["kind"], str(c.get("tier")), c.get("difficulty") or 0))
+
+
+def blueprint_problems(blueprint: dict) -> list[str]:
+    """What is wrong with a blueprint (empty when it can be drawn from): counts are whole
+    numbers, the cells of a type fit in the type's count."""
+    problems = []
+    for kind in KINDS:
+        count = blueprint.get(kind, 0)
+        if not isinstance(count, int) or count < 0:
+            problems.append(kind)
+            continue
+        inside = sum(
+            int(c.get("count", 0)) for c in blueprint_cells(blueprint) if c["kind"] == kind
+        )
+        if inside > count:
+            problems.append(kind)
+    return problems
+
+
+def draw_paper(seed: str, bank: list[BankRow], blueprint: dict) -> list[dict]:
     """Draw a paper: for each question type in the blueprint its count of questions from
-    ``bank`` (id, type, option count), ordered by id so the same seed draws the same paper;
-    options shuffled per question. Raises ValueError when the bank is too small."""
+    ``bank``, first each of the blueprint's cells (so many provincial-tier, so many of
+    difficulty 3 …), then the rest of the type from what is left; ordered by id so the
+    same seed draws the same paper; options shuffled per question. Raises ValueError
+    (naming the type) when the bank is too small."""
     return draw_from(seed, group_bank(bank), blueprint)
 
 
-def group_bank(bank: list[tuple[int, str, int]]) -> dict[str, list[tuple[int, str, int]]]:
+def group_bank(bank: list[BankRow]) -> dict[str, list[BankRow]]:
     """The bank by question type, each ordered by id (done once for many papers)."""
-    pools: dict[str, list[tuple[int, str, int]]] = {}
+    pools: dict[str, list[BankRow]] = {}
     for row in sorted(bank):
         pools.setdefault(row[1], []).append(row)
     return pools
 
 
-def draw_from(
-    seed: str, pools: dict[str, list[tuple[int, str, int]]], blueprint: dict[str, int]
-) -> list[dict]:
+def _fits(row: BankRow, cell: dict) -> bool:
+    tier = row[3] if len(row) > 3 else None
+    difficulty = row[4] if len(row) > 4 else None
+    return (cell.get("tier") in (None, tier)) and (cell.get("difficulty") in (None, difficulty))
+
+
+def draw_from(seed: str, pools: dict[str, list[BankRow]], blueprint: dict) -> list[dict]:
     """``draw_paper`` over a bank already grouped by ``group_bank``: numpy's generator,
     seeded from ``seed``, picks the questions, shuffles each question's options and then
-    the order of the questions (vectorised: a session's papers are drawn at sign-in)."""
+    the order of the questions (vectorised: a session's papers are drawn at sign-in).
+    Without cells a type's questions are one draw from its whole pool."""
     import numpy as np
 
     rng = np.random.default_rng(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
     items: list[dict] = []
-    for kind in sorted(blueprint):
+    cells = blueprint_cells(blueprint)
+    for kind in sorted(k for k in blueprint if k in KINDS):
         pool = pools.get(kind, [])
-        count = blueprint[kind]
-        if len(pool) < count:
+        picked: list[BankRow] = []
+        taken: set[int] = set()
+        for cell in (c for c in cells if c["kind"] == kind):
+            fitting = [r for r in pool if r[0] not in taken and _fits(r, cell)]
+            size = int(cell["count"])
+            if len(fitting) < size:
+                raise ValueError(kind)
+            chosen = [fitting[int(i)] for i in rng.choice(len(fitting), size=size, replace=False)]
+            picked += chosen
+            taken.update(r[0] for r in chosen)
+        rest = [r for r in pool if r[0] not in taken] if taken else pool
+        size = blueprint[kind] - len(picked)
+        if size < 0 or len(rest) < size:
             raise ValueError(kind)
-        picked = [pool[int(i)] for i in rng.choice(len(pool), size=count, replace=False)]
-        width = max((n for _q, _k, n in picked), default=0)
-        ranks = np.argsort(rng.random((count, width)), axis=1).tolist()
-        for (qid, kind_, n_options), rank in zip(picked, ranks, strict=True):
-            order = [i for i in rank if i < n_options]
-            items.append({"q": qid, "k": kind_, "order": order})
+        picked += [rest[int(i)] for i in rng.choice(len(rest), size=size, replace=False)]
+        width = max((r[2] for r in picked), default=0)
+        ranks = np.argsort(rng.random((len(picked), width)), axis=1).tolist()
+        for row, rank in zip(picked, ranks, strict=True):
+            order = [i for i in rank if i < row[2]]
+            items.append({"q": row[0], "k": row[1], "order": order})
     return [items[int(i)] for i in rng.permutation(len(items))]
 
 

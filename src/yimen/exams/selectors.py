@@ -100,3 +100,17 @@ def access_certificate(user, pk: int) -> Certificate:
     if found is None:
         raise NotInScope()
     return found
+
+
+def certificates_in_review_window(user, on):
+    """Valid (or review-refused) certificates of the user's area whose review window is
+    open on ``on``: due within the next 60 days (T30 Art 22)."""
+    from datetime import timedelta
+
+    from .rules import REVIEW_WINDOW_DAYS
+
+    return certificates_visible_to(user).filter(
+        status__in=["valid", "review_refused"],
+        review_due_on__gte=on,
+        review_due_on__lte=on + timedelta(days=REVIEW_WINDOW_DAYS),
+    )

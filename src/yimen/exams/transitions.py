@@ -11,6 +11,7 @@ from .models import (
     Application,
     Certificate,
     ExamSession,
+    GreenChannelRequest,
     Paper,
 )
 from .models import (
@@ -21,6 +22,9 @@ from .models import (
 )
 from .models import (
     PaperStatus as PS,
+)
+from .models import (
+    RequestStatus as RS,
 )
 from .models import (
     SessionStatus as SS,
@@ -45,7 +49,9 @@ CERTIFICATE = {
     CS.VALID: {CS.VALID, CS.REVIEW_REFUSED, CS.REVOKED},
     CS.REVIEW_REFUSED: {CS.VALID, CS.REVOKED},
 }
+GREEN_REQUEST = {RS.REQUESTED: {RS.APPROVED, RS.REFUSED}}
 TABLES: dict[type[models.Model], dict] = {
+    GreenChannelRequest: GREEN_REQUEST,
     Application: APPLICATION,
     Paper: PAPER,
     ExamSession: SESSION,

@@ -3,12 +3,15 @@ questions into the bank. Thin: each form calls one service."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
@@ -19,7 +22,8 @@ from . import selectors
 from .bank import questions_import
 from .errors import ImportRefused
 from .forms import GreenChannelForm, QuestionImportForm, SessionForm
-from .services.scheduling import green_channel_approve, session_open
+from .models import GreenChannelRequest, RequestStatus
+from .services.scheduling import green_channel_approve, green_channel_decide, session_open
 from .views_mine import _categories
 
 
@@ -75,6 +79,9 @@ def manage(request):
     except YimenError as exc:
         messages.error(request, exc.render())
     channels = [(e, e.channels.order_by("-approved_at").first()) for e in employers]
+    pending = GreenChannelRequest.objects.filter(
+        employer__in=employers, status=RequestStatus.REQUESTED
+    ).select_related("employer", "requested_by")
     return render(
         request,
         "exams/manage.html",
@@ -84,5 +91,33 @@ def manage(request):
             "bank_form": bank_form,
             "refused": refused,
             "channels": channels,
+            "pending": pending,
         },
     )
+
+
+@login_required
+@require_POST
+def green_decide(request, request_id: int):
+    """Approve (valid until a date) or refuse (with a reason) a firm's request."""
+    employers = selectors.employers_administered(request.user)
+    found = GreenChannelRequest.objects.filter(pk=request_id, employer__in=employers).first()
+    if found is None:
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        valid_until = date.fromisoformat(request.POST.get("valid_until", "")) if approve else None
+    except ValueError:
+        messages.error(request, _("Give the date the green channel is valid until."))
+        return redirect("exams:manage")
+    try:
+        green_channel_decide(
+            request=found,
+            approve=approve,
+            valid_until=valid_until,
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except YimenError as exc:
+        messages.error(request, exc.render())
+    return redirect("exams:manage")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
@@ -22,15 +23,15 @@ from yimen.spreadsheets import xlsx_append
 
 from . import rules, selectors
 from .errors import ImportRefused
-from .forms import ApplyForm, ImportForm, RegisterForm, VerifyForm
-from .models import Category, Certificate, Post
+from .forms import ApplyForm, ImportForm, PhotoForm, RegisterForm, VerifyForm
+from .models import Category, Certificate, GreenChannelRequest, Post
 from .services.candidates import (
     IMPORT_COLUMNS,
     CandidateData,
     candidate_register,
     candidates_import,
 )
-from .services.scheduling import application_submit
+from .services.scheduling import application_submit, green_channel_request
 from .statistics import figures
 
 STATES = {
@@ -57,7 +58,12 @@ def mine(request):
     today = timezone.localdate()
     person = selectors.candidate_of(request.user)
     register = RegisterForm(request.POST or None, prefix="reg") if person is None else None
-    apply = ApplyForm(request.POST or None, prefix="app", categories=_categories(today))
+    apply = ApplyForm(
+        request.POST or None,
+        prefix="app",
+        categories=_categories(today),
+        places=_places(person),
+    )
     if request.method == "POST":
         try:
             if register is not None and register.is_valid():
@@ -71,11 +77,13 @@ def mine(request):
                 )
                 return redirect("exams:mine")
             if person is not None and apply.is_valid():
+                place = apply.cleaned_data.get("division")
                 application_submit(
                     candidate=person,
                     category_code=apply.cleaned_data["category"],
                     actor=request.user,
                     on=today,
+                    division=Division.objects.get(pk=place) if place else None,
                 )
                 return redirect("exams:mine")
         except YimenError as exc:
@@ -87,8 +95,38 @@ def mine(request):
             .prefetch_related("papers__session")
             .order_by("-applied_on", "-pk")
         )
-        context["certificates"] = person.certificates.select_related("application__category")
+        context["certificates"] = [
+            _with_review_window(c, today)
+            for c in person.certificates.select_related("application__category")
+        ]
+        context["photo_form"] = PhotoForm()
     return render(request, "exams/mine.html", context)
+
+
+def _places(person) -> list[tuple[str, str]]:
+    """Where the candidate may apply: where registered (the record's division) or where
+    working (the employer's division), T30 Art 13 — labels, not codes."""
+    if person is None:
+        return []
+    places = [
+        (person.division_id, _("%(name)s (where registered)") % {"name": person.division.name})
+    ]
+    if person.employer is not None and person.employer.division_id != person.division_id:
+        places.append(
+            (
+                person.employer.division_id,
+                _("%(name)s (where working)") % {"name": person.employer.division.name},
+            )
+        )
+    return places
+
+
+def _with_review_window(cert: Certificate, today):
+    """The certificate with when its review window opens and whether it is open today."""
+    due = cert.review_due_on
+    cert.review_opens = rules.review_window_opens(due) if due else None  # type: ignore[attr-defined]
+    cert.review_open = bool(due and rules.in_review_window(due, today))  # type: ignore[attr-defined]
+    return cert
 
 
 @login_required
@@ -128,8 +166,33 @@ def employer(request):
             "form": form,
             "refused": refused,
             "staff": staff.prefetch_related("applications__category").order_by("name"),
+            "requests": GreenChannelRequest.objects.filter(employer__in=employers).order_by(
+                "-requested_on", "-pk"
+            )[:5],
         },
     )
+
+
+@login_required
+@require_POST
+def green_request(request):
+    """The employer's contact asks for the green channel (a reason, e.g. resuming work)."""
+    employers = list(selectors.employers_of(request.user))
+    chosen = next((e for e in employers if str(e.pk) == request.POST.get("employer")), None)
+    if chosen is None:
+        raise Http404
+    try:
+        green_channel_request(
+            employer=chosen,
+            reason=request.POST.get("reason", "")[:300],
+            actor=request.user,
+            today=timezone.localdate(),
+        )
+    except YimenError as exc:
+        messages.error(request, exc.render())
+    else:
+        messages.success(request, _("Request sent to the exam administrator."))
+    return redirect("exams:employer")
 
 
 @login_required

@@ -78,10 +78,11 @@ def paper(request):
 
 @require_POST
 def answer(request):
-    """Save one answer: {"position": n, "chosen": [i, ...]} → {"saved": true, "left": s}."""
-    try:
-        current = _paper(request)
-    except Http404:
+    """Save one answer: {"position": n, "chosen": [i, ...]} → {"saved": true, "left": s}.
+    The paper is read once, by the service (not by ``_paper`` as well): this is the request
+    every candidate sends on every click. A paper whose time is up is submitted there."""
+    pk = request.session.get(KEY)
+    if not isinstance(pk, int):
         return JsonResponse({"saved": False, "closed": True}, status=404)
     try:
         body = json.loads(request.body or b"{}")
@@ -90,12 +91,12 @@ def answer(request):
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"saved": False, "detail": "bad request"}, status=400)
     try:
-        answer_save(paper_id=current.pk, position=position, chosen=chosen)
+        left = answer_save(paper_id=pk, position=position, chosen=chosen)
     except YimenError as exc:
         return JsonResponse(
             {"saved": False, "closed": exc.status == 409, "detail": exc.render()}, status=exc.status
         )
-    return JsonResponse({"saved": True, "left": seconds_left(current)})
+    return JsonResponse({"saved": True, "left": left})
 
 
 @require_POST

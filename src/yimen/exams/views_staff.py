@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yimen.accounts.roles import Action
@@ -18,15 +19,16 @@ from yimen.accounts.scoping import bindings_for
 from yimen.errors import YimenError
 
 from . import selectors
+from .catalogue import blueprint_text
 from .documents import certificate_pdf, ticket_pdf
 from .errors import NotInScope
-from .forms import AcceptForm, MarkForm, ReasonForm, RoomEventForm
+from .forms import AcceptForm, MarkForm, PhotoForm, ReasonForm, RoomEventForm
 from .models import ApplicationStatus, Category, CertificateStatus
 from .services import certificates as certs
 from .services.common import settings_for
 from .services.marking import practical_mark
 from .services.scheduling import application_schedule, schedule_waiting
-from .services.sitting import room_event
+from .services.sitting import room_event, session_close
 
 
 def _staff(request):
@@ -75,6 +77,7 @@ def index(request):
             .filter(status=CertificateStatus.PENDING, accept_due_on__lt=today)
             .count(),
             "clocks": clocks,
+            "in_review": selectors.certificates_in_review_window(request.user, today).count(),
             "can_administer": bool(bindings_for(request.user, Action.EXAM_ADMINISTER)),
         },
     )
@@ -89,6 +92,7 @@ def categories(request):
     for row in rows:
         if row.valid_from <= today:
             in_force[row.code] = row.pk
+        row.blueprint_text = blueprint_text(row.blueprint)  # type: ignore[attr-defined]
     return render(
         request, "exams/categories.html", {"rows": rows, "in_force": set(in_force.values())}
     )
@@ -122,7 +126,22 @@ def candidate(request, exam_candidate_id: int):
     return render(
         request,
         "exams/candidate.html",
-        {"person": person, "applications": apps, "sessions": sessions},
+        {
+            "person": person,
+            "applications": apps,
+            "sessions": sessions,
+            "photo_form": PhotoForm(),
+            "can_mark": any(
+                b.covers(person.division_id)
+                for b in bindings_for(request.user, Action.EXAM_INVIGILATE)
+            ),
+            "can_upload": person.user_id == request.user.pk
+            or (person.employer is not None and person.employer.contact_id == request.user.pk)
+            or any(
+                b.covers(person.division_id)
+                for b in bindings_for(request.user, Action.EXAM_ADMINISTER)
+            ),
+        },
     )
 
 
@@ -193,9 +212,23 @@ def session_fill(request, exam_session_id: int):
     try:
         room = selectors.access_session(request.user, exam_session_id)
         done = schedule_waiting(session=room, actor=request.user)
-        messages.success(request, str(len(done)))
+        messages.success(request, _("%(n)s seats filled from the waiting list.") % {"n": len(done)})
     except NotInScope:
         raise Http404 from None
+    except YimenError as exc:
+        _refused(request, exc)
+    return redirect("exams:session", exam_session_id)
+
+
+@login_required
+@require_POST
+def session_close_view(request, exam_session_id: int):
+    try:
+        room = selectors.access_session(request.user, exam_session_id)
+    except NotInScope:
+        raise Http404 from None
+    try:
+        session_close(session=room, actor=request.user)
     except YimenError as exc:
         _refused(request, exc)
     return redirect("exams:session", exam_session_id)
@@ -263,12 +296,18 @@ def certificates(request):
     status = request.GET.get("status", "")
     if status in CertificateStatus.values:
         qs = qs.filter(status=status)
+    review = request.GET.get("review") == "1"
+    if review:
+        qs = qs.filter(
+            pk__in=selectors.certificates_in_review_window(request.user, timezone.localdate())
+        )
     return render(
         request,
         "exams/certificates.html",
         {
             "page": page_of(request, qs.order_by("accept_due_on", "pk")),
             "status": status,
+            "review": review,
             "statuses": CertificateStatus.choices,
             "today": timezone.localdate(),
             "can_certify": bool(bindings_for(request.user, Action.EXAM_CERTIFY)),

@@ -7,4 +7,5 @@ class MedinsConfig(AppConfig):
     label = "medins"
     verbose_name = _("Medical insurance")
     demo_loader = "yimen.medins.demo.load"
+    notifications = "yimen.medins.notifications.RULES"
     demo_order = 60

@@ -27,7 +27,7 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import YimenError
 
-from . import peers
+from . import peers, queue
 from . import protocol as p
 from .models import InboxMessage, MessageKind, RejectedMessage
 from .node import NodeConfig, node_config
@@ -262,7 +262,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                         message_id=message_id,
                         kind=kind,
                         transfer_id=str(body.get("transfer_id") or "")[:40],
-                        seq=peers.sequence_number(body.get("seq")),
+                        seq=queue.sequence_number(body.get("seq")),
                     )
             except IntegrityError:
                 InboxMessage.objects.filter(peer=peer, message_id=message_id).update(
@@ -271,7 +271,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                 duplicate = True
             else:
                 duplicate = False
-                peers.note_received(peer=peer, seq=peers.sequence_number(body.get("seq")))
+                peers.note_received(peer=peer, seq=queue.sequence_number(body.get("seq")))
                 outcome = HANDLERS[kind](peer=peer, body=body)
                 entry.outcome = outcome
                 entry.save(update_fields=["outcome"])

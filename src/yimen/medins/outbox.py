@@ -14,7 +14,6 @@ import random
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -24,29 +23,10 @@ from django.utils import timezone
 from . import protocol as p
 from .models import OutboxMessage
 from .node import NodeConfig, require_node
+from .peers import hold_unless_renumbered, send_reports
+from .queue import ack_for
 
 log = logging.getLogger("yimen.medins.outbox")
-
-
-def enqueue(*, peer: str, kind: str, transfer_id: str, body: dict[str, Any]) -> OutboxMessage:
-    """Write a message to send; call inside the transaction of the change it announces."""
-    from .peers import next_seq
-
-    message_id = uuid.uuid4().hex
-    return OutboxMessage.objects.create(
-        message_id=message_id,
-        peer=peer,
-        kind=kind,
-        transfer_id=transfer_id,
-        body={
-            **body,
-            "kind": kind,
-            "transfer_id": transfer_id,
-            "message_id": message_id,
-            "seq": next_seq(peer),
-        },
-        next_attempt_at=timezone.now(),
-    )
 
 
 def backoff_seconds(config: NodeConfig, attempts: int) -> float:
@@ -132,8 +112,6 @@ def _record(config: NodeConfig, message: OutboxMessage, delivered: bool, note: s
     if not delivered and '"sequence_reused"' in note:
         # the peer, in a signed answer, has seen this sequence number on another message:
         # this node lost messages it sent (a restore) — stop new work until reconciled
-        from .peers import hold_unless_renumbered
-
         hold_unless_renumbered(
             peer=message.peer,
             message_pk=message.pk,
@@ -178,8 +156,6 @@ def deliver_due(*, limit: int = 100, config: NodeConfig | None = None) -> dict[s
     counts = {"delivered": 0, "failed": 0}
     if not claimed:
         return counts
-    from .peers import ack_for
-
     acks = {peer: ack_for(peer) for peer in {m.peer for m in claimed}}
     workers = max(1, min(config.send_concurrency, len(claimed)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -193,8 +169,6 @@ def deliver_due(*, limit: int = 100, config: NodeConfig | None = None) -> dict[s
 def run_worker(*, poll: float = 1.0, once: bool = False, stop_after: float | None = None) -> None:
     """The worker loop of ``yimen medins_outbox``: deliver, sleep while idle, repeat."""
     from django.db import close_old_connections
-
-    from .peers import send_reports
 
     started = time.monotonic()
     while True:

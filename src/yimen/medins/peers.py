@@ -23,37 +23,14 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Conflict
 
+from .alerts import alert_staff
 from .errors import NodeHeld
 from .models import InboxMessage, MessageKind, OutboxMessage, PeerLink
+from .node import require_node
+from .queue import ack_for, enqueue, peer_link, sequence_number
+from .reconcile import compare, node_report
 
 log = logging.getLogger("yimen.medins.peers")
-
-
-def sequence_number(value: Any) -> int | None:
-    """A positive sequence number that fits the database's bigint, or None."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62:
-        return value
-    return None
-
-
-def _link(peer: str, *, lock: bool = False) -> PeerLink:
-    rows = PeerLink.objects.select_for_update() if lock else PeerLink.objects
-    link, _created = rows.get_or_create(peer=peer)
-    return link
-
-
-def next_seq(peer: str) -> int:
-    """The next sequence number for a message to ``peer``; call inside the transaction."""
-    link = _link(peer, lock=True)
-    link.last_seq_sent += 1
-    link.save(update_fields=["last_seq_sent"])
-    return link.last_seq_sent
-
-
-def ack_for(peer: str) -> int:
-    """The highest sequence number received from ``peer`` (sent along with every message)."""
-    rows = PeerLink.objects.filter(peer=peer).values_list("highest_seq_received", flat=True)
-    return rows.first() or 0
 
 
 def held() -> PeerLink | None:
@@ -70,10 +47,8 @@ def require_not_held() -> None:
 
 def hold(peer: str, reason: str) -> None:
     """Hold the node: record why, audit it and tell the insurance staff."""
-    from .services.common import alert_staff
-
     with transaction.atomic():
-        link = _link(peer, lock=True)
+        link = peer_link(peer, lock=True)
         if link.held_since is not None:
             return
         link.held_since = timezone.now()
@@ -100,15 +75,13 @@ def hold_unless_renumbered(*, peer: str, message_pk: int, seq: Any, reason: str)
     it while that attempt was on the wire. Read under the peer link's lock, the one
     ``release`` holds while renumbering, so the check never sees a release half done."""
     with transaction.atomic():
-        _link(peer, lock=True)
+        peer_link(peer, lock=True)
         body = OutboxMessage.objects.filter(pk=message_pk).values_list("body", flat=True).first()
         if body and body.get("seq") == seq:
             hold(peer, reason)
 
 
 def _own_province() -> str:
-    from .node import require_node
-
     return require_node().province
 
 
@@ -141,7 +114,7 @@ def check_sequence(*, peer: str, body: dict[str, Any], message_id: str) -> str |
 def note_received(*, peer: str, seq: int | None) -> None:
     """Remember the highest sequence number received (in the message's transaction)."""
     if seq is not None:
-        _link(peer)
+        peer_link(peer)
         PeerLink.objects.filter(peer=peer, highest_seq_received__lt=seq).update(
             highest_seq_received=seq
         )
@@ -149,19 +122,15 @@ def note_received(*, peer: str, seq: int | None) -> None:
 
 def report_for(peer: str) -> dict[str, Any]:
     """This node's reconciliation report, limited to the transfers with ``peer``."""
-    from .reconcile import node_report
-
     report = node_report(peer=peer)
     report["highest_seq_received"] = ack_for(peer)
-    report["last_seq_sent"] = _link(peer).last_seq_sent
+    report["last_seq_sent"] = peer_link(peer).last_seq_sent
     return report
 
 
 def send_reports(*, now=None) -> int:
     """Enqueue this node's report to every peer whose last one is older than the node's
     ``report_every_seconds`` (the outbox worker calls this on every round)."""
-    from .node import require_node
-    from .outbox import enqueue
 
     config = require_node()
     every = timedelta(seconds=config.report_every_seconds)
@@ -175,7 +144,7 @@ def send_reports(*, now=None) -> int:
     )
     for peer in set(config.peers) - recent:
         with transaction.atomic():
-            link = _link(peer, lock=True)
+            link = peer_link(peer, lock=True)
             if link.report_sent_at and now - link.report_sent_at < every:
                 continue
             report = report_for(peer)
@@ -187,14 +156,11 @@ def send_reports(*, now=None) -> int:
 
 def on_report(*, peer: str, body: dict[str, Any]) -> str:
     """The peer's report arrived: compare it with ours, keep the result, alert on news."""
-    from .reconcile import compare
-    from .services.common import alert_staff
-
     theirs = body["report"]
     if not isinstance(theirs, dict) or not isinstance(theirs.get("transfers"), dict):
         raise ValueError("report without transfers")
     problems = compare(report_for(peer), theirs)
-    link = _link(peer, lock=True)
+    link = peer_link(peer, lock=True)
     news = problems and problems != link.disagreements
     link.peer_report = theirs
     link.peer_report_at = link.compared_at = timezone.now()
@@ -225,7 +191,7 @@ def release(*, peer: str, reason: str, force: bool = False) -> PeerLink:
     if not reason:
         raise Conflict(_("Give the reason for releasing the node (the reconciliation done)."))
     with transaction.atomic():
-        link = _link(peer, lock=True)
+        link = peer_link(peer, lock=True)
         if link.held_since is None:
             return link
         if link.peer_report is None:

@@ -16,6 +16,14 @@ YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-
 YIMEN_CACHE_URL      redis://host:6379/0: Django's cache (and with it the rate-limit counters) in
                      Redis; unset: the counters live in the database, no cache needed
 YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
+YIMEN_SMS_BACKEND    file (default: JSON lines in YIMEN_SMS_FILE) or http (yimen.notify.gateway)
+YIMEN_SMS_URL, YIMEN_SMS_KEY, YIMEN_SMS_TIMEOUT  the HTTP gateway, its bearer key, seconds (5)
+YIMEN_SMS_FILE       default $YIMEN_DATA_DIR/sms-outbox.jsonl
+YIMEN_SMS_QUIET_HOURS  Beijing time with no optional texts (default 21:00-08:00; empty: none)
+YIMEN_SMS_MAX_ATTEMPTS  gateway tries before a message is failed (default 5)
+YIMEN_FSI_DEMO_CREDENTIAL  1 (with YIMEN_DEBUG only; `make demo` sets it): the hospital interface
+                     also accepts the published demo credential for the demo hospital
+                     (settlement/fsi/auth.py DEMO_CREDENTIALS); ignored when debug is off
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -43,6 +51,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("YIMEN_DEBUG")
 # roster batches may read through a second, read-only connection as Arrow columns
 COLUMN_READS = env_bool("YIMEN_COLUMN_READS", default=True)
+# the published demo credential of the hospital interface: never outside a debug deployment
+YIMEN_FSI_DEMO_CREDENTIAL = DEBUG and env_bool("YIMEN_FSI_DEMO_CREDENTIAL")
 DATA_DIR = Path(os.environ.get("YIMEN_DATA_DIR", REPO_DIR / "var"))
 # The audit key and the signed checkpoints live outside the database (docs/operations.md).
 AUDIT_KEY = os.environ.get("YIMEN_AUDIT_KEY", "")
@@ -82,6 +92,7 @@ INSTALLED_APPS = [
     "yimen.regions",
     "yimen.audit",
     "yimen.workflow",
+    "yimen.notify",
     "yimen.web",
     "yimen.assistance",
     "yimen.verification",
@@ -92,6 +103,9 @@ INSTALLED_APPS = [
     # --- issue 19: safety exams ---
     "yimen.exams",
     # --- end issue 19 ---
+    # --- issue 17: straw-to-meat subsidy ---
+    "yimen.subsidy",
+    # --- end issue 17 ---
     # --- issue 18: straw-burning supervision ---
     "yimen.burning",
     # --- end issue 18 ---
@@ -300,3 +314,14 @@ YIMEN_IMPORT_LIMITS = {
 # The largest request body (multipart uploads included), refused from its declared length
 # before it is read: above the largest attachment (YIMEN_MAX_UPLOAD_BYTES, 10 MB) and its form.
 YIMEN_MAX_REQUEST_BYTES = int(os.environ.get("YIMEN_MAX_REQUEST_BYTES", 12 * 2**20))
+
+# Notifications (yimen.notify): the SMS gateway and its quiet hours
+SMS_BACKEND = os.environ.get("YIMEN_SMS_BACKEND", "file")
+SMS_URL = os.environ.get("YIMEN_SMS_URL", "")
+SMS_KEY = os.environ.get("YIMEN_SMS_KEY", "")
+SMS_TIMEOUT = float(os.environ.get("YIMEN_SMS_TIMEOUT", 5))
+SMS_FILE = os.environ.get("YIMEN_SMS_FILE", str(DATA_DIR / "sms-outbox.jsonl"))
+SMS_QUIET_HOURS = os.environ.get("YIMEN_SMS_QUIET_HOURS", "21:00-08:00")
+SMS_MAX_ATTEMPTS = int(os.environ.get("YIMEN_SMS_MAX_ATTEMPTS", 5))
+if SMS_BACKEND == "http" and not SMS_URL:
+    raise ImproperlyConfigured("YIMEN_SMS_BACKEND=http needs YIMEN_SMS_URL")

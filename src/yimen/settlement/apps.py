@@ -7,4 +7,6 @@ class SettlementConfig(AppConfig):
     label = "settlement"
     verbose_name = _("Cross-region direct settlement")
     demo_loader = "yimen.settlement.demo.load"
+    notifications = "yimen.settlement.notifications.RULES"
     demo_order = 70
+    demo_credentials = "yimen.settlement.demo.credential_lines"

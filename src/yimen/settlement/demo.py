@@ -235,6 +235,7 @@ def _traffic_persons(first_day: date) -> list[tuple[InsuredPerson, str]]:
                 staff, person=person, category=category, destination_code="460000",
                 begin_date=first_day - timedelta(days=60), channel="counter",
                 documents=[DOC_IDENTITY, DOC_FORM, DOC_COMMITMENT],
+                phone=f"1360431{serial:04d}",  # a demo mobile number (texts go to a file)
             )  # fmt: skip
         persons.append((person, category))
     return persons
@@ -322,3 +323,31 @@ def load() -> str:
         f"{policies} policy set, {persons} insured persons, "
         f"{settlements} settlements replayed through the interface"
     )
+
+
+def credential_lines() -> list[str]:
+    """The hospital interface's demo credentials, printed by ``yimen load_demo`` with the
+    accounts (``demo_credentials`` on the AppConfig): what ``make demo`` switches on, or how
+    to switch it on when the loader runs outside ``make demo``."""
+    from .fsi.auth import DEMO_CREDENTIALS, DEMO_HOSPITAL, configured
+
+    name = next(row[1] for row in INSTITUTIONS if row[0] == DEMO_HOSPITAL)
+    lines = [
+        "定点医药机构接口 Hospital interface: POST /fsi/api/rsfComIfsService/callService",
+        f"  {name} {DEMO_HOSPITAL}",
+    ]
+    if not any(entry in configured() for entry in DEMO_CREDENTIALS):
+        lines.append(
+            "  演示凭据未启用 demo credential off: YIMEN_DEBUG=1 YIMEN_FSI_DEMO_CREDENTIAL=1 "
+            "(make demo sets both)"
+        )
+        return lines
+    for entry in DEMO_CREDENTIALS:
+        if entry["scheme"] == "bearer":
+            lines.append(f"  Authorization: Bearer {entry['token']}")
+        elif entry["scheme"] == "csb":
+            lines.append(
+                f"  SDK 网关签名 gateway signature (_api_*): access key {entry['access_key']}, "
+                f"secret {entry['secret']} (granian; not the development server)"
+            )
+    return lines

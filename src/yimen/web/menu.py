@@ -75,6 +75,19 @@ MENU: list[MenuItem] = [
     _item("exam_employer", _("My staff's exams"), "exams:employer", {A.EXAM_ENROL}),
     _item("exam_mine", _("My safety exams"), "exams:mine", {A.EXAM_SIT}),
     # --- end issue 19 ---
+    # --- issue 17: straw-to-meat subsidy ---
+    _item("subsidy", _("Straw subsidy"), "subsidy:index", {A.SUBSIDY_VIEW, A.SUBSIDY_SUPERVISE}),
+    _item(
+        "subsidy_applications",
+        _("Subsidy applications"),
+        "subsidy:applications",
+        {A.SUBSIDY_VIEW},
+    ),
+    _item("subsidy_payments", _("Subsidy payments"), "subsidy:payments", {A.SUBSIDY_VIEW}),
+    _item("subsidy_progress", _("Programme progress"), "subsidy:progress", {A.SUBSIDY_STATS}),
+    _item("subsidy_county", _("Subsidy supervision"), "subsidy:county", {A.SUBSIDY_SUPERVISE}),
+    _item("subsidy_mine", _("My subsidy application"), "subsidy:mine", {A.SUBSIDY_APPLY}),
+    # --- end issue 17 ---
     # --- issue 18: straw-burning supervision ---
     _item("burning", _("Straw burning"), "burning:index", {A.BURNING_VIEW}),
     _item("burning_mine", _("My fire cases"), "burning:mine", {A.BURNING_VERIFY}),
@@ -114,7 +127,7 @@ MENU: list[MenuItem] = [
         {A.ACCOUNT_MANAGE},
     ),
     # everyone
-    _item("notifications", _("Notifications"), "web:notifications"),
+    _item("notifications", _("Notifications"), "notify:inbox"),
 ]
 
 

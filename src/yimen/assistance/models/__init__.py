@@ -4,6 +4,9 @@ records of the steps that decide it."""
 from .application import Application, ApplicationStatus, Asset, Attachment, Consent, Income, Member
 from .facts import DecisionFact as DecisionFact  # issue 6 county read model
 from .parameters import ParameterSet as ParameterSet  # one line: __all__ is owned elsewhere
+from .persons import DisabilityCertificate as DisabilityCertificate  # issue 21
+from .persons import SelfCareAssessment as SelfCareAssessment  # issue 21
+from .persons import Supporter as Supporter  # issue 21
 from .records import (
     Appraisal,
     CaseTimeLimit,

@@ -96,11 +96,13 @@ class Application(models.Model):
     # 特困 [TK2021 Art.4, Art.8]: the caseworker's finding on the legal supporters
     has_able_supporter = models.BooleanField(
         _("has a legal supporter able to support"),
-        default=False,
+        null=True,
+        blank=True,
+        default=None,
         help_text=_(
-            "A legal supporter (赡养、抚养、扶养义务人) able to support the person; a "
-            "supporter who is 特困, a 低保 recipient aged 60 or more, severely disabled, "
-            "missing or imprisoned counts as unable."
+            "Empty: the rules decide from the supporters recorded (TK2021 Art.8). Yes or "
+            "no: the caseworker's finding, with its reason in the note; it decides and is "
+            "audited as a departure."
         ),
     )
     supporter_note = models.CharField(_("note on supporters"), max_length=200, blank=True)
@@ -172,8 +174,16 @@ class Member(models.Model):
         default=False,
         help_text=_(
             "In compulsory education, general high school (普通高中) or secondary vocational "
-            "school (中职); not university. For 特困 such a student aged 18 or more is "
-            "treated as without work ability."
+            "school (中职); not university. For 特困 such a student aged 18 or more keeps "
+            "support only if supported as a 特困 minor."
+        ),
+    )
+    tekun_as_minor = models.BooleanField(
+        _("supported as an extreme-poverty minor"),
+        default=False,
+        help_text=_(
+            "Was supported as a 特困 minor: past 18 such a member keeps 特困 support while "
+            "still in compulsory education, 普通高中 or 中职 (TK2021)."
         ),
     )
     living_apart = models.BooleanField(_("living apart"), default=False)
@@ -205,6 +215,15 @@ class Income(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, choices=IncomeCategory.choices)
     monthly_amount = models.DecimalField(_("monthly amount (yuan)"), **MONEY)
+    period_amount = models.DecimalField(
+        _("seasonal or irregular income over the look-back period (yuan)"),
+        default=Decimal("0"),
+        help_text=_(
+            "The total received over the parameter set's look-back months; averaged over "
+            "them before the monthly comparison."
+        ),
+        **MONEY,
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

@@ -11,7 +11,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..rules.params import DEFAULT_EXEMPT_INCOME, DEFAULT_EXEMPT_VEHICLES
+from ..rules.params import (
+    DEFAULT_EXEMPT_INCOME,
+    DEFAULT_EXEMPT_VEHICLES,
+    DEFAULT_TEKUN_EXEMPT_INCOME,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 FACTOR = {"max_digits": 6, "decimal_places": 3}
@@ -19,6 +23,10 @@ FACTOR = {"max_digits": 6, "decimal_places": 3}
 
 def default_exempt_income() -> list[str]:
     return sorted(DEFAULT_EXEMPT_INCOME)
+
+
+def default_tekun_exempt_income() -> list[str]:
+    return sorted(DEFAULT_TEKUN_EXEMPT_INCOME)
 
 
 def default_exempt_vehicles() -> list[str]:
@@ -82,11 +90,57 @@ class ParameterSet(models.Model):
     minor_age = models.PositiveSmallIntegerField(_("minors covered up to age"), default=18)
     exempt_income = models.JSONField(_("exempt income categories"), default=default_exempt_income)
     exempt_vehicles = models.JSONField(_("exempt vehicle kinds"), default=default_exempt_vehicles)
+    tekun_exempt_income = models.JSONField(
+        _("extreme-poverty exempt income categories"), default=default_tekun_exempt_income
+    )
+    tekun_deposit_months = models.PositiveSmallIntegerField(
+        _("extreme-poverty deposit limit (months of the standard per person)"), default=24
+    )
+    tekun_max_homes = models.PositiveSmallIntegerField(
+        _("extreme-poverty maximum number of homes"), default=1
+    )
+    tekun_allow_market_entity = models.BooleanField(
+        _("extreme-poverty: market-entity registration allowed"), default=False
+    )
+    low_income_deposit_months = models.PositiveSmallIntegerField(
+        _("low-income deposit limit (months of the standard per person)"), default=24
+    )
+    low_income_max_homes = models.PositiveSmallIntegerField(
+        _("low-income maximum number of homes"), default=1
+    )
+    low_income_allow_market_entity = models.BooleanField(
+        _("low-income: market-entity registration allowed"), default=False
+    )
+    disposable_income_last_year = models.DecimalField(
+        _("last year's per-capita disposable income (yuan a year)"), **MONEY
+    )
+    income_lookback_months = models.PositiveSmallIntegerField(
+        _("months seasonal and irregular income is averaged over"), default=12
+    )
     tiers = models.JSONField(
         _("tiers"),
         default=list,
         blank=True,
         help_text=_('A list of {"code": …, "label": …, "amount_per_person": "…"}; may be empty.'),
+    )
+    payment_rounding = models.CharField(
+        _("payment rounded to"),
+        max_length=4,
+        choices=[
+            ("fen", _("the fen (no rounding)")),
+            ("jiao", _("the jiao")),
+            ("yuan", _("the yuan")),
+        ],
+        default="fen",
+    )
+    payment_rounding_mode = models.CharField(
+        _("payment rounding"),
+        max_length=7,
+        choices=[("half_up", _("round half up")), ("up", _("round up")), ("down", _("round down"))],
+        default="half_up",
+    )
+    payment_minimum = models.DecimalField(
+        _("minimum payment (yuan per member per month, 0 = none)"), default="0.00", **MONEY
     )
     source = models.TextField(_("source"))
     placeholder = models.BooleanField(

@@ -6,14 +6,11 @@ language of the decision whatever the reader's interface language."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from yimen.money import format_yuan as y
 
 from .params import Params
-
-if TYPE_CHECKING:
-    from .engine import Evaluation
+from .results import Evaluation
 
 #: Changchun and its districts and counties (GB/T 2260, 12-digit), for citing parameters
 CHANGCHUN_DIVISIONS: tuple[tuple[str, str], ...] = (
@@ -61,11 +58,38 @@ def reference_zh(params: Params, *, mark_placeholder: bool = True) -> str:
     return f"{division_name(params.division_code)} {span}{note}"
 
 
-def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
-    """One sentence per rule, then the conclusion."""
+#: the rules each scheme rests on, for a notice that quotes only its own grounds
+SCHEME_RULES = {
+    "dibao": (
+        "household_size",
+        "dibao_income",
+        "deposits",
+        "vehicles",
+        "homes",
+        "market_entities",
+    ),
+    "tekun": (
+        "household_size",
+        "tekun_no_work_ability",
+        "tekun_assets",
+        "tekun_no_living_source",
+        "tekun_no_supporter",
+    ),
+    "low_income": ("household_size", "dibao_income", "low_income", "low_income_assets"),
+}
+
+
+def sentences_zh(
+    ev: Evaluation, *, mark_placeholder: bool = True, scheme: str | None = None
+) -> list[str]:
+    """One sentence per rule, then the conclusion; with ``scheme`` only that scheme's
+    rules (a notice of a 低保 decision need not cite the 特困 tests)."""
     ref = reference_zh(ev.params, mark_placeholder=mark_placeholder)
     out: list[str] = []
+    wanted = SCHEME_RULES.get(scheme or "")
     for r in ev.rules:
+        if wanted is not None and r.code not in wanted:
+            continue
         v = r.values
         if r.code == "household_size":
             apart = (
@@ -76,9 +100,22 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
             out.append(f"计入共同生活的家庭成员 {v['members']} 人{apart}。")
         elif r.code == "dibao_income":
             verb = "低于" if r.passed else "不低于"
+            period = ""
+            if v.get("period_total", "0.00") not in ("0", "0.00"):
+                period = (
+                    f"其中季节性、不固定收入近 {v['lookback_months']} 个月合计 "
+                    f"{y(v['period_total'])} 元，按月平均计 {y(v['period_monthly'])} 元；"
+                )
             out.append(
-                f"家庭月人均收入 {y(v['per_capita_income'])} 元，{verb}低保标准 "
+                f"{period}家庭月人均收入 {y(v['per_capita_income'])} 元，{verb}低保标准 "
                 f"{y(v['standard'])} 元（{ref}）。"
+            )
+        elif r.code in ("tekun_assets", "low_income_assets"):
+            scheme = "特困人员" if r.code == "tekun_assets" else "低收入人口"
+            verb = "符合" if r.passed else "不符合"
+            out.append(
+                f"财产{verb}{scheme}规定（金融资产限额 {y(v['limit'])} 元，住房限 "
+                f"{v['max_homes']} 套）。"
             )
         elif r.code == "deposits":
             verb = "未超过" if r.passed else "超过"
@@ -121,16 +158,15 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
                 out.append(f"{v['members']} 名成员中有 {able} 人有劳动能力，不符合特困人员条件。")
         elif r.code == "tekun_no_living_source":
             out.append(
-                "无生活来源：人均收入低于低保标准，且财产符合规定。"
-                if r.passed
-                else "有生活来源：人均收入不低于低保标准，或财产超过规定。"
+                f"按特困人员收入规定计算月人均收入 {y(v['per_capita_income'])} 元，"
+                + (
+                    "无生活来源。"
+                    if r.passed
+                    else "有生活来源（收入不低于低保标准或财产超过规定）。"
+                )
             )
         elif r.code == "tekun_no_supporter":
-            out.append(
-                "无具备履行能力的法定赡养、抚养、扶养义务人。"
-                if r.passed
-                else "有具备履行能力的法定赡养、抚养、扶养义务人，不符合特困人员条件。"
-            )
+            out.append(_supporter_sentence(r.passed, v))
         elif r.code == "low_income":
             verb = "低于" if r.passed else "不低于"
             out.append(
@@ -138,9 +174,12 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
                 f"{y(v['threshold'])} 元（低保标准的 {_factor(v['factor'])} 倍）。"
             )
     if ev.proposed_type == "tekun":
-        out.append(f"结论：符合特困人员条件，每月救助供养金额 {y(ev.proposed_amount)} 元。")
+        out.append(f"结论：符合特困人员条件，每月救助供养金额 {y(ev.tekun_computed)} 元。")
+        out.append(_care_sentence(ev.care_levels))
+        out.extend(_adjustment(ev.tekun_computed, ev.tekun_amount, ev))
     elif ev.proposed_type == "dibao":
         out.append(_dibao_conclusion(ev))
+        out.extend(_adjustment(ev.dibao_computed, ev.dibao_amount, ev))
     elif ev.proposed_type == "low_income":
         out.append("结论：不符合低保条件，符合低保边缘家庭（低收入人口）条件。")
     else:
@@ -150,13 +189,85 @@ def sentences_zh(ev: Evaluation, *, mark_placeholder: bool = True) -> list[str]:
     return out
 
 
+SUPPORTER_REASON_ZH = {
+    "tekun": "本人是特困人员",
+    "dibao_elderly": "是60周岁以上的最低生活保障对象",
+    "elderly_low_income": "年满70周岁，收入低于当地上年人均可支配收入，财产符合低收入人口规定",
+    "disabled_low_income": (
+        "是重度残疾人或三级智力、精神残疾人，收入低于当地上年人均可支配收入，财产符合低收入人口规定"
+    ),
+    "incapacitated": "无民事行为能力、被宣告失踪或在监狱服刑，财产符合低收入人口规定",
+    "able": "不属于无履行能力的情形，具备履行能力",
+}
+
+
+def _supporter_sentence(passed: bool, v: dict[str, str]) -> str:
+    """The supporter test of TK2021 Art.8 in plain words, supporter by supporter, and the
+    caseworker's finding when it departs from the computation."""
+    reasons = [c for c in v.get("reasons", "").split(",") if c]
+    if not reasons:
+        head = ""
+    else:
+        parts = [
+            f"第 {i} 位义务人{SUPPORTER_REASON_ZH.get(c, c)}" for i, c in enumerate(reasons, 1)
+        ]
+        head = "；".join(parts) + "。"
+    finding = v.get("finding", "")
+    computed_able = v.get("computed") == "yes"
+    if finding and (finding == "yes") != computed_able:
+        head += (
+            "经办人员认定"
+            + ("有" if finding == "yes" else "无")
+            + "具备履行能力的义务人（与按所填情况的判断不同，已记录理由）。"
+        )
+    return head + (
+        "无具备履行能力的法定赡养、抚养、扶养义务人。"
+        if passed
+        else "有具备履行能力的法定赡养、抚养、扶养义务人，不符合特困人员条件。"
+    )
+
+
+CARE_ZH = {
+    "full": "具备生活自理能力",
+    "partial": "生活自理能力部分丧失",
+    "none": "生活自理能力完全丧失",
+    "unassessed": "尚未评估生活自理能力（评估前按具备自理能力计发照料护理费）",
+}
+
+
+def _care_sentence(levels: tuple[str, ...]) -> str:
+    """How many members are at each self-care level [TK2021 Art.21–22]."""
+    counts = [
+        f"{levels.count(code)} 人{text}" for code, text in CARE_ZH.items() if levels.count(code)
+    ]
+    return "照料护理：" + "，".join(counts) + "。"
+
+
+ROUNDING_ZH = {"fen": "分", "jiao": "角", "yuan": "元"}
+MODE_ZH = {"half_up": "四舍五入", "up": "向上", "down": "向下"}
+
+
+def _adjustment(computed, paid, ev: Evaluation) -> list[str]:
+    """The payment rounding or minimum of the set in force, when it changed the amount."""
+    if computed == paid:
+        return []
+    p = ev.params
+    parts = []
+    if p.payment_rounding != "fen":
+        parts.append(f"按{MODE_ZH[p.payment_rounding_mode]}取整到{ROUNDING_ZH[p.payment_rounding]}")
+    if p.payment_minimum > 0 and paid == (p.payment_minimum * ev.members).quantize(paid):
+        parts.append(f"不低于每人每月 {y(p.payment_minimum)} 元的最低发放额")
+    how = "、".join(parts) or "按本地发放规定"
+    return [f"计算金额 {y(computed)} 元，{how}，发放 {y(paid)} 元。"]
+
+
 def _dibao_conclusion(ev: Evaluation) -> str:
     """分档 when the household has a tier of the set in force [A2021 Art.23], else 补差
     (saying why when the set has tiers)."""
     if ev.tier is not None:
         name = ev.tier.label or ev.tier.code
         return (
-            f"结论：符合最低生活保障条件，按分档“{name}”每月 {y(ev.proposed_amount)} 元"
+            f"结论：符合最低生活保障条件，按分档“{name}”每月 {y(ev.dibao_computed)} 元"
             f"（每人 {y(ev.tier.amount_per_person)} 元 × {ev.members} 人）。"
         )
     why = ""
@@ -165,7 +276,7 @@ def _dibao_conclusion(ev: Evaluation) -> str:
     elif ev.params.tiers:
         why = "未确定分档，按补差计算；"
     return (
-        f"结论：符合最低生活保障条件，每月补差 {y(ev.proposed_amount)} 元"
+        f"结论：符合最低生活保障条件，每月补差 {y(ev.dibao_computed)} 元"
         f"（{why}低保标准 {y(ev.standard)} 元 × {ev.members} 人 − 家庭月收入 "
         f"{y(ev.counted_income)} 元）。"
     )

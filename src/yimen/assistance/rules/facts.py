@@ -1,18 +1,14 @@
 """A household's facts at a date, as plain frozen data the rules read (no database).
 
-`facts_from_application` reads them from an assistance Application; the public self-check
-builds them from a form; the batch builds the same shape column-wise."""
+``assistance.application_facts`` reads them from a stored application (so the rules never
+import the models); the public self-check builds them from a form; the batch builds the
+same shape column-wise."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from yimen.assistance.models import Application
 
 ZERO = Decimal("0.00")
 
@@ -26,9 +22,36 @@ class MemberFacts:
     disability_grade: int | None = None  # 1 (most severe) … 4
     work_ability: str = "full"  # choices.WorkAbility
     student: bool = False  # in compulsory education, 普通高中 or 中职 (not university)
+    tekun_as_minor: bool = False  # supported as a 特困 minor [TK2021 Art.24 note]
     living_apart: bool = False  # not counted in size or income [A2021 Art.7]
     serious_illness: bool = False
     incomes: dict[str, Decimal] = field(default_factory=dict)  # IncomeCategory → monthly
+    # seasonal or irregular income: IncomeCategory → total over the look-back period
+    period_incomes: dict[str, Decimal] = field(default_factory=dict)
+    # further disability certificates (kind, grade) besides the one above [A2021 Art.8]
+    disabilities: tuple[tuple[str, int], ...] = ()
+    # items of the six-item self-care assessment failed, None = not assessed [TK2021 Art.21]
+    self_care_failed: int | None = None
+
+
+@dataclass(frozen=True)
+class SupporterFacts:
+    """A legal supporter (赡养/抚养/扶养义务人) as TK2021 Art.8 reads them."""
+
+    birth_date: date
+    is_tekun: bool = False
+    dibao_recipient: bool = False
+    annual_income: Decimal = ZERO  # the supporter's own income over the last year
+    deposits: Decimal = ZERO
+    homes: int = 0
+    vehicles: tuple[str, ...] = ()  # choices.VehicleKind, one entry per vehicle
+    market_entities: int = 0
+    disability_kind: str = ""
+    disability_grade: int | None = None
+    disabilities: tuple[tuple[str, int], ...] = ()
+    incapacitated: bool = False  # 无民事行为能力或限制民事行为能力
+    missing: bool = False  # 失踪
+    imprisoned: bool = False  # 在监狱服刑
 
 
 @dataclass(frozen=True)
@@ -41,52 +64,7 @@ class HouseholdFacts:
     vehicles: tuple[str, ...] = ()  # choices.VehicleKind, one entry per vehicle
     homes: int = 0
     market_entities: int = 0
-    has_able_supporter: bool = False  # 特困: a legal supporter able to support [TK2021 Art.8]
+    supporters: tuple[SupporterFacts, ...] = ()  # 特困: legal supporters [TK2021 Art.8]
+    # the caseworker's finding, overriding the computed test (None = no finding recorded)
+    has_able_supporter: bool | None = None
     hardship_tier: str = ""  # 分档: code of a Params tier chosen by the caseworker, "" = none
-
-
-def facts_from_application(application: Application) -> HouseholdFacts:
-    """The facts of an application as declared (reads only; writes nothing).
-
-    A vehicle recorded without a kind counts as a car: the rule must not exempt what the
-    household did not say was exempt. Whether a legal supporter is able to support and the
-    hardship tier are the caseworker's findings recorded on the application."""
-    members = []
-    for member in application.members.all().prefetch_related("incomes"):
-        incomes: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for income in member.incomes.all():
-            incomes[income.category] += income.monthly_amount
-        members.append(
-            MemberFacts(
-                birth_date=member.birth_date,
-                disability_kind=member.disability_kind or "",
-                disability_grade=member.disability_grade,
-                work_ability=member.work_ability,
-                student=member.student,
-                living_apart=member.living_apart,
-                serious_illness=member.serious_illness,
-                incomes=dict(incomes),
-            )
-        )
-    deposits = ZERO
-    vehicles: list[str] = []
-    homes = market_entities = 0
-    for asset in application.assets.all():
-        if asset.kind in ("deposit", "securities"):
-            deposits += asset.value
-        elif asset.kind == "vehicle":
-            vehicles.extend([asset.vehicle_kind or "car"] * max(asset.quantity, 1))
-        elif asset.kind == "housing":
-            homes += asset.quantity
-        elif asset.kind == "market_entity":
-            market_entities += asset.quantity
-    return HouseholdFacts(
-        hukou_type=application.hukou_type,
-        members=tuple(members),
-        deposits=deposits,
-        vehicles=tuple(vehicles),
-        homes=homes,
-        market_entities=market_entities,
-        has_able_supporter=application.has_able_supporter,
-        hardship_tier=application.hardship_tier,
-    )

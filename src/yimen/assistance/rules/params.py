@@ -23,8 +23,18 @@ DEFAULT_EXEMPT_INCOME = frozenset(
         "x_basic_pension",
     }
 )
+#: [TK2021 Art.6]: 特困 leaves out basic pensions, medical and other social insurance,
+#: 优待抚恤金 and 高龄津贴 (its own list, not 低保's)
+DEFAULT_TEKUN_EXEMPT_INCOME = frozenset(
+    {"x_basic_pension", "social_insurance", "x_preferential", "elderly_allowance"}
+)
 #: vehicles that do not count as assets (choices.VehicleKind; policy.md §1.3)
 DEFAULT_EXEMPT_VEHICLES = frozenset({"disabled_carriage", "motorcycle", "ebike", "farm"})
+
+
+#: the unit a payment is rounded to, in fen ("fen": not rounded)
+PAYMENT_ROUNDING = {"fen": 1, "jiao": 10, "yuan": 100}
+ROUNDING_MODES = ("half_up", "up", "down")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,26 @@ class Params:
     exempt_income: frozenset[str] = field(default=DEFAULT_EXEMPT_INCOME)
     exempt_vehicles: frozenset[str] = field(default=DEFAULT_EXEMPT_VEHICLES)
     tiers: tuple[Tier, ...] = ()
+    tekun_exempt_income: frozenset[str] = field(default=DEFAULT_TEKUN_EXEMPT_INCOME)
+    # 特困 asset limits are the city's own [TK2021 Art.7]; 低保边缘 has its own [DSR §2]
+    tekun_deposit_months: int = 24
+    tekun_max_homes: int = 1
+    tekun_allow_market_entity: bool = False
+    low_income_deposit_months: int = 24
+    low_income_max_homes: int = 1
+    low_income_allow_market_entity: bool = False
+    # seasonal / irregular income averaged over this many months (NOT FOUND nationally,
+    # policy.md §1.2 "规定期限": a local setting)
+    income_lookback_months: int = 12
+    # last year's local per-capita disposable income, yuan a year: the supporter test of
+    # TK2021 Art.8 (NOT FOUND for Changchun: dated configuration; 0 = no supporter
+    # qualifies by income until it is set)
+    disposable_income_last_year: Decimal = Decimal("0")
+    # Payment rounding and minimum [A2021 Art.23 leaves the amount to local rules; a
+    # national minimum is NOT FOUND, policy.md §1.5]: dated configuration, default none.
+    payment_rounding: str = "fen"  # PAYMENT_ROUNDING: the unit a payment is rounded to
+    payment_rounding_mode: str = "half_up"  # ROUNDING_MODES
+    payment_minimum: Decimal = Decimal("0")  # 低保, per counted member per month; 0 = none
 
     def standard(self, hukou_type: str) -> Decimal:
         return self.dibao_standard_rural if hukou_type == "rural" else self.dibao_standard_urban

@@ -25,6 +25,7 @@ class MemberInput:
     serious_illness: bool = False
     work_ability: str = "full"
     student: bool = False
+    tekun_as_minor: bool = False  # supported as a 特困 minor [TK2021 Art.24 note]
     living_apart: bool = False
     incomes: list[IncomeInput] = field(default_factory=list)
     promise_signed_on: date | None = None
@@ -55,7 +56,9 @@ class ApplicationInput:
     discovery_note: str = ""
     relative_of_staff: bool = False
     relative_note: str = ""
-    has_able_supporter: bool = False  # 特困 [TK2021 Art.8]
+    # 特困 [TK2021 Art.8]: the caseworker's finding; None = the rules decide from the
+    # supporters recorded
+    has_able_supporter: bool | None = None
     supporter_note: str = ""
     hardship_tier: str = ""  # 分档 code of the parameter set in force, "" = none
     phone: str = ""  # a mobile (11 digits) or a landline with its area code

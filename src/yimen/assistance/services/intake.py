@@ -155,7 +155,13 @@ STAFF_FINDINGS = (
 
 
 def _refuse_staff_findings(data: ApplicationInput) -> None:
-    given = [name for name in STAFF_FINDINGS if getattr(data, name)]
+    given = [
+        name
+        for name in STAFF_FINDINGS
+        if (
+            getattr(data, name) is not None if name == "has_able_supporter" else getattr(data, name)
+        )
+    ]
     if given:
         raise ApplicationInvalid(
             {
@@ -180,6 +186,7 @@ def _write_household(application: Application, data: ApplicationInput) -> None:
             serious_illness=m.serious_illness,
             work_ability=m.work_ability,
             student=m.student,
+            tekun_as_minor=m.tekun_as_minor,
             living_apart=m.living_apart,
         )
         Income.objects.bulk_create(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
@@ -17,8 +18,9 @@ from yimen.import_limits import xlsx_rows
 from yimen.people import parse_id_number
 from yimen.regions.models import Division
 
-from ..errors import BadUscc, ImportRefused
+from ..errors import BadUscc, IdNumberTaken, ImportRefused
 from ..models import Candidate, Education, Employer
+from ..photos import normalised_photo
 from .common import audit, require
 
 IMPORT_COLUMNS = [
@@ -99,9 +101,15 @@ def candidate_register(
     *, data: CandidateData, division: Division, actor, employer=None, user=None, today: date
 ) -> Candidate:
     """Register one candidate: by themself (``user`` is the actor) or by staff/employer.
-    A known ID number updates the record's education, health and training."""
+    A known ID number updates the record's education, health and training — except by
+    self-registration: typing someone else's ID number must not take over their record,
+    results and certificates, so an account may update only the record linked to it."""
     if user is not None and actor == user:
         role = require(actor, Action.EXAM_SIT, division.code)
+        number = parse_id_number(data.id_number, today=today).number
+        known = Candidate.objects.filter(id_number=number).first()
+        if known is not None and known.user_id != user.pk:
+            raise IdNumberTaken()
     elif employer is not None and employer.contact_id == getattr(actor, "pk", None):
         role = require(actor, Action.EXAM_ENROL, employer.division_id)
     else:
@@ -223,3 +231,41 @@ def candidates_import(*, employer: Employer, data: bytes, filename: str, actor, 
         new={"rows": len(good), "file": filename[:100]},
     )
     return len(good)
+
+
+@transaction.atomic
+def candidate_photo_set(*, candidate: Candidate, data: bytes, actor) -> Candidate:
+    """Store the candidate's photo (for the admission ticket): by the candidate, the
+    employer's contact or the exam administrator of the area. The image is checked and
+    re-encoded first (``photos.normalised_photo``): a bad file is refused with the reason
+    and nothing is written; the previous photo is deleted after the commit."""
+    if candidate.user_id is not None and candidate.user_id == getattr(actor, "pk", None):
+        role = require(actor, Action.EXAM_SIT, candidate.division_id)
+    elif candidate.employer is not None and candidate.employer.contact_id == getattr(
+        actor, "pk", None
+    ):
+        role = require(actor, Action.EXAM_ENROL, candidate.employer.division_id)
+    else:
+        role = require(actor, Action.EXAM_ADMINISTER, candidate.division_id)
+    jpeg = normalised_photo(data)
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    old = locked.photo.name
+    locked.photo.save("photo.jpg", ContentFile(jpeg), save=False)
+    Candidate.objects.filter(pk=locked.pk).update(photo=locked.photo.name)
+    # the old file goes once the new name is committed (a rollback keeps the old photo;
+    # the new file is then an orphan with a random name, harmless)
+    new = locked.photo.name
+    storage = locked.photo.storage
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+    audit(
+        EventType.EXAM_PHOTO_SET,
+        locked,
+        actor=actor,
+        role=role,
+        division=locked.division_id,
+        old={"photo": bool(old)},
+        new={"bytes": len(jpeg)},
+    )
+    candidate.photo.name = new
+    return locked

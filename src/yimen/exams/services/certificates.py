@@ -9,11 +9,18 @@ from decimal import Decimal
 from django.db import transaction
 
 from yimen.accounts.roles import Action
+from yimen.accounts.scoping import bindings_for
 from yimen.audit.events import EventType
 from yimen.workflow.calendar import add_working_days
 
 from .. import rules
-from ..errors import OutsideReviewWindow, ReasonNeeded
+from ..errors import (
+    NotAllowed,
+    OutsideReviewWindow,
+    ReasonNeeded,
+    ReviewAlreadyRequested,
+    ReviewNotOpen,
+)
 from ..models import ApplicationStatus, Certificate, Post
 from ..models import CertificateStatus as CS
 from ..transitions import move
@@ -122,14 +129,27 @@ def certificate_review(
     )
     category = cert.application.category
     if refusals:
-        move(cert, CS.REVIEW_REFUSED, reason="; ".join(r.message for r in refusals)[:300])
+        move(
+            cert,
+            CS.REVIEW_REFUSED,
+            reason="; ".join(r.message for r in refusals)[:300],
+            review_requested_on=None,
+        )
     else:
         step = category.review_years or category.validity_years
         if years_in_trade >= 10 and not violations and category.post == Post.SPECIAL_OPERATOR:
             step = 2 * step  # T30 Art 21: the issuing authority may extend to 6 years
         new_due = rules.add_years(due, step)
         valid = max(cert.valid_until or due, new_due) if category.review_years else new_due
-        move(cert, CS.VALID, review_due_on=new_due, valid_until=valid, reason="")
+        move(
+            cert,
+            CS.VALID,
+            review_due_on=new_due,
+            valid_until=valid,
+            reason="",
+            review_requested_on=None,
+            review_training_hours=0,
+        )
     audit(
         EventType.EXAM_CERTIFICATE_REVIEWED,
         cert,
@@ -137,9 +157,54 @@ def certificate_review(
         role=role,
         division=cert.division_id,
         signer=actor,
-        new={"refused": [r.code for r in refusals]},
+        old={"review_due_on": str(due)},
+        new={
+            "refused": [r.code for r in refusals],
+            "review_due_on": str(cert.review_due_on),
+            "training_hours": training_hours,
+            "exam_score": None if exam_score is None else str(exam_score),
+        },
     )
     return refusals
+
+
+@transaction.atomic
+def certificate_review_request(
+    *, certificate: Certificate, actor, day: date, training_hours: int
+) -> Certificate:
+    """The holder applies for the review (复审) inside its window — 60 days before the due
+    date (T30 Art 22) — stating the review training done (8 hours needed, Art 23). Only the
+    holder's own account may apply; once per due date (a second click is refused, so two
+    browsers cannot both apply). The certificate officer then decides it."""
+    # the holder's own certificate wherever it was issued: the binding need not cover it
+    bindings = bindings_for(actor, Action.EXAM_SIT) if actor is not None else []
+    if not bindings:
+        raise NotAllowed()
+    cert = _locked(certificate)
+    if cert.candidate.user_id != actor.pk:
+        raise NotAllowed()
+    if cert.status != CS.VALID:
+        raise ReviewNotOpen()
+    due = cert.review_due_on or cert.valid_until
+    if due is None or not rules.in_review_window(due, day):
+        raise OutsideReviewWindow(opens=due and rules.review_window_opens(due), due=due)
+    if not 0 <= training_hours <= 999:
+        raise ReasonNeeded()
+    done = Certificate.objects.filter(
+        pk=cert.pk, status=CS.VALID, review_requested_on__isnull=True
+    ).update(review_requested_on=day, review_training_hours=training_hours)
+    if done != 1:
+        raise ReviewAlreadyRequested()
+    cert.review_requested_on, cert.review_training_hours = day, training_hours
+    audit(
+        EventType.EXAM_REVIEW_REQUESTED,
+        cert,
+        actor=actor,
+        role=str(bindings[0].role),
+        division=cert.division_id,
+        new={"review_due_on": str(due), "training_hours": training_hours},
+    )
+    return cert
 
 
 @transaction.atomic

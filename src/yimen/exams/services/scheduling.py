@@ -18,7 +18,17 @@ from yimen.regions.codes import prefix_of
 from yimen.regions.models import Division
 
 from .. import rules
-from ..errors import NoCategory, ReasonNeeded, RetakesUsed, RevocationBar, SessionFull, TooLate
+from ..errors import (
+    NoCategory,
+    NotAllowed,
+    ReasonNeeded,
+    RequestPending,
+    RetakesUsed,
+    RevocationBar,
+    SessionFull,
+    TooLate,
+    TwoInvigilators,
+)
 from ..models import (
     Application,
     ApplicationStatus,
@@ -28,8 +38,10 @@ from ..models import (
     Employer,
     ExamSession,
     GreenChannel,
+    GreenChannelRequest,
     Paper,
     Question,
+    RequestStatus,
 )
 from ..transitions import move
 from .common import audit, require, settings_for
@@ -73,6 +85,66 @@ def green_channel_approve(
         new={"valid_until": valid_until.isoformat()},
     )
     return channel
+
+
+@transaction.atomic
+def green_channel_request(
+    *, employer: Employer, reason: str, actor, today: date
+) -> GreenChannelRequest:
+    """The firm asks for the green channel from the employer's page (its contact only);
+    one open request at a time."""
+    if employer.contact_id != getattr(actor, "pk", None):
+        raise NotAllowed()
+    role = require(actor, Action.EXAM_ENROL, employer.division_id)
+    if not reason.strip():
+        raise ReasonNeeded()
+    Employer.objects.select_for_update().filter(pk=employer.pk).first()  # one at a time
+    if employer.requests.filter(status=RequestStatus.REQUESTED).exists():
+        raise RequestPending()
+    request = GreenChannelRequest.objects.create(
+        employer=employer, reason=reason.strip()[:300], requested_by=actor, requested_on=today
+    )
+    audit(
+        EventType.EXAM_GREEN_REQUESTED,
+        employer,
+        actor=actor,
+        role=role,
+        division=employer.division_id,
+        reason=reason,
+    )
+    return request
+
+
+@transaction.atomic
+def green_channel_decide(
+    *, request: GreenChannelRequest, approve: bool, valid_until: date | None, note: str, actor
+) -> GreenChannelRequest:
+    """The administrator approves the firm's request — a green channel valid to
+    ``valid_until``, the administrator as signer — or refuses it with a reason. Two
+    administrators deciding at once: the second gets WrongState."""
+    employer = request.employer
+    role = require(actor, Action.EXAM_ADMINISTER, employer.division_id)
+    if approve:
+        if valid_until is None:
+            raise ReasonNeeded()
+        channel = green_channel_approve(
+            employer=employer, reason=request.reason, valid_until=valid_until, actor=actor
+        )
+        move(request, RequestStatus.APPROVED, decided_by=actor, channel=channel, note=note[:300])
+        return request
+    if not note.strip():
+        raise ReasonNeeded()
+    move(request, RequestStatus.REFUSED, decided_by=actor, note=note.strip()[:300])
+    audit(
+        EventType.EXAM_GREEN_REFUSED,
+        employer,
+        actor=actor,
+        role=role,
+        division=employer.division_id,
+        reason=note,
+        signer=actor,
+    )
+    return request
 
 
 @transaction.atomic
@@ -141,7 +213,7 @@ def session_open(
     """A sitting in one room; two invigilators are named (the room record names them)."""
     role = require(actor, Action.EXAM_ADMINISTER, division.code)
     if len([n for n in invigilators.replace("，", ",").split(",") if n.strip()]) < 2:
-        raise ReasonNeeded()
+        raise TwoInvigilators()
     session = ExamSession.objects.create(
         name=name,
         division=division,

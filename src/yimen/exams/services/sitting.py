@@ -16,10 +16,18 @@ from yimen.accounts.roles import Action
 from yimen.audit.events import EventType
 
 from .. import rules
-from ..errors import BadAnswer, BadTicket, BankTooSmall, PaperClosed, ReasonNeeded
+from ..errors import (
+    BadAnswer,
+    BadTicket,
+    BankTooSmall,
+    PaperClosed,
+    PapersStillOpen,
+    ReasonNeeded,
+)
 from ..models import (
     Answer,
     ApplicationStatus,
+    ExamSession,
     Paper,
     PaperStatus,
     Question,
@@ -39,11 +47,13 @@ def _draw(paper: Paper) -> list[dict]:
     bank = list(
         Question.objects.filter(category_code=category.code)
         .order_by("pk")
-        .values_list("pk", "kind", "options")
+        .values_list("pk", "kind", "options", "tier", "difficulty")
     )
     blueprint = category.blueprint or {"tf": 40, "single": 50, "multiple": 10}
     try:
-        return rules.draw_paper(paper.seed, [(q, k, len(o)) for q, k, o in bank], blueprint)
+        return rules.draw_paper(
+            paper.seed, [(q, k, len(o), t, d) for q, k, o, t, d in bank], blueprint
+        )
     except ValueError as exc:
         raise BankTooSmall(str(exc)) from None
 
@@ -122,11 +132,15 @@ def paper_view(paper: Paper) -> list[dict]:
 
 def answer_save(
     *, paper_id: int, position: int, chosen: list[int], now: datetime | None = None
-) -> None:
-    """Save one answer (replacing the earlier one at that position). Refused when the
-    paper is closed or its time is up (then it is submitted)."""
+) -> int:
+    """Save one answer (replacing the earlier one at that position) and return the seconds
+    left. Refused when the paper is closed or gone, or its time is up (then it is
+    submitted). Two statements — read the paper, upsert the answer — since this runs for
+    every click of every candidate in the room (bench/exams_load.py)."""
     now = now or timezone.now()
-    paper = Paper.objects.only("id", "status", "ends_at", "items").get(pk=paper_id)
+    paper = Paper.objects.only("id", "status", "ends_at", "items").filter(pk=paper_id).first()
+    if paper is None:
+        raise PaperClosed()
     if paper.status != PaperStatus.SITTING:
         raise PaperClosed()
     if paper.ends_at is not None and now >= paper.ends_at:
@@ -152,6 +166,7 @@ def answer_save(
         unique_fields=["paper", "position"],
         update_fields=["chosen", "saved_at"],
     )
+    return seconds_left(paper, now)
 
 
 @transaction.atomic
@@ -218,11 +233,13 @@ def room_event(*, paper: Paper, kind: str, actor, reason: str = "", minutes: int
         type(paper).objects.filter(pk=paper.pk).update(**fields)
     else:
         raise BadAnswer()
-    session = paper.session
+    # the room's record is one JSON list: lock the room so two invigilators' entries at the
+    # same moment both land (read-modify-write)
+    session = ExamSession.objects.select_for_update().get(pk=paper.session_id)
     session.log = [
         *session.log,
         {
-            "at": timezone.now().isoformat(),
+            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             "seat": paper.seat,
             "kind": kind,
             "reason": reason,
@@ -241,3 +258,59 @@ def room_event(*, paper: Paper, kind: str, actor, reason: str = "", minutes: int
         new={"kind": kind, "minutes": minutes},
     )
     return paper
+
+
+@transaction.atomic
+def session_close(*, session: ExamSession, actor, now: datetime | None = None) -> ExamSession:
+    """Close the room after the exam (site manager, invigilator or administrator): every
+    paper whose time is up is submitted, every paper never started is recorded absent (its
+    application goes back to the waiting list), and the room is closed — after which no
+    paper of it can be started or resumed. Refused while a candidate still has time left.
+    The closing goes to the room record and the audit log."""
+    now = now or timezone.now()
+    role = require(actor, Action.EXAM_INVIGILATE, session.division_id)
+    room = ExamSession.objects.select_for_update().get(pk=session.pk)
+    papers = list(
+        Paper.objects.select_for_update()
+        .select_related("session", "application")
+        .filter(session=room, status__in=[PaperStatus.ISSUED, PaperStatus.SITTING])
+    )
+    writing = [
+        p for p in papers if p.status == PaperStatus.SITTING and p.ends_at and now < p.ends_at
+    ]
+    if writing:
+        raise PapersStillOpen(n=len(writing))
+    submitted = absent = 0
+    for paper in papers:
+        if paper.status == PaperStatus.SITTING:
+            paper_submit(paper=paper, now=now)
+            submitted += 1
+        else:
+            move(paper, PaperStatus.ABSENT)
+            if paper.application.status == ApplicationStatus.SCHEDULED:
+                move(paper.application, ApplicationStatus.APPLIED)
+            absent += 1
+    move(room, SessionStatus.CLOSED)
+    room.log = [
+        *room.log,
+        {
+            "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+            "seat": "",
+            "kind": "closed",
+            "reason": "",
+            "minutes": 0,
+            "by": actor.get_full_name() if actor else "",
+            "submitted": submitted,
+            "absent": absent,
+        },
+    ]
+    room.save(update_fields=["log"])
+    audit(
+        EventType.EXAM_SESSION_CLOSED,
+        room,
+        actor=actor,
+        role=role,
+        division=room.division_id,
+        new={"submitted": submitted, "absent": absent},
+    )
+    return room

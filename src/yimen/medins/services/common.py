@@ -42,31 +42,3 @@ def require_staff(actor: Any, division_code: str) -> None:
 
     if actor is not None and not can(actor, Action.MEDINS_HANDLE, division_code):
         raise Forbidden(_("Only insurance staff of this region may act on this transfer."))
-
-
-def alert_staff(*, division: str, message: str) -> int:
-    """An in-app notice to every insurance officer who may act in ``division``.
-
-    Written in the caller's transaction, so the alert stands or falls with what caused it."""
-    from django.utils import timezone
-
-    from yimen.accounts.models import RoleBinding
-    from yimen.accounts.roles import Action, Role
-    from yimen.accounts.scoping import can
-    from yimen.workflow.models import Notification
-
-    users = {
-        b.user
-        for b in RoleBinding.objects.filter(
-            role=Role.MEDINS_AGENCY, active=True, user__is_active=True
-        ).select_related("user")
-    }
-    recipients = [u for u in users if can(u, Action.MEDINS_HANDLE, division)]
-    today = timezone.localdate()
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, kind=Notification.Kind.INFO, day=today, message=message[:300])
-            for u in recipients
-        ]
-    )
-    return len(recipients)

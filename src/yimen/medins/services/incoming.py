@@ -23,6 +23,7 @@ from yimen.regions.models import Division
 from yimen.workflow.calendar import add_working_days, local_date
 
 from .. import protocol as p
+from ..alerts import alert_staff
 from ..errors import FormOfAnotherTransfer
 from ..ledger import account_post
 from ..models import (
@@ -39,11 +40,11 @@ from ..models import (
     TransferStatus,
 )
 from ..node import require_node
-from ..outbox import enqueue
 from ..peers import require_not_held
+from ..queue import enqueue
 from ..rules import continuity
 from ..transitions import initial_status, move, step
-from .common import actor_label, alert_staff, audit, require_staff
+from .common import actor_label, audit, require_staff
 
 INCOMING_DAYS = 5  # working days to sync the 信息表 (医保办发〔2021〕43号)
 OUTGOING_DAYS = 10  # the outgoing side's limit, watched from here

@@ -26,8 +26,8 @@ from ..models import (
     TransferStatus,
 )
 from ..node import require_node
-from ..outbox import enqueue
 from ..peers import require_not_held
+from ..queue import enqueue
 from ..rules import OutgoingFacts, transfer_out_refusals
 from ..transitions import initial_status, move, step
 from .common import actor_label, audit, require_staff

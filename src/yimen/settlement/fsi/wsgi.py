@@ -13,7 +13,7 @@ scheme (fsi/auth.py). Every other path goes to Django unchanged. Never an HTTP 5
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -76,6 +76,24 @@ def dumps(body: Any) -> bytes:
     return orjson.dumps(body, default=_DJANGO.default)
 
 
+class EnvironHeaders(Mapping[str, str]):
+    """The request's headers looked up in the WSGI environ by name (``_api_name`` →
+    HTTP__API_NAME, ``x-tif-nonce`` → HTTP_X_TIF_NONCE): the gateway authentication reads a
+    handful, so the whole ``request.headers`` dictionary is not built on every call."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self.environ = environ
+
+    def __getitem__(self, name: str) -> str:
+        return self.environ["HTTP_" + name.upper().replace("-", "_")]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k[5:] for k in self.environ if k.startswith("HTTP_"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def _serve(environ: dict[str, Any], infno: str | None) -> tuple[int, dict[str, Any]]:
     from .view import UNREADABLE, read_body, serve
 
@@ -88,4 +106,4 @@ def _serve(environ: dict[str, Any], infno: str | None) -> tuple[int, dict[str, A
     raw = read_body(request)
     if raw is None:
         return 400, answer(False, err_msg=UNREADABLE)
-    return serve(request.method or "", request.headers, raw, infno)
+    return serve(request.method or "", EnvironHeaders(environ), raw, infno)

@@ -7,7 +7,10 @@ The command imports no app. Each app that has demo data says so on its AppConfig
 - ``demo_order`` (optional, default 100): loaders run by it, then in INSTALLED_APPS order
   (regions 0, accounts 10, assistance 30 … settlement 70; an app without one runs last);
 - ``demo_accounts`` (optional): the dotted path of a list of ``accounts.demo.DemoUser`` the
-  app's loader creates, printed in the account list.
+  app's loader creates, printed in the account list;
+- ``demo_credentials`` (optional): the dotted path of a callable returning the lines that
+  describe the machine credentials the demo configures (the hospital interface's), printed
+  after the accounts.
 
 See docs/architecture.md ("Demo data")."""
 
@@ -61,5 +64,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{u.username:<14} {u.full_name:<9} {u.role.label!s:<48} {u.division}"
             )
+        for config in demo_configs():
+            path = getattr(config, "demo_credentials", None)
+            if path:
+                self.stdout.write("")
+                for line in import_string(path)():
+                    self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write("打开 Open http://127.0.0.1:8000/  (API docs: /api/docs/)")

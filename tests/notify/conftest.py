@@ -1,0 +1,1 @@
+from tests.assistance.conftest import staff  # noqa: F401 — the township's staff, reused
