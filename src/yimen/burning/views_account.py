@@ -31,16 +31,14 @@ from .forms import (
     VisitForm,
 )
 from .models import GroupCounty, PenaltyKind
-from .rules import season_year_for
 from .services.accountability import (
     deductions_assess,
+    incentive_standings,
     penalty_record,
     rectification_receive,
-    season_cases,
     summons_record,
     visit_record,
 )
-from .services.common import settings_for
 from .services.recheck import recheck_draw, recheck_record
 
 A = Action
@@ -114,20 +112,7 @@ def accountability(request):
             messages.success(request, _("Saved."))
             return redirect("burning:accountability")
     today = timezone.localdate()
-    standings = []
-    for county in counties:
-        rules = settings_for(county.code, today)
-        year = season_year_for(today, rules.season_start_month, rules.season_start_day)
-        season, fires = season_cases(county, year)
-        standings.append(
-            {
-                "county": county,
-                "season": season,
-                "fires": len(fires),
-                "eligible": not fires,
-                "placeholder": rules.placeholder,
-            }
-        )
+    standings = incentive_standings(counties, today)
     return render(
         request,
         "burning/accountability.html",

@@ -158,6 +158,27 @@ def season_cases(county: Division, season_year: int):
     ]
 
 
+def incentive_standings(counties, today: date) -> list[dict]:
+    """Per county, the incentive window containing ``today`` (1 Oct – 1 May in Jilin's
+    rules, a setting) and whether the county is still eligible: no verified straw fire in a
+    ban zone in the window so far."""
+    found = []
+    for county in counties:
+        rules = settings_for(county.code, today)
+        year = season_year_for(today, rules.season_start_month, rules.season_start_day)
+        season, fires = season_cases(county, year)
+        found.append(
+            {
+                "county": county,
+                "season": season,
+                "fires": len(fires),
+                "eligible": not fires,
+                "placeholder": rules.placeholder,
+            }
+        )
+    return found
+
+
 @transaction.atomic
 def deductions_assess(*, county: Division, season_year: int, actor, today=None) -> list[Penalty]:
     """Deductions for the county's verified straw fires in ban zones in the season, at the

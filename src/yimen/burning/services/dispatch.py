@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -53,14 +54,16 @@ def cases_escalate(*, now: datetime | None = None) -> ClockRun:
     Escalation row per level reached, a notice to the people answering there, an audit
     event. Safe to rerun (a level is reached once); `yimen burning_clock` runs it."""
     now = now or timezone.now()
-    candidates = FireCase.objects.select_for_update().filter(
-        status__in=OPEN_STATUSES, arrive_due_at__lt=now
-    ).select_related("unit") | FireCase.objects.select_for_update().filter(
-        status__in=OPEN_STATUSES, verify_due_at__lt=now, verified_at__isnull=True
-    ).select_related("unit")
+    overdue = FireCase.objects.filter(
+        Q(arrived_at__isnull=True, arrive_due_at__lt=now)
+        | Q(verified_at__isnull=True, verify_due_at__lt=now),
+        status__in=OPEN_STATUSES,
+    )
+    # locked (the case rows only): a second clock run waits instead of escalating twice
+    candidates = overdue.select_for_update(of=("self",)).select_related("unit").order_by("pk")
     drafts: list[EventDraft] = []
     made = touched = 0
-    for case in candidates.distinct().order_by("pk"):
+    for case in candidates:
         links = chain(case.unit)
         levels = [u.level for u in links]
         county = levels.index(UnitLevel.COUNTY) if UnitLevel.COUNTY in levels else len(links) - 1

@@ -235,9 +235,7 @@ def _grids_near(actor, action: Action, rows, margin_deg: float) -> list[Unit]:
         max_lon__gte=min(lons) - margin_deg,
         min_lat__lte=max(lats) + margin_deg,
         max_lat__gte=min(lats) - margin_deg,
-    )
-    if actor is not None:
-        qs = qs.filter(division_q(actor, action, "division__code"))
+    ).filter(division_q(actor, action, "division__code"))
     # the boundary as JSON text: shapely reads a whole batch of it at once (7× faster than
     # decoding each JSON value and building its shape one by one)
     return list(
@@ -298,9 +296,9 @@ def _county_unit(code6: str, cache: dict[str, Unit]) -> Unit | None:
 def _county_by_name(actor, action: Action, name: str, cache: dict) -> str | None:
     """A bulletin's county (by name) among the counties of the actor's area, if unique."""
     if name not in cache:
-        qs = Division.objects.filter(level=Level.COUNTY, name=name)
-        if actor is not None:
-            qs = qs.filter(division_q(actor, action, "code"))
+        qs = Division.objects.filter(
+            division_q(actor, action, "code"), level=Level.COUNTY, name=name
+        )
         codes = list(qs.values_list("code", flat=True)[:2])
         cache[name] = codes[0][:6] if len(codes) == 1 else None
     return cache[name]
@@ -318,7 +316,7 @@ def place_and_dispatch(
     """Place ``rows`` (new detections) and open or join their cases (see the module)."""
     if not rows:
         return Dispatched([], [], 0, 0, 0)
-    area = _area_of(actor, action) if actor is not None else "220000000000"
+    area = _area_of(actor, action)  # a person always imports or reports: no system actor
     rules = settings_for(area, timezone.localtime(now).date())
     margin = (rules.county_metres + 1000) / geo.M_PER_DEG_LAT * 2
     units = _grids_near(actor, action, rows, margin)
@@ -362,7 +360,7 @@ def place_and_dispatch(
             how = "county" if unit else "outside"
         if how == "county" and unit is not None:
             zone = ZoneKind.BAN
-        if unit is not None and actor is not None and not can(actor, action, unit.division_id):
+        if unit is not None and not can(actor, action, unit.division_id):
             unit = None  # a county's point, but the actor's area is a part of the county
         if unit is None:
             how, zone, permit = "outside", "", None
@@ -415,6 +413,13 @@ def _dispatch(detections: list[Detection], *, now: datetime) -> tuple[list[FireC
     if not placed:
         return [], 0, 0
     counties = sorted({d.county_code for d in placed})
+    # one import or report at a time per county: the case numbers count the county's cases
+    # of the day, and two files counting at once would give the same number twice
+    list(
+        Unit.objects.select_for_update()
+        .filter(code__in=[c.ljust(12, "0") for c in counties])
+        .values_list("pk", flat=True)
+    )
     today = timezone.localtime(now).date()
     rules = {c: settings_for(c.ljust(12, "0"), today) for c in counties}
     joiners = {c: Joiner(rules[c].join_metres, rules[c].join_hours) for c in counties}
@@ -521,9 +526,7 @@ def _announce(opened: list[FireCase], actor, action: Action) -> None:
     """The audit event of every case opened, and the notices to the people it is routed to."""
     if not opened:
         return
-    role = ""
-    if actor is not None:
-        role = str(bindings_for(actor, action)[0].role)
+    role = str(bindings_for(actor, action)[0].role)
     record_events(
         [
             EventDraft(
