@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import user_with
 from yimen.accounts.roles import Role
@@ -38,7 +39,8 @@ def test_alerts_reach_the_regions_staff_once_a_day(as_hainan):
     staff = user_with(Role.MEDINS_AGENCY, "460000000000")
     elsewhere = user_with(Role.MEDINS_AGENCY, "220100000000")
     transfer = transfer_apply(actor=staff, data=application())
-    applied = transfer.applied_at.date()
+    # the day in Beijing, as the service counts it (the UTC date differs from 16:00 UTC on)
+    applied = timezone.localdate(transfer.applied_at)
     assert transfer.due_on == add_working_days(applied, 10)
     assert transfer_alerts(today=applied) == 0  # ten working days ahead: nothing yet
     day_before = transfer.due_on - timedelta(days=1)
