@@ -12,7 +12,7 @@ from tests.factories import HUAYANG, NANGUAN, NANLING, ZIQIANG, user_with
 from yimen.accounts.models import RoleBinding
 from yimen.accounts.permissions_doc import permissions_markdown
 from yimen.accounts.roles import PERMISSIONS, Action, Role, role_allows
-from yimen.accounts.scoping import bindings_of, can, division_q, forget_bindings
+from yimen.accounts.scoping import acting_role, bindings_of, can, division_q, forget_bindings
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,18 @@ def test_a_role_unknown_to_the_code_fails_closed(tree):
     assert [b.role for b in bindings_of(user)] == [Role.TOWNSHIP_CASEWORKER]
     assert role_allows("retired_role", Action.CASE_VIEW) is False
     assert role_allows(Role.TOWNSHIP_CASEWORKER, "no.such.action") is False
+
+
+def test_the_acting_role_is_the_binding_that_allows_the_action_there(tree):
+    """The services record this role in the audit; None (refused) outside the subtree or
+    for an action the role lacks."""
+    user = user_with(Role.VILLAGE_STAFF, HUAYANG)
+    RoleBinding.objects.create(user=user, role=Role.TOWNSHIP_CASEWORKER, division_id=ZIQIANG)
+    forget_bindings(user)
+    assert acting_role(user, Action.CASE_ACCEPT, BEIAN) == Role.TOWNSHIP_CASEWORKER
+    assert acting_role(user, Action.CASE_APPRAISE, HUAYANG) == Role.VILLAGE_STAFF
+    assert acting_role(user, Action.CASE_ACCEPT, HUAYANG) is None
+    assert acting_role(user, Action.CASE_DECIDE, BEIAN) is None
 
 
 def test_several_bindings_add_up(tree):

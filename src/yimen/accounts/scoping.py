@@ -62,6 +62,15 @@ def bindings_for(user, action: Action | str) -> list[Binding]:
     return [b for b in bindings_of(user) if role_allows(b.role, action)]
 
 
+def acting_role(user, action: Action | str, division_code: str) -> str | None:
+    """The role under which ``user`` may do ``action`` at ``division_code`` (its first binding
+    there carrying the action), for the audit record; None when no binding allows it."""
+    for binding in bindings_for(user, action):
+        if binding.covers(division_code):
+            return str(binding.role)
+    return None
+
+
 def can(user, action: Action | str, division_code: str) -> bool:
     """True when some binding of ``user`` allows ``action`` at ``division_code``."""
     return any(b.covers(division_code) for b in bindings_for(user, action))

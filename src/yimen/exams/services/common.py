@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from yimen.accounts.roles import Action
-from yimen.accounts.scoping import bindings_for
+from yimen.accounts.scoping import acting_role
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.regions.dated import nearest_row
@@ -20,10 +20,10 @@ def require(actor, action: Action, division_code: str) -> str:
     NotAllowed. System actions (``actor`` None) are allowed."""
     if actor is None:
         return ""
-    for binding in bindings_for(actor, action):
-        if binding.covers(division_code):
-            return str(binding.role)
-    raise NotAllowed()
+    role = acting_role(actor, action, division_code)
+    if role is None:
+        raise NotAllowed()
+    return role
 
 
 def audit(event: EventType, subject, *, actor, role: str, division: str, **kw):

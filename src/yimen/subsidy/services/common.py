@@ -4,7 +4,7 @@ with the actor's role, and the clock of a scheme in Beijing time."""
 from __future__ import annotations
 
 from yimen.accounts.roles import Action
-from yimen.accounts.scoping import bindings_for
+from yimen.accounts.scoping import acting_role
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 
@@ -17,19 +17,19 @@ def require(actor, action: Action, division_code: str) -> str:
     NotAllowed. System actions (``actor`` None: the deadline job) are allowed."""
     if actor is None:
         return ""
-    for binding in bindings_for(actor, action):
-        if binding.covers(division_code):
-            return str(binding.role)
-    raise NotAllowed()
+    role = acting_role(actor, action, division_code)
+    if role is None:
+        raise NotAllowed()
+    return role
 
 
 def require_for_unit(actor, unit: Unit) -> tuple[str, str]:
     """(role, channel) of ``actor`` acting on ``unit``'s application: the unit's own account
     online, or a surveyor at the counter on its behalf; anyone else is refused."""
     if actor is not None and unit.account_id == actor.pk:
-        for binding in bindings_for(actor, Action.SUBSIDY_APPLY):
-            if binding.covers(unit.division_id):
-                return str(binding.role), "online"
+        role = acting_role(actor, Action.SUBSIDY_APPLY, unit.division_id)
+        if role is not None:
+            return role, "online"
     return require(actor, Action.SUBSIDY_SURVEY, unit.division_id), "counter"
 
 
