@@ -12,7 +12,7 @@ from stdnum.cn import ric
 
 from tests.factories import HUAYANG, NANGUAN, NANLING, ZIQIANG, user_with
 from yimen.accounts.roles import Role
-from yimen.assistance.services.inputs import (
+from yimen.assistance.inputs import (
     ApplicationInput,
     AssetInput,
     IncomeInput,

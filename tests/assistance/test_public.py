@@ -13,7 +13,7 @@ from tests.factories import HUAYANG, NANLING, user_with
 from yimen.accounts.roles import Role
 from yimen.assistance.models import Objection
 from yimen.assistance.services import intake, public, steps
-from yimen.assistance.services.inputs import MemberInput
+from yimen.assistance.inputs import MemberInput
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.people import mask_id, mask_name

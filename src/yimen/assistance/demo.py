@@ -22,11 +22,11 @@ from yimen.accounts.models import User
 from yimen.accounts.roles import Role
 from yimen.workflow.models import Case, Task
 
+from .inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 from .limits import cycle_of
 from .models import Application, DisclosureSetting
 from .proposal import proposal_for
 from .services import intake, steps
-from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 

@@ -32,8 +32,8 @@ from .choices import (
     VehicleKind,
     WorkAbility,
 )
+from .inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 from .models import Application, Asset, Member
-from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 from .services.intake import STAFF_FINDINGS
 
 MAX_MEMBERS = 10

@@ -29,6 +29,7 @@ from .choices import (
     VehicleKind,
     WorkAbility,
 )
+from .inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 from .models import (
     Application,
     Appraisal,
@@ -43,7 +44,6 @@ from .models import (
     VerificationRecord,
 )
 from .services import intake
-from .services.inputs import ApplicationInput, AssetInput, IncomeInput, MemberInput
 
 MAX_ID = 2**62
 

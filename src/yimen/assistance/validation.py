@@ -28,7 +28,8 @@ from .choices import (
     VehicleKind,
     WorkAbility,
 )
-from .services.inputs import ApplicationInput, MemberInput
+from .inputs import ApplicationInput, MemberInput
+from .parameters import params_for
 
 MAX_MONEY = Decimal("100000000")  # 1亿: anything above is a typing error
 # a mobile number (1 and 10 digits, second digit 3–9), or a landline: area code 0xx(x),
@@ -158,8 +159,6 @@ def validate_member(errors: dict, prefix: str, member: MemberInput, today: date)
 def validate_hardship_tier(errors: dict, division_code: str, tier: str, today: date) -> None:
     """A 分档 tier must be one of the tiers of the parameter set in force for the division
     today [A2021 Art.23]; blank (补差) is always allowed."""
-    from .parameters import params_for  # the parameters import the services' errors
-
     tier = (tier or "").strip()
     if not tier:
         return

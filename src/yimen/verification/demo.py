@@ -22,13 +22,13 @@ import polars as pl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yimen.accounts.models import User
-from yimen.assistance.services import intake, steps
-from yimen.assistance.services.inputs import (
+from yimen.assistance.inputs import (
     ApplicationInput,
     AssetInput,
     IncomeInput,
     MemberInput,
 )
+from yimen.assistance.services import intake, steps
 
 from . import synthetic
 from .importing import partner_data_import

@@ -26,6 +26,7 @@ from yimen.workflow.states import CaseStatus
 
 from ..choices import AttachmentKind, Channel, ConsentKind, DisabilityKind
 from ..errors import AlreadyAssisted, ApplicationInvalid, CannotApply, NotADraft
+from ..inputs import ApplicationInput
 from ..models import (
     Application,
     ApplicationStatus,
@@ -42,7 +43,6 @@ from ..validation import (
     validate_application,
     validate_hardship_tier,
 )
-from .inputs import ApplicationInput
 
 PROCESS = "assist"
 ALLOWED_UPLOADS = {"image/jpeg", "image/png", "application/pdf"}
