@@ -11,9 +11,9 @@ from tests.assistance.conftest import household_input, id_number, signed_before_
 from tests.assistance.test_case_paths import attach_basics, investigate
 from tests.factories import HUAYANG, NANLING, user_with
 from yimen.accounts.roles import Role
+from yimen.assistance.inputs import MemberInput
 from yimen.assistance.models import Objection
 from yimen.assistance.services import intake, public, steps
-from yimen.assistance.inputs import MemberInput
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.people import mask_id, mask_name

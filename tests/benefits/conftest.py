@@ -17,8 +17,8 @@ from tests.assistance.conftest import (
 )
 from tests.assistance.test_case_paths import attach_basics, investigate
 from tests.factories import HUAYANG
-from yimen.assistance.services import intake, steps
 from yimen.assistance.inputs import IncomeInput
+from yimen.assistance.services import intake, steps
 from yimen.benefits.demo import historical_household
 from yimen.benefits.models import Beneficiary
 from yimen.benefits.services import enrolment
