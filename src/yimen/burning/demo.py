@@ -380,7 +380,9 @@ def load_demo() -> str:
     _today(users)
     cases_escalate()
     _accountability(users, county_division, today)
+    grids, cases = Unit.objects.filter(level=UnitLevel.GRID).count(), FireCase.objects.count()
+    points = sum(i.new for i in imports)
     return (
-        f"{Unit.objects.filter(level=UnitLevel.GRID).count()} synthetic grids, "
-        f"{sum(i.new for i in imports)} FIRMS detections, {FireCase.objects.count()} fire cases"
+        f"{grids} 个示例网格、{points} 个 FIRMS 火点、{cases} 件火点案件 "
+        f"{grids} synthetic grids, {points} FIRMS detections, {cases} fire cases"
     )
