@@ -11,12 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can, division_q
@@ -45,9 +42,6 @@ from ..models.fires import OPEN_STATUSES
 from ..placement import Joiner, OpenCase, locate
 from .common import (
     answerable_many,
-    duty_staff,
-    notices,
-    send,
     settings_for,
     unit_for_division,
 )
@@ -372,7 +366,8 @@ def _new_case(d: Detection, *, now, rules, numbers: dict, people: dict) -> FireC
 
 
 def _announce(opened: list[FireCase], actor, action: Action) -> None:
-    """The audit event of every case opened, and the notices to the people it is routed to."""
+    """The audit event of every case opened; ``yimen notify`` tells the people it is routed
+    to from it (burning/notifications.py)."""
     if not opened:
         return
     role = str(bindings_for(actor, action)[0].role)
@@ -399,26 +394,3 @@ def _announce(opened: list[FireCase], actor, action: Action) -> None:
             for case in opened
         ]
     )
-    staff: dict[str, list[int]] = {}
-    batch: list = []
-    with override(settings.LANGUAGE_CODE):
-        for case in opened:
-            if case.status != transitions.initial(False):
-                continue
-            if case.township_code and case.township_code not in staff:
-                staff[case.township_code] = duty_staff(
-                    case.township_code.ljust(12, "0"), Action.BURNING_CLOSE
-                )
-            due = timezone.localtime(case.arrive_due_at).strftime("%H:%M")
-            text = _("New fire point %(number)s in %(unit)s: be on site by %(due)s.") % {
-                "number": case.number,
-                "unit": case.unit.name,
-                "due": due,
-            }
-            people = [p for p in (case.responsible_id, case.grid_head_id) if p]
-            batch += notices(
-                [*people, *staff.get(case.township_code, [])],
-                text,
-                day=timezone.localtime(case.opened_at).date(),
-            )
-    send(batch)
