@@ -29,7 +29,8 @@ from yimen.burning.services.dispatch import (
     cases_escalate,
 )
 from yimen.burning.services.fires import fires_import
-from yimen.workflow.models import Notification
+from yimen.notify.dispatch import dispatch_all
+from yimen.notify.models import Notice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
@@ -77,7 +78,8 @@ def test_overdue_arrival_climbs_the_chain_one_level_per_hour(burning_world, case
     assert case.escalation_level == 1
     first = case.escalations.get()
     assert first.unit.code == "220122101201" and first.reason == "arrival"  # the village
-    assert Notification.objects.filter(kind="overdue", recipient=w.baobao).exists()
+    dispatch_all()
+    assert Notice.objects.filter(kind="burning.escalated", recipient=w.baobao).exists()
     # rerunning at the same moment changes nothing
     assert cases_escalate(now=case.arrive_due_at + timedelta(minutes=2)).escalations == 0
     # 61 minutes more: the township; its responsible person is told
@@ -85,7 +87,9 @@ def test_overdue_arrival_climbs_the_chain_one_level_per_hour(burning_world, case
     case.refresh_from_db()
     assert case.escalation_level == 2
     assert case.escalations.get(level=2).unit.code == "220122101000"
-    assert Notification.objects.filter(kind="overdue", recipient=w.township).exists()
+    dispatch_all()
+    told = Notice.objects.filter(kind="burning.escalated", recipient=w.township).get()
+    assert told.params["unit"] == "伏龙泉镇"
     assert AuditEvent.objects.filter(event_type="burning.escalated").count() == 2
 
 

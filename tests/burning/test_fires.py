@@ -16,7 +16,8 @@ from yimen.burning.errors import NotAllowed, NotInScope, NotLimitedZone, RowsRef
 from yimen.burning.models import CaseStatus, Detection, FireCase, FireImport, ZoneKind
 from yimen.burning.services.fires import fire_report, fires_import
 from yimen.burning.services.tree import permit_issue, zone_set
-from yimen.workflow.models import Notification
+from yimen.notify.dispatch import dispatch_all
+from yimen.notify.models import Notice, SmsMessage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
@@ -38,10 +39,51 @@ def test_a_detection_in_a_ban_grid_opens_a_case_routed_with_the_clock(burning_wo
     assert case.arrive_due_at - case.opened_at == timedelta(minutes=30)
     assert case.verify_due_at - case.opened_at == timedelta(hours=24)
     assert case.number.startswith("HD22012220261207")
-    told = set(Notification.objects.values_list("recipient_id", flat=True))
-    assert told == {w.baobao.pk, w.grid_head.pk, w.township.pk}
+    dispatch_all()  # yimen notify: the dispatch reaches the grid's people and the township
+    told = {n.recipient_id: n for n in Notice.objects.filter(kind="burning.dispatched")}
+    assert set(told) == {w.baobao.pk, w.grid_head.pk, w.township.pk}
+    assert told[w.grid_head.pk].params["number"] == case.number
+    assert told[w.grid_head.pk].link == f"/burning/cases/{case.pk}/"
     assert AuditEvent.objects.filter(event_type="burning.case_opened").count() == 1
     assert AuditEvent.objects.filter(event_type="burning.fires_imported").count() == 1
+
+
+def test_the_dispatch_is_texted_at_once_to_the_phone_on_the_assignment(burning_world):
+    from yimen.burning.models import AssignmentKind
+    from yimen.burning.services.tree import assignment_set
+
+    w = burning_world
+    assignment_set(
+        unit=w.grid,
+        kind=AssignmentKind.GRID_HEAD,
+        person=w.grid_head,
+        valid_from=date(2026, 12, 1),
+        phone="139 0431 0001",
+        actor=w.county,
+    )
+    lon, lat = centre(w.grid)
+    run(w, [(lon, lat, utc(2026, 12, 6, 17, 30), "n")])  # 01:30 Beijing: quiet hours
+    dispatch_all()
+    text = SmsMessage.objects.get(phone="13904310001")
+    assert text.urgent and text.next_attempt_at <= timezone.now()
+    assert "请于" in text.body and FireCase.objects.get().number in text.body
+
+
+def test_a_permitted_burning_tells_nobody(burning_world):
+    w = burning_world
+    zone_set(unit=w.grid, kind=ZoneKind.LIMITED, valid_from=date(2026, 11, 1), actor=w.county)
+    start = timezone.make_aware(datetime(2026, 12, 7, 8))
+    permit_issue(
+        unit=w.grid,
+        holder="甲",
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        actor=w.county,
+    )
+    lon, lat = centre(w.grid)
+    run(w, [(lon, lat, utc(2026, 12, 7, 3), "n")])
+    dispatch_all()
+    assert not Notice.objects.filter(kind="burning.dispatched").exists()
 
 
 def test_reimporting_the_same_file_adds_nothing(burning_world):

@@ -9,3 +9,4 @@ class BurningConfig(AppConfig):
     demo_order = 95
     demo_loader = "yimen.burning.demo.load_demo"
     demo_accounts = "yimen.burning.demo.ACCOUNTS"
+    notifications = "yimen.burning.notifications.RULES"

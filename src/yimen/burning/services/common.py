@@ -1,6 +1,6 @@
 """What every burning use case shares: the permission check (fails closed), the audit
 entry with the actor's role, the dated settings in force, the 包保 chain and who answers
-for a unit on a day, and in-app notices to people."""
+for a unit on a day, and a township's duty staff."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from yimen.id_sets import chunks
 from yimen.regions.codes import Level, level_of, parent_code
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
-from yimen.workflow.models import Notification
 
 from ..errors import NotAllowed
 from ..models import Assignment, AssignmentKind, BurningSettings, Unit, UnitLevel
@@ -149,22 +148,3 @@ def duty_staff(division_code: str, action: Action) -> list[int]:
             if role_allows(role, action)
         }
     )
-
-
-def notices(
-    user_ids: Iterable[int], message: str, *, day: date, overdue: bool = False
-) -> list[Notification]:
-    """In-app notices (the workbench's notification list), not yet written."""
-    kind = Notification.Kind.OVERDUE if overdue else Notification.Kind.INFO
-    return [
-        Notification(recipient_id=uid, kind=kind, day=day, message=message[:300])
-        for uid in dict.fromkeys(user_ids)
-    ]
-
-
-def notify(user_ids: Iterable[int], message: str, *, day: date, overdue: bool = False) -> None:
-    send(notices(user_ids, message, day=day, overdue=overdue))
-
-
-def send(batch: list[Notification]) -> None:
-    Notification.objects.bulk_create(batch, batch_size=2000)

@@ -8,13 +8,10 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from yimen.accounts.roles import Action
 from yimen.audit.events import EventType
@@ -33,7 +30,7 @@ from ..models import (
 )
 from ..models.fires import NEEDS_REASON, OPEN_STATUSES
 from ..rules import escalation_target
-from .common import answerable_people, audit, chain, notify, require, settings_for
+from .common import answerable_people, audit, chain, require, settings_for
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
@@ -51,8 +48,9 @@ class ClockRun:
 @transaction.atomic
 def cases_escalate(*, now: datetime | None = None) -> ClockRun:
     """Put every overdue open case before the next levels of its 包保 chain: an
-    Escalation row per level reached, a notice to the people answering there, an audit
-    event. Safe to rerun (a level is reached once); `yimen burning_clock` runs it."""
+    Escalation row per level reached and an audit event, from which ``yimen notify`` tells
+    the people answering there. Safe to rerun (a level is reached once); `yimen
+    burning_clock` runs it."""
     now = now or timezone.now()
     overdue = FireCase.objects.filter(
         Q(arrived_at__isnull=True, arrive_due_at__lt=now)
@@ -94,12 +92,6 @@ def cases_escalate(*, now: datetime | None = None) -> ClockRun:
                 at=now,
             )
             made += 1
-            with override(settings.LANGUAGE_CODE):
-                text = _("Fire case %(number)s is overdue and now before %(unit)s.") % {
-                    "number": case.number,
-                    "unit": unit.name,
-                }
-            notify([p.pk for p in people], text, day=timezone.localtime(now).date(), overdue=True)
             drafts.append(
                 EventDraft(
                     event_type=EventType.BURNING_ESCALATED,
