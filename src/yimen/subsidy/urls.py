@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_after
+from . import views, views_after, views_application
 
 app_name = "subsidy"
 
@@ -13,20 +13,38 @@ urlpatterns = [
     path("units/<int:subsidy_survey_id>/vet/", views.vet, name="vet"),
     path("applications/", views.applications, name="applications"),
     path("applications/new/", views.application_new, name="application_new"),
-    path("applications/<int:subsidy_application_id>/", views.application, name="application"),
-    path("applications/<int:subsidy_application_id>/items/", views.item_add, name="item_add"),
+    path(
+        "applications/<int:subsidy_application_id>/",
+        views_application.application,
+        name="application",
+    ),
+    path(
+        "applications/<int:subsidy_application_id>/items/",
+        views_application.item_add,
+        name="item_add",
+    ),
     path(
         "applications/<int:subsidy_application_id>/items/<int:subsidy_item_id>/remove/",
-        views.item_remove,
+        views_application.item_remove,
         name="item_remove",
     ),
-    path("applications/<int:subsidy_application_id>/submit/", views.submit, name="submit"),
-    path("applications/<int:subsidy_application_id>/photos/", views.photo, name="photo"),
-    path("applications/<int:subsidy_application_id>/inspect/", views.inspect, name="inspect"),
-    path("applications/<int:subsidy_application_id>/decide/", views.decide, name="decide"),
+    path(
+        "applications/<int:subsidy_application_id>/submit/", views_application.submit, name="submit"
+    ),
+    path(
+        "applications/<int:subsidy_application_id>/photos/", views_application.photo, name="photo"
+    ),
+    path(
+        "applications/<int:subsidy_application_id>/inspect/",
+        views_application.inspect,
+        name="inspect",
+    ),
+    path(
+        "applications/<int:subsidy_application_id>/decide/", views_application.decide, name="decide"
+    ),
     path(
         "applications/<int:subsidy_application_id>.pdf",
-        views.application_file,
+        views_application.application_file,
         name="application_pdf",
     ),
     path(

@@ -29,7 +29,7 @@ from .models import Application, Metric, Programme, ReviewRequest, Status
 from .services import payments as pay
 from .services import review
 from .services.progress import figure_set, figures
-from .views import _refused, _scheme, _staff, page_of
+from .views_common import page_of, refused, require_staff, visible_scheme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,15 +37,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def disclosure(request):
     """Approved applications waiting for the disclosure, those disclosed, the objections."""
-    _staff(request)
-    scheme = _scheme(request, request.GET.get("scheme") or request.POST.get("scheme"))
+    require_staff(request)
+    scheme = visible_scheme(request, request.GET.get("scheme") or request.POST.get("scheme"))
     may_publish = can(request.user, Action.SUBSIDY_REVIEW, scheme.division_id)
     if request.method == "POST":
         try:
             n = review.disclosure_publish(scheme=scheme, actor=request.user)
             messages.success(request, _("%(n)s applications disclosed.") % {"n": n})
         except YimenError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         return redirect(f"{request.path}?scheme={scheme.pk}")
     visible = selectors.applications_visible_to(request.user).filter(scheme=scheme)
     return render(
@@ -90,7 +90,7 @@ def public(request):
                 )
                 return redirect("subsidy:public")
             except YimenError as exc:
-                _refused(request, exc)
+                refused(request, exc)
     rows = [
         {
             "number": a.number,
@@ -108,17 +108,17 @@ def public(request):
 @login_required
 def payments(request):
     """The batch to be issued (a preview) and the batches issued, with reconciliation."""
-    _staff(request)
+    require_staff(request)
     if not selectors.schemes_visible_to(request.user).exists():
         return render(request, "subsidy/payments.html", {"scheme": None})
-    scheme = _scheme(request, request.GET.get("scheme") or request.POST.get("scheme"))
+    scheme = visible_scheme(request, request.GET.get("scheme") or request.POST.get("scheme"))
     if request.method == "POST":
         try:
             batch = pay.batch_issue(scheme=scheme, actor=request.user)
             messages.success(request, _("Batch %(n)s issued.") % {"n": batch.number})
             return redirect("subsidy:batch", batch.pk)
         except YimenError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         return redirect(f"{request.path}?scheme={scheme.pk}")
     try:
         preview = pay.batch_preview(scheme=scheme, actor=request.user)
@@ -210,7 +210,7 @@ def progress(request):
             messages.success(request, _("Figure saved."))
             return redirect("subsidy:progress")
         except YimenError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     data = figures(request.user)
     labels = _stage_labels()
     if request.GET.get("format") == "xlsx":
@@ -314,7 +314,7 @@ def review_request(request, subsidy_application_id: int):
             )
             messages.success(request, _("Review request sent to the bureau."))
         except YimenError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     return redirect("subsidy:county")
 
 
@@ -336,5 +336,5 @@ def review_answer(request, subsidy_request_id: int):
             )
             messages.success(request, _("Answer recorded."))
         except YimenError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     return redirect("subsidy:application", item.application_id)
