@@ -37,8 +37,9 @@ os.environ.setdefault("YIMEN_DATA_DIR", os.path.join(tempfile.gettempdir(), "yim
 django.setup()  # engine.py imports gettext_lazy
 
 from yimen.assistance.rules.engine import TEKUN_DISABILITY_MAX_GRADE, money  # noqa: E402
+from yimen.assistance.rules.fen import from_fen, to_fen  # noqa: E402
 from yimen.assistance.rules.params import Params, Tier  # noqa: E402
-from yimen.assistance.rules.vectorised import evaluate_frame, from_fen, to_fen  # noqa: E402
+from yimen.assistance.rules.vectorised import evaluate_frame  # noqa: E402
 
 ON = date(2026, 11, 29)
 PARAMS = Params(

@@ -11,7 +11,9 @@ import pytest
 
 from tests.assistance.test_rules import ON, PARAMS, earner, household, member
 from yimen.assistance.rules.engine import below, evaluate, explain_zh
-from yimen.assistance.rules.vectorised import evaluate_frame, frames_from_facts, from_fen
+from yimen.assistance.rules.fen import from_fen
+from yimen.assistance.rules.vectorised import evaluate_frame
+from yimen.assistance.rules.vectorised_frames import frames_from_facts
 
 D = Decimal
 

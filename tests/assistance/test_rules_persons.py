@@ -13,13 +13,10 @@ import pytest
 from tests.assistance.test_rules import ON, PARAMS, household, member
 from yimen.assistance.rules.engine import evaluate, explain_zh
 from yimen.assistance.rules.facts import SupporterFacts
+from yimen.assistance.rules.fen import from_fen
 from yimen.assistance.rules.persons import care_level, may_apply_alone
-from yimen.assistance.rules.vectorised import (
-    evaluate_frame,
-    frames_from_facts,
-    from_fen,
-    supporters_from_facts,
-)
+from yimen.assistance.rules.vectorised import evaluate_frame
+from yimen.assistance.rules.vectorised_frames import frames_from_facts, supporters_from_facts
 
 D = Decimal
 OLD = date(1950, 1, 1)

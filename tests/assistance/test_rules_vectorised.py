@@ -17,16 +17,10 @@ from tests.assistance import test_rules_students_tiers as st
 from tests.assistance.test_rules import ON, PARAMS, earner, household, member
 from yimen.assistance.rules.engine import Evaluation, evaluate
 from yimen.assistance.rules.facts import HouseholdFacts, MemberFacts, SupporterFacts
+from yimen.assistance.rules.fen import from_fen, to_fen
 from yimen.assistance.rules.params import Params
-from yimen.assistance.rules.vectorised import (
-    OUTPUT_COLUMNS,
-    RULE_CODES,
-    evaluate_frame,
-    frames_from_facts,
-    from_fen,
-    supporters_from_facts,
-    to_fen,
-)
+from yimen.assistance.rules.vectorised import OUTPUT_COLUMNS, RULE_CODES, evaluate_frame
+from yimen.assistance.rules.vectorised_frames import frames_from_facts, supporters_from_facts
 
 D = Decimal
 OLD = date(1950, 1, 1)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.assistance.conftest import household_input, id_number
-from yimen.assistance.rules.vectorised import VEHICLE_PREFIX
+from yimen.assistance.rules.vectorised_frames import VEHICLE_PREFIX
 from yimen.assistance.services import intake
 from yimen.verification.reverify import UNREPORTED, reverification_changes, verified_frames
 

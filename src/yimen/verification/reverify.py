@@ -24,7 +24,8 @@ from django.db.models import Sum
 from yimen.assistance.choices import IncomeCategory, VehicleKind
 from yimen.assistance.models import Application, Income, Member
 from yimen.assistance.parameters import parameter_set_in_force, to_params
-from yimen.assistance.rules.vectorised import INCOME_PREFIX, VEHICLE_PREFIX, evaluate_frame
+from yimen.assistance.rules.vectorised import evaluate_frame
+from yimen.assistance.rules.vectorised_frames import INCOME_PREFIX, VEHICLE_PREFIX
 from yimen.id_sets import chunks
 
 from .matching import match_members

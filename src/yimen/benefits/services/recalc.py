@@ -31,8 +31,9 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.assistance.models import ParameterSet
 from yimen.assistance.parameters import parameter_set_in_force, to_params
+from yimen.assistance.rules.fen import from_fen
 from yimen.assistance.rules.params import Params
-from yimen.assistance.rules.vectorised import RULE_CODES, evaluate_frame, from_fen
+from yimen.assistance.rules.vectorised import RULE_CODES, evaluate_frame
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, record_events
 from yimen.errors import Forbidden, NotFound
