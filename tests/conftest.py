@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from tests.factories import build_tree, register_generic_assist
 
@@ -59,7 +60,11 @@ def _shifted_clock():
     if not days or int(days) == 0:
         yield
         return
-    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=int(days)), tick=True):
+    # a destination in the project's zone: time-machine then also sets the local zone, so
+    # date.today() is Beijing's day as outside the travel (Django sets TZ to TIME_ZONE);
+    # with a UTC destination it was the UTC day, a day behind from 16:00 UTC on
+    here = ZoneInfo(settings.TIME_ZONE)
+    with time_machine.travel(dt.datetime.now(here) + dt.timedelta(days=int(days)), tick=True):
         yield
 
 
