@@ -116,6 +116,8 @@ class EventType(models.TextChoices):
     EXAM_SESSION_CLOSED = "exams.session_closed", _("Exam session closed")
     EXAM_GREEN_REQUESTED = "exams.green_requested", _("Green channel requested by a firm")
     EXAM_GREEN_REFUSED = "exams.green_refused", _("Green channel request refused")
+    EXAM_LINK_CODE_ISSUED = "exams.link_code_issued", _("Account link code issued to a candidate")
+    EXAM_CANDIDATE_LINKED = "exams.candidate_linked", _("Candidate record linked to an account")
     # --- issue 17: straw-to-meat subsidy (subsidy app) ---
     SUBSIDY_UNIT_SURVEYED = "subsidy.unit_surveyed", _("Subsidy unit surveyed")
     SUBSIDY_SURVEY_IMPORTED = "subsidy.survey_imported", _("Subsidy survey sheet imported")

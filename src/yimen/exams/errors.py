@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from yimen.errors import Conflict, Forbidden, Invalid, NotFound
+from yimen.errors import Conflict, Forbidden, Invalid, NotFound, YimenError
 
 
 class NotInScope(NotFound):
@@ -220,4 +220,47 @@ class RevocationBar(Conflict):
         super().__init__(
             _("A certificate of this person was revoked; no application before %(until)s."),
             until=until,
+        )
+
+
+class LinkCodeRefused(NotFound):
+    """One message for an unknown ID number, a wrong code and an expired one, so a guess never
+    learns which part was right."""
+
+    code = "exams.link_code_refused"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "No unlinked candidate record matches this ID number and link code, or the code "
+                "has expired. Ask your employer or the exam office for a new code."
+            )
+        )
+
+
+class AlreadyLinked(Conflict):
+    code = "exams.already_linked"
+
+    def __init__(self):
+        super().__init__(
+            _("This candidate record is already linked to an account; it needs no link code.")
+        )
+
+
+class AccountHasRecord(Conflict):
+    code = "exams.account_has_record"
+
+    def __init__(self):
+        super().__init__(
+            _("Your account already has a candidate record; one account holds one record.")
+        )
+
+
+class TooManyLinkAttempts(YimenError):
+    status = 429
+    code = "exams.too_many_link_attempts"
+
+    def __init__(self):
+        super().__init__(
+            _("Too many wrong link codes from your account. Please try again in an hour.")
         )

@@ -157,3 +157,10 @@ class PhotoForm(forms.Form):
         label=_("Photo (JPEG or PNG, at most 2 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
+
+
+class LinkForm(forms.Form):
+    """The person's own ID number and the one-time code from their employer or exam office."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    code = forms.CharField(label=_("Link code"), max_length=16)

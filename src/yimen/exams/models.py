@@ -195,6 +195,10 @@ class Candidate(models.Model):
         on_delete=models.SET_NULL,
         related_name="exam_candidate",
     )
+    # A record registered by the employer or the office has no account; the person links it
+    # to their own with a one-time code that staff hand over (stored as its keyed hash).
+    link_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    link_code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
-from . import views_manage, views_mine, views_review, views_sit, views_staff
+from . import views_link, views_manage, views_mine, views_review, views_sit, views_staff
 
 app_name = "exams"
 
@@ -55,6 +55,12 @@ urlpatterns = [
     ),
     path("statistics/", views_mine.statistics, name="statistics"),
     path("mine/", views_mine.mine, name="mine"),
+    path("mine/link/", views_link.link, name="link"),
+    path(
+        "candidates/<id:exam_candidate_id>/link-code/",
+        views_link.link_code,
+        name="link_code",
+    ),
     path("employer/", views_mine.employer, name="employer"),
     path("employer/green/", views_mine.green_request, name="green_request"),
     path("green/<id:request_id>/decide/", views_manage.green_decide, name="green_decide"),

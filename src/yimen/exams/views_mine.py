@@ -23,7 +23,7 @@ from yimen.spreadsheets import xlsx_append
 
 from . import rules, selectors
 from .errors import ImportRefused
-from .forms import ApplyForm, ImportForm, PhotoForm, RegisterForm, VerifyForm
+from .forms import ApplyForm, ImportForm, LinkForm, PhotoForm, RegisterForm, VerifyForm
 from .models import Category, Certificate, GreenChannelRequest, Post
 from .services.candidates import (
     IMPORT_COLUMNS,
@@ -58,6 +58,7 @@ def mine(request):
     today = timezone.localdate()
     person = selectors.candidate_of(request.user)
     register = RegisterForm(request.POST or None, prefix="reg") if person is None else None
+    link = LinkForm(prefix="link") if person is None else None
     apply = ApplyForm(
         request.POST or None,
         prefix="app",
@@ -88,7 +89,7 @@ def mine(request):
                 return redirect("exams:mine")
         except YimenError as exc:
             messages.error(request, exc.render())
-    context = {"person": person, "register": register, "apply": apply}
+    context = {"person": person, "register": register, "apply": apply, "link": link}
     if person is not None:
         context["applications"] = (
             person.applications.select_related("category")

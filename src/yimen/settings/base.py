@@ -24,6 +24,7 @@ YIMEN_SMS_MAX_ATTEMPTS  gateway tries before a message is failed (default 5)
 YIMEN_FSI_DEMO_CREDENTIAL  1 (with YIMEN_DEBUG only; `make demo` sets it): the hospital interface
                      also accepts the published demo credential for the demo hospital
                      (settlement/fsi/auth.py DEMO_CREDENTIALS); ignored when debug is off
+YIMEN_EXAMS_LINK_CODE_DAYS  days a candidate's account link code stays valid (default 14)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -314,6 +315,9 @@ YIMEN_IMPORT_LIMITS = {
 # The largest request body (multipart uploads included), refused from its declared length
 # before it is read: above the largest attachment (YIMEN_MAX_UPLOAD_BYTES, 10 MB) and its form.
 YIMEN_MAX_REQUEST_BYTES = int(os.environ.get("YIMEN_MAX_REQUEST_BYTES", 12 * 2**20))
+
+# Safety exams: how long a code linking an employer-registered candidate to an account lives
+YIMEN_EXAMS_LINK_CODE_DAYS = int(os.environ.get("YIMEN_EXAMS_LINK_CODE_DAYS", 14))
 
 # Notifications (yimen.notify): the SMS gateway and its quiet hours
 SMS_BACKEND = os.environ.get("YIMEN_SMS_BACKEND", "file")
