@@ -257,7 +257,7 @@ def run(args) -> None:
         frames = roster_frames(TOWNSHIP[:9], month_of(ON))
     read_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    from_db = evaluate_frame(frames.households, frames.members, params, ON)
+    from_db = evaluate_frame(frames.households, frames.members, params, ON, frames.supporters)
     rules_s = time.perf_counter() - t0
     # the frames read back from the tables must give what the generator's frames gave
     columns = ["household_id", "proposed_type", "proposed_amount_fen"]

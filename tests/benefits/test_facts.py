@@ -69,8 +69,8 @@ def test_enrolment_stores_the_facts_and_they_read_back_as_the_tables(three_house
     wages = stored.members.filter(pl.col("income_wages") > 0)["income_wages"].sort().to_list()
     assert wages == [80_000, 90_000, 2_000_000]  # 800, the default 900 and 20,000 yuan in fen
     params_in_force = params_for(NANLING, ON)
-    assert evaluate_frame(*from_tables, params_in_force, ON).equals(
-        evaluate_frame(stored.households, stored.members, params_in_force, ON)
+    assert evaluate_frame(*from_tables[:2], params_in_force, ON, from_tables[2]).equals(
+        evaluate_frame(stored.households, stored.members, params_in_force, ON, stored.supporters)
     )
 
 
@@ -124,7 +124,7 @@ def test_codec_round_trip_on_random_households():
         ),
     ]
     for batches in (from_rows, from_arrow):
-        decoded_households, decoded_members = facts_codec.decode(batches)
+        decoded_households, decoded_members, _ = facts_codec.decode(batches)
         assert _normalised(decoded_members).equals(_normalised(members))
         assert (
             decoded_households.drop("division_id", "current_type")
@@ -194,9 +194,9 @@ def test_an_income_above_the_cap_is_stored_capped_and_decides_the_same(three_hou
     assert from_tables[1]["income_wages"].max() == 3_000_000_000
     params_in_force = params_for(NANLING, ON)
     columns = ["household_id", "proposed_type", "proposed_amount_fen"]
-    expected = evaluate_frame(*from_tables, params_in_force, ON).select(columns)
+    expected = evaluate_frame(*from_tables[:2], params_in_force, ON, from_tables[2]).select(columns)
     assert (
-        evaluate_frame(stored.households, stored.members, params_in_force, ON)
+        evaluate_frame(stored.households, stored.members, params_in_force, ON, stored.supporters)
         .select(columns)
         .equals(expected)
     )
@@ -214,3 +214,160 @@ def test_entitlements_read_by_id_range_give_the_same_list(three_households, monk
     by_range = recalc_compute(NANLING, ON)
     assert by_range.digest == joined.digest and by_range.count == joined.count > 0
     assert by_range.evaluated == joined.evaluated == 3
+
+
+def test_the_newer_facts_survive_the_stored_copy_and_decide_as_the_engine(
+    three_households, django_user_model
+):
+    """Further certificates, the latest self-care assessment, seasonal income, 特困 as a
+    minor and legal supporters are stored with the household and read back as the tables
+    give them: the roster's batch decides each household as ``engine.evaluate`` does."""
+    from yimen.assistance.application_facts import facts_from_application
+    from yimen.assistance.models import DisabilityCertificate, SelfCareAssessment, Supporter
+    from yimen.assistance.rules.engine import evaluate
+
+    first, second, third = three_households
+    assessor = django_user_model.objects.create(username="assessor")
+    head = first.members.order_by("pk").first()
+    DisabilityCertificate.objects.create(member=head, kind="visual", grade=2)
+    DisabilityCertificate.objects.create(member=head, kind="visual", grade=1)
+    DisabilityCertificate.objects.create(member=head, kind="hearing", grade=3)
+    items = dict.fromkeys(SelfCareAssessment.ITEMS, True)
+    SelfCareAssessment.objects.create(
+        member=head, assessed_on=date(2026, 1, 5), assessor=assessor, **items
+    )
+    SelfCareAssessment.objects.create(  # the latest: four items failed
+        member=head,
+        assessed_on=date(2026, 6, 5),
+        assessor=assessor,
+        **{**items, "eating": False, "dressing": False, "bathing": False, "toileting": False},
+    )
+    earner = second.members.order_by("pk").first()
+    earner.incomes.update(period_amount=Decimal("3600.50"))
+    Member.objects.filter(pk=earner.pk).update(tekun_as_minor=True, student=True)
+    Supporter.objects.create(
+        application=third,
+        name="赵建国",
+        id_number="220102195001011234",
+        relationship="child",
+        birth_date=date(1950, 1, 1),
+        annual_income=Decimal("12000.00"),
+        deposits=Decimal("5000.00"),
+        vehicles=["car", "car"],
+        disability_kind="physical",
+        disability_grade=2,
+        imprisoned=True,
+    )
+    store_household_facts(list(Beneficiary.objects.values_list("pk", flat=True)))
+    stored = roster_frames(NANLING[:9], date(2027, 1, 1))
+    by_member = stored.members.sort("household_id")
+    assert by_member["cert_visual"].drop_nulls().to_list() == [1]  # the most severe
+    assert by_member["cert_hearing"].drop_nulls().to_list() == [3]
+    assert by_member["self_care_failed"].drop_nulls().to_list() == [4]  # the latest
+    assert by_member["tekun_as_minor"].sum() == 1
+    assert sorted(set(by_member["period_wages"].to_list())) == [0, 360_050]
+    supporter = stored.supporters.row(0, named=True)
+    assert (supporter["vehicle_car"], supporter["imprisoned"], supporter["deposits_fen"]) == (
+        2,
+        True,
+        500_000,
+    )
+    where, params = roster_where(NANLING[:9])
+    _, members, supporters = source_frames(where, params)
+    assert _normalised(stored.members).equals(_normalised(members))
+    newer = ["household_id", "tekun_as_minor", "self_care_failed", "^cert_.*$", "^period_.*$"]
+    assert stored.members.select(newer).equals(members.select(newer))
+    assert stored.supporters.equals(supporters)
+    assert stored.households["has_able_supporter"].to_list() == [None, None, None]
+    params_in_force = params_for(NANLING, ON)
+    batch = evaluate_frame(
+        stored.households, stored.members, params_in_force, ON, stored.supporters
+    )
+    for application in three_households:
+        one = evaluate(facts_from_application(application), params_in_force, ON)
+        pk = Beneficiary.objects.get(application=application).pk
+        row = batch.filter(pl.col("household_id") == pk).row(0, named=True)
+        assert (row["dibao_eligible"], row["tekun_eligible"]) == (
+            one.dibao_eligible,
+            one.tekun_eligible,
+        )
+        assert row["tekun_amount_fen"] == round(one.tekun_amount * 100)
+    # the check command agrees: nothing differs after the rewrite
+    from yimen.benefits.frames import facts_differing
+
+    assert facts_differing(where, params) == []
+
+
+def test_codec_round_trip_of_the_newer_facts_on_random_households():
+    rng = np.random.default_rng(11)
+    n, per = 300, rng.integers(1, 9, 300)
+    ids = np.arange(1, n + 1)
+    member_ids = np.repeat(ids, per)
+    k = len(member_ids)
+
+    def sparse(values, share):  # null (none) for most members
+        return pl.Series(values).set(pl.Series(rng.random(k) >= share), None)
+
+    members = pl.DataFrame(
+        {
+            "household_id": member_ids,
+            "birth_date": pl.Series(rng.integers(-25_000, 20_000, k)).cast(pl.Date),
+            "disability_kind": rng.choice(facts_codec.DISABILITY_KINDS, k),
+            "disability_grade": rng.integers(0, 5, k),
+            "work_ability": rng.choice(facts_codec.WORK_ABILITIES, k),
+            "living_apart": rng.random(k) < 0.1,
+            "student": rng.random(k) < 0.1,
+            "tekun_as_minor": rng.random(k) < 0.1,
+            "self_care_failed": sparse(rng.integers(0, 7, k), 0.2),
+            **{f"income_{c}": rng.integers(0, 10**6, k) for c in facts_codec.INCOMES},
+            **{f"cert_{c}": sparse(rng.integers(1, 5, k), 0.05) for c in facts_codec.CERT_KINDS},
+            **{
+                f"period_{c}": rng.integers(0, 10**7, k) * (rng.random(k) < 0.05)
+                for c in facts_codec.INCOMES
+            },
+        }
+    )
+    households = pl.DataFrame(
+        {
+            "household_id": ids,
+            "hukou_type": rng.choice(facts_codec.HUKOU_TYPES, n),
+            "has_able_supporter": pl.Series(rng.random(n) < 0.5).set(
+                pl.Series(rng.random(n) < 0.5), None
+            ),
+            "hardship_tier": [""] * n,
+            "deposits_fen": rng.integers(0, 10**9, n),
+            "homes": rng.integers(0, 3, n),
+            "market_entities": rng.integers(0, 2, n),
+            **{f"vehicle_{v}": rng.integers(0, 3, n) for v in facts_codec.VEHICLES},
+        }
+    )
+    with_supporters = np.sort(rng.choice(ids, 60))
+    supporters = pl.DataFrame(
+        {
+            "household_id": with_supporters,
+            "birth_date": pl.Series(rng.integers(-25_000, 0, 60)).cast(pl.Date),
+            **{f: rng.random(60) < 0.3 for f in facts_codec.SUPPORTER_FLAGS},
+            "disability_kind": rng.choice(facts_codec.DISABILITY_KINDS, 60),
+            "disability_grade": pl.Series(rng.integers(1, 5, 60)).set(
+                pl.Series(rng.random(60) < 0.5), None
+            ),
+            "annual_income_fen": rng.integers(0, 10**8, 60),
+            "deposits_fen": rng.integers(0, 10**9, 60),
+            "homes": rng.integers(0, 3, 60),
+            "market_entities": rng.integers(0, 2, 60),
+            **{f"vehicle_{v}": rng.integers(0, 3, 60) for v in facts_codec.VEHICLES},
+        },
+        schema=facts_codec.SUPPORTER_SCHEMA,
+    )
+    encoded = list(facts_codec.encode(households, members, supporters))
+    batch = facts_codec.StoredBatch.of_rows(
+        [e.household_id for e in encoded],
+        [f"220102001001|tekun|{e.hardship_tier}" for e in encoded],
+        [e.records for e in encoded],
+    )
+    decoded_households, decoded_members, decoded_supporters = facts_codec.decode([batch])
+    assert decoded_supporters.equals(supporters)
+    assert decoded_households["has_able_supporter"].equals(households["has_able_supporter"])
+    newer = ["household_id", "tekun_as_minor", "self_care_failed", "^cert_.*$", "^period_.*$"]
+    assert decoded_members.select(newer).equals(members.select(newer))
+    assert _normalised(decoded_members).equals(_normalised(members))

@@ -44,7 +44,7 @@ def test_frames_read_supporter_tier_and_student(households):
     rows = {r["household_id"]: r for r in frames.households.iter_rows(named=True)}
     assert {
         by_id[k].pk: (r["has_able_supporter"], r["hardship_tier"]) for k, r in rows.items()
-    } == {plain.pk: (False, ""), tiered.pk: (True, "2")}
+    } == {plain.pk: (None, ""), tiered.pk: (True, "2")}  # None: no finding, the rules decide
     students = frames.members.filter("student")["household_id"].to_list()
     # household_input's third member (born 2012) is a student in both households
     assert sorted(by_id[k].pk for k in students) == sorted([plain.pk, tiered.pk])

@@ -11,10 +11,6 @@ databases (SQLite returns text dates and 0/1, COPY returns 't'/'f')."""
 
 from __future__ import annotations
 
-import gc
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
@@ -23,11 +19,19 @@ import pyarrow.compute as pc
 from django.db import connection, transaction
 
 from yimen.assistance.choices import IncomeCategory, VehicleKind
-from yimen.assistance.models import Application, Asset, Income, Member
+from yimen.assistance.models import (
+    Application,
+    Asset,
+    DisabilityCertificate,
+    Income,
+    Member,
+    SelfCareAssessment,
+)
 from yimen.column_reads import ArrowRead, column_reads
 from yimen.id_sets import IdSet, any_of_sql
 
 from . import facts_codec
+from .frames_persons import rare_member_rows, supporters_of, with_certificates, with_self_care
 from .models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -35,10 +39,22 @@ from .models import (
     EntitlementStatus,
     HouseholdFacts,
 )
+from .sql_reads import (
+    I64,
+    STR,
+    WORK_MEM,
+    days_sql,
+    fen_sql,
+    fetch_chunks,
+    finding_sql,
+    flag_sql,
+    from_days,
+    read_frame,
+    roster_scan,
+    table_name,
+)
 
-CHUNK_ROWS = 100_000
 RANGE_READ_MIN = 50_000  # households from which entitlements are read by id range
-WORK_MEM = "256MB"  # PostgreSQL, for the batch's own transaction only
 FACTS_CHUNK = 50_000  # households whose facts are built from the tables at once
 FACTS_INSERT_BATCH = 10_000
 ON_ASSISTANCE = (BeneficiaryStatus.ACTIVE, BeneficiaryStatus.PHASING_OUT)
@@ -49,10 +65,7 @@ class RosterFrames:
     households: pl.DataFrame  # household_id (= beneficiary id), division_id, current_type, …
     members: pl.DataFrame  # one row per member with income_<category> columns, fen
     current: pl.DataFrame  # household_id, current_paying, current_amount_fen
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    supporters: pl.DataFrame  # legal supporters (特困, TK2021 Art.8), one row each
 
 
 def roster_where(prefix: str) -> tuple[str, list]:
@@ -64,111 +77,30 @@ def roster_where(prefix: str) -> tuple[str, list]:
     )
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """Fetching millions of rows creates millions of tuples, and each few hundred set off
-    the cyclic garbage collector, which walks every one still alive (about a second per
-    million households). The rows hold no cycles; collection waits until the read ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _chunks(sql: str, params: list) -> Iterator[Iterator[list[tuple]]]:
-    """The rows of ``sql`` in chunks of ``CHUNK_ROWS``. On PostgreSQL a server-side cursor
-    in binary format, inside a transaction (one snapshot for all the batch's reads): a
-    FETCH per chunk, bytea as bytes without hex. COPY … TO STDOUT was slower here: psycopg
-    hands its output back one row per call. On SQLite a plain cursor."""
-    with _without_gc():
-        if connection.vendor == "postgresql":
-            connection.ensure_connection()
-            name = f"yimen_roster_{uuid.uuid4().hex[:12]}"
-            with transaction.atomic(), connection.connection.cursor(name, binary=True) as cursor:
-                # the roster's join hashes a million rows: in memory, not in 16 batches on
-                # disk as the default 4 MB allows (5.2 s → see docs/performance.md)
-                connection.connection.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-                cursor.execute(sql, params)
-                yield iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            yield iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
-
-
-def _read(
-    sql: str, params: list, schema: dict[str, type[pl.DataType]], read: ArrowRead | None = None
-) -> pl.DataFrame:
-    """Run ``sql`` and return its rows as a frame of ``schema`` (integers, floats and text
-    only: the queries hand back dates as day numbers or text, money as fen or floats and
-    flags as 0/1): through the column reader ``read`` if given, else built chunk by chunk
-    from Django's cursor so the rows are never all Python values at once."""
-    if read is not None:
-        table = read(sql, params)
-        if table.num_rows == 0:  # an empty result's column types are only guessed
-            return pl.DataFrame(schema=schema)
-        frame = pl.from_arrow(table.rename_columns(list(schema)))
-        assert isinstance(frame, pl.DataFrame)
-        return frame.cast(schema)  # type: ignore[arg-type]
-    with _chunks(sql, params) as chunks:
-        parts = [pl.DataFrame(rows, schema=schema, orient="row") for rows in chunks]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
-
-
-def _days(column: str) -> str:
-    """SQL for a date column as days since 1970-01-01 (no per-value date objects)."""
-    if connection.vendor == "postgresql":
-        return f"({column} - DATE '1970-01-01')"
-    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
-
-
-def _fen_sql(expression: str) -> str:
-    return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
-
-
-def _flag(column: str) -> str:
-    return f"CASE WHEN {column} THEN 1 ELSE 0 END"
-
-
 def _with_incomes(members: pl.DataFrame, incomes: pl.DataFrame) -> pl.DataFrame:
-    """One income_<category> column per category (fen per month, 0 where none)."""
+    """One income_<category> column per category (fen per month, 0 where none) and one
+    period_<category> column (the look-back total of seasonal income, 0 where none)."""
     for category in IncomeCategory.values:
         column = incomes.filter(pl.col("category") == category).select(
-            "member_id", pl.col("amount").alias(f"income_{category}")
+            "member_id",
+            pl.col("amount").alias(f"income_{category}"),
+            pl.col("period").alias(f"period_{category}"),
         )
         members = members.join(column, on="member_id", how="left", maintain_order="left")
-    return members.with_columns(pl.col("^income_.*$").fill_null(0))
+    return members.with_columns(pl.col("^income_.*$", "^period_.*$").fill_null(0))
 
 
-def _from_days(column: str) -> pl.Expr:
-    return pl.col(column).cast(pl.Int32).cast(pl.Date).alias(column)
-
-
-I64, STR = pl.Int64, pl.String
-
-
-def _scan(model) -> str:
-    """The roster table, aliased ``b``. On SQLite it is scanned in id order rather than
-    through the division index: a batch reads most of an area, and the index's random
-    lookups of each row took 3.3 s for a million households where the scan takes 2.0 s."""
-    table = _table(model)
-    return f"{table} b NOT INDEXED" if connection.vendor == "sqlite" else f"{table} b"
-
-
-def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(households, members) of the roster rows ``b`` matching ``where``, read from the
-    application tables with their assets summed and incomes per member and category."""
-    b, a, m = _scan(Beneficiary), _table(Application), _table(Member)
-    s, i = _table(Asset), _table(Income)
+def source_frames(where: str, params: list) -> facts_codec.Decoded:
+    """(households, members, supporters) of the roster rows ``b`` matching ``where``, read
+    from the application tables with their assets summed, incomes per member and category,
+    further certificates, the latest self-care assessment and the legal supporters."""
+    b, a, m = roster_scan(Beneficiary), table_name(Application), table_name(Member)
+    s, i = table_name(Asset), table_name(Income)
     vehicle = "COALESCE(NULLIF(s.vehicle_kind, ''), 'car')"
     at_least_one = "CASE WHEN s.quantity < 1 THEN 1 ELSE s.quantity END"
     asset_sums = ", ".join(
         [
-            _fen_sql("SUM(CASE WHEN s.kind IN ('deposit', 'securities') THEN s.value ELSE 0 END)"),
+            fen_sql("SUM(CASE WHEN s.kind IN ('deposit', 'securities') THEN s.value ELSE 0 END)"),
             "SUM(CASE WHEN s.kind = 'housing' THEN s.quantity ELSE 0 END)",
             "SUM(CASE WHEN s.kind = 'market_entity' THEN s.quantity ELSE 0 END)",
             *(
@@ -179,9 +111,9 @@ def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]
         ]
     )
     vehicle_columns = {f"vehicle_{v}": I64 for v in VehicleKind.values}
-    households = _read(
+    households = read_frame(
         f"SELECT b.id, b.division_id, b.assistance_type, a.hukou_type, "  # noqa: S608 (table names from model meta; values bound)
-        f"{_flag('a.has_able_supporter')}, a.hardship_tier, "
+        f"{finding_sql('a.has_able_supporter')}, a.hardship_tier, "
         f"{asset_sums} FROM {b} JOIN {a} a ON a.id = b.application_id "
         f"LEFT JOIN {s} s ON s.application_id = b.application_id WHERE {where} "
         f"GROUP BY b.id, b.division_id, b.assistance_type, a.hukou_type, "
@@ -204,9 +136,10 @@ def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]
         pl.col("has_able_supporter").cast(pl.Boolean),
         pl.col("hardship_tier").fill_null(""),
     )
-    members = _read(
-        f"SELECT b.id, m.id, {_days('m.birth_date')}, m.disability_kind, "  # noqa: S608 (table names from model meta; values bound)
-        f"m.disability_grade, m.work_ability, {_flag('m.living_apart')}, {_flag('m.student')} "
+    members = read_frame(
+        f"SELECT b.id, m.id, {days_sql('m.birth_date')}, m.disability_kind, "  # noqa: S608 (table names from model meta; values bound)
+        f"m.disability_grade, m.work_ability, {flag_sql('m.living_apart')}, "
+        f"{flag_sql('m.student')}, {flag_sql('m.tekun_as_minor')} "
         f"FROM {b} JOIN {m} m ON m.application_id = b.application_id WHERE {where} "
         f"ORDER BY b.id, m.id",
         params,
@@ -219,24 +152,28 @@ def source_frames(where: str, params: list) -> tuple[pl.DataFrame, pl.DataFrame]
             "work_ability": STR,
             "living_apart": I64,
             "student": I64,
+            "tekun_as_minor": I64,
         },
     ).with_columns(
-        _from_days("birth_date"),
+        from_days("birth_date"),
         pl.col("disability_kind").fill_null(""),
-        pl.col("living_apart").cast(pl.Boolean),
-        pl.col("student").cast(pl.Boolean),
+        pl.col("living_apart", "student", "tekun_as_minor").cast(pl.Boolean),
     )
     # incomes: one row per member and category, summed by the database, turned into one
     # income_<category> column each by Polars (no GROUP BY over every member row)
-    incomes = _read(
-        f"SELECT i.member_id, i.category, {_fen_sql('SUM(i.monthly_amount)')} "  # noqa: S608 (table names from model meta; values bound)
+    incomes = read_frame(
+        f"SELECT i.member_id, i.category, {fen_sql('SUM(i.monthly_amount)')}, "  # noqa: S608 (table names from model meta; values bound)
+        f"{fen_sql('SUM(i.period_amount)')} "
         f"FROM {b} JOIN {m} m ON m.application_id = b.application_id "
         f"JOIN {i} i ON i.member_id = m.id WHERE {where} "
         f"GROUP BY i.member_id, i.category",
         params,
-        {"member_id": I64, "category": STR, "amount": I64},
+        {"member_id": I64, "category": STR, "amount": I64, "period": I64},
     )
-    return households.sort("household_id"), _with_incomes(members, incomes)
+    members = _with_incomes(members, incomes)
+    members = with_certificates(members, rare_member_rows(DisabilityCertificate, where, params))
+    members = with_self_care(members, rare_member_rows(SelfCareAssessment, where, params))
+    return households.sort("household_id"), members, supporters_of(where, params)
 
 
 def current_entitlements(
@@ -256,7 +193,7 @@ def current_entitlements(
     the range of their ids on the entitlements' index instead of joined to the roster
     again (1.3 s instead of 2.5 s for a million on SQLite); rows of households outside the
     area are dropped by the caller's join."""
-    b, e = _scan(Beneficiary), _table(Entitlement)
+    b, e = roster_scan(Beneficiary), table_name(Entitlement)
     paying = f"CASE WHEN e.status = '{EntitlementStatus.PAYING.value}' THEN 1 ELSE 0 END"
     # latest first by month, then by id: one integer yyyymmdd × 2³² + id, from the text
     latest = "CAST(replace(CAST(e.effective_month AS TEXT), '-', '') AS BIGINT) * 4294967296 + e.id"
@@ -274,7 +211,7 @@ def current_entitlements(
             f"WHERE {where} AND e.effective_month <= %s"
         )
         sql_params = [*params, month]
-    entitlements = _read(
+    entitlements = read_frame(
         sql,
         sql_params,
         {"household_id": I64, "latest": I64, "paying": I64, "amount": pl.Float64},
@@ -303,20 +240,20 @@ def roster_frames(prefix: str, month) -> RosterFrames:
         if stale:  # written outside the reads' snapshot, which would not see them
             store_facts_of(where, params, stale)
         with column_reads(postgres_settings={"work_mem": WORK_MEM}) as read:
-            households, members, stale = _stored_facts(where, params, read)
+            (households, members, supporters), stale = _stored_facts(where, params, read)
             if not stale:
                 current = current_entitlements(where, params, month, households, read)
-                return RosterFrames(households=households, members=members, current=current)
+                return RosterFrames(households, members, current, supporters)
     # written just above: only a concurrent layout change gets here
     raise RuntimeError("household facts could not be brought up to date")
 
 
 def _stored_facts(
     where: str, params: list, read: ArrowRead | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+) -> tuple[facts_codec.Decoded, list[int]]:
     """The stored facts decoded, and the households whose facts are missing or of another
     layout (once one is found, the rest is only scanned for more of them)."""
-    b, f = _scan(Beneficiary), _table(HouseholdFacts)
+    b, f = roster_scan(Beneficiary), table_name(HouseholdFacts)
     sep = f"'{facts_codec.LABEL_SEPARATOR}'"
     # never NULL in a column (a column reader guesses types from the values): a missing
     # household has layout 0 and no bytes
@@ -331,7 +268,7 @@ def _stored_facts(
     stale: list[int] = []
 
     def batches():
-        with _chunks(sql, sql_params) as chunks:
+        with fetch_chunks(sql, sql_params) as chunks:
             for rows in chunks:
                 ids, labels, layouts, records = (list(c) for c in zip(*rows, strict=True))
                 current = facts_codec.LAYOUT
@@ -339,30 +276,31 @@ def _stored_facts(
                 if not stale:
                     yield facts_codec.StoredBatch.of_rows(ids, labels, records)
 
-    households, members = facts_codec.decode(batches())
-    return households, members, sorted(stale)
+    decoded = facts_codec.decode(batches())
+    return decoded, sorted(stale)
 
 
-def _decode_arrow(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+def _decode_arrow(table: pa.Table) -> tuple[facts_codec.Decoded, list[int]]:
     """``_stored_facts`` of a column reader's result: decoded, or the stale ids if any."""
     ids, layouts = table.column(0), table.column(2)
     stale_mask = pc.not_equal(layouts, facts_codec.LAYOUT)
     if pc.any(stale_mask).as_py():
-        return *facts_codec.decode([]), sorted(pc.filter(ids, stale_mask).to_pylist())
-    households, members = facts_codec.decode(
+        return facts_codec.decode([]), sorted(pc.filter(ids, stale_mask).to_pylist())
+    decoded = facts_codec.decode(
         facts_codec.StoredBatch.of_arrow(*(batch.column(k) for k in (0, 1, 3)))
         for batch in table.to_batches()
     )
-    return households, members, []
+    return decoded, []
 
 
 def store_missing_facts(where: str, params: list) -> int:
     """Write the facts of every roster row ``b`` matching ``where`` that has none of the
     current layout; returns how many households had none."""
-    f = _table(HouseholdFacts)
+    f = table_name(HouseholdFacts)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT b.id FROM {_scan(Beneficiary)} LEFT JOIN {f} f ON f.beneficiary_id = b.id "  # noqa: S608 (table names from model meta)
+            f"SELECT b.id FROM {roster_scan(Beneficiary)} "  # noqa: S608 (table names from model meta)
+            f"LEFT JOIN {f} f ON f.beneficiary_id = b.id "
             f"WHERE {where} AND (f.layout IS NULL OR f.layout <> %s) ORDER BY b.id",
             [*params, facts_codec.LAYOUT],
         )
@@ -384,10 +322,10 @@ def store_facts(where: str, params: list) -> None:
     """(Re)write the stored facts of the roster rows ``b`` matching ``where`` from the
     application tables: one INSERT … ON CONFLICT UPDATE per household, sent as a batch
     (both databases take the same statement)."""
-    households, members = source_frames(where, params)
+    households, members, supporters = source_frames(where, params)
     if households.height == 0:
         return
-    f = _table(HouseholdFacts)
+    f = table_name(HouseholdFacts)
     sql = (
         f"INSERT INTO {f} (beneficiary_id, layout, hardship_tier, records) "  # noqa: S608 (table name from model meta)
         "VALUES (%s, %s, %s, %s) ON CONFLICT (beneficiary_id) DO UPDATE SET "
@@ -396,7 +334,7 @@ def store_facts(where: str, params: list) -> None:
     )
     rows = [
         (e.household_id, facts_codec.LAYOUT, e.hardship_tier, e.records)
-        for e in facts_codec.encode(households, members)
+        for e in facts_codec.encode(households, members, supporters)
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), FACTS_INSERT_BATCH):
@@ -413,10 +351,9 @@ def store_household_facts(beneficiary_ids: list[int]) -> None:
 def facts_differing(where: str, params: list) -> list[int]:
     """Households ``b`` matching ``where`` whose stored facts are missing, of another
     layout, or no longer what their application tables say."""
-    households, members = source_frames(where, params)
     expected = {
         e.household_id: (facts_codec.LAYOUT, e.hardship_tier, e.records)
-        for e in facts_codec.encode(households, members)
+        for e in facts_codec.encode(*source_frames(where, params))
     }
     rows = HouseholdFacts.objects.filter(pk__any_of=IdSet(list(expected))).values_list(
         "pk", "layout", "hardship_tier", "records"

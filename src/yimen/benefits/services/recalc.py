@@ -222,10 +222,12 @@ def recalc_compute(division_code: str, on: date) -> Recalculation:
         result.parameter_sets.append(f"{params.division_code} {params.valid_from}")
         result.parameter_sources.append((params.division_code, params.valid_from))
         part = households.filter(pl.col("division_id").is_in(villages))
-        members = frames.members
+        members, supporters = frames.members, frames.supporters
         if part.height != households.height:
-            members = members.join(part.select("household_id"), on="household_id", how="semi")
-        evaluated.append(evaluate_frame(part, members, params, on))
+            ids = part.select("household_id")
+            members = members.join(ids, on="household_id", how="semi")
+            supporters = supporters.join(ids, on="household_id", how="semi")
+        evaluated.append(evaluate_frame(part, members, params, on, supporters))
     outcome = pl.concat(evaluated).join(
         households.select(
             "household_id", "division_id", "current_type", "current_amount_fen", "current_paying"
