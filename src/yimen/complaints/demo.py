@@ -174,7 +174,7 @@ def load() -> str:
             "answer_working_days": 15,
             "reexam_request_days": 60,
             "example": True,
-            "source": "示例参数（policy.md 未找到投诉答复和复核申请期限）",
+            "source": "示例参数：未找到投诉答复期限和复核申请期限的规定",
         },
     )
     if Report.objects.filter(text__endswith=MARK).exists():

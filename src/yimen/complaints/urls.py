@@ -20,11 +20,13 @@ urlpatterns = [
     path("mine/<id:application_id>/reexamine/", views_reexam.reexam_apply, name="reexam_apply"),
     # staff: reports
     path("", views_reports.report_list, name="reports"),
-    path("reports/<id:report_id>/", views_reports.report_detail, name="report"),
-    path("reports/<id:report_id>/take/", views_reports.report_take, name="report_take"),
-    path("reports/<id:report_id>/reporter/", views_reports.report_identity, name="report_identity"),
-    path("reports/<id:report_id>/answer/", views_reports.report_answer, name="report_answer"),
-    path("reports/<id:report_id>/review/", views_reports.report_review, name="report_review"),
+    path("reports/<id:complaint_id>/", views_reports.report_detail, name="report"),
+    path("reports/<id:complaint_id>/take/", views_reports.report_take, name="report_take"),
+    path(
+        "reports/<id:complaint_id>/reporter/", views_reports.report_identity, name="report_identity"
+    ),
+    path("reports/<id:complaint_id>/answer/", views_reports.report_answer, name="report_answer"),
+    path("reports/<id:complaint_id>/review/", views_reports.report_review, name="report_review"),
     # staff: re-examinations, reconsiderations and lawsuits, settings
     path("reexaminations/", views_reexam.reexam_list, name="reexams"),
     path("reexaminations/counter/", views_reexam.reexam_counter, name="reexam_counter"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can, division_q
 from yimen.errors import YimenError
+from yimen.regions.models import Division
 
 from . import selectors
 from .clocks import clocks_for
@@ -135,7 +136,10 @@ def settings_page(request):
         division_q(request.user, Action.ACCOUNT_MANAGE)
     ).select_related("division")
     codes = [b.division_code for b in bindings_for(request.user, Action.ACCOUNT_MANAGE)]
-    in_force = [(code, clocks_for(code, timezone.localdate())) for code in codes]
+    in_force = [
+        (division, clocks_for(division.code, timezone.localdate()))
+        for division in Division.objects.filter(pk__in=codes).order_by("code")
+    ]
     return render(
         request,
         "complaints/settings.html",

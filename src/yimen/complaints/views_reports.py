@@ -97,14 +97,14 @@ def _detail(request, report, *, identity=None, answer_form=None, review_form=Non
 
 @login_required
 @require_GET
-def report_detail(request, report_id: int):
-    return _detail(request, _report(request, report_id))
+def report_detail(request, complaint_id: int):
+    return _detail(request, _report(request, complaint_id))
 
 
 @login_required
 @require_POST
-def report_take(request, report_id: int):
-    report = _report(request, report_id)
+def report_take(request, complaint_id: int):
+    report = _report(request, complaint_id)
     try:
         service.report_take(actor=request.user, report=report)
     except YimenError as exc:
@@ -116,9 +116,9 @@ def report_take(request, report_id: int):
 
 @login_required
 @require_POST
-def report_identity(request, report_id: int):
+def report_identity(request, complaint_id: int):
     """The reporter's identity, on this response only (audited); never kept in the page."""
-    report = _report(request, report_id)
+    report = _report(request, complaint_id)
     try:
         identity = service.report_identity(actor=request.user, report=report)
     except YimenError as exc:
@@ -131,8 +131,8 @@ def report_identity(request, report_id: int):
 
 @login_required
 @require_POST
-def report_answer(request, report_id: int):
-    report = _report(request, report_id)
+def report_answer(request, complaint_id: int):
+    report = _report(request, complaint_id)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -147,8 +147,8 @@ def report_answer(request, report_id: int):
 
 @login_required
 @require_POST
-def report_review(request, report_id: int):
-    report = _report(request, report_id)
+def report_review(request, complaint_id: int):
+    report = _report(request, complaint_id)
     form = OpenReviewForm(request.POST)
     if form.is_valid():
         try:
