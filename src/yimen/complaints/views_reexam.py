@@ -20,9 +20,10 @@ from yimen.errors import YimenError
 
 from . import selectors
 from .errors import NotInScope
-from .forms import CounterRequestForm, DecideForm, ReexamRequestForm, put_errors
+from .forms import CounterRequestForm, DecideForm, ReexamRequestForm
 from .models import DecisionKind, ReexamChannel, ReexamStatus
 from .services import reexaminations as service
+from .views_common import form_action, in_scope_or_404, post_by_case_number
 
 
 @login_required
@@ -112,35 +113,26 @@ def reexam_counter(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                application = selectors.application_by_case_number(
-                    request.user, data["case_number"], Action.REEXAM_REGISTER
-                )
-                reexam = service.reexam_request(
+            done, status = post_by_case_number(
+                request,
+                form,
+                Action.REEXAM_REGISTER,
+                lambda application, data: service.reexam_request(
                     actor=request.user,
                     application=application,
-                    kind=data["kind"],
-                    grounds=data["grounds"],
                     channel=ReexamChannel.COUNTER,
-                )
-            except NotInScope:
-                form.add_error("case_number", _("No such case in your township."))
-                status = 404
-            except YimenError as exc:
-                put_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The request is recorded."))
-                return redirect("complaints:reexam", reexam.pk)
+                    **data,
+                ),
+                _("The request is recorded."),
+                "complaints:reexam",
+            )
+            if done is not None:
+                return done
     return render(request, "complaints/reexam_counter.html", {"form": form}, status=status)
 
 
 def _reexam(request, pk: int):
-    try:
-        return selectors.access_reexamination(request.user, pk)
-    except NotInScope:
-        raise Http404 from None
+    return in_scope_or_404(selectors.access_reexamination, request, pk)
 
 
 def _reexam_page(request, reexam, form=None, status=200):
@@ -170,12 +162,10 @@ def reexam_detail(request, reexam_id: int):
 @require_POST
 def reexam_decide(request, reexam_id: int):
     reexam = _reexam(request, reexam_id)
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        return _reexam_page(request, reexam, form, status=400)
-    data = form.cleaned_data
-    try:
-        service.reexam_decide(
+    return form_action(
+        request,
+        DecideForm(request.POST),
+        lambda data: service.reexam_decide(
             actor=request.user,
             reexam=reexam,
             decision=service.NewDecision(
@@ -184,9 +174,8 @@ def reexam_decide(request, reexam_id: int):
                 assistance_type=data["assistance_type"] or "",
                 monthly_amount=data["monthly_amount"],
             ),
-        )
-    except YimenError as exc:
-        put_errors(form, exc)
-        return _reexam_page(request, reexam, form, status=exc.status)
-    messages.success(request, _("The new decision is signed and takes effect."))
-    return redirect("complaints:reexam", reexam.pk)
+        ),
+        message=_("The new decision is signed and takes effect."),
+        done=lambda: redirect("complaints:reexam", reexam.pk),
+        again=lambda form, status: _reexam_page(request, reexam, form, status=status),
+    )

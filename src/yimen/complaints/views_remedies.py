@@ -19,11 +19,11 @@ from yimen.regions.models import Division
 
 from . import selectors
 from .clocks import clocks_for
-from .errors import NotInScope
 from .forms import ConcludeForm, RemedyForm, SettingForm, put_errors
 from .models import ComplaintSetting, RemedyStatus
 from .services import remedies as service
 from .services.settings import complaint_setting_set
+from .views_common import form_action, in_scope_or_404, post_by_case_number
 
 
 @login_required
@@ -50,33 +50,23 @@ def remedy_new(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                application = selectors.application_by_case_number(
-                    request.user, data.pop("case_number"), Action.REMEDY_RECORD
-                )
-                remedy = service.remedy_record(
-                    actor=request.user,
-                    application=application,
-                    data=service.RemedyInput(**data),
-                )
-            except NotInScope:
-                form.add_error("case_number", _("No such case in your township."))
-                status = 404
-            except YimenError as exc:
-                put_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Recorded."))
-                return redirect("complaints:remedy", remedy.pk)
+            done, status = post_by_case_number(
+                request,
+                form,
+                Action.REMEDY_RECORD,
+                lambda application, data: service.remedy_record(
+                    actor=request.user, application=application, data=service.RemedyInput(**data)
+                ),
+                _("Recorded."),
+                "complaints:remedy",
+            )
+            if done is not None:
+                return done
     return render(request, "complaints/remedy_new.html", {"form": form}, status=status)
 
 
 def _remedy(request, pk: int):
-    try:
-        return selectors.access_remedy(request.user, pk)
-    except NotInScope:
-        raise Http404 from None
+    return in_scope_or_404(selectors.access_remedy, request, pk)
 
 
 def _remedy_page(request, remedy, form=None, status=200):
@@ -101,16 +91,14 @@ def remedy_detail(request, remedy_id: int):
 @require_POST
 def remedy_conclude(request, remedy_id: int):
     remedy = _remedy(request, remedy_id)
-    form = ConcludeForm(request.POST)
-    if not form.is_valid():
-        return _remedy_page(request, remedy, form, status=400)
-    try:
-        service.remedy_conclude(actor=request.user, remedy=remedy, **form.cleaned_data)
-    except YimenError as exc:
-        put_errors(form, exc)
-        return _remedy_page(request, remedy, form, status=exc.status)
-    messages.success(request, _("The outcome is recorded."))
-    return redirect("complaints:remedy", remedy.pk)
+    return form_action(
+        request,
+        ConcludeForm(request.POST),
+        lambda data: service.remedy_conclude(actor=request.user, remedy=remedy, **data),
+        message=_("The outcome is recorded."),
+        done=lambda: redirect("complaints:remedy", remedy.pk),
+        again=lambda form, status: _remedy_page(request, remedy, form, status=status),
+    )
 
 
 @login_required

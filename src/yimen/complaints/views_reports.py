@@ -18,17 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from yimen.errors import YimenError
 
 from . import selectors
-from .errors import NotInScope
-from .forms import AnswerForm, OpenReviewForm, put_errors
+from .forms import AnswerForm, OpenReviewForm
 from .models import ReportKind, ReportStatus
 from .services import reports as service
+from .views_common import form_action, in_scope_or_404
 
 
 def _report(request, pk: int):
-    try:
-        return selectors.access_report(request.user, pk)
-    except NotInScope:
-        raise Http404 from None
+    return in_scope_or_404(selectors.access_report, request, pk)
 
 
 @login_required
@@ -129,33 +126,40 @@ def report_identity(request, complaint_id: int):
     return response
 
 
+def _act(request, complaint_id: int, form_class, call, message: str, slot: str):
+    """A handler's form on the report page: one service call, or the page with the errors."""
+    report = _report(request, complaint_id)
+    return form_action(
+        request,
+        form_class(request.POST),
+        lambda data: call(actor=request.user, report=report, **data),
+        message=message,
+        done=lambda: redirect("complaints:report", report.pk),
+        again=lambda form, status: _detail(request, report, status=status, **{slot: form}),
+    )
+
+
 @login_required
 @require_POST
 def report_answer(request, complaint_id: int):
-    report = _report(request, complaint_id)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            service.report_answer(actor=request.user, report=report, **form.cleaned_data)
-        except YimenError as exc:
-            put_errors(form, exc)
-            return _detail(request, report, answer_form=form, status=exc.status)
-        messages.success(request, _("The answer is recorded; the reporter is told."))
-        return redirect("complaints:report", report.pk)
-    return _detail(request, report, answer_form=form, status=400)
+    return _act(
+        request,
+        complaint_id,
+        AnswerForm,
+        service.report_answer,
+        _("The answer is recorded; the reporter is told."),
+        "answer_form",
+    )
 
 
 @login_required
 @require_POST
 def report_review(request, complaint_id: int):
-    report = _report(request, complaint_id)
-    form = OpenReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            service.report_open_review(actor=request.user, report=report, **form.cleaned_data)
-        except YimenError as exc:
-            put_errors(form, exc)
-            return _detail(request, report, review_form=form, status=exc.status)
-        messages.success(request, _("A review of the household is opened at the township."))
-        return redirect("complaints:report", report.pk)
-    return _detail(request, report, review_form=form, status=400)
+    return _act(
+        request,
+        complaint_id,
+        OpenReviewForm,
+        service.report_open_review,
+        _("A review of the household is opened at the township."),
+        "review_form",
+    )
