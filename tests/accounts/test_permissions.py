@@ -186,6 +186,8 @@ MENU_DIVISIONS = {
     Role.BURNING_TOWNSHIP: NANLING,
     Role.BURNING_COUNTY: NANGUAN,
     Role.INSPECTION_MEMBER: JILIN,
+    # --- issue 22 item 2: complaints and re-examination ---
+    Role.COMPLAINT_HANDLER: NANLING,
 }
 
 

@@ -153,10 +153,12 @@ def other_township(world) -> dict[str, str]:
     exam = exam_objects(now, world.other_caseworker)
     subsidy = subsidy_objects(now, world.other_caseworker)
     burning = burning_objects(now, other)
+    complaints = complaint_objects(now, other, other_approver, application)
     return {
         **exam,
         **subsidy,
         **burning,
+        **complaints,
         "case_id": world.other_case.pk,
         "task_id": task.pk,
         "application_id": application.pk,
@@ -185,6 +187,44 @@ def other_township(world) -> dict[str, str]:
         "app_label": "assistance",  # the admin's regular-expression patterns
         "url": "assistance/",
     }
+
+
+def complaint_objects(now, other, other_approver, application) -> dict:
+    """自强街道's report, re-examination and reconsideration (issue 22 item 2)."""
+    from yimen.complaints.models import LegalRemedy, Reexamination, Report
+
+    report = Report.objects.create(
+        receipt_code="ZQZQZQZQZQZQ",
+        kind="household",
+        division_id=BEIAN,
+        routed_to_id=ZIQIANG,
+        subject_name="赵淑珍",
+        text="此户有车",
+        reporter_name="杨帆",
+        due_on=MONTH,
+    )
+    reexam = Reexamination.objects.create(
+        kind="refusal",
+        channel="counter",
+        application=application,
+        division_id=ZIQIANG,
+        first_signer=other_approver,
+        first_signer_name="冯建华",
+        first_decided_at=now,
+        first_summary="赵淑珍家庭存款超标",
+        grounds="赵淑珍",
+    )
+    remedy = LegalRemedy.objects.create(
+        kind="reconsideration",
+        decision_kind="refusal",
+        application=application,
+        division_id=ZIQIANG,
+        body="南关区人民政府",
+        filed_on=MONTH,
+        notes="赵淑珍",
+        recorded_by=other,
+    )
+    return {"complaint_id": report.pk, "reexam_id": reexam.pk, "remedy_id": remedy.pk}
 
 
 def exam_objects(now, user) -> dict:

@@ -43,6 +43,8 @@ class Role(models.TextChoices):
     BURNING_TOWNSHIP = "burning_township", _("Township straw-burning duty staff")
     BURNING_COUNTY = "burning_county", _("County straw-burning office")
     INSPECTION_MEMBER = "inspection_member", _("Inspection group member")
+    # --- issue 22: complaints and re-examination (complaints app) ---
+    COMPLAINT_HANDLER = "complaint_handler", _("Complaint handler (reports of one division)")
 
 
 class Action(models.TextChoices):
@@ -109,6 +111,14 @@ class Action(models.TextChoices):
         "burning.account",
         _("Hold counties to account: summons, warnings, deductions"),
     )
+    # --- issue 22: complaints and re-examination (complaints app) ---
+    COMPLAINT_VIEW = (
+        "complaint.view",
+        _("Read reports, re-examinations and remedies in scope (reporters stay confidential)"),
+    )
+    COMPLAINT_HANDLE = "complaint.handle", _("Take and answer the reports routed to one's division")
+    REEXAM_REGISTER = "reexam.register", _("Enter a re-examination request at the counter")
+    REMEDY_RECORD = "remedy.record", _("Record administrative reconsiderations and lawsuits")
 
 
 A = Action
@@ -222,6 +232,19 @@ PERMISSIONS[Role.BURNING_COUNTY] = frozenset(
 )
 PERMISSIONS[Role.ENV_INSPECTOR] |= {A.BURNING_VIEW, A.BURNING_IMPORT, A.BURNING_ACCOUNT}
 PERMISSIONS[Role.INSPECTION_MEMBER] = frozenset({A.BURNING_VIEW, A.BURNING_INSPECT})
+
+
+# --- issue 22: complaints and re-examination ---
+# A report goes to the complaint handler of its township (or of the county, when it is
+# about township staff); the handler who takes it answers it and alone sees who reported.
+# The county supervisor reads every report, re-examination and remedy of the county, with
+# the reporters masked. Township staff enter re-examination requests at the counter and
+# record reconsiderations and lawsuits; the new decision is signed by a township approver
+# (CASE_DECIDE) other than the first signer.
+PERMISSIONS[Role.COMPLAINT_HANDLER] = frozenset({A.COMPLAINT_VIEW, A.COMPLAINT_HANDLE})
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.COMPLAINT_VIEW}
+PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.REEXAM_REGISTER, A.REMEDY_RECORD}
+PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.REEXAM_REGISTER, A.REMEDY_RECORD}
 
 
 def role_allows(role: str, action: str) -> bool:

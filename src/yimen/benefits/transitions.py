@@ -51,6 +51,17 @@ def set_household_status(beneficiary: Beneficiary, target: str, **also: Any) -> 
         raise RosterTransitionRefused(f"{source} → {target}: changed concurrently")
 
 
+def reinstate_household(beneficiary: Beneficiary, **also: Any) -> None:
+    """STOPPED → ACTIVE, for one reason only: the stop itself was set aside (changed on
+    re-examination, or by a reconsideration body or a court). No review outcome may do
+    this, which is why it is not in HOUSEHOLD_ALLOWED; guarded like every change."""
+    moved = Beneficiary.objects.filter(pk=beneficiary.pk, status=S.STOPPED).update(
+        status=S.ACTIVE, **also
+    )
+    if moved != 1:
+        raise RosterTransitionRefused(f"{beneficiary.status} → {S.ACTIVE}: not stopped")
+
+
 def decide_review(review: Review, *, outcome: str, **fields: Any) -> None:
     """Give an open review its outcome (and the decision's other columns), once."""
     if not outcome:

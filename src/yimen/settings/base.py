@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     # --- issue 18: straw-burning supervision ---
     "yimen.burning",
     # --- end issue 18 ---
+    # --- issue 22 item 2: complaints and re-examination ---
+    "yimen.complaints",
+    # --- end issue 22 item 2 ---
 ]
 
 MIDDLEWARE = [

@@ -101,6 +101,16 @@ MENU: list[MenuItem] = [
     ),
     _item("burning_rechecks", _("Re-checks"), "burning:rechecks", {A.BURNING_SUPERVISE}),
     # --- end issue 18 ---
+    # --- issue 22 item 2: complaints and re-examination ---
+    _item("complaints", _("Reports"), "complaints:reports", {A.COMPLAINT_VIEW}),
+    _item(
+        "reexams",
+        _("Re-examinations"),
+        "complaints:reexams",
+        {A.REEXAM_REGISTER, A.CASE_DECIDE, A.COMPLAINT_VIEW},
+    ),
+    _item("complaint_settings", _("Complaint clocks"), "complaints:settings", {A.ACCOUNT_MANAGE}),
+    # --- end issue 22 item 2 ---
     # the citizen
     _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),
     _item("apply", _("Apply for assistance"), "assistance:application_new", {A.CASE_APPLY}),
@@ -117,6 +127,13 @@ MENU: list[MenuItem] = [
         "medins:mine",
         {A.CASE_VIEW_OWN},
         "yimen.medins.menu.node_configured",
+    ),
+    # issue 22 item 2: the citizen's reports and re-examinations
+    _item(
+        "my_complaints",
+        _("My reports and re-examinations"),
+        "complaints:mine",
+        {A.CASE_VIEW_OWN},
     ),
     # administration
     _item("accounts", _("Users and roles"), "accounts:manage_users", {A.ACCOUNT_MANAGE}),

@@ -14,6 +14,7 @@ class ReviewTrigger(models.TextChoices):
     CHANGE_REPORTED = "change_reported", _("Change reported")
     COUNTY_REQUEST = "county_request", _("County's request")
     RECALCULATION = "recalculation", _("Recalculation under new parameters")
+    REPORT = "report", _("A report (投诉举报) about the household")  # issue 22 item 2
 
 
 class ChangeKind(models.TextChoices):
