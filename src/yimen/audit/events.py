@@ -157,3 +157,11 @@ class EventType(models.TextChoices):
     BURNING_GROUP_SET = "burning.group_set", _("Inspection group or its counties set")
     BURNING_VISIT = "burning.visit", _("Inspection visit recorded")
     BURNING_SETTINGS_SET = "burning.settings_set", _("Straw-burning settings set")
+    # --- issue 22 item 3: payments returned by the bank (benefits) ---
+    RETURN_LAYOUT_SET = "benefits.return_layout_set", _("Bank return-file layout set")
+    RETURNS_IMPORTED = "benefits.returns_imported", _("Bank return file imported")
+    PAYMENT_RETURNED = "benefits.payment_returned", _("Payment returned by the bank")
+    RETURN_ACCOUNT_CORRECTED = (
+        "benefits.return_account_corrected",
+        _("Account corrected after a returned payment"),
+    )
