@@ -19,7 +19,7 @@ from .services.returns import (
     transfer_reference,
 )
 
-COUNTY = "220102"
+COUNTY = "220102000000"  # 南关区
 HEADER = ["参考号", "账号", "户名", "金额", "退票代码", "退票原因", "退票日期"]
 #: the demo bank's codes (an example: a real bank's list is set on the layouts page)
 CODES = {"E01": "account_closed", "E02": "name_mismatch", "E03": "frozen"}

@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can, division_q
 from yimen.errors import NotFound, YimenError
 from yimen.regions.codes import Level, ancestor_codes, code_at_level, level_of, prefix_of
+from yimen.regions.models import Division
 
 from .errors import ReturnFileRefused, ReturnRowsRefused
 from .models import (
@@ -34,14 +36,21 @@ from .services import return_layouts, returns, roster
 from .services.returns_ledger import fund_months
 
 MAX_UPLOAD = 20 * 2**20  # a return file lists the failures of one roll or a few
+MAX_TOWNSHIPS = 500
 
 
 def _townships(user, action: Action) -> list[str]:
-    """The townships where ``user`` may do ``action`` (township staff: their own)."""
+    """The townships where ``user`` may do ``action``: township staff their own, the county
+    its townships (at most MAX_TOWNSHIPS, for a select box)."""
     codes = set()
+    wider = Q(pk__in=[])
     for binding in bindings_for(user, action):
         if level_of(binding.division_code) >= Level.TOWNSHIP:
             codes.add(code_at_level(binding.division_code, Level.TOWNSHIP))
+        else:
+            wider |= Q(code__startswith=binding.prefix)
+    below = Division.objects.filter(wider, level=Level.TOWNSHIP).order_by("code")
+    codes |= set(below.values_list("code", flat=True)[:MAX_TOWNSHIPS])
     return sorted(codes)
 
 
