@@ -11,30 +11,13 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from yimen.benefits.models import PaymentRoll, ReturnFileLayout
+from yimen.benefits.returns_demo import HEADER, layout_values
 from yimen.benefits.services.returns import transfer_reference
-
-HEADER = ["参考号", "账号", "户名", "金额", "退票代码", "退票原因", "退票日期"]
-CODES = {"E01": "account_closed", "E02": "name_mismatch", "E03": "frozen"}
 
 
 def bank_layout(division: str, **overrides) -> ReturnFileLayout:
-    """A layout of the shape of ``HEADER`` (GBK, dates as 20261207), in force since 2020."""
-    values = {
-        "division_id": division,
-        "valid_from": date(2020, 1, 1),
-        "encoding": "gbk",
-        "header_row": 1,
-        "reference_column": "参考号",
-        "account_column": "账号",
-        "name_column": "户名",
-        "amount_column": "金额",
-        "reason_code_column": "退票代码",
-        "reason_text_column": "退票原因",
-        "date_column": "退票日期",
-        "date_format": "%Y%m%d",
-        "amount_unit": "yuan",
-        "reason_codes": CODES,
-    }
+    """The demo bank's layout (``HEADER``: GBK, dates as 20261207), in force since 2020."""
+    values = {"division_id": division, "valid_from": date(2020, 1, 1), **layout_values()}
     values.update(overrides)
     return ReturnFileLayout.objects.create(**values)
 

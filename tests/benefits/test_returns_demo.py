@@ -4,11 +4,9 @@ last roll still waiting for its account, and the pages that show them."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
-from yimen.accounts.demo import load_demo_users
+from tests.benefits.test_demo_and_commands import demo_loaded  # noqa: F401  (the fixture)
 from yimen.accounts.models import User
-from yimen.assistance.demo import load_assistance_demo
 from yimen.benefits import demo
 from yimen.benefits.models import PaymentReturn, PaymentRoll, ReturnStatus
 from yimen.benefits.models.payments import LineKind
@@ -19,16 +17,7 @@ from yimen.months import add_months
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
-@pytest.fixture
-def demo_loaded(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_divisions", verbosity=0)
-    load_demo_users()
-    load_assistance_demo()
-    return demo.load()
-
-
-def test_the_demo_has_a_returned_and_a_reissued_payment(demo_loaded, client):
+def test_the_demo_has_a_returned_and_a_reissued_payment(demo_loaded, client):  # noqa: F811
     assert "returned payments" in demo_loaded
     rolls = list(PaymentRoll.objects.filter(division_id=demo.TOWNSHIP).order_by("month"))
     paid_again, waiting = PaymentReturn.objects.order_by("roll__month")

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from tests.benefits.conftest import quick_household
 from tests.benefits.returns_helpers import bank_layout, csv_bytes, return_row
-from tests.factories import NANGUAN, user_with
+from tests.benefits.test_payments import _fresh_township
+from tests.factories import user_with
 from yimen.accounts.roles import Role
 from yimen.benefits.models import (
     FundLedgerEntry,
@@ -29,23 +30,9 @@ from yimen.benefits.services.payments import reconcile, roll_issue
 from yimen.benefits.services.returns import return_account_correct, returns_import
 from yimen.benefits.services.returns_ledger import fund_months, reconcile_returns
 from yimen.months import add_months
-from yimen.regions.codes import Level
-from yimen.regions.models import Division
 
 ZERO = Decimal("0")
-_townships = count(600)
 CODES = st.sampled_from(["E01", "E02", "E03", "X99"])
-
-
-def _fresh_township() -> tuple[str, str]:
-    n = next(_townships)
-    township = Division.objects.create(
-        code=f"220102{n:03d}000", name=f"退票街道{n}", level=Level.TOWNSHIP, parent_id=NANGUAN
-    )
-    village = Division.objects.create(
-        code=f"220102{n:03d}001", name=f"退票社区{n}", level=Level.VILLAGE, parent=township
-    )
-    return township.code, village.code
 
 
 def _sum(rows) -> Decimal:

@@ -26,27 +26,31 @@ CODES = {"E01": "account_closed", "E02": "name_mismatch", "E03": "frozen"}
 TEXTS = {"E01": "账户已销户", "E02": "户名与账号不符", "E03": "账户冻结"}
 
 
+def layout_values() -> dict:
+    """The columns and formats of the demo bank's file (``HEADER``), dates as 20261207."""
+    return {
+        "encoding": FileEncoding.GBK,
+        "header_row": 1,
+        "reference_column": "参考号",
+        "account_column": "账号",
+        "name_column": "户名",
+        "amount_column": "金额",
+        "reason_code_column": "退票代码",
+        "reason_text_column": "退票原因",
+        "date_column": "退票日期",
+        "date_format": "%Y%m%d",
+        "amount_unit": AmountUnit.YUAN,
+        "reason_codes": CODES,
+    }
+
+
 def ensure_layout(valid_from: date) -> ReturnFileLayout:
     """The county's layout, marked as example values to be confirmed with the bank."""
     layout, _created = ReturnFileLayout.objects.get_or_create(
         division_id=COUNTY,
         bank_name="",
         valid_from=valid_from,
-        defaults={
-            "encoding": FileEncoding.GBK,
-            "header_row": 1,
-            "reference_column": "参考号",
-            "account_column": "账号",
-            "name_column": "户名",
-            "amount_column": "金额",
-            "reason_code_column": "退票代码",
-            "reason_text_column": "退票原因",
-            "date_column": "退票日期",
-            "date_format": "%Y%m%d",
-            "amount_unit": AmountUnit.YUAN,
-            "reason_codes": CODES,
-            "example": True,
-        },
+        defaults={**layout_values(), "example": True},
     )
     return layout
 

@@ -190,22 +190,7 @@ def _layout_input(post, township: str) -> return_layouts.LayoutInput:
         code, _sep, meant = line.partition("=")
         if code.strip() or meant.strip():
             codes[code.strip()] = meant.strip()
-    text = {
-        name: post.get(name, "")[:200]
-        for name in (
-            "bank_name",
-            "reference_column",
-            "account_column",
-            "name_column",
-            "amount_column",
-            "reason_code_column",
-            "reason_text_column",
-            "date_column",
-            "date_format",
-            "skip_prefix",
-            "note",
-        )
-    }
+    text = {name: post.get(name, "")[:200] for name in return_layouts.TEXT_FIELDS}
     return return_layouts.LayoutInput(
         division_code=township,
         valid_from=valid_from,

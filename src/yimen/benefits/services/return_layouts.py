@@ -36,6 +36,8 @@ COLUMNS = (
     "reason_text_column",
     "date_column",
 )
+#: the fields of a layout typed as text (a form's inputs of the same names)
+TEXT_FIELDS = ("bank_name", *COLUMNS, "date_format", "skip_prefix", "note")
 MAX_HEADER_ROW = 20
 MAX_COLUMN_NUMBER = 200
 

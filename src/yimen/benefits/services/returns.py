@@ -33,8 +33,6 @@ from yimen.audit.services import EventDraft, record_event, record_events
 from yimen.errors import Forbidden, NotFound
 from yimen.id_sets import chunks
 from yimen.months import month_of
-from yimen.regions.codes import Level, level_of
-from yimen.regions.models import Division
 
 from .. import transitions
 from ..errors import (
@@ -53,6 +51,7 @@ from ..models import (
     ReturnStatus,
 )
 from ..returns_layouts import ReturnRow, read_return_file
+from .payments import _township
 from .return_layouts import layout_for
 from .roster import SUBJECT, account_set, beneficiary_for, subject
 
@@ -235,13 +234,6 @@ def match_rows(
             first_line[key] = row.line
             matched.append((row, transfer))
     return matched, problems
-
-
-def _township(code: str) -> Division:
-    division = Division.objects.filter(code=code).first()
-    if division is None or level_of(code) != Level.TOWNSHIP:
-        raise NotFound(_("No such township."))
-    return division
 
 
 @transaction.atomic
