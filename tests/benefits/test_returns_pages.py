@@ -129,7 +129,7 @@ def test_the_approver_sets_a_layout(client, staff):
         "reason_text_column": "原因",
         "date_format": "%Y%m%d",
         "amount_unit": "fen",
-        "reason_codes": "E01=account_closed\nE02=name_mismatch",
+        "reason_codes": "E01=账户已销户\nE02=Name does not match the account",
     }
     assert client.post("/benefits/returns/layouts/", form).status_code == 302
     layout = ReturnFileLayout.objects.get()

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('reason_text_column', models.CharField(blank=True, max_length=50, verbose_name='reason text column')),
                 ('date_column', models.CharField(blank=True, max_length=50, verbose_name='return date column')),
                 ('date_format', models.CharField(default='%Y-%m-%d', max_length=20, verbose_name='date format')),
-                ('amount_unit', models.CharField(choices=[('yuan', 'Yuan with two decimals (1234.50)'), ('fen', 'Fen, whole numbers (123450)')], default='yuan', max_length=10, verbose_name='amount format')),
+                ('amount_unit', models.CharField(choices=[('yuan', 'Yuan, with two decimals'), ('fen', 'Fen, in whole numbers')], default='yuan', max_length=10, verbose_name='amount format')),
                 ('skip_prefix', models.CharField(blank=True, default='合计', help_text='A totals row the bank adds, e.g. 合计.', max_length=20, verbose_name='skip rows starting with')),
                 ('reason_codes', models.JSONField(default=dict, help_text="The bank's code → the reason it means.", verbose_name='reason codes')),
                 ('example', models.BooleanField(default=False, verbose_name='example values, to be confirmed')),

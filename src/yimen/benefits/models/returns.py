@@ -49,8 +49,8 @@ class FileEncoding(models.TextChoices):
 
 
 class AmountUnit(models.TextChoices):
-    YUAN = "yuan", _("Yuan with two decimals (1234.50)")
-    FEN = "fen", _("Fen, whole numbers (123450)")
+    YUAN = "yuan", _("Yuan, with two decimals")
+    FEN = "fen", _("Fen, in whole numbers")
 
 
 class ReturnFileLayout(models.Model):

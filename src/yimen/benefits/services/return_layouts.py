@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
@@ -63,6 +63,20 @@ class LayoutInput:
     skip_prefix: str = "合计"
     reason_codes: dict[str, str] = field(default_factory=dict)
     note: str = ""
+
+
+def reason_named(text: str) -> str | None:
+    """The reason ``text`` names: its stored value, or its label in Chinese or English (a
+    clerk types the label the page lists); None if it names none."""
+    text = text.strip()
+    if text in ReturnReason.values:
+        return text
+    for value, label in ReturnReason.choices:
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                if text == str(label):
+                    return value
+    return None
 
 
 def layouts_in_force(township_code: str, on: date) -> list[ReturnFileLayout]:
@@ -134,9 +148,9 @@ def _check_formats(data: LayoutInput) -> None:
     if starts_like_formula(data.bank_name):
         raise ReturnRefused(_("Give the bank's name."))
     for code, reason in data.reason_codes.items():
-        if not code.strip() or len(code) > 40 or reason not in ReturnReason.values:
+        if not code.strip() or len(code) > 40 or reason_named(reason) is None:
             raise ReturnRefused(
-                _("Each reason code is the bank's code and one of the reasons listed.")
+                _("Each reason code is the bank's code, then = and one of the reasons listed.")
             )
 
 
@@ -164,7 +178,7 @@ def return_layout_set(*, actor, data: LayoutInput) -> ReturnFileLayout:
                 date_format=data.date_format,
                 amount_unit=data.amount_unit,
                 skip_prefix=data.skip_prefix.strip(),
-                reason_codes={k.strip(): v for k, v in data.reason_codes.items()},
+                reason_codes={k.strip(): reason_named(v) for k, v in data.reason_codes.items()},
                 note=data.note.strip(),
                 created_by=actor,
                 **values,
