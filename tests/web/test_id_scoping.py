@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tests.assistance.conftest import household_input, id_number
 from tests.benefits.conftest import quick_household
+from tests.benefits.returns_helpers import returned_batch
 from tests.factories import NANGUAN, TEST_PASSWORD, ZIQIANG, user_with
 from tests.web.world import BEIAN
 from yimen.accounts.roles import Role
@@ -120,6 +121,7 @@ def other_township(world) -> dict[str, str]:
         beneficiary=household, case=world.other_case, trigger="periodic", due_on=MONTH
     )
     roll = roll_issue(actor=other_approver, township_code=ZIQIANG, month=MONTH, today=MONTH)
+    returned = returned_batch(other, roll, household)  # the bank sent its payment back
     person = InsuredPerson.objects.create(
         id_number=id_number("19500101", "021"),
         name="赵淑珍",
@@ -170,6 +172,7 @@ def other_township(world) -> dict[str, str]:
         "beneficiary_id": household.pk,
         "review_id": review.pk,
         "roll_id": roll.pk,
+        "return_batch_id": returned.pk,
         "kind": "csv",
         "pk": transfer.pk,
         "form": "application",

@@ -172,3 +172,11 @@ class EventType(models.TextChoices):
     REMEDY_CONCLUDED = "complaints.remedy_concluded", _("Reconsideration or lawsuit concluded")
     DECISION_CHANGED = "assistance.decision_changed", _("Decision changed on re-examination")
     BENEFICIARY_REINSTATED = "benefits.reinstated", _("Household put back on the roster")
+    # --- issue 22 item 3: payments returned by the bank (benefits) ---
+    RETURN_LAYOUT_SET = "benefits.return_layout_set", _("Bank return-file layout set")
+    RETURNS_IMPORTED = "benefits.returns_imported", _("Bank return file imported")
+    PAYMENT_RETURNED = "benefits.payment_returned", _("Payment returned by the bank")
+    RETURN_ACCOUNT_CORRECTED = (
+        "benefits.return_account_corrected",
+        _("Account corrected after a returned payment"),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_returns
 
 H = "households/<str:beneficiary_id>/"
 
@@ -17,4 +17,5 @@ urlpatterns = [
         name="api-benefits-review-decision",
     ),
     path("rolls/", api.RollListView.as_view(), name="api-benefits-rolls"),
+    path("returns/", api_returns.ReturnListView.as_view(), name="api-benefits-returns"),
 ]

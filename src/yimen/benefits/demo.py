@@ -25,7 +25,7 @@ from yimen.people import initials_of, parse_id_number
 from yimen.workflow.models import Task
 from yimen.workflow.states import TaskStatus
 
-from . import transitions
+from . import returns_demo, transitions
 from .models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -241,8 +241,16 @@ def load() -> str:
             bank_name=BANK, account_number=f"62210{rng.randrange(10**10, 10**11)}"
         )
     rolls = 0
+    returns_demo.ensure_layout(first)
     for i in range(12):
         month = add_months(first, i)
-        roll_issue(actor=approver, township_code=TOWNSHIP, month=month, today=month)
+        roll = roll_issue(actor=approver, township_code=TOWNSHIP, month=month, today=month)
         rolls += 1
-    return f"{len(homes)} 户 households, {rolls} 期 rolls issued"
+        if i == 8:  # a closed account: corrected, so the next roll pays it again
+            returns_demo.bank_returns(caseworker, roll, homes[3], "E01")
+            returns_demo.account_corrected(
+                caseworker, homes[3], f"62210{rng.randrange(10**10, 10**11)}"
+            )
+        if i == 11:  # the last roll: a name mismatch, still waiting for the account
+            returns_demo.bank_returns(caseworker, roll, homes[4], "E02")
+    return f"{len(homes)} 户 households, {rolls} 期 rolls issued, 2 笔退票 returned payments"

@@ -10,7 +10,14 @@ from django.db.models import Count, Sum
 
 from yimen.regions.codes import prefix_of
 
-from .models import Entitlement, EntitlementStatus, FundLedgerEntry, PaymentLine
+from .models import (
+    Entitlement,
+    EntitlementStatus,
+    FundLedgerEntry,
+    PaymentLine,
+    PaymentReturn,
+    ReturnStatus,
+)
 
 CENT = Decimal("0.01")
 
@@ -99,3 +106,24 @@ def stops_by_child(code: str, month: date, key) -> list[dict]:
         .annotate(stops=Count("beneficiary_id", distinct=True))
         .order_by()
     )
+
+
+def households_with_open_returns(beneficiary_ids) -> set[int]:
+    """Of ``beneficiary_ids``, the households flagged: a payment of theirs came back and
+    has not been paid again yet (services/returns.py)."""
+    return set(
+        PaymentReturn.objects.filter(
+            beneficiary_id__in=beneficiary_ids, status__in=ReturnStatus.flagged()
+        ).values_list("beneficiary_id", flat=True)
+    )
+
+
+def returns_in(division_codes: list[str], *, open_only: bool = False):
+    """Returned payments of the townships ``division_codes`` (the caller scoped them),
+    newest file first, with what a list shows."""
+    rows = PaymentReturn.objects.filter(roll__division_id__in=division_codes).select_related(
+        "roll", "beneficiary", "batch", "reissued_in"
+    )
+    if open_only:
+        rows = rows.filter(status__in=ReturnStatus.flagged())
+    return rows.order_by("-batch__imported_at", "row_number")

@@ -9,7 +9,9 @@ the state it starts from, so two concurrent changes cannot both win.
 - A payment roll (``PaymentRoll``): it has no status, it exists only as issued — issuing
   is its one transition, guarded by the one-roll-a-month constraint, and an issued roll,
   its lines and its ledger entries never change (``models.Immutable``). An adjustment is
-  settled by exactly one roll."""
+  settled by exactly one roll.
+- A returned payment (``PaymentReturn.status``, ``ReturnStatus``): returned → corrected
+  (staff corrected the account) → reissued (exactly one later roll paid it again)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from .models import (
     Beneficiary,
     BeneficiaryStatus,
     PaymentAdjustment,
+    PaymentReturn,
     PaymentRoll,
+    ReturnStatus,
     Review,
 )
 
@@ -87,3 +91,20 @@ def settle_adjustments(adjustment_ids: list[int], roll: PaymentRoll) -> bool:
         pk__in=adjustment_ids, settled_in__isnull=True
     ).update(settled_in=roll)
     return settled == len(adjustment_ids)
+
+
+def correct_returns(return_ids: list[int], **also: Any) -> int:
+    """Returned → corrected for the returns still awaiting the account's correction (with
+    ``also``: who and when); the number moved (a return corrected already is left alone)."""
+    return PaymentReturn.objects.filter(pk__in=return_ids, status=ReturnStatus.RETURNED).update(
+        status=ReturnStatus.CORRECTED, **also
+    )
+
+
+def reissue_returns(return_ids: list[int], roll: PaymentRoll) -> bool:
+    """Corrected → reissued by ``roll``; False if one of them was paid by another roll (or
+    is no longer corrected), so that the caller's transaction is rolled back."""
+    moved = PaymentReturn.objects.filter(
+        pk__in=return_ids, status=ReturnStatus.CORRECTED, reissued_in__isnull=True
+    ).update(status=ReturnStatus.REISSUED, reissued_in=roll)
+    return moved == len(return_ids)

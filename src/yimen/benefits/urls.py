@@ -6,6 +6,7 @@ import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
 from . import views, views_enrolment, views_recalc
 from . import views_payments as pay
+from . import views_returns as ret
 
 app_name = "benefits"
 urlpatterns = [
@@ -28,4 +29,14 @@ urlpatterns = [
     path("rolls/issue/", pay.roll_issue, name="roll_issue"),
     path("rolls/<id:roll_id>/", pay.roll_page, name="roll"),
     path("rolls/<id:roll_id>/file.<str:kind>", pay.roll_file, name="roll_file"),
+    # payments the bank sent back (issue 22)
+    path("returns/", ret.returns_page, name="returns"),
+    path("returns/import/", ret.returns_upload, name="returns_upload"),
+    path("returns/files/<id:return_batch_id>/", ret.return_batch_page, name="return_batch"),
+    path("returns/layouts/", ret.return_layouts_page, name="return_layouts"),
+    path(
+        "households/<id:beneficiary_id>/returned-account/",
+        ret.return_correct,
+        name="return_correct",
+    ),
 ]

@@ -24,6 +24,7 @@ from yimen.months import month_of
 from .exports import roster_xlsx
 from .models import BeneficiaryStatus, ChangeKind, Review, ReviewOutcome
 from .notices import review_notice_pdf
+from .selectors import households_with_open_returns
 from .services import payments, reviews, roster
 
 EXPORT_LIMIT = 50_000
@@ -55,6 +56,8 @@ def roster_page(request):
         "benefits/roster.html",
         {
             "page": page,
+            # a payment of theirs came back and is not paid again yet (views_returns.py)
+            "returned": households_with_open_returns([b.pk for b in page]),
             "q": query,
             "status": status,
             "kind": kind,
@@ -76,6 +79,7 @@ def _household_context(request, beneficiary):
         "reviews": beneficiary.reviews.select_related("case").order_by("-opened_at"),
         "payments": beneficiary.payments.select_related("roll").order_by("-roll__month")[:24],
         "adjustments": beneficiary.adjustments.order_by("-created_at"),
+        "returns": beneficiary.returns.select_related("roll", "reissued_in").order_by("-pk"),
         "open_review": open_review,
         "decide_ready": open_review is not None
         and open_review.case.tasks.filter(step="review_decide", status="open").exists(),

@@ -2,6 +2,16 @@
 
 from .facts import HouseholdFacts
 from .payments import FundLedgerEntry, PaymentAdjustment, PaymentLine, PaymentRoll
+from .returns import (
+    AmountUnit,
+    FileEncoding,
+    FundReturnEntry,
+    PaymentReturn,
+    ReturnBatch,
+    ReturnFileLayout,
+    ReturnReason,
+    ReturnStatus,
+)
 from .reviews import ChangeKind, Review, ReviewOutcome, ReviewPolicy, ReviewTrigger
 from .roster import (
     Beneficiary,
@@ -12,16 +22,24 @@ from .roster import (
 )
 
 __all__ = [
+    "AmountUnit",
     "Beneficiary",
     "BeneficiaryStatus",
     "ChangeKind",
     "Entitlement",
     "EntitlementStatus",
+    "FileEncoding",
     "FundLedgerEntry",
+    "FundReturnEntry",
     "HouseholdFacts",
     "PaymentAdjustment",
     "PaymentLine",
+    "PaymentReturn",
     "PaymentRoll",
+    "ReturnBatch",
+    "ReturnFileLayout",
+    "ReturnReason",
+    "ReturnStatus",
     "Review",
     "ReviewOutcome",
     "ReviewPolicy",

@@ -71,6 +71,7 @@ class PaymentRoll(Immutable):
 class LineKind(models.TextChoices):
     REGULAR = "regular", _("Monthly allowance")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    REISSUE = "reissue", _("Returned payment paid again")
 
 
 class PaymentLine(Immutable):

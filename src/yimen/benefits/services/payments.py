@@ -35,7 +35,9 @@ from ..models import (
     FundLedgerEntry,
     PaymentAdjustment,
     PaymentLine,
+    PaymentReturn,
     PaymentRoll,
+    ReturnStatus,
 )
 from ..models.payments import LineKind
 from .roster import beneficiary_for, entitlements_in_force, subject
@@ -56,10 +58,16 @@ class Line:
     bank_name: str
     account_number: str
     adjustment_id: int | None = None
+    return_id: int | None = None  # a returned payment paid again (services/returns.py)
 
     @property
     def reference(self) -> str:
-        suffix = f"A{self.adjustment_id}" if self.adjustment_id else "M"
+        if self.adjustment_id:
+            suffix = f"A{self.adjustment_id}"
+        elif self.return_id:
+            suffix = f"R{self.return_id}"
+        else:
+            suffix = "M"
         return f"{self.beneficiary_id}-{suffix}"
 
 
@@ -69,6 +77,8 @@ class Preview:
     month: date
     lines: list[Line] = field(default_factory=list)
     missing_accounts: list[str] = field(default_factory=list)
+    #: households whose earlier payment came back and whose account is not corrected yet
+    returned_accounts: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -130,7 +140,13 @@ def roll_compute(township_code: str, month: date) -> Preview:
     )
     preview = Preview(township=township, month=month)
 
-    def line(pk: int, kind: str, amount: Decimal, adjustment_id: int | None = None) -> Line:
+    def line(
+        pk: int,
+        kind: str,
+        amount: Decimal,
+        adjustment_id: int | None = None,
+        return_id: int | None = None,
+    ) -> Line:
         home = households[pk]
         return Line(
             beneficiary_id=pk,
@@ -143,6 +159,7 @@ def roll_compute(township_code: str, month: date) -> Preview:
             bank_name=home["bank_name"],
             account_number=home["account_number"],
             adjustment_id=adjustment_id,
+            return_id=return_id,
         )
 
     regular: dict[int, Decimal] = {}
@@ -160,6 +177,16 @@ def roll_compute(township_code: str, month: date) -> Preview:
         if regular.get(pk, ZERO) + sum(a for _, a in items) < 0:
             continue
         preview.lines += [line(pk, LineKind.ADJUSTMENT, a, adj) for adj, a in items]
+    # returned payments whose account was corrected since: paid again, each once
+    awaiting = set()
+    for ret_pk, pk, amount, status in PaymentReturn.objects.filter(
+        beneficiary_id__in=list(households), status__in=ReturnStatus.flagged()
+    ).values_list("pk", "beneficiary_id", "amount", "status"):
+        if status == ReturnStatus.CORRECTED:
+            preview.lines.append(line(pk, LineKind.REISSUE, amount, return_id=ret_pk))
+        else:
+            awaiting.add(pk)
+    preview.returned_accounts = sorted({households[pk]["head_name"] for pk in awaiting})
     preview.missing_accounts = sorted(
         {ln.head_name for ln in preview.lines if not ln.account_number}
     )
@@ -227,6 +254,9 @@ def roll_issue(*, actor, township_code: str, month: date, today: date | None = N
     adjustments = [ln.adjustment_id for ln in preview.lines if ln.adjustment_id]
     if adjustments and not transitions.settle_adjustments(adjustments, roll):
         raise RollAlreadyIssued(_("An adjustment was paid in another roll; try again."))
+    reissued = [ln.return_id for ln in preview.lines if ln.return_id]
+    if reissued and not transitions.reissue_returns(reissued, roll):
+        raise RollAlreadyIssued(_("A returned payment was paid in another roll; try again."))
     FundLedgerEntry.objects.bulk_create(
         [
             FundLedgerEntry(
@@ -250,6 +280,7 @@ def roll_issue(*, actor, township_code: str, month: date, today: date | None = N
             "households": roll.households,
             "total": roll.total_amount,
             "digest": roll.digest,
+            "reissued": len(reissued),
         },
         signer=actor,
     )
