@@ -29,6 +29,9 @@ urlpatterns = [
     # --- issue 18: straw-burning supervision ---
     path("burning/", include("yimen.burning.urls")),
     # --- end issue 18 ---
+    # --- issue 23: personal data protection ---
+    path("privacy/", include("yimen.privacy.urls")),
+    # --- end issue 23 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

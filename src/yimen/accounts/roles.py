@@ -43,6 +43,8 @@ class Role(models.TextChoices):
     BURNING_TOWNSHIP = "burning_township", _("Township straw-burning duty staff")
     BURNING_COUNTY = "burning_county", _("County straw-burning office")
     INSPECTION_MEMBER = "inspection_member", _("Inspection group member")
+    # --- issue 23: personal data protection (privacy app) ---
+    PRIVACY_AUDITOR = "privacy_auditor", _("Personal-data auditor (read-only)")
 
 
 class Action(models.TextChoices):
@@ -108,6 +110,17 @@ class Action(models.TextChoices):
     BURNING_ACCOUNT = (
         "burning.account",
         _("Hold counties to account: summons, warnings, deductions"),
+    )
+    # --- issue 23: personal data protection (privacy app) ---
+    ACCESS_LOG_VIEW = "privacy.access_log", _("Read the log of who viewed personal data")
+    LEGAL_HOLD = "privacy.hold", _("Place and lift legal holds on records")
+    SUBJECT_REQUEST_HANDLE = (
+        "privacy.request",
+        _("Handle people's requests for a copy or correction of their data"),
+    )
+    SUBJECT_REQUEST_OWN = (
+        "privacy.request_own",
+        _("Request a copy or correction of one's own data"),
     )
 
 
@@ -222,6 +235,20 @@ PERMISSIONS[Role.BURNING_COUNTY] = frozenset(
 )
 PERMISSIONS[Role.ENV_INSPECTOR] |= {A.BURNING_VIEW, A.BURNING_IMPORT, A.BURNING_ACCOUNT}
 PERMISSIONS[Role.INSPECTION_MEMBER] = frozenset({A.BURNING_VIEW, A.BURNING_INSPECT})
+
+
+# --- issue 23: personal data protection ---
+# The county supervisor reads the access log of its county; the auditor reads it (and the
+# audit log) for every division under its binding and changes nothing; the county's
+# system administrator places and lifts legal holds; the township's staff take and answer
+# people's requests about their data, which citizens and exam candidates file themselves.
+PERMISSIONS[Role.PRIVACY_AUDITOR] = frozenset({A.ACCESS_LOG_VIEW, A.AUDIT_VIEW})
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.ACCESS_LOG_VIEW}
+PERMISSIONS[Role.SYSTEM_ADMIN] |= {A.LEGAL_HOLD}
+PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.SUBJECT_REQUEST_HANDLE}
+PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.SUBJECT_REQUEST_HANDLE}
+PERMISSIONS[Role.APPLICANT] |= {A.SUBJECT_REQUEST_OWN}
+PERMISSIONS[Role.EXAM_CANDIDATE] |= {A.SUBJECT_REQUEST_OWN}
 
 
 def role_allows(role: str, action: str) -> bool:

@@ -157,3 +157,13 @@ class EventType(models.TextChoices):
     BURNING_GROUP_SET = "burning.group_set", _("Inspection group or its counties set")
     BURNING_VISIT = "burning.visit", _("Inspection visit recorded")
     BURNING_SETTINGS_SET = "burning.settings_set", _("Straw-burning settings set")
+    # --- issue 23: personal data protection (privacy app) ---
+    LEGAL_HOLD_PLACED = "privacy.hold_placed", _("Legal hold placed")
+    LEGAL_HOLD_LIFTED = "privacy.hold_lifted", _("Legal hold lifted")
+    RETENTION_APPLIED = (
+        "privacy.retention_applied",
+        _("Records past their retention removed or anonymised"),
+    )
+    SUBJECT_REQUEST_FILED = "privacy.request_filed", _("Request about one's personal data filed")
+    SUBJECT_COPY_ISSUED = "privacy.copy_issued", _("Copy of personal data issued (signed)")
+    SUBJECT_REQUEST_ANSWERED = "privacy.request_answered", _("Correction request answered")
