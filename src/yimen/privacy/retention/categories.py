@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import CharField, Q, Value
+from django.db.models import BigIntegerField, CharField, Q, Value
 from django.db.models.functions import Cast, Concat, LPad, TruncYear
 from django.utils import timezone
 
@@ -87,7 +87,10 @@ class _Applications(Category):
         done = _model("privacy", "RetentionDone")._default_manager.filter(  # type: ignore[union-attr]
             record_type=self.record_type
         )
-        return query.exclude(pk__in=done.values("record_id"))
+        # the record ids are text (any record type); compared as numbers here
+        return query.exclude(
+            pk__in=done.annotate(number=Cast("record_id", BigIntegerField())).values("number")
+        )
 
     def needed(self, ids: list[int]) -> set[int]:
         """An application is still needed when it is on the roster, or when one of its
