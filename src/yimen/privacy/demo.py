@@ -27,7 +27,7 @@ ACCOUNTS = [DemoUser("auditor", "柏晓岚", Role.PRIVACY_AUDITOR, CITY)]
 def _application(status: str):
     application = apps.get_model("assistance", "Application")
     return (
-        application.objects.filter(division_id__startswith=TOWNSHIP[:9], case__status=status)
+        application.objects.filter(division__code__startswith=TOWNSHIP[:9], case__status=status)
         .order_by("pk")
         .first()
     )
@@ -64,7 +64,7 @@ def load() -> str:
             )
     beneficiary = apps.get_model("benefits", "Beneficiary")
     enrolled = list(
-        beneficiary.objects.filter(division_id__startswith=TOWNSHIP[:9]).values_list(
+        beneficiary.objects.filter(division__code__startswith=TOWNSHIP[:9]).values_list(
             "pk", flat=True
         )
     )
