@@ -14,9 +14,19 @@ urlpatterns = [
     path("holds/<id:hold_id>/lift/", views_access.hold_end, name="hold_lift"),
     path("requests/", views_requests.requests_page, name="requests"),
     path("requests/new/", views_requests.request_new, name="request_new"),
-    path("requests/<id:request_id>/", views_requests.request_page, name="request"),
-    path("requests/<id:request_id>/copy/", views_requests.request_copy, name="request_copy"),
-    path("requests/<id:request_id>/answer/", views_requests.request_answer, name="request_answer"),
-    path("requests/<id:request_id>/copy.zip", views_requests.request_bundle, name="request_bundle"),
+    path("requests/<id:subject_request_id>/", views_requests.request_page, name="request"),
+    path(
+        "requests/<id:subject_request_id>/copy/", views_requests.request_copy, name="request_copy"
+    ),
+    path(
+        "requests/<id:subject_request_id>/answer/",
+        views_requests.request_answer,
+        name="request_answer",
+    ),
+    path(
+        "requests/<id:subject_request_id>/copy.zip",
+        views_requests.request_bundle,
+        name="request_bundle",
+    ),
     path("mine/", views_requests.mine, name="mine"),
 ]

@@ -111,8 +111,8 @@ def _request_context(request, item) -> dict:
 
 @login_required
 @require_GET
-def request_page(request, request_id: int):
-    item = requests_visible_to(request.user).filter(pk=request_id).first()
+def request_page(request, subject_request_id: int):
+    item = requests_visible_to(request.user).filter(pk=subject_request_id).first()
     if item is None:
         raise Http404
     return render(request, "privacy/request.html", _request_context(request, item))
@@ -137,25 +137,25 @@ def _act(request, request_id: int, action, success: str):
 
 @login_required
 @require_POST
-def request_copy(request, request_id: int):
+def request_copy(request, subject_request_id: int):
     return _act(
         request,
-        request_id,
-        lambda: subject_copy_issue(actor=request.user, request_id=request_id),
+        subject_request_id,
+        lambda: subject_copy_issue(actor=request.user, request_id=subject_request_id),
         _("The signed copy is ready to download and hand over."),
     )
 
 
 @login_required
 @require_POST
-def request_answer(request, request_id: int):
+def request_answer(request, subject_request_id: int):
     decision = request.POST.get("decision", "")
     return _act(
         request,
-        request_id,
+        subject_request_id,
         lambda: subject_correction_answer(
             actor=request.user,
-            request_id=request_id,
+            request_id=subject_request_id,
             accept=decision == "accept",
             answer=request.POST.get("answer", "")[:4000],
         ),
@@ -165,11 +165,11 @@ def request_answer(request, request_id: int):
 
 @login_required
 @require_GET
-def request_bundle(request, request_id: int):
+def request_bundle(request, subject_request_id: int):
     """The signed copy: to the staff of the area, and to the person it is about."""
-    item = requests_visible_to(request.user).filter(pk=request_id).first()
+    item = requests_visible_to(request.user).filter(pk=subject_request_id).first()
     if item is None:
-        item = requests_of(request.user).filter(pk=request_id).first()
+        item = requests_of(request.user).filter(pk=subject_request_id).first()
     path = bundle_file(item) if item is not None else None
     if item is None or path is None or item.status != RequestStatus.FULFILLED:
         raise Http404
