@@ -338,7 +338,6 @@ def application_page(request, application_id):
         record_type="assistance.application",
         record_id=application.pk,
         division_code=application.division_id,
-        note="assistance case page",
     )
     return render_case(request, application)
 

@@ -51,7 +51,7 @@ def roster_page(request):
                 record_ids=exported.values_list("pk", flat=True),
                 division_code=bindings_for(request.user, Action.ROSTER_VIEW)[0].division_code,
                 purpose=request.GET.get("purpose", ""),
-                note=f"roster.xlsx q={query} status={status} kind={kind}",
+                note=f"roster.xlsx {query}".strip(),
             )
         except YimenError as exc:
             messages.error(request, exc.render())
@@ -135,7 +135,6 @@ def household_page(request, beneficiary_id: int):
         record_type="benefits.beneficiary",
         record_id=beneficiary.pk,
         division_code=beneficiary.division_id,
-        note="roster household page",
     )
     return render(request, "benefits/household.html", _household_context(request, beneficiary))
 

@@ -120,7 +120,7 @@ def roll_file(request, roll_id: int, kind: str):
         record_ids=roll.lines.values_list("beneficiary_id", flat=True),
         division_code=roll.division_id,
         purpose="payment",
-        note=f"bank file of roll #{roll.pk}: {stem}.{kind}",
+        note=f"{stem}.{kind}",
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'

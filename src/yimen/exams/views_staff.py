@@ -121,7 +121,6 @@ def candidate(request, exam_candidate_id: int):
         record_type="exams.candidate",
         record_id=person.pk,
         division_code=person.division_id,
-        note="exam candidate page",
     )
     apps = person.applications.select_related("category").order_by("-applied_on", "-pk")
     sessions = []

@@ -128,7 +128,6 @@ def detail(request, pk: int):
         record_type="medins.transfer",
         record_id=transfer.pk,
         division_code=region.ljust(12, "0")[:12],
-        note="insurance transfer page",
     )
     staff = transfer.pk in set(transfers_for_staff(request.user).values_list("pk", flat=True))
     can_act = staff and transfer.status in (TransferStatus.RECEIVED, TransferStatus.INFO_RECEIVED)

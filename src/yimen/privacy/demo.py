@@ -51,7 +51,6 @@ def load() -> str:
             record_type="assistance.application",
             record_id=active.pk,
             division_code=active.division_id,
-            note="household page",
         )
         if "supervisor" in users:
             log_unmask(
@@ -60,7 +59,6 @@ def load() -> str:
                 record_id=active.pk,
                 division_code=active.division_id,
                 purpose="supervision",
-                note="ID numbers of the household members",
             )
     beneficiary = apps.get_model("benefits", "Beneficiary")
     enrolled = list(

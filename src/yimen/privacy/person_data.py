@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yimen.regions.models import Division
+
 from . import recordsets
 from .models import AccessEntry
 
@@ -108,6 +110,9 @@ class PersonData:
 
 
 def _display(instance: models.Model, column: models.Field) -> str:
+    if column.is_relation and column.related_model is Division:
+        division = getattr(instance, column.name)  # a name, not a 12-digit code
+        return division.name if division is not None else ""
     if column.choices:
         value = getattr(instance, f"get_{column.name}_display")()
     else:

@@ -167,7 +167,7 @@ def subject_copy_issue(*, actor: Any, request_id: int) -> SubjectRequest:
         record_ids=[request.pk],
         division_code=request.division_id,
         purpose="subject_request",
-        note=f"copy #{request.pk}: {data.record_count}",
+        note=f"personal-data-{request.pk}.zip",
     )
     record_event(
         event_type=EventType.SUBJECT_COPY_ISSUED,

@@ -122,7 +122,6 @@ def case_unmask(request, application_id):
             record_id=application.pk,
             division_code=application.division_id,
             purpose=request.POST.get("purpose", ""),
-            note="ID numbers of the household members (county case page)",
         )
     except YimenError as exc:
         messages.error(request, exc.render())
