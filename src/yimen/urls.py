@@ -32,6 +32,9 @@ urlpatterns = [
     # --- issue 22 item 2: complaints and re-examination ---
     path("complaints/", include("yimen.complaints.urls")),
     # --- end issue 22 item 2 ---
+    # --- issue 23: personal data protection ---
+    path("privacy/", include("yimen.privacy.urls")),
+    # --- end issue 23 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -188,6 +188,7 @@ MENU_DIVISIONS = {
     Role.INSPECTION_MEMBER: JILIN,
     # --- issue 22 item 2: complaints and re-examination ---
     Role.COMPLAINT_HANDLER: NANLING,
+    Role.PRIVACY_AUDITOR: CHANGCHUN,
 }
 
 

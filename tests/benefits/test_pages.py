@@ -32,7 +32,7 @@ def test_roster_search_and_export(client, staff):
     page = client.get("/benefits/?q=zs")
     assert page.status_code == 200
     assert "张三丰" in page.content.decode() and "李四" not in page.content.decode()
-    export = client.get("/benefits/?format=xlsx")
+    export = client.get("/benefits/?format=xlsx&purpose=review")
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert {r[3] for r in rows[1:]} == {"张三丰", "李四"}
 

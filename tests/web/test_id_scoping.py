@@ -156,8 +156,10 @@ def other_township(world) -> dict[str, str]:
     subsidy = subsidy_objects(now, world.other_caseworker)
     burning = burning_objects(now, other)
     complaints = complaint_objects(now, other, other_approver, application)
+    privacy = privacy_objects(now, world.other_caseworker)
     return {
         **exam,
+        **privacy,
         **subsidy,
         **burning,
         **complaints,
@@ -300,6 +302,30 @@ def exam_objects(now, user) -> dict:
         "exam_certificate_id": cert.pk,
         "step": "issue",
     }
+
+
+def privacy_objects(now, user) -> dict:
+    """A request about personal data filed in 自强街道 and a legal hold of its district
+    (issue 23): 南岭街道's staff neither read nor answer nor lift them."""
+    from yimen.privacy.models import LegalHold, SubjectRequest
+
+    hold = LegalHold.objects.create(
+        person_id_number=id_number("19600101", "051"),
+        division_id="220103000000",
+        reason="复议中",
+        placed_by=user,
+        placed_at=now,
+    )
+    request = SubjectRequest.objects.create(
+        kind="copy",
+        person_name="赵淑珍",
+        id_number=id_number("19600101", "051"),
+        division_id=ZIQIANG,
+        filed_by=user,
+        filed_at=now,
+        due_on=MONTH,
+    )
+    return {"hold_id": hold.pk, "subject_request_id": request.pk}
 
 
 def subsidy_objects(now, user) -> dict:

@@ -45,6 +45,8 @@ class Role(models.TextChoices):
     INSPECTION_MEMBER = "inspection_member", _("Inspection group member")
     # --- issue 22: complaints and re-examination (complaints app) ---
     COMPLAINT_HANDLER = "complaint_handler", _("Complaint handler (reports of one division)")
+    # --- issue 23: personal data protection (privacy app) ---
+    PRIVACY_AUDITOR = "privacy_auditor", _("Personal-data auditor (read-only)")
 
 
 class Action(models.TextChoices):
@@ -119,6 +121,17 @@ class Action(models.TextChoices):
     COMPLAINT_HANDLE = "complaint.handle", _("Take and answer the reports routed to one's division")
     REEXAM_REGISTER = "reexam.register", _("Enter a re-examination request at the counter")
     REMEDY_RECORD = "remedy.record", _("Record administrative reconsiderations and lawsuits")
+    # --- issue 23: personal data protection (privacy app) ---
+    ACCESS_LOG_VIEW = "privacy.access_log", _("Read the log of who viewed personal data")
+    LEGAL_HOLD = "privacy.hold", _("Place and lift legal holds on records")
+    SUBJECT_REQUEST_HANDLE = (
+        "privacy.request",
+        _("Handle people's requests for a copy or correction of their data"),
+    )
+    SUBJECT_REQUEST_OWN = (
+        "privacy.request_own",
+        _("Request a copy or correction of one's own data"),
+    )
 
 
 A = Action
@@ -245,6 +258,18 @@ PERMISSIONS[Role.COMPLAINT_HANDLER] = frozenset({A.COMPLAINT_VIEW, A.COMPLAINT_H
 PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.COMPLAINT_VIEW}
 PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.REEXAM_REGISTER, A.REMEDY_RECORD}
 PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.REEXAM_REGISTER, A.REMEDY_RECORD}
+# --- issue 23: personal data protection ---
+# The county supervisor reads the access log of its county; the auditor reads it (and the
+# audit log) for every division under its binding and changes nothing; the county's
+# system administrator places and lifts legal holds; the township's staff take and answer
+# people's requests about their data, which citizens and exam candidates file themselves.
+PERMISSIONS[Role.PRIVACY_AUDITOR] = frozenset({A.ACCESS_LOG_VIEW, A.AUDIT_VIEW})
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.ACCESS_LOG_VIEW}
+PERMISSIONS[Role.SYSTEM_ADMIN] |= {A.LEGAL_HOLD}
+PERMISSIONS[Role.TOWNSHIP_CASEWORKER] |= {A.SUBJECT_REQUEST_HANDLE}
+PERMISSIONS[Role.TOWNSHIP_APPROVER] |= {A.SUBJECT_REQUEST_HANDLE}
+PERMISSIONS[Role.APPLICANT] |= {A.SUBJECT_REQUEST_OWN}
+PERMISSIONS[Role.EXAM_CANDIDATE] |= {A.SUBJECT_REQUEST_OWN}
 
 
 def role_allows(role: str, action: str) -> bool:

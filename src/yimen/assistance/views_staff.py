@@ -22,6 +22,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
 from yimen.audit.selectors import events_for_subject
 from yimen.errors import NotFound, YimenError
+from yimen.privacy.access import log_full_record
 from yimen.web.views import not_found_is_404
 from yimen.workflow.case_view import case_page_context
 from yimen.workflow.states import CaseStatus
@@ -332,6 +333,12 @@ def render_case(request, application, *, bound: dict | None = None, status: int 
 def application_page(request, application_id):
     """The assistance case: the household, materials, the process and the user's steps."""
     application = access_application_by_id(request.user, application_id)
+    log_full_record(
+        actor=request.user,
+        record_type="assistance.application",
+        record_id=application.pk,
+        division_code=application.division_id,
+    )
     return render_case(request, application)
 
 

@@ -180,3 +180,13 @@ class EventType(models.TextChoices):
         "benefits.return_account_corrected",
         _("Account corrected after a returned payment"),
     )
+    # --- issue 23: personal data protection (privacy app) ---
+    LEGAL_HOLD_PLACED = "privacy.hold_placed", _("Legal hold placed")
+    LEGAL_HOLD_LIFTED = "privacy.hold_lifted", _("Legal hold lifted")
+    RETENTION_APPLIED = (
+        "privacy.retention_applied",
+        _("Records past their retention removed or anonymised"),
+    )
+    SUBJECT_REQUEST_FILED = "privacy.request_filed", _("Request about one's personal data filed")
+    SUBJECT_COPY_ISSUED = "privacy.copy_issued", _("Copy of personal data issued (signed)")
+    SUBJECT_REQUEST_ANSWERED = "privacy.request_answered", _("Correction request answered")

@@ -20,6 +20,7 @@ from yimen.accounts.scoping import bindings_for, can
 from yimen.assistance.choices import AssistanceType
 from yimen.errors import NotFound, YimenError
 from yimen.months import month_of
+from yimen.privacy.access import log_export, log_full_record
 
 from .exports import roster_xlsx
 from .models import BeneficiaryStatus, ChangeKind, Review, ReviewOutcome
@@ -43,7 +44,20 @@ def roster_page(request):
     kind = request.GET.get("kind", "")
     rows = roster.roster_search(request.user, query, status=status, kind=kind)
     if request.GET.get("format") == "xlsx":
-        data = roster_xlsx(rows[:EXPORT_LIMIT])
+        exported = rows[:EXPORT_LIMIT]
+        try:
+            log_export(
+                actor=request.user,
+                record_type="benefits.beneficiary",
+                record_ids=exported.values_list("pk", flat=True),
+                division_code=bindings_for(request.user, Action.ROSTER_VIEW)[0].division_code,
+                purpose=request.GET.get("purpose", ""),
+                note=f"roster.xlsx {query}".strip(),
+            )
+        except YimenError as exc:
+            messages.error(request, exc.render())
+            return redirect(f"{request.path}?{_without_export(request)}")
+        data = roster_xlsx(exported)
         response = HttpResponse(
             data,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -65,6 +79,13 @@ def roster_page(request):
             "kinds": AssistanceType.choices,
         },
     )
+
+
+def _without_export(request) -> str:
+    kept = request.GET.copy()
+    for name in ("format", "purpose"):
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 def _household_context(request, beneficiary):
@@ -113,6 +134,12 @@ def household_page(request, beneficiary_id: int):
         beneficiary = roster.beneficiary_for(request.user, beneficiary_id)
     except NotFound as exc:
         raise Http404 from exc
+    log_full_record(
+        actor=request.user,
+        record_type="benefits.beneficiary",
+        record_id=beneficiary.pk,
+        division_code=beneficiary.division_id,
+    )
     return render(request, "benefits/household.html", _household_context(request, beneficiary))
 
 

@@ -15,6 +15,7 @@ from yimen.accounts.roles import Action, Role
 from yimen.accounts.scoping import bindings_for, bindings_of, can
 from yimen.errors import YimenError
 from yimen.months import add_months, month_of, parse_month
+from yimen.privacy.access import log_export
 from yimen.regions.codes import Level, code_at_level, level_of
 
 from .exports import bank_csv, bank_xlsx, roll_pdf
@@ -113,6 +114,14 @@ def roll_file(request, roll_id: int, kind: str):
         body, content_type = roll_pdf(roll), "application/pdf"
     else:
         raise Http404
+    log_export(
+        actor=request.user,
+        record_type="benefits.beneficiary",
+        record_ids=roll.lines.values_list("beneficiary_id", flat=True),
+        division_code=roll.division_id,
+        purpose="payment",
+        note=f"{stem}.{kind}",
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
     return response

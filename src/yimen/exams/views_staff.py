@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
 from yimen.errors import YimenError
+from yimen.privacy.access import log_full_record
 
 from . import selectors
 from .catalogue import blueprint_text
@@ -115,6 +116,12 @@ def candidate(request, exam_candidate_id: int):
         person = selectors.access_candidate(request.user, exam_candidate_id)
     except NotInScope:
         raise Http404 from None
+    log_full_record(
+        actor=request.user,
+        record_type="exams.candidate",
+        record_id=person.pk,
+        division_code=person.division_id,
+    )
     apps = person.applications.select_related("category").order_by("-applied_on", "-pk")
     sessions = []
     if bindings_for(request.user, Action.EXAM_ADMINISTER):

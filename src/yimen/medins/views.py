@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
 from yimen.errors import Invalid, YimenError
+from yimen.privacy.access import log_full_record
 from yimen.workflow.calendar import add_working_days
 
 from .forms import TransferApplicationForm
@@ -121,6 +122,13 @@ def detail(request, pk: int):
         transfer = access_transfer(request.user, pk)
     except YimenError:
         raise Http404 from None
+    region = transfer.to_division if transfer.side == Side.INCOMING else transfer.from_division
+    log_full_record(
+        actor=request.user,
+        record_type="medins.transfer",
+        record_id=transfer.pk,
+        division_code=region.ljust(12, "0")[:12],
+    )
     staff = transfer.pk in set(transfers_for_staff(request.user).values_list("pk", flat=True))
     can_act = staff and transfer.status in (TransferStatus.RECEIVED, TransferStatus.INFO_RECEIVED)
     forms = ["application"] + (["type-change", "information"] if transfer.info else [])

@@ -25,6 +25,11 @@ YIMEN_FSI_DEMO_CREDENTIAL  1 (with YIMEN_DEBUG only; `make demo` sets it): the h
                      also accepts the published demo credential for the demo hospital
                      (settlement/fsi/auth.py DEMO_CREDENTIALS); ignored when debug is off
 YIMEN_EXAMS_LINK_CODE_DAYS  days a candidate's account link code stays valid (default 14)
+YIMEN_BACKUP_KEY_FILE  the key of `yimen backup`/`yimen restore` (kept apart from the data
+                     directory and the backups; `yimen backup --keygen` makes it)
+YIMEN_BACKUP_DIR     where `yimen backup` writes (ship it off the host)
+YIMEN_PRIVACY_PURPOSES_FILE  JSON list of [code, 中文, English]: the purposes staff choose from
+                     when they export personal data or unmask an ID number (privacy.purposes)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -113,6 +118,9 @@ INSTALLED_APPS = [
     # --- issue 22 item 2: complaints and re-examination ---
     "yimen.complaints",
     # --- end issue 22 item 2 ---
+    # --- issue 23: personal data protection ---
+    "yimen.privacy",
+    # --- end issue 23 ---
 ]
 
 MIDDLEWARE = [
@@ -332,3 +340,9 @@ SMS_QUIET_HOURS = os.environ.get("YIMEN_SMS_QUIET_HOURS", "21:00-08:00")
 SMS_MAX_ATTEMPTS = int(os.environ.get("YIMEN_SMS_MAX_ATTEMPTS", 5))
 if SMS_BACKEND == "http" and not SMS_URL:
     raise ImproperlyConfigured("YIMEN_SMS_BACKEND=http needs YIMEN_SMS_URL")
+
+# --- issue 23: personal data protection (yimen.privacy, docs/privacy.md) ---
+BACKUP_KEY_FILE = os.environ.get("YIMEN_BACKUP_KEY_FILE", "")
+BACKUP_DIR = os.environ.get("YIMEN_BACKUP_DIR", "")
+PRIVACY_PURPOSES_FILE = os.environ.get("YIMEN_PRIVACY_PURPOSES_FILE", "")
+# --- end issue 23 ---

@@ -14,6 +14,7 @@ app_name = "supervision"
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<id:application_id>/", views.case_detail, name="case_detail"),
+    path("cases/<id:application_id>/unmask/", views.case_unmask, name="case_unmask"),
     path("cases/<id:application_id>/flag/", views.flag_raise, name="flag_raise"),
     path("flags/", views.flags, name="flags"),
     path("flags/<id:flag_id>/answer/", views.flag_answer, name="flag_answer"),

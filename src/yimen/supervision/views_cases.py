@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yimen.assistance.selectors import access_application_by_id, applications_visible_to
 from yimen.errors import YimenError
 from yimen.people import mask_id
+from yimen.privacy.access import log_unmask
 from yimen.verification.display import case_report_context
 from yimen.web.views import not_found_is_404
 from yimen.workflow.models import Task
@@ -105,7 +106,30 @@ def _application(request, application_id):
 @require_GET
 @not_found_is_404
 def case_detail(request, application_id):
+    return _detail(request, _application(request, application_id))
+
+
+@login_required
+@require_POST
+@not_found_is_404
+def case_unmask(request, application_id):
+    """The members' ID numbers in full, for a purpose chosen from the list; logged."""
     application = _application(request, application_id)
+    try:
+        log_unmask(
+            actor=request.user,
+            record_type="assistance.application",
+            record_id=application.pk,
+            division_code=application.division_id,
+            purpose=request.POST.get("purpose", ""),
+        )
+    except YimenError as exc:
+        messages.error(request, exc.render())
+        return _detail(request, application, status=exc.status)
+    return _detail(request, application, unmasked=True)
+
+
+def _detail(request, application, *, unmasked: bool = False, status: int = 200):
     case = application.case
     process = get_process(case.process)
     tasks = []
@@ -116,7 +140,8 @@ def case_detail(request, application_id):
             {"task": task, "label": step.label, "outcome": outcome.label if outcome else ""}
         )
     members = [
-        {"member": m, "id_masked": mask_id(m.id_number)} for m in application.members.order_by("pk")
+        {"member": m, "id_masked": m.id_number if unmasked else mask_id(m.id_number)}
+        for m in application.members.order_by("pk")
     ]
     may_answer = supervision.answering_binding(request.user, application) is not None
     return render(
@@ -140,7 +165,9 @@ def case_detail(request, application_id):
             is not None,
             "may_answer": may_answer,
             "now": timezone.now(),
+            "unmasked": unmasked,
         },
+        status=status,
     )
 
 

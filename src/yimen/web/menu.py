@@ -111,6 +111,16 @@ MENU: list[MenuItem] = [
     ),
     _item("complaint_settings", _("Complaint clocks"), "complaints:settings", {A.ACCOUNT_MANAGE}),
     # --- end issue 22 item 2 ---
+    # --- issue 23: personal data protection ---
+    _item("access_log", _("Personal-data access log"), "privacy:access_log", {A.ACCESS_LOG_VIEW}),
+    _item("legal_holds", _("Legal holds"), "privacy:holds", {A.LEGAL_HOLD, A.ACCESS_LOG_VIEW}),
+    _item(
+        "data_requests",
+        _("Requests about personal data"),
+        "privacy:requests",
+        {A.SUBJECT_REQUEST_HANDLE},
+    ),
+    # --- end issue 23 ---
     # the citizen
     _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),
     _item("apply", _("Apply for assistance"), "assistance:application_new", {A.CASE_APPLY}),
@@ -145,6 +155,8 @@ MENU: list[MenuItem] = [
     ),
     # everyone
     _item("notifications", _("Notifications"), "notify:inbox"),
+    # --- issue 23: a person's own data, last of the citizen's items ---
+    _item("my_data", _("My personal data"), "privacy:mine", {A.SUBJECT_REQUEST_OWN}),
 ]
 
 

@@ -6,6 +6,8 @@ under that namespace) so links, bookmarks and templates keep working."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from yimen.accounts.roles import Action
+from yimen.accounts.scoping import bindings_for
 from yimen.errors import NotFound, YimenError
+from yimen.privacy.access import log_export
 from yimen.web.menu import menu_for
 from yimen.web.views import not_found_is_404
 
@@ -63,6 +68,7 @@ def case_list(request):
             "rows": case_rows(page.object_list, now),
             "filters": filters,
             "query": filters.query_string(),
+            "export_fields": parse_qsl(filters.query_string()),
             "statuses": CaseStatus.choices,
             "steps": step_choices(),
             "villages": village_choices(request.user),
@@ -82,6 +88,18 @@ def _export(request, cases, filters: CaseFilters, now):
             )
             % {"n": count, "max": MAX_ROWS},
         )
+        return redirect(f"{reverse('web:case_list')}?{filters.query_string()}")
+    try:
+        log_export(
+            actor=request.user,
+            record_type="workflow.case",
+            record_ids=cases.values_list("pk", flat=True),
+            division_code=bindings_for(request.user, Action.CASE_VIEW)[0].division_code,
+            purpose=request.GET.get("purpose", ""),
+            note="cases.xlsx",
+        )
+    except YimenError as exc:
+        messages.error(request, exc.render())
         return redirect(f"{reverse('web:case_list')}?{filters.query_string()}")
     body = cases_workbook(case_rows(cases, now), filters.describe())
     response = HttpResponse(body, content_type=XLSX)
