@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import Application, Status, Survey, SurveyStatus
 from .services import applications as apps
+from .services import county_requests
 from .services.survey import UnitData, survey_import, survey_vet, unit_survey
 from .views_common import page_of, refused, require_staff, visible_scheme
 
@@ -54,6 +55,7 @@ def index(request):
             "surveyed": surveys.count(),
             "vetted": surveys.filter(status=SurveyStatus.VETTED).count(),
             "to_vet": surveys.filter(status=SurveyStatus.SURVEYED).count(),
+            "county_requests": county_requests.requests_to_answer(request.user)[:50],
         },
     )
 

@@ -1,7 +1,7 @@
 """After submission: the field inspection by two inspectors (the measured volume is what
 is paid), the review signed by a named official (谁审批、谁签字、谁负责) with the computed
 amount per item and per applicant, the disclosure (公示) and the objections that reopen the
-review, and the county's review requests."""
+review. The county's review requests are in ``county_requests.py``."""
 
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ from ..models import (
     Objection,
     Rate,
     RateUnit,
-    ReviewRequest,
     Scheme,
     Status,
 )
@@ -354,50 +353,3 @@ def objection_lodge(
         reason=text,
     )
     return objection
-
-
-@transaction.atomic
-def review_request_raise(*, application: Application, actor, comment: str) -> ReviewRequest:
-    """The county supervisor asks the bureau to look again (no decision of its own)."""
-    role = require(actor, Action.SUBSIDY_SUPERVISE, application.division_id)
-    comment = comment.strip()[:5000]
-    if not comment:
-        raise ReasonNeeded("comment")
-    request = ReviewRequest.objects.create(
-        application=application, comment=comment, raised_by=actor
-    )
-    audit(
-        EventType.SUBSIDY_REVIEW_REQUESTED,
-        application,
-        actor=actor,
-        role=role,
-        division=application.division_id,
-        new={"request": request.pk},
-        reason=comment,
-    )
-    return request
-
-
-@transaction.atomic
-def review_request_answer(*, request: ReviewRequest, actor, answer: str) -> ReviewRequest:
-    role = require(actor, Action.SUBSIDY_REVIEW, request.application.division_id)
-    answer = answer.strip()[:5000]
-    if not answer:
-        raise ReasonNeeded("answer")
-    done = ReviewRequest.objects.filter(pk=request.pk, answered_at=None).update(
-        answer=answer, answered_by=actor, answered_at=timezone.now()
-    )
-    if done != 1:
-        raise NotAllowed()
-    request.refresh_from_db()
-    audit(
-        EventType.SUBSIDY_REVIEW_ANSWERED,
-        request.application,
-        actor=actor,
-        role=role,
-        division=request.application.division_id,
-        new={"request": request.pk},
-        reason=answer,
-        signer=actor,
-    )
-    return request
