@@ -106,13 +106,13 @@ def run(args) -> None:
 
     from yimen.accounts.models import RoleBinding, User
     from yimen.accounts.roles import Role
-    from yimen.import_limits import xlsx_rows
     from yimen.regions.models import Division
     from yimen.subsidy.models import Survey, Unit
     from yimen.subsidy.services.survey import parse_rows, survey_import
     from yimen.subsidy.services.survey import village_codes as codes_of
     from yimen.subsidy.services.survey_rows import survey_rows_write
     from yimen.subsidy.survey_sheet import plain_frame, sheet_rows
+    from yimen.subsidy.xlsx_values import xlsx_values
 
     call_command("load_divisions", verbosity=0, stdout=io.StringIO())
     user = User.objects.create(username="bench", full_name="基准")
@@ -140,7 +140,7 @@ def run(args) -> None:
 
     # the parts alone
     t0 = time.perf_counter()
-    numbers, cells = sheet_rows(xlsx_rows(data, "survey.xlsx"))
+    numbers, cells = sheet_rows(xlsx_values(data, "survey.xlsx"))
     read = time.perf_counter() - t0
     codes = codes_of(scheme)
     t0 = time.perf_counter()

@@ -86,7 +86,7 @@ EDGES = {
 
 @pytest.mark.parametrize("label", list(EDGES))
 def test_the_column_path_accepts_only_what_the_rows_accept(world, label):
-    numbers, cells = sheet_rows([IMPORT_COLUMNS, EDGES[label]])
+    numbers, cells = sheet_rows(enumerate([IMPORT_COLUMNS, EDGES[label]], start=1))
     codes = village_codes(world.scheme)
     fast = plain_frame(
         cells, admitted=world.scheme.applicant_types, village_codes=codes, today=TODAY
@@ -110,7 +110,7 @@ def test_the_column_path_accepts_only_what_the_rows_accept(world, label):
 
 
 def test_an_identity_twice_is_refused_on_both_paths(world):
-    numbers, cells = sheet_rows([IMPORT_COLUMNS, row(), row(name="另一人")])
+    numbers, cells = sheet_rows(enumerate([IMPORT_COLUMNS, row(), row(name="另一人")], start=1))
     codes = village_codes(world.scheme)
     admitted = world.scheme.applicant_types
     assert plain_frame(cells, admitted=admitted, village_codes=codes, today=TODAY) is None

@@ -71,15 +71,16 @@ def cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def sheet_rows(rows: Iterable[Sequence[Any]]) -> tuple[list[int], list[list[str]]]:
-    """The data rows of a sheet (header first) as (their row numbers as Excel shows them,
-    their first ten cells as text); empty rows are left out."""
+def sheet_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> tuple[list[int], list[list[str]]]:
+    """The data rows of a sheet — (row number as Excel shows it, values) pairs, the header
+    first (``xlsx_values``) — as their numbers and their first ten cells as text; empty
+    rows are left out."""
     numbers: list[int] = []
     cells: list[list[str]] = []
     width = len(IMPORT_COLUMNS)
-    for n, row in enumerate(rows, start=1):
-        if n == 1:
-            continue
+    for position, (n, row) in enumerate(rows):
+        if position == 0:
+            continue  # the header
         texts = [cell_text(c) for c in row[:width]]
         if not any(texts):
             continue

@@ -17,7 +17,7 @@ from stdnum.cn import uscc
 from yimen.accounts.roles import Action
 from yimen.audit.events import EventType
 from yimen.errors import YimenError
-from yimen.import_limits import ImportTooLarge, xlsx_rows
+from yimen.import_limits import ImportTooLarge
 from yimen.people import InvalidIdNumber, parse_id_number
 from yimen.regions.models import Division
 
@@ -31,6 +31,7 @@ from ..survey_sheet import (  # noqa: F401  (IMPORT_COLUMNS: the sheet's header,
     plain_frame,
     sheet_rows,
 )
+from ..xlsx_values import xlsx_values
 from .common import audit, require
 from .survey_rows import survey_rows_write
 
@@ -242,10 +243,10 @@ def checked_sheet(*, scheme: Scheme, data: bytes, filename: str, today: date) ->
     ImportRefused with every bad row's number and reason (ImportUnreadable when the file
     is not a workbook, ImportTooLarge above the import caps). Writes nothing."""
     try:
-        numbers, cells = sheet_rows(xlsx_rows(data, filename))
+        numbers, cells = sheet_rows(xlsx_values(data, filename))
     except ImportTooLarge:
         raise
-    except Exception:  # openpyxl raises its own, zipfile's and XML parsers' errors
+    except Exception:  # zipfile's, the XML parser's and a broken reference's errors
         raise ImportUnreadable(filename[:100]) from None
     codes = village_codes(scheme)
     frame = plain_frame(cells, admitted=scheme.applicant_types, village_codes=codes, today=today)

@@ -98,6 +98,12 @@ def survey_rows_write(
         ).values_list("unit_id", "pk")
     )
     survey_type = Survey._meta.label_lower  # the subject type record_event gives a survey
+    # two payloads shared by every event (the log normalises each object once): the entry
+    # is the subject, its unit is on the entry, so the payload says only how it came
+    payload = {
+        True: {"new_unit": True, "sheet": filename[:100]},
+        False: {"new_unit": False, "sheet": filename[:100]},
+    }
     drafts = [
         EventDraft(
             event_type=EventType.SUBSIDY_UNIT_SURVEYED,
@@ -106,7 +112,7 @@ def survey_rows_write(
             actor=actor,
             role=role,
             division_code=division,
-            new={"unit": unit_id, "new": identity in new_units, "sheet": filename[:100]},
+            new=payload[identity in new_units],
         )
         for identity, division, unit_id in entries.select(
             "identity", "division_id", "unit_id"
