@@ -42,11 +42,10 @@ def unit_ids(identities: list[str]) -> dict[str, int]:
     if not identities:
         return {}
     quote = connection.ops.quote_name
-    table, identity, pk = (
-        quote(Unit._meta.db_table),
-        quote(Unit._meta.get_field("identity").column),
-        quote(Unit._meta.pk.column),
-    )
+    table = quote(Unit._meta.db_table)
+    identity = quote(str(Unit._meta.get_field("identity").column))
+    pk = quote(str(Unit._meta.pk.column))  # type: ignore[union-attr]
+    param: list[str] | str
     if connection.vendor == "postgresql":
         where, param = "= ANY(%s)", identities
     else:
