@@ -227,7 +227,6 @@ def run(args) -> None:
         "survey_counts": lambda u: p.survey_counts(p.stats_prefixes(u)),
         "application_counts": lambda u: p.application_counts(p.stats_prefixes(u)),
         "item_totals": lambda u: p.item_totals(p.stats_prefixes(u)),
-        "feed_totals": lambda u: p.feed_totals(p.stats_prefixes(u)),
         "targets": lambda u: p.targets(p.stats_prefixes(u)),
         "whole dashboard (figures)": p.figures,
     }
@@ -251,7 +250,7 @@ def explain(p, user) -> None:
     from django.test.utils import CaptureQueriesContext
 
     prefixes = p.stats_prefixes(user)
-    for fn in (p.survey_counts, p.application_counts, p.item_totals, p.feed_totals):
+    for fn in (p.survey_counts, p.application_counts, p.item_totals):
         with CaptureQueriesContext(connection) as captured:
             fn(prefixes)
         for query in captured.captured_queries:

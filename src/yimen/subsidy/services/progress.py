@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
@@ -86,53 +87,53 @@ def _in_area(prefixes: list[str], field: str) -> Q:
 # --- the dashboard's queries, one function each (bench/subsidy_dashboard.py times them) ---
 
 
+def _county_of(field: str) -> Substr:
+    """The county of a row, from its own division code (a unit is in its scheme's county:
+    ``survey._division_in``), so no query joins the scheme to group by it."""
+    return Substr(field, 1, 6)
+
+
 def survey_counts(prefixes: list[str]) -> list[tuple[str, str, int]]:
-    """(scheme's county, survey status, entries) of the units surveyed in the area."""
+    """(county, survey status, entries) of the units surveyed in the area."""
     return list(
         Survey.objects.filter(_in_area(prefixes, "unit__division_id"))
-        .values_list("scheme__division_id", "status")
+        .annotate(county=_county_of("unit__division_id"))
+        .values_list("county", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
 
 
 def application_counts(prefixes: list[str]) -> list[tuple[str, str, int, Decimal | None]]:
-    """(scheme's county, status, applications, approved money) in the area."""
+    """(county, status, applications, approved money) in the area."""
     return list(
         Application.objects.filter(_in_area(prefixes, "division_id"))
-        .values_list("scheme__division_id", "status")
+        .annotate(county=_county_of("division_id"))
+        .values_list("county", "status")
         .annotate(n=Count("pk"), money=Sum("approved_amount"))
         .order_by()
     )
 
 
-def _approved_items(prefixes: list[str]):
-    return Item.objects.filter(
-        _in_area(prefixes, "application__division_id"),
-        application__status__in=APPROVED,
-    ).exclude(finding=Finding.NOT_FOUND)
-
-
-def item_totals(prefixes: list[str]) -> list[tuple[str, str, Decimal | None, int]]:
-    """(scheme's county, item type, measured pit volume, items) of approved applications."""
+def item_totals(
+    prefixes: list[str],
+) -> list[tuple[str, str, str, Decimal | None, Decimal | None, int]]:
+    """(county, item type, quantity unit, measured pit volume, measured quantity, items) of
+    the items of approved applications found on site: one pass over the items for pits,
+    feed and machines alike."""
     return list(
-        _approved_items(prefixes)
-        .values_list("application__scheme__division_id", "item_type")
+        Item.objects.filter(
+            _in_area(prefixes, "application__division_id"),
+            application__status__in=APPROVED,
+        )
+        .exclude(finding=Finding.NOT_FOUND)
+        .annotate(county=_county_of("application__division_id"))
+        .values_list("county", "item_type", "quantity_unit")
         .annotate(
-            qty=Sum(F("measured_length_m") * F("measured_width_m") * F("measured_depth_m")),
+            volume=Sum(F("measured_length_m") * F("measured_width_m") * F("measured_depth_m")),
+            qty=Sum("measured_quantity"),
             n=Count("pk"),
         )
-        .order_by()
-    )
-
-
-def feed_totals(prefixes: list[str]) -> list[tuple[str, str, Decimal | None]]:
-    """(scheme's county, unit, measured quantity) of the approved feed."""
-    return list(
-        _approved_items(prefixes)
-        .filter(item_type=ItemType.FEED)
-        .values_list("application__scheme__division_id", "quantity_unit")
-        .annotate(qty=Sum("measured_quantity"))
         .order_by()
     )
 
@@ -163,16 +164,16 @@ def figures(user) -> dict:
         if status == Status.PAID:
             row["paid"] += n
             row["paid_amount"] += _money(money)
-    for code, kind, qty, n in item_totals(prefixes):
+    for code, kind, unit, volume, qty, n in item_totals(prefixes):
         row = rows[_county(code)]
         if kind == ItemType.PIT:
-            row["pit_m3"] += _money(qty)
+            row["pit_m3"] += _money(volume)
         elif kind == ItemType.MACHINE:
             row["machines"] += n
-    for code, unit, qty in feed_totals(prefixes):
-        # lots measured in m³ are shown as m³: the factor to tonnes is a scheme's rate row,
-        # not the dashboard's to assume
-        rows[_county(code)]["feed_t" if unit == "t" else "feed_m3"] += _money(qty)
+        elif kind == ItemType.FEED:
+            # lots measured in m³ are shown as m³: the factor to tonnes is a scheme's rate
+            # row, not the dashboard's to assume
+            row["feed_t" if unit == "t" else "feed_m3"] += _money(qty)
     names = dict(
         Division.objects.filter(code__in=[c.ljust(12, "0") for c in rows]).values_list(
             "code", "name"
