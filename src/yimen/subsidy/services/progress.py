@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +23,6 @@ from yimen.regions.models import Division
 from ..errors import BadInspection
 from ..models import (
     Application,
-    Finding,
-    Item,
-    ItemType,
     Metric,
     Programme,
     ProgressFigure,
@@ -104,35 +101,21 @@ def survey_counts(prefixes: list[str]) -> list[tuple[str, str, int]]:
     )
 
 
-def application_counts(prefixes: list[str]) -> list[tuple[str, str, int, Decimal | None]]:
-    """(county, status, applications, approved money) in the area."""
+def application_counts(prefixes: list[str]) -> list[tuple]:
+    """(county, status, applications, approved money, pit m³, feed t, feed m³, machines) in
+    the area: what each signed approval covers is on the application
+    (``review.approved_quantities``), so no query scans the items."""
     return list(
         Application.objects.filter(_in_area(prefixes, "division_id"))
         .annotate(county=_county_of("division_id"))
         .values_list("county", "status")
-        .annotate(n=Count("pk"), money=Sum("approved_amount"))
-        .order_by()
-    )
-
-
-def item_totals(
-    prefixes: list[str],
-) -> list[tuple[str, str, str, Decimal | None, Decimal | None, int]]:
-    """(county, item type, quantity unit, measured pit volume, measured quantity, items) of
-    the items of approved applications found on site: one pass over the items for pits,
-    feed and machines alike."""
-    return list(
-        Item.objects.filter(
-            _in_area(prefixes, "application__division_id"),
-            application__status__in=APPROVED,
-        )
-        .exclude(finding=Finding.NOT_FOUND)
-        .annotate(county=_county_of("application__division_id"))
-        .values_list("county", "item_type", "quantity_unit")
         .annotate(
-            volume=Sum(F("measured_length_m") * F("measured_width_m") * F("measured_depth_m")),
-            qty=Sum("measured_quantity"),
             n=Count("pk"),
+            money=Sum("approved_amount"),
+            pit=Sum("approved_pit_m3"),
+            feed_t=Sum("approved_feed_t"),
+            feed_m3=Sum("approved_feed_m3"),
+            machines=Sum("approved_machines"),
         )
         .order_by()
     )
@@ -152,7 +135,7 @@ def figures(user) -> dict:
         rows[_county(code)]["surveyed"] += n
         if status == "vetted":
             rows[_county(code)]["vetted"] += n
-    for code, status, n, money in application_counts(prefixes):
+    for code, status, n, money, pit, feed_t, feed_m3, machines in application_counts(prefixes):
         row = rows[_county(code)]
         if status in APPLIED:
             row["applied"] += n
@@ -161,19 +144,13 @@ def figures(user) -> dict:
         if status in APPROVED:
             row["approved"] += n
             row["approved_amount"] += _money(money)
+            row["pit_m3"] += _money(pit)
+            row["feed_t"] += _money(feed_t)
+            row["feed_m3"] += _money(feed_m3)
+            row["machines"] += machines or 0
         if status == Status.PAID:
             row["paid"] += n
             row["paid_amount"] += _money(money)
-    for code, kind, unit, volume, qty, n in item_totals(prefixes):
-        row = rows[_county(code)]
-        if kind == ItemType.PIT:
-            row["pit_m3"] += _money(volume)
-        elif kind == ItemType.MACHINE:
-            row["machines"] += n
-        elif kind == ItemType.FEED:
-            # lots measured in m³ are shown as m³: the factor to tonnes is a scheme's rate
-            # row, not the dashboard's to assume
-            row["feed_t" if unit == "t" else "feed_m3"] += _money(qty)
     names = dict(
         Division.objects.filter(code__in=[c.ljust(12, "0") for c in rows]).values_list(
             "code", "name"

@@ -199,6 +199,36 @@ def compute_for(application: Application, items: list[Item] | None = None) -> li
     return amounts
 
 
+def approved_quantities(items: list[Item]) -> dict:
+    """What an approval covers, from the items found on site: the measured pit volume,
+    feed in tonnes and in m³ (lots measured in m³ stay m³: the factor is a rate row's), and
+    machines. Stored on the application for the programme's dashboard."""
+    found = [i for i in items if i.finding and i.finding != Finding.NOT_FOUND]
+    cents = Decimal("0.01")
+    return {
+        "approved_pit_m3": sum(
+            (i.measured_volume or ZERO for i in found if i.item_type == ItemType.PIT), ZERO
+        ).quantize(cents),
+        "approved_feed_t": sum(
+            (
+                i.measured_quantity or ZERO
+                for i in found
+                if i.item_type == ItemType.FEED and i.quantity_unit != RateUnit.CUBIC_METRE
+            ),
+            ZERO,
+        ).quantize(cents),
+        "approved_feed_m3": sum(
+            (
+                i.measured_quantity or ZERO
+                for i in found
+                if i.item_type == ItemType.FEED and i.quantity_unit == RateUnit.CUBIC_METRE
+            ),
+            ZERO,
+        ).quantize(cents),
+        "approved_machines": sum(1 for i in found if i.item_type == ItemType.MACHINE),
+    }
+
+
 def _money(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
@@ -271,6 +301,7 @@ def application_decide(
         transitions.move(
             application,
             Status.APPROVED,
+            **approved_quantities(items),
             computed_amount=sum((c.amount for c in computed), ZERO),
             approved_amount=sum((i.approved_amount or ZERO for i in items), ZERO),
             decided_by=actor,
