@@ -1,18 +1,15 @@
 """Benchmark: the straw-to-meat subsidy (issue 17) — the amounts of 50,000 applications with
-150,000 items computed set-based, a 50,000-unit survey sheet imported and validated, and
-the progress dashboard's queries.
+150,000 items computed set-based (under 5 s on both databases). The survey sheet's import
+is timed by bench/subsidy_survey.py, the dashboard's queries by bench/subsidy_dashboard.py.
 
 Makes a fresh database with Yushu's divisions, a scheme and its placeholder rates, then
-  1. bulk-writes APPLICATIONS inspected applications with 3 items each (pits, feed in t and
-     m³, machines) and times ``frames.scheme_amounts`` over all of them (one read, one
-     Polars pass), checking a sample against the sequential rule;
-  2. writes a survey sheet of UNITS rows (ID numbers and credit codes with their check
-     digits) and times ``survey_import`` (parse, validate, insert, all or nothing);
-  3. times ``progress.figures`` for a county reader (every dashboard query).
+bulk-writes APPLICATIONS inspected applications with 3 items each (pits, feed in t and
+m³, machines) and times ``frames.scheme_amounts`` over all of them (one read, one Polars
+pass), checking a sample against the sequential rule.
 
     .venv/bin/python bench/subsidy_amounts.py
     .venv/bin/python bench/subsidy_amounts.py --postgres postgres://postgres@127.0.0.1:5432/postgres
-    options: --applications 50000 --units 50000
+    options: --applications 50000
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ YUSHU = "220182000000"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=50_000)
-    parser.add_argument("--units", type=int, default=50_000)
     parser.add_argument("--postgres", help="server URL; a fresh database is made and dropped")
     args = parser.parse_args()
     with fresh_database(args.postgres):
@@ -45,8 +41,6 @@ def main() -> None:
 def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection
-    from openpyxl import Workbook
-    from stdnum.cn import ric, uscc
 
     from yimen.accounts.models import RoleBinding, User
     from yimen.accounts.roles import Role
@@ -67,9 +61,7 @@ def run(args) -> None:
         Status,
         Unit,
     )
-    from yimen.subsidy.services import progress
     from yimen.subsidy.services.review import compute_for
-    from yimen.subsidy.services.survey import IMPORT_COLUMNS, survey_import
 
     call_command("load_divisions", verbosity=0, stdout=io.StringIO())
     print(f"{platform.node()} · {connection.vendor} · Python {platform.python_version()}")
@@ -173,50 +165,6 @@ def run(args) -> None:
         for item, amount in zip(app.items.order_by("pk"), compute_for(app), strict=True):
             assert fast[item.pk] == int(amount.amount * 100), (item.pk, amount)
     print("   50 applications checked against the sequential rule: equal to the fen")
-
-    # 2. a survey sheet of UNITS rows
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(IMPORT_COLUMNS)
-    for n in range(args.units):
-        if n % 3:
-            body = f"220182{1950 + n // 1000}0101{n % 1000:03d}"  # unique for n < 70,000
-            identity = body + ric.calc_check_digit(body + "0")
-            kind = "草食畜养殖场户"
-        else:
-            body = f"93220182MA{n:07d}"
-            identity = body + uscc.calc_check_digit(body)
-            kind = "养殖合作社"
-        sheet.append(
-            [kind, f"主体{n}", identity, villages[n % len(villages)], "", "", "", "", 5, 0]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    data = buffer.getvalue()
-    t0 = time.perf_counter()
-    try:
-        count = survey_import(
-            scheme=scheme, data=data, filename="survey.xlsx", actor=user, today=date(2020, 11, 2)
-        )
-        outcome = f"{count:,} imported"
-    except Exception as exc:  # duplicates in a generated sheet are refused whole, by design
-        outcome = f"refused: {str(exc)[:120]}"
-    print(
-        f"2. survey sheet of {args.units:,} rows ({len(data) / 2**20:.1f} MB): "
-        f"{time.perf_counter() - t0:.2f} s, {outcome}"
-    )
-
-    # 3. the dashboard's queries for the county's reader
-    from yimen.accounts.scoping import forget_bindings
-
-    forget_bindings(user)
-    RoleBinding.objects.create(user=user, role=Role.CITY_VIEWER, division_id="220100000000")
-    forget_bindings(user)
-    progress.figures(user)  # warm
-    t0 = time.perf_counter()
-    progress.figures(user)
-    took = (time.perf_counter() - t0) * 1000
-    print(f"3. progress dashboard figures (all its queries): {took:.0f} ms")
 
 
 if __name__ == "__main__":

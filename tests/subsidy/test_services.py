@@ -511,3 +511,25 @@ def test_a_photo_far_from_the_declared_pit_is_flagged(world, settings, tmp_path)
             kind="photo",
             stage=PhotoStage.INSPECTION,
         )
+
+
+def test_the_signed_approval_records_what_it_covers_for_the_dashboard(world):
+    app = world.submitted(pit(length="10", width="5", depth="3"), feed("120"), machine())
+    items = list(app.items.order_by("pk"))
+    inspection_record(
+        application=app,
+        actor=world.inspector,
+        second_inspector=world.inspector2,
+        inspected_on=date(2020, 12, 5),
+        measurements=[
+            Measurement(items[0].pk, Finding.DIFFERS, Decimal("10"), Decimal("5"), Decimal("2.5")),
+            Measurement(items[1].pk, Finding.AS_DECLARED, quantity=Decimal("110")),
+            Measurement(items[2].pk, Finding.NOT_FOUND),
+        ],
+        now=datetime(2020, 12, 5, 12, tzinfo=BJ),
+    )
+    application_decide(application=app, actor=world.reviewer, approve=True)
+    app.refresh_from_db()
+    # the measured volume, the measured feed, and no machine (not found on site)
+    assert app.approved_pit_m3 == Decimal("125.00") and app.approved_feed_t == Decimal("110.00")
+    assert app.approved_feed_m3 == 0 and app.approved_machines == 0

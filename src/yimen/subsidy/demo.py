@@ -2,7 +2,8 @@
 programme with its 2025 targets, Yushu's 2020 pilot run to the end (units surveyed and
 vetted, one refused, one lapsed at the deadline, an objection, one paid batch), and Yushu's
 current round with its window open now (drafts, submitted, inspected, approved), so the
-``subsidy`` account (孙立军, the bureau's reviewer) finds work on every page. Every rate is
+``subsidy`` account (孙立军, the bureau's reviewer) finds work on every page, and the
+county supervisor's review requests (one answered, one waiting for the bureau). Every rate is
 a placeholder. Rerunning changes nothing."""
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .models import (
 from .rules import ItemFacts
 from .services import payments
 from .services.applications import application_start, application_submit, drafts_lapse, item_add
+from .services.county_requests import review_request_answer, review_request_raise
 from .services.progress import figure_set
 from .services.review import (
     Measurement,
@@ -384,6 +386,24 @@ def load_demo() -> str:
     _inspect(inspected, a, b, day, now, pit=(Decimal("14.6"), Decimal("8"), Decimal("2.9")))
     _inspect(approved, a, b, day, now, feed=Decimal("76"))
     application_decide(application=approved, actor=reviewer, approve=True, note="核查属实")
+
+    # --- the county supervises: one request answered by the bureau, one waiting ---
+    supervisor = users["subsidysupervisor"]
+    asked = review_request_raise(
+        application=paid1,
+        actor=supervisor,
+        comment="贮窖实测容积小于申报容积，请说明按实测计算的依据。",
+    )
+    review_request_answer(
+        request=asked,
+        actor=reviewer,
+        answer="两名核查员现场复测长宽深，按实测容积205.32立方米计算补助，照片已附。",
+    )
+    review_request_raise(
+        application=approved,
+        actor=supervisor,
+        comment="请核实实测饲料76吨的计量方法（过磅单或体积折算）。",
+    )
     return (
         "2 个方案、13 个主体、各阶段申报、1 个已拨付批次 "
         "2 schemes, 13 units, every stage, 1 paid batch"

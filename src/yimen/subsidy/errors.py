@@ -83,11 +83,29 @@ class ImportRefused(Invalid):
         )
 
 
+class ImportUnreadable(Invalid):
+    code = "subsidy.import_unreadable"
+
+    def __init__(self, name: str):
+        super().__init__(
+            _("“%(name)s” cannot be read as an Excel workbook (.xlsx); nothing was imported."),
+            name=name,
+        )
+
+
 class ReasonNeeded(Invalid):
     code = "subsidy.reason_needed"
 
     def __init__(self, field: str = "reason"):
         super().__init__(_("Give a reason."), fields={field: [str(_("Give a reason."))]})
+
+
+class TextTooLong(Invalid):
+    code = "subsidy.text_too_long"
+
+    def __init__(self, field: str, limit: int):
+        message = _("At most %(n)s characters.")
+        super().__init__(message, n=limit, fields={field: [str(message) % {"n": limit}]})
 
 
 class BadInspection(Invalid):

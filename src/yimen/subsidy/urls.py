@@ -48,11 +48,6 @@ urlpatterns = [
         name="application_pdf",
     ),
     path(
-        "applications/<int:subsidy_application_id>/review-request/",
-        views_after.review_request,
-        name="review_request",
-    ),
-    path(
         "review-requests/<int:subsidy_request_id>/answer/",
         views_after.review_answer,
         name="review_answer",

@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import Application, Status, Survey, SurveyStatus
 from .services import applications as apps
+from .services import county_requests
 from .services.survey import UnitData, survey_import, survey_vet, unit_survey
 from .views_common import page_of, refused, require_staff, visible_scheme
 
@@ -54,6 +55,7 @@ def index(request):
             "surveyed": surveys.count(),
             "vetted": surveys.filter(status=SurveyStatus.VETTED).count(),
             "to_vet": surveys.filter(status=SurveyStatus.SURVEYED).count(),
+            "county_requests": county_requests.requests_to_answer(request.user)[:50],
         },
     )
 
@@ -230,13 +232,18 @@ def mine(request):
     units = selectors.own_units(request.user)
     if not selectors.is_unit(request.user):
         raise Http404
-    surveys = Survey.objects.filter(unit__in=units).select_related("scheme", "unit")
+    surveys = list(Survey.objects.filter(unit__in=units).select_related("scheme", "unit"))
+    applications = list(
+        selectors.applications_visible_to(request.user).filter(unit__in=units).order_by("-pk")
+    )
+    # a unit with its 申报书 for a scheme opens it; the button opens one only where none is
+    opened = {(a.scheme_id, a.unit_id): a for a in applications}
     return render(
         request,
         "subsidy/mine.html",
         {
-            "surveys": surveys,
-            "applications": selectors.applications_visible_to(request.user).filter(unit__in=units),
+            "surveys": [(sv, opened.get((sv.scheme_id, sv.unit_id))) for sv in surveys],
+            "applications": applications,
             "now": timezone.now(),
         },
     )

@@ -1,6 +1,7 @@
 """Pages after the decision: the disclosure (staff and public, with objections), payment
 batches and their bank files, the programme's progress with its Excel download, and the
-county's read-only supervision with review requests. Thin, as every page."""
+bureau's answer to a county review request (the county's own pages are in supervision).
+Thin, as every page."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ from . import selectors
 from .errors import NotInScope
 from .forms import CommentForm, FigureForm, ObjectionForm
 from .models import Application, Metric, Programme, ReviewRequest, Status
+from .services import county_requests, review
 from .services import payments as pay
-from .services import review
 from .services.progress import figure_set, figures
-from .views_common import page_of, refused, require_staff, visible_scheme
+from .views_common import refused, require_staff, visible_scheme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -274,48 +275,9 @@ def _progress_xlsx(data, labels) -> HttpResponse:
     return response
 
 
-@login_required
 def county(request):
-    """The county supervisor's read-only list, with review requests and their answers."""
-    if not bindings_for(request.user, Action.SUBSIDY_SUPERVISE):
-        raise Http404
-    qs = selectors.applications_visible_to(request.user).exclude(status=Status.DRAFT)
-    status = request.GET.get("status", "")[:20]
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    requests = ReviewRequest.objects.filter(application__in=qs).select_related(
-        "application", "raised_by"
-    )
-    return render(
-        request,
-        "subsidy/county.html",
-        {
-            "page": page_of(request, qs.order_by("-submitted_at", "-pk")),
-            "statuses": [(s, label) for s, label in Status.choices if s != Status.DRAFT],
-            "status": status,
-            "requests": requests[:100],
-            "form": CommentForm(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def review_request(request, subsidy_application_id: int):
-    try:
-        app = selectors.access_application(request.user, subsidy_application_id)
-    except NotInScope:
-        raise Http404 from None
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            review.review_request_raise(
-                application=app, actor=request.user, comment=form.cleaned_data["text"]
-            )
-            messages.success(request, _("Review request sent to the bureau."))
-        except YimenError as exc:
-            refused(request, exc)
-    return redirect("subsidy:county")
+    """The county's old address: supervision has its own pages now (bookmarks still work)."""
+    return redirect("supervision:subsidy_cases", permanent=True)
 
 
 @login_required
@@ -331,7 +293,7 @@ def review_answer(request, subsidy_request_id: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            review.review_request_answer(
+            county_requests.review_request_answer(
                 request=item, actor=request.user, answer=form.cleaned_data["text"]
             )
             messages.success(request, _("Answer recorded."))

@@ -9,6 +9,8 @@ import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 from . import views_cases as views
 from . import views_dashboard as board
 from . import views_sampling as samples
+from . import views_subsidy as subsidy
+from . import views_subsidy_sampling as subsidy_samples
 
 app_name = "supervision"
 urlpatterns = [
@@ -33,5 +35,17 @@ urlpatterns = [
         "samples/<id:draw_id>/cases/<id:sampled_id>/finding/",
         samples.sample_finding,
         name="sample_finding",
+    ),
+    # issue 17: the straw-to-meat subsidy, read-only, sampled, review requests to the bureau
+    path("subsidy/", subsidy.subsidy_cases, name="subsidy_cases"),
+    path("subsidy/<id:application_id>/", subsidy.subsidy_case, name="subsidy_case"),
+    path("subsidy/<id:application_id>/request/", subsidy.subsidy_request, name="subsidy_request"),
+    path("subsidy/samples/", subsidy_samples.subsidy_samples, name="subsidy_samples"),
+    path("subsidy/samples/draw/", subsidy_samples.subsidy_sample_draw, name="subsidy_sample_draw"),
+    path("subsidy/samples/<id:draw_id>/", subsidy_samples.subsidy_sample, name="subsidy_sample"),
+    path(
+        "subsidy/samples/<id:draw_id>/applications/<id:sampled_id>/finding/",
+        subsidy_samples.subsidy_sample_finding,
+        name="subsidy_sample_finding",
     ),
 ]

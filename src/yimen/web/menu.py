@@ -85,7 +85,12 @@ MENU: list[MenuItem] = [
     ),
     _item("subsidy_payments", _("Subsidy payments"), "subsidy:payments", {A.SUBSIDY_VIEW}),
     _item("subsidy_progress", _("Programme progress"), "subsidy:progress", {A.SUBSIDY_STATS}),
-    _item("subsidy_county", _("Subsidy supervision"), "subsidy:county", {A.SUBSIDY_SUPERVISE}),
+    _item(
+        "subsidy_county",
+        _("Subsidy supervision"),
+        "supervision:subsidy_cases",
+        {A.SUBSIDY_SUPERVISE},
+    ),
     _item("subsidy_mine", _("My subsidy application"), "subsidy:mine", {A.SUBSIDY_APPLY}),
     # --- end issue 17 ---
     # --- issue 18: straw-burning supervision ---

@@ -1,8 +1,8 @@
 """The straw-to-meat (秸秆变肉) subsidy: the programme and its schemes as dated data, the
 rate table, the surveyed units, applications (申报书) with their items and photos, the
 field inspection, the signed decision, the disclosure and its objections, payment batches
-with their lines and fund ledger, review requests from the county, and the programme's
-yearly figures.
+with their lines and fund ledger, the county's review requests and samples (抽查), and
+the programme's yearly figures.
 
 Statuses change only in ``transitions.py``; the rules that read these rows are pure
 functions in ``rules.py``. Every number the sources did not confirm (rates, minimums, caps,
@@ -46,6 +46,11 @@ from .programme import (  # noqa: F401
     Rate,
     RateUnit,
     Scheme,
+)
+from .supervision import (  # noqa: F401
+    SampledApplication,
+    SampleDraw,
+    SampleFinding,
 )
 from .units import (  # noqa: F401
     Survey,

@@ -60,6 +60,12 @@ class Application(models.Model):
     inspection_note = models.TextField(_("inspection note"), blank=True)
     computed_amount = models.DecimalField(_("computed amount"), null=True, blank=True, **MONEY)
     approved_amount = models.DecimalField(_("approved amount"), null=True, blank=True, **MONEY)
+    # what the signed approval covers, from the items found on site: the programme's
+    # dashboard sums these per application instead of scanning every item
+    approved_pit_m3 = models.DecimalField(_("approved pit volume (m³)"), default=0, **QTY)
+    approved_feed_t = models.DecimalField(_("approved feed (t)"), default=0, **QTY)
+    approved_feed_m3 = models.DecimalField(_("approved feed (m³)"), default=0, **QTY)
+    approved_machines = models.PositiveIntegerField(_("approved machines"), default=0)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,7 +1,7 @@
 """After submission: the field inspection by two inspectors (the measured volume is what
 is paid), the review signed by a named official (谁审批、谁签字、谁负责) with the computed
 amount per item and per applicant, the disclosure (公示) and the objections that reopen the
-review, and the county's review requests."""
+review. The county's review requests are in ``county_requests.py``."""
 
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ from ..models import (
     Objection,
     Rate,
     RateUnit,
-    ReviewRequest,
     Scheme,
     Status,
 )
@@ -200,6 +199,36 @@ def compute_for(application: Application, items: list[Item] | None = None) -> li
     return amounts
 
 
+def approved_quantities(items: list[Item]) -> dict:
+    """What an approval covers, from the items found on site: the measured pit volume,
+    feed in tonnes and in m³ (lots measured in m³ stay m³: the factor is a rate row's), and
+    machines. Stored on the application for the programme's dashboard."""
+    found = [i for i in items if i.finding and i.finding != Finding.NOT_FOUND]
+    cents = Decimal("0.01")
+    return {
+        "approved_pit_m3": sum(
+            (i.measured_volume or ZERO for i in found if i.item_type == ItemType.PIT), ZERO
+        ).quantize(cents),
+        "approved_feed_t": sum(
+            (
+                i.measured_quantity or ZERO
+                for i in found
+                if i.item_type == ItemType.FEED and i.quantity_unit != RateUnit.CUBIC_METRE
+            ),
+            ZERO,
+        ).quantize(cents),
+        "approved_feed_m3": sum(
+            (
+                i.measured_quantity or ZERO
+                for i in found
+                if i.item_type == ItemType.FEED and i.quantity_unit == RateUnit.CUBIC_METRE
+            ),
+            ZERO,
+        ).quantize(cents),
+        "approved_machines": sum(1 for i in found if i.item_type == ItemType.MACHINE),
+    }
+
+
 def _money(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
@@ -272,6 +301,7 @@ def application_decide(
         transitions.move(
             application,
             Status.APPROVED,
+            **approved_quantities(items),
             computed_amount=sum((c.amount for c in computed), ZERO),
             approved_amount=sum((i.approved_amount or ZERO for i in items), ZERO),
             decided_by=actor,
@@ -354,50 +384,3 @@ def objection_lodge(
         reason=text,
     )
     return objection
-
-
-@transaction.atomic
-def review_request_raise(*, application: Application, actor, comment: str) -> ReviewRequest:
-    """The county supervisor asks the bureau to look again (no decision of its own)."""
-    role = require(actor, Action.SUBSIDY_SUPERVISE, application.division_id)
-    comment = comment.strip()[:5000]
-    if not comment:
-        raise ReasonNeeded("comment")
-    request = ReviewRequest.objects.create(
-        application=application, comment=comment, raised_by=actor
-    )
-    audit(
-        EventType.SUBSIDY_REVIEW_REQUESTED,
-        application,
-        actor=actor,
-        role=role,
-        division=application.division_id,
-        new={"request": request.pk},
-        reason=comment,
-    )
-    return request
-
-
-@transaction.atomic
-def review_request_answer(*, request: ReviewRequest, actor, answer: str) -> ReviewRequest:
-    role = require(actor, Action.SUBSIDY_REVIEW, request.application.division_id)
-    answer = answer.strip()[:5000]
-    if not answer:
-        raise ReasonNeeded("answer")
-    done = ReviewRequest.objects.filter(pk=request.pk, answered_at=None).update(
-        answer=answer, answered_by=actor, answered_at=timezone.now()
-    )
-    if done != 1:
-        raise NotAllowed()
-    request.refresh_from_db()
-    audit(
-        EventType.SUBSIDY_REVIEW_ANSWERED,
-        request.application,
-        actor=actor,
-        role=role,
-        division=request.application.division_id,
-        new={"request": request.pk},
-        reason=answer,
-        signer=actor,
-    )
-    return request

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -16,38 +17,23 @@ from stdnum.cn import uscc
 from yimen.accounts.roles import Action
 from yimen.audit.events import EventType
 from yimen.errors import YimenError
-from yimen.import_limits import xlsx_rows
+from yimen.import_limits import ImportTooLarge
 from yimen.people import InvalidIdNumber, parse_id_number
 from yimen.regions.models import Division
 
 from .. import transitions
-from ..errors import BadIdentity, ImportRefused, NotInScope, ReasonNeeded
+from ..errors import BadIdentity, ImportRefused, ImportUnreadable, NotInScope, ReasonNeeded
 from ..models import ApplicantType, IdKind, Scheme, Survey, SurveyStatus, Unit
+from ..survey_sheet import (  # noqa: F401  (IMPORT_COLUMNS: the sheet's header, for callers)
+    HEAD_COUNT_MAX,
+    IMPORT_COLUMNS,
+    TYPE_BY_NAME,
+    plain_frame,
+    sheet_rows,
+)
+from ..xlsx_values import xlsx_values
 from .common import audit, require
-
-#: the survey sheet's columns, in order (the first row is the header)
-IMPORT_COLUMNS = [
-    "主体类型",
-    "名称",
-    "身份证号或统一社会信用代码",
-    "所在村（区划代码）",
-    "联系人",
-    "联系电话",
-    "开户行",
-    "惠农补贴一卡通账号",
-    "牛存栏",
-    "羊存栏",
-]
-TYPE_BY_NAME = {
-    "草食畜养殖场户": ApplicantType.FARM,
-    "养殖场户": ApplicantType.FARM,
-    "草食畜养殖合作社": ApplicantType.COOPERATIVE,
-    "养殖合作社": ApplicantType.COOPERATIVE,
-    "秸秆饲料加工企业": ApplicantType.PROCESSOR,
-    "秸秆饲料加工合作社": ApplicantType.PROCESSOR,
-    "秸秆饲料加工企业（合作社）": ApplicantType.PROCESSOR,
-}
-
+from .survey_rows import survey_rows_write
 
 APPLICANT_TYPES = frozenset(ApplicantType.values)  # read once: the enum rebuilds its list
 
@@ -168,132 +154,118 @@ def _int(value) -> int:
     if value in (None, ""):
         return 0
     number = int(float(str(value).strip()))
-    if number < 0 or number > 10_000_000:
+    if number < 0 or number > HEAD_COUNT_MAX:
         raise ValueError(value)
     return number
 
 
-def parse_rows(
-    rows, *, scheme: Scheme, today: date
-) -> tuple[list[UnitData], list[tuple[int, str]]]:
-    """The data rows of a survey sheet (header first) as UnitData, and every bad row's number
-    (as Excel numbers it) with the reason."""
-    good: list[UnitData] = []
-    bad: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    codes = set(
+def village_codes(scheme: Scheme) -> set[str]:
+    """The codes of the scheme's county's divisions: where its units may be."""
+    return set(
         Division.objects.filter(code__startswith=scheme.division_id[:6]).values_list(
             "code", flat=True
         )
     )
-    for n, row in enumerate(rows, start=1):
-        if n == 1:
-            continue
-        cells = [("" if c is None else str(c).strip()) for c in row]
-        cells += [""] * (len(IMPORT_COLUMNS) - len(cells))
-        if not any(cells):
-            continue
+
+
+def parse_rows(
+    numbers: list[int], cells: list[list[str]], *, scheme: Scheme, today: date, codes: set[str]
+) -> tuple[list[UnitData], list[tuple[int, str]]]:
+    """The row-by-row checks of a survey sheet's data rows (``survey_sheet.sheet_rows``):
+    each row as UnitData, and every bad row's number (as Excel numbers it) with the
+    reason. The column-wise path (``survey_sheet.plain_frame``) accepts only what these
+    accept; they run when it finds a row it cannot vouch for."""
+    good: list[UnitData] = []
+    bad: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for n, cells_of_row in zip(numbers, cells, strict=True):
         try:
-            kind = TYPE_BY_NAME.get(cells[0])
-            if kind is None or kind not in scheme.applicant_types:
-                raise YimenError(gettext_lazy("Unknown or not admitted applicant type."))
-            if not cells[1]:
-                raise YimenError(gettext_lazy("Give the unit's name."))
-            id_kind, identity = check_identity(kind, cells[2], today=today)
-            code = cells[3].ljust(12, "0")[:12]
-            if code not in codes:
-                raise YimenError(gettext_lazy("The village is not in the scheme's county."))
-            if identity in seen:
+            good.append(_parse_row(cells_of_row, scheme=scheme, today=today, codes=codes))
+            if good[-1].identity in seen:
+                good.pop()
                 raise YimenError(gettext_lazy("The same identity appears twice in the sheet."))
-            seen.add(identity)
-            try:
-                cattle, sheep = _int(cells[8]), _int(cells[9])
-            except (TypeError, ValueError):
-                raise YimenError(gettext_lazy("Head counts must be whole numbers.")) from None
-            good.append(
-                UnitData(
-                    kind,
-                    cells[1][:200],
-                    identity,
-                    code,
-                    cells[4][:50],
-                    cells[5][:30],
-                    cells[6][:100],
-                    cells[7][:32],
-                    cattle,
-                    sheep,
-                    id_kind=id_kind,
-                )
-            )
+            seen.add(good[-1].identity)
         except YimenError as exc:
             bad.append((n, exc.render()))
     return good, bad
 
 
-@transaction.atomic
-def survey_import(*, scheme: Scheme, data: bytes, filename: str, actor, today: date) -> int:
-    """Import the bureau's survey sheet (columns IMPORT_COLUMNS). All or nothing: any bad
-    row refuses the whole file, listing every bad row's number."""
-    role = require(actor, Action.SUBSIDY_SURVEY, scheme.division_id)
-    good, bad = parse_rows(xlsx_rows(data, filename), scheme=scheme, today=today)
+def _parse_row(cells: list[str], *, scheme: Scheme, today: date, codes: set[str]) -> UnitData:
+    kind = TYPE_BY_NAME.get(cells[0])
+    if kind is None or kind not in scheme.applicant_types:
+        raise YimenError(gettext_lazy("Unknown or not admitted applicant type."))
+    if not cells[1]:
+        raise YimenError(gettext_lazy("Give the unit's name."))
+    id_kind, identity = check_identity(kind, cells[2], today=today)
+    code = cells[3].ljust(12, "0")[:12]
+    if code not in codes:
+        raise YimenError(gettext_lazy("The village is not in the scheme's county."))
+    try:
+        cattle, sheep = _int(cells[8]), _int(cells[9])
+    except (TypeError, ValueError):
+        raise YimenError(gettext_lazy("Head counts must be whole numbers.")) from None
+    return UnitData(
+        kind,
+        cells[1][:200],
+        identity,
+        code,
+        cells[4][:50],
+        cells[5][:30],
+        cells[6][:100],
+        cells[7][:32],
+        cattle,
+        sheep,
+        id_kind=id_kind,
+    )
+
+
+def _frame_of(good: list[UnitData]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "applicant_type": [g.applicant_type for g in good],
+            "name": [g.name for g in good],
+            "identity": [g.identity for g in good],
+            "division_id": [g.division_code for g in good],
+            "contact_name": [g.contact_name for g in good],
+            "phone": [g.phone for g in good],
+            "bank_name": [g.bank_name for g in good],
+            "card_number": [g.card_number for g in good],
+            "cattle": [g.cattle for g in good],
+            "sheep": [g.sheep for g in good],
+            "id_kind": [g.id_kind for g in good],
+        },
+        schema_overrides={"cattle": pl.Int64, "sheep": pl.Int64},
+    )
+
+
+def checked_sheet(*, scheme: Scheme, data: bytes, filename: str, today: date) -> pl.DataFrame:
+    """The survey sheet read and checked, as a frame of FIELDS and ``id_kind``; or
+    ImportRefused with every bad row's number and reason (ImportUnreadable when the file
+    is not a workbook, ImportTooLarge above the import caps). Writes nothing."""
+    try:
+        numbers, cells = sheet_rows(xlsx_values(data, filename))
+    except ImportTooLarge:
+        raise
+    except Exception:  # zipfile's, the XML parser's and a broken reference's errors
+        raise ImportUnreadable(filename[:100]) from None
+    codes = village_codes(scheme)
+    frame = plain_frame(cells, admitted=scheme.applicant_types, village_codes=codes, today=today)
+    if frame is not None:
+        return frame
+    good, bad = parse_rows(numbers, cells, scheme=scheme, today=today, codes=codes)
     if bad:
         raise ImportRefused(bad)
-    known = {
-        u.identity: u
-        for u in Unit.objects.filter(identity__in=[g.identity for g in good]).only("pk", "identity")
-    }
-    divisions = {
-        d.code: d for d in Division.objects.filter(code__in={g.division_code for g in good})
-    }
-    fresh = []
-    for row in good:
-        if row.identity in known:
-            continue
-        fresh.append(
-            Unit(
-                applicant_type=row.applicant_type,
-                name=row.name,
-                id_kind=row.id_kind,
-                identity=row.identity,
-                division=divisions[row.division_code],
-                contact_name=row.contact_name,
-                phone=row.phone,
-                bank_name=row.bank_name,
-                card_number=row.card_number,
-            )
-        )
-    Unit.objects.bulk_create(fresh, batch_size=2000)
-    ids = dict(
-        Unit.objects.filter(identity__in=[g.identity for g in good]).values_list("identity", "pk")
-    )
-    surveyed = set(
-        Survey.objects.filter(scheme=scheme, unit_id__in=list(ids.values())).values_list(
-            "unit_id", flat=True
-        )
-    )
-    Survey.objects.bulk_create(
-        [
-            Survey(
-                scheme=scheme,
-                unit_id=ids[g.identity],
-                surveyed_by=actor,
-                cattle=g.cattle,
-                sheep=g.sheep,
-            )
-            for g in good
-            if ids[g.identity] not in surveyed
-        ],
-        batch_size=2000,
-    )
-    audit(
-        EventType.SUBSIDY_SURVEY_IMPORTED,
-        scheme,
-        actor=actor,
-        role=role,
-        division=scheme.division_id,
-        new={"rows": len(good), "new_units": len(fresh), "file": filename[:100]},
-    )
-    return len(good)
+    return _frame_of(good)
+
+
+def survey_import(*, scheme: Scheme, data: bytes, filename: str, actor, today: date) -> int:
+    """Import the bureau's survey sheet (columns IMPORT_COLUMNS). All or nothing: any bad
+    row refuses the whole file, listing every bad row's number. Read and checked before
+    the transaction opens; then one transaction writes the new units, every survey entry
+    and their audit (one event per unit surveyed and one for the sheet), set-based."""
+    role = require(actor, Action.SUBSIDY_SURVEY, scheme.division_id)
+    frame = checked_sheet(scheme=scheme, data=data, filename=filename, today=today)
+    return survey_rows_write(scheme=scheme, frame=frame, actor=actor, role=role, filename=filename)
 
 
 @transaction.atomic
