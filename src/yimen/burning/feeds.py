@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,12 +100,12 @@ class FireRow:
     county: str = ""
     township: str = ""
 
-    @property
+    @cached_property
     def day(self) -> date:
         """The Beijing calendar day of the detection."""
         return self.acquired_at.astimezone(BEIJING).date()
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The same detection always has the same key: re-importing a file adds nothing."""
         stamp = self.acquired_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
@@ -176,6 +177,17 @@ def _required_float(value: Any, name: str, low: float, high: float) -> float:
 def utc_moment(acq_date: Any, acq_time: Any) -> datetime:
     """FIRMS' ``acq_date`` (YYYY-MM-DD) and ``acq_time`` (HHMM, leading zeros may be
     dropped: ``5`` is 00:05) → an aware UTC datetime."""
+    if isinstance(acq_date, str) and isinstance(acq_time, str):
+        return _utc_moment_text(acq_date, acq_time)  # a file repeats a few hundred moments
+    return _utc_moment(acq_date, acq_time)
+
+
+@lru_cache(maxsize=65536)
+def _utc_moment_text(acq_date: str, acq_time: str) -> datetime:
+    return _utc_moment(acq_date, acq_time)
+
+
+def _utc_moment(acq_date: Any, acq_time: Any) -> datetime:
     day = _date(acq_date, "acq_date")
     raw = _text(acq_time)
     if ":" in raw:  # some exports write 05:42

@@ -100,6 +100,9 @@ MENU: list[MenuItem] = [
         {A.BURNING_ACCOUNT, A.BURNING_INSPECT},
     ),
     _item("burning_rechecks", _("Re-checks"), "burning:rechecks", {A.BURNING_SUPERVISE}),
+    _item(
+        "county_burning", _("Fire cases (county)"), "supervision:burning_cases", {A.CASE_SUPERVISE}
+    ),
     # --- end issue 18 ---
     # the citizen
     _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),

@@ -17,7 +17,7 @@ from yimen.regions.codes import Level, level_of, parent_code
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
 
-from ..errors import NotAllowed
+from ..errors import BadInput, NotAllowed
 from ..models import Assignment, AssignmentKind, BurningSettings, Unit, UnitLevel
 
 
@@ -36,6 +36,14 @@ def audit(event: EventType, subject, *, actor, role: str, division: str, **kw):
     return record_event(
         event_type=event, subject=subject, actor=actor, role=role, division_code=division, **kw
     )
+
+
+def required_text(value: str, limit: int, what) -> str:
+    """``value`` stripped and cut to ``limit`` characters; BadInput(``what``) when blank."""
+    value = (value or "").strip()
+    if not value:
+        raise BadInput(what)
+    return value[:limit]
 
 
 def settings_for(division_code: str, on: date) -> BurningSettings:
