@@ -12,7 +12,7 @@ from yimen.accounts.roles import Action, role_allows
 from yimen.accounts.scoping import acting_role
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.id_sets import chunks
+from yimen.id_sets import IdSet
 from yimen.regions.codes import Level, level_of, parent_code
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
@@ -109,21 +109,22 @@ def answerable(unit: Unit, day: date) -> dict[str, Assignment]:
 
 
 def answerable_many(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], dict]:
-    """``answerable`` for many (unit id, day) pairs, in one query per chunk of units: a
-    file of thousands of fire points opens thousands of cases."""
+    """``answerable`` for many (unit id, day) pairs, in one query: a file of thousands of
+    fire points opens thousands of cases."""
     pairs = set(pairs)
     if not pairs:
         return {}
     days = [d for _u, d in pairs]
     rows: dict[int, list[Assignment]] = {}
-    for part in chunks(sorted({u for u, _d in pairs})):
-        for a in (
-            Assignment.objects.filter(unit_id__in=part, valid_from__lte=max(days))
-            .exclude(valid_to__lt=min(days))
-            .select_related("person")
-            .order_by("valid_from")
-        ):
-            rows.setdefault(a.unit_id, []).append(a)
+    for a in (
+        Assignment.objects.filter(
+            unit_id__any_of=IdSet(sorted({u for u, _d in pairs})), valid_from__lte=max(days)
+        )
+        .exclude(valid_to__lt=min(days))
+        .select_related("person")
+        .order_by("valid_from")
+    ):
+        rows.setdefault(a.unit_id, []).append(a)
     found: dict[tuple[int, date], dict] = {}
     for unit_id, day in pairs:
         found[(unit_id, day)] = {

@@ -20,7 +20,7 @@ from yimen.audit.services import EventDraft, record_events, subject_of
 from yimen.id_sets import chunks
 from yimen.import_limits import bounded_rows, import_limits, too_big_file, xlsx_rows
 
-from .. import feeds, geo
+from .. import feeds, feeds_fast, geo
 from ..errors import BadInput, BadPosition, NotInScope, RowsRefused, UnreadableFile
 from ..models import (
     Detection,
@@ -57,7 +57,8 @@ def fires_import(*, data: bytes, filename: str, actor, now: datetime | None = No
     area = area_of(actor, Action.BURNING_IMPORT)
     now = now or timezone.now()
     try:
-        parsed = feeds.parse_rows(read_table(data, filename))
+        table = read_table(data, filename)
+        parsed = feeds_fast.parse(table) or feeds.parse_rows(table)
     except feeds.FeedError as exc:
         raise UnreadableFile(str(exc)) from None
     if parsed.errors:

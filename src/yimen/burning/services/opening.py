@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -34,11 +35,15 @@ CASE_SUBJECT = FireCase._meta.label_lower
 class Placed:
     """One detection placed, waiting for its case (the row of the Detection table)."""
 
-    values: dict  # Detection column values by attribute name, all but case_id
-    unit: Unit | None
+    row: tuple  # the Detection columns' values in DETECTION_COLUMNS order, but case_id
+    unit: Any  # a Unit or placing.GridRef (pk, code, division_id, county_code), or None
     county: str
     day: date
     permit_id: int | None
+    at: datetime  # acquired
+    lon: float
+    lat: float
+    zone: str
     case: NewCase | None = None
     existing_case_id: int | None = None
 
@@ -50,6 +55,7 @@ class NewCase:
     number: str
     values: dict
     unit_code: str
+    day: date
     pk: int | None = None
     detections: list[Placed] = field(default_factory=list)
 
@@ -90,7 +96,7 @@ def open_and_join(placed: Sequence[Placed], *, now: datetime) -> tuple[list[NewC
     keys), how many detections joined, how many permitted cases opened."""
     placed = sorted(
         (p for p in placed if p.unit is not None),
-        key=lambda p: (p.values["acquired_at"], p.values["latitude"], p.values["longitude"]),
+        key=lambda p: (p.at, p.lat, p.lon),
     )
     if not placed:
         return [], 0, 0
@@ -100,7 +106,7 @@ def open_and_join(placed: Sequence[Placed], *, now: datetime) -> tuple[list[NewC
     rules = {c: settings_for(c.ljust(12, "0"), today) for c in counties}
     joiners = {c: Joiner(rules[c].join_metres, rules[c].join_hours) for c in counties}
     longest = max(r.join_hours for r in rules.values())
-    for known in _open_cases(counties, placed[0].values["acquired_at"], longest):
+    for known in _open_cases(counties, placed[0].at, longest):
         joiners[known.county_code].add(
             OpenCase(
                 known.pk,
@@ -112,14 +118,12 @@ def open_and_join(placed: Sequence[Placed], *, now: datetime) -> tuple[list[NewC
                 known.permit_id,
             )
         )
-    people = answerable_many({(p.unit.pk, p.day) for p in placed if p.unit is not None})
     numbers: dict[str, int] = {}
     opened: list[NewCase] = []
     touched: dict[int, OpenCase] = {}
     joined = permitted = 0
     for p in placed:
-        at = p.values["acquired_at"]
-        lon, lat = p.values["longitude"], p.values["latitude"]
+        at, lon, lat = p.at, p.lon, p.lat
         found = joiners[p.county].find(p.county, lon, lat, at, p.permit_id)
         if found is not None:
             found.first, found.last = min(found.first, at), max(found.last, at)
@@ -131,14 +135,23 @@ def open_and_join(placed: Sequence[Placed], *, now: datetime) -> tuple[list[NewC
                 touched[found.ref] = found  # type: ignore[index]
             joined += 1
             continue
-        case = _new_case(p, now=now, rules=rules[p.county], numbers=numbers, people=people)
+        case = _new_case(p, now=now, rules=rules[p.county], numbers=numbers)
         permitted += case.values["status"] == transitions.initial(True)
         opened.append(case)
         p.case = case
         case.detections.append(p)
         joiners[p.county].add(OpenCase(case, p.county, lon, lat, at, at, p.permit_id))
-    for case in opened:  # the batch may have widened a new case's window too
-        times = [d.values["acquired_at"] for d in case.detections]
+    # who answered for each new case's unit on its day: looked up for the cases opened only
+    people = answerable_many({(c.values["unit_id"], c.day) for c in opened})
+    for case in opened:
+        who = people.get((case.values["unit_id"], case.day), {})
+        for kind, column in (
+            (AssignmentKind.RESPONSIBLE, "responsible_id"),
+            (AssignmentKind.GRID_HEAD, "grid_head_id"),
+        ):
+            case.values[column] = who[kind].person_id if kind in who else None
+        # the batch may have widened a new case's window too
+        times = [d.at for d in case.detections]
         case.values["first_detected_at"], case.values["last_detected_at"] = min(times), max(times)
     _insert_cases(opened)
     _move_windows(touched.values())
@@ -171,21 +184,18 @@ CASE_COLUMNS = (
 )
 
 
-def _new_case(p: Placed, *, now, rules, numbers: dict, people: dict) -> NewCase:
+def _new_case(p: Placed, *, now, rules, numbers: dict) -> NewCase:
     unit = p.unit
     assert unit is not None
     prefix = f"HD{p.county}{p.day:%Y%m%d}"
     if prefix not in numbers:
         numbers[prefix] = FireCase.objects.filter(number__startswith=prefix).count()
     numbers[prefix] += 1
-    who = people.get((unit.pk, p.day), {})
     is_permitted = p.permit_id is not None
     township = ""
     if len(unit.division_id) == 12 and unit.division_id[6:9] != "000":
         township = code_at_level(unit.division_id, Level.TOWNSHIP)[:9]
-    responsible = who.get(AssignmentKind.RESPONSIBLE)
-    head = who.get(AssignmentKind.GRID_HEAD)
-    at = p.values["acquired_at"]
+    at = p.at
     number = f"{prefix}{numbers[prefix]:03d}"
     values = {
         "number": number,
@@ -193,13 +203,13 @@ def _new_case(p: Placed, *, now, rules, numbers: dict, people: dict) -> NewCase:
         "division_id": unit.division_id,
         "county_code": p.county,
         "township_code": township,
-        "latitude": p.values["latitude"],
-        "longitude": p.values["longitude"],
-        "zone_kind": p.values["zone_kind"] or ZoneKind.BAN,
+        "latitude": p.lat,
+        "longitude": p.lon,
+        "zone_kind": p.zone or ZoneKind.BAN,
         "permit_id": p.permit_id,
         "status": transitions.initial(is_permitted),
-        "responsible_id": responsible.person_id if responsible else None,
-        "grid_head_id": head.person_id if head else None,
+        "responsible_id": None,  # filled in for all new cases at once
+        "grid_head_id": None,
         "first_detected_at": at,
         "last_detected_at": at,
         "opened_at": now,
@@ -211,7 +221,7 @@ def _new_case(p: Placed, *, now, rules, numbers: dict, people: dict) -> NewCase:
         "outcome": "permitted" if is_permitted else "",
         "photo_flagged": False,
     }
-    return NewCase(number, values, unit.code)
+    return NewCase(number, values, unit.code, p.day)
 
 
 def _insert_cases(opened: list[NewCase]) -> None:
@@ -282,12 +292,11 @@ DETECTION_COLUMNS = (
 
 def insert_detections(placed: Sequence[Placed]) -> int:
     """Every detection of the batch, with the key of its case, in one stream."""
-    head = DETECTION_COLUMNS[:-1]
 
     def rows():
         for p in placed:
             case_id = p.case.pk if p.case is not None else p.existing_case_id
-            yield [*(p.values[k] for k in head), case_id]
+            yield (*p.row, case_id)
 
     return insert_rows(Detection, DETECTION_COLUMNS, rows())
 

@@ -51,8 +51,21 @@ def area_of(actor, action: Action) -> str:
     return bindings[0].division_code
 
 
-def _grids_near(actor, action: Action, rows, margin_deg: float) -> list[Unit]:
-    """The grids and plots with a boundary in the actor's area around the points."""
+@dataclass(frozen=True, slots=True)
+class GridRef:
+    """What placing needs of a grid or plot (read as plain values: a county of 50,000 grids
+    would otherwise build 50,000 model instances)."""
+
+    pk: int
+    code: str
+    level: int
+    division_id: str
+    county_code: str
+
+
+def _grids_near(actor, action: Action, rows, margin_deg: float) -> tuple[list[GridRef], list]:
+    """The grids and plots with a boundary in the actor's area around the points, and
+    their boundaries as GeoJSON text."""
     lons = [r.longitude for r in rows]
     lats = [r.latitude for r in rows]
     qs = Unit.objects.filter(
@@ -65,11 +78,12 @@ def _grids_near(actor, action: Action, rows, margin_deg: float) -> list[Unit]:
     ).filter(division_q(actor, action, "division__code"))
     # the boundary as JSON text: shapely reads a whole batch of it at once (7× faster than
     # decoding each JSON value and building its shape one by one)
-    return list(
-        qs.annotate(boundary=Cast("geometry", output_field=TextField())).only(
-            "pk", "code", "name", "level", "division_id", "county_code", "synthetic"
+    found = list(
+        qs.annotate(boundary=Cast("geometry", output_field=TextField())).values_list(
+            "pk", "code", "level", "division_id", "county_code", "boundary"
         )
     )
+    return [GridRef(*values[:5]) for values in found], [values[5] for values in found]
 
 
 def _zones(pairs: set[tuple[int, date]]) -> dict[tuple[int, date], str]:
@@ -144,10 +158,9 @@ def place_and_dispatch(
     area = area_of(actor, action)  # a person always imports or reports: no system actor
     rules = settings_for(area, timezone.localtime(now).date())
     margin = (rules.county_metres + 1000) / geo.M_PER_DEG_LAT * 2
-    units = _grids_near(actor, action, rows, margin)
+    units, boundaries = _grids_near(actor, action, rows, margin)
     index = geo.GridIndex(
-        [f"{9 - u.level}|{u.code}" for u in units],
-        geo.shapes_from_text([u.boundary for u in units]),  # type: ignore[attr-defined]
+        [f"{9 - u.level}|{u.code}" for u in units], geo.shapes_from_text(boundaries)
     )
     spots = locate(
         index,
@@ -170,8 +183,9 @@ def place_and_dispatch(
     placed: list[Placed] = []
     keys: list[str] = []
     outside = 0
+    allowed: dict[str, bool] = {}
     for row, spot, grid in zip(rows, spots, by_grid, strict=True):
-        unit: Unit | None = grid
+        unit: Unit | GridRef | None = grid
         zone: str = ""
         permit: BurnPermit | None = None
         how = spot.how
@@ -187,7 +201,9 @@ def place_and_dispatch(
             how = "county" if unit else "outside"
         if how == "county" and unit is not None:
             zone = ZoneKind.BAN
-        if unit is not None and not can(actor, action, unit.division_id):
+        if unit is not None and unit.division_id not in allowed:
+            allowed[unit.division_id] = can(actor, action, unit.division_id)
+        if unit is not None and not allowed[unit.division_id]:
             unit = None  # a county's point, but the actor's area is a part of the county
         if unit is None:
             how, zone, permit = "outside", "", None
@@ -195,45 +211,55 @@ def place_and_dispatch(
         # a report is never a duplicate unless its sender names it (its reference)
         key = row.key if fire_import is not None else (report_key or uuid.uuid4().hex)
         keys.append(key)
+        unit_pk = unit.pk if unit else None
+        division = unit.division_id if unit else None
+        county = unit.county_code if unit else ""
+        permit_id = permit.pk if permit else None
+        # in the order of opening.DETECTION_COLUMNS
+        values = (
+            row.source,
+            key,
+            import_id,
+            row.row or None,
+            row.satellite,
+            row.instrument,
+            row.version,
+            row.latitude,
+            row.longitude,
+            row.acquired_at,
+            row.time_known,
+            row.day,
+            row.confidence,
+            row.confidence_level,
+            row.brightness,
+            row.brightness_2,
+            row.frp,
+            row.scan,
+            row.track,
+            row.daynight,
+            row.place,
+            reporter,
+            note,
+            how,
+            unit_pk,
+            spot.distance_m if how != "outside" else None,
+            division,
+            county,
+            zone,
+            permit_id,
+            now,
+        )
         placed.append(
             Placed(
-                values={
-                    "source": row.source,
-                    "key": key,
-                    "fire_import_id": import_id,
-                    "row": row.row or None,
-                    "satellite": row.satellite,
-                    "instrument": row.instrument,
-                    "version": row.version,
-                    "latitude": row.latitude,
-                    "longitude": row.longitude,
-                    "acquired_at": row.acquired_at,
-                    "time_known": row.time_known,
-                    "day": row.day,
-                    "confidence": row.confidence,
-                    "confidence_level": row.confidence_level,
-                    "brightness": row.brightness,
-                    "brightness_2": row.brightness_2,
-                    "frp": row.frp,
-                    "scan": row.scan,
-                    "track": row.track,
-                    "daynight": row.daynight,
-                    "reported_place": row.place,
-                    "reported_by_id": reporter,
-                    "note": note,
-                    "placement": how,
-                    "unit_id": unit.pk if unit else None,
-                    "distance_m": spot.distance_m if how != "outside" else None,
-                    "division_id": unit.division_id if unit else None,
-                    "county_code": unit.county_code if unit else "",
-                    "zone_kind": zone,
-                    "permit_id": permit.pk if permit else None,
-                    "created_at": now,
-                },
-                unit=unit,
-                county=unit.county_code if unit else "",
-                day=row.day,
-                permit_id=permit.pk if permit else None,
+                values,
+                unit,
+                county,
+                row.day,
+                permit_id,
+                row.acquired_at,
+                row.longitude,
+                row.latitude,
+                zone,
             )
         )
     opened, joined, permitted = open_and_join(placed, now=now)
