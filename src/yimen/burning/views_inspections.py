@@ -112,28 +112,8 @@ def _save(request, group, form, formset, counties):
         return None
 
 
-@login_required
-def group_new(request):
-    """A new inspection group (city or province environment staff)."""
-    if not selectors.sending_divisions(request.user).exists():
-        raise Http404
-    form, formset, counties = _group_forms(request, None)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = _save(request, None, form, formset, counties)
-        if saved is not None:
-            messages.success(request, _("Saved."))
-            return redirect("burning:group", saved.pk)
-    return render(
-        request, "burning/group_form.html", {"form": form, "formset": formset, "group": None}
-    )
-
-
-@login_required
-@not_found_is_404
-def group_edit(request, inspection_group_id: int):
-    group = selectors.access_group(request.user, inspection_group_id)
-    if not selectors.manages_group(request.user, group):
-        raise Http404
+def _group_page(request, group: InspectionGroup | None):
+    """The group form (new when ``group`` is None), saved through its use case."""
     form, formset, counties = _group_forms(request, group)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         saved = _save(request, group, form, formset, counties)
@@ -143,6 +123,23 @@ def group_edit(request, inspection_group_id: int):
     return render(
         request, "burning/group_form.html", {"form": form, "formset": formset, "group": group}
     )
+
+
+@login_required
+def group_new(request):
+    """A new inspection group (city or province environment staff)."""
+    if not selectors.sending_divisions(request.user).exists():
+        raise Http404
+    return _group_page(request, None)
+
+
+@login_required
+@not_found_is_404
+def group_edit(request, inspection_group_id: int):
+    group = selectors.access_group(request.user, inspection_group_id)
+    if not selectors.manages_group(request.user, group):
+        raise Http404
+    return _group_page(request, group)
 
 
 @login_required
