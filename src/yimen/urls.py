@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/benefits/", include("yimen.benefits.api_urls")),
     path("api/medins/", include("yimen.medins.api_urls")),
     path("api/settlement/", include("yimen.settlement.api_urls")),
+    path("api/burning/", include("yimen.burning.api_urls")),  # issue 18
     path("api/", include("yimen.workflow.api_urls")),  # cases and tasks
     path("api/", include("yimen.web.api_urls")),  # me, tokens, then the catch-all
 ]

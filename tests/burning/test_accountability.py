@@ -1,6 +1,6 @@
 """Accountability: the county's re-check sample is reproducible; summons with the
 rectification report due after the configured days; deductions per fire point at the dated
-amounts, once per case; inspection groups record visits only in their counties."""
+amounts, once per case (inspection groups: test_inspections.py)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,13 @@ import pytest
 from django.utils import timezone
 
 from tests.burning.conftest import NONGAN, centre, firms, jpeg, utc
-from tests.factories import user_with
-from yimen.accounts.roles import Role
-from yimen.burning.errors import AlreadyChecked, NotAllowed, NotGroupMember, NothingToSample
+from yimen.burning.errors import AlreadyChecked, NotAllowed, NothingToSample
 from yimen.burning.models import BurningSettings, FireCase, Penalty, RecheckItem
 from yimen.burning.services.accountability import (
     deductions_assess,
-    group_set,
     penalty_record,
     rectification_receive,
     summons_record,
-    visit_record,
 )
 from yimen.burning.services.dispatch import PhotoIn, case_close, case_verify
 from yimen.burning.services.fires import fires_import
@@ -156,50 +152,3 @@ def test_a_limited_zone_fire_is_not_deducted(burning_world):
     closed_cases(w, 1)
     county = Division.objects.get(pk=NONGAN)
     assert deductions_assess(county=county, season_year=2026, actor=w.inspector) == []
-
-
-def test_visits_only_by_members_in_the_groups_counties(burning_world):
-    w = burning_world
-    province = Division.objects.get(pk="220000000000")
-    member = user_with(Role.INSPECTION_MEMBER, "220000000000", full_name="督查组员")
-    outsider = user_with(Role.INSPECTION_MEMBER, "220000000000", full_name="另一组员")
-    county = Division.objects.get(pk=NONGAN)
-    group = group_set(
-        number=3,
-        name="第三督查组",
-        leader="马超",
-        division=province,
-        members=[member],
-        counties=[(county, date(2026, 11, 1), date(2026, 12, 31))],
-        actor=w.inspector,
-    )
-    visit = visit_record(
-        group=group,
-        county=county,
-        visited_on=date(2026, 12, 7),
-        places="伏龙泉镇",
-        findings="公路沿线发现火点，已责令扑灭",
-        cases=[],
-        actor=member,
-    )
-    assert visit.group == group
-    with pytest.raises(NotGroupMember):
-        visit_record(
-            group=group,
-            county=county,
-            visited_on=date(2026, 12, 7),
-            places="x",
-            findings="y",
-            cases=[],
-            actor=outsider,
-        )
-    with pytest.raises(NotGroupMember):
-        visit_record(
-            group=group,
-            county=county,
-            visited_on=date(2027, 1, 7),
-            places="x",
-            findings="y",
-            cases=[],
-            actor=member,
-        )

@@ -148,3 +148,65 @@ def test_the_key_is_the_same_for_the_same_detection():
     b = parse_rows(csv_rows(",".join(VIIRS_COLUMNS), VIIRS_ROW.replace("336.5", "337"))).rows[0]
     c = parse_rows(csv_rows(",".join(VIIRS_COLUMNS), VIIRS_ROW.replace("1730", "1731"))).rows[0]
     assert a.key == b.key != c.key
+
+
+# --- the column-by-column parser of large FIRMS files agrees with the row-by-row one -------
+
+
+def _same(table) -> feeds.Parsed:
+    from yimen.burning import feeds_fast
+
+    fast = feeds_fast.parse(table)
+    slow = parse_rows(table)
+    assert fast is not None and slow.errors == []
+    assert fast.source == slow.source and fast.rows == slow.rows
+    assert [r.key for r in fast.rows] == [r.key for r in slow.rows]
+    return fast
+
+
+def test_the_fast_parser_gives_the_same_rows_for_clean_files():
+    from yimen.burning import synthetic
+
+    week = read_table(synthetic.firms_viirs_csv(synthetic.week_of_points(date(2026, 12, 7))), "w")
+    assert len(_same(week).rows) == 35
+    modis = [
+        ",".join(MODIS_COLUMNS),
+        MODIS_ROW,
+        MODIS_ROW.replace(",85,", ",12,").replace("0245", "5"),
+    ]
+    _same(csv_rows(*modis))
+    # any column order, extra columns, blank lines at the end, spaces around cells
+    header = [*reversed(VIIRS_COLUMNS), "type"]
+    values = [*(f" {c} " for c in reversed(VIIRS_ROW.split(","))), "0"]
+    rows = _same([header, values, ["", "", "", "", "", "", "", "", "", "", "", "", "", "", ""]])
+    assert [r.row for r in rows.rows] == [2]
+
+
+@pytest.mark.parametrize(
+    "cell, value",
+    [
+        (0, "nan"),  # latitude not finite
+        (0, "95"),  # out of range
+        (0, ""),  # required
+        (5, "2026-13-01"),  # no such day
+        (5, "2026/10/20"),  # another date format: the row-by-row parser decides
+        (6, "2460"),  # no such minute
+        (8, "MODIS"),  # wrong instrument
+        (9, "x"),  # confidence
+        (13, "X"),  # day/night
+        (7, ""),  # satellite
+    ],
+)
+def test_any_doubt_leaves_the_file_to_the_row_by_row_parser(cell, value):
+    from yimen.burning import feeds_fast
+
+    cells = VIIRS_ROW.split(",")
+    cells[cell] = value
+    table = csv_rows(",".join(VIIRS_COLUMNS), VIIRS_ROW, ",".join(cells))
+    assert feeds_fast.parse(table) is None
+    slow = parse_rows(table)
+    if value != "2026/10/20":
+        assert [n for n, _m in slow.errors] == [3]
+    # short rows and cells that are not text (a spreadsheet) take the same way
+    assert feeds_fast.parse([VIIRS_COLUMNS, VIIRS_ROW.split(",")[:5]]) is None
+    assert feeds_fast.parse([VIIRS_COLUMNS, [44.3, *VIIRS_ROW.split(",")[1:]]]) is None

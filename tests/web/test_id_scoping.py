@@ -394,6 +394,7 @@ def burning_objects(now, other) -> dict:
     burning page must refuse them."""
     from yimen.burning.models import FireCase as BurningCase
     from yimen.burning.models import (
+        InspectionGroup,
         Photo,
         RecheckDraw,
         RecheckItem,
@@ -444,7 +445,11 @@ def burning_objects(now, other) -> dict:
         drawn_by=other,
     )
     item = RecheckItem.objects.create(draw=recheck, case=fire, stratum="220102002", rank=1)
+    group = InspectionGroup.objects.create(
+        number=90, name="南关区督查组", division=Division.objects.get(pk=NANGUAN)
+    )
     return {
+        "inspection_group_id": group.pk,
         "fire_case_id": fire.pk,
         "fire_photo_id": photo.pk,
         "burning_unit_id": grid.pk,

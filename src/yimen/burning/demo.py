@@ -9,7 +9,8 @@ the season and the province's 16 inspection groups with a visit.
 The province's environment inspector (``inspector``, 马超, accounts/demo.py) imports the
 satellite files and holds the county to account, so every burning page shows that
 account work. Accounts added here: ``burningcounty`` (农安县 office), ``burningtown``
-(伏龙泉镇 duty), ``gridhead`` and ``baobao`` (东榛柴村), ``inspectgroup`` (a group member).
+(伏龙泉镇 duty), ``gridhead`` and ``baobao`` (东榛柴村), ``inspectgroup`` (a group member),
+``burningsupervisor`` (农安县's county supervisor: the fire cases read-only in supervision).
 Rerunning changes nothing."""
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .models import (
     UnitLevel,
     ZoneKind,
 )
-from .services.accountability import deductions_assess, group_set, summons_record, visit_record
+from .services.accountability import deductions_assess, summons_record
 from .services.common import unit_for_division
 from .services.dispatch import (
     PhotoIn,
@@ -50,6 +51,7 @@ from .services.dispatch import (
     cases_escalate,
 )
 from .services.fires import fire_report, fires_import
+from .services.inspections import CountyPeriod, group_create, visit_record
 from .services.recheck import recheck_draw
 from .services.tree import assignment_set, grids_import, permit_issue, zone_set
 
@@ -63,6 +65,8 @@ ACCOUNTS = [
     DemoUser("gridhead", "董立国", Role.GRID_HEAD, VILLAGE),
     DemoUser("baobao", "田淑芬", Role.BAOBAO_PERSON, VILLAGE),
     DemoUser("inspectgroup", "邵明", Role.INSPECTION_MEMBER, PROVINCE),
+    # county supervision (民政/监督) of 农安县: reads the fire cases at /county/burning/
+    DemoUser("burningsupervisor", "罗振华", Role.COUNTY_SUPERVISOR, COUNTY),
 ]
 GROUP_NAMES = "一二三四五六七八九十"
 
@@ -339,13 +343,13 @@ def _accountability(users, county_division, today: date) -> None:
         mine = [Division.objects.get(pk=c) for c in counties[(number - 1) * 4 : number * 4]]
         if number == 3:
             mine = [county_division, *[d for d in mine if d.code != county_division.code]]
-        group_set(
+        group_create(
             number=number,
             name=f"第{name}督查组",
             leader="马超" if number == 3 else "",
             division=province,
             members=[member] if number == 3 else [],
-            counties=[(d, start, end) for d in mine],
+            counties=[CountyPeriod(d, start, end) for d in mine],
             actor=inspector,
         )
     visit_record(

@@ -161,3 +161,41 @@ class BadInput(Invalid):
 
     def __init__(self, message):
         super().__init__(message)
+
+
+class GroupNumberTaken(Conflict):
+    code = "burning.group_number_taken"
+
+    def __init__(self, *, number):
+        super().__init__(_("Inspection group number %(number)s exists already."), number=number)
+
+
+class MemberOutOfScope(Invalid):
+    code = "burning.member_out_of_scope"
+
+    def __init__(self, *, name, county):
+        super().__init__(
+            _(
+                "%(name)s holds no inspection-group role over %(county)s; grant the role "
+                "first or leave the county out."
+            ),
+            name=name,
+            county=county,
+        )
+
+
+class UnitCodeTaken(Conflict):
+    code = "burning.unit_code_taken"
+
+    def __init__(self, *, unit_code):
+        # the placeholder is not "code": YimenError's own keyword of that name is the error code
+        super().__init__(
+            _("A 包保 unit with the code %(unit_code)s exists already."), unit_code=unit_code
+        )
+
+
+class BadParent(Invalid):
+    code = "burning.bad_parent"
+
+    def __init__(self, message):
+        super().__init__(message)

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,21 +100,34 @@ class FireRow:
     county: str = ""
     township: str = ""
 
-    @property
+    @cached_property
     def day(self) -> date:
         """The Beijing calendar day of the detection."""
-        return self.acquired_at.astimezone(BEIJING).date()
+        return _beijing_day(self.acquired_at)
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The same detection always has the same key: re-importing a file adds nothing."""
-        stamp = self.acquired_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+        stamp = _utc_stamp(self.acquired_at)
         raw = f"{self.source}|{self.satellite}|{self.latitude:.5f}|{self.longitude:.5f}|{stamp}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @property
     def place(self) -> str:
+        if not (self.city or self.county or self.township):
+            return ""  # a satellite row
         return " ".join(p for p in (self.city, self.county, self.township) if p)
+
+
+# a file of 100,000 detections holds a few thousand distinct moments: convert each once
+@lru_cache(maxsize=65536)
+def _beijing_day(moment: datetime) -> date:
+    return moment.astimezone(BEIJING).date()
+
+
+@lru_cache(maxsize=65536)
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 @dataclass
@@ -144,6 +158,8 @@ def decode_csv(data: bytes) -> list[list[str]]:
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:  # the common case (every CSV cell): no further checks
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -176,6 +192,17 @@ def _required_float(value: Any, name: str, low: float, high: float) -> float:
 def utc_moment(acq_date: Any, acq_time: Any) -> datetime:
     """FIRMS' ``acq_date`` (YYYY-MM-DD) and ``acq_time`` (HHMM, leading zeros may be
     dropped: ``5`` is 00:05) → an aware UTC datetime."""
+    if isinstance(acq_date, str) and isinstance(acq_time, str):
+        return _utc_moment_text(acq_date, acq_time)  # a file repeats a few hundred moments
+    return _utc_moment(acq_date, acq_time)
+
+
+@lru_cache(maxsize=65536)
+def _utc_moment_text(acq_date: str, acq_time: str) -> datetime:
+    return _utc_moment(acq_date, acq_time)
+
+
+def _utc_moment(acq_date: Any, acq_time: Any) -> datetime:
     day = _date(acq_date, "acq_date")
     raw = _text(acq_time)
     if ":" in raw:  # some exports write 05:42
@@ -263,14 +290,14 @@ def parse_dms(value: Any, axis: str) -> float:
 # --- formats -------------------------------------------------------------------------------
 
 
-def _normalise_header(cell: Any) -> str:
+def normalise_header(cell: Any) -> str:
     text = _text(cell).replace("（", "(").replace("）", ")").replace("，", ",")
     return re.sub(r"\s+", "", text)
 
 
 def detect(header: Sequence[Any]) -> str:
     """The feed a header row belongs to: viirs, modis or bulletin; FeedError otherwise."""
-    names = {_normalise_header(c).lower() for c in header}
+    names = {normalise_header(c).lower() for c in header}
     if set(VIIRS_COLUMNS) <= names:
         return "viirs"
     if set(MODIS_COLUMNS) <= names:
@@ -367,7 +394,7 @@ def parse_rows(rows: Sequence[Sequence[Any]]) -> Parsed:
     rows = list(rows)
     if not rows:
         raise FeedError("the file is empty")
-    header = [_normalise_header(c) for c in rows[0]]
+    header = [normalise_header(c) for c in rows[0]]
     source = detect(header)
     if source == "bulletin":
         columns: dict[str, int] = {}

@@ -12,6 +12,7 @@ from .models import (
     PenaltyKind,
     RecheckFinding,
     Source,
+    UnitLevel,
     ZoneKind,
 )
 
@@ -223,3 +224,39 @@ class SettingsForm(forms.ModelForm):
             "season_end_day",
         ]
         widgets = {"valid_from": DATE}
+
+
+class UnitForm(forms.Form):
+    """A 包保 unit by hand: a village from the register, or a grid or plot under a unit;
+    editing offers the name, the parent and the division (the level and code stay)."""
+
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[(v.value, v.label) for v in (UnitLevel.VILLAGE, UnitLevel.GRID, UnitLevel.PLOT)],
+    )
+    code = forms.CharField(
+        label=_("Code (a grid or plot; a village takes its division code)"),
+        max_length=40,
+        required=False,
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    parent = forms.CharField(
+        label=_("Lies under (the unit's code)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "parent-codes"}),
+    )
+    division = forms.ChoiceField(label=_("Village (division)"), required=False)
+    households = forms.IntegerField(
+        label=_("Households"), min_value=0, max_value=100_000, required=False
+    )
+    reason = forms.CharField(label=_("Why it changes"), max_length=500, required=False)
+
+    def __init__(self, *args, villages=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].choices = [("", "—")] + [(d.code, d.name) for d in villages]
+        if editing:
+            for name in ("level", "code", "households"):
+                del self.fields[name]
+        else:
+            del self.fields["reason"]

@@ -4,16 +4,18 @@ division of each binding whose role carries the action; anything else is "not fo
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from yimen.accounts.roles import Action
+from yimen.accounts.roles import Action, Role, role_allows
 from yimen.accounts.scoping import bindings_for, division_q
-from yimen.regions.codes import Level
+from yimen.regions.codes import Level, prefix_of
 from yimen.regions.models import Division
 
-from .errors import NotInScope
+from .errors import BadInput, NotInScope
 from .models import (
     Detection,
     FireCase,
+    GroupCounty,
     InspectionGroup,
     Penalty,
     RecheckDraw,
@@ -43,6 +45,15 @@ def access_case(user, pk: int, action: Action = A.BURNING_VIEW) -> FireCase:
     found = cases_visible_to(user, action).filter(pk=pk).select_related("unit").first()
     if found is None:
         raise NotInScope()
+    return found
+
+
+def cases_by_number(user, numbers: list[str]) -> list[FireCase]:
+    """The cases named by their numbers (a summons', a visit's); refused when one is unknown
+    or outside the user's area."""
+    found = list(cases_visible_to(user).filter(number__in=numbers[:200]))
+    if len(found) != len(set(numbers)):
+        raise BadInput(_("A fire case number is unknown or outside your area."))
     return found
 
 
@@ -114,10 +125,62 @@ def penalties_visible_to(user) -> QuerySet[Penalty]:
 
 
 def groups_visible_to(user) -> QuerySet[InspectionGroup]:
-    """Groups sent by a division in the user's area, or that the user is a member of."""
+    """Groups sent by a division in the user's area, sent to a county in it, or that the
+    user is a member of."""
+    sent_here = GroupCounty.objects.filter(division_q(user, A.BURNING_VIEW, "county__code")).values(
+        "group_id"
+    )
     return InspectionGroup.objects.filter(
-        division_q(user, A.BURNING_VIEW, "division__code") | Q(members=user)
+        division_q(user, A.BURNING_VIEW, "division__code") | Q(members=user) | Q(pk__in=sent_here)
     ).distinct()
+
+
+def access_group(user, pk: int) -> InspectionGroup:
+    found = groups_visible_to(user).filter(pk=pk).select_related("division").first()
+    if found is None:
+        raise NotInScope()
+    return found
+
+
+def manages_group(user, group: InspectionGroup) -> bool:
+    """Environment staff of the sending division's area edit the group."""
+    return InspectionGroup.objects.filter(
+        division_q(user, A.BURNING_ACCOUNT, "division__code"), pk=group.pk
+    ).exists()
+
+
+def sending_divisions(user) -> QuerySet[Division]:
+    """The province and cities a user may send an inspection group from."""
+    return Division.objects.filter(
+        division_q(user, A.BURNING_ACCOUNT, "code"), level__lte=Level.CITY
+    ).order_by("code")
+
+
+def counties_in_area(user, action: Action) -> QuerySet[Division]:
+    """Every county (from the division register) where ``user`` may do ``action``."""
+    return Division.objects.filter(division_q(user, action, "code"), level=Level.COUNTY).order_by(
+        "code"
+    )
+
+
+def inspection_people(user):
+    """The people who may be members of a group this user sends: active users whose role
+    carries inspections, bound inside the user's area or above it (a province-wide member
+    serves a city's group too). The service checks each against the group's counties."""
+    from yimen.accounts.models import RoleBinding, User
+
+    areas = tuple(b.prefix for b in bindings_for(user, A.BURNING_ACCOUNT))
+    if not areas:
+        return User.objects.none()
+    roles = [r for r in Role if role_allows(r, A.BURNING_INSPECT)]
+    ids = {
+        user_id
+        for user_id, code in RoleBinding.objects.filter(
+            active=True, user__is_active=True, role__in=roles
+        ).values_list("user_id", "division_id")
+        if code.startswith(areas) or any(area.startswith(prefix_of(code)) for area in areas)
+    }
+    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from . import views_account, views_field, views_fires, views_reports, views_tree
+from . import (
+    views_account,
+    views_field,
+    views_fires,
+    views_inspections,
+    views_reports,
+    views_tree,
+)
 
 app_name = "burning"
 
@@ -21,6 +28,7 @@ urlpatterns = [
     path("map/", views_fires.map_page, name="map"),
     path("map/data/", views_fires.map_data, name="map_data"),
     path("units/", views_tree.units, name="units"),
+    path("units/new/", views_tree.unit_new, name="unit_new"),
     path("units/<int:burning_unit_id>/", views_tree.unit, name="unit"),
     path("grids/import/", views_tree.grid_import, name="grid_import"),
     path("settings/", views_tree.settings_page, name="settings"),
@@ -32,7 +40,14 @@ urlpatterns = [
         views_account.rectification,
         name="rectification",
     ),
-    path("inspections/", views_account.inspections, name="inspections"),
+    path("inspections/", views_inspections.inspections, name="inspections"),
+    path("inspections/groups/new/", views_inspections.group_new, name="group_new"),
+    path("inspections/groups/<int:inspection_group_id>/", views_inspections.group, name="group"),
+    path(
+        "inspections/groups/<int:inspection_group_id>/edit/",
+        views_inspections.group_edit,
+        name="group_edit",
+    ),
     path("rechecks/", views_account.rechecks, name="rechecks"),
     path("rechecks/<int:recheck_draw_id>/", views_account.recheck, name="recheck"),
     path("rechecks/items/<int:recheck_item_id>/", views_account.recheck_item, name="recheck_item"),

@@ -1,6 +1,6 @@
 """Accountability pages: summons with their rectification reports, warnings, notices and
-deductions, the incentive standing per county; the inspection groups and their visits;
-the county's re-check samples."""
+deductions, the incentive standing per county; the county's re-check samples (the
+inspection groups: views_inspections.py)."""
 
 from __future__ import annotations
 
@@ -28,27 +28,18 @@ from .forms import (
     PenaltyForm,
     RectificationForm,
     SummonsForm,
-    VisitForm,
 )
-from .models import GroupCounty, PenaltyKind
+from .models import PenaltyKind
 from .services.accountability import (
     deductions_assess,
     incentive_standings,
     penalty_record,
     rectification_receive,
     summons_record,
-    visit_record,
 )
 from .services.recheck import recheck_draw, recheck_record
 
 A = Action
-
-
-def _cases_by_number(user, numbers: list[str]):
-    found = list(selectors.cases_visible_to(user).filter(number__in=numbers))
-    if len(found) != len(set(numbers)):
-        raise BadInput(_("A fire case number is unknown or outside your area."))
-    return found
 
 
 @login_required
@@ -86,7 +77,7 @@ def accountability(request):
                     summoner_office=d["summoner_office"],
                     held_on=d["held_on"],
                     problems=d["problems"],
-                    cases=_cases_by_number(user, summons_form.numbers()),
+                    cases=selectors.cases_by_number(user, summons_form.numbers()),
                     actor=user,
                 )
             elif which == "penalty" and penalty_form.is_valid():
@@ -153,55 +144,6 @@ def rectification(request, fire_summons_id: int):
     else:
         messages.error(request, _("Check the form."))
     return redirect("burning:accountability")
-
-
-@login_required
-def inspections(request):
-    """The inspection groups, the counties they answer for, and their visits."""
-    user = request.user
-    if not selectors.can_see(user):
-        raise Http404
-    mine = list(user.inspection_groups.all()) if selectors.may(user, A.BURNING_INSPECT) else []
-    today = timezone.localdate()
-    counties = Division.objects.filter(
-        pk__in=GroupCounty.objects.filter(group__in=mine).values("county_id")
-    ).order_by("code")
-    form = VisitForm(
-        request.POST or None, groups=mine, counties=counties, initial={"visited_on": today}
-    )
-    if request.method == "POST":
-        if not mine:
-            raise Http404
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                visit_record(
-                    group=next(g for g in mine if str(g.pk) == d["group"]),
-                    county=counties.get(pk=d["county"]),
-                    visited_on=d["visited_on"],
-                    places=d["places"],
-                    findings=d["findings"],
-                    cases=_cases_by_number(user, form.numbers()),
-                    actor=user,
-                )
-            except YimenError as exc:
-                messages.error(request, exc.render())
-            else:
-                messages.success(request, _("Visit recorded."))
-                return redirect("burning:inspections")
-    groups = selectors.groups_visible_to(user).prefetch_related("counties__county", "members")
-    return render(
-        request,
-        "burning/inspections.html",
-        {
-            "groups": groups,
-            "visits": selectors.visits_visible_to(user)
-            .select_related("group", "county", "recorded_by")
-            .prefetch_related("cases")[:100],
-            "form": form if mine else None,
-            "today": today,
-        },
-    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,13 +15,13 @@ from yimen.accounts.models import RoleBinding, User
 from yimen.accounts.roles import Action, role_allows
 from yimen.accounts.scoping import bindings_of, division_q
 from yimen.errors import YimenError
-from yimen.regions.codes import ancestor_codes
+from yimen.regions.codes import Level, ancestor_codes
 from yimen.regions.models import Division
 from yimen.web.views import not_found_is_404
 
 from . import selectors
-from .errors import NotInScope
-from .forms import AssignForm, GridImportForm, PermitForm, SettingsForm, ZoneForm
+from .errors import BadInput, NotInScope
+from .forms import AssignForm, GridImportForm, PermitForm, SettingsForm, UnitForm, ZoneForm
 from .models import Assignment, BurningSettings, UnitLevel
 from .services.common import settings_for
 from .services.tree import (
@@ -31,6 +32,7 @@ from .services.tree import (
     settings_set,
     zone_set,
 )
+from .services.units import unit_create, unit_update
 from .views_field import parse_day
 
 A = Action
@@ -76,6 +78,16 @@ def unit(request, burning_unit_id: int):
     today = timezone.localdate()
     forms = {}
     if manage:
+        forms["edit"] = UnitForm(
+            request.POST if request.POST.get("form") == "edit" else None,
+            villages=_villages(request.user),
+            editing=True,
+            initial={
+                "name": found.name,
+                "parent": found.parent.code if found.parent_id else "",
+                "division": found.division_id,
+            },
+        )
         forms["assign"] = AssignForm(
             request.POST if request.POST.get("form") == "assign" else None,
             people=_people_for(found),
@@ -97,7 +109,16 @@ def unit(request, burning_unit_id: int):
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
-                if which == "assign":
+                if which == "edit":
+                    unit_update(
+                        unit=found,
+                        name=data["name"],
+                        parent=_parent(request.user, data["parent"]),
+                        division=_village(request.user, data["division"]),
+                        reason=data["reason"],
+                        actor=request.user,
+                    )
+                elif which == "assign":
                     person = _people_for(found).get(pk=data["person"])
                     assignment_set(
                         unit=found,
@@ -145,6 +166,79 @@ def unit(request, burning_unit_id: int):
             "permits": found.permits.order_by("-starts_at"),
             "forms": forms,
             "today": today,
+            "parent_codes": _parent_codes(request.user, found.county_code) if manage else [],
+        },
+    )
+
+
+def _villages(user):
+    return Division.objects.filter(
+        division_q(user, A.BURNING_MANAGE, "code"), level=Level.VILLAGE
+    ).order_by("code")
+
+
+def _village(user, code: str) -> Division | None:
+    """The village chosen in a form (None when none was); refused outside the user's area."""
+    if not code:
+        return None
+    found = _villages(user).filter(code=code).first()
+    if found is None:
+        raise BadInput(_("Choose the village from the list."))
+    return found
+
+
+def _parent(user, code: str):
+    """The parent unit typed by its code (None when blank); refused outside the area."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    found = selectors.units_visible_to(user, A.BURNING_MANAGE).filter(code=code).first()
+    if found is None:
+        raise BadInput(_("No 包保 unit with that code in your area."))
+    return found
+
+
+def _parent_codes(user, county_code: str) -> list:
+    """Codes offered as parents: the villages and grids of the county (at most 2,000)."""
+    return list(
+        selectors.units_visible_to(user, A.BURNING_MANAGE)
+        .filter(county_code=county_code, level__in=(UnitLevel.VILLAGE, UnitLevel.GRID))
+        .order_by("code")
+        .values("code", "name")[:2000]
+    )
+
+
+@login_required
+def unit_new(request):
+    """A 包保 unit by hand: a village from the register, or a grid or plot under a unit."""
+    user = request.user
+    if not selectors.may(user, A.BURNING_MANAGE):
+        raise Http404
+    form = UnitForm(request.POST or None, villages=_villages(user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            made = unit_create(
+                level=int(d["level"]),
+                code=d["code"],
+                name=d["name"],
+                parent=_parent(user, d["parent"]),
+                division=_village(user, d["division"]),
+                households=d["households"],
+                actor=user,
+            )
+        except YimenError as exc:
+            messages.error(request, exc.render())
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("burning:unit", made.pk)
+    counties = list(selectors.counties_of(user, A.BURNING_MANAGE))
+    return render(
+        request,
+        "burning/unit_form.html",
+        {
+            "form": form,
+            "parent_codes": _parent_codes(user, counties[0].code[:6]) if counties else [],
         },
     )
 
@@ -199,19 +293,31 @@ def grid_import(request):
     )
 
 
+def _settings_divisions(user) -> list[Division]:
+    """Every division the user is bound to with a role that keeps the settings (the county's
+    office for its county, the province's inspector for the province), in code order."""
+    codes = sorted(
+        {
+            b.division_code
+            for b in bindings_of(user)
+            if role_allows(b.role, A.BURNING_MANAGE) or role_allows(b.role, A.BURNING_ACCOUNT)
+        }
+    )
+    return list(Division.objects.filter(code__in=codes).order_by("code"))
+
+
 @login_required
 def settings_page(request):
-    """The clocks, distances and amounts in force for the user's area, and a new dated row
-    (the county's office for its county; the province's inspector for the province)."""
+    """The clocks, distances and amounts in force for one of the user's divisions (chosen
+    among every division the user is bound to), and a new dated row for it."""
     user = request.user
-    bindings = [
-        b
-        for b in bindings_of(user)
-        if role_allows(b.role, A.BURNING_MANAGE) or role_allows(b.role, A.BURNING_ACCOUNT)
-    ]
-    if not bindings:
+    divisions = _settings_divisions(user)
+    if not divisions:
         raise Http404
-    division = Division.objects.get(pk=bindings[0].division_code)
+    wanted = request.POST.get("division") or request.GET.get("division") or divisions[0].code
+    division = next((d for d in divisions if d.code == wanted), None)
+    if division is None:
+        raise Http404
     today = timezone.localdate()
     current = settings_for(division.code, today)
     form = SettingsForm(request.POST or None, instance=None, initial=_initial(current, today))
@@ -228,13 +334,14 @@ def settings_page(request):
             messages.error(request, exc.render())
         else:
             messages.success(request, _("Saved."))
-            return redirect("burning:settings")
+            return redirect(f"{reverse('burning:settings')}?division={division.code}")
     rows = BurningSettings.objects.filter(division=division).order_by("-valid_from")
     return render(
         request,
         "burning/settings.html",
         {
             "division": division,
+            "divisions": divisions,
             "current": current,
             "fields": [(f.verbose_name, getattr(current, f.name)) for f in _setting_fields()],
             "rows": rows,

@@ -6,6 +6,7 @@ from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
 
+from . import views_burning as burning  # issue 18: fire cases, read-only
 from . import views_cases as views
 from . import views_dashboard as board
 from . import views_sampling as samples
@@ -47,5 +48,12 @@ urlpatterns = [
         "subsidy/samples/<id:draw_id>/applications/<id:sampled_id>/finding/",
         subsidy_samples.subsidy_sample_finding,
         name="subsidy_sample_finding",
+    ),
+    # --- issue 18: straw-burning fire cases, read-only ---
+    path("burning/", burning.burning_cases, name="burning_cases"),
+    path("burning/<int:fire_case_id>/", burning.burning_case, name="burning_case"),
+    path("burning/rechecks/", burning.burning_rechecks, name="burning_rechecks"),
+    path(
+        "burning/rechecks/<int:recheck_draw_id>/", burning.burning_recheck, name="burning_recheck"
     ),
 ]

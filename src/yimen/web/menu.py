@@ -105,6 +105,9 @@ MENU: list[MenuItem] = [
         {A.BURNING_ACCOUNT, A.BURNING_INSPECT},
     ),
     _item("burning_rechecks", _("Re-checks"), "burning:rechecks", {A.BURNING_SUPERVISE}),
+    _item(
+        "county_burning", _("Fire cases (county)"), "supervision:burning_cases", {A.CASE_SUPERVISE}
+    ),
     # --- end issue 18 ---
     # --- issue 22 item 2: complaints and re-examination ---
     _item("complaints", _("Reports"), "complaints:reports", {A.COMPLAINT_VIEW}),

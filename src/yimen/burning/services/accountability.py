@@ -1,6 +1,6 @@
 """Answering for fire points: summons (约谈) and their rectification reports, warnings and
-notices, the dated deductions per fire point, and the inspection groups' counties and
-visits."""
+notices, and the dated deductions per fire point (the inspection groups are in
+``inspections``)."""
 
 from __future__ import annotations
 
@@ -16,28 +16,18 @@ from yimen.audit.events import EventType
 from yimen.regions.codes import Level, level_of
 from yimen.regions.models import Division
 
-from ..errors import BadInput, NotGroupMember
+from ..errors import BadInput
 from ..models import (
     CaseStatus,
     FireCase,
-    GroupCounty,
-    InspectionGroup,
     Outcome,
     Penalty,
     PenaltyKind,
     Summons,
-    Visit,
     ZoneKind,
 )
 from ..rules import deductions, season_of, season_year_for
-from .common import audit, require, settings_for
-
-
-def _text(value: str, limit: int, what) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise BadInput(what)
-    return value[:limit]
+from .common import audit, require, required_text, settings_for
 
 
 @transaction.atomic
@@ -61,12 +51,12 @@ def summons_record(
     days = settings_for(division.code, held_on).rectification_days
     summons = Summons.objects.create(
         division=division,
-        summoned_name=_text(summoned_name, 100, _("Name the person summoned.")),
-        summoned_post=_text(summoned_post, 100, _("Give the post of the person summoned.")),
+        summoned_name=required_text(summoned_name, 100, _("Name the person summoned.")),
+        summoned_post=required_text(summoned_post, 100, _("Give the post of the person summoned.")),
         summoner=actor,
-        summoner_office=_text(summoner_office, 100, _("Name the summoning office.")),
+        summoner_office=required_text(summoner_office, 100, _("Name the summoning office.")),
         held_on=held_on,
-        problems=_text(problems, 1000, _("Name the problems.")),
+        problems=required_text(problems, 1000, _("Name the problems.")),
         rectification_due=held_on + timedelta(days=days),
     )
     summons.cases.set(cases)
@@ -94,7 +84,7 @@ def rectification_receive(*, summons: Summons, received_on: date, note: str, act
     if summons.report_received_on is not None:
         raise BadInput(_("The report is recorded already."))
     summons.report_received_on = received_on
-    summons.report_note = _text(note, 1000, _("Summarise the report."))
+    summons.report_note = required_text(note, 1000, _("Summarise the report."))
     summons.save(update_fields=["report_received_on", "report_note"])
     audit(
         EventType.BURNING_RECTIFIED,
@@ -123,7 +113,7 @@ def penalty_record(
         case=case,
         season=season_year_for(decided_on, rules.season_start_month, rules.season_start_day),
         decided_on=decided_on,
-        reason=_text(reason, 500, _("Give the reason.")),
+        reason=required_text(reason, 500, _("Give the reason.")),
         recorded_by=actor,
     )
     audit(
@@ -231,90 +221,3 @@ def deductions_assess(*, county: Division, season_year: int, actor, today=None) 
         },
     )
     return made
-
-
-@transaction.atomic
-def group_set(
-    *,
-    number: int,
-    name: str,
-    leader: str,
-    division: Division,
-    members: list,
-    counties: list[tuple[Division, date, date]],
-    actor,
-) -> InspectionGroup:
-    """An inspection group, its members and the counties it answers for (replaced whole)."""
-    role = require(actor, Action.BURNING_ACCOUNT, division.code)
-    for county, start, end in counties:
-        if not county.code.startswith(division.prefix) or end < start:
-            raise BadInput(_("Each county must lie in the area and end after it starts."))
-    group, _created = InspectionGroup.objects.update_or_create(
-        number=number,
-        defaults={
-            "name": _text(name, 100, _("Name the group.")),
-            "leader": leader[:100],
-            "division": division,
-        },
-    )
-    group.members.set(members)
-    GroupCounty.objects.filter(group=group).delete()
-    GroupCounty.objects.bulk_create(
-        [GroupCounty(group=group, county=c, date_from=s, date_to=e) for c, s, e in counties]
-    )
-    audit(
-        EventType.BURNING_GROUP_SET,
-        group,
-        actor=actor,
-        role=role,
-        division=division.code,
-        new={
-            "number": number,
-            "members": [m.pk for m in members],
-            "counties": [(c.code, s, e) for c, s, e in counties],
-        },
-    )
-    return group
-
-
-@transaction.atomic
-def visit_record(
-    *,
-    group: InspectionGroup,
-    county: Division,
-    visited_on: date,
-    places: str,
-    findings: str,
-    cases: list[FireCase],
-    actor,
-) -> Visit:
-    """A group member records a visit to a county the group answers for on that day."""
-    role = require(actor, Action.BURNING_INSPECT, county.code)
-    if (
-        not group.members.filter(pk=actor.pk).exists()
-        or not group.counties.filter(
-            county=county, date_from__lte=visited_on, date_to__gte=visited_on
-        ).exists()
-    ):
-        raise NotGroupMember()
-    for case in cases:
-        if case.county_code != county.code[:6]:
-            raise BadInput(_("A fire case named is not in that county."))
-    visit = Visit.objects.create(
-        group=group,
-        county=county,
-        visited_on=visited_on,
-        places=_text(places, 300, _("Name the places visited.")),
-        findings=_text(findings, 2000, _("Record the findings.")),
-        recorded_by=actor,
-    )
-    visit.cases.set(cases)
-    audit(
-        EventType.BURNING_VISIT,
-        visit,
-        actor=actor,
-        role=role,
-        division=county.code,
-        new={"group": group.number, "visited_on": visited_on, "cases": [c.number for c in cases]},
-    )
-    return visit

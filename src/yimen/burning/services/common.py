@@ -12,12 +12,12 @@ from yimen.accounts.roles import Action, role_allows
 from yimen.accounts.scoping import acting_role
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
-from yimen.id_sets import chunks
+from yimen.id_sets import IdSet
 from yimen.regions.codes import Level, level_of, parent_code
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
 
-from ..errors import NotAllowed
+from ..errors import BadInput, NotAllowed
 from ..models import Assignment, AssignmentKind, BurningSettings, Unit, UnitLevel
 
 
@@ -36,6 +36,14 @@ def audit(event: EventType, subject, *, actor, role: str, division: str, **kw):
     return record_event(
         event_type=event, subject=subject, actor=actor, role=role, division_code=division, **kw
     )
+
+
+def required_text(value: str, limit: int, what) -> str:
+    """``value`` stripped and cut to ``limit`` characters; BadInput(``what``) when blank."""
+    value = (value or "").strip()
+    if not value:
+        raise BadInput(what)
+    return value[:limit]
 
 
 def settings_for(division_code: str, on: date) -> BurningSettings:
@@ -101,21 +109,22 @@ def answerable(unit: Unit, day: date) -> dict[str, Assignment]:
 
 
 def answerable_many(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], dict]:
-    """``answerable`` for many (unit id, day) pairs, in one query per chunk of units: a
-    file of thousands of fire points opens thousands of cases."""
+    """``answerable`` for many (unit id, day) pairs, in one query: a file of thousands of
+    fire points opens thousands of cases."""
     pairs = set(pairs)
     if not pairs:
         return {}
     days = [d for _u, d in pairs]
     rows: dict[int, list[Assignment]] = {}
-    for part in chunks(sorted({u for u, _d in pairs})):
-        for a in (
-            Assignment.objects.filter(unit_id__in=part, valid_from__lte=max(days))
-            .exclude(valid_to__lt=min(days))
-            .select_related("person")
-            .order_by("valid_from")
-        ):
-            rows.setdefault(a.unit_id, []).append(a)
+    for a in (
+        Assignment.objects.filter(
+            unit_id__any_of=IdSet(sorted({u for u, _d in pairs})), valid_from__lte=max(days)
+        )
+        .exclude(valid_to__lt=min(days))
+        .select_related("person")
+        .order_by("valid_from")
+    ):
+        rows.setdefault(a.unit_id, []).append(a)
     found: dict[tuple[int, date], dict] = {}
     for unit_id, day in pairs:
         found[(unit_id, day)] = {
