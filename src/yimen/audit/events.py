@@ -157,3 +157,7 @@ class EventType(models.TextChoices):
     BURNING_GROUP_SET = "burning.group_set", _("Inspection group or its counties set")
     BURNING_VISIT = "burning.visit", _("Inspection visit recorded")
     BURNING_SETTINGS_SET = "burning.settings_set", _("Straw-burning settings set")
+    # --- issue 22 item 4: moving records in from the old system (rostermove app) ---
+    MIGRATION_CHECKED = "rostermove.checked", _("Old system's sheet checked (dry run)")
+    MIGRATION_IMPORTED = "rostermove.imported", _("Old system's sheet imported")
+    RECORD_MIGRATED = "rostermove.record_migrated", _("Record moved in from the old system")

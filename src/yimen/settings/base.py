@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     # --- issue 18: straw-burning supervision ---
     "yimen.burning",
     # --- end issue 18 ---
+    # --- issue 22 item 4: moving in from the old system ---
+    "yimen.rostermove",
+    # --- end issue 22 item 4 ---
 ]
 
 MIDDLEWARE = [
