@@ -173,7 +173,15 @@ def run(args) -> None:
     check_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    outcome = batch_import(actor=user, batch=batch)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        outcome = profile.runcall(batch_import, actor=user, batch=batch)
+        pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(30)
+    else:
+        outcome = batch_import(actor=user, batch=batch)
     import_s = time.perf_counter() - t0
     assert Beneficiary.objects.count() == outcome.imported == batch.valid
     print(

@@ -33,7 +33,7 @@ def id_birth(number: pl.Expr) -> pl.Expr:
 def id_problem(number: pl.Expr, today: date) -> pl.Expr:
     """ "" for a valid ID number, else id_format / id_birth / id_future / id_check."""
     digits = [number.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
-    remainder = sum(d * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11
+    remainder = sum((d * w for d, w in zip(digits, WEIGHTS, strict=True)), pl.lit(0)) % 11
     expected = remainder.replace_strict(
         dict(enumerate(CHECK_CHARACTERS)), return_dtype=pl.String, default=""
     )

@@ -46,9 +46,14 @@ class Checked:
 
 
 class Adapter(Protocol):
-    kind: str
-    fields: Sequence[Field]
-    action: Action
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def fields(self) -> Sequence[Field]: ...
+
+    @property
+    def action(self) -> Action: ...
 
     def check(self, sheet: Sheet, ctx: Context) -> Checked: ...
 

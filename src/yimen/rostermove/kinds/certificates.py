@@ -323,15 +323,7 @@ class CertificatesAdapter:
             subject_type="exams.certificate",
             object_ids=certificate_ids,
             divisions=rows["division_id"].to_list(),
-            news=[
-                {"batch": ctx.batch_id, "row": r, "number": k, "valid_until": u}
-                for r, k, u in zip(
-                    rows["row"].to_list(),
-                    rows["key"].to_list(),
-                    rows["until"].to_list(),
-                    strict=True,
-                )
-            ],
+            new={"batch": ctx.batch_id, "kind": self.kind},
             actor=ctx.actor,
             role=ctx.role,
             batch_id=ctx.batch_id,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.utils import timezone
@@ -29,7 +30,6 @@ from yimen.assistance.models import Application, Member
 from yimen.assistance.parameters import parameter_set_in_force, to_params
 from yimen.assistance.rules.vectorised import evaluate_frame
 from yimen.assistance.rules.vectorised_members import years_before
-from yimen.benefits.frames import store_household_facts
 from yimen.benefits.models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -522,7 +522,7 @@ class RosterAdapter:
             Stability.UNSTABLE.value if u else Stability.STABLE.value
             for u in heads["unstable"].to_list()
         ]
-        policies: dict[str, object] = {}
+        policies: dict[str, Any] = {}
         reviews = []
         for start, division, stability in zip(starts, divisions, stabilities, strict=True):
             if division not in policies:
@@ -567,28 +567,16 @@ class RosterAdapter:
             },
             now,
         )
-        store_household_facts(beneficiary_ids)
+        # the stored facts the rules' batch reads are written by that batch itself for any
+        # household without them (benefits.frames.store_missing_facts), set-based there
         note_moved(
             self.kind, ctx.batch_id, heads["hid"].to_list(), heads["row"].to_list(), beneficiary_ids
         )
-        kinds = heads["kind"].to_list()
-        members = heads["members"].to_list()
-        rows = heads["row"].to_list()
         audit_moved(
             subject_type=SUBJECT,
             object_ids=beneficiary_ids,
             divisions=divisions,
-            news=[
-                {
-                    "batch": ctx.batch_id,
-                    "row": r,
-                    "type": k,
-                    "amount": a,
-                    "start_month": s,
-                    "members": m,
-                }
-                for r, k, a, s, m in zip(rows, kinds, amounts, starts, members, strict=True)
-            ],
+            new={"batch": ctx.batch_id, "kind": self.kind},
             actor=ctx.actor,
             role=ctx.role,
             batch_id=ctx.batch_id,

@@ -68,6 +68,8 @@ class SubsidyAdapter:
 
     def check(self, sheet: Sheet, ctx: Context) -> Checked:
         h = sheet.headers
+        if ctx.scheme_id is None:
+            raise SchemeNeeded()
         scheme = Scheme.objects.get(pk=ctx.scheme_id)
         admitted = {k: v for k, v in TYPE_BY_NAME.items() if v in scheme.applicant_types}
         f = sheet.frame.with_columns(
@@ -165,7 +167,7 @@ class SubsidyAdapter:
         moved = moved_batches(self.kind, f["key"].to_list())
         surveyed = set(
             Survey.objects.filter(
-                scheme_id=ctx.scheme_id, unit__identity__in=f["ident"].unique().to_list()
+                scheme_id=scheme.pk, unit__identity__in=f["ident"].unique().to_list()
             ).values_list("unit__identity", flat=True)
         )
         moved_frame = pl.DataFrame(
@@ -252,10 +254,7 @@ class SubsidyAdapter:
             subject_type="subsidy.survey",
             object_ids=survey_ids,
             divisions=rows["division_id"].to_list(),
-            news=[
-                {"batch": ctx.batch_id, "row": r, "unit": u, "cattle": c, "sheep": s}
-                for r, u, c, s in zip(rows["row"].to_list(), unit_ids, cattle, sheep, strict=True)
-            ],
+            new={"batch": ctx.batch_id, "kind": self.kind},
             actor=ctx.actor,
             role=ctx.role,
             batch_id=ctx.batch_id,
