@@ -64,7 +64,7 @@ def amounts() -> dict:
     (members born in 1950: the amount of a household without income depends on its size)."""
     from datetime import date
 
-    from yimen.rostermove.kinds.roster import rules_amount
+    from yimen.rostermove.kinds.roster_amounts import rules_amount
 
     today = date.today()
     return {

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from tests.factories import NANGUAN, user_with
 from yimen.accounts.roles import Role
 from yimen.regions.models import Division
-from yimen.rostermove.kinds.roster import rules_amount as amount_of
+from yimen.rostermove.kinds.roster_amounts import rules_amount as amount_of
 
 TODAY = date(2026, 12, 7)  # tests.conftest.PINNED_NOW's day
 KINDS = {"低保": "dibao", "特困": "tekun", "低收入": "low_income"}

@@ -18,7 +18,7 @@ from yimen.accounts.models import User
 from yimen.assistance.models import Member
 from yimen.regions.models import Division
 
-from .kinds.roster import rules_amount
+from .kinds.roster_amounts import rules_amount
 from .models import ImportBatch
 from .services import batch_check, batch_import
 

@@ -89,3 +89,24 @@ def resolve_divisions(
     return frame.join(
         resolved, on=["division_code", "township", "village"], how="left", nulls_equal=True
     )
+
+
+def division_problems(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """The problems of ``resolve_divisions``'s result, by row, under the column the row used
+    (the code's, or the village name's)."""
+    by_code = pl.col("division_code").fill_null("") != ""
+    return frame.filter(pl.col("division_problem") != "").select(
+        pl.col("row").cast(pl.Int64),
+        pl.when(by_code)
+        .then(pl.lit(headers["division_code"]))
+        .otherwise(pl.lit(headers["village"]))
+        .alias("column"),
+        pl.col("division_problem").alias("code"),
+        pl.when(by_code)
+        .then(pl.col("division_code"))
+        .otherwise(pl.concat_str(["township", "village"], separator=" "))
+        .str.strip_chars()
+        .str.slice(0, 200)
+        .alias("value"),
+        pl.lit("").alias("detail"),
+    )

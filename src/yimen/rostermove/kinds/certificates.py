@@ -29,7 +29,7 @@ from yimen.regions.codes import Level
 
 from .. import checks
 from ..columns import Field
-from ..divisions import resolve_divisions
+from ..divisions import division_problems, resolve_divisions
 from ..moving import audit_moved, insert_columns, moved_batches, note_moved, reserve_ids
 from ..problems import problems_where
 from ..sheet import Sheet
@@ -185,23 +185,7 @@ class CertificatesAdapter:
             "valid_until",
             value=pl.col("until").cast(pl.String),
         )
-        by_code = ~checks.blank("division_code")
-        parts.append(
-            f.filter(pl.col("division_problem") != "").select(
-                "row",
-                pl.when(by_code)
-                .then(pl.lit(h["division_code"]))
-                .otherwise(pl.lit(h["village"]))
-                .alias("column"),
-                pl.col("division_problem").alias("code"),
-                pl.when(by_code)
-                .then(pl.col("division_code"))
-                .otherwise(pl.concat_str(["township", "village"], separator=" "))
-                .str.strip_chars()
-                .alias("value"),
-                pl.lit("").alias("detail"),
-            )
-        )
+        parts.append(division_problems(f, h))
         numbered = f.filter(pl.col("key") != "").with_columns(
             pl.col("row").min().over("key").alias("first_row")
         )

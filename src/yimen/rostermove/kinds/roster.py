@@ -21,14 +21,10 @@ from typing import Any
 
 import polars as pl
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yimen.accounts.roles import Action
 from yimen.assistance.choices import AssistanceType, Channel, Relationship, WorkAbility
-from yimen.assistance.errors import ParametersNotFound
 from yimen.assistance.models import Application, Member
-from yimen.assistance.parameters import parameter_set_in_force, to_params
-from yimen.assistance.rules.vectorised import evaluate_frame
 from yimen.assistance.rules.vectorised_members import years_before
 from yimen.benefits.models import (
     Beneficiary,
@@ -45,8 +41,7 @@ from yimen.people import initials_of
 from yimen.workflow.states import CaseStatus
 
 from .. import checks
-from ..columns import Field
-from ..divisions import resolve_divisions
+from ..divisions import division_problems, resolve_divisions
 from ..moving import (
     audit_moved,
     insert_columns,
@@ -58,88 +53,9 @@ from ..moving import (
 from ..problems import no_problems, problems_where
 from ..sheet import Sheet
 from . import Checked, Context
+from .roster_amounts import rules_amounts
+from .roster_columns import FIELDS, HUKOU, RELATIONS, TYPES
 
-FIELDS = (
-    Field("head_id", _("Head's ID number"), ("户主身份证号", "户主身份证号码", "户主公民身份号码")),
-    Field("head_name", _("Head of household"), ("户主姓名", "户主"), required=False),
-    Field("name", _("Name"), ("成员姓名", "姓名", "家庭成员姓名")),
-    Field("id_number", _("ID number"), ("身份证号", "成员身份证号", "身份证号码", "公民身份号码")),
-    Field("relation", _("Relation to the head"), ("与户主关系", "关系")),
-    Field("type", _("Assistance type"), ("救助类别", "保障类别", "救助类型")),
-    Field("amount", _("Monthly amount (yuan)"), ("月保障金额", "月救助金额", "保障金额(元)")),
-    Field("start_month", _("Start month"), ("享受起始年月", "起始年月", "纳入保障年月")),
-    Field("hukou", _("Urban or rural"), ("城乡类别", "户籍类别", "户口性质")),
-    Field("township", _("Township"), ("乡镇(街道)", "乡镇街道", "乡镇"), required=False),
-    Field(
-        "village", _("Village or community"), ("村(社区)", "村(居)委会", "村社区"), required=False
-    ),
-    Field("division_code", _("Division code"), ("区划代码", "行政区划代码"), required=False),
-    Field("bank", _("Bank"), ("开户银行", "开户行"), required=False),
-    Field("account", _("Account number"), ("银行账号", "账号", "一卡通账号"), required=False),
-    Field("address", _("Address"), ("家庭住址", "住址"), required=False),
-    Field("income", _("Household monthly income"), ("家庭月收入", "家庭月总收入"), required=False),
-)
-
-RELATIONS = {
-    "户主": Relationship.HEAD,
-    "本人": Relationship.HEAD,
-    "配偶": Relationship.SPOUSE,
-    "妻": Relationship.SPOUSE,
-    "妻子": Relationship.SPOUSE,
-    "夫": Relationship.SPOUSE,
-    "丈夫": Relationship.SPOUSE,
-    "子": Relationship.CHILD,
-    "女": Relationship.CHILD,
-    "儿子": Relationship.CHILD,
-    "女儿": Relationship.CHILD,
-    "子女": Relationship.CHILD,
-    "长子": Relationship.CHILD,
-    "次子": Relationship.CHILD,
-    "长女": Relationship.CHILD,
-    "次女": Relationship.CHILD,
-    "父亲": Relationship.PARENT,
-    "母亲": Relationship.PARENT,
-    "父母": Relationship.PARENT,
-    "孙子": Relationship.GRANDCHILD,
-    "孙女": Relationship.GRANDCHILD,
-    "外孙": Relationship.GRANDCHILD,
-    "外孙女": Relationship.GRANDCHILD,
-    "孙子女": Relationship.GRANDCHILD,
-    "祖父": Relationship.GRANDPARENT,
-    "祖母": Relationship.GRANDPARENT,
-    "祖父母": Relationship.GRANDPARENT,
-    "外祖父": Relationship.GRANDPARENT,
-    "外祖母": Relationship.GRANDPARENT,
-    "兄弟姐妹": Relationship.SIBLING,
-    "兄": Relationship.SIBLING,
-    "弟": Relationship.SIBLING,
-    "姐": Relationship.SIBLING,
-    "妹": Relationship.SIBLING,
-    "其他": Relationship.OTHER,
-}
-TYPES = {
-    "低保": AssistanceType.DIBAO,
-    "城市低保": AssistanceType.DIBAO,
-    "农村低保": AssistanceType.DIBAO,
-    "最低生活保障": AssistanceType.DIBAO,
-    "特困": AssistanceType.TEKUN,
-    "特困供养": AssistanceType.TEKUN,
-    "特困人员": AssistanceType.TEKUN,
-    "特困人员救助供养": AssistanceType.TEKUN,
-    "低收入": AssistanceType.LOW_INCOME,
-    "低收入家庭": AssistanceType.LOW_INCOME,
-    "低收入人口": AssistanceType.LOW_INCOME,
-    "低保边缘": AssistanceType.LOW_INCOME,
-}
-HUKOU = {
-    "城市": "urban",
-    "城镇": "urban",
-    "非农业": "urban",
-    "城市户口": "urban",
-    "农村": "rural",
-    "农业": "rural",
-    "农村户口": "rural",
-}
 PAID_TYPES = (AssistanceType.DIBAO.value, AssistanceType.TEKUN.value)
 ACCOUNT_PATTERN = r"^[0-9]{8,32}$"
 
@@ -264,25 +180,7 @@ class RosterAdapter:
         add(checks.too_long("address", 200), "too_long", "address", on=heads, detail=pl.lit("200"))
 
         heads = resolve_divisions(heads, ctx.division_code)
-        by_code = ~checks.blank("division_code")
-        division_header = (
-            pl.when(by_code).then(pl.lit(h["division_code"])).otherwise(pl.lit(h["village"]))
-        )
-        found = heads.filter(pl.col("division_problem") != "")
-        parts.append(
-            found.select(
-                pl.col("row"),
-                division_header.alias("column"),
-                pl.col("division_problem").alias("code"),
-                pl.when(by_code)
-                .then(pl.col("division_code"))
-                .otherwise(pl.concat_str(["township", "village"], separator=" "))
-                .str.strip_chars()
-                .str.slice(0, 200)
-                .alias("value"),
-                pl.lit("").alias("detail"),
-            )
-        )
+        parts.append(division_problems(heads, h))
 
         # households: one of them without a head row
         keyed = f.filter(~checks.blank("head_id"))
@@ -606,85 +504,3 @@ def _next_review(start: date, interval: int, today: date) -> date:
     while due <= today:
         due = add_months(due, interval)
     return due
-
-
-def rules_amounts(households: pl.DataFrame, members: pl.DataFrame, today: date) -> pl.DataFrame:
-    """household_id → ``expected``: the monthly amount in fen the rules give each household
-    of its type (0 for 低收入, which carries no allowance; null where no parameters are in
-    force for its village). ``households``: household_id, hukou_type, kind, division_id;
-    ``members``: household_id, birth_date, income_fen (monthly, counted as other income).
-    The old sheet knows no assets, disabilities or work ability: none are assumed, and the
-    members of a 特困 household are taken as unable to work, as its approval found."""
-    kinds = households.select("household_id", "kind")
-    members = (
-        members.join(kinds, on="household_id")
-        .select(
-            "household_id",
-            "birth_date",
-            pl.lit("").alias("disability_kind"),
-            pl.lit(None, pl.Int64).alias("disability_grade"),
-            pl.when(pl.col("kind") == AssistanceType.TEKUN.value)
-            .then(pl.lit(WorkAbility.NONE.value))
-            .otherwise(pl.lit(WorkAbility.FULL.value))
-            .alias("work_ability"),
-            pl.lit(False).alias("living_apart"),
-            pl.col("income_fen").fill_null(0).alias("income_other"),
-        )
-        .sort("household_id")
-    )
-    frame = households.select(
-        "household_id",
-        "hukou_type",
-        pl.lit(0, pl.Int64).alias("deposits_fen"),
-        pl.lit(0, pl.Int64).alias("homes"),
-        pl.lit(0, pl.Int64).alias("market_entities"),
-        pl.lit(None, pl.Boolean).alias("has_able_supporter"),
-        "division_id",
-    ).sort("household_id")
-    parts: list[pl.DataFrame] = []
-    for village in frame["division_id"].unique().to_list():
-        part = frame.filter(pl.col("division_id") == village)
-        try:
-            params = to_params(parameter_set_in_force(village, today))
-        except ParametersNotFound:
-            parts.append(part.select("household_id", pl.lit(None, pl.Int64).alias("expected")))
-            continue
-        out = evaluate_frame(
-            part,
-            members.join(part.select("household_id"), on="household_id", how="semi"),
-            params,
-            today,
-        ).join(kinds, on="household_id")
-        expected = (
-            pl.when(pl.col("kind") == AssistanceType.DIBAO.value)
-            .then(pl.when(pl.col("dibao_eligible")).then(pl.col("dibao_amount_fen")).otherwise(0))
-            .when(pl.col("kind") == AssistanceType.TEKUN.value)
-            .then(pl.when(pl.col("tekun_eligible")).then(pl.col("tekun_amount_fen")).otherwise(0))
-            .otherwise(0)
-        )
-        parts.append(
-            out.select("household_id", expected.fill_null(0).cast(pl.Int64).alias("expected"))
-        )
-    if not parts:
-        return pl.DataFrame(schema={"household_id": pl.Int64, "expected": pl.Int64})
-    return pl.concat(parts)
-
-
-def rules_amount(kind: str, hukou: str, birth_dates: list[date], village: str, today: date) -> str:
-    """One household's amount as the sheet writes it (demo, tests and benchmark sheets);
-    "" for a household the rules give nothing or where no parameters are in force."""
-    households = pl.DataFrame(
-        {"household_id": [1], "hukou_type": [hukou], "kind": [kind], "division_id": [village]}
-    )
-    members = pl.DataFrame(
-        {
-            "household_id": [1] * len(birth_dates),
-            "birth_date": birth_dates,
-            "income_fen": [0] * len(birth_dates),
-        },
-        schema={"household_id": pl.Int64, "birth_date": pl.Date, "income_fen": pl.Int64},
-    )
-    fen = rules_amounts(households, members, today)["expected"][0]
-    if not fen:
-        return ""
-    return f"{fen // 100}.{fen % 100:02d}"

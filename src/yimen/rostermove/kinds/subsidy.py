@@ -22,7 +22,7 @@ from yimen.subsidy.services.survey import TYPE_BY_NAME
 
 from .. import checks
 from ..columns import Field
-from ..divisions import resolve_divisions
+from ..divisions import division_problems, resolve_divisions
 from ..errors import SchemeNeeded
 from ..moving import audit_moved, insert_columns, moved_batches, note_moved, reserve_ids
 from ..problems import problems_where
@@ -131,23 +131,7 @@ class SubsidyAdapter:
         add(checks.too_long("phone", 30), "too_long", "phone", detail=pl.lit("30"))
         add(checks.too_long("bank", 100), "too_long", "bank", detail=pl.lit("100"))
         add(checks.too_long("card", 32), "too_long", "card", detail=pl.lit("32"))
-        by_code = ~checks.blank("division_code")
-        parts.append(
-            f.filter(pl.col("division_problem") != "").select(
-                "row",
-                pl.when(by_code)
-                .then(pl.lit(h["division_code"]))
-                .otherwise(pl.lit(h["village"]))
-                .alias("column"),
-                pl.col("division_problem").alias("code"),
-                pl.when(by_code)
-                .then(pl.col("division_code"))
-                .otherwise(pl.concat_str(["township", "village"], separator=" "))
-                .str.strip_chars()
-                .alias("value"),
-                pl.lit("").alias("detail"),
-            )
-        )
+        parts.append(division_problems(f, h))
         ok_ident = f.filter(pl.col("identity_problem") == "").with_columns(
             pl.col("row").min().over("ident").alias("first_row")
         )
