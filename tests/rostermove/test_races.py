@@ -46,6 +46,6 @@ def test_two_batches_of_one_sheet_at_once(county):
     )
     imported = [r.imported for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, Exception)]
-    assert all(isinstance(r, MovedMeanwhile) for r in refused)
+    assert all(isinstance(r, MovedMeanwhile) for r in refused), [repr(r)[:300] for r in refused]
     assert sorted(imported) in ([40], [0, 40])
     assert Beneficiary.objects.count() == 40

@@ -33,6 +33,13 @@ from .sheet import read_sheet
 
 SUBJECT = "rostermove.importbatch"
 
+try:  # rows go to PostgreSQL through psycopg's COPY, whose errors Django does not wrap
+    from psycopg import IntegrityError as CopyIntegrityError
+
+    UNIQUE_VIOLATIONS: tuple[type[Exception], ...] = (IntegrityError, CopyIntegrityError)
+except ImportError:  # pragma: no cover (SQLite-only installs)
+    UNIQUE_VIOLATIONS = (IntegrityError,)
+
 
 @dataclass(frozen=True)
 class ImportOutcome:
@@ -193,7 +200,7 @@ def batch_import(*, actor, batch: ImportBatch, today: date | None = None) -> Imp
                 division_code=batch.division_id,
                 new={"kind": batch.kind, "imported": imported, "skipped": skipped},
             )
-    except IntegrityError as exc:
+    except UNIQUE_VIOLATIONS as exc:
         if "rostermove_moved" not in str(exc):
             raise
         # another batch moved some of the same records in between this one's check and
