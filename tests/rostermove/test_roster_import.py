@@ -216,7 +216,7 @@ def test_import_enrols_the_rest_and_a_second_run_adds_nothing(county, planted):
     assert events.count() == moved
     event = events.get(subject_id=str(household.pk))
     assert event.actor_id == county.staff.pk
-    assert f"批次 {batch.pk}" in event.reason and f"batch {batch.pk}" in event.reason
+    assert event.reason == f"迁移：旧系统导入，批次 {batch.pk}"
     assert verify_chain().ok
     # the planted households stayed out
     for i in planted.blocked:

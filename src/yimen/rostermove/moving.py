@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
@@ -111,8 +112,9 @@ def note_moved(kind: str, batch_id: int, keys: Sequence[str], rows, object_ids) 
 
 
 def migration_reason(batch_id: int) -> str:
-    """Why, in the audit log: the same words in both languages, as the log is read in both."""
-    return f"迁移：旧系统导入，批次 {batch_id} / moved in from the old system, batch {batch_id}"
+    """Why, in the audit log and on the entitlement: in the language of the one importing,
+    as every reason a person writes is (Chinese on a Chinese site)."""
+    return str(_("Moved in from the old system, batch %(batch)s")) % {"batch": batch_id}
 
 
 def audit_moved(
