@@ -35,6 +35,9 @@ urlpatterns = [
     # --- issue 23: personal data protection ---
     path("privacy/", include("yimen.privacy.urls")),
     # --- end issue 23 ---
+    # --- issue 22 item 4: moving in from the old system ---
+    path("moving-in/", include("yimen.rostermove.urls")),
+    # --- end issue 22 item 4 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -33,6 +33,7 @@ from yimen.benefits.models import Review
 from yimen.benefits.services.payments import roll_issue
 from yimen.medins.models import InsuredPerson, Transfer
 from yimen.regions.models import Division
+from yimen.rostermove.models import ImportBatch
 from yimen.settlement.models import Filing
 from yimen.supervision.models import SampledCase, SampleDraw, SupervisionFlag
 from yimen.verification.models import VerificationReport, VerificationRequest, VerificationRun
@@ -157,7 +158,16 @@ def other_township(world) -> dict[str, str]:
     burning = burning_objects(now, other)
     complaints = complaint_objects(now, other, other_approver, application)
     privacy = privacy_objects(now, world.other_caseworker)
+    # issue 22 item 4: a batch moving the old roster of 自强街道 in
+    moving_in = ImportBatch.objects.create(
+        kind="roster",
+        division_id="220102002000",
+        file_name="花名册.csv",
+        content=b"x",
+        created_by=other,
+    )
     return {
+        "batch_id": moving_in.pk,
         **exam,
         **privacy,
         **subsidy,

@@ -132,6 +132,10 @@ class Action(models.TextChoices):
         "privacy.request_own",
         _("Request a copy or correction of one's own data"),
     )
+    # --- issue 22 item 4: moving records in from the old system (rostermove app) ---
+    ROSTER_MIGRATE = "roster.migrate", _("Move the old system's roster in")
+    SUBSIDY_MIGRATE = "subsidy.migrate", _("Move the old register of subsidy units in")
+    EXAM_MIGRATE = "exam.migrate", _("Move the old register of certificate holders in")
 
 
 A = Action
@@ -245,6 +249,14 @@ PERMISSIONS[Role.BURNING_COUNTY] = frozenset(
 )
 PERMISSIONS[Role.ENV_INSPECTOR] |= {A.BURNING_VIEW, A.BURNING_IMPORT, A.BURNING_ACCOUNT}
 PERMISSIONS[Role.INSPECTION_MEMBER] = frozenset({A.BURNING_VIEW, A.BURNING_INSPECT})
+
+# --- issue 22 item 4: moving records in from the old system ---
+# The county's civil-affairs staff move the old roster in for their county; the livestock
+# bureau (its reviewer) the surveyed units of its schemes; the exam administration the
+# certificate holders of its area. Each only inside its binding's division.
+PERMISSIONS[Role.COUNTY_SUPERVISOR] |= {A.ROSTER_MIGRATE}
+PERMISSIONS[Role.SUBSIDY_REVIEWER] |= {A.SUBSIDY_MIGRATE}
+PERMISSIONS[Role.EXAM_ADMIN] |= {A.EXAM_MIGRATE}
 
 
 # --- issue 22: complaints and re-examination ---

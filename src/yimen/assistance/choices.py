@@ -22,6 +22,7 @@ class Channel(models.TextChoices):
     SELF = "self", _("Applied in person")
     ENTRUSTED = "entrusted", _("Applied by an entrusted person")  # 委托 [A2021 Art.6]
     DISCOVERY = "discovery", _("Active discovery report")  # 主动发现报告 by the village
+    MOVED_IN = "moved_in", _("Moved in from the old system")  # issue 22: already on assistance
 
 
 class PaymentAccountKind(models.TextChoices):

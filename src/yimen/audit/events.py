@@ -190,3 +190,7 @@ class EventType(models.TextChoices):
     SUBJECT_REQUEST_FILED = "privacy.request_filed", _("Request about one's personal data filed")
     SUBJECT_COPY_ISSUED = "privacy.copy_issued", _("Copy of personal data issued (signed)")
     SUBJECT_REQUEST_ANSWERED = "privacy.request_answered", _("Correction request answered")
+    # --- issue 22 item 4: moving records in from the old system (rostermove app) ---
+    MIGRATION_CHECKED = "rostermove.checked", _("Old system's sheet checked (dry run)")
+    MIGRATION_IMPORTED = "rostermove.imported", _("Old system's sheet imported")
+    RECORD_MIGRATED = "rostermove.record_migrated", _("Record moved in from the old system")

@@ -121,6 +121,9 @@ INSTALLED_APPS = [
     # --- issue 23: personal data protection ---
     "yimen.privacy",
     # --- end issue 23 ---
+    # --- issue 22 item 4: moving in from the old system ---
+    "yimen.rostermove",
+    # --- end issue 22 item 4 ---
 ]
 
 MIDDLEWARE = [

@@ -129,6 +129,14 @@ MENU: list[MenuItem] = [
         {A.SUBJECT_REQUEST_HANDLE},
     ),
     # --- end issue 23 ---
+    # --- issue 22 item 4: moving in from the old system ---
+    _item(
+        "moving_in",
+        _("Moving in from the old system"),
+        "rostermove:batches",
+        {A.ROSTER_MIGRATE, A.SUBSIDY_MIGRATE, A.EXAM_MIGRATE},
+    ),
+    # --- end issue 22 item 4 ---
     # the citizen
     _item("mine", _("My applications"), "assistance:mine", {A.CASE_VIEW_OWN}),
     _item("apply", _("Apply for assistance"), "assistance:application_new", {A.CASE_APPLY}),

@@ -1,0 +1,68 @@
+"""One adapter per kind of sheet, behind the same dry run and import (``services``).
+
+An adapter names the sheet's fields, the action that allows moving its records in, and
+two set-based steps: ``check`` (the sheet's columns → every problem by row, and the
+records that may be written) and ``write`` (those records, in the caller's transaction,
+with their audit events). ``ADAPTERS`` maps each ``Kind`` to its adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+import polars as pl
+
+from yimen.accounts.roles import Action
+
+from ..columns import Field
+from ..problems import no_problems
+from ..sheet import Sheet
+
+
+@dataclass
+class Context:
+    """What a check or an import knows besides the sheet."""
+
+    batch_id: int  # 0 during a dry run that stores nothing
+    division_code: str
+    actor: Any
+    role: str
+    today: date
+    scheme_id: int | None = None
+
+
+@dataclass
+class Checked:
+    """The outcome of a check: every problem, and the records without a blocking one."""
+
+    problems: pl.DataFrame = field(default_factory=no_problems)
+    rows: int = 0  # data rows of the sheet
+    records: int = 0  # records in the sheet (households, units, certificates)
+    valid: pl.DataFrame | None = None  # the rows of the records to write, with ``key``
+    valid_records: int = 0
+    already_moved: int = 0
+
+
+class Adapter(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def fields(self) -> Sequence[Field]: ...
+
+    @property
+    def action(self) -> Action: ...
+
+    def check(self, sheet: Sheet, ctx: Context) -> Checked: ...
+
+    def write(self, checked: Checked, ctx: Context) -> int: ...
+
+
+def adapters() -> dict[str, Adapter]:
+    from .certificates import CertificatesAdapter
+    from .roster import RosterAdapter
+    from .subsidy import SubsidyAdapter
+
+    return {a.kind: a for a in (RosterAdapter(), SubsidyAdapter(), CertificatesAdapter())}

@@ -1,0 +1,506 @@
+"""The assistance roster (花名册): households on 低保, 特困 or 低收入 in the old system.
+
+One row per person, as provincial sheets have it: the household is the group of rows
+with the same head's ID number (户主身份证号); the head's own row (relation 户主 or 本人)
+carries the household's type, amount, start month, account and village. Every check is
+a column operation (``checks``); the database is asked once per few thousand ID numbers
+whether a person is already on the roster or in an open case.
+
+A household moved in becomes what an approved, disclosed application leaves behind — an
+application (channel "moved in") with its members, a household on the roster, its first
+entitlement from the start month, the stored facts the rules' batch reads — written
+column-wise, with one audit event per household. The amount the rules would give is
+computed by the same vectorised rules as the roster's recalculation and shown when it
+differs; it never blocks (the old system's amount is what the household was granted)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.utils import timezone
+
+from yimen.accounts.roles import Action
+from yimen.assistance.choices import AssistanceType, Channel, Relationship, WorkAbility
+from yimen.assistance.models import Application, Member
+from yimen.assistance.rules.vectorised_members import years_before
+from yimen.benefits.models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    Entitlement,
+    EntitlementStatus,
+    Stability,
+)
+from yimen.benefits.services.policy import policy_for
+from yimen.benefits.services.roster import SUBJECT
+from yimen.id_sets import chunks
+from yimen.months import add_months, month_of
+from yimen.people import initials_of
+from yimen.workflow.states import CaseStatus
+
+from .. import checks
+from ..divisions import division_problems, resolve_divisions
+from ..moving import (
+    audit_moved,
+    insert_columns,
+    migration_reason,
+    moved_batches,
+    note_moved,
+    reserve_ids,
+)
+from ..problems import no_problems, problems_where
+from ..sheet import Sheet
+from . import Checked, Context
+from .roster_amounts import rules_amounts
+from .roster_columns import FIELDS, HUKOU, RELATIONS, TYPES
+
+PAID_TYPES = (AssistanceType.DIBAO.value, AssistanceType.TEKUN.value)
+ACCOUNT_PATTERN = r"^[0-9]{8,32}$"
+
+
+def _mapped(column: str, table: dict) -> pl.Expr:
+    clean = pl.col(column).str.replace_all(r"\s", "")
+    return clean.replace_strict({k: str(v) for k, v in table.items()}, default=None)
+
+
+class RosterAdapter:
+    kind = "roster"
+    fields = FIELDS
+    action = Action.ROSTER_MIGRATE
+
+    # --- the dry run ---------------------------------------------------------------------
+
+    def check(self, sheet: Sheet, ctx: Context) -> Checked:
+        h = sheet.headers
+        f = sheet.frame.with_columns(
+            checks.id_text("id_number").alias("pid"),
+            checks.id_text("head_id").alias("hid"),
+            _mapped("relation", RELATIONS).alias("rel"),
+        ).with_columns(checks.id_problem(pl.col("pid"), ctx.today).alias("pid_problem"))
+        parts: list[pl.DataFrame] = []
+
+        def add(condition: pl.Expr, code: str, field: str, *, on=None, value=None, detail=None):
+            frame = f if on is None else on
+            value = pl.col(field) if value is None else value
+            parts.append(problems_where(frame, condition, code, h[field], value, detail))
+
+        # every person's row
+        add(checks.blank("name"), "missing", "name")
+        add(checks.formula_like("name"), "formula_text", "name")
+        add(checks.too_long("name", 50), "too_long", "name", detail=pl.lit("50"))
+        add(checks.blank("id_number"), "missing", "id_number")
+        add(~checks.blank("id_number") & (pl.col("pid_problem") != ""), "", "id_number")
+        parts[-1] = parts[-1].with_columns(
+            f.filter(~checks.blank("id_number") & (pl.col("pid_problem") != ""))[
+                "pid_problem"
+            ].alias("code")
+        )
+        add(checks.blank("head_id"), "missing", "head_id")
+        add(checks.blank("relation"), "missing", "relation")
+        add(~checks.blank("relation") & pl.col("rel").is_null(), "relation_unknown", "relation")
+
+        # the household's own fields, on the first row of its head (a second is refused)
+        head_rows = f.filter(
+            (pl.col("rel") == Relationship.HEAD.value) & ~checks.blank("head_id")
+        ).with_columns(pl.col("row").rank("ordinal").over("hid").alias("n"))
+        add(pl.col("n") > 1, "two_heads", "relation", on=head_rows)
+        heads = (
+            head_rows.filter(pl.col("n") == 1)
+            .drop("n")
+            .with_columns(
+                _mapped("type", TYPES).alias("kind"),
+                _mapped("hukou", HUKOU).alias("hukou_type"),
+                checks.money_text("amount").alias("amount_text"),
+                checks.money_text("income").alias("income_text"),
+                checks.month_of_text("start_month").alias("start"),
+                pl.col("account").str.replace_all(r"\s", "").alias("account_digits"),
+            )
+        )
+        heads = heads.with_columns(
+            checks.money_fen(pl.col("amount_text")).alias("amount_fen"),
+            checks.money_fen(pl.col("income_text")).alias("income_fen"),
+        )
+        add(
+            (pl.col("pid") != pl.col("hid"))
+            & (pl.col("pid_problem") == "")
+            & ~checks.blank("head_id"),
+            "head_mismatch",
+            "head_id",
+            on=heads,
+        )
+        add(checks.blank("type"), "missing", "type", on=heads)
+        add(~checks.blank("type") & pl.col("kind").is_null(), "type_unknown", "type", on=heads)
+        add(checks.blank("hukou"), "missing", "hukou", on=heads)
+        add(
+            ~checks.blank("hukou") & pl.col("hukou_type").is_null(),
+            "hukou_unknown",
+            "hukou",
+            on=heads,
+        )
+        paid = pl.col("kind").is_in(PAID_TYPES)
+        add(
+            (pl.col("amount_text") != "") & ~checks.money_ok(pl.col("amount_text")),
+            "amount_bad",
+            "amount",
+            on=heads,
+        )
+        add(
+            paid
+            & (pl.col("amount_fen").fill_null(0) == 0)
+            & ((pl.col("amount_text") == "") | checks.money_ok(pl.col("amount_text"))),
+            "amount_missing",
+            "amount",
+            on=heads,
+        )
+        add(
+            (pl.col("income_text") != "") & ~checks.money_ok(pl.col("income_text")),
+            "income_bad",
+            "income",
+            on=heads,
+        )
+        add(checks.blank("start_month"), "missing", "start_month", on=heads)
+        add(
+            ~checks.blank("start_month") & pl.col("start").is_null(),
+            "month_bad",
+            "start_month",
+            on=heads,
+        )
+        add(pl.col("start") > pl.lit(month_of(ctx.today)), "month_future", "start_month", on=heads)
+        add(
+            (pl.col("account_digits") != "")
+            & ~pl.col("account_digits").str.contains(ACCOUNT_PATTERN),
+            "account_bad",
+            "account",
+            on=heads,
+        )
+        add(checks.formula_like("bank"), "formula_text", "bank", on=heads)
+        add(checks.too_long("bank", 100), "too_long", "bank", on=heads, detail=pl.lit("100"))
+        add(checks.too_long("address", 200), "too_long", "address", on=heads, detail=pl.lit("200"))
+
+        heads = resolve_divisions(heads, ctx.division_code)
+        parts.append(division_problems(heads, h))
+
+        # households: one of them without a head row
+        keyed = f.filter(~checks.blank("head_id"))
+        without_head = keyed.join(heads.select("hid"), on="hid", how="anti")
+        first_rows = without_head.group_by("hid").agg(
+            pl.col("row").min(), pl.col("head_id").first()
+        )
+        add(pl.lit(True), "no_head", "head_id", on=first_rows)
+
+        # the same person twice in the sheet
+        valid_pid = f.filter(pl.col("pid_problem") == "").with_columns(
+            pl.col("row").min().over("pid").alias("first_row")
+        )
+        add(
+            pl.col("row") != pl.col("first_row"),
+            "duplicate_in_sheet",
+            "id_number",
+            on=valid_pid,
+            detail=pl.col("first_row").cast(pl.String),
+        )
+
+        # already moved in: skipped, and not "on the roster" for being there
+        moved = moved_batches(self.kind, keyed["hid"].unique().to_list())
+        moved_frame = pl.DataFrame(
+            {"hid": list(moved), "batch": [str(b) for b in moved.values()]},
+            schema={"hid": pl.String, "batch": pl.String},
+        )
+        moved_heads = heads.join(moved_frame, on="hid")
+        notices = [
+            problems_where(
+                moved_heads,
+                pl.lit(True),
+                "already_moved",
+                h["head_id"],
+                pl.col("head_id"),
+                pl.col("batch"),
+            )
+        ]
+        fresh = valid_pid.join(moved_frame, on="hid", how="anti")
+        parts.append(self._known_people(fresh, h["id_number"]))
+
+        problems = pl.concat(parts)
+        households = keyed.select("hid").unique()
+        blocked = problems.join(f.select("row", "hid"), on="row").select("hid").unique()
+        valid_heads = (
+            heads.join(blocked, on="hid", how="anti")
+            .join(moved_frame, on="hid", how="anti")
+            .sort("row")
+        )
+        valid = f.join(valid_heads.select("hid"), on="hid", how="semi")
+        notices.append(self._amount_notices(valid_heads, valid, ctx, h))
+        all_problems = pl.concat(
+            [
+                problems.with_columns(pl.lit(True).alias("blocking")),
+                *[n.with_columns(pl.lit(False).alias("blocking")) for n in notices],
+            ]
+        ).sort("row", maintain_order=True)
+        return Checked(
+            problems=all_problems,
+            records=households.height,
+            valid=valid.join(
+                valid_heads.select(
+                    "hid",
+                    "kind",
+                    "hukou_type",
+                    "amount_fen",
+                    "start",
+                    "account_digits",
+                    "division_id",
+                    pl.col("row").alias("head_row"),
+                ),
+                on="hid",
+                how="left",
+            ),
+            valid_records=valid_heads.height,
+            already_moved=moved_heads.height,
+        )
+
+    def _known_people(self, people: pl.DataFrame, column: str) -> pl.DataFrame:
+        """Persons of the sheet already in a household on the roster (not stopped) or in an
+        application whose case is open."""
+        ids = people["pid"].unique().to_list()
+        on_roster: set[str] = set()
+        open_case: set[str] = set()
+        for part in chunks(ids):
+            for number, status, case_status in Member.objects.filter(
+                id_number__in=part
+            ).values_list(
+                "id_number", "application__beneficiary__status", "application__case__status"
+            ):
+                if status is not None and status != BeneficiaryStatus.STOPPED:
+                    on_roster.add(number)
+                elif status is None and case_status == CaseStatus.ACTIVE:
+                    open_case.add(number)
+        found = pl.DataFrame(
+            {
+                "pid": [*on_roster, *(open_case - on_roster)],
+                "code": ["on_roster"] * len(on_roster) + ["open_case"] * len(open_case - on_roster),
+            },
+            schema={"pid": pl.String, "code": pl.String},
+        )
+        return people.join(found, on="pid").select(
+            pl.col("row"),
+            pl.lit(column).alias("column"),
+            pl.col("code"),
+            pl.col("pid").alias("value"),
+            pl.lit("").alias("detail"),
+        )
+
+    def _amount_notices(
+        self, heads: pl.DataFrame, people: pl.DataFrame, ctx: Context, h
+    ) -> pl.DataFrame:
+        """The amount the rules give each household, where it differs from the sheet's."""
+        if heads.is_empty():
+            return no_problems()
+        heads = heads.with_row_index("household_id").with_columns(
+            pl.col("household_id").cast(pl.Int64)
+        )
+        members = people.join(
+            heads.select("hid", "household_id", "income_fen", pl.col("row").alias("head_row")),
+            on="hid",
+        ).select(
+            "household_id",
+            checks.id_birth(pl.col("pid")).alias("birth_date"),
+            pl.when(pl.col("row") == pl.col("head_row"))
+            .then(pl.col("income_fen").fill_null(0))
+            .otherwise(0)
+            .alias("income_fen"),
+        )
+        expected = rules_amounts(
+            heads.select("household_id", "hukou_type", "kind", "division_id"), members, ctx.today
+        )
+        rows = heads.join(expected, on="household_id")
+        missing = problems_where(
+            rows, pl.col("expected").is_null(), "no_parameters", h["amount"], pl.col("amount")
+        )
+        yuan = pl.format(
+            "{}.{}",
+            (pl.col("expected") // 100).cast(pl.String),
+            (pl.col("expected") % 100).cast(pl.String).str.pad_start(2, "0"),
+        )
+        differs = problems_where(
+            rows,
+            pl.col("expected").is_not_null()
+            & (pl.col("expected") != pl.col("amount_fen").fill_null(0)),
+            "amount_differs",
+            h["amount"],
+            pl.col("amount"),
+            yuan,
+        )
+        return pl.concat([missing, differs])
+
+    # --- the import ----------------------------------------------------------------------
+
+    def write(self, checked: Checked, ctx: Context) -> int:
+        people = checked.valid
+        if people is None or people.is_empty():
+            return 0
+        now = timezone.now()
+        today = ctx.today
+        people = people.sort("head_row", "row")
+        heads = people.filter(pl.col("row") == pl.col("head_row"))
+        n = heads.height
+        reason = migration_reason(ctx.batch_id)
+        application_ids = reserve_ids(Application, n)
+        beneficiary_ids = reserve_ids(Beneficiary, n)
+        ids = pl.DataFrame(
+            {
+                "hid": heads["hid"],
+                "application_id": application_ids,
+                "beneficiary_id": beneficiary_ids,
+            },
+            schema={"hid": pl.String, "application_id": pl.Int64, "beneficiary_id": pl.Int64},
+        )
+        people = people.join(ids, on="hid", maintain_order="left")
+        heads = heads.join(ids, on="hid", maintain_order="left")
+        accounts = heads["account_digits"].to_list()
+        insert_columns(
+            Application,
+            {
+                "id": application_ids,
+                "status": ["submitted"] * n,
+                "division_id": heads["division_id"].to_list(),
+                "address": heads["address"].to_list(),
+                "hukou_type": heads["hukou_type"].to_list(),
+                "assistance_type": heads["kind"].to_list(),
+                "channel": [Channel.MOVED_IN.value] * n,
+                "reason": [reason] * n,
+                "payment_bank": heads["bank"].to_list(),
+                "payment_account_kind": ["yikatong" if a else "" for a in accounts],
+                "payment_account": accounts,
+                "head_initials": [_initials(x) for x in heads["name"].to_list()],
+                "created_by_id": [ctx.actor.pk] * n,
+            },
+            now,
+        )
+        birth = checks.id_birth(pl.col("pid"))
+        tekun = pl.col("kind") == AssistanceType.TEKUN.value
+        people = people.with_columns(
+            birth.alias("birth_date"),
+            pl.when(pl.col("pid").str.slice(16, 1).cast(pl.Int64) % 2 == 1)
+            .then(pl.lit("M"))
+            .otherwise(pl.lit("F"))
+            .alias("sex"),
+            # a 特困 household was found unable to work when approved [TK2021 Art.4]; the
+            # old sheet does not say more, so its members are recorded as such
+            pl.when(tekun)
+            .then(pl.lit(WorkAbility.NONE.value))
+            .otherwise(pl.lit(WorkAbility.FULL.value))
+            .alias("work_ability"),
+        )
+        insert_columns(
+            Member,
+            {
+                "application_id": people["application_id"].to_list(),
+                "name": people["name"].to_list(),
+                "id_number": people["pid"].to_list(),
+                "relationship": people["rel"].to_list(),
+                "birth_date": people["birth_date"].to_list(),
+                "sex": people["sex"].to_list(),
+                "work_ability": people["work_ability"].to_list(),
+            },
+            now,
+        )
+        working = (
+            (pl.col("work_ability") == WorkAbility.FULL.value)
+            & (pl.col("birth_date") <= years_before(today, 16))
+            & (pl.col("birth_date") > years_before(today, 60))
+        )
+        per_household = people.group_by("hid").agg(
+            pl.len().alias("members"), working.any().alias("unstable")
+        )
+        heads = heads.join(per_household, on="hid", maintain_order="left")
+        starts = heads["start"].to_list()
+        divisions = heads["division_id"].to_list()
+        stabilities = [
+            Stability.UNSTABLE.value if u else Stability.STABLE.value
+            for u in heads["unstable"].to_list()
+        ]
+        policies: dict[str, Any] = {}
+        reviews = []
+        for start, division, stability in zip(starts, divisions, stabilities, strict=True):
+            if division not in policies:
+                policies[division] = policy_for(division, today)
+            policy = policies[division]
+            interval = (
+                policy.stable_months if stability == Stability.STABLE else policy.unstable_months
+            )  # type: ignore[attr-defined]
+            reviews.append(_next_review(start, interval, today))
+        names = heads["name"].to_list()
+        insert_columns(
+            Beneficiary,
+            {
+                "id": beneficiary_ids,
+                "application_id": application_ids,
+                "division_id": divisions,
+                "assistance_type": heads["kind"].to_list(),
+                "head_name": names,
+                "head_id_number": heads["pid"].to_list(),
+                "initials": [_initials(x) for x in names],
+                "members": heads["members"].to_list(),
+                "start_month": starts,
+                "stability": stabilities,
+                "next_review_on": reviews,
+                "status": [BeneficiaryStatus.ACTIVE.value] * n,
+                "payee_name": names,
+                "bank_name": heads["bank"].to_list(),
+                "account_number": accounts,
+            },
+            now,
+        )
+        amounts = [Decimal(a or 0).scaleb(-2) for a in heads["amount_fen"].to_list()]
+        insert_columns(
+            Entitlement,
+            {
+                "beneficiary_id": beneficiary_ids,
+                "effective_month": starts,
+                "status": [EntitlementStatus.PAYING.value] * n,
+                "monthly_amount": amounts,
+                "reason": [reason] * n,
+                "decided_by_id": [ctx.actor.pk] * n,
+            },
+            now,
+        )
+        # the stored facts the rules' batch reads are written by that batch itself for any
+        # household without them (benefits.frames.store_missing_facts), set-based there
+        note_moved(
+            self.kind, ctx.batch_id, heads["hid"].to_list(), heads["row"].to_list(), beneficiary_ids
+        )
+        audit_moved(
+            subject_type=SUBJECT,
+            object_ids=beneficiary_ids,
+            divisions=divisions,
+            new={"batch": ctx.batch_id, "kind": self.kind},
+            actor=ctx.actor,
+            role=ctx.role,
+            batch_id=ctx.batch_id,
+        )
+        return n
+
+
+_INITIALS: dict[str, str] = {}
+
+
+def _initials(name: str) -> str:
+    found = _INITIALS.get(name)
+    if found is None:
+        found = _INITIALS[name] = initials_of(name)
+        if len(_INITIALS) > 100_000:
+            _INITIALS.clear()
+    return found
+
+
+def _next_review(start: date, interval: int, today: date) -> date:
+    """The household's review dates run every ``interval`` months from its start; the next
+    one is the first after today (a household moved in keeps its rhythm, and is not due at
+    once for every review the old system may have held)."""
+    months = (today.year - start.year) * 12 + today.month - start.month
+    steps = max(1, months // max(interval, 1) + 1)
+    due = add_months(start, steps * interval)
+    while due <= today:
+        due = add_months(due, interval)
+    return due
