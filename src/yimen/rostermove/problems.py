@@ -7,10 +7,14 @@ rules' amount). Codes never change once published: the downloaded lists quote th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 from django.utils.translation import gettext_lazy as _
+
+from yimen.money import format_yuan
 
 MESSAGES = {
     "missing": _("A required value is missing."),
@@ -68,11 +72,20 @@ PROBLEM_SCHEMA = {
 }
 
 
+MONEY_TEXT = re.compile(r"[0-9]+\.[0-9]{2}")
+
+
+def as_money(text: str) -> str:
+    """An amount written 1400.00 shown as the pages show money (1,400.00); other text as is."""
+    return format_yuan(Decimal(text)) if MONEY_TEXT.fullmatch(text or "") else text
+
+
 def message(code: str, detail: str = "") -> str:
     """The text of a problem in the active language."""
     text = MESSAGES.get(code)
     if text is None:
         return code
+    detail = as_money(detail)
     return str(text) % {"detail": detail} if "%(detail)s" in str(text) else str(text)
 
 
@@ -116,3 +129,7 @@ class Problem:
     @property
     def text(self) -> str:
         return message(self.code, self.detail)
+
+    @property
+    def shown_value(self) -> str:
+        return as_money(self.value)
