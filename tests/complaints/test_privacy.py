@@ -106,7 +106,11 @@ def test_the_household_the_api_and_the_exports_never_see_it(people, approved, cl
         assert _clean(json.dumps(response.json(), ensure_ascii=False))
     # the exports: the case list and the roster
     client.force_login(people.caseworker)
-    for path, params in (("/cases/", {"export": "xlsx"}), ("/benefits/", {"format": "xlsx"})):
+    purpose = {"purpose": "case_handling"}  # exports ask why (yimen.privacy)
+    for path, params in (
+        ("/cases/", {"export": "xlsx", **purpose}),
+        ("/benefits/", {"format": "xlsx", **purpose}),
+    ):
         response = client.get(path, params)
         assert response.status_code == 200
         book = load_workbook(io.BytesIO(response.content), read_only=True)

@@ -143,6 +143,6 @@ def test_the_log_finds_a_household_inside_an_export(client, people):
     )
     body = found.content.decode()
     assert found.status_code == 200
-    assert len(re.findall(r'id="access-\d+"', body)) == 1 and "roster.xlsx" in body
+    assert len(re.findall(r'id="access-\d+"', body)) == 1 and "花名册导出" in body
     junk = client.get("/privacy/access/", {"record": "x" * 40, "from": "2026-13-45", "kind": "?"})
     assert junk.status_code == 200

@@ -80,6 +80,7 @@ class ReturnListView(QueryChecked, ListAPIView):
     serializer_class = ReturnOut
     pagination_class = Pages
     parser_classes = [MultiPartParser, FormParser]
+    refers_to_rows = True  # documents the 404: a township outside the user's area or unknown
 
     def get_queryset(self):
         return (

@@ -52,7 +52,7 @@ def roster_page(request):
                 record_ids=exported.values_list("pk", flat=True),
                 division_code=bindings_for(request.user, Action.ROSTER_VIEW)[0].division_code,
                 purpose=request.GET.get("purpose", ""),
-                note=f"roster.xlsx {query}".strip(),
+                note=f"花名册导出 {query}".strip(),  # shown on the access log: words, not codes
             )
         except YimenError as exc:
             messages.error(request, exc.render())

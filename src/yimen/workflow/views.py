@@ -96,7 +96,7 @@ def _export(request, cases, filters: CaseFilters, now):
             record_ids=cases.values_list("pk", flat=True),
             division_code=bindings_for(request.user, Action.CASE_VIEW)[0].division_code,
             purpose=request.GET.get("purpose", ""),
-            note="cases.xlsx",
+            note="案件列表导出",
         )
     except YimenError as exc:
         messages.error(request, exc.render())
