@@ -73,7 +73,7 @@ def load() -> str:
             record_ids=enrolled,
             division_code=TOWNSHIP,
             purpose="review",
-            note="roster.xlsx",
+            note="花名册导出",  # as benefits.views writes it
         )
     refused = _application("rejected")
     if refused is not None and "countyadmin" in users:
