@@ -33,8 +33,10 @@ def test_report_and_follow_on_a_phone(live_server, phone, places):  # noqa: F811
     page.goto(f"{base}/complaints/report/")
     page.fill("[name=q]", "华阳")
     page.locator("#place-search button").click()
+    expect(page.locator("#places a").first).to_be_visible()  # the search page has loaded
     wide["search"] = overflow(page)
     page.locator("#places a").first.click()
+    expect(page.locator("#report-form")).to_be_visible()
     page.check("input[name=kind][value=household]")
     page.fill("[name=subject_name]", "王某某")
     page.fill("[name=text]", "该户有营运车辆仍领取低保")
