@@ -179,8 +179,10 @@ def roll_compute(township_code: str, month: date) -> Preview:
         preview.lines += [line(pk, LineKind.ADJUSTMENT, a, adj) for adj, a in items]
     # returned payments whose account was corrected since: paid again, each once
     awaiting = set()
+    # by the township's prefix, as the households above: a list of 200,000 ids in IN (…)
+    # cost the draft 1.2 s on SQLite (session 9 A/B against 41782eb)
     for ret_pk, pk, amount, status in PaymentReturn.objects.filter(
-        beneficiary_id__in=list(households), status__in=ReturnStatus.flagged()
+        beneficiary__division__code__startswith=prefix, status__in=ReturnStatus.flagged()
     ).values_list("pk", "beneficiary_id", "amount", "status"):
         if status == ReturnStatus.CORRECTED:
             preview.lines.append(line(pk, LineKind.REISSUE, amount, return_id=ret_pk))
