@@ -101,7 +101,9 @@ def test_roster_holds_no_formula(staff, hostile):
 def test_recalculation_list_holds_no_formula(client, staff, hostile):
     call_command("load_parameters", verbosity=0)
     assert client.login(username=staff.caseworker.username, password=TEST_PASSWORD)
-    answer = client.get(f"/benefits/recalc/?division={NANLING}&on=2027-01-01&format=csv")
+    answer = client.get(
+        f"/benefits/recalc/?division={NANLING}&on=2027-01-01&format=csv&purpose=review"
+    )
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
     rows = assert_no_formula_in_csv(answer.content.decode("utf-8-sig"))
     assert any(r[1] == "'" + NAMES[0] for r in rows[1:])

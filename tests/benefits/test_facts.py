@@ -27,6 +27,7 @@ from yimen.benefits.frames import (
 )
 from yimen.benefits.models import Beneficiary, HouseholdFacts
 from yimen.benefits.services.recalc import recalc_compute
+from yimen.privacy.models import AccessEntry
 
 pytestmark = pytest.mark.django_db
 MEMBER_COLUMNS = [
@@ -172,8 +173,13 @@ def test_a_long_list_shows_its_first_part_and_downloads_whole(
     assert result.count >= 2
     page = client.get(f"/benefits/recalc/?division={NANLING}&on={ON}").content.decode()
     assert 'id="recalc-more"' in page and f"共 {result.count} 条变化" in page
-    download = client.get(f"/benefits/recalc/?division={NANLING}&on={ON}&format=csv")
+    # the whole list is personal data leaving the system: a purpose, one access-log entry
+    refused = client.get(f"/benefits/recalc/?division={NANLING}&on={ON}&format=csv")
+    assert refused.status_code == 302 and not AccessEntry.objects.exists()
+    download = client.get(f"/benefits/recalc/?division={NANLING}&on={ON}&format=csv&purpose=review")
     assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    entry = AccessEntry.objects.get()
+    assert (entry.kind, entry.purpose, entry.record_count) == ("export", "review", result.count)
     lines = download.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == result.count + 1
     assert {line.split(",")[0] for line in lines[1:]} == {

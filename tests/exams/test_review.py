@@ -21,6 +21,7 @@ from yimen.exams.models import Application, Certificate
 from yimen.exams.rules import add_years
 from yimen.exams.services import certificates as certs
 from yimen.exams.services.marking import practical_mark
+from yimen.privacy.models import AccessEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
@@ -138,12 +139,21 @@ def test_review_page_scoping_and_permission(exam_world):
     staff = as_user(exam_world.staff)
     page = staff.get(f"/exams/certificates/{cert.pk}/review/")
     assert page.status_code == 200 and 'id="review-form"' not in page.content.decode()
+    # the holder's record was shown in full: one entry on the access log (issue 23)
+    look = AccessEntry.objects.get()
+    assert (look.kind, look.record_type, look.record_id, look.actor) == (
+        "full_record",
+        "exams.candidate",
+        str(cert.candidate_id),
+        exam_world.staff,
+    )
     staff.post(f"/exams/certificates/{cert.pk}/review/", form)
     cert.refresh_from_db()
     assert cert.review_due_on == TODAY + timedelta(days=30)
     # another area's administrator, the employer, the candidate: not found
     for user in (exam_world.yushu_admin, exam_world.employer_user, exam_world.candidate_user):
         assert as_user(user).get(f"/exams/certificates/{cert.pk}/review/").status_code == 404
+    assert AccessEntry.objects.filter(kind="full_record").count() == 1  # no look, no entry
     assert Client().get(f"/exams/certificates/{cert.pk}/review/").status_code == 302
     # the list links to the page
     listing = as_user(exam_world.certifier).get("/exams/certificates/").content.decode()

@@ -16,6 +16,7 @@ from tests.medins.helpers import insured
 from yimen.accounts.roles import Role
 from yimen.audit.models import AuditEvent
 from yimen.medins.models import InsuredStatus
+from yimen.privacy.models import AccessEntry
 from yimen.regions.models import Division
 from yimen.settlement.indicators import indicators, recount
 from yimen.settlement.models import Filing, PersonLink, PolicySet
@@ -34,6 +35,12 @@ def test_counter_files_changes_and_cancels(client, world, employee):
     staff = login(client, user_with(Role.MEDINS_AGENCY, "220100"))
     page = staff.get("/settlement/filings/", {"id_number": employee.id_number})
     assert page.status_code == 200 and employee.name in page.content.decode()
+    look = AccessEntry.objects.get()  # the person's filings shown in full (issue 23)
+    assert (look.kind, look.record_type, look.record_id) == (
+        "full_record",
+        "medins.insuredperson",
+        str(employee.pk),
+    )
     form = {"category": "resident", "destination_province": "460000000000",
             "begin_date": "2026-03-01",
             "documents": ["identity", "form", "commitment"]}  # fmt: skip

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from openpyxl import Workbook, load_workbook
 
+from yimen.privacy.models import AccessEntry
 from yimen.subsidy.models import Application, Finding, ItemType, PaymentBatch, Status, Survey
 from yimen.subsidy.services import payments
 from yimen.subsidy.services.review import (
@@ -273,6 +274,13 @@ def test_payment_pages_issue_once_and_the_bank_file_adds_up(world, client):
     book = load_workbook(io.BytesIO(client.get(f"/subsidy/payments/{batch.pk}/bank.xlsx").content))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[-1][4] == 6000.0 and len(rows) == 3
+    # the names and card numbers left the system: one export entry, for the payment
+    export = AccessEntry.objects.get(kind="export")
+    assert (export.purpose, export.record_type, export.record_count) == (
+        "payment",
+        "subsidy.unit",
+        1,
+    )
     assert (
         login(client, world.outsider).get(f"/subsidy/payments/{batch.pk}/bank.csv").status_code
         == 404

@@ -12,6 +12,7 @@ from tests.factories import HUAYANG, NANLING, user_with
 from yimen.accounts.roles import Role
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
+from yimen.privacy.models import AccessEntry
 from yimen.verification.models import RunStatus, VerificationReport, VerificationRun
 from yimen.verification.runs import run_execute, run_start
 
@@ -65,8 +66,16 @@ def test_requests_are_scoped_to_the_readers_divisions(client, staff, reported):
     html = get(client, staff.other_caseworker, "/verification/requests/").content.decode()
     assert case_number not in html
     url = f"/verification/reports/{report.pk}/"
+    before = AccessEntry.objects.count()
     assert get(client, staff.supervisor, url).status_code == 200
     assert get(client, staff.other_caseworker, url).status_code == 404
+    # the household's verified incomes were shown once: one entry, for the supervisor
+    look = AccessEntry.objects.order_by("-pk")[0]
+    assert AccessEntry.objects.count() == before + 1 and look.actor == staff.supervisor
+    assert (look.record_type, look.record_id) == (
+        "assistance.application",
+        str(report.application_id),
+    )
 
 
 def test_import_history_lists_every_batch_in_chinese(client, staff, reported):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.errors import YimenError
+from yimen.privacy.access import log_export
 from yimen.regions.models import Division
 from yimen.spreadsheets import csv_writer
 
@@ -71,6 +72,18 @@ def recalc_page(request):
     except YimenError as exc:
         error = exc.render()
     if result is not None and request.GET.get("format") == "csv":
+        try:
+            log_export(
+                actor=request.user,
+                record_type="benefits.beneficiary",
+                record_ids=[c.beneficiary_id for c in result.changes],
+                division_code=result.division.code,
+                purpose=request.GET.get("purpose", ""),
+                note=f"重算变化清单 {result.on:%Y-%m-%d}",  # words on the access log, not codes
+            )
+        except YimenError as exc:
+            messages.error(request, exc.render())
+            return redirect(f"{request.path}?division={division}&on={on:%Y-%m-%d}")
         return _csv(result)
     changes = result.changes_list(SHOWN) if result else []
     context = {

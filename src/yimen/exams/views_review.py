@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for
 from yimen.errors import YimenError
+from yimen.privacy.access import log_full_record
 
 from . import rules, selectors
 from .errors import NotInScope
@@ -42,6 +43,14 @@ def review(request, exam_certificate_id: int):
     cert = _certificate(request, exam_certificate_id)
     if not selectors.is_staff(request.user):
         raise Http404
+    if request.method == "GET":
+        log_full_record(
+            actor=request.user,
+            record_type="exams.candidate",
+            record_id=cert.candidate_id,
+            division_code=cert.division_id,
+            note="证书复审",
+        )
     can_certify = any(
         b.covers(cert.division_id) for b in bindings_for(request.user, Action.EXAM_CERTIFY)
     )

@@ -30,6 +30,8 @@ RECORD_TYPE_LABELS: dict[str, Promise] = {
     "privacy.subjectrequest": _("Copy of personal data"),
     "verification.importbatch": _("Partner data batch"),
     "subsidy.paymentbatch": _("Subsidy payment batch"),
+    "subsidy.unit": _("Subsidy applicant unit"),
+    "medins.insuredperson": _("Insured person"),
 }
 
 

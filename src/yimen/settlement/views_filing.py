@@ -17,6 +17,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.errors import YimenError
 from yimen.medins.models import InsuredPerson
+from yimen.privacy.access import log_full_record
 
 from .forms import FilingCancelForm, FilingChangeForm, FilingForm, PersonSearchForm
 from .models import Filing, FilingChannel, FilingStatus, PersonLink
@@ -81,6 +82,14 @@ def counter(request):
         person = _counter_person(request, request.GET["id_number"])
         if person is None:
             messages.error(request, _("No insured person with this ID number in your area."))
+        else:
+            log_full_record(
+                actor=request.user,
+                record_type="medins.insuredperson",
+                record_id=person.pk,
+                division_code=person.insured_division_id,
+                note="异地就医备案",
+            )
     return _render(request, person, FilingChannel.COUNTER)
 
 

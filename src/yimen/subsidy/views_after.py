@@ -20,6 +20,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.errors import YimenError
 from yimen.people import mask_name
+from yimen.privacy.access import log_export
 from yimen.regions.models import Division
 from yimen.spreadsheets import xlsx_append
 
@@ -162,6 +163,16 @@ def batch_file(request, subsidy_batch_id: int, kind: str):
     except NotInScope:
         raise Http404 from None
     name = f"subsidy-{item.scheme.code}-{item.number:03d}"
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    log_export(
+        actor=request.user,
+        record_type="subsidy.unit",
+        record_ids=item.lines.values_list("application__unit_id", flat=True),
+        division_code=item.scheme.division_id,
+        purpose="payment",  # a bank file is made to pay, as the assistance rolls' files
+        note=f"{name}.{kind}",
+    )
     if kind == "csv":
         response = HttpResponse(pay.bank_csv(item), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

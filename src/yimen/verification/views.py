@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can, division_q
 from yimen.errors import YimenError
+from yimen.privacy.access import log_full_record
 
 from .display import report_view
 from .models import ImportBatch, VerificationReport, VerificationRequest, VerificationRun
@@ -87,6 +88,13 @@ def report(request, report_id):
     item = get_object_or_404(VerificationReport.objects.select_related("application"), pk=report_id)
     if not can(request.user, Action.VERIFICATION_VIEW, item.application.division_id):
         raise Http404  # outside the reader's divisions it does not exist for them
+    log_full_record(
+        actor=request.user,
+        record_type="assistance.application",
+        record_id=item.application_id,
+        division_code=item.application.division_id,
+        note="核对报告",  # the household's verified incomes and assets
+    )
     return render(request, "verification/report.html", report_view(item, full=True))
 
 
