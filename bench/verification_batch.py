@@ -72,7 +72,15 @@ def main() -> None:
         help="measure matching and the run again on a copy of a populated data directory "
         "(SQLite) or database name (with --postgres; YIMEN_DATA_DIR names its data directory)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="the run's matching engine (YIMEN_VERIFICATION_ENGINE; spark: local[2] unless "
+        "YIMEN_SPARK_MASTER says otherwise)",
+    )
     args = parser.parse_args()
+    os.environ["YIMEN_VERIFICATION_ENGINE"] = args.engine
     args.people = args.people or int(args.households * 3.5)
     if args.measure_only:
         with populated_copy(args):
@@ -492,9 +500,9 @@ def import_speed(args, persons, tmp: Path) -> dict[str, float]:
 def per_person_loop(args, app_ids) -> tuple[int, float]:
     """ORM reads of each household, one DuckDB query per person and source; (n, seconds)."""
     from yimen.assistance.models import Application
-    from yimen.verification.matching import RELEVANT, connect
+    from yimen.verification.matching import RELEVANT, current_batches, duckdb_connect
 
-    con = connect()
+    con = duckdb_connect(current_batches())  # the loop is DuckDB's, whatever the engine
     t0 = time.perf_counter()
     done = 0
     for app_id in app_ids[: args.loop_sample]:

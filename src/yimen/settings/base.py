@@ -30,12 +30,17 @@ YIMEN_BACKUP_KEY_FILE  the key of `yimen backup`/`yimen restore` (kept apart fro
 YIMEN_BACKUP_DIR     where `yimen backup` writes (ship it off the host)
 YIMEN_PRIVACY_PURPOSES_FILE  JSON list of [code, 中文, English]: the purposes staff choose from
                      when they export personal data or unmask an ID number (privacy.purposes)
+YIMEN_VERIFICATION_ENGINE  duckdb (default: in this process) or spark: the verification batch's
+                     matching on Apache Spark over the same Parquet (verification/matching_spark.py)
+YIMEN_SPARK_MASTER   the Spark master for it (default local[2]; spark://host:7077, yarn, …)
+YIMEN_SPARK_CONF     JSON object of further spark.* settings (e.g. {"spark.driver.memory": "4g"})
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -226,6 +231,15 @@ YIMEN_TRUSTED_PROXIES = int(os.environ.get("YIMEN_TRUSTED_PROXIES", 0))
 # A shared cache only when configured: the rate-limit counters (accounts/ratelimit.py) then
 # count in Redis with atomic INCR; without one they count in the database. Either way every
 # worker and server shares them (the default local-memory cache would not).
+# verification matching engine (issue 24): DuckDB in process, or Spark for a province
+VERIFICATION_ENGINE = os.environ.get("YIMEN_VERIFICATION_ENGINE", "duckdb").strip().lower()
+if VERIFICATION_ENGINE not in ("duckdb", "spark"):
+    raise ImproperlyConfigured("YIMEN_VERIFICATION_ENGINE must be duckdb or spark")
+SPARK_MASTER = os.environ.get("YIMEN_SPARK_MASTER", "local[2]")
+SPARK_CONF = json.loads(os.environ.get("YIMEN_SPARK_CONF", "") or "{}")
+if not isinstance(SPARK_CONF, dict):
+    raise ImproperlyConfigured("YIMEN_SPARK_CONF must be a JSON object")
+
 YIMEN_CACHE_URL = os.environ.get("YIMEN_CACHE_URL", "")
 if YIMEN_CACHE_URL:
     CACHES = {

@@ -1,7 +1,8 @@
 """Matching household members against every partner source in one set-based DuckDB pass.
 
 The imported partner data are Parquet files (one per source and batch, see importing.py);
-DuckDB reads them directly. For each (source, partner) only the newest batch (latest as-of
+DuckDB reads them directly (or Apache Spark, when ``VERIFICATION_ENGINE`` is "spark":
+matching_spark.py runs the same SQL over the same Parquet, issue 24). For each (source, partner) only the newest batch (latest as-of
 date, then latest import) counts: a partner's file is a snapshot that replaces the one
 before. The members to match come in as one Polars table (household_id, id_number), handed to
 DuckDB as Arrow;
@@ -27,9 +28,12 @@ stages must read the same batches: a run passes one ``connect()`` to both."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Union
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+from django.conf import settings
 from django.db.models import Max
 
 from yimen.assistance.choices import VehicleKind
@@ -44,6 +48,12 @@ _DUCK_TYPES = {
 }
 
 REF_BASE = 1 << 32  # a record reference is batch_id * REF_BASE + row number
+
+if TYPE_CHECKING:
+    from .matching_spark import SparkMatcher
+
+#: what runs a matching: an in-memory DuckDB (default) or a Spark session's views
+Matcher = Union[duckdb.DuckDBPyConnection, "SparkMatcher"]  # noqa: UP007 (a forward reference)
 
 
 def ref_text(ref: int) -> str:
@@ -119,9 +129,19 @@ def _source_view(code: str, batches: list[ImportBatch]) -> str:
     return " UNION ALL ".join(parts)
 
 
-def connect(batches: dict[str, list[ImportBatch]] | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per source (``src_<code>``) over its Parquet."""
+def connect(batches: dict[str, list[ImportBatch]] | None = None) -> Matcher:
+    """The engine the settings choose (``VERIFICATION_ENGINE``: "duckdb", the default, or
+    "spark", issue 24), with one view per source (``src_<code>``) over its current Parquet."""
     batches = batches if batches is not None else current_batches()
+    if getattr(settings, "VERIFICATION_ENGINE", "duckdb") == "spark":
+        from .matching_spark import SparkMatcher  # pyspark loads only when chosen
+
+        return SparkMatcher(batches)
+    return duckdb_connect(batches)
+
+
+def duckdb_connect(batches: dict[str, list[ImportBatch]]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per source (``src_<code>``) over its Parquet."""
     con = duckdb.connect(":memory:")
     for code in SOURCES:
         con.execute(f"CREATE VIEW src_{code} AS {_source_view(code, batches.get(code, []))}")
@@ -152,11 +172,15 @@ def match_sql(members_table: str = "members") -> str:
     )
 
 
-def refs_sql(sources: Iterable[str], members_table: str = "ref_members") -> str:
-    """The relevant records of ``sources`` per household, as reference integers."""
+def refs_sql(
+    sources: Iterable[str], members_table: str = "ref_members", list_function: str = "list"
+) -> str:
+    """The relevant records of ``sources`` per household, as reference integers
+    (``list_function``: DuckDB's ``list``, Spark's ``collect_list``; the rest of both
+    queries is the same SQL on either engine)."""
     selects = [
         f"SELECT m.household_id, '{code}' AS source, "  # noqa: S608
-        f"list(s.batch_id * {REF_BASE} + s.row_no) AS refs "
+        f"{list_function}(s.batch_id * {REF_BASE} + s.row_no) AS refs "
         f"FROM {members_table} m JOIN src_{code} s ON s.id_number = m.id_number "
         f"WHERE {RELEVANT[code][1]} GROUP BY m.household_id"
         for code in sources
@@ -164,23 +188,27 @@ def refs_sql(sources: Iterable[str], members_table: str = "ref_members") -> str:
     return " UNION ALL ".join(selects)
 
 
-def match_members(
-    members: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
-) -> pl.DataFrame:
+def _inbound(members: pl.DataFrame) -> pa.Table:
+    return members.select(
+        pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
+    ).to_arrow()
+
+
+def match_members(members: pl.DataFrame, con: Matcher | None = None) -> pl.DataFrame:
     """Aggregate every source's records per household for ``members``
-    (columns household_id Int64, id_number String), in one DuckDB query.
+    (columns household_id Int64, id_number String), in one query.
 
     The members go in and the result comes out as Arrow tables in memory (DuckDB scans the
     registered table and hands its result over without a copy through files)."""
     con = con if con is not None else connect()
-    inbound = members.select(
-        pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
-    ).to_arrow()
-    con.register("members", inbound)
-    try:
-        frame = pl.from_arrow(con.sql(match_sql()).to_arrow_table())
-    finally:
-        con.unregister("members")
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        con.register("members", _inbound(members))
+        try:
+            frame = pl.from_arrow(con.sql(match_sql()).to_arrow_table())
+        finally:
+            con.unregister("members")
+    else:
+        frame = con.query({"members": _inbound(members)}, match_sql())
     assert isinstance(frame, pl.DataFrame)
     return frame.with_columns(
         pl.col("records").cast(pl.Int64),
@@ -194,7 +222,7 @@ REFS_SCHEMA = {"household_id": pl.Int64, "source": pl.String, "refs": pl.List(pl
 
 
 def match_refs(
-    members: pl.DataFrame, pairs: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+    members: pl.DataFrame, pairs: pl.DataFrame, con: Matcher | None = None
 ) -> pl.DataFrame:
     """The relevant records (reference integers, unsorted) of each (household_id, source)
     of ``pairs`` that has any, for ``members`` (as ``match_members`` takes them); one
@@ -205,16 +233,16 @@ def match_refs(
         return pl.DataFrame(schema=REFS_SCHEMA)
     con = con if con is not None else connect()
     wanted = members.join(pairs.select("household_id").unique(), on="household_id", how="semi")
-    con.register(
-        "ref_members",
-        wanted.select(
-            pl.col("household_id").cast(pl.Int64), pl.col("id_number").cast(pl.String)
-        ).to_arrow(),
-    )
-    try:
-        found = pl.from_arrow(con.sql(refs_sql(sources)).to_arrow_table())
-    finally:
-        con.unregister("ref_members")
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        con.register("ref_members", _inbound(wanted))
+        try:
+            found = pl.from_arrow(con.sql(refs_sql(sources)).to_arrow_table())
+        finally:
+            con.unregister("ref_members")
+    else:
+        found = con.query(
+            {"ref_members": _inbound(wanted)}, refs_sql(sources, list_function="collect_list")
+        )
     assert isinstance(found, pl.DataFrame)
     return found.cast(REFS_SCHEMA).join(  # type: ignore[arg-type]
         pairs.select(pl.col("household_id").cast(pl.Int64), pl.col("source").cast(pl.String)),
