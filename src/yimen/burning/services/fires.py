@@ -21,7 +21,14 @@ from yimen.audit.services import EventDraft, record_events, subject_of
 from yimen.import_limits import bounded_rows, import_limits, too_big_file, xlsx_rows
 
 from .. import feeds, feeds_fast, geo
-from ..errors import BadInput, BadPosition, NotInScope, RowsRefused, UnreadableFile
+from ..errors import (
+    BadInput,
+    BadPosition,
+    FormatMismatch,
+    NotInScope,
+    RowsRefused,
+    UnreadableFile,
+)
 from ..models import (
     Detection,
     FireImport,
@@ -46,7 +53,7 @@ def read_table(data: bytes, filename: str) -> list:
             raise too_big_file(filename, limits)
         return list(bounded_rows(feeds.decode_csv(data), filename, limits))
     except feeds.FeedError as exc:
-        raise UnreadableFile(str(exc)) from None
+        raise UnreadableFile(exc) from None
     except (OSError, KeyError, ValueError) as exc:  # openpyxl on a file it cannot read
         raise UnreadableFile(type(exc).__name__) from None
 
@@ -70,10 +77,18 @@ def known_keys(keys: list[str]) -> set[str]:
 
 
 @transaction.atomic
-def fires_import(*, data: bytes, filename: str, actor, now: datetime | None = None):
+def fires_import(
+    *,
+    data: bytes,
+    filename: str,
+    actor,
+    now: datetime | None = None,
+    source: str | None = None,
+):
     """Import one FIRMS (VIIRS or MODIS) CSV or provincial bulletin (CSV or Excel).
 
-    Refused as a whole, with every bad row's number, if any row is bad. Rows imported
+    Refused as a whole, with every bad row's number, if any row is bad — or, when the
+    sender declared its ``source`` (the API), if the file is of another feed. Rows imported
     before (same source, satellite, position and minute) are skipped, so re-importing a
     file or an overlapping download adds nothing. Points are placed only in the grids of
     the importer's area; the rest count as outside."""
@@ -84,7 +99,12 @@ def fires_import(*, data: bytes, filename: str, actor, now: datetime | None = No
         text = not is_spreadsheet(data, filename)
         parsed = feeds_fast.parse(table, text=text) or feeds.parse_rows(table)
     except feeds.FeedError as exc:
-        raise UnreadableFile(str(exc)) from None
+        raise UnreadableFile(exc) from None
+    if source is not None and parsed.source != source:
+        raise FormatMismatch(
+            declared=Source(source).label if source in Source.values else source,
+            found=Source(parsed.source).label,
+        )
     if parsed.errors:
         raise RowsRefused(parsed.errors)
     fresh, seen = [], known_keys([r.key for r in parsed.rows])
