@@ -16,7 +16,12 @@
     .venv/bin/python bench/burning_fires.py
     .venv/bin/python bench/burning_fires.py --db --postgres postgres://postgres@127.0.0.1:5432/postgres
     options: --points 100000 --grids 50000 --county-grids 1782 --import-rows 10000
-             --big-rows 100000 --big-grids 50000
+             --big-rows 100000 --big-grids 50000 (0 skips the in-memory part, the small
+             import or the big one)
+
+The big import prints its stages (wall, this process's CPU, the PostgreSQL backend's CPU);
+BENCH_SQL=1 adds the time per statement kind, BENCH_PROFILE=tottime (or cumulative) runs it
+under cProfile on CPU time.
 """
 
 from __future__ import annotations
