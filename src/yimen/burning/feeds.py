@@ -449,7 +449,7 @@ def parse_rows(rows: Sequence[Sequence[Any]]) -> Parsed:
         names = VIIRS_COLUMNS if source == "viirs" else MODIS_COLUMNS
         columns = {name: lowered.index(name) for name in names}
     parsed: list[FireRow] = []
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, Any]] = []
     for number, raw in enumerate(rows[1:], start=2):
         if not any(_text(c) for c in raw):
             continue  # blank lines at the end of a spreadsheet
