@@ -16,19 +16,28 @@
     .venv/bin/python bench/burning_fires.py
     .venv/bin/python bench/burning_fires.py --db --postgres postgres://postgres@127.0.0.1:5432/postgres
     options: --points 100000 --grids 50000 --county-grids 1782 --import-rows 10000
-             --big-rows 100000 --big-grids 50000
+             --big-rows 100000 --big-grids 50000 (0 skips the in-memory part, the small
+             import or the big one)
+
+The big import prints its stages (wall, this process's CPU, the PostgreSQL backend's CPU);
+BENCH_SQL=1 adds the time per statement kind, BENCH_PROFILE=tottime (or cumulative) runs it
+under cProfile on CPU time.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import json
 import math
+import os
 import platform
 import random
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from common import configured_database
 
@@ -160,27 +169,141 @@ def _firms_file(cells, rows: int, day: date, seed: int) -> bytes:
     return synthetic.firms_viirs_csv(points)
 
 
-def _timed_import(data: bytes, office, label: str) -> None:
-    import os
+def backend_cpu() -> float:
+    """CPU seconds so far of this connection's PostgreSQL backend (same machine), or 0."""
+    from django.db import connection
 
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+#: the import's stages, as (module, function) wrapped with timers by ``time_stages`` (the
+#: bench's own instrumentation, not the app's); nested ones count inside their callers
+STAGES = (
+    ("yimen.burning.services.fires", "read_table", "read the file"),
+    ("yimen.burning.feeds_fast", "parse", "parse and check (Polars)"),
+    ("yimen.burning.services.fires", "known_keys", "keys imported before"),
+    ("yimen.burning.services.placing", "_grids_near", "grids near the points (query)"),
+    ("yimen.burning.geo", "shapes_from_text", "boundaries JSON → shapely"),
+    ("yimen.burning.services.placing", "locate_columns", "place (STRtree)"),
+    ("yimen.burning.services.placing", "_zones", "zones and permits"),
+    ("yimen.burning.services.placing", "open_and_join", "join and open cases"),
+    ("yimen.burning.services.opening", "answerable_many", "  who answered (query)"),
+    ("yimen.burning.services.opening", "_insert_cases", "  write cases"),
+    ("yimen.burning.services.placing", "insert_detections", "write detections"),
+    ("yimen.burning.services.placing", "announce", "audit events"),
+)
+
+
+@contextlib.contextmanager
+def time_stages():
+    """Per stage [wall s, this process's CPU s, PostgreSQL backend CPU s], while inside."""
+    import importlib
+
+    spent: dict[str, list[float]] = {}
+    originals = []
+    for module_name, name, label in STAGES:
+        module = importlib.import_module(module_name)
+        if not hasattr(module, name):
+            continue
+        original = getattr(module, name)
+        originals.append((module, name, original))
+
+        def wrapper(*a, _original=original, _label=label, **k):
+            t0, c0, d0 = time.perf_counter(), time.process_time(), backend_cpu()
+            try:
+                return _original(*a, **k)
+            finally:
+                entry = spent.setdefault(_label, [0.0, 0.0, 0.0])
+                entry[0] += time.perf_counter() - t0
+                entry[1] += time.process_time() - c0
+                entry[2] += backend_cpu() - d0
+
+        setattr(module, name, wrapper)
+    try:
+        yield spent
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+
+
+@contextlib.contextmanager
+def statement_times():
+    """With BENCH_SQL=1: time per statement kind (first 70 characters), printed after."""
+    from django.db import connection
+
+    if not os.environ.get("BENCH_SQL"):
+        yield
+        return
+    spent: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
+
+    def timer(execute, sql, params, many, context):
+        s0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = spent[("many " if many else "") + sql[:70]]
+            entry[0] += 1
+            entry[1] += time.perf_counter() - s0
+
+    connection.execute_wrappers.append(timer)
+    try:
+        yield
+    finally:
+        connection.execute_wrappers.pop()
+        for sql, (n, seconds) in sorted(spent.items(), key=lambda kv: -kv[1][1])[:20]:
+            print(f"  {seconds:7.3f}s {n:6d}× {sql}")
+
+
+def _timed_import(data: bytes, office, label: str, *, stages: bool = False) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from yimen.burning.services.fires import fires_import
+    from yimen.burning.services import fires
 
     load = os.getloadavg()[0]
-    t = time.perf_counter()
-    cpu = time.process_time()
-    record = fires_import(data=data, filename="bench.csv", actor=office, now=timezone.now())
-    import_s = time.perf_counter() - t
-    cpu_s = time.process_time() - cpu
+    db0 = backend_cpu()
+    with time_stages() as spent, statement_times():
+        t = time.perf_counter()
+        cpu = time.process_time()
+        kwargs = {"data": data, "filename": "bench.csv", "actor": office, "now": timezone.now()}
+        if os.environ.get("BENCH_PROFILE") and stages:
+            import cProfile
+            import pstats
+
+            # CPU time, not wall: on a shared machine the wall clock charges the waits for
+            # a core to whatever function happened to be running
+            profile = cProfile.Profile(time.process_time)
+            record = profile.runcall(fires.fires_import, **kwargs)
+            pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(40)
+        else:
+            record = fires.fires_import(**kwargs)
+        import_s = time.perf_counter() - t
+        cpu_s = time.process_time() - cpu
+    db_s = backend_cpu() - db0
+    load_after = os.getloadavg()[0]
     print(
         f"import: {record.rows:,} FIRMS rows into {label} end to end {import_s:.2f} s "
-        f"(this process's CPU {cpu_s:.2f} s; {record.cases_opened:,} cases opened, "
+        f"(this process's CPU {cpu_s:.2f} s"
+        + (f", PostgreSQL backend CPU {db_s:.2f} s" if connection.vendor == "postgresql" else "")
+        + f"; {record.cases_opened:,} cases opened, "
         f"{record.joined:,} joined, {record.outside:,} outside) on {connection.vendor}, "
-        f"load average {load:.1f} before",
+        f"load average {load:.1f} before, {load_after:.1f} after",
         flush=True,
     )
+    if stages:
+        print("  stages (wall s / CPU s / PostgreSQL CPU s):")
+        for label, (wall, cpu, db) in spent.items():
+            print(f"  {label:32s} {wall:6.2f} {cpu:6.2f} {db:6.2f}")
 
 
 def database(args) -> None:
@@ -216,16 +339,17 @@ def database(args) -> None:
     day = date(2026, 11, 20)
     cells = lattice(args.county_grids, lon0=125.0, lat0=44.0, size=0.005)
     _county_grids("220122000000", "220122101201", cells)
-    _timed_import(
-        _firms_file(cells, args.import_rows, day, 7), office, f"{args.county_grids:,} grids"
-    )
+    if args.import_rows:
+        _timed_import(
+            _firms_file(cells, args.import_rows, day, 7), office, f"{args.county_grids:,} grids"
+        )
     if args.big_rows:
         big = User.objects.create(username="bench-big", full_name="榆树市禁烧办")
         RoleBinding.objects.create(user=big, role=Role.BURNING_COUNTY, division_id="220182000000")
         big_cells = lattice(args.big_grids, lon0=126.0, lat0=44.5, size=0.005)
         _county_grids("220182000000", "220182101201", big_cells)
         data = _firms_file(big_cells, args.big_rows, day, 11)
-        _timed_import(data, big, f"{args.big_grids:,} grid polygons")
+        _timed_import(data, big, f"{args.big_grids:,} grid polygons", stages=True)
     map_json(office, "220122", day)  # warm-up: URL resolver, translations
     times = []
     body = b""
@@ -259,7 +383,8 @@ def main() -> None:
         import django
 
         django.setup()
-        assignment(args.points, args.grids)
+        if args.points:
+            assignment(args.points, args.grids)
         if args.db:
             database(args)
 

@@ -10,12 +10,19 @@ offset, capped)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,13 +32,15 @@ from yimen.accounts.roles import Action
 from yimen.errors import Invalid
 from yimen.web.ids import parse_id
 from yimen.web.paging import Pages
-from yimen.web.problems import QueryChecked
+from yimen.web.problems import PROBLEM_SCHEMA, PROBLEM_TYPE, QueryChecked
 
 from . import selectors
 from .api_serializers import (
     CaseQuery,
     FireCaseDetailOut,
     FireCaseOut,
+    FireFileIn,
+    FireImportOut,
     ReportIn,
     ReportOut,
     VerificationIn,
@@ -41,7 +50,7 @@ from .errors import NotInScope
 from .models import Detection, FireCase
 from .models.fires import OPEN_STATUSES
 from .services.dispatch import PhotoIn, case_arrive, case_verify
-from .services.fires import fire_report, report_key
+from .services.fires import fire_report, fires_import, report_key
 from .services.placing import area_of
 
 TAG = ["burning"]
@@ -188,3 +197,56 @@ class VerificationView(QueryChecked, APIView):
         photos = [PhotoIn(f.name, f.read(), lon, lat) for f in data.pop("photos")]
         verification = case_verify(case=case, actor=request.user, photos=photos, **data)
         return Response(VerificationOut(verification).data, status=201)
+
+
+ROW_PROBLEM = inline_serializer(
+    "FireFileRefused",
+    fields={
+        **copy.deepcopy(type(PROBLEM_SCHEMA)._declared_fields),
+        "rows": serializers.ListField(
+            child=inline_serializer(
+                "RefusedRow",
+                fields={
+                    "row": serializers.IntegerField(help_text="as a spreadsheet numbers it"),
+                    "detail_zh": serializers.CharField(),
+                    "detail_en": serializers.CharField(),
+                },
+            ),
+            required=False,
+            help_text="every refused row of the file (burning.import_refused)",
+        ),
+    },
+)
+
+
+class FireFileView(QueryChecked, APIView):
+    """A satellite file — NASA FIRMS VIIRS or MODIS CSV, or the provincial bulletin (CSV or
+    Excel) — imported as on the fire-points page: checked as a whole (any bad row refuses
+    the file, every bad row listed with its number in Chinese and English, nothing
+    written), placed in the grids of the sender's area and dispatched. Rows imported before
+    are skipped: sending the same file again answers 200 with nothing new; a file with new
+    fire points answers 201."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=TAG,
+        request={"multipart/form-data": FireFileIn},
+        responses={
+            201: FireImportOut,
+            200: FireImportOut,
+            (400, PROBLEM_TYPE): OpenApiResponse(
+                ROW_PROBLEM,
+                description="The file or a field is refused (a bad row, an unreadable file, "
+                "a file of another feed than declared); nothing was written.",
+            ),
+        },
+    )
+    def post(self, request):
+        area_of(request.user, A.BURNING_IMPORT)  # 403 before the file is read
+        data = parsed(FireFileIn, request)
+        upload = data["file"]
+        record = fires_import(
+            data=upload.read(), filename=upload.name, actor=request.user, source=data["format"]
+        )
+        return Response(FireImportOut(record).data, status=201 if record.new else 200)

@@ -14,6 +14,7 @@ from .models import (
     Detection,
     Escalation,
     FireCase,
+    FireImport,
     Outcome,
     Photo,
     Source,
@@ -214,3 +215,41 @@ class VerificationIn(StrictSerializer):
     photos = serializers.ListField(
         child=serializers.FileField(), min_length=1, max_length=MAX_PHOTOS
     )
+
+
+FILE_FORMATS = [
+    (Source.VIIRS.value, Source.VIIRS.label),
+    (Source.MODIS.value, Source.MODIS.label),
+    (Source.BULLETIN.value, Source.BULLETIN.label),
+]
+
+
+class FireFileIn(StrictSerializer):
+    """A satellite file as multipart form data: the file and the feed it is."""
+
+    file = serializers.FileField(
+        help_text="FIRMS CSV (VIIRS 375 m or MODIS), or the provincial bulletin (CSV or Excel)"
+    )
+    format = serializers.ChoiceField(choices=FILE_FORMATS, help_text="the feed the file is")
+
+
+class FireImportOut(serializers.ModelSerializer):
+    source_label = serializers.CharField(source="get_source_display")
+
+    class Meta:
+        model = FireImport
+        fields = [
+            "id",
+            "source",
+            "source_label",
+            "filename",
+            "sha256",
+            "rows",
+            "new",
+            "duplicates",
+            "outside",
+            "cases_opened",
+            "joined",
+            "permitted",
+            "imported_at",
+        ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path(C + "arrival/", api.ArrivalView.as_view(), name="api-burning-arrival"),
     path(C + "verification/", api.VerificationView.as_view(), name="api-burning-verification"),
     path("reports/", api.ReportView.as_view(), name="api-burning-reports"),
+    path("imports/", api.FireFileView.as_view(), name="api-burning-imports"),
 ]

@@ -1,5 +1,7 @@
 """Stable error codes of straw-burning supervision (codes never change once published)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from yimen.errors import Conflict, Forbidden, Invalid, NotFound
@@ -31,26 +33,54 @@ class WrongState(Conflict):
         )
 
 
+class _Listed:
+    """The refused rows as text in the language active when it is shown."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __str__(self) -> str:
+        return "; ".join(f"{n}: {msg}" for n, msg in self.rows[:50])
+
+
 class RowsRefused(Invalid):
-    """Every bad row (or feature) with its number; nothing was imported."""
+    """Every bad row (or feature) with its number; nothing was imported. A row's message
+    is text or a ``feeds.Explained``, shown in the reader's language."""
 
     code = "burning.import_refused"
 
-    def __init__(self, rows: list[tuple[int, str]]):
+    def __init__(self, rows: list[tuple[int, Any]]):
         self.rows = rows
-        text = "; ".join(f"{n}: {msg}" for n, msg in rows[:50])
         super().__init__(
             _("%(count)s rows refused, nothing was imported: %(rows)s"),
             count=len(rows),
-            rows=text,
+            rows=_Listed(rows),
         )
+
+    def as_problem(self) -> dict[str, Any]:
+        """The problem body with every refused row, its number and its message in Chinese
+        and English (``rows``), beside the summary."""
+        body = super().as_problem()
+        body["rows"] = [
+            {"row": n, "detail_zh": _in(msg, "zh-hans"), "detail_en": _in(msg, "en")}
+            for n, msg in self.rows
+        ]
+        return body
+
+
+def _in(message: Any, language: str) -> str:
+    if hasattr(message, "render"):
+        return message.render(language)
+    return str(message)
 
 
 class UnreadableFile(Invalid):
     code = "burning.unreadable_file"
 
-    def __init__(self, detail: str):
-        super().__init__(_("The file cannot be read: %(detail)s"), detail=str(detail)[:300])
+    def __init__(self, detail: Any):
+        # an explained refusal stays one, rendered in each reader's language
+        detail = detail if hasattr(detail, "render") else str(detail)[:300]
+        super().__init__(_("The file cannot be read: %(detail)s"), detail=detail)
 
 
 class PersonOutOfScope(Invalid):
@@ -199,3 +229,14 @@ class BadParent(Invalid):
 
     def __init__(self, message):
         super().__init__(message)
+
+
+class FormatMismatch(Invalid):
+    code = "burning.format_mismatch"
+
+    def __init__(self, *, declared, found):
+        super().__init__(
+            _("The file was sent as “%(declared)s” but it is “%(found)s”; nothing was imported."),
+            declared=declared,
+            found=found,
+        )

@@ -24,7 +24,11 @@ from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 BEIJING = ZoneInfo("Asia/Shanghai")
+_OUTSIDE = _("%(name)s %(text)s is outside ±%(limit)s°")
 
 VIIRS_COLUMNS = [
     "latitude",
@@ -134,11 +138,34 @@ def _utc_stamp(moment: datetime) -> str:
 class Parsed:
     source: str
     rows: list[FireRow]
-    errors: list[tuple[int, str]]
+    errors: list[tuple[int, Any]]  # (row number, its refusal: Explained or text)
 
 
-class FeedError(ValueError):
+class Explained(ValueError):
+    """A refusal of a cell, a row or a file whose text is rendered in the reader's language
+    when it is shown (a page in Chinese, a problem body in both): a gettext_lazy message
+    and its values."""
+
+    def __init__(self, message, **params):
+        self.message, self.params = message, params
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+    def render(self, language: str) -> str:
+        with translation.override(language):
+            return str(self)
+
+
+class FeedError(Explained):
     """The file as a whole cannot be read (not a known format)."""
+
+
+def text_in(message: Any, language: str) -> str:
+    """A row's refusal (``Explained`` or plain text) in ``language``."""
+    return message.render(language) if isinstance(message, Explained) else str(message)
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -153,7 +180,7 @@ def decode_csv(data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise FeedError("the file is neither UTF-8 nor GB 18030 text")
+        raise FeedError(_("the file is neither UTF-8 nor GB 18030 text"))
     return [row for row in csv.reader(io.StringIO(text))]
 
 
@@ -174,18 +201,26 @@ def _float(value: Any, name: str, *, low: float | None = None, high: float | Non
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"{name} “{text[:20]}” is not a number") from None
+        raise Explained(
+            _("%(name)s “%(text)s” is not a number"), name=name, text=text[:20]
+        ) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{name} is not a finite number")
+        raise Explained(_("%(name)s is not a finite number"), name=name)
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(f"{name} {text[:20]} is outside {low}…{high}")
+        raise Explained(
+            _("%(name)s %(text)s is outside %(low)s…%(high)s"),
+            name=name,
+            text=text[:20],
+            low=low,
+            high=high,
+        )
     return number
 
 
 def _required_float(value: Any, name: str, low: float, high: float) -> float:
     number = _float(value, name, low=low, high=high)
     if number is None:
-        raise ValueError(f"{name} is empty")
+        raise Explained(_("%(name)s is empty"), name=name)
     return number
 
 
@@ -208,11 +243,11 @@ def _utc_moment(acq_date: Any, acq_time: Any) -> datetime:
     if ":" in raw:  # some exports write 05:42
         raw = raw.replace(":", "")
     if not raw.isdigit() or len(raw) > 4:
-        raise ValueError(f"acq_time “{raw[:10]}” is not HHMM")
+        raise Explained(_("acq_time “%(text)s” is not HHMM"), text=raw[:10])
     raw = raw.zfill(4)
     hour, minute = int(raw[:2]), int(raw[2:])
     if hour > 23 or minute > 59:
-        raise ValueError(f"acq_time {raw} is not a time of day")
+        raise Explained(_("acq_time %(text)s is not a time of day"), text=raw)
     return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
 
@@ -233,7 +268,7 @@ def _date(value: Any, name: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{name} “{text[:20]}” is not a date (YYYY-MM-DD)")
+    raise Explained(_("%(name)s “%(text)s” is not a date (YYYY-MM-DD)"), name=name, text=text[:20])
 
 
 _DMS = re.compile(
@@ -258,32 +293,33 @@ def parse_dms(value: Any, axis: str) -> float:
         text = text.replace("西经", "W").replace("南纬", "S")
     limit = 180.0 if axis == "lon" else 90.0
     name = "longitude" if axis == "lon" else "latitude"
+    said = {"name": name, "text": text[:24]}
     try:
         number = float(text)
     except ValueError:
         number = None
     if number is not None:
         if not -limit <= number <= limit:
-            raise ValueError(f"{name} {text[:20]} is outside ±{limit:g}°")
+            raise Explained(_OUTSIDE, name=name, text=text[:24], limit=f"{limit:g}")
         return number
     match = _DMS.match(text)
     if not match:
-        raise ValueError(f"{name} “{text[:24]}” is not degrees-minutes-seconds")
+        raise Explained(_("%(name)s “%(text)s” is not degrees-minutes-seconds"), **said)
     hemi = match["hemi1"] or match["hemi2"]
     if match["hemi1"] and match["hemi2"]:
-        raise ValueError(f"{name} “{text[:24]}” names its hemisphere twice")
+        raise Explained(_("%(name)s “%(text)s” names its hemisphere twice"), **said)
     if hemi and _AXIS.get(hemi, "lon") != axis:
-        raise ValueError(f"{name} “{text[:24]}” has the hemisphere of the other axis")
+        raise Explained(_("%(name)s “%(text)s” has the hemisphere of the other axis"), **said)
     degrees = float(match["deg"])
     minutes = float(match["min"] or 0)
     seconds = float(match["sec"] or 0)
     if minutes >= 60 or seconds >= 60:
-        raise ValueError(f"{name} “{text[:24]}” has minutes or seconds of 60 or more")
+        raise Explained(_("%(name)s “%(text)s” has minutes or seconds of 60 or more"), **said)
     if (match["min"] or match["sec"]) and not degrees.is_integer():
-        raise ValueError(f"{name} “{text[:24]}” mixes decimal degrees with minutes")
+        raise Explained(_("%(name)s “%(text)s” mixes decimal degrees with minutes"), **said)
     result = (degrees + minutes / 60 + seconds / 3600) * _HEMISPHERES.get(hemi or "", 1)
     if not -limit <= result <= limit:
-        raise ValueError(f"{name} “{text[:24]}” is outside ±{limit:g}°")
+        raise Explained(_OUTSIDE, **said, limit=f"{limit:g}")
     return result
 
 
@@ -309,10 +345,12 @@ def detect(header: Sequence[Any]) -> str:
         missing = [c for c in VIIRS_COLUMNS if c not in names]
         if "brightness" in names:
             missing = [c for c in MODIS_COLUMNS if c not in names]
-        raise FeedError("FIRMS columns missing: " + ", ".join(missing))
+        raise FeedError(_("FIRMS columns missing: %(columns)s"), columns=", ".join(missing))
     raise FeedError(
-        "not a FIRMS VIIRS or MODIS CSV, nor a bulletin with 县(市、区), 乡镇, 中心经度, "
-        "中心纬度 and 卫星过境日期"
+        _(
+            "not a FIRMS VIIRS or MODIS CSV, nor a bulletin with 县(市、区), 乡镇, 中心经度, "
+            "中心纬度 and 卫星过境日期"
+        )
     )
 
 
@@ -323,25 +361,29 @@ def _firms_row(source: str, number: int, cells: dict[str, Any]) -> FireRow:
     instrument = _text(cells["instrument"]).upper()
     expected = "VIIRS" if source == "viirs" else "MODIS"
     if instrument != expected:
-        raise ValueError(f"instrument “{instrument[:10]}” in a {expected} file")
+        raise Explained(
+            _("instrument “%(text)s” in a %(expected)s file"),
+            text=instrument[:10],
+            expected=expected,
+        )
     satellite = _text(cells["satellite"])
     if not satellite or len(satellite) > 30:
-        raise ValueError("satellite is empty or too long")
+        raise Explained(_("satellite is empty or too long"))
     raw_conf = _text(cells["confidence"])
     if source == "viirs":
         level = VIIRS_CONFIDENCE.get(raw_conf.lower())
         if level is None:
-            raise ValueError(f"confidence “{raw_conf[:10]}” is not l, n or h")
+            raise Explained(_("confidence “%(text)s” is not l, n or h"), text=raw_conf[:10])
     else:
         if not raw_conf.isdigit() or int(raw_conf) > 100:
-            raise ValueError(f"confidence “{raw_conf[:10]}” is not 0–100")
+            raise Explained(_("confidence “%(text)s” is not 0–100"), text=raw_conf[:10])
         value = int(raw_conf)
         level = (
             "low" if value < MODIS_LOW_BELOW else "high" if value >= MODIS_HIGH_FROM else "nominal"
         )
     daynight = _text(cells["daynight"]).upper()
     if daynight not in ("", "D", "N"):
-        raise ValueError(f"daynight “{daynight[:5]}” is not D or N")
+        raise Explained(_("daynight “%(text)s” is not D or N"), text=daynight[:5])
     first, second = (
         ("bright_ti4", "bright_ti5") if source == "viirs" else ("brightness", "bright_t31")
     )
@@ -370,9 +412,9 @@ def _bulletin_row(number: int, cells: dict[str, Any]) -> FireRow:
     county = _text(cells.get("county"))
     township = _text(cells.get("township"))
     if not county:
-        raise ValueError("县(市、区) is empty")
+        raise Explained(_("%(name)s is empty"), name="县(市、区)")
     if not township:
-        raise ValueError("乡镇 is empty")
+        raise Explained(_("%(name)s is empty"), name="乡镇")
     lon = parse_dms(cells.get("lon"), "lon")
     lat = parse_dms(cells.get("lat"), "lat")
     day = _date(cells.get("date"), "卫星过境日期")
@@ -393,7 +435,7 @@ def parse_rows(rows: Sequence[Sequence[Any]]) -> Parsed:
     """Rows of a table (header first) → the detections and every bad row's number."""
     rows = list(rows)
     if not rows:
-        raise FeedError("the file is empty")
+        raise FeedError(_("the file is empty"))
     header = [normalise_header(c) for c in rows[0]]
     source = detect(header)
     if source == "bulletin":
@@ -407,7 +449,7 @@ def parse_rows(rows: Sequence[Sequence[Any]]) -> Parsed:
         names = VIIRS_COLUMNS if source == "viirs" else MODIS_COLUMNS
         columns = {name: lowered.index(name) for name in names}
     parsed: list[FireRow] = []
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, Any]] = []
     for number, raw in enumerate(rows[1:], start=2):
         if not any(_text(c) for c in raw):
             continue  # blank lines at the end of a spreadsheet
@@ -417,10 +459,12 @@ def parse_rows(rows: Sequence[Sequence[Any]]) -> Parsed:
                 parsed.append(_bulletin_row(number, cells))
             else:
                 parsed.append(_firms_row(source, number, cells))
-        except ValueError as exc:
+        except Explained as exc:
+            errors.append((number, exc))
+        except ValueError as exc:  # a library's own (strptime's): its text as it is
             errors.append((number, str(exc)))
     if not parsed and not errors:
-        errors.append((2, "the file has a header but no rows"))
+        errors.append((2, Explained(_("the file has a header but no rows"))))
     return Parsed(source, parsed, errors)
 
 

@@ -50,9 +50,10 @@ def _number_ok(name: str, low: float, high: float, required: bool) -> pl.Expr:
     return (given & value.is_not_null() & finite) | (~given & (not required))
 
 
-def parse(rows: Sequence[Sequence[Any]]) -> feeds.Parsed | None:
+def parse(rows: Sequence[Sequence[Any]], *, text: bool = False) -> feeds.Parsed | None:
     """A clean FIRMS file (header first) parsed column by column, or None: then
-    ``feeds.parse_rows`` reads it row by row."""
+    ``feeds.parse_rows`` reads it row by row. ``text``: every cell is known to be a string
+    (a CSV file), so they are not checked one by one."""
     if len(rows) < 2:
         return None
     header = [feeds.normalise_header(c) for c in rows[0]]
@@ -62,11 +63,11 @@ def parse(rows: Sequence[Sequence[Any]]) -> feeds.Parsed | None:
         return None
     if source not in ("viirs", "modis"):
         return None
-    found = parse_firms(source, header, rows[1:])
+    found = parse_firms(source, header, rows[1:], text=text)
     return feeds.Parsed(source, found, []) if found is not None else None
 
 
-def parse_firms(source: str, header: list[str], body: Sequence[Sequence[Any]]):
+def parse_firms(source: str, header: list[str], body: Sequence[Sequence[Any]], *, text=False):
     """The rows of a clean FIRMS file of ``source`` (viirs or modis), or None."""
     lowered = [h.lower() for h in header]
     if len(set(lowered)) != len(lowered) or not body:
@@ -74,7 +75,7 @@ def parse_firms(source: str, header: list[str], body: Sequence[Sequence[Any]]):
     width = len(lowered)
     if any(len(raw) != width for raw in body):
         return None
-    if not all(cell.__class__ is str for cell in chain.from_iterable(body)):
+    if not text and not all(cell.__class__ is str for cell in chain.from_iterable(body)):
         return None  # a spreadsheet's numbers and dates
     try:
         frame = pl.DataFrame(
@@ -120,47 +121,75 @@ def parse_firms(source: str, header: list[str], body: Sequence[Sequence[Any]]):
 
 def _rows(source: str, frame: pl.DataFrame) -> list[feeds.FireRow]:
     first, second = _BRIGHTNESS[source]
-    floats = frame.select(
-        [
+    confidence = pl.col("confidence")
+    if source == "viirs":
+        level = confidence.str.to_lowercase().replace_strict(feeds.VIIRS_CONFIDENCE)
+    else:
+        value = confidence.cast(pl.Int64)
+        level = (
+            pl.when(value < feeds.MODIS_LOW_BELOW)
+            .then(pl.lit("low"))
+            .when(value >= feeds.MODIS_HIGH_FROM)
+            .then(pl.lit("high"))
+            .otherwise(pl.lit("nominal"))
+        )
+    columns = frame.select(
+        "number",
+        *(
             pl.col(n).cast(pl.Float64, strict=False)
             for n in ("latitude", "longitude", first, second, "frp", "scan", "track")
-        ]
-    )
-    columns = {n: floats[n].to_list() for n in floats.columns}
-    text = {n: frame[n].to_list() for n in frame.columns}
-    made = []
-    for i, number in enumerate(text["number"]):
-        raw_conf = text["confidence"][i]
-        if source == "viirs":
-            level = feeds.VIIRS_CONFIDENCE[raw_conf.lower()]
-        else:
-            value = int(raw_conf)
-            level = (
-                "low"
-                if value < feeds.MODIS_LOW_BELOW
-                else "high"
-                if value >= feeds.MODIS_HIGH_FROM
-                else "nominal"
-            )
-        made.append(
-            feeds.FireRow(
-                row=number,
-                source=source,
-                latitude=columns["latitude"][i],
-                longitude=columns["longitude"][i],
-                acquired_at=feeds.utc_moment(text["acq_date"][i], text["acq_time"][i]),
-                time_known=True,
-                satellite=text["satellite"][i],
-                instrument=text["instrument"][i].upper(),
-                version=text["version"][i][:20],
-                confidence=raw_conf,
-                confidence_level=level,
-                brightness=columns[first][i],
-                brightness_2=columns[second][i],
-                frp=columns["frp"][i],
-                scan=columns["scan"][i],
-                track=columns["track"][i],
-                daynight=text["daynight"][i].upper(),
-            )
+        ),
+        "acq_date",
+        "acq_time",
+        "satellite",
+        pl.col("instrument").str.to_uppercase(),
+        pl.col("version").str.slice(0, 20),
+        "confidence",
+        level.alias("level"),
+        pl.col("daynight").str.to_uppercase(),
+    ).get_columns()
+    # a file repeats a few thousand overpass moments: each converted once
+    moments = {
+        pair: feeds.utc_moment(*pair)
+        for pair in set(zip(columns[8].to_list(), columns[9].to_list(), strict=True))
+    }
+    make = feeds.FireRow
+    return [
+        make(
+            number,
+            source,
+            lat,
+            lon,
+            moments[(day, clock)],
+            True,
+            satellite,
+            instrument,
+            version,
+            raw_conf,
+            level_,
+            bright,
+            bright_2,
+            frp,
+            scan,
+            track,
+            daynight,
         )
-    return made
+        for (
+            number,
+            lat,
+            lon,
+            bright,
+            bright_2,
+            frp,
+            scan,
+            track,
+            day,
+            clock,
+            satellite,
+            instrument,
+            version,
+            raw_conf,
+            level_,
+            daynight,
+        ) in zip(*(c.to_list() for c in columns), strict=True)
+    ]

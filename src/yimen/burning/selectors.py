@@ -259,3 +259,16 @@ def tree_rows(user, county_code6: str, day) -> list[dict]:
 
     walk(None, 0)
     return rows
+
+
+def case_record(case: FireCase) -> dict:
+    """What a case's page shows beside its facts — fire points, escalations, verifications
+    with their photos, re-checks, summonses — for burning's case page and county
+    supervision's (templates ``burning/_case_record.html``)."""
+    return {
+        "detections": case.detections.order_by("acquired_at"),
+        "escalations": case.escalations.select_related("unit"),
+        "verifications": case.verifications.select_related("verifier").prefetch_related("photos"),
+        "rechecks": case.rechecks.select_related("draw", "checked_by"),
+        "summonses": case.summonses.order_by("held_on"),
+    }

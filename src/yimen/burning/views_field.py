@@ -142,17 +142,12 @@ def case_list(request):
 def case_detail(request, fire_case_id: int):
     case = selectors.access_case(request.user, fire_case_id)
     user = request.user
-    verifications = case.verifications.select_related("verifier").prefetch_related("photos")
     return render(
         request,
         "burning/case_detail.html",
         {
             "case": case,
-            "detections": case.detections.order_by("acquired_at"),
-            "escalations": case.escalations.select_related("unit"),
-            "verifications": verifications,
-            "rechecks": case.rechecks.select_related("draw", "checked_by"),
-            "summonses": case.summonses.all(),
+            **selectors.case_record(case),
             "now": timezone.now(),
             "can_verify": selectors.cases_visible_to(user, A.BURNING_VERIFY)
             .filter(pk=case.pk)

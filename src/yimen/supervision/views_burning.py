@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from yimen.burning.models import CaseStatus
+from yimen.burning.selectors import case_record
 from yimen.web.views import not_found_is_404
 
 from . import selectors_burning as burning
@@ -83,13 +84,7 @@ def burning_case(request, fire_case_id: int):
             "case": case,
             "now": now,
             "overdue": case.arrival_overdue(now) or case.verification_overdue(now),
-            "detections": case.detections.order_by("acquired_at"),
-            "escalations": case.escalations.select_related("unit"),
-            "verifications": case.verifications.select_related("verifier").prefetch_related(
-                "photos"
-            ),
-            "rechecks": case.rechecks.select_related("draw", "checked_by"),
-            "summonses": case.summonses.order_by("held_on"),
+            **case_record(case),
             "history": burning.history(case),
         },
     )

@@ -31,7 +31,7 @@ from .common import answerable_many, settings_for
 CASE_SUBJECT = FireCase._meta.label_lower
 
 
-@dataclass
+@dataclass(slots=True)
 class Placed:
     """One detection placed, waiting for its case (the row of the Detection table)."""
 
@@ -124,9 +124,10 @@ def open_and_join(placed: Sequence[Placed], *, now: datetime) -> tuple[list[NewC
     joined = permitted = 0
     for p in placed:
         at, lon, lat = p.at, p.lon, p.lat
-        found = joiners[p.county].find(p.county, lon, lat, at, p.permit_id)
+        t = at.timestamp()
+        found = joiners[p.county].find(p.county, lon, lat, at, p.permit_id, t)
         if found is not None:
-            found.first, found.last = min(found.first, at), max(found.last, at)
+            found.widen(at, t)
             if isinstance(found.ref, NewCase):
                 p.case = found.ref
                 found.ref.detections.append(p)

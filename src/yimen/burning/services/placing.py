@@ -25,7 +25,7 @@ from yimen.regions.models import Division
 from .. import feeds, geo
 from ..errors import NotAllowed
 from ..models import BurnPermit, FireImport, Source, Unit, UnitLevel, Zone, ZoneKind
-from ..placement import locate
+from ..placement import locate_columns
 from .common import settings_for, unit_for_division
 from .opening import NewCase, Placed, announce, insert_detections, open_and_join
 
@@ -162,14 +162,17 @@ def place_and_dispatch(
     index = geo.GridIndex(
         [f"{9 - u.level}|{u.code}" for u in units], geo.shapes_from_text(boundaries)
     )
-    spots = locate(
+    grids, hows, distances = locate_columns(
         index,
         [r.longitude for r in rows],
         [r.latitude for r in rows],
         nearest_m=rules.nearest_metres,
         county_m=rules.county_metres,
     )
-    by_grid = [units[s.grid] if s.how in ("in_grid", "nearest") else None for s in spots]
+    by_grid = [
+        units[g] if how in ("in_grid", "nearest") else None
+        for g, how in zip(grids, hows, strict=True)
+    ]
     zones = _zones({(u.pk, r.day) for u, r in zip(by_grid, rows, strict=True) if u is not None})
     permits: dict[int, list[BurnPermit]] = defaultdict(list)
     limited = sorted({u for (u, _d), kind in zones.items() if kind == ZoneKind.LIMITED})
@@ -184,17 +187,18 @@ def place_and_dispatch(
     keys: list[str] = []
     outside = 0
     allowed: dict[str, bool] = {}
-    for row, spot, grid in zip(rows, spots, by_grid, strict=True):
+    for row, position, how, distance, grid in zip(
+        rows, grids, hows, distances, by_grid, strict=True
+    ):
         unit: Unit | GridRef | None = grid
         zone: str = ""
         permit: BurnPermit | None = None
-        how = spot.how
         if grid is not None:
             zone = zones[(grid.pk, row.day)]
             if zone == ZoneKind.LIMITED:
                 permit = _permit_for(permits.get(grid.pk, []), row)
         elif how == "county":
-            unit = _county_unit(units[spot.grid].county_code, county_units)
+            unit = _county_unit(units[position].county_code, county_units)
         if unit is None and row.source == Source.BULLETIN and row.county:
             code6 = _county_by_name(actor, action, row.county, names)
             unit = _county_unit(code6, county_units) if code6 else None
@@ -242,7 +246,7 @@ def place_and_dispatch(
             note,
             how,
             unit_pk,
-            spot.distance_m if how != "outside" else None,
+            distance if how != "outside" else None,
             division,
             county,
             zone,
