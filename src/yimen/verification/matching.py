@@ -2,11 +2,11 @@
 
 The imported partner data are Parquet files (one per source and batch, see importing.py);
 DuckDB reads them directly (or Apache Spark, when ``VERIFICATION_ENGINE`` is "spark":
-matching_spark.py runs the same SQL over the same Parquet, issue 24). For each (source, partner) only the newest batch (latest as-of
-date, then latest import) counts: a partner's file is a snapshot that replaces the one
-before. The members to match come in as one Polars table (household_id, id_number), handed to
-DuckDB as Arrow;
-every source's rows are joined to it by ID number in one query, never person by person.
+matching_spark.py runs the same SQL over the same Parquet, issue 24). For each (source,
+partner) only the newest batch (latest as-of date, then latest import) counts: a partner's
+file is a snapshot that replaces the one before. The members to match come in as one Polars
+table (household_id, id_number), handed to the engine as Arrow; every source's rows are
+joined to it by ID number in one query, never person by person.
 
 Two stages. ``match_members`` is the aggregation every report needs, one row per
 (household, source) that matched anything:
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from .matching_spark import SparkMatcher
 
 #: what runs a matching: an in-memory DuckDB (default) or a Spark session's views
-Matcher = Union[duckdb.DuckDBPyConnection, "SparkMatcher"]  # noqa: UP007 (a forward reference)
+Matcher = Union[duckdb.DuckDBPyConnection, "SparkMatcher"]
 
 
 def ref_text(ref: int) -> str:

@@ -63,7 +63,7 @@ def session() -> Any:
 
 def _source_frame(spark: Any, code: str, batches: list[ImportBatch]) -> Any:
     """A source's current rows with batch_id and row_no, as matching._source_view."""
-    from pyspark.sql import functions as F  # noqa: N812 (Spark's own convention)
+    from pyspark.sql import functions as F
 
     columns = SOURCES[code].columns
     if not batches:
