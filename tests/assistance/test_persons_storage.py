@@ -4,7 +4,7 @@ audited services, refused with field errors on bad input, and read by the rules.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,6 @@ from yimen.assistance.proposal import proposal_for
 from yimen.assistance.services import intake
 from yimen.assistance.services.persons import (
     disability_certificate_add,
-    reassessment_due,
     self_care_assess,
     supporter_add,
     supporter_finding_record,
@@ -149,11 +148,6 @@ def test_an_incomplete_or_future_assessment_is_refused(staff, application):
             items={"eating": True},
         )
     assert set(refused.value.fields) == {"items", "assessed_on"}
-
-
-def test_reassessment_is_due_ten_working_days_after_a_reported_change():
-    # Monday 2026-11-02 → ten working days later is Monday 2026-11-16
-    assert reassessment_due(date(2026, 11, 2)) == date(2026, 11, 16)
 
 
 def test_further_certificates_make_multiple_disability(staff, application):
