@@ -186,6 +186,8 @@ def test_the_persons_page_records_through_the_services(client, staff, applicatio
     assert ok.status_code == 302 and Supporter.objects.count() == 1
     shown = client.get(page).text
     assert "李大" in shown and 'id="computed-supporter"' in shown
+    # the figure the income test reads, cited with its (placeholder) parameter set
+    assert "当地上年人均可支配收入 36,000.00 元计" in shown and "示例参数" in shown
     # a finding without its reason is refused and writes nothing
     refused = client.post(page, {"action": "finding", "f-finding": "no", "f-reason": ""})
     assert refused.status_code == 400 and not events(EventType.SUPPORTER_FINDING)

@@ -48,22 +48,26 @@ def _forms(application, data=None, action=""):
     }
 
 
-def _computed(application) -> tuple[bool, list[tuple[object, str]]]:
-    """(whether the rules find an able supporter, each supporter with its reason)."""
+def _computed(application) -> tuple[bool, list[tuple[object, str]], str]:
+    """(whether the rules find an able supporter, each supporter with its reason, the
+    sentence naming the disposable-income figure the income test reads and its source)."""
     proposal = proposal_for(application)
     rule = next((r for r in proposal.rules if r.code == "tekun_no_supporter"), None)
     supporters = list(application.supporters.all())
+    figure = next((s for s in proposal.reasons_zh if "人均可支配收入" in s), "")
     if rule is None:
-        return False, [(s, "") for s in supporters]
+        return False, [(s, "") for s in supporters], figure
     reasons = [c for c in rule.values.get("reasons", "").split(",") if c]
     able = rule.values.get("computed") == "yes"
-    return able, [
-        (s, SUPPORTER_REASON_ZH.get(c, c)) for s, c in zip(supporters, reasons, strict=False)
-    ]
+    return (
+        able,
+        [(s, SUPPORTER_REASON_ZH.get(c, c)) for s, c in zip(supporters, reasons, strict=False)],
+        figure,
+    )
 
 
 def _page(request, application, forms, status=200):
-    able, supporters = _computed(application)
+    able, supporters, figure = _computed(application)
     members = application.members.prefetch_related("certificates", "self_care_assessments")
     return render(
         request,
@@ -73,6 +77,7 @@ def _page(request, application, forms, status=200):
             "forms": forms,
             "supporters": supporters,
             "computed_able": able,
+            "supporter_sentence": figure,
             "members": members,
             "reassessments": reassessment_rows(
                 reassessments_open(request.user, application=application),
@@ -89,7 +94,7 @@ def _call(request, application, action, data) -> str:
         persons.supporter_add(actor=actor, application=application, data=data)
         return _("The supporter was recorded.")
     if action == "finding":
-        able, _supporters = _computed(application)
+        able, _supporters, _figure = _computed(application)
         persons.supporter_finding_record(
             actor=actor,
             application=application,
