@@ -53,7 +53,8 @@ def test_a_time_limit_applies_from_its_date_and_is_audited(county_admin):
     assert event.reason == "区政府 2026 年第 9 号通知" and event.old is None
     assert event.new == {
         "division": NANLING, "valid_from": "2027-01-01", "calendar_days": 10,
-        "statutory_working_days": 15, "source": "南关区民政局通知",
+        "statutory_working_days": 15, "reassessment_working_days": 10,
+        "source": "南关区民政局通知",
     }  # fmt: skip
 
 
@@ -63,6 +64,7 @@ def test_a_setting_not_yet_in_force_is_corrected_with_old_and_new_values(county_
     assert CaseTimeLimit.objects.get().calendar_days == 12
     event = AuditEvent.objects.filter(event_type=EventType.TIME_LIMIT_SET).latest("seq")
     assert event.old == {"calendar_days": 10, "statutory_working_days": 15,
+                         "reassessment_working_days": 10,
                          "source": "南关区民政局通知"}  # fmt: skip
     assert event.new["calendar_days"] == 12 and event.reason == "更正"
 
@@ -134,6 +136,10 @@ def test_the_page_lists_the_area_and_saves_through_the_service(client, county_ad
     response = client.post(f"{PAGE}time-limits/", form)
     assert response.status_code == 302
     assert "南关区民政局通知" in client.get(PAGE).content.decode()
+    # the self-care re-assessment limit: empty is TK2021 Art.23's 10, 0 is refused
+    assert CaseTimeLimit.objects.get(division_id=NANLING).reassessment_working_days == 10
+    zero = client.post(f"{PAGE}time-limits/", {**form, "limit-reassessment_working_days": "0"})
+    assert zero.status_code == 400
     bad = client.post(f"{PAGE}cycle-schedules/", {
         "cycle-division_code": "220102001", "cycle-valid_from": "2027-01-01",
         "cycle-days": "0,31", "cycle-source": "x", "cycle-reason": "x"})  # fmt: skip

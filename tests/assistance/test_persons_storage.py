@@ -4,7 +4,7 @@ audited services, refused with field errors on bad input, and read by the rules.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,6 @@ from yimen.assistance.proposal import proposal_for
 from yimen.assistance.services import intake
 from yimen.assistance.services.persons import (
     disability_certificate_add,
-    reassessment_due,
     self_care_assess,
     supporter_add,
     supporter_finding_record,
@@ -151,11 +150,6 @@ def test_an_incomplete_or_future_assessment_is_refused(staff, application):
     assert set(refused.value.fields) == {"items", "assessed_on"}
 
 
-def test_reassessment_is_due_ten_working_days_after_a_reported_change():
-    # Monday 2026-11-02 → ten working days later is Monday 2026-11-16
-    assert reassessment_due(date(2026, 11, 2)) == date(2026, 11, 16)
-
-
 def test_further_certificates_make_multiple_disability(staff, application):
     member = application.members.first()
     member.disability_kind, member.disability_grade = "physical", 3
@@ -192,6 +186,8 @@ def test_the_persons_page_records_through_the_services(client, staff, applicatio
     assert ok.status_code == 302 and Supporter.objects.count() == 1
     shown = client.get(page).text
     assert "李大" in shown and 'id="computed-supporter"' in shown
+    # the figure the income test reads, cited with its (placeholder) parameter set
+    assert "当地上年人均可支配收入 36,000.00 元计" in shown and "示例参数" in shown
     # a finding without its reason is refused and writes nothing
     refused = client.post(page, {"action": "finding", "f-finding": "no", "f-reason": ""})
     assert refused.status_code == 400 and not events(EventType.SUPPORTER_FINDING)

@@ -110,6 +110,26 @@ def test_the_supporter_test_explained_in_plain_words():
     assert "无具备履行能力的法定赡养、抚养、扶养义务人。" in text
 
 
+def test_the_explanation_names_the_disposable_income_figure_and_its_status():
+    """Item 6: last year's per-capita disposable income is NOT FOUND for the demo cities:
+    a dated parameter of the set, cited with the set; staff read the placeholder mark,
+    citizens do not; unset (0) it is said to be unset, and no supporter is found unable
+    by the income test (both paths)."""
+    old_poor = supporter(years_before(70), annual_income=D("1000"))
+    facts = household(member(OLD), supporters=(old_poor,))
+    staff = "".join(explain_zh(run_both(facts)))
+    assert "收入条件按当地上年人均可支配收入 36,000.00 元计（长春市 2020-11-01 起" in staff
+    assert "起（示例参数，待主管部门确认））。" in staff
+    citizen = "".join(explain_zh(run_both(facts), mark_placeholder=False))
+    assert "36,000.00 元计（长春市 2020-11-01 起）。" in citizen
+    assert "示例参数" not in citizen
+    published = replace(SUPPORTED, placeholder=False)
+    assert "示例参数" not in "".join(explain_zh(run_both(facts, published)))
+    unset = run_both(facts, replace(SUPPORTED, disposable_income_last_year=D("0.00")))
+    assert unset.rule("tekun_no_supporter").values["reasons"] == "able"
+    assert "当地上年人均可支配收入尚未设定" in "".join(explain_zh(unset))
+
+
 # --- item 7: care level from the self-care assessment -----------------------------------
 
 

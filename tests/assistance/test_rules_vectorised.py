@@ -188,6 +188,24 @@ def test_household_without_member_rows_counts_nobody():
     assert (row["members"], row["proposed_type"], row["rule_household_size"]) == (0, None, False)
 
 
+def test_sums_are_placed_beside_their_own_household_without_a_join():
+    """Sorted frames skip the join: households without member rows in between, and
+    member rows of a household not in the frame, are placed as a join would place them
+    (the join path, unsorted, gives the same rows)."""
+    rng = random.Random(3)
+    facts = [random_household(rng, ON) for _ in range(60)]
+    households, members = frames_from_facts(facts, household_ids=range(0, 120, 2))
+    gaps = members.filter(pl.col("household_id") % 3 != 0)  # every third has no rows
+    stray = gaps.head(2).with_columns(pl.lit(1, pl.Int64).alias("household_id"))
+    members = pl.concat([gaps, stray]).sort("household_id")  # id 1 is no household's
+    placed = evaluate_frame(households, members, PARAMS, ON)
+    joined = evaluate_frame(households.reverse(), members.reverse(), PARAMS, ON).reverse()
+    assert placed.equals(joined)
+    empty = placed.filter(pl.col("household_id") % 3 == 0)
+    assert empty.height == 20 and set(empty["members"]) == {0}
+    assert placed.filter(pl.col("household_id") % 3 != 0)["members"].min() >= 0
+
+
 def test_sub_fen_amounts_are_refused():
     with pytest.raises(ValueError):
         to_fen(D("0.005"))

@@ -27,6 +27,11 @@ class _Setting(forms.Form):
 class TimeLimitForm(_Setting):
     calendar_days = forms.IntegerField(label=_("Target (calendar days)"))
     statutory_working_days = forms.IntegerField(label=_("Statutory limit (working days)"))
+    reassessment_working_days = forms.IntegerField(
+        label=_("Self-care re-assessment after a reported change (working days)"),
+        initial=10,
+        required=False,  # empty: TK2021 Art.23's 10
+    )
 
 
 class CycleScheduleForm(_Setting):

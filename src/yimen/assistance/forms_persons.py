@@ -98,6 +98,13 @@ class SelfCareForm(MemberChoiceForm):
             self.fields[item] = forms.BooleanField(label=ITEM_LABELS[item], required=False)
 
 
+class SelfCareChangeForm(MemberChoiceForm):
+    """A reported change of a member's self-care situation [TK2021 Art.23]."""
+
+    reported_on = forms.DateField(label=_("change reported on"), widget=DATE)
+    report = forms.CharField(label=_("what was reported"), max_length=500)
+
+
 class CertificateForm(MemberChoiceForm):
     kind = forms.ChoiceField(
         label=_("disability"), choices=[c for c in DisabilityKind.choices if c[0]]

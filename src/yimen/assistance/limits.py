@@ -29,6 +29,9 @@ class TimeLimit:
     source: str
     division_code: str | None = None
     valid_from: date | None = None
+    # a reported change of self-care is re-assessed within this many working days
+    # [TK2021 Art.23]: the national figure is the default
+    reassessment_working_days: int = 10
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,21 @@ def time_limit_for(division_code: str, on: date) -> TimeLimit:
     if row is None:
         return TimeLimit(15, 20, DEFAULT_SOURCE)
     return TimeLimit(
-        row.calendar_days, row.statutory_working_days, row.source, row.division_id, row.valid_from
+        row.calendar_days,
+        row.statutory_working_days,
+        row.source,
+        row.division_id,
+        row.valid_from,
+        row.reassessment_working_days,
     )
+
+
+def reassessment_due(division_code: str, reported_on: date) -> tuple[date, int]:
+    """(the last day to re-assess a member whose self-care change was reported on
+    ``reported_on``, the working days allowed) under the division's time limit in force
+    that day [TK2021 Art.23]; counted on the statutory working-day calendar."""
+    days = time_limit_for(division_code, reported_on).reassessment_working_days
+    return add_working_days(reported_on, days), days
 
 
 @dataclass(frozen=True)

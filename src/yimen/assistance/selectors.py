@@ -8,7 +8,7 @@ from yimen.accounts.roles import Action
 from yimen.accounts.scoping import division_q
 
 from .errors import ApplicationNotFound
-from .models import Application, Member
+from .models import Application, Member, SelfCareChange
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -68,3 +68,21 @@ def case_heads(case_ids: list[int]) -> QuerySet:
     return Member.objects.filter(
         application__case_id__in=case_ids, relationship="head"
     ).values_list("application__case_id", "name", "id_number", "application__assistance_type")
+
+
+def reassessments_open(user, *, application: Application | None = None) -> QuerySet:
+    """Reported changes of self-care still awaiting their re-assessment [TK2021 Art.23]
+    in the user's area (or of one application), earliest due first."""
+    visible = applications_visible_to(user)
+    if application is not None:
+        visible = visible.filter(pk=application.pk)
+    return (
+        SelfCareChange.objects.filter(cleared_by=None, member__application__in=visible.values("pk"))
+        .select_related("member", "member__application")
+        .order_by("due_on", "pk")
+    )
+
+
+def reassessment_rows(changes, today) -> list[dict]:
+    """Each open change with whether its re-assessment is overdue (past ``due_on``)."""
+    return [{"change": c, "overdue": c.due_on < today} for c in changes]

@@ -79,6 +79,9 @@ def time_limit(request):
             valid_from=d["valid_from"],
             calendar_days=d["calendar_days"],
             statutory_working_days=d["statutory_working_days"],
+            reassessment_working_days=(
+                10 if d["reassessment_working_days"] is None else d["reassessment_working_days"]
+            ),
             source=d["source"],
             reason=d["reason"],
         ),

@@ -1,5 +1,6 @@
 """The township's overview: its assistance cases by status, and every open case with its
-target and statutory deadlines, overdue ones flagged (seed: "about 15 days")."""
+target and statutory deadlines, overdue ones flagged (seed: "about 15 days"); and the
+self-care re-assessments due after a reported change (TK2021 Art.23), due or overdue."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from yimen.workflow.states import CaseStatus
 
-from .selectors import applications_visible_to
+from .selectors import applications_visible_to, reassessment_rows, reassessments_open
 
 
 def overview_rows(user, now):
@@ -46,6 +47,10 @@ def overview(request):
         .annotate(n=Count("pk"))
     )
     rows = overview_rows(request.user, now)
+    reassessments = reassessment_rows(
+        reassessments_open(request.user).prefetch_related("member__application__members")[:500],
+        timezone.localdate(),
+    )
     return render(
         request,
         "assistance/overview/page.html",
@@ -54,5 +59,7 @@ def overview(request):
             "statuses": [(label, counts.get(value, 0)) for value, label in CaseStatus.choices],
             "overdue": sum(r["overdue"] for r in rows),
             "past_limit": sum(r["past_limit"] for r in rows),
+            "reassessments": reassessments,
+            "reassessments_overdue": sum(r["overdue"] for r in reassessments),
         },
     )

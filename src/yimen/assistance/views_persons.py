@@ -1,6 +1,7 @@
 """The persons page of an application (issue 21, items 6–8): its legal supporters and
 what the rules compute of them, the caseworker's finding, self-care assessments and
-further disability certificates. Each form calls one audited service; a refusal
+further disability certificates, reported changes of self-care awaiting their
+re-assessment (TK2021 Art.23). Each form calls one audited service; a refusal
 re-renders the page with the message and the entries kept, writing nothing."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yimen.errors import Invalid, NotFound, YimenError
@@ -17,10 +19,10 @@ from yimen.web.views import not_found_is_404
 from . import forms_persons as f
 from .proposal import proposal_for
 from .rules.explain import SUPPORTER_REASON_ZH
-from .selectors import access_application_by_id
+from .selectors import access_application_by_id, reassessment_rows, reassessments_open
 from .services import persons
 
-ACTIONS = ("supporter", "finding", "remove", "self_care", "certificate")
+ACTIONS = ("supporter", "finding", "remove", "self_care", "change", "certificate")
 
 
 def _forms(application, data=None, action=""):
@@ -41,26 +43,31 @@ def _forms(application, data=None, action=""):
         ),
         "remove": f.RemoveSupporterForm(bound("remove"), prefix="r"),
         "self_care": f.SelfCareForm(bound("self_care"), prefix="c", members=members),
+        "change": f.SelfCareChangeForm(bound("change"), prefix="g", members=members),
         "certificate": f.CertificateForm(bound("certificate"), prefix="d", members=members),
     }
 
 
-def _computed(application) -> tuple[bool, list[tuple[object, str]]]:
-    """(whether the rules find an able supporter, each supporter with its reason)."""
+def _computed(application) -> tuple[bool, list[tuple[object, str]], str]:
+    """(whether the rules find an able supporter, each supporter with its reason, the
+    sentence naming the disposable-income figure the income test reads and its source)."""
     proposal = proposal_for(application)
     rule = next((r for r in proposal.rules if r.code == "tekun_no_supporter"), None)
     supporters = list(application.supporters.all())
+    figure = next((s for s in proposal.reasons_zh if "人均可支配收入" in s), "")
     if rule is None:
-        return False, [(s, "") for s in supporters]
+        return False, [(s, "") for s in supporters], figure
     reasons = [c for c in rule.values.get("reasons", "").split(",") if c]
     able = rule.values.get("computed") == "yes"
-    return able, [
-        (s, SUPPORTER_REASON_ZH.get(c, c)) for s, c in zip(supporters, reasons, strict=False)
-    ]
+    return (
+        able,
+        [(s, SUPPORTER_REASON_ZH.get(c, c)) for s, c in zip(supporters, reasons, strict=False)],
+        figure,
+    )
 
 
 def _page(request, application, forms, status=200):
-    able, supporters = _computed(application)
+    able, supporters, figure = _computed(application)
     members = application.members.prefetch_related("certificates", "self_care_assessments")
     return render(
         request,
@@ -70,7 +77,12 @@ def _page(request, application, forms, status=200):
             "forms": forms,
             "supporters": supporters,
             "computed_able": able,
+            "supporter_sentence": figure,
             "members": members,
+            "reassessments": reassessment_rows(
+                reassessments_open(request.user, application=application),
+                timezone.localdate(),
+            ),
         },
         status=status,
     )
@@ -82,7 +94,7 @@ def _call(request, application, action, data) -> str:
         persons.supporter_add(actor=actor, application=application, data=data)
         return _("The supporter was recorded.")
     if action == "finding":
-        able, _supporters = _computed(application)
+        able, _supporters, _figure = _computed(application)
         persons.supporter_finding_record(
             actor=actor,
             application=application,
@@ -106,6 +118,13 @@ def _call(request, application, action, data) -> str:
             items={k: data[k] for k in f.ITEM_LABELS},
         )
         return _("The self-care assessment was recorded.")
+    if action == "change":
+        change = persons.self_care_change_report(
+            actor=actor, member=member, reported_on=data["reported_on"], report=data["report"]
+        )
+        return _("The change was recorded; re-assess by %(date)s.") % {
+            "date": f"{change.due_on:%Y-%m-%d}"
+        }
     persons.disability_certificate_add(
         actor=actor, member=member, kind=data["kind"], grade=data["grade"], number=data["number"]
     )

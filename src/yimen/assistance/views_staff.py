@@ -34,7 +34,12 @@ from .models import Application, ApplicationStatus, Appraisal, Decision, Househo
 from .models import VerificationRecord as Verification
 from .proposal import proposal_for
 from .receipt import receipt_for
-from .selectors import access_application_by_id, applications_visible_to
+from .selectors import (
+    access_application_by_id,
+    applications_visible_to,
+    reassessment_rows,
+    reassessments_open,
+)
 from .services import intake
 
 #: the page's form for each step that has a dedicated service (others use the generic one)
@@ -271,6 +276,9 @@ def case_context(request, application: Application, bound: dict | None = None) -
         "decision": Decision.objects.filter(application=application).first(),
         "actions": [],
         "missing": [],
+        "reassessments": reassessment_rows(
+            reassessments_open(user, application=application), timezone.localdate()
+        ),
     }
     case = application.case
     if case is not None:

@@ -43,6 +43,10 @@ class EventType(models.TextChoices):
     SUPPORTER_REMOVED = "assistance.supporter_removed", _("Legal supporter removed")
     SUPPORTER_FINDING = "assistance.supporter_finding", _("Finding on the legal supporters")
     SELF_CARE_ASSESSED = "assistance.self_care_assessed", _("Self-care assessed")
+    SELF_CARE_CHANGE_REPORTED = (
+        "assistance.self_care_change_reported",
+        _("Change of self-care reported"),
+    )
     CERTIFICATE_ADDED = "assistance.certificate_added", _("Disability certificate added")
     SUPERVISION_ANSWERED = "assistance.supervision_answered", _("Township answered the county")
     PARAMETERS_CHANGED = "assistance.parameters_changed", _("Assistance parameters changed")

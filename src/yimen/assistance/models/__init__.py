@@ -6,6 +6,7 @@ from .facts import DecisionFact as DecisionFact  # issue 6 county read model
 from .parameters import ParameterSet as ParameterSet  # one line: __all__ is owned elsewhere
 from .persons import DisabilityCertificate as DisabilityCertificate  # issue 21
 from .persons import SelfCareAssessment as SelfCareAssessment  # issue 21
+from .persons import SelfCareChange as SelfCareChange  # issue 21, item 7
 from .persons import Supporter as Supporter  # issue 21
 from .records import (
     Appraisal,

@@ -78,6 +78,45 @@ class SelfCareAssessment(models.Model):
         return sum(1 for item in self.ITEMS if not getattr(self, item))
 
 
+class SelfCareChange(models.Model):
+    """A reported change of a member's self-care situation [TK2021 Art.23]: the member is
+    re-assessed by ``due_on`` (working days from the report, the division's dated time
+    limit). The first assessment of the member dated on or after the report clears it.
+    Written only by ``services/persons.py``, each write audited."""
+
+    member = models.ForeignKey(
+        "assistance.Member", on_delete=models.CASCADE, related_name="self_care_changes"
+    )
+    reported_on = models.DateField(_("change reported on"))
+    report = models.CharField(_("what was reported"), max_length=500)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    due_on = models.DateField(_("re-assessment due by"))
+    working_days = models.PositiveSmallIntegerField(_("working days allowed"))
+    cleared_by = models.ForeignKey(
+        SelfCareAssessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cleared_changes",
+        verbose_name=_("cleared by the assessment"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reported change of self-care")
+        verbose_name_plural = _("reported changes of self-care")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["cleared_by", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on:%Y-%m-%d} → {self.due_on:%Y-%m-%d}"
+
+
 class Supporter(models.Model):
     """A legal supporter (赡养/抚养/扶养义务人) of the applicant, with the facts TK2021
     Art.8 reads; the rules compute from them whether the supporter can support."""

@@ -198,6 +198,11 @@ class CaseTimeLimit(models.Model):
     statutory_working_days = models.PositiveSmallIntegerField(
         _("statutory limit (working days)"), default=20
     )
+    # a reported change of self-care is re-assessed within this many working days
+    # [TK2021 Art.23]: the national figure, kept dated here so a division may shorten it
+    reassessment_working_days = models.PositiveSmallIntegerField(
+        _("self-care re-assessment after a reported change (working days)"), default=10
+    )
     source = models.CharField(_("source"), max_length=200)
 
     class Meta:

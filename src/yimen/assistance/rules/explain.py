@@ -166,7 +166,7 @@ def sentences_zh(
                 )
             )
         elif r.code == "tekun_no_supporter":
-            out.append(_supporter_sentence(r.passed, v))
+            out.append(_supporter_sentence(r.passed, v, ref))
         elif r.code == "low_income":
             verb = "低于" if r.passed else "不低于"
             out.append(
@@ -201,9 +201,20 @@ SUPPORTER_REASON_ZH = {
 }
 
 
-def _supporter_sentence(passed: bool, v: dict[str, str]) -> str:
-    """The supporter test of TK2021 Art.8 in plain words, supporter by supporter, and the
-    caseworker's finding when it departs from the computation."""
+def _disposable_income_sentence(v: dict[str, str], ref: str) -> str:
+    """The figure the supporter income test compares with, and where it comes from: last
+    year's local per-capita disposable income is NOT FOUND for the demo cities, so the
+    set's placeholder mark (staff only) comes with the citation; 0 means not yet set."""
+    figure = v.get("disposable_income", "0.00")
+    if figure in ("", "0", "0.00"):
+        return f"当地上年人均可支配收入尚未设定（{ref}），不能按收入条件认定义务人无履行能力。"
+    return f"收入条件按当地上年人均可支配收入 {y(figure)} 元计（{ref}）。"
+
+
+def _supporter_sentence(passed: bool, v: dict[str, str], ref: str) -> str:
+    """The supporter test of TK2021 Art.8 in plain words, supporter by supporter, the
+    disposable-income figure it reads, and the caseworker's finding when it departs from
+    the computation."""
     reasons = [c for c in v.get("reasons", "").split(",") if c]
     if not reasons:
         head = ""
@@ -211,7 +222,7 @@ def _supporter_sentence(passed: bool, v: dict[str, str]) -> str:
         parts = [
             f"第 {i} 位义务人{SUPPORTER_REASON_ZH.get(c, c)}" for i, c in enumerate(reasons, 1)
         ]
-        head = "；".join(parts) + "。"
+        head = "；".join(parts) + "。" + _disposable_income_sentence(v, ref)
     finding = v.get("finding", "")
     computed_able = v.get("computed") == "yes"
     if finding and (finding == "yes") != computed_able:

@@ -80,8 +80,10 @@ from .vectorised_frames import (
     VEHICLE_PREFIX,
 )
 from .vectorised_members import (
+    COUNT_UNIT,
     able_supporters,
     assets_within,
+    beside_households,
     by_hukou,
     certificates,
     comparable,
@@ -201,16 +203,20 @@ def evaluate_frame(
         members = members.with_columns(pl.col("household_id").set_sorted())
         households = households.with_columns(pl.col("household_id").set_sorted())
 
+    if members.height >= COUNT_UNIT:
+        raise ValueError("more member rows than the packed member counts can hold")
+    one = counted.cast(pl.Int64)  # × 1 counts, × 0 leaves out a member living apart
     member_values = members.lazy().select(
         pl.col("household_id"),
-        pl.lit(1, pl.Int64).alias("_all"),
-        counted.cast(pl.Int64).alias("members"),
-        pl.when(counted).then(income).otherwise(0).alias("_income_scaled"),
-        pl.when(counted).then(tekun_income).otherwise(0).alias("_tekun_income_scaled"),
-        (counted & unable).cast(pl.Int64).alias("_unable"),
-        pl.when(counted).then(care).otherwise(0).alias("_care"),
+        (one + (counted & unable).cast(pl.Int64) * COUNT_UNIT).alias("_counts"),
+        (income * one).alias("_income_scaled"),
+        (tekun_income * one).alias("_tekun_income_scaled"),
+        (care * one).alias("_care"),
     )
-    per_household = sums_per_household(member_values, key_sorted)
+    per_household = sums_per_household(member_values, key_sorted, rows="_all").with_columns(
+        (pl.col("_counts") % COUNT_UNIT).alias("members"),
+        (pl.col("_counts") // COUNT_UNIT).alias("_unable"),
+    )
 
     # --- households: assets, then the rules in engine.evaluate's order ------------------
     vehicles = prefixed(households, VEHICLE_PREFIX)
@@ -271,15 +277,12 @@ def evaluate_frame(
     )
     zero = pl.lit(0, pl.Int64)
 
+    placed = beside_households(households, per_household.collect(), key_sorted)
+    placed = beside_households(
+        placed, able_supporters(supporters, params, on, std).collect(), key_sorted
+    )
     result = (
-        households.lazy()
-        .join(per_household, on="household_id", how="left", maintain_order="left")
-        .join(
-            able_supporters(supporters, params, on, std),
-            on="household_id",
-            how="left",
-            maintain_order="left",
-        )
+        placed.lazy()
         .with_columns(
             pl.col("members").fill_null(0),
             pl.col("_income_scaled").fill_null(0),

@@ -127,10 +127,12 @@ def time_limit_set(
     statutory_working_days: int,
     source: str,
     reason: str,
+    reassessment_working_days: int = 10,
     today: date | None = None,
 ) -> CaseTimeLimit:
     """Set the target (calendar days) and statutory limit (working days) of a division's
-    cases from ``valid_from``; audited."""
+    cases, and the working days within which a reported change of self-care is
+    re-assessed [TK2021 Art.23: 10], from ``valid_from``; audited."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     code, source, reason = _common(division_code, valid_from, source, reason, today, errors)
@@ -138,11 +140,13 @@ def time_limit_set(
         manager = _manager(actor, code)
     _in_range(calendar_days, CALENDAR_DAYS, "calendar_days", errors)
     _in_range(statutory_working_days, WORKING_DAYS, "statutory_working_days", errors)
+    _in_range(reassessment_working_days, WORKING_DAYS, "reassessment_working_days", errors)
     if errors:
         raise LimitsInvalid(errors)
     values = {
         "calendar_days": calendar_days,
         "statutory_working_days": statutory_working_days,
+        "reassessment_working_days": reassessment_working_days,
         "source": source,
     }
     return _save_audited(

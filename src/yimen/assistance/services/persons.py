@@ -19,22 +19,22 @@ from yimen.accounts.scoping import can
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.people import InvalidIdNumber, parse_id_number
-from yimen.workflow.calendar import add_working_days
 from yimen.workflow.services import CASE_SUBJECT
 
 from ..choices import DisabilityKind, Relationship, VehicleKind
 from ..errors import ApplicationInvalid, CannotApply
+from ..limits import reassessment_due
 from ..models import (
     Application,
     DisabilityCertificate,
     Member,
     SelfCareAssessment,
+    SelfCareChange,
     Supporter,
 )
 from ..rules.persons import SELF_CARE_ITEMS, care_level
 
-#: a reported change of self-care is re-assessed within this many working days [TK2021 Art.23]
-REASSESSMENT_WORKING_DAYS = 10
+REPORT_MAX = 500
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
@@ -234,12 +234,23 @@ def self_care_assess(
         errors["assessed_on"] = [str(_("Enter the date of the assessment (not in the future)."))]
     if errors:
         raise ApplicationInvalid(errors)
+    # the member's reported changes still open are locked, so a report recorded at the
+    # same moment is either cleared here or stays open, never lost in between
+    Member.objects.select_for_update().filter(pk=member.pk).first()
     assessment = SelfCareAssessment.objects.create(
         member=member,
         assessed_on=assessed_on,
         assessor=actor,
         **{item: items[item] for item in SELF_CARE_ITEMS},
     )
+    # [TK2021 Art.23]: an assessment on or after a reported change is its re-assessment
+    cleared = list(
+        SelfCareChange.objects.filter(
+            member=member, cleared_by=None, reported_on__lte=assessed_on
+        ).values_list("pk", flat=True)
+    )
+    if cleared:
+        SelfCareChange.objects.filter(pk__in=cleared, cleared_by=None).update(cleared_by=assessment)
     record_event(
         event_type=EventType.SELF_CARE_ASSESSED,
         subject=_subject(application),
@@ -250,14 +261,55 @@ def self_care_assess(
             "assessed_on": assessed_on.isoformat(),
             "failed_items": assessment.failed_items,
             "level": care_level(assessment.failed_items),
+            "cleared_changes": cleared,
         },
     )
     return assessment
 
 
-def reassessment_due(reported_on: date) -> date:
-    """The last day to re-assess after a reported change [TK2021 Art.23]."""
-    return add_working_days(reported_on, REASSESSMENT_WORKING_DAYS)
+@transaction.atomic
+def self_care_change_report(
+    *, actor, member: Member, reported_on: date, report: str
+) -> SelfCareChange:
+    """Record that a change of a member's self-care situation was reported: the member is
+    to be re-assessed within the division's working days (10 by default) of the report
+    [TK2021 Art.23], counted on the statutory calendar. Audited; cleared by the member's
+    next assessment dated on or after the report (``self_care_assess``)."""
+    application = member.application
+    _check(actor, application)
+    errors: dict[str, list[str]] = {}
+    report = (report or "").strip()
+    if not report or len(report) > REPORT_MAX:
+        errors["report"] = [str(_("Describe the change (at most 500 characters)."))]
+    if not isinstance(reported_on, date) or reported_on > timezone.localdate():
+        errors["reported_on"] = [str(_("Enter the date of the report (not in the future)."))]
+    if errors:
+        raise ApplicationInvalid(errors)
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    due_on, days = reassessment_due(application.division_id, reported_on)
+    change = SelfCareChange.objects.create(
+        member=member,
+        reported_on=reported_on,
+        report=report,
+        reported_by=actor,
+        due_on=due_on,
+        working_days=days,
+    )
+    record_event(
+        event_type=EventType.SELF_CARE_CHANGE_REPORTED,
+        subject=_subject(application),
+        actor=actor,
+        division_code=application.division_id,
+        new={
+            "change": change.pk,
+            "member": member.pk,
+            "reported_on": reported_on.isoformat(),
+            "due_on": due_on.isoformat(),
+            "working_days": days,
+        },
+        reason=report,
+    )
+    return change
 
 
 @transaction.atomic
