@@ -22,19 +22,31 @@ from django.utils.translation import gettext_lazy as _
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
 from yimen.bulk_rows import insert_frame
-from yimen.id_sets import chunks
 
 from .models import MovedRecord
 
 
+def text_keys_sql(column: str, keys: Iterable[str]) -> tuple[str, list]:
+    """``column`` is one of ``keys`` (text: ID numbers, codes), bound as one JSON text —
+    ``key__in`` binds a parameter per key, which Django prepares one by one and SQLite
+    caps, so 470,000 ID numbers took 47 statements and ~6 s of Python; this is one."""
+    text = json.dumps(sorted(set(keys)), ensure_ascii=False)
+    if connection.vendor == "postgresql":
+        return f"{column} IN (SELECT json_array_elements_text(CAST(%s AS json)))", [text]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [text]
+
+
 def moved_batches(kind: str, keys: Iterable[str]) -> dict[str, int]:
     """key → the batch that moved it in, for the ``keys`` already moved in."""
-    found: dict[str, int] = {}
-    for part in chunks(sorted(set(keys))):
-        found.update(
-            MovedRecord.objects.filter(kind=kind, key__in=part).values_list("key", "batch_id")
+    quote = connection.ops.quote_name
+    condition, params = text_keys_sql(quote("key"), keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('key')}, batch_id FROM {quote(MovedRecord._meta.db_table)} "  # noqa: S608 (table name from model meta; values bound)
+            f"WHERE kind = %s AND {condition}",
+            [kind, *params],
         )
-    return found
+        return dict(cursor.fetchall())
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:

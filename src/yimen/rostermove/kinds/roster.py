@@ -19,19 +19,16 @@ import polars as pl
 
 from yimen.accounts.roles import Action
 from yimen.assistance.choices import AssistanceType, Relationship
-from yimen.assistance.models import Member
 from yimen.benefits.models import (
     BeneficiaryStatus,
 )
-from yimen.id_sets import chunks
 from yimen.months import month_of
 from yimen.workflow.states import CaseStatus
 
 from .. import checks
 from ..divisions import division_problems, resolve_divisions
-from ..moving import (
-    moved_batches,
-)
+from ..moving import moved_batches
+from .roster_people import known_persons
 from ..problems import no_problems, problems_where
 from ..sheet import Sheet
 from . import Checked, Context
@@ -245,19 +242,13 @@ class RosterAdapter:
     def _known_people(self, people: pl.DataFrame, column: str) -> pl.DataFrame:
         """Persons of the sheet already in a household on the roster (not stopped) or in an
         application whose case is open."""
-        ids = people["pid"].unique().to_list()
         on_roster: set[str] = set()
         open_case: set[str] = set()
-        for part in chunks(ids):
-            for number, status, case_status in Member.objects.filter(
-                id_number__in=part
-            ).values_list(
-                "id_number", "application__beneficiary__status", "application__case__status"
-            ):
-                if status is not None and status != BeneficiaryStatus.STOPPED:
-                    on_roster.add(number)
-                elif status is None and case_status == CaseStatus.ACTIVE:
-                    open_case.add(number)
+        for number, status, case_status in known_persons(people["pid"].unique().to_list()):
+            if status is not None and status != BeneficiaryStatus.STOPPED:
+                on_roster.add(number)
+            elif status is None and case_status == CaseStatus.ACTIVE:
+                open_case.add(number)
         found = pl.DataFrame(
             {
                 "pid": [*on_roster, *(open_case - on_roster)],
