@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from django.db import connection, models
@@ -24,10 +24,8 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.bulk_rows import insert_frame
 
+from .context import Context
 from .models import MovedRecord
-
-if TYPE_CHECKING:
-    from .kinds import Context
 
 BATCH_SUBJECT = "rostermove.importbatch"
 

@@ -11,29 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 import polars as pl
 
 from yimen.accounts.roles import Action
 
 from ..columns import Field
+from ..context import Context
 from ..kept import Kept
 from ..problems import no_problems
 from ..sheet import Sheet
-
-
-@dataclass
-class Context:
-    """What a check or an import knows besides the sheet."""
-
-    batch_id: int  # 0 during a dry run that stores nothing
-    division_code: str
-    actor: Any
-    role: str
-    today: date
-    scheme_id: int | None = None
 
 
 @dataclass
