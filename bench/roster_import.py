@@ -4,9 +4,11 @@ and the import — on a fresh database.
 Generates the sheet (one row per person, about 2.4 persons a household, in four villages,
 95 % with the amount the rules give, 1 % with a planted error) as CSV (default) or Excel
 (``--xlsx``), then times ``batch_check`` (read, check every column, ask the database about
-every person, the rules' amounts, store the problems) and ``batch_import`` (check again, then
-applications, members, roster rows, entitlements, stored facts, notes and one audit event per
-household). Prints one line for docs/performance.md.
+every person, the rules' amounts, store the problems and the writable households) and
+``batch_import`` (the kept households, the database asked again, then applications, members,
+roster rows, entitlements, stored facts, notes and one migration event), each with its wall
+clock, this process's CPU and, on PostgreSQL, the server backend's CPU. Prints one line for
+docs/performance.md.
 
     .venv/bin/python bench/roster_import.py --households 200000
     .venv/bin/python bench/roster_import.py --households 200000 --postgres postgres://postgres@127.0.0.1:5432/postgres
