@@ -4,9 +4,11 @@ and the import — on a fresh database.
 Generates the sheet (one row per person, about 2.4 persons a household, in four villages,
 95 % with the amount the rules give, 1 % with a planted error) as CSV (default) or Excel
 (``--xlsx``), then times ``batch_check`` (read, check every column, ask the database about
-every person, the rules' amounts, store the problems) and ``batch_import`` (check again, then
-applications, members, roster rows, entitlements, stored facts, notes and one audit event per
-household). Prints one line for docs/performance.md.
+every person, the rules' amounts, store the problems and the writable households) and
+``batch_import`` (the kept households, the database asked again, then applications, members,
+roster rows, entitlements, stored facts, notes and one migration event), each with its wall
+clock, this process's CPU and, on PostgreSQL, the server backend's CPU. Prints one line for
+docs/performance.md.
 
     .venv/bin/python bench/roster_import.py --households 200000
     .venv/bin/python bench/roster_import.py --households 200000 --postgres postgres://postgres@127.0.0.1:5432/postgres
@@ -22,7 +24,7 @@ import platform
 import random
 import time
 
-from common import add_divisions, fresh_database, peak_rss_mib
+from common import add_divisions, backend_cpu, fresh_database, peak_rss_mib, process_cpu
 
 HEADERS = [
     "户主姓名",
@@ -162,34 +164,40 @@ def run(args) -> None:
     generate_s = time.perf_counter() - t0
     load = os.getloadavg()
 
-    t0 = time.perf_counter()
-    batch = batch_check(
+    def timed(step, **kwargs):
+        """(result, wall s, this process's CPU s, the PostgreSQL backend's CPU s)."""
+        cpu0, server0, t0 = process_cpu(), backend_cpu(), time.perf_counter()
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            result = profile.runcall(step, **kwargs)
+            pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(40)
+        else:
+            result = step(**kwargs)
+        wall = time.perf_counter() - t0
+        return result, wall, process_cpu() - cpu0, backend_cpu() - server0
+
+    batch, check_s, check_cpu, check_server = timed(
+        batch_check,
         actor=user,
         kind="roster",
         division_code="220102",
         data=data,
         file_name="bench.xlsx" if args.xlsx else "bench.csv",
     )
-    check_s = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-        import pstats
-
-        profile = cProfile.Profile()
-        outcome = profile.runcall(batch_import, actor=user, batch=batch)
-        pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(30)
-    else:
-        outcome = batch_import(actor=user, batch=batch)
-    import_s = time.perf_counter() - t0
+    outcome, import_s, import_cpu, import_server = timed(batch_import, actor=user, batch=batch)
     assert Beneficiary.objects.count() == outcome.imported == batch.valid
     print(
         f"roster_import db={connection.vendor} format={'xlsx' if args.xlsx else 'csv'} "
         f"households={args.households} persons={persons} file_mb={len(data) / 1e6:.1f} "
         f"valid={batch.valid} blocking={batch.blocking} notices={batch.notices} "
         f"generate_s={generate_s:.1f} dry_run_s={check_s:.1f} import_s={import_s:.1f} "
-        f"total_s={check_s + import_s:.1f} peak_rss_mib={peak_rss_mib():.0f} "
+        f"total_s={check_s + import_s:.1f} "
+        f"dry_run_cpu_s={check_cpu:.1f} import_cpu_s={import_cpu:.1f} "
+        f"dry_run_server_cpu_s={check_server:.1f} import_server_cpu_s={import_server:.1f} "
+        f"peak_rss_mib={peak_rss_mib():.0f} "
         f"load_before={load[0]:.2f} load_after={os.getloadavg()[0]:.2f} "
         f"python={platform.python_version()} cpus={os.cpu_count()}"
     )

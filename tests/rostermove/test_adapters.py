@@ -21,6 +21,7 @@ from yimen.audit.models import AuditEvent
 from yimen.exams.models import Certificate, CertificateStatus
 from yimen.rostermove.errors import NotAllowed
 from yimen.rostermove.models import RowProblem
+from yimen.rostermove.selectors import moved_intact
 from yimen.rostermove.services import batch_check, batch_import
 from yimen.subsidy.models import Survey, SurveyStatus, Unit
 
@@ -99,12 +100,11 @@ def test_subsidy_units_move_in_as_surveyed_entries(world):  # noqa: F811
     assert set(surveys.values_list("status", flat=True)) == {SurveyStatus.SURVEYED}
     assert surveys.get(unit__identity=good_code).cattle == 40
     assert Unit.objects.filter(identity=known.identity).count() == 1
-    assert (
-        AuditEvent.objects.filter(
-            event_type=EventType.RECORD_MIGRATED, subject_type="subsidy.survey"
-        ).count()
-        == 3
-    )
+    migrated = AuditEvent.objects.get(
+        event_type=EventType.RECORD_MIGRATED, subject_id=str(batch.pk)
+    )  # one event for the batch, vouching for its moved-in notes
+    assert migrated.new["records"] == "subsidy.survey" and migrated.new["count"] == 3
+    assert moved_intact(batch.pk)
     again = batch_check(
         actor=world.reviewer,
         kind="subsidy",

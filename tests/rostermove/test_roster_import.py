@@ -1,7 +1,8 @@
 """Moving the old roster in: a realistic 5,000-household sheet with planted errors reports
 exactly the planted problems by row and column; the import enrols every other household
-with its members, entitlement, stored facts and one audit event; a second run adds
-nothing; a concurrent second import of one batch is refused."""
+with its members, entitlement and stored facts (equal to the facts read back from the
+tables), audited as one migration event vouching for the moved-in notes; a second run
+adds nothing; a concurrent second import of one batch is refused."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from yimen.assistance.models import Application, Member
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.audit.verify import verify_chain
-from yimen.benefits.frames import roster_where, store_missing_facts
+from yimen.benefits.frames import facts_differing, roster_where
 from yimen.benefits.models import Beneficiary, Entitlement, HouseholdFacts
 from yimen.errors import YimenError
 from yimen.rostermove.errors import AlreadyImported, NotAllowed
 from yimen.rostermove.models import BatchStatus, MovedRecord, RowProblem
+from yimen.rostermove.selectors import moved_intact
 from yimen.rostermove.services import batch_check, batch_import
 from yimen.workflow.models import Case
 
@@ -192,9 +194,10 @@ def test_import_enrols_the_rest_and_a_second_run_adds_nothing(county, planted):
     assert outcome.batch.status == BatchStatus.IMPORTED
     new = Beneficiary.objects.filter(application__channel="moved_in")
     assert new.count() == moved == Beneficiary.objects.count() - existing
-    # the rules' batch writes the stored facts of households without them, from the tables
-    store_missing_facts(*roster_where("220102"))
+    # the import wrote the stored facts the rules' batch reads: as the tables give them
+    new_ids = set(new.values_list("pk", flat=True))
     assert HouseholdFacts.objects.filter(beneficiary__in=new).count() == moved
+    assert not new_ids & set(facts_differing(*roster_where("220102")))
     # one household, as the sheet has it
     index = next(i for i in range(len(planted.households)) if i not in planted.blocked)
     first = planted.households[index]
@@ -211,13 +214,22 @@ def test_import_enrols_the_rest_and_a_second_run_adds_nothing(county, planted):
     assert sorted(household.application.members.values_list("id_number", flat=True)) == sorted(
         r["身份证号"] for r in first.rows
     )
-    # audited: one event per household, who and why
-    events = AuditEvent.objects.filter(event_type=EventType.RECORD_MIGRATED)
-    assert events.count() == moved
-    event = events.get(subject_id=str(household.pk))
-    assert event.actor_id == county.staff.pk
+    # audited as a migration: one event for the batch (who, why) vouching for its notes,
+    # which say which household came from which row
+    event = AuditEvent.objects.get(event_type=EventType.RECORD_MIGRATED)
+    assert event.subject_id == str(batch.pk) and event.actor_id == county.staff.pk
     assert event.reason == f"迁移：旧系统导入，批次 {batch.pk}"
-    assert verify_chain().ok
+    assert event.new["count"] == moved and event.new["records"] == "benefits.beneficiary"
+    note = MovedRecord.objects.get(kind="roster", object_id=household.pk)
+    assert (note.batch_id, note.row, note.key) == (
+        batch.pk,
+        planted.row_of(index),
+        head["户主身份证号"],
+    )
+    assert verify_chain().ok and moved_intact(batch.pk)
+    MovedRecord.objects.filter(pk=note.pk).update(row=note.row + 1)
+    assert not moved_intact(batch.pk)  # an altered note no longer matches the event
+    MovedRecord.objects.filter(pk=note.pk).update(row=note.row)
     # the planted households stayed out
     for i in planted.blocked:
         assert not new.filter(head_id_number=planted.households[i].rows[0]["户主身份证号"]).exists()

@@ -37,10 +37,10 @@ def resolve_divisions(
     known = {code: lvl for code, _n, lvl, _p in inside}
     by_names: dict[tuple[str, str], list[str]] = {}
     by_name: dict[str, list[str]] = {}
-    for code, name, lvl, parent_name in inside:
+    for division, name, lvl, parent_name in inside:
         if lvl in levels:
-            by_names.setdefault((parent_name or "", name), []).append(code)
-            by_name.setdefault(name, []).append(code)
+            by_names.setdefault((parent_name or "", name), []).append(division)
+            by_name.setdefault(name, []).append(division)
     combos = frame.select("division_code", "township", "village").unique()
     keys: dict[str, list] = {"division_code": [], "township": [], "village": []}
     found: list[str | None] = []
@@ -50,7 +50,8 @@ def resolve_divisions(
         keys["division_code"].append(given)
         keys["township"].append(township)
         keys["village"].append(village)
-        code, problem = None, ""
+        code: str | None = None
+        problem = ""
         if given:
             normal = _normalised(given)
             if not normal:

@@ -130,3 +130,34 @@ class MovedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class CheckedRecords(models.Model):
+    """What a batch's dry run found writable, kept for its import: the records without a
+    blocking problem, in the columns the import writes (Parquet), so the import re-asks only
+    what the database may have changed since — who has been enrolled or moved in — instead
+    of reading and checking the whole sheet again. Tied to the run (the batch) and to the
+    sheet it was checked from (``file_sha256``), and stored with its own SHA-256 over both:
+    a result that does not match is not used (the import then checks the sheet in full)."""
+
+    batch = models.OneToOneField(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="checked_records",
+        verbose_name=_("batch"),
+    )
+    file_sha256 = models.CharField(_("SHA-256 of the sheet"), max_length=64)
+    #: the version of the stored columns (the adapter's); another version is not used
+    layout = models.PositiveIntegerField(_("layout"))
+    checked_on = models.DateField(_("checked on"))
+    headers = models.JSONField(_("headers of the sheet"), default=dict)
+    digest = models.CharField(_("SHA-256 of the result"), max_length=64)
+    data = models.BinaryField(_("records (Parquet)"))
+
+    class Meta:
+        verbose_name = _("checked records of a batch")
+        verbose_name_plural = _("checked records of batches")
+
+    def __str__(self) -> str:
+        return f"checked records of batch {self.batch_id}"

@@ -1,6 +1,6 @@
 """What every kind's import shares: which keys were already moved in, ids for the rows
 about to be written, complete rows of a model's defaults, the moved-in notes and the
-audit events (one per record, who/when/why, appended as one chained batch).
+migration's audit event (one per import, who/when/why, vouching for the notes' digest).
 
 Ids are taken before the rows are written so that the households, their members and
 their entitlements can be inserted column-wise (COPY on PostgreSQL) without a round trip
@@ -10,6 +10,7 @@ SQLite's single write lock, so nobody else inserts meanwhile)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -20,21 +21,36 @@ from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from yimen.audit.events import EventType
-from yimen.audit.services import EventDraft, append_events
+from yimen.audit.services import record_event
 from yimen.bulk_rows import insert_frame
-from yimen.id_sets import chunks
 
+from .context import Context
 from .models import MovedRecord
+
+BATCH_SUBJECT = "rostermove.importbatch"
+
+
+def text_keys_sql(column: str, keys: Iterable[str]) -> tuple[str, list]:
+    """``column`` is one of ``keys`` (text: ID numbers, codes), bound as one JSON text —
+    ``key__in`` binds a parameter per key, which Django prepares one by one and SQLite
+    caps, so 470,000 ID numbers took 47 statements and ~6 s of Python; this is one."""
+    text = json.dumps(sorted(set(keys)), ensure_ascii=False)
+    if connection.vendor == "postgresql":
+        return f"{column} IN (SELECT json_array_elements_text(CAST(%s AS json)))", [text]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [text]  # noqa: S608 (column from code; keys bound)
 
 
 def moved_batches(kind: str, keys: Iterable[str]) -> dict[str, int]:
     """key → the batch that moved it in, for the ``keys`` already moved in."""
-    found: dict[str, int] = {}
-    for part in chunks(sorted(set(keys))):
-        found.update(
-            MovedRecord.objects.filter(kind=kind, key__in=part).values_list("key", "batch_id")
+    quote = connection.ops.quote_name
+    condition, params = text_keys_sql(quote("key"), keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('key')}, batch_id FROM {quote(MovedRecord._meta.db_table)} "  # noqa: S608 (table name from model meta; values bound)
+            f"WHERE kind = %s AND {condition}",
+            [kind, *params],
         )
-    return found
+        return dict(cursor.fetchall())
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
@@ -97,51 +113,59 @@ def insert_columns(
     return insert_frame(model, frame, constants)
 
 
-def note_moved(kind: str, batch_id: int, keys: Sequence[str], rows, object_ids) -> None:
-    insert_columns(
-        MovedRecord,
-        {
-            "kind": [kind] * len(keys),
-            "key": list(keys),
-            "batch_id": [batch_id] * len(keys),
-            "row": list(rows),
-            "object_id": list(object_ids),
-        },
-        now=None,  # MovedRecord has no time column
-    )
-
-
 def migration_reason(batch_id: int) -> str:
     """Why, in the audit log and on the entitlement: in the language of the one importing,
     as every reason a person writes is (Chinese on a Chinese site)."""
     return str(_("Moved in from the old system, batch %(batch)s")) % {"batch": batch_id}
 
 
-def audit_moved(
+def moved_digest(object_ids: Sequence[int], keys: Sequence[str], rows: Sequence[int]) -> str:
+    """SHA-256 over the records a batch moved in (record, key, row; by record id): the
+    migration's audit event carries it, so the chained log vouches for the whole list of
+    moved-in notes without an event per record."""
+    lines = sorted(zip(object_ids, keys, rows, strict=True))
+    text = "".join(f"{pk}\t{key}\t{row}\n" for pk, key, row in lines)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def note_moved(
+    ctx: Context,
     *,
+    kind: str,
     subject_type: str,
+    keys: Sequence[str],
+    rows: Sequence[int],
     object_ids: Sequence[int],
-    divisions: Sequence[str],
-    new: dict,
-    actor,
-    role: str,
-    batch_id: int,
-) -> int:
-    """One MIGRATED event per record moved in, chained in one append. ``new`` is the same
-    object for all of them (the batch; what each record got is in its own rows and the
-    batch's notes), so the log normalises it once, not 200,000 times."""
-    reason = migration_reason(batch_id)
-    drafts = [
-        EventDraft(
-            event_type=EventType.RECORD_MIGRATED,
-            subject_type=subject_type,
-            subject_id=str(pk),
-            actor=actor,
-            role=role,
-            division_code=division,
-            new=new,
-            reason=reason,
-        )
-        for pk, division in zip(object_ids, divisions, strict=True)
-    ]
-    return append_events(drafts)
+) -> None:
+    """Note each record moved in under its key (``MovedRecord``: which record came from
+    which row; unique per kind, so nothing moves twice), and audit the migration in one
+    event (who, when, why — "moved in from the old system, batch N"): what kind of record,
+    how many, the range of their ids and the digest of the notes, which are the bulk rows
+    behind it. One event for 200,000 households instead of 200,000 chained one by one
+    (a quarter of the import's time)."""
+    insert_columns(
+        MovedRecord,
+        {
+            "kind": [kind] * len(keys),
+            "key": list(keys),
+            "batch_id": [ctx.batch_id] * len(keys),
+            "row": list(rows),
+            "object_id": list(object_ids),
+        },
+        now=None,  # MovedRecord has no time column
+    )
+    record_event(
+        event_type=EventType.RECORD_MIGRATED,
+        subject=(BATCH_SUBJECT, str(ctx.batch_id)),
+        actor=ctx.actor,
+        role=ctx.role,
+        division_code=ctx.division_code,
+        new={
+            "records": subject_type,
+            "count": len(object_ids),
+            "first_id": min(object_ids, default=None),
+            "last_id": max(object_ids, default=None),
+            "sha256": moved_digest(object_ids, keys, rows),
+        },
+        reason=migration_reason(ctx.batch_id),
+    )

@@ -7,9 +7,12 @@ from django.db.models import Q, QuerySet
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, division_q
+from yimen.audit.events import EventType
+from yimen.audit.models import AuditEvent
 
 from .errors import BatchNotFound
-from .models import ImportBatch, Kind, RowProblem
+from .models import ImportBatch, Kind, MovedRecord, RowProblem
+from .moving import BATCH_SUBJECT, moved_digest
 
 ACTIONS = {
     Kind.ROSTER: Action.ROSTER_MIGRATE,
@@ -44,3 +47,22 @@ def problems_of(batch: ImportBatch, *, blocking: bool | None = None) -> QuerySet
     if blocking is not None:
         rows = rows.filter(blocking=blocking)
     return rows.order_by("row", "id")
+
+
+def moved_intact(batch_id: int) -> bool:
+    """Whether the batch's moved-in notes are still those its migration event vouches for."""
+    event = (
+        AuditEvent.objects.filter(
+            event_type=EventType.RECORD_MIGRATED,
+            subject_type=BATCH_SUBJECT,
+            subject_id=str(batch_id),
+        )
+        .values_list("new", flat=True)
+        .first()
+    )
+    if event is None:
+        return False
+    notes = MovedRecord.objects.filter(batch_id=batch_id).values_list("object_id", "key", "row")
+    ids, keys, rows = (list(c) for c in zip(*notes, strict=True)) if notes else ([], [], [])
+    digest = moved_digest(ids, keys, rows)
+    return event.get("count") == len(ids) and event.get("sha256") == digest

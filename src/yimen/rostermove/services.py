@@ -1,11 +1,13 @@
 """Moving records in from the old system: the dry run and the import (use cases).
 
-``batch_check`` reads the sheet, checks every row and stores the batch with its problems;
-nothing of the kind's own data is written. ``batch_import`` writes, in one transaction,
-every record without a blocking problem — the sheet is checked again at that moment, as
-the roster may have changed since the dry run — and notes each under its key, so a second
-import of the same records adds nothing and reports them as already moved in. Either the
-whole batch is written or nothing is (a failure rolls everything back)."""
+``batch_check`` reads the sheet, checks every row and stores the batch with its problems
+(and, for the roster, its writable records: ``kept``); nothing of the kind's own data is
+written. ``batch_import`` writes, in one transaction, every record without a blocking
+problem — what the database may have changed since the dry run (records moved in, persons
+enrolled meanwhile) is asked again at that moment, or the whole sheet checked again where
+nothing was kept — and notes each under its key, so a second import of the same records
+adds nothing and reports them as already moved in. Either the whole batch is written or
+nothing is (a failure rolls everything back)."""
 
 from __future__ import annotations
 
@@ -23,15 +25,15 @@ from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.regions.codes import InvalidCode, normalize_code
 
-from . import transitions
+from . import kept, transitions
 from .columns import parse_mapping
 from .errors import MovedMeanwhile, NotAllowed, SchemeNeeded
 from .kinds import Adapter, Checked, Context, adapters
 from .models import ImportBatch, Kind, RowProblem
-from .moving import insert_columns
+from .moving import BATCH_SUBJECT, insert_columns
 from .sheet import read_sheet
 
-SUBJECT = "rostermove.importbatch"
+SUBJECT = BATCH_SUBJECT
 
 try:  # rows go to PostgreSQL through psycopg's COPY, whose errors Django does not wrap
     from psycopg import IntegrityError as CopyIntegrityError
@@ -82,11 +84,13 @@ def _check(batch_like: dict, adapter: Adapter, ctx: Context) -> Checked:
     )
     checked = adapter.check(sheet, ctx)
     checked.rows = sheet.rows
+    checked.headers = sheet.headers
     return checked
 
 
-def _store_problems(batch_id: int, problems: pl.DataFrame) -> None:
-    RowProblem.objects.filter(batch_id=batch_id).delete()
+def _store_problems(batch_id: int, problems: pl.DataFrame, *, replace: bool = True) -> None:
+    if replace:
+        RowProblem.objects.filter(batch_id=batch_id).delete()
     n = problems.height
     if n == 0:
         return
@@ -152,6 +156,8 @@ def batch_check(
             **_counts(checked),
         )
         _store_problems(batch.pk, checked.problems)
+        if adapter.kept_layout and checked.valid is not None:
+            kept.keep(batch, checked.valid, checked.headers, adapter.kept_layout, today)
         record_event(
             event_type=EventType.MIGRATION_CHECKED,
             subject=(SUBJECT, str(batch.pk)),
@@ -179,19 +185,20 @@ def batch_import(*, actor, batch: ImportBatch, today: date | None = None) -> Imp
     try:
         with transaction.atomic():
             transitions.mark_imported(batch, actor)
-            content = bytes(ImportBatch.objects.values_list("content", flat=True).get(pk=batch.pk))
-            checked = _check(
-                {"content": content, "file_name": batch.file_name, "mapping": batch.mapping},
-                adapter,
-                ctx,
-            )
+            found = kept.kept(batch, adapter.kept_layout)
+            checked = adapter.recheck(found, ctx) if found is not None else None
+            if checked is not None:  # the dry run's problems stand; add those found now
+                counts = _rechecked_counts(batch, checked)
+                _store_problems(batch.pk, checked.problems, replace=False)
+            else:
+                checked = _check(_sheet_of(batch), adapter, ctx)
+                counts = _counts(checked)
+                _store_problems(batch.pk, checked.problems)
             imported = adapter.write(checked, ctx)
-            counts = _counts(checked)
-            skipped = checked.records - imported
+            skipped = counts["records"] - imported
             ImportBatch.objects.filter(pk=batch.pk).update(
                 imported=imported, skipped=skipped, **counts
             )
-            _store_problems(batch.pk, checked.problems)
             record_event(
                 event_type=EventType.MIGRATION_IMPORTED,
                 subject=(SUBJECT, str(batch.pk)),
@@ -206,5 +213,24 @@ def batch_import(*, actor, batch: ImportBatch, today: date | None = None) -> Imp
         # another batch moved some of the same records in between this one's check and
         # its write (the unique key of MovedRecord): nothing of this import is kept
         raise MovedMeanwhile() from None
-    batch.refresh_from_db()
+    batch = ImportBatch.objects.defer("content").get(pk=batch.pk)
     return ImportOutcome(batch=batch, imported=imported, skipped=skipped)
+
+
+def _sheet_of(batch: ImportBatch) -> dict:
+    content = bytes(ImportBatch.objects.values_list("content", flat=True).get(pk=batch.pk))
+    return {"content": content, "file_name": batch.file_name, "mapping": batch.mapping}
+
+
+def _rechecked_counts(batch: ImportBatch, rechecked: Checked) -> dict:
+    """The dry run's counts with what the import found since: households moved in by
+    another batch, persons enrolled meanwhile."""
+    found = _counts(rechecked)
+    return {
+        "rows": batch.rows,
+        "records": batch.records,
+        "valid": rechecked.valid_records,
+        "already_moved": batch.already_moved + rechecked.already_moved,
+        "blocking": batch.blocking + found["blocking"],
+        "notices": batch.notices + found["notices"],
+    }

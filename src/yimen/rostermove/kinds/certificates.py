@@ -30,10 +30,10 @@ from yimen.regions.codes import Level
 from .. import checks
 from ..columns import Field
 from ..divisions import division_problems, resolve_divisions
-from ..moving import audit_moved, insert_columns, moved_batches, note_moved, reserve_ids
+from ..moving import insert_columns, moved_batches, note_moved, reserve_ids
 from ..problems import problems_where
 from ..sheet import Sheet
-from . import Checked, Context
+from . import Checked, ChecksAgainInFull, Context
 
 FIELDS = (
     Field("name", _("Name"), ("姓名",)),
@@ -63,7 +63,7 @@ EDUCATION = {
 }
 
 
-class CertificatesAdapter:
+class CertificatesAdapter(ChecksAgainInFull):
     kind = "certificates"
     fields = FIELDS
     action = Action.EXAM_MIGRATE
@@ -301,15 +301,11 @@ class CertificatesAdapter:
             now,
         )
         note_moved(
-            self.kind, ctx.batch_id, rows["key"].to_list(), rows["row"].to_list(), certificate_ids
-        )
-        audit_moved(
+            ctx,
+            kind=self.kind,
             subject_type="exams.certificate",
+            keys=rows["key"].to_list(),
+            rows=rows["row"].to_list(),
             object_ids=certificate_ids,
-            divisions=rows["division_id"].to_list(),
-            new={"batch": ctx.batch_id, "kind": self.kind},
-            actor=ctx.actor,
-            role=ctx.role,
-            batch_id=ctx.batch_id,
         )
         return n

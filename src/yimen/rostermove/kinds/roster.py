@@ -19,24 +19,18 @@ import polars as pl
 
 from yimen.accounts.roles import Action
 from yimen.assistance.choices import AssistanceType, Relationship
-from yimen.assistance.models import Member
-from yimen.benefits.models import (
-    BeneficiaryStatus,
-)
-from yimen.id_sets import chunks
 from yimen.months import month_of
-from yimen.workflow.states import CaseStatus
+from yimen.regions.models import Division
 
 from .. import checks
 from ..divisions import division_problems, resolve_divisions
-from ..moving import (
-    moved_batches,
-)
+from ..kept import Kept
 from ..problems import no_problems, problems_where
 from ..sheet import Sheet
 from . import Checked, Context
 from .roster_amounts import rules_amounts
 from .roster_columns import FIELDS, HUKOU, RELATIONS, TYPES
+from .roster_people import KEPT, against_database, with_blocking
 from .roster_write import write_roster
 
 PAID_TYPES = (AssistanceType.DIBAO.value, AssistanceType.TEKUN.value)
@@ -52,6 +46,7 @@ class RosterAdapter:
     kind = "roster"
     fields = FIELDS
     action = Action.ROSTER_MIGRATE
+    kept_layout = 1  # of the kept records' columns (``roster_people.KEPT``)
 
     # --- the dry run ---------------------------------------------------------------------
 
@@ -185,44 +180,24 @@ class RosterAdapter:
             detail=pl.col("first_row").cast(pl.String),
         )
 
-        # already moved in: skipped, and not "on the roster" for being there
-        moved = moved_batches(self.kind, keyed["hid"].unique().to_list())
-        moved_frame = pl.DataFrame(
-            {"hid": list(moved), "batch": [str(b) for b in moved.values()]},
-            schema={"hid": pl.String, "batch": pl.String},
-        )
-        moved_heads = heads.join(moved_frame, on="hid")
-        notices = [
-            problems_where(
-                moved_heads,
-                pl.lit(True),
-                "already_moved",
-                h["head_id"],
-                pl.col("head_id"),
-                pl.col("batch"),
-            )
-        ]
-        fresh = valid_pid.join(moved_frame, on="hid", how="anti")
-        parts.append(self._known_people(fresh, h["id_number"]))
+        # already moved in: skipped, and not "on the roster" for being there; persons the
+        # system knows already
+        known = against_database(self.kind, keyed["hid"], valid_pid, heads, h)
+        parts.append(known.blocking)
+        notices = [known.notices]
 
         problems = pl.concat(parts)
         households = keyed.select("hid").unique()
         blocked = problems.join(f.select("row", "hid"), on="row").select("hid").unique()
         valid_heads = (
             heads.join(blocked, on="hid", how="anti")
-            .join(moved_frame, on="hid", how="anti")
+            .join(known.moved, on="hid", how="anti")
             .sort("row")
         )
         valid = f.join(valid_heads.select("hid"), on="hid", how="semi")
         notices.append(self._amount_notices(valid_heads, valid, ctx, h))
-        all_problems = pl.concat(
-            [
-                problems.with_columns(pl.lit(True).alias("blocking")),
-                *[n.with_columns(pl.lit(False).alias("blocking")) for n in notices],
-            ]
-        ).sort("row", maintain_order=True)
         return Checked(
-            problems=all_problems,
+            problems=with_blocking(problems, pl.concat(notices)),
             records=households.height,
             valid=valid.join(
                 valid_heads.select(
@@ -237,40 +212,30 @@ class RosterAdapter:
                 ),
                 on="hid",
                 how="left",
-            ),
+            ).select(KEPT),
             valid_records=valid_heads.height,
-            already_moved=moved_heads.height,
+            already_moved=known.moved_heads,
+            headers=h,
         )
 
-    def _known_people(self, people: pl.DataFrame, column: str) -> pl.DataFrame:
-        """Persons of the sheet already in a household on the roster (not stopped) or in an
-        application whose case is open."""
-        ids = people["pid"].unique().to_list()
-        on_roster: set[str] = set()
-        open_case: set[str] = set()
-        for part in chunks(ids):
-            for number, status, case_status in Member.objects.filter(
-                id_number__in=part
-            ).values_list(
-                "id_number", "application__beneficiary__status", "application__case__status"
-            ):
-                if status is not None and status != BeneficiaryStatus.STOPPED:
-                    on_roster.add(number)
-                elif status is None and case_status == CaseStatus.ACTIVE:
-                    open_case.add(number)
-        found = pl.DataFrame(
-            {
-                "pid": [*on_roster, *(open_case - on_roster)],
-                "code": ["on_roster"] * len(on_roster) + ["open_case"] * len(open_case - on_roster),
-            },
-            schema={"pid": pl.String, "code": pl.String},
-        )
-        return people.join(found, on="pid").select(
-            pl.col("row"),
-            pl.lit(column).alias("column"),
-            pl.col("code"),
-            pl.col("pid").alias("value"),
-            pl.lit("").alias("detail"),
+    def recheck(self, kept: Kept, ctx: Context) -> Checked | None:
+        """The dry run's writable households less those moved in or enrolled since (the
+        database is asked again; the sheet's own checks cannot have changed), or None when
+        a division of the kept records is gone (the sheet is then checked in full)."""
+        people = kept.records
+        divisions = people["division_id"].unique().to_list()
+        if Division.objects.filter(code__in=divisions).count() != len(divisions):
+            return None
+        heads = people.filter(pl.col("row") == pl.col("head_row"))
+        known = against_database(self.kind, heads["hid"], people, heads, kept.headers)
+        blocked = known.blocking.join(people.select("row", "hid"), on="row").select("hid")
+        valid = people.join(known.moved, on="hid", how="anti").join(blocked, on="hid", how="anti")
+        return Checked(
+            problems=with_blocking(known.blocking, known.notices),
+            valid=valid,
+            valid_records=valid["hid"].n_unique(),
+            already_moved=known.moved_heads,
+            headers=kept.headers,
         )
 
     def _amount_notices(

@@ -1,5 +1,6 @@
 """Writing a checked old-system roster: applications, members, roster rows, first
-entitlements and one audit event per household (split from ``roster`` by subdomain)."""
+entitlements, the households' stored facts, the moved-in notes and the migration's audit
+event (split from ``roster`` by subdomain)."""
 
 from __future__ import annotations
 
@@ -27,13 +28,13 @@ from yimen.people import initials_of
 
 from .. import checks
 from ..moving import (
-    audit_moved,
     insert_columns,
     migration_reason,
     note_moved,
     reserve_ids,
 )
 from . import Checked, Context
+from .roster_facts import write_facts
 
 
 def write_roster(kind: str, checked: Checked, ctx: Context) -> int:
@@ -164,17 +165,17 @@ def write_roster(kind: str, checked: Checked, ctx: Context) -> int:
         },
         now,
     )
-    # the stored facts the rules' batch reads are written by that batch itself for any
-    # household without them (benefits.frames.store_missing_facts), set-based there
-    note_moved(kind, ctx.batch_id, heads["hid"].to_list(), heads["row"].to_list(), beneficiary_ids)
-    audit_moved(
+    write_facts(
+        heads.select("beneficiary_id", "hukou_type"),
+        people.select("beneficiary_id", "birth_date", "work_ability"),
+    )
+    note_moved(
+        ctx,
+        kind=kind,
         subject_type=SUBJECT,
+        keys=heads["hid"].to_list(),
+        rows=heads["row"].to_list(),
         object_ids=beneficiary_ids,
-        divisions=divisions,
-        new={"batch": ctx.batch_id, "kind": kind},
-        actor=ctx.actor,
-        role=ctx.role,
-        batch_id=ctx.batch_id,
     )
     return n
 

@@ -24,10 +24,10 @@ from .. import checks
 from ..columns import Field
 from ..divisions import division_problems, resolve_divisions
 from ..errors import SchemeNeeded
-from ..moving import audit_moved, insert_columns, moved_batches, note_moved, reserve_ids
+from ..moving import insert_columns, moved_batches, note_moved, reserve_ids
 from ..problems import problems_where
 from ..sheet import Sheet
-from . import Checked, Context
+from . import Checked, ChecksAgainInFull, Context
 
 FIELDS = (
     Field("unit_type", _("Applicant type"), ("主体类型",)),
@@ -61,7 +61,7 @@ def _valid_uscc(values: list[str]) -> set[str]:
     return {value for value in values if uscc.is_valid(value)}
 
 
-class SubsidyAdapter:
+class SubsidyAdapter(ChecksAgainInFull):
     kind = "subsidy"
     fields = FIELDS
     action = Action.SUBSIDY_MIGRATE
@@ -232,15 +232,11 @@ class SubsidyAdapter:
             now,
         )
         note_moved(
-            self.kind, ctx.batch_id, rows["key"].to_list(), rows["row"].to_list(), survey_ids
-        )
-        audit_moved(
+            ctx,
+            kind=self.kind,
             subject_type="subsidy.survey",
+            keys=rows["key"].to_list(),
+            rows=rows["row"].to_list(),
             object_ids=survey_ids,
-            divisions=rows["division_id"].to_list(),
-            new={"batch": ctx.batch_id, "kind": self.kind},
-            actor=ctx.actor,
-            role=ctx.role,
-            batch_id=ctx.batch_id,
         )
         return n
