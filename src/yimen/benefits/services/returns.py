@@ -51,6 +51,7 @@ from ..models import (
     ReturnStatus,
 )
 from ..returns_layouts import ReturnRow, read_return_file
+from ..returns_matching import Earlier, NotFoundTexts, match_returns
 from .payments import _township
 from .return_layouts import layout_for
 from .roster import SUBJECT, account_set, beneficiary_for, subject
@@ -78,6 +79,11 @@ class Transfer:
     account: str
     payee: str
     reference: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """A household's transfer of one roll, however it was found."""
+        return (self.roll_id, self.beneficiary_id)
 
 
 @dataclass(frozen=True)
@@ -133,107 +139,30 @@ def _transfers(township_code: str, rows: list[ReturnRow]) -> list[Transfer]:
     return [t for t in found.values() if t.amount > 0]  # a zero net is not in the bank file
 
 
-def _candidates(row: ReturnRow, transfers: list[Transfer]) -> list[Transfer]:
-    if row.reference:
-        return [t for t in transfers if t.reference == row.reference]
-    same = [t for t in transfers if t.account == row.account and t.amount == row.amount]
-    if row.returned_on is not None:  # the bank cannot return what it was not yet sent
-        same = [t for t in same if t.month <= row.returned_on]
-    return same
+#: how a township's import says a row names none of its payments
+TOWNSHIP_TEXTS = NotFoundTexts(
+    reference=_("No payment of this township has the reference “%(reference)s”."),
+    account=_("No payment of this township went to account %(account)s."),
+)
 
 
 def match_rows(
     township_code: str, rows: list[ReturnRow]
 ) -> tuple[list[tuple[ReturnRow, Transfer]], list[RowProblem]]:
     """Each row's one transfer, or the problems: none, several, another account or amount,
-    returned already (by an earlier file) or twice in this file."""
+    returned already (by an earlier file) or twice in this file (``match_returns``)."""
     transfers = _transfers(township_code, rows)
     returned = {
-        (r["roll_id"], r["beneficiary_id"]): r
+        (r["roll_id"], r["beneficiary_id"]): Earlier(
+            file=r["batch__file_name"],
+            day=f"{timezone.localtime(r['batch__imported_at']):%Y-%m-%d}",
+        )
         for r in PaymentReturn.objects.filter(
             roll_id__in={t.roll_id for t in transfers},
             beneficiary_id__in={t.beneficiary_id for t in transfers},
         ).values("roll_id", "beneficiary_id", "batch__file_name", "batch__imported_at")
     }
-    matched: list[tuple[ReturnRow, Transfer]] = []
-    problems: list[RowProblem] = []
-    first_line: dict[tuple[int, int], int] = {}
-
-    def refuse(row: ReturnRow, message, **params) -> None:
-        problems.append(RowProblem(line=row.line, message=message, params=params))
-
-    for row in rows:
-        found = _candidates(row, transfers)
-        if not found:
-            paid_to = [t for t in transfers if t.account == row.account]
-            if row.reference:
-                refuse(
-                    row,
-                    _("No payment of this township has the reference “%(reference)s”."),
-                    reference=row.reference,
-                )
-            elif paid_to:
-                refuse(
-                    row,
-                    _(
-                        "No payment of %(amount)s yuan was made to account %(account)s "
-                        "(it was paid %(paid)s)."
-                    ),
-                    amount=row.amount,
-                    account=row.account,
-                    paid="、".join(sorted({f"{t.amount}" for t in paid_to})[:6]),
-                )
-            else:
-                refuse(
-                    row,
-                    _("No payment of this township went to account %(account)s."),
-                    account=row.account,
-                )
-            continue
-        if len(found) > 1:
-            refuse(
-                row,
-                _(
-                    "The line matches %(count)s payments (%(months)s): the layout needs "
-                    "the reference column to tell them apart."
-                ),
-                count=len(found),
-                months="、".join(sorted(f"{t.month:%Y-%m}" for t in found)),
-            )
-            continue
-        transfer = found[0]
-        key = (transfer.roll_id, transfer.beneficiary_id)
-        if transfer.account != row.account:
-            refuse(
-                row,
-                _("Account %(account)s is not the account paid under this reference."),
-                account=row.account,
-            )
-        elif transfer.amount != row.amount:
-            refuse(
-                row,
-                _("The amount returned, %(amount)s yuan, differs from the %(paid)s yuan paid."),
-                amount=row.amount,
-                paid=transfer.amount,
-            )
-        elif key in returned:
-            earlier = returned[key]
-            refuse(
-                row,
-                _("This payment was returned already (file “%(file)s” of %(day)s)."),
-                file=earlier["batch__file_name"],
-                day=f"{timezone.localtime(earlier['batch__imported_at']):%Y-%m-%d}",
-            )
-        elif key in first_line:
-            refuse(
-                row,
-                _("The same payment as line %(line)s of this file."),
-                line=first_line[key],
-            )
-        else:
-            first_line[key] = row.line
-            matched.append((row, transfer))
-    return matched, problems
+    return match_returns(rows, transfers, returned, TOWNSHIP_TEXTS)
 
 
 @transaction.atomic
