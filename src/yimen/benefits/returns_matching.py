@@ -14,7 +14,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -29,10 +29,17 @@ class Payment(Protocol):
     @property
     def key(self) -> Hashable: ...  # the same payment, whichever way it is found
 
-    month: date  # when it was paid (a return cannot be dated before)
-    amount: Decimal
-    account: str
-    reference: str
+    @property
+    def month(self) -> date: ...  # when it was paid (a return cannot be dated before)
+
+    @property
+    def amount(self) -> Decimal: ...
+
+    @property
+    def account(self) -> str: ...
+
+    @property
+    def reference(self) -> str: ...
 
 
 P = TypeVar("P", bound=Payment)
@@ -66,7 +73,7 @@ def _candidates(row: ReturnRow, payments: Sequence[P]) -> list[P]:
 def match_returns(
     rows: Sequence[ReturnRow],
     payments: Sequence[P],
-    returned: Mapping[Hashable, Earlier],
+    returned: Mapping[Any, Earlier],
     texts: NotFoundTexts,
 ) -> tuple[list[tuple[ReturnRow, P]], list[RowProblem]]:
     """Each row's one payment, or the problems of the rows that have none (see above)."""

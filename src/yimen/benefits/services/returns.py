@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -187,21 +189,46 @@ def returns_import(
     if earlier is not None:
         return ImportResult(earlier, created=False)
     layout = layout_for(township.code, today, layout_id)
+    batch = read_match_write(
+        data=data,
+        file_name=file_name,
+        layout=layout,
+        match=lambda rows: match_rows(township.code, rows),
+        write=lambda matched: _write(actor, township, layout, file_name, digest, matched, today),
+    )
+    return ImportResult(batch, created=True)
+
+
+T = TypeVar("T")
+M = TypeVar("M")
+
+
+def read_match_write(
+    *,
+    data: bytes,
+    file_name: str,
+    layout,
+    match: Callable[[list[ReturnRow]], tuple[list[M], list[RowProblem]]],
+    write: Callable[[list[M]], T],
+) -> T:
+    """The whole-file validation every service's returns import shares: read the file by
+    its layout, match every row (``match``), refuse the file with every problem by its
+    line — nothing written — or write the matched rows (``write``) in a savepoint, a
+    concurrent import of the same payments being a conflict to retry."""
     read = read_return_file(data, file_name, layout)
-    matched, problems = match_rows(township.code, read.rows)
+    matched, problems = match(read.rows)
     if read.problems or problems:
         raise ReturnRowsRefused(read.problems + problems)
     if not matched:
         raise ReturnFileRefused(_("The file lists no returned payment."))
     try:
         with transaction.atomic():
-            batch = _write(actor, township, layout, file_name, digest, matched, today)
+            return write(matched)
     except IntegrityError:
         # another clerk imported this file, or a return of one of its payments, just now
         raise ReturnConflict(
             _("Another import recorded some of these payments at the same moment; import again.")
         ) from None
-    return ImportResult(batch, created=True)
 
 
 def _write(actor, township, layout, file_name, digest, matched, today) -> ReturnBatch:
