@@ -65,9 +65,9 @@ def batch_returns(request, subsidy_batch_id: int, problems=None, status=200):
 
 @login_required
 def returns_upload(request, subsidy_batch_id: int):
+    batch = _batch(request, subsidy_batch_id)  # out of scope: 404 whatever the method
     if request.method != "POST":
-        return redirect("subsidy:batch_returns", subsidy_batch_id)
-    batch = _batch(request, subsidy_batch_id)
+        return redirect("subsidy:batch_returns", batch.pk)
     try:
         name, data, layout_id = posted_return_file(request)
         result = returns.returns_import(
