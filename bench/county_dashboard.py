@@ -274,7 +274,7 @@ def run(args) -> None:
     from yimen.supervision import funds as f
     from yimen.supervision import statistics as s
     from yimen.supervision.areas import Period
-    from yimen.supervision.services.sampling import approved_population
+    from yimen.supervision.services.sampling_populations import approved_population
 
     call_command("migrate", verbosity=0)
     now = timezone.now()

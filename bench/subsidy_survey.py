@@ -8,7 +8,9 @@ unit in ten already registered by an earlier scheme), then times:
     checked if ``--bad`` puts one bad row at the end (refused whole, nothing written);
   * its parts alone: the bounded .xlsx read, the column-wise check, the row-by-row check
     (what a sheet with a bad row pays), and the write.
-``--profile`` prints the import's cProfile (cumulative, top 25).
+``--profile`` prints the import's cProfile (cumulative, top 25). Every figure is given as
+wall time and as this process's CPU time (user + sys), which the machine's load does not
+change; the load average is printed before and after.
 
     .venv/bin/python bench/subsidy_survey.py
     .venv/bin/python bench/subsidy_survey.py --postgres postgres://postgres@127.0.0.1:5432/postgres
@@ -32,6 +34,27 @@ from common import fresh_database
 
 BJ = ZoneInfo("Asia/Shanghai")
 YUSHU = "220182000000"
+
+
+class Lap:
+    """One timed part: wall seconds and this process's CPU seconds (user + sys)."""
+
+    def __init__(self, wall: float, cpu: float):
+        self.wall, self.cpu = wall, cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} / {self.cpu:.2f}"
+
+
+class Clock:
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> Lap:
+        wall, cpu = time.perf_counter(), time.process_time()
+        lap = Lap(wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return lap
 
 
 def main() -> None:
@@ -139,41 +162,39 @@ def run(args) -> None:
     )
 
     # the parts alone
-    t0 = time.perf_counter()
+    clock = Clock()
     numbers, cells = sheet_rows(xlsx_values(data, "survey.xlsx"))
-    read = time.perf_counter() - t0
+    read = clock.lap()
     codes = codes_of(scheme)
-    t0 = time.perf_counter()
     frame = plain_frame(cells, admitted=scheme.applicant_types, village_codes=codes, today=today)
-    columns = time.perf_counter() - t0
+    columns = clock.lap()
     assert frame is not None and frame.height == args.units
-    t0 = time.perf_counter()
     good, bad = parse_rows(numbers, cells, scheme=scheme, today=today, codes=codes)
-    rows = time.perf_counter() - t0
+    rows = clock.lap()
     assert not bad and len(good) == args.units
     with transaction.atomic():  # rolled back: the import below writes the same rows
-        t0 = time.perf_counter()
+        clock.lap()
         survey_rows_write(scheme=scheme, frame=frame, actor=user, role="x", filename="s.xlsx")
-        write = time.perf_counter() - t0
+        write = clock.lap()
         transaction.set_rollback(True)
     print(
-        f"parts: read {read:.2f} s · column check {columns:.2f} s (row by row: {rows:.2f} s) · "
-        f"write with audit {write:.2f} s"
+        f"parts (wall / CPU s): read {read} · column check {columns} (row by row: {rows}) · "
+        f"write with audit {write}"
     )
 
     # end to end
     profiler = cProfile.Profile() if args.profile else None
-    t0 = time.perf_counter()
+    clock.lap()
     if profiler:
         profiler.enable()
     count = survey_import(scheme=scheme, data=data, filename="survey.xlsx", actor=user, today=today)
     if profiler:
         profiler.disable()
-    took = time.perf_counter() - t0
+    took = clock.lap()
     assert count == args.units and Survey.objects.filter(scheme=scheme).count() == args.units
     load = os.getloadavg()
     print(
-        f"import end to end: {took:.2f} s for {count:,} rows "
+        f"import end to end: {took} (wall / CPU s) for {count:,} rows "
         f"({Unit.objects.count():,} units in all) · load average after "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )

@@ -23,6 +23,7 @@ from yimen.supervision.areas import Period
 from yimen.supervision.models import Finding, SampledCase, SampleDraw, SupervisionFlag
 from yimen.supervision.services import flags as supervision
 from yimen.supervision.services import sampling
+from yimen.supervision.services.sampling_populations import ASSISTANCE
 from yimen.workflow.models import Notification
 
 D = Decimal
@@ -141,7 +142,9 @@ def supervisor(tree):
 
 
 def test_draw_is_recorded_audited_and_reproducible(supervisor, approved_cases):
-    draw = sampling.sample_draw(actor=supervisor, division_code=NANGUAN, period=H1, seed="abc")
+    draw = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANGUAN, period=H1, seed="abc"
+    )
     assert (draw.population, draw.percent, draw.seed) == (12, D("30"), "abc")
     assert draw.sample_size == 3 + 1  # ceil(9 × 30 %) + ceil(3 × 30 %)
     assert draw.drawn_by == supervisor and draw.share_source == sampling.DEFAULT_SOURCE
@@ -151,17 +154,23 @@ def test_draw_is_recorded_audited_and_reproducible(supervisor, approved_cases):
     assert event.actor_id == supervisor.pk and event.new["seed"] == "abc"
     assert event.new["population"] == 12 and len(event.new["drawn"]) == 4
     # again with the same seed: the same cases; the recorded draw re-draws identically
-    again = sampling.sample_draw(actor=supervisor, division_code=NANGUAN, period=H1, seed="abc")
+    again = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANGUAN, period=H1, seed="abc"
+    )
     ids = lambda d: [c.application_id for c in d.cases.order_by("stratum", "rank")]  # noqa: E731
     assert ids(again) == ids(draw)
-    same, numbers = sampling.sample_redraw(draw)
+    same, numbers = sampling.sample_redraw(ASSISTANCE, draw)
     assert same and numbers == [c.application.case.number for c in cases]
-    other = sampling.sample_draw(actor=supervisor, division_code=NANGUAN, period=H1, seed="xyz")
+    other = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANGUAN, period=H1, seed="xyz"
+    )
     assert ids(other) != ids(draw)
 
 
 def test_a_blank_seed_is_generated_and_kept(supervisor, approved_cases):
-    draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1)
+    draw = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANLING, period=H1
+    )
     assert len(draw.seed) == 16 and draw.population == 9 and draw.sample_size == 3
 
 
@@ -176,7 +185,9 @@ def test_the_share_in_force_is_dated_and_inherited(supervisor, approved_cases):
     )
     assert sampling.share_for(NANLING, today).percent == D("50")  # inherited
     assert sampling.share_for(NANLING, today - timedelta(days=1)).percent == D("30")
-    draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1, seed="s")
+    draw = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANLING, period=H1, seed="s"
+    )
     assert draw.sample_size == 5 and draw.share_source == "南关区民政局 2026 年抽查方案"
     assert AuditEvent.objects.filter(event_type=EventType.SAMPLING_SHARE_SET).count() == 1
     with pytest.raises(errors.ShareExists):
@@ -216,13 +227,17 @@ def test_only_the_county_may_draw(approved_cases, tree):
         user_with(Role.COUNTY_SUPERVISOR, "220103000000"),
     ):
         with pytest.raises(errors.SupervisionNotAllowed):
-            sampling.sample_draw(actor=actor, division_code=NANGUAN, period=H1, seed="s")
+            sampling.sample_draw(
+                population=ASSISTANCE, actor=actor, division_code=NANGUAN, period=H1, seed="s"
+            )
     assert not SampleDraw.objects.exists()
 
 
 def test_an_empty_population_writes_nothing(supervisor, tree):
     with pytest.raises(errors.NothingToSample):
-        sampling.sample_draw(actor=supervisor, division_code=NANGUAN, period=H1, seed="s")
+        sampling.sample_draw(
+            population=ASSISTANCE, actor=supervisor, division_code=NANGUAN, period=H1, seed="s"
+        )
     assert (
         not SampleDraw.objects.exists()
         and not AuditEvent.objects.filter(event_type=EventType.SAMPLE_DRAWN).exists()
@@ -231,7 +246,9 @@ def test_an_empty_population_writes_nothing(supervisor, tree):
 
 def test_bad_seed(supervisor, approved_cases):
     with pytest.raises(Invalid):
-        sampling.sample_draw(actor=supervisor, division_code=NANGUAN, period=H1, seed="x" * 65)
+        sampling.sample_draw(
+            population=ASSISTANCE, actor=supervisor, division_code=NANGUAN, period=H1, seed="x" * 65
+        )
 
 
 # --- findings, and the decision is never changed ------------------------------------------
@@ -250,12 +267,15 @@ def snapshot(decision: Decision) -> tuple:
 
 
 def test_findings_go_back_to_the_township_and_the_decision_stays(supervisor, approved_cases):
-    draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1, seed="s")
+    draw = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANLING, period=H1, seed="s"
+    )
     first, second = draw.cases.order_by("rank")[:2]
     decision = Decision.objects.get(application=first.application)
     before = snapshot(decision)
     caseworker = user_with(Role.TOWNSHIP_CASEWORKER, NANLING)
     checked = sampling.sample_finding_record(
+        population=ASSISTANCE,
         actor=supervisor,
         sampled=first,
         finding=Finding.REVIEW_REQUESTED,
@@ -268,37 +288,53 @@ def test_findings_go_back_to_the_township_and_the_decision_stays(supervisor, app
     assert Notification.objects.filter(recipient=caseworker, message__contains="存款").exists()
     assert snapshot(decision) == before  # the county never changes a decision
     sampling.sample_finding_record(
-        actor=supervisor, sampled=second, finding=Finding.NO_ISSUE, note=""
+        population=ASSISTANCE, actor=supervisor, sampled=second, finding=Finding.NO_ISSUE, note=""
     )
     assert SupervisionFlag.objects.count() == 1
     events = AuditEvent.objects.filter(event_type=EventType.SAMPLE_CHECKED)
     assert sorted(e.new["finding"] for e in events) == ["no_issue", "review_requested"]
     with pytest.raises(errors.AlreadyChecked):
         sampling.sample_finding_record(
-            actor=supervisor, sampled=first, finding=Finding.NO_ISSUE, note=""
+            population=ASSISTANCE,
+            actor=supervisor,
+            sampled=first,
+            finding=Finding.NO_ISSUE,
+            note="",
         )
 
 
 def test_a_review_request_needs_a_note_and_writes_nothing_without(supervisor, approved_cases):
-    draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1, seed="s")
+    draw = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANLING, period=H1, seed="s"
+    )
     sampled = draw.cases.first()
     with pytest.raises(Invalid):
         sampling.sample_finding_record(
-            actor=supervisor, sampled=sampled, finding=Finding.REVIEW_REQUESTED, note=" "
+            population=ASSISTANCE,
+            actor=supervisor,
+            sampled=sampled,
+            finding=Finding.REVIEW_REQUESTED,
+            note=" ",
         )
     with pytest.raises(Invalid):
         sampling.sample_finding_record(
-            actor=supervisor, sampled=sampled, finding="approve", note=""
+            population=ASSISTANCE, actor=supervisor, sampled=sampled, finding="approve", note=""
         )
     sampled.refresh_from_db()
     assert sampled.finding == Finding.PENDING and not SupervisionFlag.objects.exists()
 
 
 def test_another_county_cannot_record_findings(supervisor, approved_cases):
-    draw = sampling.sample_draw(actor=supervisor, division_code=NANLING, period=H1, seed="s")
+    draw = sampling.sample_draw(
+        population=ASSISTANCE, actor=supervisor, division_code=NANLING, period=H1, seed="s"
+    )
     other = user_with(Role.COUNTY_SUPERVISOR, "220103000000")
     with pytest.raises(errors.SupervisionNotAllowed):
         sampling.sample_finding_record(
-            actor=other, sampled=draw.cases.first(), finding=Finding.NO_ISSUE, note=""
+            population=ASSISTANCE,
+            actor=other,
+            sampled=draw.cases.first(),
+            finding=Finding.NO_ISSUE,
+            note="",
         )
     assert SampledCase.objects.filter(finding=Finding.PENDING).count() == draw.sample_size

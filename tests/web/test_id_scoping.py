@@ -391,6 +391,7 @@ def subsidy_objects(now, user) -> dict:
     return {
         "subsidy_scheme_id": scheme.pk,
         "subsidy_survey_id": survey.pk,
+        "subsidy_unit_id": survey.unit_id,  # the card correction after a returned payment
         "subsidy_application_id": app.pk,
         "subsidy_item_id": item.pk,
         "subsidy_request_id": request.pk,

@@ -141,6 +141,16 @@ class EventType(models.TextChoices):
     SUBSIDY_REVIEW_REQUESTED = "subsidy.review_requested", _("County asked for a subsidy review")
     SUBSIDY_REVIEW_ANSWERED = "subsidy.review_answered", _("Bureau answered the county")
     SUBSIDY_PROGRESS_SET = "subsidy.progress_set", _("Programme figures entered")
+    # issue 22 item 3 for the subsidy: card payments the bank sent back
+    SUBSIDY_RETURNS_IMPORTED = "subsidy.returns_imported", _("Subsidy return file imported")
+    SUBSIDY_PAYMENT_RETURNED = (
+        "subsidy.payment_returned",
+        _("Subsidy payment returned by the bank"),
+    )
+    SUBSIDY_CARD_CORRECTED = (
+        "subsidy.card_corrected",
+        _("Subsidy card corrected after a returned payment"),
+    )
     # --- issue 18: straw-burning supervision (burning app) ---
     BURNING_UNIT_SAVED = "burning.unit_saved", _("包保 unit added or changed")
     BURNING_ASSIGNED = "burning.assigned", _("Responsible person or grid head assigned")

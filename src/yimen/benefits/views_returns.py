@@ -97,24 +97,31 @@ def returns_page(request, problems=None, status=200):
     return render(request, "benefits/returns.html", context, status=status)
 
 
+def posted_return_file(request) -> tuple[str, bytes, int | None]:
+    """(file name, bytes, layout id or None) of a posted return file, or ReturnFileRefused
+    when none was chosen or it is over the upload cap (the subsidy's form posts the same)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ReturnFileRefused(_("Choose the bank's return file."))
+    if upload.size > MAX_UPLOAD:
+        raise ReturnFileRefused(_("The file is too large for an import."))
+    layout = request.POST.get("layout", "")
+    return upload.name or "", upload.read(), int(layout) if layout.isdigit() else None
+
+
 @login_required
 def returns_upload(request):
     if request.method != "POST":
         return redirect("benefits:returns")
-    upload = request.FILES.get("file")
     township = request.POST.get("township", "")
-    layout = request.POST.get("layout", "")
     try:
-        if upload is None:
-            raise ReturnFileRefused(_("Choose the bank's return file."))
-        if upload.size > MAX_UPLOAD:
-            raise ReturnFileRefused(_("The file is too large for an import."))
+        name, data, layout_id = posted_return_file(request)
         result = returns.returns_import(
             actor=request.user,
             township_code=township,
-            file_name=upload.name or "",
-            data=upload.read(),
-            layout_id=int(layout) if layout.isdigit() else None,
+            file_name=name,
+            data=data,
+            layout_id=layout_id,
         )
     except ReturnRowsRefused as refused:
         messages.error(request, refused.render())
@@ -178,8 +185,9 @@ def return_correct(request, beneficiary_id: int):
     )
 
 
-def _layout_input(post, township: str) -> return_layouts.LayoutInput:
-    """The form's layout; unreadable numbers and dates become values the service refuses."""
+def layout_input(post, township: str) -> return_layouts.LayoutInput:
+    """The form's layout; unreadable numbers and dates become values the service refuses
+    (the subsidy's layouts page reads the same form)."""
     try:
         valid_from = date.fromisoformat(post.get("valid_from", ""))
     except ValueError:
@@ -214,7 +222,7 @@ def return_layouts_page(request):
     error = None
     if request.method == "POST":
         try:
-            return_layouts.return_layout_set(actor=user, data=_layout_input(request.POST, township))
+            return_layouts.return_layout_set(actor=user, data=layout_input(request.POST, township))
         except YimenError as exc:
             error = exc.render()
         else:

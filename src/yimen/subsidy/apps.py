@@ -9,3 +9,4 @@ class SubsidyConfig(AppConfig):
     demo_order = 90
     demo_loader = "yimen.subsidy.demo.load_demo"
     demo_accounts = "yimen.subsidy.demo.ACCOUNTS"
+    notifications = "yimen.subsidy.notifications.RULES"

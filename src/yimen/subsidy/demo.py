@@ -8,6 +8,8 @@ a placeholder. Rerunning changes nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 import zlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +22,8 @@ from stdnum.cn import ric, uscc
 from yimen.accounts.demo import DemoUser, ensure_demo_users
 from yimen.accounts.models import User
 from yimen.accounts.roles import Role
+from yimen.benefits.models import ReturnFileLayout
+from yimen.benefits.returns_demo import HEADER, layout_values
 from yimen.regions.models import Division
 
 from .models import (
@@ -40,6 +44,7 @@ from .services import payments
 from .services.applications import application_start, application_submit, drafts_lapse, item_add
 from .services.county_requests import review_request_answer, review_request_raise
 from .services.progress import figure_set
+from .services.returns import returns_import
 from .services.review import (
     Measurement,
     application_decide,
@@ -308,7 +313,10 @@ def load_demo() -> str:
         text="该公司揉丝饲料中有部分为2019年秸秆。",
         now=datetime(2020, 12, 9, 14, 0, tzinfo=BJ),
     )
-    payments.batch_issue(scheme=pilot, actor=finance, now=datetime(2020, 12, 18, 10, 0, tzinfo=BJ))
+    batch = payments.batch_issue(
+        scheme=pilot, actor=finance, now=datetime(2020, 12, 18, 10, 0, tzinfo=BJ)
+    )
+    _bank_returns(batch, paid2, finance)
     for year, metric, value in (
         (2020, Metric.CATTLE_ADDED, "8200"),
         (2020, Metric.STRAW_FEED_T, "410000"),
@@ -405,8 +413,34 @@ def load_demo() -> str:
         comment="请核实实测饲料76吨的计量方法（过磅单或体积折算）。",
     )
     return (
-        "2 个方案、13 个主体、各阶段申报、1 个已拨付批次 "
-        "2 schemes, 13 units, every stage, 1 paid batch"
+        "2 个方案、13 个主体、各阶段申报、1 个已拨付批次（1 笔退票） "
+        "2 schemes, 13 units, every stage, 1 paid batch (1 payment returned)"
+    )
+
+
+def _bank_returns(batch, application, finance) -> None:
+    """The bank sends back one payment of the batch (the card was closed): Yushu's layout
+    (the demo bank's, marked as example values) and its return file, imported."""
+    ReturnFileLayout.objects.get_or_create(
+        division_id=YUSHU,
+        bank_name="",
+        valid_from=date(2020, 12, 1),
+        defaults={**layout_values(), "example": True},
+    )
+    line = batch.lines.get(application=application)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    day = f"{timezone.localdate():%Y%m%d}"
+    amount = f"{line.amount:.2f}"
+    writer.writerow(
+        [line.reference, line.account_number, line.payee_name, amount, "E01", "账户已销户", day]
+    )
+    returns_import(
+        actor=finance,
+        batch=batch,
+        file_name="榆树农商行退票.csv",
+        data=text.getvalue().encode("gbk"),
     )
 
 

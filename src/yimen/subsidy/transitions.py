@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F
 
+from yimen.benefits.models import ReturnStatus as R
+
 from .errors import WrongState
-from .models import Application, Survey
+from .models import Application, PaymentReturn, Survey
 from .models import Status as S
 from .models import SurveyStatus as V
 
@@ -60,3 +62,18 @@ def lapse_drafts(scheme_id: int) -> list[int]:
             status=S.LAPSED, version=F("version") + 1
         )
     return ids
+
+
+#: a returned subsidy payment: the bureau corrects the card, the next batch pays it again
+RETURN: dict[str, set[str]] = {
+    R.RETURNED: {R.CORRECTED},  # the unit is flagged until its card is corrected
+    R.CORRECTED: {R.REISSUED},  # paid again by a repayment line of a later batch
+}
+
+
+def move_returns(ids: list[int], source: str, target: str, **fields) -> int:
+    """Move the returns ``ids`` still in ``source`` to ``target`` (a guarded update); how
+    many moved — fewer than asked means someone moved them first."""
+    if target not in RETURN.get(source, set()):
+        raise ValueError(f"{source} → {target}")
+    return PaymentReturn.objects.filter(pk__in=ids, status=source).update(status=target, **fields)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_after, views_application
+from . import views, views_after, views_application, views_returns
 
 app_name = "subsidy"
 
@@ -59,6 +59,23 @@ urlpatterns = [
     path("payments/<int:subsidy_batch_id>/", views_after.batch, name="batch"),
     path(
         "payments/<int:subsidy_batch_id>/bank.<str:kind>", views_after.batch_file, name="batch_file"
+    ),
+    # issue 22 item 3: payments the bank sent back, the unit's corrected card
+    path(
+        "payments/<int:subsidy_batch_id>/returns/",
+        views_returns.batch_returns,
+        name="batch_returns",
+    ),
+    path(
+        "payments/<int:subsidy_batch_id>/returns/import/",
+        views_returns.returns_upload,
+        name="returns_upload",
+    ),
+    path("units/<int:subsidy_unit_id>/card/", views_returns.card_correct, name="card_correct"),
+    path(
+        "schemes/<int:subsidy_scheme_id>/return-layouts/",
+        views_returns.return_layouts,
+        name="return_layouts",
     ),
     path("progress/", views_after.progress, name="progress"),
     path("county/", views_after.county, name="county"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can, division_q
+from yimen.benefits.models import ReturnStatus
 from yimen.errors import YimenError
 from yimen.regions.models import Division
 
@@ -26,7 +27,7 @@ from .forms import (
     UnitForm,
     VetForm,
 )
-from .models import Application, Status, Survey, SurveyStatus
+from .models import Application, PaymentReturn, Status, Survey, SurveyStatus
 from .services import applications as apps
 from .services import county_requests
 from .services.survey import UnitData, survey_import, survey_vet, unit_survey
@@ -234,7 +235,16 @@ def mine(request):
         raise Http404
     surveys = list(Survey.objects.filter(unit__in=units).select_related("scheme", "unit"))
     applications = list(
-        selectors.applications_visible_to(request.user).filter(unit__in=units).order_by("-pk")
+        selectors.applications_visible_to(request.user)
+        .filter(unit__in=units)
+        .annotate(
+            returned_waiting=Exists(
+                PaymentReturn.objects.filter(
+                    application=OuterRef("pk"), status=ReturnStatus.RETURNED
+                )
+            )
+        )
+        .order_by("-pk")
     )
     # a unit with its 申报书 for a scheme opens it; the button opens one only where none is
     opened = {(a.scheme_id, a.unit_id): a for a in applications}

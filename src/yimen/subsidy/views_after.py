@@ -150,8 +150,9 @@ def batch(request, subsidy_batch_id: int):
         "subsidy/batch.html",
         {
             "batch": item,
-            "lines": item.lines.select_related("application"),
+            "lines": pay.paid_lines(item),
             "ledger": item.ledger.all(),
+            "returned": item.lines.filter(returned__isnull=False).count(),
         },
     )
 

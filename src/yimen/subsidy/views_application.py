@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.models import User
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
+from yimen.benefits.models import ReturnStatus
 from yimen.errors import YimenError
 
 from . import selectors
@@ -91,6 +92,9 @@ def application(request, subsidy_application_id: int):
             "head_form": InspectionHeadForm(inspectors=inspectors) if may_inspect else None,
             "decision_form": DecisionForm() if may_decide else None,
             "may_answer": can(user, Action.SUBSIDY_REVIEW, app.division_id),
+            # a payment the bank sent back flags the application until it is paid again
+            "returns": app.returns.exclude(status=ReturnStatus.REISSUED),
+            "may_correct_card": can(user, Action.SUBSIDY_PAY, app.division_id),
             "now": timezone.now(),
         },
     )

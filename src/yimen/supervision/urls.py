@@ -11,7 +11,6 @@ from . import views_cases as views
 from . import views_dashboard as board
 from . import views_sampling as samples
 from . import views_subsidy as subsidy
-from . import views_subsidy_sampling as subsidy_samples
 
 app_name = "supervision"
 urlpatterns = [
@@ -28,25 +27,38 @@ urlpatterns = [
     path("statistics/", board.statistics_page, name="statistics_home"),
     path("statistics/<str:code>/", board.statistics_page, name="statistics"),
     path("statistics/<str:code>/excel/", board.statistics_excel, name="statistics_excel"),
-    path("samples/", samples.samples, name="samples"),
-    path("samples/draw/", samples.sample_draw, name="sample_draw"),
-    path("samples/share/", samples.share_set, name="sample_share"),
-    path("samples/<id:draw_id>/", samples.sample, name="sample"),
+    # county sampling, one set of views for every service (``kind``)
+    path("samples/", samples.samples, {"kind": "assistance"}, name="samples"),
+    path("samples/draw/", samples.sample_draw, {"kind": "assistance"}, name="sample_draw"),
+    path("samples/share/", samples.share_set, {"kind": "assistance"}, name="sample_share"),
+    path("samples/<id:draw_id>/", samples.sample, {"kind": "assistance"}, name="sample"),
     path(
         "samples/<id:draw_id>/cases/<id:sampled_id>/finding/",
         samples.sample_finding,
+        {"kind": "assistance"},
         name="sample_finding",
     ),
     # issue 17: the straw-to-meat subsidy, read-only, sampled, review requests to the bureau
     path("subsidy/", subsidy.subsidy_cases, name="subsidy_cases"),
     path("subsidy/<id:application_id>/", subsidy.subsidy_case, name="subsidy_case"),
     path("subsidy/<id:application_id>/request/", subsidy.subsidy_request, name="subsidy_request"),
-    path("subsidy/samples/", subsidy_samples.subsidy_samples, name="subsidy_samples"),
-    path("subsidy/samples/draw/", subsidy_samples.subsidy_sample_draw, name="subsidy_sample_draw"),
-    path("subsidy/samples/<id:draw_id>/", subsidy_samples.subsidy_sample, name="subsidy_sample"),
+    path("subsidy/samples/", samples.samples, {"kind": "subsidy"}, name="subsidy_samples"),
+    path(
+        "subsidy/samples/draw/",
+        samples.sample_draw,
+        {"kind": "subsidy"},
+        name="subsidy_sample_draw",
+    ),
+    path(
+        "subsidy/samples/<id:draw_id>/",
+        samples.sample,
+        {"kind": "subsidy"},
+        name="subsidy_sample",
+    ),
     path(
         "subsidy/samples/<id:draw_id>/applications/<id:sampled_id>/finding/",
-        subsidy_samples.subsidy_sample_finding,
+        samples.sample_finding,
+        {"kind": "subsidy"},
         name="subsidy_sample_finding",
     ),
     # --- issue 18: straw-burning fire cases, read-only ---

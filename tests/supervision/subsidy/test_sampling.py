@@ -19,12 +19,12 @@ from yimen.subsidy.services.county_requests import requests_to_answer
 from yimen.supervision.areas import Period
 from yimen.supervision.errors import AlreadyChecked, NothingToSample, SupervisionNotAllowed
 from yimen.supervision.models import SamplingShare
-from yimen.supervision.services.subsidy_sampling import (
-    approved_subsidy_population,
-    subsidy_sample_draw,
-    subsidy_sample_finding_record,
-    subsidy_sample_redraw,
+from yimen.supervision.services.sampling import (
+    sample_draw,
+    sample_finding_record,
+    sample_redraw,
 )
+from yimen.supervision.services.sampling_populations import SUBSIDY, approved_subsidy_population
 
 from .conftest import BJ, approved, feed
 
@@ -63,19 +63,27 @@ def test_the_population_is_the_approvals_of_the_period_by_township(world, approv
 
 
 def test_the_same_seed_draws_the_same_sample_per_township_rounded_up(world, approvals, clock):
-    first = subsidy_sample_draw(
-        actor=world.supervisor, division_code=YUSHU, period=DECEMBER, seed="抽查-2020"
+    first = sample_draw(
+        population=SUBSIDY,
+        actor=world.supervisor,
+        division_code=YUSHU,
+        period=DECEMBER,
+        seed="抽查-2020",
     )
     # default share 30 %: ceil(5 × 0.3) = 2 and ceil(2 × 0.3) = 1
     assert (first.population, first.sample_size, first.percent) == (7, 3, Decimal("30"))
     strata = sorted(s.stratum for s in first.applications.all())
     assert strata == ["220182001000", "220182001000", "220182002000"]
-    again = subsidy_sample_draw(
-        actor=world.supervisor, division_code=YUSHU, period=DECEMBER, seed="抽查-2020"
+    again = sample_draw(
+        population=SUBSIDY,
+        actor=world.supervisor,
+        division_code=YUSHU,
+        period=DECEMBER,
+        seed="抽查-2020",
     )
     drawn = lambda d: [s.application_id for s in d.applications.order_by("stratum", "rank")]  # noqa: E731
     assert drawn(first) == drawn(again)
-    same, redrawn = subsidy_sample_redraw(first)
+    same, redrawn = sample_redraw(SUBSIDY, first)
     assert same and redrawn == [s.application.number for s in first.applications.all()]
     event = AuditEvent.objects.filter(event_type=EventType.SAMPLE_DRAWN).first()
     assert event.new["service"] == "subsidy" and event.new["seed"] == "抽查-2020"
@@ -83,7 +91,7 @@ def test_the_same_seed_draws_the_same_sample_per_township_rounded_up(world, appr
     # a new approval in the period changes the population, and the redraw says so
     with time_machine.travel(datetime(2020, 12, 21, tzinfo=BJ)):
         approved(world, feed("300"), at=datetime(2020, 12, 21, tzinfo=BJ))
-    same, _ = subsidy_sample_redraw(first)
+    same, _ = sample_redraw(SUBSIDY, first)
     assert not same
 
 
@@ -95,50 +103,68 @@ def test_the_countys_share_in_force_applies(world, approvals, clock):
         source="榆树市监督抽查方案",
         set_by=world.supervisor,
     )
-    draw = subsidy_sample_draw(actor=world.supervisor, division_code=YUSHU, period=DECEMBER)
+    draw = sample_draw(
+        population=SUBSIDY, actor=world.supervisor, division_code=YUSHU, period=DECEMBER
+    )
     assert draw.sample_size == 7 and draw.share_source == "榆树市监督抽查方案"
     assert len(draw.seed) == 16  # a blank seed is drawn at random and recorded
 
 
 def test_a_refused_draw_writes_nothing(world, approvals, other_supervisor, clock):
     with pytest.raises(SupervisionNotAllowed):
-        subsidy_sample_draw(actor=other_supervisor, division_code=YUSHU, period=DECEMBER)
+        sample_draw(
+            population=SUBSIDY, actor=other_supervisor, division_code=YUSHU, period=DECEMBER
+        )
     with pytest.raises(SupervisionNotAllowed):
-        subsidy_sample_draw(actor=world.reviewer, division_code=YUSHU, period=DECEMBER)
+        sample_draw(population=SUBSIDY, actor=world.reviewer, division_code=YUSHU, period=DECEMBER)
     with pytest.raises(NothingToSample):
-        subsidy_sample_draw(
+        sample_draw(
+            population=SUBSIDY,
             actor=world.supervisor,
             division_code=YUSHU,
             period=Period(date(2020, 6, 1), date(2020, 6, 1)),
         )
     with pytest.raises(Invalid):
-        subsidy_sample_draw(
-            actor=world.supervisor, division_code=YUSHU, period=DECEMBER, seed="x" * 65
+        sample_draw(
+            population=SUBSIDY,
+            actor=world.supervisor,
+            division_code=YUSHU,
+            period=DECEMBER,
+            seed="x" * 65,
         )
     assert not SampleDraw.objects.exists()
     assert not AuditEvent.objects.filter(event_type=EventType.SAMPLE_DRAWN).exists()
 
 
 def test_a_finding_asks_the_bureau_for_a_review_once(world, approvals, clock):
-    draw = subsidy_sample_draw(
-        actor=world.supervisor, division_code=YUSHU, period=DECEMBER, seed="s"
+    draw = sample_draw(
+        population=SUBSIDY, actor=world.supervisor, division_code=YUSHU, period=DECEMBER, seed="s"
     )
     first, second = list(draw.applications.all())[:2]
     # a review request needs its note: refused whole, nothing written
     with pytest.raises(Invalid):
-        subsidy_sample_finding_record(
-            actor=world.supervisor, sampled=first, finding=SampleFinding.REVIEW_REQUESTED, note=""
+        sample_finding_record(
+            population=SUBSIDY,
+            actor=world.supervisor,
+            sampled=first,
+            finding=SampleFinding.REVIEW_REQUESTED,
+            note="",
         )
     assert not ReviewRequest.objects.exists()
     with pytest.raises(Invalid):
-        subsidy_sample_finding_record(
-            actor=world.supervisor, sampled=first, finding="approved", note="x"
+        sample_finding_record(
+            population=SUBSIDY, actor=world.supervisor, sampled=first, finding="approved", note="x"
         )
     with pytest.raises(SupervisionNotAllowed):
-        subsidy_sample_finding_record(
-            actor=world.reviewer, sampled=first, finding=SampleFinding.NO_ISSUE, note=""
+        sample_finding_record(
+            population=SUBSIDY,
+            actor=world.reviewer,
+            sampled=first,
+            finding=SampleFinding.NO_ISSUE,
+            note="",
         )
-    checked = subsidy_sample_finding_record(
+    checked = sample_finding_record(
+        population=SUBSIDY,
         actor=world.supervisor,
         sampled=first,
         finding=SampleFinding.REVIEW_REQUESTED,
@@ -146,12 +172,20 @@ def test_a_finding_asks_the_bureau_for_a_review_once(world, approvals, clock):
     )
     assert checked.request.comment == "饲料数量与存栏量不符"
     assert list(requests_to_answer(world.reviewer)) == [checked.request]
-    subsidy_sample_finding_record(
-        actor=world.supervisor, sampled=second, finding=SampleFinding.NO_ISSUE, note=""
+    sample_finding_record(
+        population=SUBSIDY,
+        actor=world.supervisor,
+        sampled=second,
+        finding=SampleFinding.NO_ISSUE,
+        note="",
     )
     with pytest.raises(AlreadyChecked):
-        subsidy_sample_finding_record(
-            actor=world.supervisor, sampled=second, finding=SampleFinding.NO_ISSUE, note=""
+        sample_finding_record(
+            population=SUBSIDY,
+            actor=world.supervisor,
+            sampled=second,
+            finding=SampleFinding.NO_ISSUE,
+            note="",
         )
     findings = dict(SampledApplication.objects.values_list("pk", "finding"))
     assert findings[first.pk] == SampleFinding.REVIEW_REQUESTED

@@ -155,12 +155,20 @@ def _check_formats(data: LayoutInput) -> None:
 
 
 @transaction.atomic
-def return_layout_set(*, actor, data: LayoutInput) -> ReturnFileLayout:
-    """Add a dated layout for a division (and a bank); in force from ``valid_from``."""
+def return_layout_set(
+    *,
+    actor,
+    data: LayoutInput,
+    may_see: Action = Action.ROSTER_VIEW,
+    may_set: Action = Action.PAYMENT_ISSUE,
+) -> ReturnFileLayout:
+    """Add a dated layout for a division (and a bank); in force from ``valid_from``. Set by
+    whoever issues the payments the bank returns: the township's approver for the rolls
+    (the default), the bureau's finance officer for the subsidy (``SUBSIDY_PAY``)."""
     division = Division.objects.filter(code=data.division_code).first()
-    if division is None or not can(actor, Action.ROSTER_VIEW, data.division_code):
+    if division is None or not can(actor, may_see, data.division_code):
         raise NotFound(_("No such division."))
-    if not can(actor, Action.PAYMENT_ISSUE, data.division_code):
+    if not can(actor, may_set, data.division_code):
         raise Forbidden(_("Only the approver who issues the rolls sets the bank's layout."))
     if data.valid_from < timezone.localdate():
         raise ReturnRefused(_("A layout applies from today or a later day, never before."))

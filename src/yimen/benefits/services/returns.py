@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -51,6 +53,7 @@ from ..models import (
     ReturnStatus,
 )
 from ..returns_layouts import ReturnRow, read_return_file
+from ..returns_matching import Earlier, NotFoundTexts, match_returns
 from .payments import _township
 from .return_layouts import layout_for
 from .roster import SUBJECT, account_set, beneficiary_for, subject
@@ -78,6 +81,11 @@ class Transfer:
     account: str
     payee: str
     reference: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """A household's transfer of one roll, however it was found."""
+        return (self.roll_id, self.beneficiary_id)
 
 
 @dataclass(frozen=True)
@@ -133,107 +141,30 @@ def _transfers(township_code: str, rows: list[ReturnRow]) -> list[Transfer]:
     return [t for t in found.values() if t.amount > 0]  # a zero net is not in the bank file
 
 
-def _candidates(row: ReturnRow, transfers: list[Transfer]) -> list[Transfer]:
-    if row.reference:
-        return [t for t in transfers if t.reference == row.reference]
-    same = [t for t in transfers if t.account == row.account and t.amount == row.amount]
-    if row.returned_on is not None:  # the bank cannot return what it was not yet sent
-        same = [t for t in same if t.month <= row.returned_on]
-    return same
+#: how a township's import says a row names none of its payments
+TOWNSHIP_TEXTS = NotFoundTexts(
+    reference=_("No payment of this township has the reference “%(reference)s”."),
+    account=_("No payment of this township went to account %(account)s."),
+)
 
 
 def match_rows(
     township_code: str, rows: list[ReturnRow]
 ) -> tuple[list[tuple[ReturnRow, Transfer]], list[RowProblem]]:
     """Each row's one transfer, or the problems: none, several, another account or amount,
-    returned already (by an earlier file) or twice in this file."""
+    returned already (by an earlier file) or twice in this file (``match_returns``)."""
     transfers = _transfers(township_code, rows)
     returned = {
-        (r["roll_id"], r["beneficiary_id"]): r
+        (r["roll_id"], r["beneficiary_id"]): Earlier(
+            file=r["batch__file_name"],
+            day=f"{timezone.localtime(r['batch__imported_at']):%Y-%m-%d}",
+        )
         for r in PaymentReturn.objects.filter(
             roll_id__in={t.roll_id for t in transfers},
             beneficiary_id__in={t.beneficiary_id for t in transfers},
         ).values("roll_id", "beneficiary_id", "batch__file_name", "batch__imported_at")
     }
-    matched: list[tuple[ReturnRow, Transfer]] = []
-    problems: list[RowProblem] = []
-    first_line: dict[tuple[int, int], int] = {}
-
-    def refuse(row: ReturnRow, message, **params) -> None:
-        problems.append(RowProblem(line=row.line, message=message, params=params))
-
-    for row in rows:
-        found = _candidates(row, transfers)
-        if not found:
-            paid_to = [t for t in transfers if t.account == row.account]
-            if row.reference:
-                refuse(
-                    row,
-                    _("No payment of this township has the reference “%(reference)s”."),
-                    reference=row.reference,
-                )
-            elif paid_to:
-                refuse(
-                    row,
-                    _(
-                        "No payment of %(amount)s yuan was made to account %(account)s "
-                        "(it was paid %(paid)s)."
-                    ),
-                    amount=row.amount,
-                    account=row.account,
-                    paid="、".join(sorted({f"{t.amount}" for t in paid_to})[:6]),
-                )
-            else:
-                refuse(
-                    row,
-                    _("No payment of this township went to account %(account)s."),
-                    account=row.account,
-                )
-            continue
-        if len(found) > 1:
-            refuse(
-                row,
-                _(
-                    "The line matches %(count)s payments (%(months)s): the layout needs "
-                    "the reference column to tell them apart."
-                ),
-                count=len(found),
-                months="、".join(sorted(f"{t.month:%Y-%m}" for t in found)),
-            )
-            continue
-        transfer = found[0]
-        key = (transfer.roll_id, transfer.beneficiary_id)
-        if transfer.account != row.account:
-            refuse(
-                row,
-                _("Account %(account)s is not the account paid under this reference."),
-                account=row.account,
-            )
-        elif transfer.amount != row.amount:
-            refuse(
-                row,
-                _("The amount returned, %(amount)s yuan, differs from the %(paid)s yuan paid."),
-                amount=row.amount,
-                paid=transfer.amount,
-            )
-        elif key in returned:
-            earlier = returned[key]
-            refuse(
-                row,
-                _("This payment was returned already (file “%(file)s” of %(day)s)."),
-                file=earlier["batch__file_name"],
-                day=f"{timezone.localtime(earlier['batch__imported_at']):%Y-%m-%d}",
-            )
-        elif key in first_line:
-            refuse(
-                row,
-                _("The same payment as line %(line)s of this file."),
-                line=first_line[key],
-            )
-        else:
-            first_line[key] = row.line
-            matched.append((row, transfer))
-    return matched, problems
+    return match_returns(rows, transfers, returned, TOWNSHIP_TEXTS)
 
 
 @transaction.atomic
@@ -258,21 +189,46 @@ def returns_import(
     if earlier is not None:
         return ImportResult(earlier, created=False)
     layout = layout_for(township.code, today, layout_id)
+    batch = read_match_write(
+        data=data,
+        file_name=file_name,
+        layout=layout,
+        match=lambda rows: match_rows(township.code, rows),
+        write=lambda matched: _write(actor, township, layout, file_name, digest, matched, today),
+    )
+    return ImportResult(batch, created=True)
+
+
+T = TypeVar("T")
+M = TypeVar("M")
+
+
+def read_match_write(
+    *,
+    data: bytes,
+    file_name: str,
+    layout,
+    match: Callable[[list[ReturnRow]], tuple[list[M], list[RowProblem]]],
+    write: Callable[[list[M]], T],
+) -> T:
+    """The whole-file validation every service's returns import shares: read the file by
+    its layout, match every row (``match``), refuse the file with every problem by its
+    line — nothing written — or write the matched rows (``write``) in a savepoint, a
+    concurrent import of the same payments being a conflict to retry."""
     read = read_return_file(data, file_name, layout)
-    matched, problems = match_rows(township.code, read.rows)
+    matched, problems = match(read.rows)
     if read.problems or problems:
         raise ReturnRowsRefused(read.problems + problems)
     if not matched:
         raise ReturnFileRefused(_("The file lists no returned payment."))
     try:
         with transaction.atomic():
-            batch = _write(actor, township, layout, file_name, digest, matched, today)
+            return write(matched)
     except IntegrityError:
         # another clerk imported this file, or a return of one of its payments, just now
         raise ReturnConflict(
             _("Another import recorded some of these payments at the same moment; import again.")
         ) from None
-    return ImportResult(batch, created=True)
 
 
 def _write(actor, township, layout, file_name, digest, matched, today) -> ReturnBatch:

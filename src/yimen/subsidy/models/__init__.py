@@ -47,6 +47,12 @@ from .programme import (  # noqa: F401
     RateUnit,
     Scheme,
 )
+from .returns import (  # noqa: F401
+    PaymentReturn,
+    RepaymentLine,
+    ReturnImport,
+    ReturnLedgerEntry,
+)
 from .supervision import (  # noqa: F401
     SampledApplication,
     SampleDraw,

@@ -2,8 +2,8 @@
 seed, share and population (enough to draw the same sample again), and each sampled
 application with the county's finding.
 
-The use cases that write these rows are county supervision's
-(``supervision/services/subsidy_sampling.py``); the rows live here, beside the
+The use cases that write these rows are county supervision's (``supervision/services/
+sampling.py`` over its ``SUBSIDY`` population); the rows live here, beside the
 applications they point at and the county's review requests (``ReviewRequest``), so that
 the subsidy's tables and migrations stay in one app. A finding never changes a decision:
 an issue goes to the bureau as a review request."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from yimen.accounts.roles import Action
 from yimen.audit.events import EventType
 from yimen.benefits.exports import bank_file_csv, bank_file_xlsx
+from yimen.benefits.models import ReturnStatus
 
 from .. import transitions
 from ..errors import NoCard, NothingToPay, WrongState
@@ -30,6 +31,10 @@ from ..models import (
     LedgerEntry,
     PaymentBatch,
     PaymentLine,
+    PaymentReturn,
+    RepaymentLine,
+    ReturnImport,
+    ReturnLedgerEntry,
     Scheme,
     Status,
 )
@@ -43,10 +48,13 @@ class BatchPreview:
     scheme: Scheme
     applications: list[Application] = field(default_factory=list)
     missing_cards: list[str] = field(default_factory=list)
+    #: returned payments whose card was corrected: paid again by the next batch
+    repayments: list[PaymentReturn] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
-        return sum((a.approved_amount or ZERO for a in self.applications), ZERO)
+        new = sum((a.approved_amount or ZERO for a in self.applications), ZERO)
+        return new + sum((r.amount for r in self.repayments), ZERO)
 
 
 def payable(scheme: Scheme, now: datetime):
@@ -61,13 +69,25 @@ def payable(scheme: Scheme, now: datetime):
     )
 
 
+def to_repay(scheme: Scheme):
+    """Returned payments of the scheme whose card was corrected, not yet paid again."""
+    return (
+        PaymentReturn.objects.filter(application__scheme=scheme, status=ReturnStatus.CORRECTED)
+        .select_related("application__unit")
+        .order_by("pk")
+    )
+
+
 def batch_preview(*, scheme: Scheme, actor, now: datetime | None = None) -> BatchPreview:
     require(actor, Action.SUBSIDY_VIEW, scheme.division_id)
     now = now or timezone.now()
-    preview = BatchPreview(scheme=scheme, applications=list(payable(scheme, now)))
-    preview.missing_cards = sorted(
-        {a.unit.name for a in preview.applications if not a.unit.card_number}
+    preview = BatchPreview(
+        scheme=scheme, applications=list(payable(scheme, now)), repayments=list(to_repay(scheme))
     )
+    units = [a.unit for a in preview.applications] + [
+        r.application.unit for r in preview.repayments
+    ]
+    preview.missing_cards = sorted({u.name for u in units if not u.card_number})
     return preview
 
 
@@ -82,13 +102,16 @@ def digest_of(lines) -> str:
 
 @transaction.atomic
 def batch_issue(*, scheme: Scheme, actor, now: datetime | None = None) -> PaymentBatch:
-    """Issue the next batch of the scheme: every payable application, paid once."""
+    """Issue the next batch of the scheme: every payable application, paid once, and every
+    returned payment whose card was corrected, paid again once (a repayment line)."""
     role = require(actor, Action.SUBSIDY_PAY, scheme.division_id)
     now = now or timezone.now()
     applications = list(payable(scheme, now).select_for_update(of=("self",)))
-    if not applications:
+    returned = list(to_repay(scheme).select_for_update(of=("self",)))
+    if not applications and not returned:
         raise NothingToPay()
-    missing = sorted({a.unit.name for a in applications if not a.unit.card_number})
+    units = [a.unit for a in applications] + [r.application.unit for r in returned]
+    missing = sorted({u.name for u in units if not u.card_number})
     if missing:
         raise NoCard("、".join(missing[:20]))
     number = (PaymentBatch.objects.filter(scheme=scheme).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -103,32 +126,59 @@ def batch_issue(*, scheme: Scheme, actor, now: datetime | None = None) -> Paymen
         )
         for a in applications
     ]
+    repayments = [
+        RepaymentLine(
+            payment_return=r,
+            application=r.application,
+            amount=r.amount,
+            payee_name=r.application.unit.name,
+            bank_name=r.application.unit.bank_name,
+            account_number=r.application.unit.card_number,
+            reference=f"{scheme.code}-{number:03d}-{r.application.number}-R{r.pk}",
+        )
+        for r in returned
+    ]
+    paid: list = [*lines, *repayments]
     try:
         with transaction.atomic():
             batch = PaymentBatch.objects.create(
                 scheme=scheme,
                 number=number,
-                units=len({a.unit_id for a in applications}),
-                total_amount=sum((ln.amount for ln in lines), ZERO),
+                units=len({u.pk for u in units}),
+                total_amount=sum((ln.amount for ln in paid), ZERO),
                 issued_by=actor,
-                digest=digest_of(lines),
+                digest=digest_of(paid),
             )
-            for line in lines:
+            for line in paid:
                 line.batch = batch
             PaymentLine.objects.bulk_create(lines)
+            RepaymentLine.objects.bulk_create(repayments)
     except IntegrityError:  # another officer issued the same batch or paid one of them
         raise WrongState(
             what=PaymentBatch._meta.verbose_name,
             status=str(_("issued")),
             target=str(_("issued")),
         ) from None
-    ledger: dict[str, list] = defaultdict(lambda: [0, ZERO])
-    for item in Item.objects.filter(application__in=applications).only(
-        "item_type", "approved_amount"
+    ids = [r.pk for r in returned]
+    if ids and transitions.move_returns(ids, ReturnStatus.CORRECTED, ReturnStatus.REISSUED) != len(
+        ids
     ):
-        if item.approved_amount:
-            ledger[item.item_type][0] += 1
-            ledger[item.item_type][1] += item.approved_amount
+        raise WrongState(
+            what=PaymentReturn._meta.verbose_name,
+            status=str(ReturnStatus.CORRECTED.label),
+            target=str(ReturnStatus.REISSUED.label),
+        )
+    ledger: dict[str, list] = defaultdict(lambda: [0, ZERO])
+    # the items a line pays; an application paid again books its items again
+    times = defaultdict(int, {a.pk: 1 for a in applications})
+    for r in returned:
+        times[r.application_id] += 1
+    for app_id, kind, amount in Item.objects.filter(application_id__in=list(times)).values_list(
+        "application_id", "item_type", "approved_amount"
+    ):
+        if amount:
+            ledger[kind][0] += times[app_id]
+            ledger[kind][1] += amount * times[app_id]
     LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(batch=batch, item_type=kind, items=n, amount=amount)
@@ -148,16 +198,25 @@ def batch_issue(*, scheme: Scheme, actor, now: datetime | None = None) -> Paymen
             "units": batch.units,
             "total": batch.total_amount,
             "digest": batch.digest,
+            "repayments": ids,
         },
         signer=actor,
     )
     return batch
 
 
+def paid_lines(batch: PaymentBatch) -> list:
+    """The batch's lines and repayment lines, in reference order (the bank file's)."""
+    return sorted(
+        [*batch.lines.all(), *RepaymentLine.objects.filter(batch=batch)],
+        key=lambda ln: ln.reference,
+    )
+
+
 def bank_rows(batch: PaymentBatch) -> list[list]:
     return [
         [n, ln.payee_name, ln.bank_name, ln.account_number, ln.amount, ln.reference]
-        for n, ln in enumerate(batch.lines.order_by("reference"), start=1)
+        for n, ln in enumerate(paid_lines(batch), start=1)
     ]
 
 
@@ -178,25 +237,32 @@ class Mismatch:
 
 
 def reconcile(scheme: Scheme) -> list[Mismatch]:
-    """Empty when, for every batch, the lines add up to the batch total and to the ledger,
-    each line equals its application's approved amount and the sum of its items', the
-    ledger per item type equals those items, and the digest still matches."""
+    """Empty when, for every batch, its lines and repayment lines add up to the batch total
+    and to the ledger, each equals its application's approved amount and the sum of its
+    items', the ledger per item type equals those items, and the digest still matches; and
+    for every return file, its returns equal the lines they return and its ledger credit
+    per item type equals the returned applications' items."""
     problems: list[Mismatch] = []
     batches = {b.pk: b for b in PaymentBatch.objects.filter(scheme=scheme)}
-    lines: dict[int, list[PaymentLine]] = defaultdict(list)
-    for line in PaymentLine.objects.filter(batch_id__in=list(batches)).select_related(
-        "application"
-    ):
-        lines[line.batch_id].append(line)
+    lines: dict[int, list] = defaultdict(list)
+    for model in (PaymentLine, RepaymentLine):
+        for line in model.objects.filter(batch_id__in=list(batches)).select_related("application"):
+            lines[line.batch_id].append(line)
+    paid_in: dict[int, list[int]] = defaultdict(list)  # application → batches paying it
+    for b, lns in lines.items():
+        for ln in lns:
+            paid_in[ln.application_id].append(b)
     items: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     per_app: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    batch_of = {ln.application_id: b for b, lns in lines.items() for ln in lns}
-    for app_id, kind, amount in Item.objects.filter(application_id__in=list(batch_of)).values_list(
+    kinds: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for app_id, kind, amount in Item.objects.filter(application_id__in=list(paid_in)).values_list(
         "application_id", "item_type", "approved_amount"
     ):
         if amount:
-            items[(batch_of[app_id], kind)] += amount
+            for b in paid_in[app_id]:
+                items[(b, kind)] += amount
             per_app[app_id] += amount
+            kinds[app_id].append((kind, amount))
     ledger: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     for entry in LedgerEntry.objects.filter(batch_id__in=list(batches)):
         ledger[(entry.batch_id, entry.item_type)] += entry.amount
@@ -228,4 +294,83 @@ def reconcile(scheme: Scheme) -> list[Mismatch]:
             problems.append(
                 Mismatch(key[0], f"ledger {key[1]}", str(items.get(key)), str(ledger.get(key)))
             )
+    return problems + _reconcile_returns(batches)
+
+
+def _reconcile_returns(batches: dict[int, PaymentBatch]) -> list[Mismatch]:
+    problems: list[Mismatch] = []
+    imports = {r.pk: r for r in ReturnImport.objects.filter(payment_batch_id__in=list(batches))}
+    returned: dict[int, list[PaymentReturn]] = defaultdict(list)
+    for r in PaymentReturn.objects.filter(imported_id__in=list(imports)).select_related("line"):
+        returned[r.imported_id].append(r)
+    credit: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for entry in ReturnLedgerEntry.objects.filter(imported_id__in=list(imports)):
+        credit[(entry.imported_id, entry.item_type)] += entry.amount
+    items: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    app_of = {r.application_id: i for i, rs in returned.items() for r in rs}
+    for app_id, kind, amount in Item.objects.filter(
+        application_id__in=list(app_of), approved_amount__gt=0
+    ).values_list("application_id", "item_type", "approved_amount"):
+        items[(app_of[app_id], kind)] += amount or ZERO
+    for pk, imported in sorted(imports.items()):
+        batch = imported.payment_batch_id
+        total = sum((r.amount for r in returned[pk]), ZERO)
+        if total != imported.total_amount:
+            problems.append(
+                Mismatch(batch, f"return file {pk}", str(imported.total_amount), str(total))
+            )
+        for r in returned[pk]:
+            if r.amount != r.line.amount:
+                problems.append(
+                    Mismatch(batch, f"return {r.pk}", str(r.line.amount), str(r.amount))
+                )
+        booked = sum((v for (i, _k), v in credit.items() if i == pk), ZERO)
+        if booked != total:
+            problems.append(Mismatch(batch, f"return ledger {pk}", str(total), str(booked)))
+    for key in sorted(set(items) | set(credit)):
+        if items.get(key, ZERO) != credit.get(key, ZERO):
+            problems.append(
+                Mismatch(
+                    imports[key[0]].payment_batch_id,
+                    f"return ledger {key[1]}",
+                    str(items.get(key)),
+                    str(credit.get(key)),
+                )
+            )
     return problems
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The scheme's fund ledger against what the units hold, to the fen."""
+
+    paid: Decimal  # the ledger's debits: every batch, repayments included
+    returned: Decimal  # the ledger's credits: the money the bank sent back
+    held: Decimal  # what the units were credited and kept: lines + repayments − returns
+    awaiting: Decimal  # returned and not yet paid again (the flagged units')
+
+    @property
+    def balanced(self) -> bool:
+        return self.paid - self.returned == self.held
+
+
+def ledger_balance(scheme: Scheme) -> Balance:
+    """The ledger's net against the lines, repayments and returns (summed in Decimal)."""
+
+    def total(values) -> Decimal:
+        return sum((v for v in values), ZERO)
+
+    paid = total(LedgerEntry.objects.filter(batch__scheme=scheme).values_list("amount", flat=True))
+    credit = total(
+        ReturnLedgerEntry.objects.filter(imported__payment_batch__scheme=scheme).values_list(
+            "amount", flat=True
+        )
+    )
+    out = total(PaymentLine.objects.filter(batch__scheme=scheme).values_list("amount", flat=True))
+    again = total(
+        RepaymentLine.objects.filter(batch__scheme=scheme).values_list("amount", flat=True)
+    )
+    returns = PaymentReturn.objects.filter(application__scheme=scheme)
+    back = total(returns.values_list("amount", flat=True))
+    awaiting = total(returns.exclude(status=ReturnStatus.REISSUED).values_list("amount", flat=True))
+    return Balance(paid=paid, returned=credit, held=out + again - back, awaiting=awaiting)

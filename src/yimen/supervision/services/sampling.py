@@ -1,4 +1,4 @@
-"""Random sampling of township-approved cases for county review (抽查).
+"""Random sampling of approved cases for county review (抽查), for every service.
 
 Reproducible by construction: each approved case gets the key sha256(seed, case number)
 and, within each township (the stratum), the cases with the smallest keys are drawn. The
@@ -8,31 +8,37 @@ the population never reshuffles the others.
 
 How many: ceil(share × the township's approved cases) — rounded UP, so a township with
 any approved case has at least one drawn and the share is a floor, as "≥30 %" reads.
-Findings go back to the township as requests for review (SupervisionFlag); the county
-never touches the decision (its roles carry no CASE_DECIDE)."""
+Findings go back to the deciding office as requests for review; the county never touches
+the decision (its roles carry no decision permission).
+
+One service draws for every service: what differs — which cases are approved, where the
+draw is recorded, how a review is requested — is a ``Population``
+(``sampling_populations.py``: assistance cases, subsidy applications). The share is one
+dated setting per division, the same for all of them."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yimen.assistance.facts import facts_sync
-from yimen.assistance.models import Application, Decision, DecisionFact
+from yimen.accounts.roles import Action
+from yimen.accounts.scoping import Binding, bindings_for
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Invalid
-from yimen.regions.codes import Level, code_at_level
 from yimen.regions.dated import nearest_row
 from yimen.regions.models import Division
 from yimen.sampling import draw_sample, population_digest, sample_size, sort_key  # noqa: F401
 
-from ..areas import Period, area_q
+from ..areas import Period
 from ..errors import (
     AlreadyChecked,
     NothingToSample,
@@ -40,8 +46,8 @@ from ..errors import (
     ShareExists,
     SupervisionNotAllowed,
 )
-from ..models import Finding, SampledCase, SampleDraw, SamplingShare
-from .flags import supervising_binding, supervision_flag_raise
+from ..models import SamplingShare
+from .flags import supervising_binding
 
 DEFAULT_PERCENT = Decimal("30")
 DEFAULT_SOURCE = (
@@ -50,6 +56,31 @@ DEFAULT_SOURCE = (
 )
 SEED_MAX = 64
 NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Population:
+    """What one service's sampling is made of; the draw, the redraw and the finding are
+    the same for all. ``members(area, period)`` lists (number, township) of the cases
+    approved in the period, ``ids_of(numbers)`` maps numbers to the case rows' keys, and
+    ``request_review(actor=, application=, note=)`` is the service's own use case that asks
+    the deciding office to look again (it validates the note, notifies and audits)."""
+
+    key: str  # "assistance", "subsidy": the page's and the audit's name of the service
+    action: Action  # the permission that lets a county supervise these cases
+    draw_model: type[Model]  # where a draw is recorded
+    sampled_model: type[Model]  # one drawn case: draw, application, stratum, rank, finding…
+    finding: type[TextChoices]  # PENDING, NO_ISSUE, REVIEW_REQUESTED
+    request_field: str  # the sampled row's link to the review request it raised
+    members: Callable[[str, Period], list[tuple[str, str]]]
+    ids_of: Callable[[list[str]], dict[str, int]]
+    request_review: Callable[..., Model]
+    invalid_code: str  # the error code of a bad finding
+    audit_service: str | None = None  # named in the draw's audit (assistance predates it)
+
+    def binding(self, actor, division_code: str) -> Binding | None:
+        """The actor's binding that lets it supervise these cases at ``division_code``."""
+        return next((b for b in bindings_for(actor, self.action) if b.covers(division_code)), None)
 
 
 @dataclass(frozen=True)
@@ -66,8 +97,8 @@ class Share:
         return self.division_code is None
 
 
-def _invalid(field: str, message) -> Invalid:
-    return Invalid(message, code="assistance.sampling_invalid", fields={field: [str(message)]})
+def _invalid(field: str, message, code: str = "assistance.sampling_invalid") -> Invalid:
+    return Invalid(message, code=code, fields={field: [str(message)]})
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -128,23 +159,6 @@ def sampling_share_set(
 # --- drawing ------------------------------------------------------------------------------
 
 
-def approved_population(division_code: str, period: Period) -> list[tuple[str, str]]:
-    """(case number, township) of every approved decision in the area and period: one
-    query, returned in whatever order the database likes (the draw does not care)."""
-    facts_sync()
-    approved = DecisionFact.objects.filter(
-        area_q(division_code, "division_code"),
-        approved=True,
-        decided_at__gte=period.start,
-        decided_at__lt=period.end,
-    ).values("application_id")
-    # the case numbers through a semi-join: the read model picks the few rows first
-    rows = Application.objects.filter(pk__in=approved, case__isnull=False).values_list(
-        "case__number", "division_id"
-    )
-    return [(number, code_at_level(village, Level.TOWNSHIP)) for number, village in rows]
-
-
 def _clean_seed(seed: str) -> str:
     seed = (seed or "").strip()
     if not seed:
@@ -155,43 +169,42 @@ def _clean_seed(seed: str) -> str:
 
 
 @transaction.atomic
-def sample_draw(*, actor, division_code: str, period: Period, seed: str = "") -> SampleDraw:
-    """Draw the share in force of the approved cases decided in ``period`` in the area,
-    per township; record the draw and its cases, audited. Nothing is written when the
-    population is empty."""
-    binding = supervising_binding(actor, division_code)
+def sample_draw(
+    *, population: Population, actor, division_code: str, period: Period, seed: str = ""
+):
+    """Draw the share in force of the population's cases approved in ``period`` in the
+    area, per township; record the draw and its cases, audited. Nothing is written when
+    the population is empty."""
+    binding = population.binding(actor, division_code)
     if binding is None:
         raise SupervisionNotAllowed()
     if not Division.objects.filter(pk=division_code).exists():
         raise SampleNotFound()
     seed = _clean_seed(seed)
     share = share_for(division_code, timezone.localdate())
-    population = approved_population(division_code, period)
-    if not population:
+    members = population.members(division_code, period)
+    if not members:
         raise NothingToSample()
-    drawn = draw_sample(population, seed, share.percent)
+    drawn = draw_sample(members, seed, share.percent)
     numbers = [number for number, _stratum, _rank in drawn]
-    application_of = dict(
-        Decision.objects.filter(application__case__number__in=numbers).values_list(
-            "application__case__number", "application_id"
-        )
-    )
-    draw = SampleDraw.objects.create(
+    id_of = population.ids_of(numbers)
+    draw = population.draw_model.objects.create(  # type: ignore[attr-defined]
         division_id=division_code,
         first_month=period.first,
         last_month=period.last,
         seed=seed,
         percent=share.percent,
         share_source=share.source[:200],
-        population=len(population),
+        population=len(members),
         sample_size=len(drawn),
-        population_digest=population_digest(n for n, _ in population),
+        population_digest=population_digest(n for n, _ in members),
         drawn_by=actor,
     )
-    SampledCase.objects.bulk_create(
-        SampledCase(draw=draw, application_id=application_of[n], stratum=s, rank=r)
+    population.sampled_model.objects.bulk_create(  # type: ignore[attr-defined]
+        population.sampled_model(draw=draw, application_id=id_of[n], stratum=s, rank=r)
         for n, s, r in drawn
     )
+    service = {"service": population.audit_service} if population.audit_service else {}
     record_event(
         event_type=EventType.SAMPLE_DRAWN,
         subject=draw,
@@ -199,11 +212,12 @@ def sample_draw(*, actor, division_code: str, period: Period, seed: str = "") ->
         role=binding.role,
         division_code=binding.division_code,
         new={
+            **service,
             "area": division_code,
             "period": [f"{period.first:%Y-%m}", f"{period.last:%Y-%m}"],
             "seed": seed,
             "percent": str(share.percent),
-            "population": len(population),
+            "population": len(members),
             "drawn": numbers,
             "digest": draw.population_digest,
         },
@@ -212,53 +226,58 @@ def sample_draw(*, actor, division_code: str, period: Period, seed: str = "") ->
     return draw
 
 
-def sample_redraw(draw: SampleDraw) -> tuple[bool, list[str]]:
+def sample_redraw(population: Population, draw) -> tuple[bool, list[str]]:
     """Draw again with the recorded seed and share over today's population: (whether the
     population is unchanged, the case numbers drawn). Reads only."""
-    population = approved_population(draw.division_id, Period(draw.first_month, draw.last_month))
-    same = population_digest(n for n, _ in population) == draw.population_digest
-    return same, [n for n, _s, _r in draw_sample(population, draw.seed, draw.percent)]
+    members = population.members(draw.division_id, Period(draw.first_month, draw.last_month))
+    same = population_digest(n for n, _ in members) == draw.population_digest
+    return same, [n for n, _s, _r in draw_sample(members, draw.seed, draw.percent)]
 
 
 # --- findings -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def sample_finding_record(*, actor, sampled: SampledCase, finding: str, note: str) -> SampledCase:
-    """The county's finding on a sampled case: no issue, or a request for the township to
-    review it (raised as a SupervisionFlag, with its notification and audit). The decision
-    itself is never touched."""
+def sample_finding_record(*, population: Population, actor, sampled, finding: str, note: str):
+    """The county's finding on a sampled case: no issue, or a request that the deciding
+    office review it (raised by the service's own use case, with its notification and
+    audit). Recorded once; the decision itself is never touched."""
     sampled = (
-        SampledCase.objects.select_for_update(of=("self",))
+        population.sampled_model.objects.select_for_update(of=("self",))  # type: ignore[attr-defined]
         .select_related("application")
         .get(pk=sampled.pk)
     )
-    binding = supervising_binding(actor, sampled.application.division_id)
+    binding = population.binding(actor, sampled.application.division_id)
     if binding is None:
         raise SupervisionNotAllowed()
-    if finding not in (Finding.NO_ISSUE, Finding.REVIEW_REQUESTED):
-        raise _invalid("finding", _("Choose a finding."))
+    pending, no_issue, review = (
+        population.finding.PENDING,  # type: ignore[attr-defined]
+        population.finding.NO_ISSUE,  # type: ignore[attr-defined]
+        population.finding.REVIEW_REQUESTED,  # type: ignore[attr-defined]
+    )
+    if finding not in (no_issue, review):
+        raise _invalid("finding", _("Choose a finding."), population.invalid_code)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise _invalid("note", _("At most 2000 characters."))
-    if sampled.finding != Finding.PENDING:
+        raise _invalid("note", _("At most 2000 characters."), population.invalid_code)
+    if sampled.finding != pending:
         raise AlreadyChecked()
-    if finding == Finding.REVIEW_REQUESTED:
-        # validates the comment (required) and notifies the township
-        sampled.flag = supervision_flag_raise(
-            actor=actor, application=sampled.application, comment=note
-        )
+    field = population.request_field
+    if finding == review:
+        # the service validates the note (required: the office must know what to look at)
+        request = population.request_review(actor=actor, application=sampled.application, note=note)
+        setattr(sampled, field, request)
     sampled.finding, sampled.note = finding, note
     sampled.checked_by, sampled.checked_at = actor, timezone.now()
-    sampled.save(update_fields=["finding", "note", "flag", "checked_by", "checked_at"])
+    sampled.save(update_fields=["finding", "note", field, "checked_by", "checked_at"])
     record_event(
         event_type=EventType.SAMPLE_CHECKED,
         subject=sampled,
         actor=actor,
         role=binding.role,
         division_code=binding.division_code,
-        old={"finding": Finding.PENDING},
-        new={"finding": finding, "flag": sampled.flag_id, "draw": sampled.draw_id},
+        old={"finding": pending},
+        new={"finding": finding, field: getattr(sampled, f"{field}_id"), "draw": sampled.draw_id},
         reason=note,
     )
     return sampled

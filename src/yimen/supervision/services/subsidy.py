@@ -5,7 +5,8 @@ application with its history — in the area its SUBSIDY_SUPERVISE binding cover
 The county decides nothing here: its roles carry no SUBSIDY_REVIEW. Its one action, a
 request that the bureau review an application, is the subsidy's own use case
 (``subsidy.services.county_requests.review_request_raise``), which this app calls; the
-sampling of approved applications is in ``subsidy_sampling.py``."""
+sampling of approved applications is the shared ``sampling.py`` over the ``SUBSIDY``
+population (``sampling_populations.py``)."""
 
 from __future__ import annotations
 
