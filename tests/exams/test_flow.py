@@ -269,6 +269,16 @@ def test_revocation_bars_new_applications_for_three_years(exam_world):
     assert [r["code"] for r in app.refusal] == ["old_health_check"]
 
 
+def _issued_to_holder(exam_world):
+    """A certificate issued a week from today to a candidate with an account."""
+    day = TODAY + timedelta(days=7)
+    cert = _certified(exam_world, day)
+    cert.candidate.user = exam_world.candidate_user
+    cert.candidate.save()
+    certs.certificate_accept(certificate=cert, missing=[], actor=exam_world.certifier, day=day)
+    return certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+
+
 def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
     """Issue 22: the certificate due for review reaches the holder's inbox once, through
     the notification channel, when the 60-day window opens (T30 Art 22)."""
@@ -276,12 +286,7 @@ def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
     from yimen.notify.dispatch import dispatch_all
     from yimen.notify.models import Notice
 
-    day = TODAY + timedelta(days=7)
-    cert = _certified(exam_world, day)
-    cert.candidate.user = exam_world.candidate_user
-    cert.candidate.save()
-    certs.certificate_accept(certificate=cert, missing=[], actor=exam_world.certifier, day=day)
-    cert = certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+    cert = _issued_to_holder(exam_world)
     due = cert.review_due_on
     assert review_reminders(on=due - timedelta(days=61)) == 0
     assert review_reminders(on=due - timedelta(days=60)) == 1
@@ -298,12 +303,7 @@ def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
 def test_a_holder_who_applied_for_the_review_is_not_reminded(exam_world):
     from yimen.exams.services.certificates import review_reminders
 
-    day = TODAY + timedelta(days=7)
-    cert = _certified(exam_world, day)
-    cert.candidate.user = exam_world.candidate_user
-    cert.candidate.save()
-    certs.certificate_accept(certificate=cert, missing=[], actor=exam_world.certifier, day=day)
-    cert = certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+    cert = _issued_to_holder(exam_world)
     due = cert.review_due_on
     certs.certificate_review_request(
         certificate=cert,

@@ -51,12 +51,16 @@ def result(event) -> list[Delivery]:
     )
 
 
-def issued(event) -> list[Delivery]:
-    certificate = (
+def _certificate(event) -> Certificate | None:
+    return (
         Certificate.objects.select_related("candidate__user", "application__category")
         .filter(pk=event.subject_id)
         .first()
     )
+
+
+def issued(event) -> list[Delivery]:
+    certificate = _certificate(event)
     if certificate is None:
         return []
     return _to_candidate(
@@ -82,11 +86,7 @@ def reviews_due(on: date) -> Iterator[Due]:
 
 
 def review_due(event) -> list[Delivery]:
-    certificate = (
-        Certificate.objects.select_related("candidate__user", "application__category")
-        .filter(pk=event.subject_id)
-        .first()
-    )
+    certificate = _certificate(event)
     if certificate is None:
         return []
     due_on = date.fromisoformat((event.new or {})["due"])
