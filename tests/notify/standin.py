@@ -50,10 +50,14 @@ class StandIn(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # senders call with several connections at once
+
+
 @pytest.fixture
 def stand_in(settings):
     """The HTTP gateway configured to a local server that plays ``StandIn.script``."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    server = _Server(("127.0.0.1", 0), StandIn)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     StandIn.seen = []
@@ -62,5 +66,6 @@ def stand_in(settings):
     settings.SMS_KEY = "k-123"
     settings.SMS_TIMEOUT = 0.5
     settings.SMS_QUIET_HOURS = ""
+    settings.SMS_CONCURRENCY = 1  # the script's answers go to the messages in order
     yield StandIn
     server.shutdown()

@@ -233,3 +233,32 @@ def test_a_notice_reads_in_the_readers_language(tree, daytime):
     client.cookies["django_language"] = "en"
     english = client.get("/inbox/").content.decode()
     assert "Application received" in english and "receipt code 123456" in english
+
+
+def test_a_batch_goes_out_concurrently_each_message_accepted_once(tree, stand_in, settings):
+    """Eight calls in flight at once, a fifth of the first tries answered 503: the retries
+    go a minute later, and every message is accepted exactly once, every call recorded."""
+    settings.SMS_CONCURRENCY = 8
+    settings.SMS_TIMEOUT = 10  # a loaded machine's slow answer is not the fault tested
+    settings.SMS_BATCH = 64  # several claims in one run
+    stand_in.script = ["503"] * 40
+    rule = NoticeRule(
+        kind="test.many",
+        event_type=EventType.USER_CHANGED,
+        label="many",
+        title="many",
+        text="第%(n)s条",
+        deliveries=lambda event: [
+            Delivery(phone=f"1380000{n:04d}", params={"n": n}) for n in range(200)
+        ],
+    )
+    with time_machine.travel(NOON, tick=True):
+        _event()
+        dispatching.dispatch_all(rules=[rule])
+        first = send_due()
+        second = send_due(now=NOON + dt.timedelta(minutes=2))
+    assert (first.sent, first.retrying) == (160, 40) and second.sent == 40
+    assert set(SmsMessage.objects.values_list("status", flat=True)) == {SmsStatus.SENT}
+    accepted = SmsAttempt.objects.filter(ok=True)
+    assert accepted.count() == 200 == len(set(accepted.values_list("message_id", flat=True)))
+    assert SmsAttempt.objects.count() == len(stand_in.seen) == 240
