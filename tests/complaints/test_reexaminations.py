@@ -31,6 +31,7 @@ from yimen.complaints.errors import (
 )
 from yimen.complaints.models import ComplaintSetting, Reexamination, ReexamStatus
 from yimen.complaints.services.reexaminations import NewDecision, reexam_decide, reexam_request
+from yimen.workflow.states import CaseStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -132,6 +133,8 @@ def test_two_approvers_at_once_one_wins(people, refused):
 
 
 def test_a_changed_refusal_approves_enrols_and_discloses(people, refused):
+    refused.case.refresh_from_db()
+    assert refused.case.status == CaseStatus.REJECTED
     reexam = _ask(people, refused)
     with pytest.raises(ReexamInvalid):  # a change needs the type and the amount
         reexam_decide(actor=people.approver_b, reexam=reexam, decision=NewDecision("changed", "改"))
@@ -150,8 +153,24 @@ def test_a_changed_refusal_approves_enrols_and_discloses(people, refused):
     assert disclosed_applications().filter(pk=refused.pk).exists()
     changed = AuditEvent.objects.get(event_type="assistance.decision_changed")
     assert changed.old["signer"] == "刘洋" and changed.signer == people.approver_b
+    # the case's outcome follows the new decision, by its declared transition, audited
+    refused.case.refresh_from_db()
+    assert refused.case.status == CaseStatus.COMPLETED
+    assert changed.old["case_status"] == "rejected"
+    assert changed.new["case_status"] == "completed"
     with pytest.raises(NothingToReexamine):  # nothing refused is left
         _ask(people, refused)
+
+
+def test_only_a_refused_case_is_overturned_and_only_once(people, refused):
+    from django.utils import timezone
+
+    from yimen.workflow.transitions import overturn_refusal
+
+    assert overturn_refusal(case_id=refused.case_id, now=timezone.now()) is True
+    assert overturn_refusal(case_id=refused.case_id, now=timezone.now()) is False
+    refused.case.refresh_from_db()
+    assert refused.case.status == CaseStatus.COMPLETED
 
 
 def test_a_changed_stop_puts_the_household_back(people, stopped):
