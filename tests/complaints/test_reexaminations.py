@@ -233,3 +233,67 @@ def test_the_citizen_page_says_when_the_period_ended(people, refused, client):
         )
     assert 'class="late"' in page
     assert late.status_code == 302 and not Reexamination.objects.exists()
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _arrears_of(household):
+    from yimen.benefits.models import PaymentAdjustment
+
+    return list(PaymentAdjustment.objects.filter(beneficiary=household))
+
+
+def test_a_refusal_overturned_later_pays_the_months_it_was_wrongly_unpaid(people, refused):
+    from yimen.benefits.services.payments import roll_compute
+
+    with time_machine.travel(datetime(2027, 1, 20, 10, tzinfo=BEIJING), tick=False):
+        reexam = _ask(people, refused)
+    with time_machine.travel(datetime(2027, 2, 15, 10, tzinfo=BEIJING), tick=False):
+        reexam_decide(
+            actor=people.approver_b,
+            reexam=reexam,
+            decision=NewDecision("changed", "存款系代管医疗费", "dibao", AMOUNT),
+        )
+    household = Beneficiary.objects.get(application=refused)
+    assert household.start_month == date(2027, 3, 1)
+    # refused 2026-12-07: approved then, it would have been paid from January
+    [arrears] = _arrears_of(household)
+    assert arrears.amount == AMOUNT * 2 and "2027-01" in arrears.reason
+    assert "2027-02" in arrears.reason and reexam.number in arrears.reason
+    event = AuditEvent.objects.get(event_type="benefits.adjustment_added")
+    assert event.new["months"] == ["2027-01", "2027-02"]
+    assert event.signer == people.approver_b
+    roll = roll_compute(household.division_id[:9] + "000", date(2027, 3, 1))
+    lines = [ln for ln in roll.lines if ln.beneficiary_id == household.pk]
+    assert sorted(ln.amount for ln in lines) == [AMOUNT, AMOUNT * 2]
+
+
+def test_a_stop_overturned_later_pays_the_stopped_months(people, stopped):
+    application = stopped.application
+    application.applicant = people.citizen
+    application.save(update_fields=["applicant"])
+    with time_machine.travel(datetime(2027, 1, 20, 10, tzinfo=BEIJING), tick=False):
+        reexam = _ask(people, application, kind="stop")
+    with time_machine.travel(datetime(2027, 2, 15, 10, tzinfo=BEIJING), tick=False):
+        reexam_decide(
+            actor=people.approver_b,
+            reexam=reexam,
+            decision=NewDecision("changed", "收入系临时性", "", AMOUNT),
+        )
+    household = application.beneficiary
+    household.refresh_from_db()
+    assert household.status == BeneficiaryStatus.ACTIVE
+    [arrears] = _arrears_of(household)  # stopped from January, paid again from March
+    assert arrears.amount == AMOUNT * 2 and arrears.settled_in is None
+
+
+def test_a_stop_overturned_at_once_owes_nothing(people, stopped):
+    application = stopped.application
+    application.applicant = people.citizen
+    application.save(update_fields=["applicant"])
+    reexam = _ask(people, application, kind="stop")
+    reexam_decide(
+        actor=people.approver_b, reexam=reexam, decision=NewDecision("changed", "改", "", AMOUNT)
+    )
+    assert _arrears_of(application.beneficiary) == []
