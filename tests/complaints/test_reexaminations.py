@@ -31,6 +31,7 @@ from yimen.complaints.errors import (
 )
 from yimen.complaints.models import ComplaintSetting, Reexamination, ReexamStatus
 from yimen.complaints.services.reexaminations import NewDecision, reexam_decide, reexam_request
+from yimen.workflow.states import CaseStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -132,6 +133,8 @@ def test_two_approvers_at_once_one_wins(people, refused):
 
 
 def test_a_changed_refusal_approves_enrols_and_discloses(people, refused):
+    refused.case.refresh_from_db()
+    assert refused.case.status == CaseStatus.REJECTED
     reexam = _ask(people, refused)
     with pytest.raises(ReexamInvalid):  # a change needs the type and the amount
         reexam_decide(actor=people.approver_b, reexam=reexam, decision=NewDecision("changed", "改"))
@@ -150,8 +153,24 @@ def test_a_changed_refusal_approves_enrols_and_discloses(people, refused):
     assert disclosed_applications().filter(pk=refused.pk).exists()
     changed = AuditEvent.objects.get(event_type="assistance.decision_changed")
     assert changed.old["signer"] == "刘洋" and changed.signer == people.approver_b
+    # the case's outcome follows the new decision, by its declared transition, audited
+    refused.case.refresh_from_db()
+    assert refused.case.status == CaseStatus.COMPLETED
+    assert changed.old["case_status"] == "rejected"
+    assert changed.new["case_status"] == "completed"
     with pytest.raises(NothingToReexamine):  # nothing refused is left
         _ask(people, refused)
+
+
+def test_only_a_refused_case_is_overturned_and_only_once(people, refused):
+    from django.utils import timezone
+
+    from yimen.workflow.transitions import overturn_refusal
+
+    assert overturn_refusal(case_id=refused.case_id, now=timezone.now()) is True
+    assert overturn_refusal(case_id=refused.case_id, now=timezone.now()) is False
+    refused.case.refresh_from_db()
+    assert refused.case.status == CaseStatus.COMPLETED
 
 
 def test_a_changed_stop_puts_the_household_back(people, stopped):
@@ -214,3 +233,67 @@ def test_the_citizen_page_says_when_the_period_ended(people, refused, client):
         )
     assert 'class="late"' in page
     assert late.status_code == 302 and not Reexamination.objects.exists()
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _arrears_of(household):
+    from yimen.benefits.models import PaymentAdjustment
+
+    return list(PaymentAdjustment.objects.filter(beneficiary=household))
+
+
+def test_a_refusal_overturned_later_pays_the_months_it_was_wrongly_unpaid(people, refused):
+    from yimen.benefits.services.payments import roll_compute
+
+    with time_machine.travel(datetime(2027, 1, 20, 10, tzinfo=BEIJING), tick=False):
+        reexam = _ask(people, refused)
+    with time_machine.travel(datetime(2027, 2, 15, 10, tzinfo=BEIJING), tick=False):
+        reexam_decide(
+            actor=people.approver_b,
+            reexam=reexam,
+            decision=NewDecision("changed", "存款系代管医疗费", "dibao", AMOUNT),
+        )
+    household = Beneficiary.objects.get(application=refused)
+    assert household.start_month == date(2027, 3, 1)
+    # refused 2026-12-07: approved then, it would have been paid from January
+    [arrears] = _arrears_of(household)
+    assert arrears.amount == AMOUNT * 2 and "2027-01" in arrears.reason
+    assert "2027-02" in arrears.reason and reexam.number in arrears.reason
+    event = AuditEvent.objects.get(event_type="benefits.adjustment_added")
+    assert event.new["months"] == ["2027-01", "2027-02"]
+    assert event.signer == people.approver_b
+    roll = roll_compute(household.division_id[:9] + "000", date(2027, 3, 1))
+    lines = [ln for ln in roll.lines if ln.beneficiary_id == household.pk]
+    assert sorted(ln.amount for ln in lines) == [AMOUNT, AMOUNT * 2]
+
+
+def test_a_stop_overturned_later_pays_the_stopped_months(people, stopped):
+    application = stopped.application
+    application.applicant = people.citizen
+    application.save(update_fields=["applicant"])
+    with time_machine.travel(datetime(2027, 1, 20, 10, tzinfo=BEIJING), tick=False):
+        reexam = _ask(people, application, kind="stop")
+    with time_machine.travel(datetime(2027, 2, 15, 10, tzinfo=BEIJING), tick=False):
+        reexam_decide(
+            actor=people.approver_b,
+            reexam=reexam,
+            decision=NewDecision("changed", "收入系临时性", "", AMOUNT),
+        )
+    household = application.beneficiary
+    household.refresh_from_db()
+    assert household.status == BeneficiaryStatus.ACTIVE
+    [arrears] = _arrears_of(household)  # stopped from January, paid again from March
+    assert arrears.amount == AMOUNT * 2 and arrears.settled_in is None
+
+
+def test_a_stop_overturned_at_once_owes_nothing(people, stopped):
+    application = stopped.application
+    application.applicant = people.citizen
+    application.save(update_fields=["applicant"])
+    reexam = _ask(people, application, kind="stop")
+    reexam_decide(
+        actor=people.approver_b, reexam=reexam, decision=NewDecision("changed", "改", "", AMOUNT)
+    )
+    assert _arrears_of(application.beneficiary) == []

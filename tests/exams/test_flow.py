@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 
 from tests.exams.conftest import TODAY
 from tests.factories import NANGUAN, user_with
@@ -268,22 +269,49 @@ def test_revocation_bars_new_applications_for_three_years(exam_world):
     assert [r["code"] for r in app.refusal] == ["old_health_check"]
 
 
-def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
-    from yimen.exams.services.certificates import review_reminders
-    from yimen.workflow.models import Notification
-
+def _issued_to_holder(exam_world):
+    """A certificate issued a week from today to a candidate with an account."""
     day = TODAY + timedelta(days=7)
     cert = _certified(exam_world, day)
     cert.candidate.user = exam_world.candidate_user
     cert.candidate.save()
     certs.certificate_accept(certificate=cert, missing=[], actor=exam_world.certifier, day=day)
-    cert = certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+    return certs.certificate_issue(certificate=cert, actor=exam_world.certifier, day=day)
+
+
+def test_holders_are_reminded_once_when_the_review_window_opens(exam_world):
+    """Issue 22: the certificate due for review reaches the holder's inbox once, through
+    the notification channel, when the 60-day window opens (T30 Art 22)."""
+    from yimen.exams.services.certificates import review_reminders
+    from yimen.notify.dispatch import dispatch_all
+    from yimen.notify.models import Notice
+
+    cert = _issued_to_holder(exam_world)
     due = cert.review_due_on
     assert review_reminders(on=due - timedelta(days=61)) == 0
     assert review_reminders(on=due - timedelta(days=60)) == 1
     assert review_reminders(on=due - timedelta(days=30)) == 0  # once per window
-    note = Notification.objects.get(recipient=exam_world.candidate_user)
-    assert cert.number in note.message
+    dispatch_all()
+    note = Notice.objects.get(recipient=exam_world.candidate_user, kind="exams.review_due")
+    assert note.params["number"] == cert.number and note.params["due"] == f"{due:%Y-%m-%d}"
+    client = Client()
+    client.force_login(exam_world.candidate_user)
+    page = client.get("/inbox/").content.decode()
+    assert "证书复审到期" in page and cert.number in page
+
+
+def test_a_holder_who_applied_for_the_review_is_not_reminded(exam_world):
+    from yimen.exams.services.certificates import review_reminders
+
+    cert = _issued_to_holder(exam_world)
+    due = cert.review_due_on
+    certs.certificate_review_request(
+        certificate=cert,
+        actor=exam_world.candidate_user,
+        day=due - timedelta(days=60),
+        training_hours=8,
+    )
+    assert review_reminders(on=due - timedelta(days=59)) == 0
 
 
 def test_the_candidate_is_told_the_result_and_the_certificate(exam_world):

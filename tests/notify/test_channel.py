@@ -4,10 +4,6 @@ the gateway's faults are retried with backoff, quiet hours and opt-outs hold."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +23,8 @@ from yimen.notify.phones import normalise_phone
 from yimen.notify.quiet import first_moment_allowed
 from yimen.notify.rules import Delivery, NoticeRule
 from yimen.notify.sending import send_due
+
+from .standin import RecordingGateway
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 NOON = dt.datetime(2026, 12, 7, 12, 0, tzinfo=BEIJING)
@@ -174,60 +172,6 @@ def test_quiet_hours_hold_optional_texts_until_morning(tree, settings):
         assert send_due(gateway=gateway).sent == 1
 
 
-class RecordingGateway:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, message_id, phone, text):
-        from yimen.notify.gateway import GatewayAnswer
-
-        self.sent.append((phone, text))
-        return GatewayAnswer(ok=True, answer="ok")
-
-
-class StandIn(BaseHTTPRequestHandler):
-    """A stand-in SMS gateway playing a script of answers: 503, a dropped connection, a
-    slow answer, then acceptance."""
-
-    script: list[str] = []
-    seen: list[dict] = []
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.seen.append({**body, "auth": self.headers.get("Authorization")})
-        step = self.script.pop(0) if self.script else "ok"
-        if step == "drop":
-            self.connection.close()
-            return
-        if step == "slow":
-            time.sleep(1.5)
-        code = {"503": 503, "400": 400}.get(step, 200)
-        answer = json.dumps({"id": "gw-1"} if code == 200 else {"error": step}).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def stand_in(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    StandIn.seen = []
-    settings.SMS_BACKEND = "http"
-    settings.SMS_URL = f"http://127.0.0.1:{server.server_port}/send"
-    settings.SMS_KEY = "k-123"
-    settings.SMS_TIMEOUT = 0.5
-    settings.SMS_QUIET_HOURS = ""
-    yield StandIn
-    server.shutdown()
-
-
 def test_the_gateways_faults_are_retried_with_backoff_and_every_try_kept(tree, stand_in):
     stand_in.script = ["503", "drop", "slow", "ok"]
     with time_machine.travel(NOON, tick=True) as clock:
@@ -289,3 +233,32 @@ def test_a_notice_reads_in_the_readers_language(tree, daytime):
     client.cookies["django_language"] = "en"
     english = client.get("/inbox/").content.decode()
     assert "Application received" in english and "receipt code 123456" in english
+
+
+def test_a_batch_goes_out_concurrently_each_message_accepted_once(tree, stand_in, settings):
+    """Eight calls in flight at once, a fifth of the first tries answered 503: the retries
+    go a minute later, and every message is accepted exactly once, every call recorded."""
+    settings.SMS_CONCURRENCY = 8
+    settings.SMS_TIMEOUT = 10  # a loaded machine's slow answer is not the fault tested
+    settings.SMS_BATCH = 64  # several claims in one run
+    stand_in.script = ["503"] * 40
+    rule = NoticeRule(
+        kind="test.many",
+        event_type=EventType.USER_CHANGED,
+        label="many",
+        title="many",
+        text="第%(n)s条",
+        deliveries=lambda event: [
+            Delivery(phone=f"1380000{n:04d}", params={"n": n}) for n in range(200)
+        ],
+    )
+    with time_machine.travel(NOON, tick=True):
+        _event()
+        dispatching.dispatch_all(rules=[rule])
+        first = send_due()
+        second = send_due(now=NOON + dt.timedelta(minutes=2))
+    assert (first.sent, first.retrying) == (160, 40) and second.sent == 40
+    assert set(SmsMessage.objects.values_list("status", flat=True)) == {SmsStatus.SENT}
+    accepted = SmsAttempt.objects.filter(ok=True)
+    assert accepted.count() == 200 == len(set(accepted.values_list("message_id", flat=True)))
+    assert SmsAttempt.objects.count() == len(stand_in.seen) == 240

@@ -32,9 +32,11 @@ def _process():
 
 
 def test_closed_and_finished_states_are_final():
-    for state in CLOSED_CASE_STATES:
+    # but one: a refusal overturned on re-examination or reconsideration is approved
+    assert CASE_TRANSITIONS[CaseStatus.REJECTED] == {CaseStatus.COMPLETED}
+    for state in CLOSED_CASE_STATES - {CaseStatus.REJECTED}:
         assert not CASE_TRANSITIONS.get(state)
-    assert set(CASE_TRANSITIONS) == {CaseStatus.ACTIVE}
+    assert set(CASE_TRANSITIONS) == {CaseStatus.ACTIVE, CaseStatus.REJECTED}
     assert set(TASK_TRANSITIONS) == {TaskStatus.OPEN}
     assert TaskStatus.SKIPPED not in TASK_TRANSITIONS[TaskStatus.OPEN]  # born skipped only
     assert CaseStatus.ACTIVE not in CASE_TRANSITIONS[CaseStatus.ACTIVE]

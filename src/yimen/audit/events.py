@@ -208,3 +208,5 @@ class EventType(models.TextChoices):
     MIGRATION_CHECKED = "rostermove.checked", _("Old system's sheet checked (dry run)")
     MIGRATION_IMPORTED = "rostermove.imported", _("Old system's sheet imported")
     RECORD_MIGRATED = "rostermove.record_migrated", _("Record moved in from the old system")
+    # --- issue 22 item 1: notices that fall due by date (review due, certificate review) ---
+    NOTICE_DUE = "notify.notice_due", _("Reminder of a date falling due")

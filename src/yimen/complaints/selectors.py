@@ -12,9 +12,10 @@ from django.db.models import Q, QuerySet
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, division_q
 from yimen.assistance.models import Application
+from yimen.regions.codes import prefix_of
 
 from .errors import NotInScope
-from .models import LegalRemedy, Reexamination, Report
+from .models import LegalRemedy, Reexamination, Report, ReportStatus
 
 #: who reads re-examinations and remedies: the township clerks and approvers, the county
 REEXAM_READERS = (Action.REEXAM_REGISTER, Action.CASE_DECIDE, Action.COMPLAINT_VIEW)
@@ -31,6 +32,15 @@ def handles_in(user) -> set[str]:
 
 def reports_visible_to(user) -> QuerySet[Report]:
     return Report.objects.filter(division_q(user, Action.COMPLAINT_VIEW, "routed_to__code"))
+
+
+def overdue_reports(user, today, *, under: str = "") -> QuerySet[Report]:
+    """The reports ``user`` sees that are not answered and past their last day; with
+    ``under`` (a division code) only those routed to that division or below it."""
+    rows = reports_visible_to(user).exclude(status=ReportStatus.ANSWERED).filter(due_on__lt=today)
+    if under:
+        rows = rows.filter(routed_to__code__startswith=prefix_of(under))
+    return rows
 
 
 def access_report(user, pk: int) -> Report:

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yimen.accounts.roles import Action
+from yimen.accounts.scoping import bindings_for
 from yimen.errors import YimenError
 
 from . import selectors
@@ -45,6 +46,25 @@ def post_by_case_number(request, form, action: Action, act, message: str, page: 
         return None, exc.status
     messages.success(request, message)
     return redirect(page, made.pk), 200
+
+
+def counter_page(
+    request, form_class, action: Action, act, *, message: str, page: str, template: str
+):
+    """A counter page (re-examination request, reconsideration or lawsuit): for staff
+    bound for ``action`` only; GET shows the form, POST finds the case by its number and
+    calls ``act(application, data)`` (see ``post_by_case_number``)."""
+    if not bindings_for(request.user, action):
+        raise Http404
+    form = form_class(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            done, status = post_by_case_number(request, form, action, act, message, page)
+            if done is not None:
+                return done
+    return render(request, template, {"form": form}, status=status)
 
 
 def form_action(request, form, call, *, message: str, done, again):

@@ -23,7 +23,7 @@ from .errors import NotInScope
 from .forms import CounterRequestForm, DecideForm, ReexamRequestForm
 from .models import DecisionKind, ReexamChannel, ReexamStatus
 from .services import reexaminations as service
-from .views_common import form_action, in_scope_or_404, post_by_case_number
+from .views_common import counter_page, form_action, in_scope_or_404
 
 
 @login_required
@@ -106,29 +106,17 @@ def reexam_list(request):
 @require_http_methods(["GET", "POST"])
 def reexam_counter(request):
     """A township clerk enters a request brought to the counter."""
-    if not bindings_for(request.user, Action.REEXAM_REGISTER):
-        raise Http404
-    form = CounterRequestForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done, status = post_by_case_number(
-                request,
-                form,
-                Action.REEXAM_REGISTER,
-                lambda application, data: service.reexam_request(
-                    actor=request.user,
-                    application=application,
-                    channel=ReexamChannel.COUNTER,
-                    **data,
-                ),
-                _("The request is recorded."),
-                "complaints:reexam",
-            )
-            if done is not None:
-                return done
-    return render(request, "complaints/reexam_counter.html", {"form": form}, status=status)
+    return counter_page(
+        request,
+        CounterRequestForm,
+        Action.REEXAM_REGISTER,
+        lambda application, data: service.reexam_request(
+            actor=request.user, application=application, channel=ReexamChannel.COUNTER, **data
+        ),
+        message=_("The request is recorded."),
+        page="complaints:reexam",
+        template="complaints/reexam_counter.html",
+    )
 
 
 def _reexam(request, pk: int):

@@ -23,7 +23,7 @@ from .forms import ConcludeForm, RemedyForm, SettingForm, put_errors
 from .models import ComplaintSetting, RemedyStatus
 from .services import remedies as service
 from .services.settings import complaint_setting_set
-from .views_common import form_action, in_scope_or_404, post_by_case_number
+from .views_common import counter_page, form_action, in_scope_or_404
 
 
 @login_required
@@ -43,26 +43,18 @@ def remedy_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def remedy_new(request):
-    if not bindings_for(request.user, Action.REMEDY_RECORD):
-        raise Http404
-    form = RemedyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done, status = post_by_case_number(
-                request,
-                form,
-                Action.REMEDY_RECORD,
-                lambda application, data: service.remedy_record(
-                    actor=request.user, application=application, data=service.RemedyInput(**data)
-                ),
-                _("Recorded."),
-                "complaints:remedy",
-            )
-            if done is not None:
-                return done
-    return render(request, "complaints/remedy_new.html", {"form": form}, status=status)
+    """Township staff record a reconsideration or a lawsuit the applicant brought."""
+    return counter_page(
+        request,
+        RemedyForm,
+        Action.REMEDY_RECORD,
+        lambda application, data: service.remedy_record(
+            actor=request.user, application=application, data=service.RemedyInput(**data)
+        ),
+        message=_("Recorded."),
+        page="complaints:remedy",
+        template="complaints/remedy_new.html",
+    )
 
 
 def _remedy(request, pk: int):

@@ -44,12 +44,7 @@ def report_list(request):
     if overdue_only:
         rows = rows.exclude(status=ReportStatus.ANSWERED).filter(due_on__lt=today)
     page = Paginator(rows.order_by("due_on", "pk"), 30).get_page(request.GET.get("page"))
-    overdue_count = (
-        selectors.reports_visible_to(request.user)
-        .exclude(status=ReportStatus.ANSWERED)
-        .filter(due_on__lt=today)
-        .count()
-    )
+    overdue_count = selectors.overdue_reports(request.user, today).count()
     return render(
         request,
         "complaints/reports.html",

@@ -53,6 +53,8 @@ def dispatch(batch: int = BATCH, rules: list[NoticeRule] | None = None) -> Dispa
         opted = _opt_outs()
         for event in events:
             for rule in by_type[event.event_type]:
+                if not rule.follows(event):
+                    continue
                 for delivery in rule.deliveries(event):
                     notices.extend(_notice(rule, event, delivery, now))
                     messages.extend(_message(rule, event, delivery, now, opted))

@@ -123,6 +123,30 @@ class OptOut(models.Model):
         return f"{self.phone} {self.kind or '*'}"
 
 
+class DueNotice(models.Model):
+    """A date falling due that was told (``yimen notify_due``): its (kind, subject, date)
+    is unique, so a daily run repeated, or two at once, tell it once; ``event_seq`` is
+    the ``notify.notice_due`` audit event the dispatcher turns into the notices."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    subject_type = models.CharField(_("subject type"), max_length=60)
+    subject_id = models.CharField(_("subject"), max_length=64)
+    due_on = models.DateField(_("due on"))
+    event_seq = models.BigIntegerField(_("audit event"))
+
+    class Meta:
+        verbose_name = _("reminder of a due date")
+        verbose_name_plural = _("reminders of due dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "due_on"], name="due_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}:{self.subject_id} {self.due_on}"
+
+
 class Cursor(models.Model):
     """How far the dispatcher has read the audit log (one row, ``name`` = "dispatch")."""
 

@@ -14,8 +14,9 @@ sent. Nothing here is a listener: the dispatcher reads the audit log after the f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -34,12 +35,27 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Due:
+    """Something falling due on a date (a household's review, a certificate's review):
+    what ``NoticeRule.due`` finds. (kind, subject, ``due_on``) is told once."""
+
+    subject_type: str
+    subject_id: str
+    due_on: date
+
+
+@dataclass(frozen=True)
 class NoticeRule:
     """What one kind of event tells its recipients.
 
     ``kind`` is stable (it keys opt-outs and the once-per-event constraint); ``optional``
     says whether a recipient may opt out of the SMS (a decision the law requires to be
-    served is not optional); ``urgent`` messages ignore quiet hours."""
+    served is not optional); ``urgent`` messages ignore quiet hours.
+
+    A rule with ``due`` follows no action but the calendar: ``due(today)`` lists what is
+    due to be told that day; the daily ``yimen notify_due`` writes one
+    ``notify.notice_due`` audit event per new (kind, subject, date), and the dispatcher
+    tells it like any event (its ``event_type`` is ``EventType.NOTICE_DUE``)."""
 
     kind: str
     event_type: str
@@ -49,6 +65,13 @@ class NoticeRule:
     deliveries: Callable[[Any], list[Delivery]]
     optional: bool = True
     urgent: bool = False
+    due: Callable[[date], Iterable[Due]] | None = None
+
+    def follows(self, event: Any) -> bool:
+        """Whether this rule tells ``event``: a due rule only its own kind's reminders."""
+        if self.due is None:
+            return True
+        return (event.new or {}).get("kind") == self.kind
 
 
 def declared_rules() -> list[NoticeRule]:

@@ -21,6 +21,8 @@ YIMEN_SMS_URL, YIMEN_SMS_KEY, YIMEN_SMS_TIMEOUT  the HTTP gateway, its bearer ke
 YIMEN_SMS_FILE       default $YIMEN_DATA_DIR/sms-outbox.jsonl
 YIMEN_SMS_QUIET_HOURS  Beijing time with no optional texts (default 21:00-08:00; empty: none)
 YIMEN_SMS_MAX_ATTEMPTS  gateway tries before a message is failed (default 5)
+YIMEN_SMS_CONCURRENCY  gateway calls in flight at once (default 8)
+YIMEN_SMS_BATCH      messages claimed per round by a sender (default 1000)
 YIMEN_FSI_DEMO_CREDENTIAL  1 (with YIMEN_DEBUG only; `make demo` sets it): the hospital interface
                      also accepts the published demo credential for the demo hospital
                      (settlement/fsi/auth.py DEMO_CREDENTIALS); ignored when debug is off
@@ -355,6 +357,8 @@ SMS_TIMEOUT = float(os.environ.get("YIMEN_SMS_TIMEOUT", 5))
 SMS_FILE = os.environ.get("YIMEN_SMS_FILE", str(DATA_DIR / "sms-outbox.jsonl"))
 SMS_QUIET_HOURS = os.environ.get("YIMEN_SMS_QUIET_HOURS", "21:00-08:00")
 SMS_MAX_ATTEMPTS = int(os.environ.get("YIMEN_SMS_MAX_ATTEMPTS", 5))
+SMS_CONCURRENCY = int(os.environ.get("YIMEN_SMS_CONCURRENCY", 8))
+SMS_BATCH = int(os.environ.get("YIMEN_SMS_BATCH", 1000))
 if SMS_BACKEND == "http" and not SMS_URL:
     raise ImproperlyConfigured("YIMEN_SMS_BACKEND=http needs YIMEN_SMS_URL")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from yimen.assistance.choices import AssistanceType
+from yimen.complaints import selectors as complaints
 from yimen.regions.codes import Level, level_of
 from yimen.workflow.states import CaseStatus
 
@@ -123,8 +124,16 @@ def dashboard_page(request, code=None):
             ],
             "funds": [(f, AssistanceType(f.assistance_type).label) for f in board.funds],
             "query": f"from={period.first:%Y-%m}&to={period.last:%Y-%m}",
+            "overdue_reports": _overdue_reports(request.user, area.code),
         },
     )
+
+
+def _overdue_reports(user, code: str) -> int | None:
+    """Complaint reports of the area open past their last day (for those who read them)."""
+    if not complaints.is_complaint_staff(user):
+        return None
+    return complaints.overdue_reports(user, timezone.localdate(), under=code).count()
 
 
 @login_required

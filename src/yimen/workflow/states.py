@@ -29,6 +29,11 @@ CLOSED_CASE_STATES = frozenset(
 #: source → allowed targets. Anything not listed is refused.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.ACTIVE: CLOSED_CASE_STATES,
+    # a refusal overturned — changed on re-examination (复核), or set aside by a
+    # reconsideration body or a court and decided again — is approved: the case's outcome
+    # follows (``transitions.overturn_refusal``; the signed new decision is the condition,
+    # its signer the permission checked by the caller)
+    CaseStatus.REJECTED: frozenset({CaseStatus.COMPLETED}),
 }
 TASK_TRANSITIONS: dict[str, frozenset[str]] = {
     TaskStatus.OPEN: frozenset({TaskStatus.DONE, TaskStatus.CANCELLED}),

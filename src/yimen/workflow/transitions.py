@@ -157,6 +157,17 @@ def close_cases(*, case_ids: list[int], target: CaseStatus, now: datetime) -> in
     return closed
 
 
+def overturn_refusal(*, case_id: int, now: datetime) -> bool:
+    """REJECTED → COMPLETED, guarded: the refusal was replaced by a signed approval.
+    False when the case is not (or no longer) refused."""
+    _check(CASE_TRANSITIONS, CaseStatus.REJECTED, CaseStatus.COMPLETED)
+    return bool(
+        Case.objects.filter(pk=case_id, status=CaseStatus.REJECTED).update(
+            status=CaseStatus.COMPLETED, closed_at=now, version=F("version") + 1
+        )
+    )
+
+
 def move_cases_to_stage(*, case_ids: list[int], stage: int) -> int:
     """Record that active cases entered ``stage``."""
     moved = 0

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.errors import Invalid
+from yimen.workflow import transitions as case_transitions
 from yimen.workflow.models import CASE_SUBJECT
+from yimen.workflow.states import CaseStatus
 
 from ..choices import AssistanceType
 from ..errors import WrongStep
@@ -69,6 +71,12 @@ def refusal_replace(
         decided_at=now,
         notice_due=None,
     )
+    # the case's outcome follows the decision: refused → completed (approved)
+    case_moved = application.case_id is not None and case_transitions.overturn_refusal(
+        case_id=application.case_id, now=now
+    )
+    if case_moved:
+        old["case_status"] = CaseStatus.REJECTED
     record_event(
         event_type=EventType.DECISION_CHANGED,
         subject=(CASE_SUBJECT, str(application.case_id)),
@@ -80,6 +88,7 @@ def refusal_replace(
             "type": assistance_type,
             "amount": monthly_amount,
             "ground": ground,
+            **({"case_status": CaseStatus.COMPLETED} if case_moved else {}),
         },
         reason=reasons.strip(),
         signer=signer,

@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy
 
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import can
@@ -26,7 +24,7 @@ from yimen.audit.services import record_event
 from yimen.errors import Forbidden, NotFound
 from yimen.months import add_months, next_month, same_day_months_later
 from yimen.workflow import services as workflow
-from yimen.workflow.models import Notification, Task
+from yimen.workflow.models import Task
 from yimen.workflow.states import TaskStatus
 
 from .. import transitions
@@ -325,19 +323,4 @@ def review_decide(*, actor, decision: ReviewDecision, today: date | None = None)
         reason=decision.reasons.strip(),
         signer=actor,
     )
-    _notify_household(beneficiary, review, today)
     return review
-
-
-def _notify_household(beneficiary: Beneficiary, review: Review, today: date) -> None:
-    applicant_id = beneficiary.application.applicant_id
-    if applicant_id is None:
-        return  # told by the printed notice, handed over by the village committee
-    with override(settings.LANGUAGE_CODE):
-        message = _("Your assistance was reviewed: %(outcome)s, from %(month)s.") % {
-            "outcome": ReviewOutcome(review.outcome).label,
-            "month": f"{review.effective_month:%Y-%m}",
-        }
-    Notification.objects.create(
-        recipient_id=applicant_id, kind=Notification.Kind.INFO, day=today, message=message
-    )

@@ -26,7 +26,8 @@ from yimen.assistance.services.reexamination import refusal_replace
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.benefits.services import roster
-from yimen.benefits.services.remedies import household_reinstate
+from yimen.benefits.services.remedies import arrears_add, household_reinstate
+from yimen.months import next_month
 from yimen.regions.codes import Level, code_at_level
 from yimen.workflow.calendar import local_date
 from yimen.workflow.models import CASE_SUBJECT
@@ -277,7 +278,17 @@ def reexam_decide(*, actor, reexam: Reexamination, decision: NewDecision) -> Ree
             ground=reexam.number,
         )
         application = Application.objects.select_related("decision").get(pk=application.pk)
-        roster.enrol(application, actor)
+        household = roster.enrol(application, actor)
+        if household is not None and decision.monthly_amount is not None:
+            # approved the first time, it would have been paid from the month after
+            arrears_add(
+                beneficiary=household,
+                signer=actor,
+                first_month=next_month(local_date(reexam.first_decided_at)),
+                until=household.start_month,
+                monthly_amount=decision.monthly_amount,
+                ground=reexam.number,
+            )
         effect = "approved_and_enrolled"
     elif changed and reexam.kind == DecisionKind.STOP and reexam.stop_review is not None:
         assert decision.monthly_amount is not None  # _validate

@@ -3,7 +3,7 @@ issue by a named certificate officer, review (复审) within its window, revocat
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -228,31 +228,10 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor, day: dat
 
 
 def review_reminders(*, on: date) -> int:
-    """Remind holders whose review window is open (60 days before the due date): one
-    in-app notification per certificate and window, with an account to send it to. A task,
-    safe to rerun (``yimen exam_review_reminders``); returns how many were sent."""
-    from yimen.workflow.models import Notification
+    """Remind holders whose review window is open (60 days before the due date), once per
+    certificate and due date, through the notification channel (inbox; ``yimen.notify``).
+    A task, safe to rerun (``yimen exam_review_reminders``, or ``yimen notify_due`` for
+    every service); returns how many were newly told."""
+    from yimen.notify.due import remind_due
 
-    sent = 0
-    due = Certificate.objects.filter(
-        status=CS.VALID,
-        review_due_on__gte=on,
-        review_due_on__lte=on + timedelta(days=rules.REVIEW_WINDOW_DAYS),
-        candidate__user__isnull=False,
-    ).select_related("candidate", "application__category")
-    for cert in due:
-        assert cert.review_due_on is not None
-        opens = rules.review_window_opens(cert.review_due_on)
-        message = (
-            f"证书 {cert.number}（{cert.application.category.name}）须于 "
-            f"{cert.review_due_on:%Y-%m-%d} 前复审，请完成8学时复审培训后申请。"
-        )
-        _, created = Notification.objects.get_or_create(
-            recipient=cert.candidate.user,
-            task=None,
-            kind=Notification.Kind.INFO,
-            day=opens,
-            message=message[:300],
-        )
-        sent += created
-    return sent
+    return remind_due(on=on, kinds={"exams.review_due"}).told
