@@ -126,7 +126,9 @@ def _call(kind: Kind, args: dict[str, Any]) -> Any:
     results = [import_string(path)(**args) for path in kind.paths]
     if len(results) == 1:
         return results[0]
-    return {path.rsplit(".", 1)[1]: result for path, result in zip(kind.paths, results)}
+    return {
+        path.rsplit(".", 1)[1]: result for path, result in zip(kind.paths, results, strict=True)
+    }
 
 
 def _finish(job: Job, status: str, **fields: Any) -> None:

@@ -3,8 +3,9 @@
 ``run_start`` records a queued run (one at a time); ``run_execute`` does the work and
 writes its progress to the run's row as it goes — the staff page polls that row (htmx),
 so the work itself must not live in the web request: ``run_launch`` enqueues it as a
-background job (``verification.run``, docs/jobs.md). Production schedules ``yimen verification_run --scheduled`` daily from
-cron; it covers the requests of the divisions whose cycle day (assistance CycleSchedule,
+background job (``verification.run``, docs/jobs.md). Production schedules the
+``verification.scheduled`` job (``yimen worker``) or ``yimen verification_run --scheduled``
+daily from cron; it covers the requests of the divisions whose cycle day (assistance CycleSchedule,
 default the 1st and 16th) is today. See docs/verification.md."""
 
 from __future__ import annotations
