@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from procrastinate import JobContext, RetryStrategy
 from procrastinate.contrib.django import app
 
@@ -25,7 +25,7 @@ def _register(kind: Kind) -> None:
             attempts = context.job.attempts if context.job else 0
             return job_execute(job_id, final=attempts >= kind.retries)
         finally:
-            close_old_connections()
+            connection.close()  # this worker thread's own: the next job may get another thread
 
     run.__name__ = run.__qualname__ = kind.name.replace(".", "_")
     task = app.task(name=kind.name, queue=QUEUE, retry=retry, pass_context=True)(run)
