@@ -37,6 +37,9 @@ def replica_reads(view: Callable[..., Any] | None = None) -> Any:
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        # who is asking (session, user, roles) from the primary: a session made a moment
+        # ago may not have reached the replica yet
+        getattr(getattr(args[0] if args else None, "user", None), "pk", None)
         with _replica_context():
             return view(*args, **kwargs)
 
