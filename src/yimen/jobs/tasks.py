@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from procrastinate import JobContext, RetryStrategy
 from procrastinate.contrib.django import app
@@ -29,7 +30,7 @@ def _register(kind: Kind) -> None:
 
     run.__name__ = run.__qualname__ = kind.name.replace(".", "_")
     task = app.task(name=kind.name, queue=QUEUE, retry=retry, pass_context=True)(run)
-    if kind.cron:
+    if kind.cron and settings.JOBS_SCHEDULE:
         app.periodic(cron=kind.cron, periodic_id=kind.name)(task)
 
 

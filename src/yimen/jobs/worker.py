@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import cast
 
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
 
 from .queue import QUEUE
 
@@ -37,7 +39,9 @@ async def run(
     *, concurrency: int = 1, heartbeat: float = 10.0, stalled_after: float = 60.0, every=15.0
 ) -> None:
     """Run the worker until it is stopped (SIGTERM/SIGINT: it finishes its jobs first)."""
-    with app.replace_connector(app.connector.get_worker_connector()):
+    # Django's connector defers in the web request's transaction; a worker needs an async one
+    connector = cast(DjangoConnector, app.connector).get_worker_connector()
+    with app.replace_connector(connector):
         async with app.open_async():
             recovery = asyncio.create_task(_recover_loop(stalled_after, every))
             try:

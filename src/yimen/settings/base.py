@@ -24,6 +24,7 @@ YIMEN_JOBS_BACKEND   inprocess (default: no broker) or procrastinate (PostgreSQL
                      `yimen worker`): background jobs, docs/jobs.md
 YIMEN_JOBS_INPROCESS how the in-process runner starts long jobs: process (default: a
                      detached `yimen job_run`), thread or inline
+YIMEN_JOBS_SCHEDULE  off: `yimen worker` runs no periodic kinds (default on)
 YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
 YIMEN_SMS_BACKEND    file (default: JSON lines in YIMEN_SMS_FILE) or http (yimen.notify.gateway)
 YIMEN_SMS_URL, YIMEN_SMS_KEY, YIMEN_SMS_TIMEOUT  the HTTP gateway, its bearer key, seconds (5)
@@ -219,6 +220,8 @@ DATABASE_ROUTERS = ["yimen.db_router.ReplicaRouter"]
 # Background jobs (yimen.jobs, docs/jobs.md): the in-process runner unless a queue is set up.
 JOBS_BACKEND = os.environ.get("YIMEN_JOBS_BACKEND", "inprocess")
 JOBS_INPROCESS = os.environ.get("YIMEN_JOBS_INPROCESS", "process")
+# off: `yimen worker` runs queued jobs only, not the schedule (bench/queue_overhead.py)
+JOBS_SCHEDULE = env_bool("YIMEN_JOBS_SCHEDULE", default=True)
 if JOBS_BACKEND not in {"inprocess", "procrastinate"}:
     raise ImproperlyConfigured(
         f"YIMEN_JOBS_BACKEND: inprocess or procrastinate, not {JOBS_BACKEND!r}"
