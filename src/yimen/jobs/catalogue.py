@@ -75,7 +75,7 @@ KINDS: dict[str, Kind] = {
             "workflow.reminders",
             _("Deadline reminders"),
             ("yimen.workflow.deadlines.send_reminders",),
-            cron="0 8 * * *",
+            cron="0 * * * *",  # hourly, as the cron table of docs/operations.md
         ),
         Kind(
             "notify.deliver",
