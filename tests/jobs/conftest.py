@@ -9,7 +9,9 @@ import pytest
 
 from tests.assistance.conftest import staff  # noqa: F401  (re-exported fixture)
 from tests.benefits.conftest import quick_household
+from tests.factories import NANLING
 from yimen.jobs import catalogue
+from yimen.jobs.services import enqueue
 
 DEC = date(2026, 12, 1)
 
@@ -38,3 +40,15 @@ def flaky_kind(monkeypatch, tmp_path):
         return kind, str(tmp_path / "calls")
 
     return make
+
+
+def issue_job(people):
+    """NANLING's December 2026 roll, issued by its approver as a background job."""
+    return enqueue(
+        "benefits.roll_issue",
+        actor=people.approver,
+        actor_id=people.approver.pk,
+        township=NANLING,
+        month=DEC.isoformat(),
+        today=DEC.isoformat(),
+    )

@@ -11,7 +11,7 @@ from croniter import croniter
 from django.utils.module_loading import import_string
 
 from tests.factories import NANLING
-from tests.jobs.conftest import DEC
+from tests.jobs.conftest import DEC, issue_job
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.benefits.models import PaymentRoll
@@ -21,18 +21,6 @@ from yimen.jobs.models import Job, JobStatus
 from yimen.jobs.services import enqueue, job_execute, run_periodic
 
 pytestmark = pytest.mark.django_db
-
-
-def issue_job(staff, **extra):
-    return enqueue(
-        "benefits.roll_issue",
-        actor=staff.approver,
-        actor_id=staff.approver.pk,
-        township=NANLING,
-        month=DEC.isoformat(),
-        today=DEC.isoformat(),
-        **extra,
-    )
 
 
 def test_a_roll_issued_as_a_job_runs_at_once_and_records_its_result(payable):

@@ -17,8 +17,7 @@ import pytest
 from django.db import connection, transaction
 from procrastinate.contrib.django import app
 
-from tests.factories import NANLING
-from tests.jobs.conftest import DEC
+from tests.jobs.conftest import issue_job
 from yimen.audit.events import EventType
 from yimen.audit.models import AuditEvent
 from yimen.benefits.models import PaymentRoll
@@ -102,25 +101,14 @@ def _empty_queue(transactional_db):
         )
 
 
-def issue(staff):
-    return enqueue(
-        "benefits.roll_issue",
-        actor=staff.approver,
-        actor_id=staff.approver.pk,
-        township=NANLING,
-        month=DEC.isoformat(),
-        today=DEC.isoformat(),
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_job_is_queued_only_if_its_transaction_commits(payable, settings):
     settings.JOBS_BACKEND = "procrastinate"
     with pytest.raises(RuntimeError), transaction.atomic():
-        issue(payable)
+        issue_job(payable)
         raise RuntimeError("the request failed after enqueueing")
     assert not Job.objects.exists() and queue_rows() == []  # neither row is left
-    job = issue(payable)
+    job = issue_job(payable)
     assert job.status == JobStatus.QUEUED and not PaymentRoll.objects.exists()
     assert queue_rows() == [(job.queue_id, "benefits.roll_issue", "todo", 0)]
 
@@ -128,7 +116,7 @@ def test_a_job_is_queued_only_if_its_transaction_commits(payable, settings):
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_loses_no_job_and_the_next_does_it_once(payable, settings, tmp_path):
     settings.JOBS_BACKEND = "procrastinate"
-    job = issue(payable)
+    job = issue_job(payable)
     # hold the roll table so the job stops mid-way, inside its transaction
     blocker = psycopg.connect(database_url().replace("postgres://", "postgresql://"))
     blocker.execute("BEGIN")
