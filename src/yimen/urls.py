@@ -40,6 +40,7 @@ urlpatterns = [
     # --- end issue 22 item 4 ---
     # the national hospital-system interface (medins-protocol.md), plain-JSON mode
     path("fsi/api/rsfComIfsService/", include("yimen.settlement.fsi_urls")),
+    path("jobs/", include("yimen.jobs.urls")),  # issue 24: background jobs
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # specific API prefixes first: web.api_urls ends with a problem-JSON catch-all

@@ -91,7 +91,7 @@ def test_import_history_lists_every_batch_in_chinese(client, staff, reported):
 
 
 def test_starting_a_run_from_the_page(client, staff, requested, tmp_path, settings):
-    settings.VERIFICATION_RUN_LAUNCHER = "inline"
+    settings.JOBS_INPROCESS = "inline"
     import_fixture(tmp_path)
     client.force_login(staff.caseworker)
     response = client.post("/verification/runs/new/")

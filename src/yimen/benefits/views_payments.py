@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from yimen.accounts.roles import Action, Role
 from yimen.accounts.scoping import bindings_for, bindings_of, can
 from yimen.errors import YimenError
+from yimen.jobs.models import JobStatus
+from yimen.jobs.services import enqueue
 from yimen.months import add_months, month_of, parse_month
 from yimen.privacy.access import log_export
 from yimen.regions.codes import Level, code_at_level, level_of
@@ -77,12 +79,20 @@ def roll_issue(request):
     try:
         if month is None:
             raise payments.RollRefused(_("Choose a month."))
-        roll = payments.roll_issue(actor=request.user, township_code=township, month=month)
+        job = enqueue(  # a background job: at once here, or by the worker (docs/jobs.md)
+            "benefits.roll_issue",
+            actor=request.user,
+            actor_id=request.user.pk,
+            township=township,
+            month=month.isoformat(),
+        )
     except YimenError as exc:
         messages.error(request, exc.render())
         return redirect(f"{reverse('benefits:rolls')}?township={township}")
+    if job.status != JobStatus.DONE:
+        return redirect("jobs:job", job.pk)  # queued: its page follows it to the roll
     messages.success(request, _("The roll is issued and signed."))
-    return redirect("benefits:roll", roll.pk)
+    return redirect("benefits:roll", job.result["id"])
 
 
 def _roll_for(user, roll_id: int) -> PaymentRoll:

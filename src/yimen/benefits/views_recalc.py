@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from yimen.accounts.roles import Action
 from yimen.accounts.scoping import bindings_for, can
 from yimen.errors import YimenError
+from yimen.jobs.models import JobStatus
+from yimen.jobs.services import enqueue
 from yimen.privacy.access import log_export
 from yimen.regions.models import Division
 from yimen.spreadsheets import csv_writer
@@ -46,23 +48,28 @@ def recalc_page(request):
     status = 200
     if request.method == "POST":
         try:
-            applied = recalc.recalc_confirm(
+            job = enqueue(  # a background job: at once here, or by the worker (docs/jobs.md)
+                "benefits.recalc_confirm",
                 actor=request.user,
-                division_code=division,
-                on=on,
+                actor_id=request.user.pk,
+                division=division,
+                on=on.isoformat(),
                 digest=request.POST.get("digest", "")[:64],
             )
         except YimenError as exc:
             messages.error(request, exc.render())
             status = exc.status
         else:
+            if job.status != JobStatus.DONE:
+                return redirect("jobs:job", job.pk)
+            applied = job.result
             messages.success(
                 request,
                 _("%(n)d amounts re-set from %(month)s; %(r)d reviews opened.")
                 % {
-                    "n": applied.adjusted,
-                    "month": f"{applied.effective:%Y-%m}",
-                    "r": applied.reviews_opened,
+                    "n": applied["adjusted"],
+                    "month": applied["effective"][:7],
+                    "r": applied["reviews_opened"],
                 },
             )
             return redirect(f"{request.path}?division={division}&on={on:%Y-%m-%d}")

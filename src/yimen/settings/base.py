@@ -15,6 +15,16 @@ YIMEN_TRUSTED_PROXIES  how many reverse proxies in front of the app append to X-
                      (default 0: the client is REMOTE_ADDR; accounts/addresses.py)
 YIMEN_CACHE_URL      redis://host:6379/0: Django's cache (and with it the rate-limit counters) in
                      Redis; unset: the counters live in the database, no cache needed
+YIMEN_REDIS_URL      the same (either name): the shared store of a web tier of many processes
+YIMEN_SESSIONS       db (default: sessions in the database), cache (in the shared Redis) or
+                     cached_db (Redis in front of the database)
+YIMEN_DATABASE_REPLICA_URL  a read replica: dashboards, indicators and exports read from it
+                     (yimen.db_router); unset: everything reads the primary
+YIMEN_JOBS_BACKEND   inprocess (default: no broker) or procrastinate (PostgreSQL; run
+                     `yimen worker`): background jobs, docs/jobs.md
+YIMEN_JOBS_INPROCESS how the in-process runner starts long jobs: process (default: a
+                     detached `yimen job_run`), thread or inline
+YIMEN_JOBS_SCHEDULE  off: `yimen worker` runs no periodic kinds (default on)
 YIMEN_API_TOKEN_TTL_HOURS  hours an API token is valid after it was issued (default 8)
 YIMEN_SMS_BACKEND    file (default: JSON lines in YIMEN_SMS_FILE) or http (yimen.notify.gateway)
 YIMEN_SMS_URL, YIMEN_SMS_KEY, YIMEN_SMS_TIMEOUT  the HTTP gateway, its bearer key, seconds (5)
@@ -131,6 +141,7 @@ INSTALLED_APPS = [
     # --- issue 22 item 4: moving in from the old system ---
     "yimen.rostermove",
     # --- end issue 22 item 4 ---
+    "yimen.jobs",  # issue 24: background jobs
 ]
 
 MIDDLEWARE = [
@@ -200,6 +211,36 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# A read replica (streaming replication's standby): dashboards, indicators and exports read
+# from it inside yimen.db_router.replica_reads; never migrated, never written.
+YIMEN_DATABASE_REPLICA_URL = os.environ.get("YIMEN_DATABASE_REPLICA_URL", "")
+if YIMEN_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        YIMEN_DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READS = bool(YIMEN_DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["yimen.db_router.ReplicaRouter"]
+
+# Background jobs (yimen.jobs, docs/jobs.md): the in-process runner unless a queue is set up.
+JOBS_BACKEND = os.environ.get("YIMEN_JOBS_BACKEND", "inprocess")
+JOBS_INPROCESS = os.environ.get("YIMEN_JOBS_INPROCESS", "process")
+# off: `yimen worker` runs queued jobs only, not the schedule (bench/queue_overhead.py)
+JOBS_SCHEDULE = env_bool("YIMEN_JOBS_SCHEDULE", default=True)
+if JOBS_BACKEND not in {"inprocess", "procrastinate"}:
+    raise ImproperlyConfigured(
+        f"YIMEN_JOBS_BACKEND: inprocess or procrastinate, not {JOBS_BACKEND!r}"
+    )
+if JOBS_BACKEND == "procrastinate" and not _POSTGRES:
+    raise ImproperlyConfigured(
+        "YIMEN_JOBS_BACKEND=procrastinate needs PostgreSQL (YIMEN_DATABASE_URL)"
+    )
+if _POSTGRES:
+    # the queue's tables (its migrations are PostgreSQL's only); used when JOBS_BACKEND says
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+PROCRASTINATE_READONLY_MODELS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -242,7 +283,7 @@ SPARK_CONF = json.loads(os.environ.get("YIMEN_SPARK_CONF", "") or "{}")
 if not isinstance(SPARK_CONF, dict):
     raise ImproperlyConfigured("YIMEN_SPARK_CONF must be a JSON object")
 
-YIMEN_CACHE_URL = os.environ.get("YIMEN_CACHE_URL", "")
+YIMEN_CACHE_URL = os.environ.get("YIMEN_CACHE_URL", "") or os.environ.get("YIMEN_REDIS_URL", "")
 if YIMEN_CACHE_URL:
     CACHES = {
         "default": {
@@ -276,6 +317,14 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
+# Sessions live in a shared store, so any server process answers any user: the database
+# (default), or with YIMEN_REDIS_URL the cache ("cache") or the cache over the database.
+_SESSIONS = os.environ.get("YIMEN_SESSIONS", "db")
+if _SESSIONS not in {"db", "cache", "cached_db"}:
+    raise ImproperlyConfigured(f"YIMEN_SESSIONS: db, cache or cached_db, not {_SESSIONS!r}")
+if _SESSIONS != "db" and not YIMEN_CACHE_URL:
+    raise ImproperlyConfigured("YIMEN_SESSIONS=cache needs YIMEN_REDIS_URL (a shared cache)")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{_SESSIONS}"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken

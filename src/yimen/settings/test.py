@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("YIMEN_ALLOW_INSECURE_KEY", "1")
 
 from .base import *  # noqa: F403
-from .base import DATABASES, PASSWORD_HASHERS
+from .base import _POSTGRES, DATABASES, PASSWORD_HASHERS
 
 # Argon2 stays first for the test that checks it; plain MD5 is only for speed in fixtures.
 PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,3 +20,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 AUDIT_KEY = "eWltZW4tdGVzdC1hdWRpdC1rZXktMzItYnl0ZXMhISE="
 AUDIT_KEY_FILE = ""
 AUDIT_CHECKPOINT_DIR = ""
+
+# Background jobs run in the test's own process and transaction unless a test says otherwise
+JOBS_INPROCESS = "inline"
+if _POSTGRES and "replica" not in DATABASES:
+    # the read replica under its own alias, on the same test database; off until a test
+    # turns REPLICA_READS on (tests/jobs/test_replica.py)
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

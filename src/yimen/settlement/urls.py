@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from yimen.db_router import replica_reads
+
 from . import views_filing, views_hospital, views_indicators
 
 app_name = "settlement"
@@ -19,6 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
          name="my_cancel"),
     path("institutions/", views_indicators.institutions, name="institutions"),
     path("hospital/", views_hospital.hospital, name="hospital"),
-    path("indicators/", views_indicators.page, name="indicators"),
-    path("indicators.xlsx", views_indicators.export, name="indicators_xlsx"),
+    path("indicators/", replica_reads(views_indicators.page), name="indicators"),
+    path("indicators.xlsx", replica_reads(views_indicators.export), name="indicators_xlsx"),
 ]  # fmt: skip

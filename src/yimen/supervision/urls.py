@@ -5,6 +5,7 @@ the paths keep their /county/ prefix so bookmarks still work."""
 from django.urls import path
 
 import yimen.web.ids  # noqa: F401  (registers the <id:…> converter)
+from yimen.db_router import replica_reads
 
 from . import views_burning as burning  # issue 18: fire cases, read-only
 from . import views_cases as views
@@ -21,12 +22,18 @@ urlpatterns = [
     path("flags/", views.flags, name="flags"),
     path("flags/<id:flag_id>/answer/", views.flag_answer, name="flag_answer"),
     # issue 6 item 4–5: dashboard and statistics (codes are 12 digits; others are 404)
-    path("dashboard/", board.dashboard_page, name="dashboard_home"),
-    path("dashboard/<str:code>/", board.dashboard_page, name="dashboard"),
-    path("dashboard/<str:code>/excel/", board.dashboard_excel, name="dashboard_excel"),
-    path("statistics/", board.statistics_page, name="statistics_home"),
-    path("statistics/<str:code>/", board.statistics_page, name="statistics"),
-    path("statistics/<str:code>/excel/", board.statistics_excel, name="statistics_excel"),
+    path("dashboard/", replica_reads(board.dashboard_page), name="dashboard_home"),
+    path("dashboard/<str:code>/", replica_reads(board.dashboard_page), name="dashboard"),
+    path(
+        "dashboard/<str:code>/excel/", replica_reads(board.dashboard_excel), name="dashboard_excel"
+    ),
+    path("statistics/", replica_reads(board.statistics_page), name="statistics_home"),
+    path("statistics/<str:code>/", replica_reads(board.statistics_page), name="statistics"),
+    path(
+        "statistics/<str:code>/excel/",
+        replica_reads(board.statistics_excel),
+        name="statistics_excel",
+    ),
     # county sampling, one set of views for every service (``kind``)
     path("samples/", samples.samples, {"kind": "assistance"}, name="samples"),
     path("samples/draw/", samples.sample_draw, {"kind": "assistance"}, name="sample_draw"),

@@ -2,32 +2,29 @@
 
 ``run_start`` records a queued run (one at a time); ``run_execute`` does the work and
 writes its progress to the run's row as it goes — the staff page polls that row (htmx),
-so the work itself must not live in the web request: ``run_launch`` hands it to
-``yimen verification_run --run <id>`` in a detached process (the default), a thread, or
-inline (tests). Production schedules ``yimen verification_run --scheduled`` daily from
-cron; it covers the requests of the divisions whose cycle day (assistance CycleSchedule,
+so the work itself must not live in the web request: ``run_launch`` enqueues it as a
+background job (``verification.run``, docs/jobs.md). Production schedules the
+``verification.scheduled`` job (``yimen worker``) or ``yimen verification_run --scheduled``
+daily from cron; it covers the requests of the divisions whose cycle day (assistance CycleSchedule,
 default the 1st and 16th) is today. See docs/verification.md."""
 
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 
 import polars as pl
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from yimen.assistance.limits import cycle_days
 from yimen.assistance.models import Application
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
+from yimen.jobs.services import enqueue
 
 from .casework import ChunkResult, store_chunk
 from .errors import RunActive
@@ -249,33 +246,18 @@ def run_execute(run_id: int, *, progress: Progress | None = None, today: date | 
     return run
 
 
-def _in_thread(run_id: int) -> None:
-    try:
-        with contextlib.suppress(Exception):  # run_execute recorded it on the run row
-            run_execute(run_id)
-    finally:
-        connections.close_all()  # the thread ends: its connections would linger until GC
+def run_resume(run_id: int) -> bool:
+    """Put back a run whose worker died mid-run (the queue gives its job to another worker):
+    running → queued, so ``run_execute`` claims it again. The requests its stored chunks
+    completed are no longer pending, so the rerun does only the rest. True if put back."""
+    return bool(
+        VerificationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.QUEUED, phase="", error="resumed after its worker stopped"
+        )
+    )
 
 
 def run_launch(run: VerificationRun) -> None:
-    """Start the run outside the web request, as settings.VERIFICATION_RUN_LAUNCHER says:
-    "process" (default: a detached ``yimen verification_run --run``), "thread" or "inline"."""
-    how = getattr(settings, "VERIFICATION_RUN_LAUNCHER", "process")
-    if how == "inline":
-        with contextlib.suppress(Exception):  # run_execute recorded it on the run row
-            run_execute(run.pk)
-    elif how == "thread":
-        transaction.on_commit(
-            lambda: threading.Thread(target=_in_thread, args=(run.pk,), daemon=True).start()
-        )
-    else:
-        command = [sys.executable, "-c", "from yimen.cli import main; main()"]
-        transaction.on_commit(
-            lambda: subprocess.Popen(  # noqa: S603 (our own interpreter and command)
-                [*command, "verification_run", "--run", str(run.pk)],
-                start_new_session=True,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
+    """Start the run outside the web request: a background job (yimen.jobs, docs/jobs.md) —
+    the queue's worker when one is configured, else the in-process runner."""
+    enqueue("verification.run", actor=run.started_by, run_id=run.pk)
