@@ -44,15 +44,21 @@ def session() -> Any:
         if _session is None:
             from pyspark.sql import SparkSession
 
+            master = getattr(settings, "SPARK_MASTER", "local[2]")
             builder = (
-                SparkSession.builder.master(getattr(settings, "SPARK_MASTER", "local[2]"))
+                SparkSession.builder.master(master)
                 .appName("yimen-verification")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.session.timeZone", "Asia/Shanghai")
                 .config("spark.sql.ansi.enabled", "true")  # overflow is an error, not null
             )
-            for key, value in getattr(settings, "SPARK_CONF", {}).items():
+            conf = dict(getattr(settings, "SPARK_CONF", {}))
+            if master.startswith("local"):
+                # Spark's default of 200 shuffle partitions is for clusters: on one machine
+                # each of the nine joins would schedule 200 tiny tasks
+                conf.setdefault("spark.sql.shuffle.partitions", "8")
+            for key, value in conf.items():
                 builder = builder.config(key, value)
             _session = builder.getOrCreate()
             _session.sparkContext.setLogLevel("ERROR")
