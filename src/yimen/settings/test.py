@@ -20,3 +20,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 AUDIT_KEY = "eWltZW4tdGVzdC1hdWRpdC1rZXktMzItYnl0ZXMhISE="
 AUDIT_KEY_FILE = ""
 AUDIT_CHECKPOINT_DIR = ""
+
+# A fixed master key for field encryption, like the audit key: tests need no key file.
+FIELD_KEY = "eWltZW4tdGVzdC1maWVsZA=="
+FIELD_KEY_FILE = ""
+FIELD_KEY_DEMO = False
