@@ -6,7 +6,8 @@ so a raw writer stores exactly what the ORM would (the same sealing, the same in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import models
 
@@ -53,3 +54,17 @@ def blind_indexes(kind: str, values: Sequence[str | None]) -> list[str]:
 def index_of(model: type[models.Model], name: str, value: str | None) -> str:
     """The blind index a lookup of ``model.name == value`` compares (raw SQL ``WHERE``)."""
     return encrypted_field(model, name).index_of(value)
+
+
+def seal_columns(model: type[models.Model], columns: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+    """``columns`` (attname → values) as a raw insert must store them: each encrypted
+    field's values sealed and its blind index column added. Other columns pass through,
+    so a column-wise writer calls this once, whatever the model."""
+    out: dict[str, Any] = dict(columns)
+    for field in model._meta.local_fields:
+        if isinstance(field, EncryptedField) and field.attname in columns:
+            sealed, indexes = seal_column(model, field.name, columns[field.attname])
+            out[field.attname] = sealed
+            if field.blind_index:
+                out[model._meta.get_field(field.blind_index).attname] = indexes
+    return out

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from yimen.audit.events import EventType
 from yimen.audit.services import EventDraft, append_events
 from yimen.bulk_rows import insert_frame
+from yimen.fieldcrypt.columns import seal_columns
 from yimen.id_sets import chunks
 
 from .models import MovedRecord
@@ -90,6 +91,7 @@ def insert_columns(
     (``bulk_rows.insert_frame``): no Python call per row or per value."""
     if not columns:
         return 0
+    columns = seal_columns(model, columns)  # encrypted fields: ciphertext + blind index
     constants = {k: v for k, v in defaults_of(model, now).items() if k not in columns}
     if model._meta.pk.attname not in columns:
         constants.pop(model._meta.pk.attname, None)
