@@ -89,7 +89,7 @@ def _hits_in_tables(pattern: re.Pattern[str]) -> set[str]:
     hits: set[str] = set()
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             names = [c[0] for c in cursor.description]
             for row in cursor.fetchall():
                 for name, value in zip(names, row, strict=True):
