@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from tests.fieldcrypt.test_fields import an_id, candidate
 from yimen.exams.models import Candidate
@@ -24,7 +25,8 @@ def kids() -> list[str]:
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("fieldkeys", *args, stdout=out)
+    with translation.override("en"):
+        call_command("fieldkeys", *args, stdout=out)
     return out.getvalue()
 
 
