@@ -66,5 +66,6 @@ def seal_columns(model: type[models.Model], columns: Mapping[str, Sequence[Any]]
             sealed, indexes = seal_column(model, field.name, columns[field.attname])
             out[field.attname] = sealed
             if field.blind_index:
-                out[model._meta.get_field(field.blind_index).attname] = indexes
+                index_field = model._meta.get_field(field.blind_index)
+                out[getattr(index_field, "attname", field.blind_index)] = indexes
     return out
