@@ -208,6 +208,10 @@ def background_rows(source: str, n: int, ids: list[str], seed: int):
             "taxable_income": money,
         },
     }[source]()
+    from yimen.fieldcrypt.columns import blind_indexes
+
+    # as the importer stores it (issue 23): the blind index in place of the ID number
+    who = pl.Series("id_number", blind_indexes("id_number", list(who)), pl.String)
     return (
         pl.DataFrame({"id_number": who, **columns})
         .select(SOURCES[source].column_names)
@@ -418,6 +422,9 @@ def populate(args, persons, files, data_dir: Path, truth):
             assets.append(Asset(application_id=a, kind="housing", quantity=total["homes"]))
     Income.objects.bulk_create(incomes, batch_size=5000)
     Asset.objects.bulk_create(assets, batch_size=5000)
+    by_app: dict[int, list[str]] = {}  # the members' blind indexes, as requests keep them
+    for a, index in Member.objects.order_by("pk").values_list("application_id", "id_number_bidx"):
+        by_app.setdefault(a, []).append(index)
     VerificationRequest.objects.bulk_create(
         [
             VerificationRequest(
@@ -426,7 +433,7 @@ def populate(args, persons, files, data_dir: Path, truth):
                 requested_at=now,
                 status="pending",
                 requested_by=workers[code_at_level(h[0].division_code, Level.TOWNSHIP)],
-                member_ids=[p.id_number for p in h],
+                member_ids=by_app.get(a, []),
             )
             for a, c, h in zip(app_ids, case_ids, households, strict=True)
         ],
@@ -515,7 +522,7 @@ def per_person_loop(args, app_ids) -> tuple[int, float]:
                 con.execute(
                     f"SELECT count(*), sum({amount}) FILTER (WHERE {relevant}) "
                     f"FROM src_{code} WHERE id_number = ?",
-                    [m.id_number],
+                    [m.id_number_bidx],
                 ).fetchall()
         done += 1
         if time.perf_counter() - t0 > args.loop_budget:

@@ -39,9 +39,12 @@ def _requested_events():
 
 def test_complete_authorisations_open_a_request_with_every_id_number(staff, at_verify):
     request = verification_request_open(actor=staff.caseworker, application=at_verify)
-    numbers = sorted(at_verify.members.values_list("id_number", flat=True))
+    numbers = sorted(at_verify.members.values_list("id_number_bidx", flat=True))
     assert len(numbers) == 3  # the child of 14 is matched too, though not asked to sign
+    # the request keeps the blind indexes, never the numbers themselves (issue 23)
     assert sorted(request.member_ids) == numbers
+    plain = set(at_verify.members.values_list("id_number", flat=True))
+    assert not plain & set(request.member_ids)
     assert request.status == VerificationRequestStatus.PENDING
     assert request.case_id == at_verify.case_id
     assert request.requested_by == staff.caseworker

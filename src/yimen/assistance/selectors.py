@@ -45,8 +45,9 @@ def applications_of_applicant(user, *, limit: int = 50) -> list[Application]:
 
 def case_ids_matching(text: str, *, assistance_type: str = "") -> QuerySet:
     """Ids of the cases whose household matches ``text``, as caseworkers type it: an ID
-    number (whole, or its first digits), pinyin initials (zjm for 张建明, the head's) or a
-    member's name (or part of it); optionally only those applying for ``assistance_type``.
+    number (whole: it is encrypted and found by its blind index, issue 23), pinyin
+    initials (zjm for 张建明, the head's) or a member's name (or part of it); optionally
+    only those applying for ``assistance_type``.
     A subquery for a scoped case list: it reads no scope of its own."""
     applications = Application.objects.exclude(case=None)
     text = "".join(text.split())
@@ -54,7 +55,7 @@ def case_ids_matching(text: str, *, assistance_type: str = "") -> QuerySet:
         if text.isascii() and text.isalpha():
             applications = applications.filter(head_initials__startswith=text.lower())
         elif text[:1].isdigit():
-            applications = applications.filter(members__id_number__startswith=text.upper())
+            applications = applications.filter(members__id_number=text)
         else:
             applications = applications.filter(members__name__contains=text)
     if assistance_type:

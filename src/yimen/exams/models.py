@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yimen.fieldcrypt.fields import BlindIndexField, EncryptedField
+
 from . import photos
 
 
@@ -176,7 +178,11 @@ class GreenChannelRequest(models.Model):
 class Candidate(models.Model):
     """A person who sits the exams; the ID number gives birth date (age rule)."""
 
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    # SM4-encrypted; found and kept unique by its blind index (yimen.fieldcrypt)
+    id_number = EncryptedField(
+        _("ID number"), kind="id_number", max_length=18, blind_index="id_number_bidx"
+    )
+    id_number_bidx = BlindIndexField(of="id_number", unique=True)
     name = models.CharField(_("name"), max_length=50)
     birth_date = models.DateField(_("birth date"))
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)

@@ -105,7 +105,8 @@ def candidates(request):
     qs = selectors.candidates_visible_to(request.user).select_related("employer", "division")
     query = request.GET.get("q", "").strip()
     if query:
-        qs = qs.filter(Q(name__contains=query) | Q(id_number__startswith=query))
+        # an encrypted ID number is found whole (by its blind index), never by a prefix
+        qs = qs.filter(Q(name__contains=query) | Q(id_number=query))
     page = page_of(request, qs.order_by("-created_at", "pk"))
     return render(request, "exams/candidates.html", {"page": page, "q": query})
 

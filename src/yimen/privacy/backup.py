@@ -174,7 +174,14 @@ def backup_make(*, out_dir: Path, key: bytes, key_file: Path) -> BackupMade:
         directory = out_dir / f"yimen-{stamp}-{suffix}"
     directory.mkdir(parents=True)
     audit_key_file = str(getattr(settings, "AUDIT_KEY_FILE", "") or "")
-    skip = [out_dir, key_file, *([Path(audit_key_file)] if audit_key_file else [])]
+    # the field-encryption master key (the demo's lives in the data directory) never goes
+    # into the backup beside the ciphertext it opens
+    field_key_file = str(getattr(settings, "FIELD_KEY_FILE", "") or "")
+    skip = [
+        out_dir,
+        key_file,
+        *(Path(f) for f in (audit_key_file, field_key_file) if f),
+    ]
     _dump_database(directory / DATABASE, key)
     _archive_data(directory / DATA, key, data_dir, skip)
     manifest = {

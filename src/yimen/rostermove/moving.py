@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
 from yimen.bulk_rows import insert_frame
+from yimen.fieldcrypt.columns import seal_columns
 
 from .context import Context
 from .models import MovedRecord
@@ -106,6 +107,7 @@ def insert_columns(
     (``bulk_rows.insert_frame``): no Python call per row or per value."""
     if not columns:
         return 0
+    columns = seal_columns(model, columns)  # encrypted fields: ciphertext + blind index
     constants = {k: v for k, v in defaults_of(model, now).items() if k not in columns}
     if model._meta.pk.attname not in columns:
         constants.pop(model._meta.pk.attname, None)

@@ -46,6 +46,10 @@ YIMEN_VERIFICATION_ENGINE  duckdb (default: in this process) or spark: the verif
                      matching on Apache Spark over the same Parquet (verification/matching_spark.py)
 YIMEN_SPARK_MASTER   the Spark master for it (default local[2]; spark://host:7077, yarn, …)
 YIMEN_SPARK_CONF     JSON object of further spark.* settings (e.g. {"spark.driver.memory": "4g"})
+YIMEN_FIELD_KEY      the master key of field encryption (base64, 16 bytes) from a secret store;
+YIMEN_FIELD_KEY_FILE else its file (`yimen fieldkeys keygen`), kept apart from the data and
+                     backup directories; one of the two is required when YIMEN_DEBUG is off
+                     (the demo makes $YIMEN_DATA_DIR/keys/field-master.key on first use)
 YIMEN_COLUMN_READS   off: roster batches read through Django's connection only, never a second
                      read-only connection handing back Arrow columns (yimen.column_reads)
 """
@@ -114,6 +118,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "yimen.regions",
     "yimen.audit",
+    "yimen.fieldcrypt",
     "yimen.workflow",
     "yimen.notify",
     "yimen.web",
@@ -415,4 +420,17 @@ if SMS_BACKEND == "http" and not SMS_URL:
 BACKUP_KEY_FILE = os.environ.get("YIMEN_BACKUP_KEY_FILE", "")
 BACKUP_DIR = os.environ.get("YIMEN_BACKUP_DIR", "")
 PRIVACY_PURPOSES_FILE = os.environ.get("YIMEN_PRIVACY_PURPOSES_FILE", "")
+# Field encryption (yimen.fieldcrypt): the master key stays outside the database. Production
+# refuses to start without one; the demo makes its own under the data directory.
+FIELD_KEY = os.environ.get("YIMEN_FIELD_KEY", "")
+FIELD_KEY_FILE = os.environ.get("YIMEN_FIELD_KEY_FILE", "")
+FIELD_KEY_DEMO = False
+if not FIELD_KEY and not FIELD_KEY_FILE:
+    if not DEBUG and not os.environ.get("YIMEN_ALLOW_INSECURE_KEY"):
+        raise ImproperlyConfigured(
+            "YIMEN_FIELD_KEY or YIMEN_FIELD_KEY_FILE is required when YIMEN_DEBUG is off / "
+            "关闭调试时必须设置字段加密主密钥 YIMEN_FIELD_KEY 或 YIMEN_FIELD_KEY_FILE"
+        )
+    FIELD_KEY_FILE = str(DATA_DIR / "keys" / "field-master.key")
+    FIELD_KEY_DEMO = True
 # --- end issue 23 ---

@@ -27,3 +27,7 @@ if _POSTGRES and "replica" not in DATABASES:
     # the read replica under its own alias, on the same test database; off until a test
     # turns REPLICA_READS on (tests/jobs/test_replica.py)
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# A fixed master key for field encryption, like the audit key: tests need no key file.
+FIELD_KEY = "eWltZW4tdGVzdC1maWVsZA=="
+FIELD_KEY_FILE = ""
+FIELD_KEY_DEMO = False

@@ -29,6 +29,7 @@ from yimen.assistance.inputs import (
     MemberInput,
 )
 from yimen.assistance.services import intake, steps
+from yimen.fieldcrypt.columns import blind_indexes
 
 from . import synthetic
 from .importing import partner_data_import
@@ -94,7 +95,7 @@ def _found(households: list[list[synthetic.Person]], on: date) -> list[dict]:
     members = pl.DataFrame(
         {
             "household_id": [i for i, h in enumerate(households) for _ in h],
-            "id_number": [p.id_number for h in households for p in h],
+            "id_number": blind_indexes("id_number", [p.id_number for h in households for p in h]),
         },
         schema={"household_id": pl.Int64, "id_number": pl.String},
     )

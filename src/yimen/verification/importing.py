@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from yimen.audit.events import EventType
 from yimen.audit.services import record_event
+from yimen.fieldcrypt.columns import blind_indexes
 from yimen.import_limits import (
     ImportTooLarge,
     bounded_rows,
@@ -155,6 +156,11 @@ def partner_data_import(
     if existing is not None:
         return existing
     frame = partner_file_validate(source=adapter, path=path, data=data)
+    # the raw ID numbers are not kept: the Parquet holds their blind index, which is what
+    # the members' ``id_number_bidx`` is matched against (yimen.fieldcrypt)
+    frame = frame.with_columns(
+        pl.Series("id_number", blind_indexes("id_number", frame["id_number"].to_list()), pl.String)
+    )
 
     folder = Path(settings.DATA_DIR) / "verification" / source
     folder.mkdir(parents=True, exist_ok=True)

@@ -54,7 +54,7 @@ def verification_request_open(*, actor, application: Application) -> Verificatio
         status=VerificationRequestStatus.PENDING,
         requested_by=actor,
         requested_at=timezone.now(),
-        member_ids=[m.id_number for m in members],
+        member_ids=[m.id_number_bidx for m in members],  # blind indexes, never the numbers
     )
     record_event(
         event_type=EventType.VERIFICATION_REQUESTED,

@@ -26,6 +26,7 @@ from yimen.assistance.models import Application, Income, Member
 from yimen.assistance.parameters import parameter_set_in_force, to_params
 from yimen.assistance.rules.vectorised import evaluate_frame
 from yimen.assistance.rules.vectorised_frames import INCOME_PREFIX, VEHICLE_PREFIX
+from yimen.fieldcrypt.columns import blind_indexes
 from yimen.id_sets import chunks
 
 from .matching import match_members
@@ -43,7 +44,7 @@ def _member_frame(application_ids: list[int]) -> pl.DataFrame:
             .values_list(
                 "pk",
                 "application_id",
-                "id_number",
+                "id_number_bidx",  # matched by the blind index, as the partner data holds it
                 "birth_date",
                 "disability_kind",
                 "disability_grade",
@@ -106,7 +107,12 @@ def verified_frames(
     (0 as declared); the caller drops it to evaluate the declaration."""
     ids = sorted(set(application_ids))
     members = _member_frame(ids)
-    match_on = id_numbers if id_numbers is not None else members.select("household_id", "id_number")
+    if id_numbers is None:
+        match_on = members.select("household_id", "id_number")  # the blind indexes
+    else:  # given as numbers: matched by their blind index, as the partner data holds them
+        match_on = id_numbers.with_columns(
+            pl.Series("id_number", blind_indexes("id_number", id_numbers["id_number"].to_list()))
+        )
     report = report_frame(match_on, match_members(match_on), declared_frame(ids), on)
     hukou = pl.DataFrame(
         list(Application.objects.filter(pk__in=ids).values_list("pk", "hukou_type")),

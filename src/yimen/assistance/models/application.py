@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yimen.fieldcrypt.fields import BlindIndexField, EncryptedField
 from yimen.people import age_on
 
 from ..choices import (
@@ -76,18 +77,35 @@ class Application(models.Model):
         verbose_name=_("applicant account"),
     )
     entrusted_name = models.CharField(_("entrusted person"), max_length=50, blank=True)
-    entrusted_id_number = models.CharField(
-        _("entrusted person's ID number"), max_length=18, blank=True
+    # personal values SM4-encrypted at rest, found by their blind index (yimen.fieldcrypt)
+    entrusted_id_number = EncryptedField(
+        _("entrusted person's ID number"),
+        kind="id_number",
+        max_length=18,
+        blank=True,
+        blind_index="entrusted_id_number_bidx",
     )
+    entrusted_id_number_bidx = BlindIndexField(of="entrusted_id_number")
     entrusted_relation = models.CharField(_("relation to the household"), max_length=50, blank=True)
-    discovery_note = models.TextField(_("discovery report"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=20, blank=True)
-    reason = models.TextField(_("reason for applying"), blank=True)
+    discovery_note = EncryptedField(_("discovery report"), kind="text", blank=True)
+    phone = EncryptedField(
+        _("phone number"), kind="phone", max_length=20, blank=True, blind_index="phone_bidx"
+    )
+    phone_bidx = BlindIndexField(of="phone")
+    # free text about the household's hardship, often its health and disabilities
+    reason = EncryptedField(_("reason for applying"), kind="text", blank=True)
     payment_bank = models.CharField(_("bank"), max_length=100, blank=True)
     payment_account_kind = models.CharField(
         _("kind of account"), max_length=10, blank=True, choices=PaymentAccountKind.choices
     )
-    payment_account = models.CharField(_("account number"), max_length=32, blank=True)
+    payment_account = EncryptedField(
+        _("account number"),
+        kind="account",
+        max_length=32,
+        blank=True,
+        blind_index="payment_account_bidx",
+    )
+    payment_account_bidx = BlindIndexField(of="payment_account")
     # the head's pinyin initials (张建明 → zjm), for finding the case by initials
     head_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True)
     relative_of_staff = models.BooleanField(_("relative of assistance staff"), default=False)
@@ -150,7 +168,10 @@ class Member(models.Model):
         Application, on_delete=models.CASCADE, related_name="members", verbose_name=_("application")
     )
     name = models.CharField(_("name"), max_length=50)
-    id_number = models.CharField(_("ID number"), max_length=18, db_index=True)
+    id_number = EncryptedField(
+        _("ID number"), kind="id_number", max_length=18, blind_index="id_number_bidx"
+    )
+    id_number_bidx = BlindIndexField(of="id_number", db_index=True)
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(
@@ -193,7 +214,7 @@ class Member(models.Model):
         verbose_name_plural = _("household members")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "id_number"], name="member_once_per_application"
+                fields=["application", "id_number_bidx"], name="member_once_per_application"
             )
         ]
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yimen.fieldcrypt.fields import BlindIndexField, EncryptedField
+
 from ..choices import DisabilityKind, Relationship
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -125,7 +127,10 @@ class Supporter(models.Model):
         "assistance.Application", on_delete=models.CASCADE, related_name="supporters"
     )
     name = models.CharField(_("name"), max_length=50)
-    id_number = models.CharField(_("ID number"), max_length=18)
+    id_number = EncryptedField(
+        _("ID number"), kind="id_number", max_length=18, blind_index="id_number_bidx"
+    )
+    id_number_bidx = BlindIndexField(of="id_number", db_index=True)
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     birth_date = models.DateField(_("birth date"))
     is_tekun = models.BooleanField(_("is an extreme-poverty person"), default=False)

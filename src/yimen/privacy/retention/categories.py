@@ -102,9 +102,9 @@ class _Applications(Category):
         member = _model("assistance", "Member")._default_manager  # type: ignore[union-attr]
         open_numbers = member.filter(
             Q(application__status="draft") | Q(application__case__status="active")
-        ).values("id_number")
+        ).values("id_number_bidx")  # the same person by blind index (issue 23)
         needed = set(
-            member.filter(application_id__any_of=IdSet(ids), id_number__in=open_numbers)
+            member.filter(application_id__any_of=IdSet(ids), id_number_bidx__in=open_numbers)
             .values_list("application_id", flat=True)
             .distinct()
         )
@@ -130,6 +130,7 @@ class _Applications(Category):
         member.filter(application_id__any_of=chosen).update(
             name=ANONYMISED_NAME,
             id_number=_anon_number(),
+            id_number_bidx=_anon_number(),  # no longer found by the old number
             birth_date=TruncYear("birth_date"),
             disability_kind="",
             disability_grade=None,
@@ -140,6 +141,7 @@ class _Applications(Category):
             supporter._default_manager.filter(application_id__any_of=chosen).update(
                 name=ANONYMISED_NAME,
                 id_number=_anon_number("ANOS"),
+                id_number_bidx=_anon_number("ANOS"),
                 birth_date=TruncYear("birth_date"),
                 disability_kind="",
                 disability_grade=None,

@@ -16,6 +16,7 @@ from django.db import connection
 
 from yimen.assistance.models import Application, Member
 from yimen.benefits.models import Beneficiary, BeneficiaryStatus
+from yimen.fieldcrypt.columns import blind_indexes
 from yimen.workflow.models import Case
 from yimen.workflow.states import CaseStatus
 
@@ -114,13 +115,15 @@ def known_persons(numbers: list[str]) -> list[tuple[str, str | None, str | None]
     ``numbers``."""
     if not numbers:
         return []
-    condition, params = text_keys_sql("m.id_number", numbers)
+    # members' ID numbers are stored encrypted (fieldcrypt): compared by blind index
+    number_of = dict(zip(blind_indexes("id_number", numbers), numbers, strict=True))
+    condition, params = text_keys_sql("m.id_number_bidx", number_of)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.id_number, b.status, c.status FROM {_table(Member)} m "  # noqa: S608 (table names from model meta; values bound)
+            f"SELECT m.id_number_bidx, b.status, c.status FROM {_table(Member)} m "  # noqa: S608 (table names from model meta; values bound)
             f"JOIN {_table(Application)} a ON a.id = m.application_id "
             f"LEFT JOIN {_table(Beneficiary)} b ON b.application_id = a.id "
             f"LEFT JOIN {_table(Case)} c ON c.id = a.case_id WHERE {condition}",
             params,
         )
-        return cursor.fetchall()
+        return [(number_of[index], home, case) for index, home, case in cursor.fetchall()]
