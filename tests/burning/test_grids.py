@@ -68,7 +68,7 @@ def test_bad_features_are_refused_by_number_and_nothing_is_imported(burning_worl
         grids_import(county=county, data=data, filename="bad.geojson", actor=burning_world.county)
     numbers = [n for n, _ in refused.value.rows]
     assert numbers == [2, 3, 4, 5, 6]
-    text = dict(refused.value.rows)
+    text = {n: message.render("en") for n, message in refused.value.rows}
     assert "invalid geometry" in text[2] and "Self-intersection" in text[2]
     assert "sticks out of its parent" in text[3]
     assert "neither a unit nor a division of this county" in text[4]
@@ -180,3 +180,31 @@ def test_chinese_property_names_are_read():
         DONGZHENCHAI,
         12,
     )
+
+
+def test_a_refused_feature_reads_in_chinese_and_in_english(burning_world):
+    """Each refusal of a feature is a translated message: the page in Chinese shows it in
+    Chinese, the API's problem body carries both languages."""
+    county = Division.objects.get(pk=NONGAN)
+    data = collection(
+        feature("G-OUT", DONGZHENCHAI, square(125.051, 44.351, 125.2, 44.36)),
+        {"type": "Feature", "properties": {"code": "G-X", "parent": DONGZHENCHAI, "level": "x"}},
+        feature("G-NOPARENT", "220182101201", square(125.051, 44.351, 125.06, 44.36)),
+    )
+    with pytest.raises(RowsRefused) as refused:
+        grids_import(county=county, data=data, filename="bad.geojson", actor=burning_world.county)
+    zh = {n: m.render("zh-hans") for n, m in refused.value.rows}
+    en = {n: m.render("en") for n, m in refused.value.rows}
+    assert "超出上级" in zh[1] and "容差" in zh[1] and "sticks out" not in zh[1]
+    assert "sticks out of its parent" in en[1]
+    assert zh[2] == "名称缺失或超过 100 个字符; 层级“x”不是村、网格或地块; 缺少几何图形"
+    assert en[2] == (
+        "name missing or longer than 100 characters; "
+        "level “x” is not village, grid or plot; geometry missing"
+    )
+    assert "既不是本县" in zh[3]
+    body = refused.value.as_problem()["rows"]
+    assert [r["row"] for r in body] == [1, 2, 3]
+    assert body[1]["detail_zh"] == zh[2] and body[1]["detail_en"] == en[2]
+    _, file_errors = geo.parse_features(b'{"type": "Feature"}')
+    assert file_errors[0][1].render("zh-hans") == "不是 GeoJSON FeatureCollection（要素集合）"

@@ -159,6 +159,18 @@ class Explained(ValueError):
             return str(self)
 
 
+class Several(Explained):
+    """Every refusal of one row or feature, each rendered in the reader's language, joined."""
+
+    def __init__(self, parts: Sequence[Explained]):
+        self.parts = list(parts)
+        ValueError.__init__(self, *self.parts)
+        self.message, self.params = "", {}
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self.parts)
+
+
 class FeedError(Explained):
     """The file as a whole cannot be read (not a known format)."""
 

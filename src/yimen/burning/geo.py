@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext_lazy as _
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.validation import explain_validity
+
+from .feeds import Explained, Several
 
 EARTH_RADIUS_M = 6_371_008.8
 M_PER_DEG_LAT = 110_574.0
@@ -95,7 +98,7 @@ class GridCheck:
     """What checking a file found: the features, and refusals and warnings by number."""
 
     features: list[Feature]
-    errors: list[tuple[int, str]]
+    errors: list[tuple[int, Explained]]
     warnings: list[tuple[int, str]]
 
 
@@ -107,26 +110,26 @@ def _prop(props: dict, *names: str) -> str:
     return ""
 
 
-def parse_features(data: bytes) -> tuple[list[Feature], list[tuple[int, str]]]:
+def parse_features(data: bytes) -> tuple[list[Feature], list[tuple[int, Explained]]]:
     """A GeoJSON FeatureCollection → features, and every refused feature with its number.
     Properties: ``code``, ``name``, ``parent`` (the parent unit's code: a village's 12-digit
     division code, or another feature of the file), optional ``level`` (village, grid —
     the default —, plot) and ``households``; or their Chinese names 编码, 名称, 上级编码,
     层级 (村, 网格 or 屯, 地块) and 户数."""
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, Explained]] = []
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        return [], [(0, f"not GeoJSON: {exc}"[:200])]
+        return [], [(0, Explained(_("not GeoJSON: %(reason)s"), reason=str(exc)[:160]))]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        return [], [(0, "not a GeoJSON FeatureCollection")]
+        return [], [(0, Explained(_("not a GeoJSON FeatureCollection")))]
     raw = doc.get("features")
     if not isinstance(raw, list) or not raw:
-        return [], [(0, "the FeatureCollection has no features")]
+        return [], [(0, Explained(_("the FeatureCollection has no features")))]
     features: list[Feature] = []
     seen: dict[str, int] = {}
     for number, item in enumerate(raw, start=1):
-        problems: list[str] = []
+        problems: list[Explained] = []
         props = (item or {}).get("properties") or {} if isinstance(item, dict) else {}
         if not isinstance(props, dict):
             props = {}
@@ -135,34 +138,44 @@ def parse_features(data: bytes) -> tuple[list[Feature], list[tuple[int, str]]]:
         parent = _prop(props, "parent", "上级编码", "上级")
         level_name = _prop(props, "level", "层级").lower() or "grid"
         if not code or len(code) > 40:
-            problems.append("code missing or longer than 40 characters")
+            problems.append(Explained(_("code missing or longer than 40 characters")))
         elif code in seen:
-            problems.append(f"code {code} repeats feature {seen[code]}")
+            problems.append(
+                Explained(
+                    _("code %(code)s repeats feature %(number)s"), code=code, number=seen[code]
+                )
+            )
         if not name or len(name) > 100:
-            problems.append("name missing or longer than 100 characters")
+            problems.append(Explained(_("name missing or longer than 100 characters")))
         if not parent:
-            problems.append("parent code missing")
+            problems.append(Explained(_("parent code missing")))
         level = UNIT_LEVELS.get(level_name)
         if level is None:
-            problems.append(f"level “{level_name[:20]}” is not village, grid or plot")
+            problems.append(
+                Explained(
+                    _("level “%(level)s” is not village, grid or plot"), level=level_name[:20]
+                )
+            )
         households = None
         raw_households = _prop(props, "households", "户数")
         if raw_households:
             if raw_households.isdigit() and len(raw_households) < 7:
                 households = int(raw_households)
             else:
-                problems.append("households is not a whole number")
-        geom = None
+                problems.append(Explained(_("households is not a whole number")))
+        geom, unreadable = None, False
+        raw_geom = item.get("geometry") if isinstance(item, dict) else None
         try:
-            geom = shape(item.get("geometry")) if isinstance(item, dict) else None
+            geom = shape(raw_geom) if raw_geom else None
         except Exception as exc:  # shapely raises several kinds for malformed coordinates
-            problems.append(f"geometry unreadable: {exc}"[:120])
+            unreadable = True
+            problems.append(Explained(_("geometry unreadable: %(reason)s"), reason=str(exc)[:100]))
         if geom is not None:
             problems += _geometry_problems(geom)
-        elif not any(p.startswith("geometry") for p in problems):
-            problems.append("geometry missing")
+        elif not unreadable:
+            problems.append(Explained(_("geometry missing")))
         if problems:
-            errors.append((number, "; ".join(problems)))
+            errors.append((number, Several(problems)))
             continue
         seen[code] = number
         features.append(
@@ -171,19 +184,25 @@ def parse_features(data: bytes) -> tuple[list[Feature], list[tuple[int, str]]]:
     return features, errors
 
 
-def _geometry_problems(geom) -> list[str]:
+def _geometry_problems(geom) -> list[Explained]:
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return [f"geometry is a {geom.geom_type}, not a Polygon or MultiPolygon"]
+        return [
+            Explained(
+                _("geometry is a %(kind)s, not a Polygon or MultiPolygon"), kind=geom.geom_type
+            )
+        ]
     if geom.is_empty:
-        return ["geometry is empty"]
+        return [Explained(_("geometry is empty"))]
     problems = []
     minx, miny, maxx, maxy = geom.bounds
     if not (LON_RANGE[0] <= minx and maxx <= LON_RANGE[1]) or not (
         LAT_RANGE[0] <= miny and maxy <= LAT_RANGE[1]
     ):
-        problems.append("coordinates are not WGS-84 longitude/latitude in China")
+        problems.append(Explained(_("coordinates are not WGS-84 longitude/latitude in China")))
     if not geom.is_valid:
-        problems.append(f"invalid geometry: {explain_validity(geom)}"[:160])
+        problems.append(
+            Explained(_("invalid geometry: %(reason)s"), reason=explain_validity(geom)[:140])
+        )
     return problems
 
 

@@ -30,6 +30,7 @@ from ..errors import (
     PersonOutOfScope,
     RowsRefused,
 )
+from ..feeds import Explained, Several
 from ..models import (
     Assignment,
     BurningSettings,
@@ -94,14 +95,16 @@ def grids_import(
         for d in Division.objects.filter(code__in=[*by_code, *[f.parent for f in features]])
     }
     for f in features:
-        problems = []
+        problems: list[Explained] = []
         old = existing.get(f.code)
         if old is not None and old.county_code != prefix:
-            problems.append(f"code {f.code} belongs to another county")
+            problems.append(Explained(_("code %(code)s belongs to another county"), code=f.code))
         if f.level == UnitLevel.VILLAGE:
             d = divisions.get(f.code)
             if d is None or level_of(d.code) != Level.VILLAGE or not d.code.startswith(prefix):
-                problems.append("a village's code must be a village division code of this county")
+                problems.append(
+                    Explained(_("a village's code must be a village division code of this county"))
+                )
         if f.parent in by_code:
             parent_level, parent_geom = by_code[f.parent].level, by_code[f.parent].geometry
         elif f.parent in existing:
@@ -109,30 +112,44 @@ def grids_import(
             parent_level = unit.level
             parent_geom = geo.shape(unit.geometry) if unit.geometry else None
             if unit.county_code != prefix:
-                problems.append(f"parent {f.parent} is not in this county")
+                problems.append(
+                    Explained(_("parent %(code)s is not in this county"), code=f.parent)
+                )
         elif f.parent in divisions and divisions[f.parent].code.startswith(prefix):
             parent_level = UnitLevel(int(level_of(f.parent)))  # division levels match units'
             parent_geom = None
         else:
             problems.append(
-                f"parent {f.parent[:40]} is neither a unit nor a division of this county"
+                Explained(
+                    _("parent %(code)s is neither a unit nor a division of this county"),
+                    code=f.parent[:40],
+                )
             )
             parent_level, parent_geom = None, None
         if parent_level is not None and not _parent_level_ok(f.level, parent_level):
             problems.append(
-                f"a {UnitLevel(f.level).label} cannot lie under a {UnitLevel(parent_level).label}"
+                Explained(
+                    _("a %(level)s cannot lie under a %(parent)s"),
+                    level=UnitLevel(f.level).label,
+                    parent=UnitLevel(parent_level).label,
+                )
             )
         if parent_geom is not None and not problems:
             proj = geo.LocalMetres.around([parent_geom])
             out = geo.outside_by_m(f.geometry, parent_geom, proj)
             if out > tolerance:
                 problems.append(
-                    f"sticks out of its parent {f.parent} by {out:.0f} m (tolerance {tolerance} m)"
+                    Explained(
+                        _("sticks out of its parent %(code)s by %(out)s m (tolerance %(tol)s m)"),
+                        code=f.parent,
+                        out=f"{out:.0f}",
+                        tol=tolerance,
+                    )
                 )
         if problems:
-            errors.append((f.number, "; ".join(str(p) for p in problems)))
+            errors.append((f.number, Several(problems)))
     if errors:
-        raise RowsRefused(sorted(errors))
+        raise RowsRefused(sorted(errors, key=lambda e: e[0]))
     warnings = _overlap_warnings(features, by_code)
     record = GridImport.objects.create(
         county=county,
