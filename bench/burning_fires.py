@@ -37,9 +37,8 @@ import random
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from common import configured_database
+from common import backend_cpu, configured_database
 
 
 def lattice(n: int, *, lon0=124.0, lat0=43.2, size=0.01):
@@ -167,23 +166,6 @@ def _firms_file(cells, rows: int, day: date, seed: int) -> bytes:
         for _ in range(rows)
     ]
     return synthetic.firms_viirs_csv(points)
-
-
-def backend_cpu() -> float:
-    """CPU seconds so far of this connection's PostgreSQL backend (same machine), or 0."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 #: the import's stages, as (module, function) wrapped with timers by ``time_stages`` (the
