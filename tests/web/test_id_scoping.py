@@ -166,8 +166,14 @@ def other_township(world) -> dict[str, str]:
         content=b"x",
         created_by=other,
     )
+    # issue 24: a background job started by another township's caseworker (only its
+    # starter sees its page)
+    from yimen.jobs.models import Job
+
+    job = Job.objects.create(name="benefits.roll_issue", created_by=world.other_caseworker)
     return {
         "batch_id": moving_in.pk,
+        "job_id": job.pk,
         **exam,
         **privacy,
         **subsidy,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yimen.fieldcrypt.fields import BlindIndexField
 from yimen.regions.models import Division
 
 from . import recordsets
@@ -132,7 +133,8 @@ def _columns(model: type[models.Model]) -> list[models.Field]:
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in _SKIPPED and not isinstance(f, models.BinaryField)
+        if f.name not in _SKIPPED
+        and not isinstance(f, models.BinaryField | BlindIndexField)  # machinery, not data
     ]
 
 
