@@ -19,7 +19,9 @@ def facts_from_application(application: Application) -> HouseholdFacts:
     household did not say was exempt. Whether a legal supporter is able to support and the
     hardship tier are the caseworker's findings recorded on the application."""
     members = []
-    rows = application.members.all().prefetch_related(
+    # in the order they were entered: members have no default ordering, and PostgreSQL
+    # returns an updated row after the others
+    rows = application.members.order_by("pk").prefetch_related(
         "incomes", "certificates", "self_care_assessments"
     )
     for member in rows:
